@@ -1,0 +1,3 @@
+from cuakhau.cli.app import main
+
+main()

@@ -1,0 +1,66 @@
+"""The ASGI application: ``create_app()`` wires settings, database, routers and pages."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from cuakhau import __version__
+from cuakhau.accounts.router import auth_router, users_router
+from cuakhau.audit.router import router as audit_router
+from cuakhau.core.config import Settings
+from cuakhau.core.database import make_engine, make_session_factory
+from cuakhau.core.errors import install_error_handlers
+from cuakhau.core.schema_version import ensure_schema_current
+from cuakhau.drivers.router import router as drivers_router
+from cuakhau.enterprises.router import router as enterprises_router
+from cuakhau.gates.router import router as gates_router
+from cuakhau.vehicles.router import router as vehicles_router
+from cuakhau.web.router import router as web_router
+from cuakhau.yards.router import router as yards_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Refuse to serve on a schema the code does not match, and fail now
+        # rather than at the first request if the secret is missing.
+        ensure_schema_current(engine)
+        _ = settings.resolved_secret_key
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="cuakhau",
+        version=__version__,
+        summary="Digital border gate for a land border-gate economic zone",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        auth_router,
+        users_router,
+        gates_router,
+        yards_router,
+        enterprises_router,
+        vehicles_router,
+        drivers_router,
+        audit_router,
+    ):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=str(files("cuakhau") / "web" / "static")), "static")
+    return app

@@ -1,0 +1,27 @@
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, Field
+
+from cuakhau.core.schemas import InputSchema, OutputSchema
+
+
+class AuditFilters(InputSchema):
+    entity: Annotated[str | None, Field(max_length=64)] = None
+    entity_id: Annotated[str | None, Field(max_length=64)] = None
+    actor_user_id: int | None = None
+    action: Annotated[str | None, Field(pattern="^(create|update|delete)$")] = None
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+
+class AuditEntryRead(OutputSchema):
+    id: int
+    at: datetime
+    actor_user_id: int | None
+    actor_label: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

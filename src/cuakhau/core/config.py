@@ -1,0 +1,79 @@
+"""Settings from the environment (prefix ``CUAKHAU_``) or a ``.env`` file."""
+
+import logging
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+SECRET_FILE_NAME = ".cuakhau-secret"
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CUAKHAU_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Environment = Environment.development
+    database_url: str = "sqlite:///cuakhau.db"
+    secret_key: SecretStr | None = None
+    # Where generated files (the development secret) are kept.
+    data_dir: Path = Path(".")
+    access_token_minutes: int = 8 * 60
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 300
+    default_language: str = "vi"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        return resolve_secret_key(self)
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """Return the configured secret, or in development create one once and keep it.
+
+    Production must be given a secret: a generated one would differ between the
+    app processes behind a load balancer.
+    """
+    if settings.secret_key is not None:
+        value = settings.secret_key.get_secret_value()
+        if len(value) < 32:
+            raise ConfigurationError("CUAKHAU_SECRET_KEY must be at least 32 characters long.")
+        return value
+    if settings.environment is Environment.production:
+        raise ConfigurationError(
+            "CUAKHAU_SECRET_KEY is not set. In production the server refuses to start "
+            "without it; generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'"
+        )
+    path = settings.data_dir / SECRET_FILE_NAME
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(value + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    log.warning(
+        "CUAKHAU_SECRET_KEY is not set: generated one and stored it in %s "
+        "(development only; set the variable in production).",
+        path,
+    )
+    return value

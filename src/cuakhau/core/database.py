@@ -1,0 +1,67 @@
+"""Engine and sessions. The request (or the CLI command) owns the transaction;
+services only flush."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from cuakhau.audit.recorder import install_audit_recorder
+from cuakhau.core.actor import Actor
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    if database_url.startswith("sqlite"):
+        engine = create_engine(
+            database_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
+        _make_sqlite_transactional(engine)
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """Give SQLite real transactions.
+
+    The stdlib driver opens a transaction only before a write, so a read-then-write
+    sequence is not isolated, and SQLAlchemy drops ``FOR UPDATE`` on SQLite. Taking
+    the write lock at BEGIN (IMMEDIATE) makes every session serialisable on SQLite;
+    WAL keeps readers outside transactions unblocked.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit: responses are built from them.
+    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    install_audit_recorder(factory)
+    return factory
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session], actor: Actor) -> Iterator[Session]:
+    """One transaction for code outside a request (CLI, jobs): commit or roll back."""
+    session = factory()
+    session.info["actor"] = actor
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

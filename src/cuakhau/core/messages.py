@@ -1,0 +1,254 @@
+"""User-facing messages, Vietnamese first, English available.
+
+Keys are stable codes that also appear in API problem responses, so integrators
+can match on them whatever the language.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+LANGUAGES = ("vi", "en")
+
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    # Titles by HTTP status.
+    "status_400": ("Yêu cầu không hợp lệ", "Bad request"),
+    "status_401": ("Chưa đăng nhập", "Not authenticated"),
+    "status_403": ("Không có quyền", "Forbidden"),
+    "status_404": ("Không tìm thấy", "Not found"),
+    "status_405": ("Phương thức không được hỗ trợ", "Method not allowed"),
+    "status_409": ("Xung đột dữ liệu", "Conflict"),
+    "status_422": ("Dữ liệu không hợp lệ", "Invalid input"),
+    "status_429": ("Quá nhiều yêu cầu", "Too many requests"),
+    "status_500": ("Lỗi hệ thống", "Internal error"),
+    # Pages.
+    "app_name": ("Cửa khẩu số", "cuakhau digital border gate"),
+    "nav_api_docs": ("Tài liệu API", "API docs"),
+    "nav_other_language": ("English", "Tiếng Việt"),
+    "home_heading": (
+        "Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
+        "Đồng Đăng – Lạng Sơn border-gate economic zone",
+    ),
+    "home_lead": (
+        "Hệ thống quản lý cửa khẩu số: phương tiện, đặt lịch qua cửa khẩu, bến bãi, "
+        "thông quan và báo cáo cho Ban Quản lý.",
+        "The digital border gate: vehicles, crossing bookings, yards, clearance and "
+        "reports for the management board.",
+    ),
+    "home_gates": ("Các cửa khẩu", "Gates"),
+    "home_no_gates": ("Chưa có cửa khẩu nào.", "No gates yet."),
+    "home_for_integrators": ("Dành cho hệ thống tích hợp", "For integrators"),
+    "home_api_hint": (
+        "Mọi trạng thái đều đọc và ghi được qua API:",
+        "Every state can be read and written through the API:",
+    ),
+    "col_gate": ("Cửa khẩu", "Gate"),
+    "col_kind": ("Loại", "Kind"),
+    "col_counterpart": ("Cửa khẩu đối diện (Trung Quốc)", "Opposite gate (China)"),
+    "col_hours": ("Giờ làm việc", "Opening hours"),
+    "gate_kind_international": ("Quốc tế", "International"),
+    "gate_kind_main": ("Chính", "Main"),
+    "gate_kind_secondary": ("Phụ", "Secondary"),
+    "gate_kind_crossing_point": ("Lối mở", "Crossing point"),
+    "gate_mode_road": ("Đường bộ", "Road"),
+    "gate_mode_rail": ("Đường sắt", "Rail"),
+    # General.
+    "not_found": ("Không tìm thấy {entity} #{id}.", "{entity} #{id} not found."),
+    "route_not_found": ("Không có địa chỉ này.", "There is no such address."),
+    "validation_failed": (
+        "Dữ liệu gửi lên có {count} lỗi; xem chi tiết từng trường.",
+        "The request has {count} error(s); see the details for each field.",
+    ),
+    "duplicate": (
+        "Đã có {entity} với {field} = {value}.",
+        "A {entity} with {field} = {value} already exists.",
+    ),
+    "conflict_integrity": (
+        "Thay đổi vi phạm ràng buộc dữ liệu (trùng mã hoặc tham chiếu không tồn tại).",
+        "The change breaks a data constraint (a duplicate code or a missing reference).",
+    ),
+    "referenced_missing": (
+        "{entity} #{id} không tồn tại hoặc đã ngừng hoạt động.",
+        "{entity} #{id} does not exist or is inactive.",
+    ),
+    "internal_error": (
+        "Đã xảy ra lỗi hệ thống; không có dữ liệu nào bị thay đổi.",
+        "Something went wrong on our side; nothing was changed.",
+    ),
+    # Accounts.
+    "not_authenticated": (
+        "Cần đăng nhập (thiếu hoặc sai mã truy cập).",
+        "Log in first (the access token is missing or invalid).",
+    ),
+    "token_expired": (
+        "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
+        "The session has expired; log in again.",
+    ),
+    "token_revoked": (
+        "Mã truy cập đã bị thu hồi.",
+        "The access token has been revoked.",
+    ),
+    "account_disabled": ("Tài khoản đã bị khóa.", "The account is disabled."),
+    "bad_credentials": (
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    ),
+    "login_throttled": (
+        "Đăng nhập sai quá nhiều lần; thử lại sau {seconds} giây.",
+        "Too many failed logins; try again in {seconds} seconds.",
+    ),
+    "role_forbidden": (
+        "Vai trò {role} không được phép thực hiện thao tác này.",
+        "The role {role} may not do this.",
+    ),
+    "enterprise_role_needs_enterprise": (
+        "Tài khoản vai trò doanh nghiệp phải gắn với một doanh nghiệp.",
+        "An enterprise account must be bound to one enterprise.",
+    ),
+    "only_enterprise_roles_bind": (
+        "Chỉ tài khoản doanh nghiệp hoặc bến bãi mới gắn với doanh nghiệp.",
+        "Only enterprise and yard-operator accounts are bound to an enterprise.",
+    ),
+    "camera_has_no_password": (
+        "Tài khoản camera dùng mã API, không dùng mật khẩu.",
+        "Camera accounts use an API token, not a password.",
+    ),
+    "password_required": (
+        "Tài khoản này cần mật khẩu.",
+        "This account needs a password.",
+    ),
+    "password_too_short": (
+        "Mật khẩu phải có ít nhất {min} ký tự.",
+        "The password must be at least {min} characters long.",
+    ),
+    "cannot_disable_self": (
+        "Không thể tự khóa tài khoản của chính mình.",
+        "You cannot disable your own account.",
+    ),
+    "yard_operator_role_missing": (
+        "Doanh nghiệp {tax_code} chưa được đăng ký vai trò khai thác bến bãi.",
+        "Enterprise {tax_code} is not registered as a yard operator.",
+    ),
+    # Schema.
+    "schema_outdated": (
+        "Cơ sở dữ liệu chưa được cập nhật (đang ở {current}, cần {head}). Chạy: cuakhau db upgrade",
+        "The database schema is out of date (at {current}, needs {head}). Run: cuakhau db upgrade",
+    ),
+    # Field validation (codes shared with pydantic error types).
+    "null_not_allowed": (
+        "Trường {field} không được để trống.",
+        "The field {field} cannot be empty.",
+    ),
+    "missing": ("Trường này là bắt buộc.", "This field is required."),
+    "extra_forbidden": ("Trường này không được phép.", "This field is not allowed."),
+    "string_too_long": (
+        "Dài quá {max_length} ký tự.",
+        "Longer than {max_length} characters.",
+    ),
+    "string_too_short": (
+        "Cần ít nhất {min_length} ký tự.",
+        "Needs at least {min_length} characters.",
+    ),
+    "string_type": ("Phải là chuỗi ký tự.", "Must be text."),
+    "int_parsing": ("Phải là số nguyên.", "Must be a whole number."),
+    "int_type": ("Phải là số nguyên.", "Must be a whole number."),
+    "float_parsing": ("Phải là số.", "Must be a number."),
+    "decimal_parsing": ("Phải là số.", "Must be a number."),
+    "bool_parsing": ("Phải là true hoặc false.", "Must be true or false."),
+    "greater_than_equal": ("Phải lớn hơn hoặc bằng {ge}.", "Must be at least {ge}."),
+    "less_than_equal": ("Phải nhỏ hơn hoặc bằng {le}.", "Must be at most {le}."),
+    "greater_than": ("Phải lớn hơn {gt}.", "Must be greater than {gt}."),
+    "enum": ("Phải là một trong: {expected}.", "Must be one of: {expected}."),
+    "time_parsing": ("Giờ không hợp lệ (dạng HH:MM).", "Invalid time (use HH:MM)."),
+    "url_parsing": ("Địa chỉ URL không hợp lệ.", "Invalid URL."),
+    "url_scheme": ("URL phải bắt đầu bằng http hoặc https.", "The URL must use http or https."),
+    "json_invalid": ("Nội dung JSON không hợp lệ.", "The body is not valid JSON."),
+    "model_attributes_type": ("Cần một đối tượng.", "Must be an object."),
+    "dict_type": ("Cần một đối tượng.", "Must be an object."),
+    "list_type": ("Cần một danh sách.", "Must be a list."),
+    "plate_invalid": (
+        "Biển số '{plate}' không hợp lệ (ví dụ: 12C-123.45 hoặc 桂A12345).",
+        "Plate '{plate}' is not valid (e.g. 12C-123.45 or 桂A12345).",
+    ),
+    "tax_code_invalid": (
+        "Mã số thuế '{tax_code}' không hợp lệ: cần 10 chữ số, hoặc 10 chữ số + '-' + 3 chữ số.",
+        "Tax code '{tax_code}' is not valid: 10 digits, or 10 digits + '-' + 3 digits.",
+    ),
+    "tax_code_checksum": (
+        "Mã số thuế '{tax_code}' sai chữ số kiểm tra.",
+        "Tax code '{tax_code}' has a wrong check digit.",
+    ),
+    "phone_invalid": (
+        "Số điện thoại '{phone}' không hợp lệ.",
+        "Phone number '{phone}' is not valid.",
+    ),
+    "id_number_invalid": (
+        "Số giấy tờ '{id_number}' không hợp lệ với quốc tịch {nationality}.",
+        "ID number '{id_number}' is not valid for nationality {nationality}.",
+    ),
+    "country_invalid": (
+        "Mã quốc gia '{country}' không hợp lệ (ISO 3166, ví dụ VN, CN).",
+        "Country code '{country}' is not valid (ISO 3166, e.g. VN, CN).",
+    ),
+    "hours_order": (
+        "Giờ mở cửa phải trước giờ đóng cửa.",
+        "Opening time must be before closing time.",
+    ),
+    "no_direction": (
+        "Cửa khẩu phải phục vụ ít nhất một chiều (xuất hoặc nhập).",
+        "A gate must handle at least one direction (export or import).",
+    ),
+    "trailer_same_as_plate": (
+        "Biển số rơ-moóc phải khác biển số xe.",
+        "The trailer plate must differ from the vehicle plate.",
+    ),
+    "roles_empty": (
+        "Doanh nghiệp cần ít nhất một vai trò.",
+        "An enterprise needs at least one role.",
+    ),
+}
+
+ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
+    "gate": ("cửa khẩu", "gate"),
+    "yard": ("bến bãi", "yard"),
+    "enterprise": ("doanh nghiệp", "enterprise"),
+    "vehicle": ("phương tiện", "vehicle"),
+    "driver": ("lái xe", "driver"),
+    "user": ("tài khoản", "user"),
+}
+
+
+def pick_language(conn: HTTPConnection, default: str = "vi") -> str:
+    """``?lang=`` first, then the Accept-Language header, then the default."""
+    query = conn.query_params.get("lang")
+    if query in LANGUAGES:
+        return query
+    header = conn.headers.get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return default
+
+
+def translate(key: str, language: str, **params: Any) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    template = pair[0] if language == "vi" else pair[1]
+    localised = {
+        name: entity_name(value, language) if name == "entity" else value
+        for name, value in params.items()
+    }
+    try:
+        return template.format(**localised)
+    except (KeyError, IndexError):
+        return template
+
+
+def entity_name(entity: str, language: str) -> str:
+    pair = ENTITY_NAMES.get(entity)
+    if pair is None:
+        return entity
+    return pair[0] if language == "vi" else pair[1]

@@ -1,0 +1,52 @@
+"""Running and checking the Alembic migrations from code (CLI, server start, tests)."""
+
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from cuakhau.core.messages import translate
+
+
+class SchemaOutdated(RuntimeError):
+    def __init__(self, current: str | None, head: str):
+        self.current = current
+        self.head = head
+        super().__init__(translate("schema_outdated", "en", current=current or "empty", head=head))
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(files("cuakhau") / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def ensure_schema_current(engine: Engine) -> None:
+    current = current_revision(engine)
+    head = head_revision()
+    if current != head:
+        raise SchemaOutdated(current, head)

@@ -1,0 +1,1 @@
+"""Drivers (lái xe) of an enterprise's vehicles."""

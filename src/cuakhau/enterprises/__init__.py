@@ -1,0 +1,1 @@
+"""Enterprises (doanh nghiệp): exporters, importers, logistics firms, yard operators."""

@@ -1,0 +1,1 @@
+"""Gates (cửa khẩu): the border crossings of the zone."""

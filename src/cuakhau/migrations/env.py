@@ -1,0 +1,34 @@
+from alembic import context
+from sqlalchemy import Connection
+
+from cuakhau.core.database import make_engine
+from cuakhau.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things; batch mode copies the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(config.attributes["database_url"])
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+run_migrations_online()

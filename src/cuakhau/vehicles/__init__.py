@@ -1,0 +1,1 @@
+"""Vehicles (phương tiện) registered by enterprises."""

@@ -1,0 +1,56 @@
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from cuakhau.core.schemas import InputSchema, OutputSchema, PlateText
+from cuakhau.models.enums import VehicleKind
+from cuakhau.vehicles.plate import parse_plate
+
+Axles = Annotated[int, Field(ge=2, le=10)]
+PayloadKg = Annotated[int, Field(gt=0, le=100_000)]
+
+
+class VehicleCreate(InputSchema):
+    enterprise_id: int | None = None
+    plate: PlateText
+    kind: VehicleKind
+    axles: Axles
+    payload_kg: PayloadKg
+    trailer_plate: PlateText | None = None
+
+    @model_validator(mode="after")
+    def _trailer_differs(self) -> Self:
+        if self.trailer_plate is not None and self.trailer_plate == self.plate:
+            raise PydanticCustomError("trailer_same_as_plate", "Trailer plate equals the plate")
+        return self
+
+
+class VehicleUpdate(InputSchema):
+    kind: VehicleKind | None = None
+    axles: Axles | None = None
+    payload_kg: PayloadKg | None = None
+    trailer_plate: PlateText | None = None
+
+
+class VehicleFilters(InputSchema):
+    enterprise_id: int | None = None
+    kind: VehicleKind | None = None
+    active: bool | None = None
+    plate: Annotated[str | None, Field(max_length=32)] = None
+
+
+class VehicleRead(OutputSchema):
+    id: int
+    enterprise_id: int
+    plate: str
+    plate_country: str
+    kind: VehicleKind
+    axles: int
+    payload_kg: int
+    trailer_plate: str | None
+    is_active: bool
+
+
+def plate_country(plate: str) -> str:
+    return parse_plate(plate).country

@@ -1,0 +1,1 @@
+"""Server-rendered pages; they call the same services as the API."""

@@ -1,0 +1,1 @@
+"""Yards (bến bãi): parking and transshipment areas at the gates."""

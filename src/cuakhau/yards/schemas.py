@@ -1,0 +1,54 @@
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from cuakhau.core.schemas import Code, InputSchema, Name, OutputSchema
+from cuakhau.models.enums import VehicleClass
+
+SpaceCount = Annotated[int, Field(ge=0, le=100_000)]
+Spaces = Annotated[dict[VehicleClass, SpaceCount], Field(min_length=1)]
+
+
+class YardCreate(InputSchema):
+    code: Code
+    name_vi: Name
+    name_en: Name | None = None
+    gate_id: int
+    operator_id: int
+    spaces: Spaces
+    cold_spaces: SpaceCount = 0
+    is_illustrative: bool = False
+
+
+class YardUpdate(InputSchema):
+    name_vi: Name | None = None
+    name_en: Name | None = None
+    operator_id: int | None = None
+    spaces: Spaces | None = None
+    cold_spaces: SpaceCount | None = None
+
+
+class YardFilters(InputSchema):
+    gate_id: int | None = None
+    operator_id: int | None = None
+    active: bool | None = None
+
+
+class YardRead(OutputSchema):
+    id: int
+    code: str
+    name_vi: str
+    name_en: str | None
+    gate_id: int
+    operator_id: int
+    spaces: dict[VehicleClass, int]
+    cold_spaces: int
+    is_illustrative: bool
+    is_active: bool
+
+    @field_validator("spaces", mode="before")
+    @classmethod
+    def _as_mapping(cls, spaces: object) -> object:
+        if isinstance(spaces, list):
+            return {space.vehicle_class: space.spaces for space in spaces}
+        return spaces
