@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.staticfiles import StaticFiles
 
 from cuakhau import __version__
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI from the installed package, not a CDN: border posts lose their uplink.
+    app = FastAPIOffline(
         title="cuakhau",
         version=__version__,
         summary="Digital border gate for a land border-gate economic zone",

@@ -26,10 +26,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "app_name": ("Cửa khẩu số", "cuakhau digital border gate"),
     "nav_api_docs": ("Tài liệu API", "API docs"),
     "nav_other_language": ("English", "Tiếng Việt"),
-    "home_heading": (
-        "Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
-        "Đồng Đăng – Lạng Sơn border-gate economic zone",
-    ),
     "home_lead": (
         "Hệ thống quản lý cửa khẩu số: phương tiện, đặt lịch qua cửa khẩu, bến bãi, "
         "thông quan và báo cáo cho Ban Quản lý.",

@@ -20,8 +20,7 @@ def checked_id_number(id_number: str, nationality: str) -> str:
         ) from None
 
 
-class DriverCreate(InputSchema):
-    enterprise_id: int | None = None
+class DriverBase(InputSchema):
     full_name: Name
     id_number: IdNumber
     nationality: CountryCode
@@ -31,6 +30,10 @@ class DriverCreate(InputSchema):
     def _id_fits_nationality(self) -> Self:
         self.id_number = checked_id_number(self.id_number, self.nationality)
         return self
+
+
+class DriverCreate(DriverBase):
+    enterprise_id: int | None = None
 
 
 class DriverUpdate(InputSchema):

@@ -23,7 +23,7 @@ def filter_drivers(stmt: Select[Any], filters: DriverFilters) -> Select[Any]:
     return stmt
 
 
-def create_driver(session: Session, data: DriverCreate, user: User) -> Driver:
+def create_driver(session: Session, data: DriverCreate, user: User | None) -> Driver:
     owner = resolve_owner(session, user, data.enterprise_id)
     existing = session.scalar(
         select(Driver.id).where(
@@ -38,7 +38,9 @@ def create_driver(session: Session, data: DriverCreate, user: User) -> Driver:
     return driver
 
 
-def update_driver(session: Session, driver: Driver, data: DriverUpdate, _user: User) -> Driver:
+def update_driver(
+    session: Session, driver: Driver, data: DriverUpdate, _user: User | None
+) -> Driver:
     apply_changes(driver, patch_values(data, nullable=frozenset()))
     session.flush()
     return driver

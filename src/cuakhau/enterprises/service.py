@@ -60,11 +60,12 @@ def create_enterprise(
 
 
 def update_enterprise(
-    session: Session, enterprise: Enterprise, data: EnterpriseUpdate, user: User
+    session: Session, enterprise: Enterprise, data: EnterpriseUpdate, user: User | None
 ) -> Enterprise:
     values = _stored(patch_values(data, nullable=NULLABLE_FIELDS))
-    if user.role is Role.enterprise and not values.keys() <= SELF_SERVICE_FIELDS:
-        raise PermissionDenied("role_forbidden", role=user.role.value)
+    self_service = user is not None and user.role is Role.enterprise
+    if self_service and not values.keys() <= SELF_SERVICE_FIELDS:
+        raise PermissionDenied("role_forbidden", role=Role.enterprise.value)
     roles = values.pop("roles", None)
     apply_changes(enterprise, values)
     if roles is not None:
@@ -73,12 +74,12 @@ def update_enterprise(
     return enterprise
 
 
-def resolve_owner(session: Session, user: User, requested_id: int | None) -> int:
+def resolve_owner(session: Session, user: User | None, requested_id: int | None) -> int:
     """The enterprise a new vehicle or driver belongs to.
 
     Enterprise users always register for their own company; staff name one.
     """
-    if user.role is Role.enterprise:
+    if user is not None and user.role is Role.enterprise:
         assert user.enterprise_id is not None  # guaranteed by a CHECK constraint
         if requested_id not in (None, user.enterprise_id):
             raise InvalidInput(

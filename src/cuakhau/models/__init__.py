@@ -10,6 +10,7 @@ from cuakhau.models.login_throttle import LoginThrottle
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
+from cuakhau.models.zone import Zone
 
 __all__ = [
     "ApiToken",
@@ -23,4 +24,5 @@ __all__ = [
     "Vehicle",
     "Yard",
     "YardSpace",
+    "Zone",
 ]

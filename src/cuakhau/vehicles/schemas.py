@@ -11,8 +11,7 @@ Axles = Annotated[int, Field(ge=2, le=10)]
 PayloadKg = Annotated[int, Field(gt=0, le=100_000)]
 
 
-class VehicleCreate(InputSchema):
-    enterprise_id: int | None = None
+class VehicleBase(InputSchema):
     plate: PlateText
     kind: VehicleKind
     axles: Axles
@@ -24,6 +23,10 @@ class VehicleCreate(InputSchema):
         if self.trailer_plate is not None and self.trailer_plate == self.plate:
             raise PydanticCustomError("trailer_same_as_plate", "Trailer plate equals the plate")
         return self
+
+
+class VehicleCreate(VehicleBase):
+    enterprise_id: int | None = None
 
 
 class VehicleUpdate(InputSchema):

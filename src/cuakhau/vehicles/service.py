@@ -28,7 +28,7 @@ def filter_vehicles(stmt: Select[Any], filters: VehicleFilters) -> Select[Any]:
     return stmt
 
 
-def create_vehicle(session: Session, data: VehicleCreate, user: User) -> Vehicle:
+def create_vehicle(session: Session, data: VehicleCreate, user: User | None) -> Vehicle:
     owner = resolve_owner(session, user, data.enterprise_id)
     ensure_unique(session, Vehicle.plate, data.plate, entity="vehicle", field="plate")
     vehicle = Vehicle(
@@ -41,7 +41,9 @@ def create_vehicle(session: Session, data: VehicleCreate, user: User) -> Vehicle
     return vehicle
 
 
-def update_vehicle(session: Session, vehicle: Vehicle, data: VehicleUpdate, _user: User) -> Vehicle:
+def update_vehicle(
+    session: Session, vehicle: Vehicle, data: VehicleUpdate, _user: User | None
+) -> Vehicle:
     values = patch_values(data, nullable=NULLABLE_FIELDS)
     if values.get("trailer_plate") is not None and values["trailer_plate"] == vehicle.plate:
         raise InvalidInput("trailer_same_as_plate", field="trailer_plate")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cuakhau import __version__
 from cuakhau.core.deps import DbSession
 from cuakhau.core.messages import pick_language, translate
-from cuakhau.models import Gate
+from cuakhau.models import Gate, Zone
 
 templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -28,5 +28,8 @@ def _context(request: Request, **values: Any) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession) -> HTMLResponse:
+    zone = session.scalar(select(Zone).order_by(Zone.id))
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
-    return templates.TemplateResponse(request, "home.html", _context(request, gates=gates))
+    return templates.TemplateResponse(
+        request, "home.html", _context(request, zone=zone, gates=gates)
+    )

@@ -9,15 +9,18 @@ SpaceCount = Annotated[int, Field(ge=0, le=100_000)]
 Spaces = Annotated[dict[VehicleClass, SpaceCount], Field(min_length=1)]
 
 
-class YardCreate(InputSchema):
+class YardBase(InputSchema):
     code: Code
     name_vi: Name
     name_en: Name | None = None
-    gate_id: int
-    operator_id: int
     spaces: Spaces
     cold_spaces: SpaceCount = 0
     is_illustrative: bool = False
+
+
+class YardCreate(YardBase):
+    gate_id: int
+    operator_id: int
 
 
 class YardUpdate(InputSchema):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-29 04:17:32.763934
+Create Date: 2026-11-29 04:19:39.046348
 """
 
 from collections.abc import Sequence
@@ -109,6 +109,29 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("locked_until", cuakhau.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_login_throttle")),
+    )
+    op.create_table(
+        "zone",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("name_vi", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("province", sa.String(length=100), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column(
+            "created_at",
+            cuakhau.models.base.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            cuakhau.models.base.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_zone")),
+        sa.UniqueConstraint("code", name=op.f("uq_zone_code")),
     )
     op.create_table(
         "driver",
@@ -377,6 +400,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_driver_enterprise_id"))
 
     op.drop_table("driver")
+    op.drop_table("zone")
     op.drop_table("login_throttle")
     op.drop_table("gate")
     op.drop_table("enterprise")

@@ -1,0 +1,161 @@
+"""``cuakhau``: serve, demo, database, users, reference data."""
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from cuakhau import __version__
+from cuakhau.cli import db as db_commands
+from cuakhau.cli import users as user_commands
+from cuakhau.cli.common import fail, open_session
+from cuakhau.core.config import ConfigurationError, Settings
+from cuakhau.core.database import make_engine
+from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
+from cuakhau.reference.demo import IssuedCredential, create_demo_accounts
+from cuakhau.reference.loader import (
+    SECTIONS,
+    LoadReport,
+    ReferenceFileError,
+    load_reference,
+    shipped_file,
+)
+
+app = typer.Typer(
+    name="cuakhau",
+    help="cuakhau: the digital border gate of a land border-gate economic zone.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_commands.app, name="db")
+app.add_typer(user_commands.app, name="users")
+reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
+app.add_typer(reference_app, name="reference")
+console = Console()
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(f"cuakhau {__version__}")
+
+
+def _check_ready(settings: Settings) -> None:
+    try:
+        _ = settings.resolved_secret_key
+        engine = make_engine(settings.database_url)
+        try:
+            ensure_schema_current(engine)
+        finally:
+            engine.dispose()
+    except (ConfigurationError, SchemaOutdated) as error:
+        fail(str(error))
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    uvicorn.run(
+        "cuakhau.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command()
+def serve(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes.")] = 1,
+) -> None:
+    """Serve the app on the configured database (CUAKHAU_DATABASE_URL)."""
+    _check_ready(Settings())
+    _serve(host, port, workers)
+
+
+def print_load_report(report: LoadReport) -> None:
+    table = Table(title="Reference data")
+    for column in ("section", "created", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == "section" else "right")
+    for section in SECTIONS:
+        counts = (report.created[section], report.updated[section], report.unchanged[section])
+        if any(counts):
+            table.add_row(section, *(str(c) for c in counts))
+    console.print(table)
+
+
+@contextmanager
+def _reference_errors() -> Iterator[None]:
+    try:
+        yield
+    except ReferenceFileError as error:
+        console.print(f"[red]{error.path}: cannot be loaded; nothing was changed.[/red]")
+        for problem in error.problems:
+            console.print(f"  - {problem}")
+        raise typer.Exit(2) from None
+
+
+@reference_app.command("load")
+def reference_load(
+    file: Annotated[Path, typer.Argument(help="A zone's reference data file (YAML).")],
+) -> None:
+    """Load a zone's reference data; loading the same file again changes nothing."""
+    with _reference_errors(), open_session(Settings()) as session:
+        report = load_reference(session, file)
+    print_load_report(report)
+
+
+@app.command()
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file for the demo (created if missing).")] = Path(
+        "cuakhau-demo.db"
+    ),
+) -> None:
+    """Create a demo database (SQLite, Lạng Sơn data, an account per role) and serve it."""
+    if "CUAKHAU_DATABASE_URL" not in os.environ:
+        os.environ["CUAKHAU_DATABASE_URL"] = f"sqlite:///{db.resolve()}"
+    settings = Settings()
+    console.print(f"Database: {settings.database_url}")
+    upgrade(settings.database_url)
+    with _reference_errors(), open_session(settings) as session:
+        load_reference(session, shipped_file("langson.yaml"))
+        load_reference(session, shipped_file("demo.yaml"))
+        issued = create_demo_accounts(session)
+    _print_demo_accounts(issued)
+    console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
+    sys.stdout.flush()
+    _check_ready(settings)
+    _serve(host, port, workers=1)
+
+
+def _print_demo_accounts(issued: list[IssuedCredential]) -> None:
+    if not issued:
+        console.print(
+            "Demo accounts already exist; their passwords were printed when they were made. "
+            "Set a new one with: cuakhau users set-password USERNAME"
+        )
+        return
+    table = Table(title="Demo accounts (shown once; keep them)")
+    table.add_column("username")
+    table.add_column("role")
+    table.add_column("password / API token")
+    for credential in issued:
+        table.add_row(credential.username, credential.role.value, credential.secret)
+    console.print(table)
+
+
+def main() -> None:
+    app()

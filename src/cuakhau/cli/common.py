@@ -1,0 +1,37 @@
+"""What every CLI command needs: a session that owns its transaction, and a clean exit."""
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from cuakhau.core.actor import Actor
+from cuakhau.core.config import Settings
+from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.errors import DomainError
+
+error_console = Console(stderr=True)
+
+CLI_ACTOR = Actor(label=f"cli:{getpass.getuser()}")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    error_console.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def open_session(settings: Settings) -> Iterator[Session]:
+    """One transaction for the command; a domain error becomes a message and exit 1."""
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine), CLI_ACTOR) as session:
+            yield session
+    except DomainError as error:
+        fail(error.detail("en"))
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""Reference data of a zone (gates, yards, enterprises, …) loaded from a data file."""
