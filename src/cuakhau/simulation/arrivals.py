@@ -1,0 +1,144 @@
+"""Trucks arriving at one gate, one day at a time.
+
+Each stream's rate is constant within an hour (daily profile × month × dated
+changes), so a non-homogeneous Poisson stream is drawn exactly: a Poisson count per
+hour, then uniform times inside the hour. Drawing a day at a time keeps memory to
+a day's trucks however long the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import starmap
+from typing import NamedTuple
+
+import numpy as np
+
+from cuakhau.simulation.distributions import draw
+from cuakhau.simulation.scenario import (
+    ArrivalStream,
+    Commodity,
+    Customs,
+    Scenario,
+    Station,
+    change_factor,
+)
+
+DIRECTIONS = ("export", "import")
+FLAT_DAY = (1.0,) * 24
+BATCH_TRUCKS = 4096
+MAX_BATCH_DAYS = 28
+
+
+class Truck(NamedTuple):
+    arrival: float
+    customs_hours: float
+    quarantine_hours: float
+    direction: int
+    shelf_deadline: float
+    perishable: bool
+    booked_slot: int = 0
+
+
+@dataclass(frozen=True)
+class ArrivalBatch:
+    """A few days' trucks at one gate, as columns, in order of arrival."""
+
+    arrival: np.ndarray
+    customs_hours: np.ndarray
+    quarantine_hours: np.ndarray
+    direction: np.ndarray
+    shelf_deadline: np.ndarray
+    perishable: np.ndarray
+
+    def trucks(self) -> list[Truck]:
+        columns = (getattr(self, name).tolist() for name in self.__dataclass_fields__)
+        return list(starmap(Truck, zip(*columns, strict=True)))
+
+
+@dataclass(frozen=True)
+class GateStream:
+    """One arrival stream as seen by one gate."""
+
+    stream: ArrivalStream
+    commodity: Commodity
+    share: float
+    hourly_shape: tuple[float, ...]
+
+    @classmethod
+    def of(cls, stream: ArrivalStream, scenario: Scenario, gate_id: str) -> GateStream:
+        profile = stream.daily_profile or FLAT_DAY
+        total = sum(profile)
+        return cls(
+            stream=stream,
+            commodity=scenario.commodities[stream.commodity],
+            share=stream.gates[gate_id],
+            hourly_shape=tuple(weight / total for weight in profile),
+        )
+
+    def per_day(self, scenario: Scenario, day: int) -> float:
+        date = scenario.date_of(day)
+        per_day = self.stream.per_day * self.share * self.stream.monthly.get(date.month, 1.0)
+        return per_day * change_factor(self.stream.changes, date)
+
+    def hourly_rates(self, scenario: Scenario, days: range) -> np.ndarray:
+        daily = np.array([self.per_day(scenario, day) for day in days])
+        return np.outer(daily, self.hourly_shape).ravel()
+
+
+class GateArrivals:
+    def __init__(self, scenario: Scenario, gate_id: str) -> None:
+        gate = scenario.gates[gate_id]
+        self.scenario = scenario
+        self.customs: Customs = gate.customs
+        self.quarantine: Station | None = gate.quarantine
+        self.streams = [
+            GateStream.of(stream, scenario, gate_id)
+            for stream in scenario.arrivals
+            if stream.gates.get(gate_id, 0) > 0
+        ]
+        expected = sum(stream.per_day(scenario, 0) for stream in self.streams)
+        # Batches of a few thousand trucks keep numpy's per-call cost small per truck.
+        self.batch_days = max(1, min(MAX_BATCH_DAYS, math.ceil(BATCH_TRUCKS / max(expected, 1))))
+
+    def batch(self, days: range, rng: np.random.Generator) -> ArrivalBatch:
+        """The trucks arriving on `days`."""
+        parts = [self._stream_batch(stream, days, rng) for stream in self.streams]
+        if not parts:
+            return ArrivalBatch(*(np.empty(0) for _ in ArrivalBatch.__dataclass_fields__))
+        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        order = np.argsort(columns[0], kind="stable")
+        return ArrivalBatch(*(column[order] for column in columns))
+
+    def _stream_batch(
+        self, stream: GateStream, days: range, rng: np.random.Generator
+    ) -> tuple[np.ndarray, ...]:
+        counts = rng.poisson(stream.hourly_rates(self.scenario, days))
+        count = int(counts.sum())
+        hours = np.arange(days.start * 24, days.stop * 24, dtype=float)
+        arrival = np.repeat(hours, counts) + rng.random(count)
+        customs = self._customs_hours(rng, count)
+        if stream.commodity.quarantine and self.quarantine is not None:
+            quarantine = draw(self.quarantine.service, rng, count)
+        else:
+            quarantine = np.zeros(count)
+        shelf_life = stream.commodity.shelf_life_hours if stream.commodity.perishable else None
+        deadline = arrival + (shelf_life if shelf_life is not None else math.inf)
+        return (
+            arrival,
+            customs,
+            quarantine,
+            np.full(count, DIRECTIONS.index(stream.stream.direction)),
+            deadline,
+            np.full(count, stream.commodity.perishable),
+        )
+
+    def _customs_hours(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        channels = list(self.customs.channels.values())
+        picked = rng.choice(len(channels), size=count, p=[channel.share for channel in channels])
+        hours = np.empty(count)
+        for index, channel in enumerate(channels):
+            chosen = picked == index
+            hours[chosen] = draw(channel.service, rng, int(chosen.sum()))
+        return hours

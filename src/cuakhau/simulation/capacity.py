@@ -1,0 +1,68 @@
+"""Crossing capacity over time, as evenly spaced slots within each hour.
+
+Capacity per hour is piecewise constant. Its running total Λ(t) counts the slots
+offered up to time t; slot k (k = 1, 2, ...) falls where Λ reaches k. Capacity not
+used when nobody is ready is lost, as at a real gate.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+from cuakhau.simulation.scenario import WEEKDAYS, CrossingCapacity, Scenario, change_factor
+from cuakhau.simulation.scenario import opening_hours as parse_opening_hours
+
+
+def hourly_capacity(capacity: CrossingCapacity, scenario: Scenario) -> list[float]:
+    """Trucks that may cross in each hour of the horizon."""
+    opens, closes = parse_opening_hours(capacity.hours)
+    open_share = [max(0.0, min(hour + 1, closes) - max(hour, opens)) for hour in range(24)]
+    per_hour: list[float] = []
+    for day in range(scenario.days):
+        date = scenario.date_of(day)
+        factor = capacity.weekdays.get(WEEKDAYS[date.weekday()], 1.0)
+        factor *= change_factor(capacity.changes, date)
+        per_hour.extend(capacity.per_hour * factor * share for share in open_share)
+    return per_hour
+
+
+class CrossingTimeline:
+    """When the slots of one gate and direction fall, and which are booked."""
+
+    def __init__(self, per_hour: list[float]) -> None:
+        self.per_hour = per_hour
+        self.cumulative = [0.0]
+        for rate in per_hour:
+            self.cumulative.append(self.cumulative[-1] + rate)
+        self._booked = [0] * len(per_hour)
+        self._first_open_window = 0
+
+    def slots_before(self, time: float) -> int:
+        """How many whole slots have fallen at or before `time`."""
+        hour = min(int(time), len(self.per_hour) - 1)
+        return math.floor(self.cumulative[hour] + self.per_hour[hour] * (time - hour) + 1e-9)
+
+    def slot_time(self, slot: int) -> float:
+        """The moment slot number `slot` (counting from 1) falls; inf past the horizon."""
+        hour = bisect_left(self.cumulative, slot - 1e-9) - 1
+        if hour >= len(self.per_hour):
+            return math.inf
+        return hour + (slot - self.cumulative[hour]) / self.per_hour[hour]
+
+    def book(self, earliest: float) -> int | None:
+        """Book the first free slot in a window (an hour) starting at or after `earliest`.
+
+        Bookings come in time order, so the search resumes where the last one stopped.
+        """
+        window = max(self._first_open_window, math.ceil(earliest))
+        while window < len(self.per_hour):
+            first = math.floor(self.cumulative[window] + 1e-9)
+            offered = math.floor(self.cumulative[window + 1] + 1e-9) - first
+            if self._booked[window] < offered:
+                self._booked[window] += 1
+                self._first_open_window = window
+                return first + self._booked[window]
+            window += 1
+        self._first_open_window = window
+        return None

@@ -1,0 +1,112 @@
+"""`cuakhau simulate` and `cuakhau simulate-compare`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from cuakhau.simulation import messages
+from cuakhau.simulation.loader import ScenarioError, load_scenario
+from cuakhau.simulation.outputs import COMPARED, write_comparison, write_run
+from cuakhau.simulation.results import SimulationResult
+from cuakhau.simulation.runner import simulate
+from cuakhau.simulation.scenario import Scenario
+
+EXIT_BAD_SCENARIO = 2
+LITTLE_TOLERANCE = 0.05
+
+Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications.")]
+Seed = Annotated[
+    int, typer.Option("--seed", "-s", help="Seed; the same seed gives the same numbers.")
+]
+Workers = Annotated[
+    int, typer.Option("--workers", "-w", min=0, help="Processes; 0 means every core.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate_command)
+    app.command("simulate-compare")(compare_command)
+
+
+def simulate_command(
+    scenario: Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")],
+    replications: Replications = 20,
+    seed: Seed = 1,
+    workers: Workers = 0,
+    out: Annotated[Path | None, typer.Option(help="Folder for the results.")] = None,
+) -> None:
+    """Simulate a scenario and write results as JSON, CSV, PNG and HTML."""
+    loaded = _load(scenario)
+    result = _run(loaded, replications, seed, workers)
+    folder = out or Path("simulation-results") / loaded.name
+    write_run(result, folder)
+    _warn_little(result)
+    Console().print(messages.WROTE_RESULTS.format(out=folder))
+
+
+def compare_command(
+    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios to compare.")],
+    replications: Replications = 20,
+    seed: Seed = 1,
+    workers: Workers = 0,
+    out: Annotated[Path, typer.Option(help="Folder for the comparison.")] = Path(
+        "simulation-results/comparison"
+    ),
+) -> None:
+    """Simulate several scenarios with the same seed; one table and one chart."""
+    loaded = [_load(name) for name in scenarios]
+    results = [_run(scenario, replications, seed, workers) for scenario in loaded]
+    write_comparison(results, out)
+    console = Console()
+    console.print(_comparison_table(results))
+    console.print(messages.WROTE_RESULTS.format(out=out))
+
+
+def _load(name: str) -> Scenario:
+    try:
+        return load_scenario(name)
+    except ScenarioError as error:
+        Console(stderr=True).print(str(error), markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_SCENARIO) from None
+
+
+def _run(scenario: Scenario, replications: int, seed: int, workers: int) -> SimulationResult:
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task(
+            messages.PROGRESS_REPLICATIONS.format(name=scenario.name), total=replications
+        )
+        return simulate(
+            scenario,
+            replications=replications,
+            seed=seed,
+            workers=workers or None,
+            on_replication=lambda: progress.advance(task),
+        )
+
+
+def _warn_little(result: SimulationResult) -> None:
+    for gate, summary in result.summary.items():
+        gap = float(summary["little_gap"].mean[0])
+        if gap > LITTLE_TOLERANCE:
+            Console(stderr=True).print(messages.LITTLE_WARNING.format(gap=gap, gate=gate))
+
+
+def _comparison_table(results: list[SimulationResult]) -> Table:
+    table = Table(title=messages.COMPARE_TITLE.format(replications=results[0].replications))
+    table.add_column("zone, whole horizon")
+    for result in results:
+        table.add_column(result.scenario.name, justify="right")
+    for name in COMPARED:
+        cells = []
+        for result in results:
+            band = result.summary["all"][name]
+            cells.append(f"{band.mean[0]:,.1f} [{band.low[0]:,.1f}, {band.high[0]:,.1f}]")
+        table.add_row(name, *cells)
+    return table

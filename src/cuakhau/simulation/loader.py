@@ -1,0 +1,135 @@
+"""Read a scenario file (or a shipped scenario by name) and refuse it with readable reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from cuakhau.simulation import messages
+from cuakhau.simulation.scenario import Scenario, reference_problems
+
+SHIPPED = Path(__file__).parent / "scenarios"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be run; the message is meant for the planner."""
+
+
+def shipped_names() -> list[str]:
+    return sorted(path.stem for path in SHIPPED.glob("*.yaml"))
+
+
+def resolve(name: str | Path, relative_to: Path | None = None) -> Path:
+    """A path to a file, or the name of a shipped scenario (with or without .yaml)."""
+    candidates = [Path(name)]
+    if relative_to is not None:
+        candidates.append(relative_to / name)
+        candidates.append(relative_to / f"{name}.yaml")
+    candidates.append(SHIPPED / f"{Path(name).stem}.yaml")
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError(messages.SCENARIO_NOT_FOUND.format(name=str(name)))
+
+
+def load_scenario(name: str | Path) -> Scenario:
+    path = resolve(name)
+    raw = _read_with_extends(path, seen=())
+    return parse_scenario(raw, label=str(path))
+
+
+def parse_scenario(raw: dict[str, Any], label: str = "scenario") -> Scenario:
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise ScenarioError(_report(label, _pydantic_problems(error))) from None
+    problems = reference_problems(scenario)
+    if problems:
+        raise ScenarioError(_report(label, problems))
+    return scenario
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """A scenario may say `extends: other` and change only what differs from it."""
+    raw = _read_yaml(path)
+    parent_name = raw.pop("extends", None)
+    if parent_name is None:
+        return raw
+    parent_path = resolve(str(parent_name), relative_to=path.parent).resolve()
+    if parent_path in seen or parent_path == path.resolve():
+        raise ScenarioError(messages.SCENARIO_EXTENDS_LOOP.format(path=path, name=parent_name))
+    parent = _read_with_extends(parent_path, (*seen, path.resolve()))
+    return _merge(parent, raw)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        detail = str(getattr(error, "problem_mark", "") or error).strip()
+        problem = getattr(error, "problem", None)
+        raise ScenarioError(
+            messages.SCENARIO_NOT_YAML.format(path=path, detail=f"{problem}, {detail}")
+        ) from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(messages.SCENARIO_NOT_MAPPING.format(path=path))
+    return raw
+
+
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else (lists included) is replaced whole."""
+    merged = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for item in error.errors(include_url=False):
+        # Tagged unions add the tag name to the path; the planner never wrote it.
+        location = [part for part in item["loc"] if not _is_union_tag(part, item)]
+        where = _key_path(location) or "(top level)"
+        what = item["msg"].removeprefix("Value error, ")
+        if item["type"] not in {"missing", "extra_forbidden"} and "input" in item:
+            what = f"{what} (got {item['input']!r})"
+        problems.append((where, what))
+    return problems
+
+
+def _is_union_tag(part: object, item: Any) -> bool:
+    return (
+        isinstance(part, str)
+        and item["type"] != "union_tag_invalid"
+        and part
+        in {
+            "exponential",
+            "deterministic",
+            "lognormal",
+            "gamma",
+            "uniform",
+            "triangular",
+        }
+    )
+
+
+def _key_path(location: list[Any]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _report(label: str, problems: list[tuple[str, str]]) -> str:
+    lines = [messages.SCENARIO_INVALID.format(path=label, count=len(problems))]
+    lines += [messages.PROBLEM_LINE.format(where=where, what=what) for where, what in problems]
+    return "\n".join(lines)

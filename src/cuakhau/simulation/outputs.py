@@ -1,0 +1,47 @@
+"""Files a run leaves behind: JSON and CSV for machines, PNG and HTML for people."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cuakhau.simulation.plots import gate_lines, scenario_lines, write_html, write_png
+from cuakhau.simulation.results import SimulationResult
+
+COMPARED = (
+    "wait_mean_hours",
+    "wait_p90_hours",
+    "wait_p99_hours",
+    "peak_trucks_waiting",
+    "crossed",
+    "yard_overflow",
+    "crossed_past_shelf_life",
+)
+
+
+def write_run(result: SimulationResult, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"results.{suffix}" for suffix in ("json", "csv", "png", "html")]
+    result.write_json(paths[0])
+    result.write_csv(paths[1])
+    title = f"{result.scenario.name}: {result.replications} replications, 95% bands"
+    write_png(gate_lines(result), title, paths[2])
+    write_html(gate_lines(result), title, paths[3])
+    return paths
+
+
+def write_comparison(results: list[SimulationResult], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"comparison.{suffix}" for suffix in ("json", "png", "html")]
+    table = {
+        result.scenario.name: {
+            "policy": result.scenario.policy.model_dump(),
+            "summary": {name: result.summary["all"][name].as_dict() for name in COMPARED},
+        }
+        for result in results
+    }
+    paths[0].write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
+    title = " vs ".join(result.scenario.name for result in results)
+    write_png(scenario_lines(results), title, paths[1])
+    write_html(scenario_lines(results), title, paths[2])
+    return paths

@@ -1,0 +1,139 @@
+"""Charts of results: a PNG for reports and a self-contained HTML page to explore.
+
+Both draw the same four panels. Each simulated line carries its 95% band; observed
+series from the scenario file are drawn as points beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cuakhau.simulation.results import METRICS, SimulationResult
+from cuakhau.simulation.scenario import ObservedSeries
+
+PANELS = ("trucks_waiting", "crossed", "wait_mean_hours", "overdue_perishable")
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    result: SimulationResult
+    gate: str
+
+
+def gate_lines(result: SimulationResult) -> list[Line]:
+    """The zone and each of its gates, from one run."""
+    names = {gate_id: gate.name for gate_id, gate in result.scenario.gates.items()}
+    return [Line(names.get(gate, "Zone (all gates)"), result, gate) for gate in result.series]
+
+
+def scenario_lines(results: list[SimulationResult]) -> list[Line]:
+    """The zone as a whole, one line per scenario."""
+    return [Line(result.scenario.name, result, "all") for result in results]
+
+
+def _observed(lines: list[Line]) -> list[ObservedSeries]:
+    seen: dict[tuple[str, str, str], ObservedSeries] = {}
+    for line in lines:
+        for series in line.result.scenario.observed:
+            if series.gate == line.gate:
+                seen.setdefault((series.metric, series.gate, series.label), series)
+    return list(seen.values())
+
+
+def write_png(lines: list[Line], title: str, path: Path) -> None:
+    figure, axes = plt.subplots(2, 2, figsize=(14, 8.5), sharex=True)
+    for axis, metric in zip(axes.ravel(), PANELS, strict=True):
+        for colour, line in zip(_colours(), lines, strict=False):
+            band = line.result.series[line.gate][metric]
+            dates = line.result.dates
+            axis.plot(dates, band.mean, color=colour, label=line.label, linewidth=1.4)
+            axis.fill_between(dates, band.low, band.high, color=colour, alpha=0.2, linewidth=0)
+        for series in _observed(lines):
+            if series.metric == metric:
+                points = sorted(series.points, key=lambda point: point.date)
+                axis.plot(
+                    [point.date for point in points],
+                    [point.value for point in points],
+                    "kD",
+                    markersize=5,
+                    label=f"observed: {series.label}",
+                )
+        axis.set_title(METRICS[metric], fontsize=10)
+        axis.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8, loc="upper left")
+    figure.suptitle(title)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write_html(lines: list[Line], title: str, path: Path) -> None:
+    figure = make_subplots(
+        rows=2, cols=2, shared_xaxes=True, subplot_titles=[METRICS[metric] for metric in PANELS]
+    )
+    for index, metric in enumerate(PANELS):
+        row, col = divmod(index, 2)
+        for colour, line in zip(_colours(), lines, strict=False):
+            band = line.result.series[line.gate][metric]
+            dates = line.result.dates
+            group = f"{line.label}"
+            figure.add_trace(
+                go.Scatter(
+                    x=dates + dates[::-1],
+                    y=list(band.high) + list(band.low[::-1]),
+                    fill="toself",
+                    fillcolor=colour,
+                    opacity=0.2,
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    legendgroup=group,
+                    showlegend=False,
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+            figure.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=band.mean,
+                    name=line.label,
+                    line={"color": colour},
+                    legendgroup=group,
+                    showlegend=index == 0,
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+        for series in _observed(lines):
+            if series.metric == metric:
+                figure.add_trace(
+                    go.Scatter(
+                        x=[point.date for point in series.points],
+                        y=[point.value for point in series.points],
+                        text=[point.source for point in series.points],
+                        mode="markers",
+                        marker={"symbol": "diamond", "color": "black"},
+                        name=f"observed: {series.label}",
+                    ),
+                    row=row + 1,
+                    col=col + 1,
+                )
+    figure.update_layout(title=title, height=800, hovermode="x unified")
+    # The page must work at a border post with no internet: plotly.js goes inline.
+    figure.write_html(path, include_plotlyjs=True, full_html=True)
+
+
+def _colours() -> list[str]:
+    return list(COLOURS) * 4

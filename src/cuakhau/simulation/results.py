@@ -1,0 +1,154 @@
+"""Results across replications: a mean and a 95% confidence interval for every number."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cuakhau.simulation.scenario import Scenario
+
+# Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; beyond, the
+# Cornish–Fisher expansion around the normal quantile is good to 1e-4.
+T_975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+Z_975 = 1.959964
+
+# What each number means, for tables, CSV headers and chart titles.
+METRICS = {
+    "trucks_waiting": "trucks waiting (held inland + on the road + in yards), daily mean",
+    "held_inland": "trucks held inland or at origin, daily mean",
+    "waiting_on_road": "trucks waiting on the road (yard full), daily mean",
+    "waiting_in_yard": "trucks in yards, daily mean",
+    "overdue_perishable": "perishable trucks still waiting past shelf life, daily mean",
+    "arrived": "trucks arrived per day",
+    "crossed": "trucks crossed per day (throughput)",
+    "yard_overflow": "trucks per day that found the yard full",
+    "crossed_past_shelf_life": "perishable trucks per day that crossed past shelf life",
+    "wait_mean_hours": "waiting time of trucks crossing that day, mean (hours)",
+    "wait_p50_hours": "waiting time, median (hours)",
+    "wait_p90_hours": "waiting time, 90th percentile (hours)",
+    "wait_p99_hours": "waiting time, 99th percentile (hours)",
+}
+
+
+def t_quantile_975(degrees: int) -> float:
+    if degrees <= len(T_975):
+        return T_975[degrees - 1]
+    z, v = Z_975, degrees
+    return z + (z**3 + z) / (4 * v) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Mean and 95% CI across replications, day by day (or a single number)."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def across(cls, samples: np.ndarray) -> Band:
+        """`samples` has one row per replication; NaN (a day nobody crossed) is left out."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            count = np.sum(~np.isnan(samples), axis=0)
+            mean = np.nanmean(samples, axis=0)
+            spread = np.nanstd(samples, axis=0, ddof=1)
+        quantile = np.vectorize(t_quantile_975, otypes=[float])(np.maximum(count - 1, 1))
+        half = np.where(count > 1, quantile * spread / np.sqrt(np.maximum(count, 1)), np.nan)
+        return cls(mean, mean - half, mean + half)
+
+    def as_dict(self) -> dict[str, object]:
+        return {name: _plain(getattr(self, name)) for name in ("mean", "low", "high")}
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    series: dict[str, dict[str, np.ndarray]]  # gate -> metric -> per day
+    summary: dict[str, dict[str, float]]  # gate -> metric -> number
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    scenario: Scenario
+    replications: int
+    seed: int
+    dates: list[dt.date]
+    series: dict[str, dict[str, Band]]
+    summary: dict[str, dict[str, Band]]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "scenario": self.scenario.name,
+            "description": self.scenario.description,
+            "policy": self.scenario.policy.model_dump(),
+            "replications": self.replications,
+            "seed": self.seed,
+            "confidence": 0.95,
+            "metrics": METRICS,
+            "dates": [date.isoformat() for date in self.dates],
+            "summary": {
+                gate: {name: band.as_dict() for name, band in metrics.items()}
+                for gate, metrics in self.summary.items()
+            },
+            "series": {
+                gate: {name: band.as_dict() for name, band in metrics.items()}
+                for gate, metrics in self.series.items()
+            },
+        }
+
+    def write_json(self, path: Path) -> None:
+        path.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def write_csv(self, path: Path) -> None:
+        """Long format: one row per date, gate and metric."""
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["date", "gate", "metric", "mean", "ci95_low", "ci95_high"])
+            for gate, metrics in self.series.items():
+                for name, band in metrics.items():
+                    for index, date in enumerate(self.dates):
+                        values = (band.mean[index], band.low[index], band.high[index])
+                        writer.writerow([date.isoformat(), gate, name, *map(_cell, values)])
+
+
+def summarise(
+    scenario: Scenario, replications: list[ReplicationResult], seed: int
+) -> SimulationResult:
+    first = replications[0]
+    series = {
+        gate: {
+            name: Band.across(np.array([result.series[gate][name] for result in replications]))
+            for name in metrics
+        }
+        for gate, metrics in first.series.items()
+    }
+    summary = {
+        gate: {
+            name: Band.across(np.array([[result.summary[gate][name]] for result in replications]))
+            for name in metrics
+        }
+        for gate, metrics in first.summary.items()
+    }
+    dates = [scenario.date_of(day) for day in range(scenario.warmup_days, scenario.days)]
+    return SimulationResult(scenario, len(replications), seed, dates, series, summary)
+
+
+def _cell(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.6g}"
+
+
+def _plain(values: np.ndarray) -> object:
+    """JSON has no NaN: days without a number become null."""
+    items = [None if math.isnan(value) else round(float(value), 6) for value in values.ravel()]
+    return items[0] if values.size == 1 else items

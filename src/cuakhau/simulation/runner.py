@@ -1,0 +1,65 @@
+"""Replications, spread over processes, with seeds that do not depend on how many.
+
+Replication i always gets child i of SeedSequence(seed), and gate g inside it child g
+of that, so the numbers are the same whether one process runs them all or many do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import reduce
+from operator import add
+
+import numpy as np
+
+from cuakhau.simulation.engine import GateSimulation
+from cuakhau.simulation.results import ReplicationResult, SimulationResult, summarise
+from cuakhau.simulation.scenario import Scenario
+
+ZONE = "all"
+
+
+def run_replication(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationResult:
+    gate_seeds = seed.spawn(len(scenario.gates))
+    days = {
+        gate_id: GateSimulation(scenario, gate_id).run(np.random.default_rng(gate_seed))
+        for gate_id, gate_seed in zip(scenario.gates, gate_seeds, strict=True)
+    }
+    days[ZONE] = reduce(add, days.values())
+    first = scenario.warmup_days
+    return ReplicationResult(
+        series={gate: result.series(first) for gate, result in days.items()},
+        summary={gate: result.summary(first) for gate, result in days.items()},
+    )
+
+
+def simulate(
+    scenario: Scenario,
+    replications: int = 20,
+    seed: int = 1,
+    workers: int | None = None,
+    on_replication: Callable[[], None] | None = None,
+) -> SimulationResult:
+    """Run `replications` independent replications; `workers` None means every core."""
+    seeds = np.random.SeedSequence(seed).spawn(replications)
+    workers = min(workers or os.cpu_count() or 1, replications)
+    done: list[ReplicationResult | None] = [None] * replications
+    if workers == 1:
+        for index, child in enumerate(seeds):
+            done[index] = run_replication(scenario, child)
+            if on_replication:
+                on_replication()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(run_replication, scenario, child): index
+                for index, child in enumerate(seeds)
+            }
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if on_replication:
+                    on_replication()
+    finished = [result for result in done if result is not None]
+    return summarise(scenario, finished, seed)

@@ -1,0 +1,344 @@
+"""The scenario file: what a planner writes, validated before anything runs.
+
+Times inside a scenario are hours from 00:00 (Vietnam time) of `start`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cuakhau.simulation import messages
+
+Direction = Literal["export", "import"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Hours = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Factor = Annotated[float, Field(ge=0)]
+
+SHARE_TOLERANCE = 1e-6
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_shares(shares: dict[str, float]) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1) > SHARE_TOLERANCE:
+        raise ValueError(messages.SHARES_NOT_ONE.format(total=total))
+    return shares
+
+
+class Source(Strict):
+    id: str
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+# --- service times -------------------------------------------------------------------
+
+
+class Exponential(Strict):
+    distribution: Literal["exponential"]
+    mean_hours: Annotated[float, Field(gt=0)]
+
+
+class Deterministic(Strict):
+    distribution: Literal["deterministic"]
+    mean_hours: Hours
+
+
+class Lognormal(Strict):
+    distribution: Literal["lognormal"]
+    mean_hours: Annotated[float, Field(gt=0)]
+    cv: Annotated[float, Field(gt=0)]
+
+
+class Gamma(Strict):
+    distribution: Literal["gamma"]
+    mean_hours: Annotated[float, Field(gt=0)]
+    cv: Annotated[float, Field(gt=0)]
+
+
+class Uniform(Strict):
+    distribution: Literal["uniform"]
+    low_hours: Hours
+    high_hours: Hours
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high_hours < self.low_hours:
+            raise ValueError("high_hours must not be below low_hours")
+        return self
+
+
+class Triangular(Strict):
+    distribution: Literal["triangular"]
+    low_hours: Hours
+    mode_hours: Hours
+    high_hours: Hours
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low_hours <= self.mode_hours <= self.high_hours or (
+            self.low_hours == self.high_hours
+        ):
+            raise ValueError("need low_hours <= mode_hours <= high_hours and low < high")
+        return self
+
+
+ServiceTime = Annotated[
+    Exponential | Deterministic | Lognormal | Gamma | Uniform | Triangular,
+    Field(discriminator="distribution"),
+]
+
+
+# --- gates ---------------------------------------------------------------------------
+
+
+class Change(Strict):
+    """A dated multiplier: a disruption, a closure (factor 0) or a season."""
+
+    start: dt.date = Field(alias="from")
+    to: dt.date | None = None
+    factor: Factor
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Change:
+        if self.to is not None and self.to < self.start:
+            raise ValueError(messages.CHANGE_ENDS_BEFORE_START.format(to=self.to, start=self.start))
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.to is None or day <= self.to)
+
+
+def change_factor(changes: tuple[Change, ...] | list[Change], day: dt.date) -> float:
+    return math.prod(change.factor for change in changes if change.covers(day))
+
+
+class CrossingCapacity(Strict):
+    per_hour: Factor
+    hours: str = "00:00-24:00"
+    weekdays: dict[Weekday, Factor] = {}
+    changes: list[Change] = []
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        opening_hours(value)
+        return value
+
+
+def opening_hours(text: str) -> tuple[float, float]:
+    """'07:00-19:00' -> (7.0, 19.0)."""
+    try:
+        start, end = (_clock(part) for part in text.split("-"))
+    except ValueError:
+        raise ValueError(messages.BAD_HOURS) from None
+    if not 0 <= start < end <= 24:
+        raise ValueError(messages.BAD_HOURS)
+    return start, end
+
+
+def _clock(text: str) -> float:
+    hours, minutes = text.strip().split(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(minutes) < 60):
+        raise ValueError(text)
+    return int(hours) + int(minutes) / 60
+
+
+class Yard(Strict):
+    spaces: Annotated[int, Field(ge=1)] | None = None
+
+
+class Channel(Strict):
+    share: Share
+    service: ServiceTime
+
+
+class Customs(Strict):
+    servers: Annotated[int, Field(ge=1)]
+    channels: dict[Literal["green", "yellow", "red"], Channel]
+
+    @field_validator("channels")
+    @classmethod
+    def _shares(cls, channels: dict[str, Channel]) -> dict[str, Channel]:
+        _check_shares({name: channel.share for name, channel in channels.items()})
+        return channels
+
+
+class Station(Strict):
+    servers: Annotated[int, Field(ge=1)]
+    service: ServiceTime
+
+
+class Gate(Strict):
+    name: str
+    kind: Literal["road", "rail"] = "road"
+    # Export and import trucks use separate yards; a direction left out has no limit.
+    yards: dict[Direction, Yard] = {}
+    customs: Customs
+    quarantine: Station | None = None
+    crossing: dict[Direction, CrossingCapacity] | None = None
+
+
+# --- demand --------------------------------------------------------------------------
+
+
+class Commodity(Strict):
+    label: str | None = None
+    perishable: bool = False
+    shelf_life_hours: Annotated[float, Field(gt=0)] | None = None
+    quarantine: bool = False
+
+    @model_validator(mode="after")
+    def _shelf_life(self) -> Commodity:
+        if self.perishable and self.shelf_life_hours is None:
+            raise ValueError(messages.SHELF_LIFE_MISSING)
+        return self
+
+
+class ArrivalStream(Strict):
+    commodity: str
+    direction: Direction
+    per_day: Factor
+    gates: dict[str, Share]
+    daily_profile: Annotated[list[Factor], Field(min_length=24, max_length=24)] | None = None
+    monthly: dict[Annotated[int, Field(ge=1, le=12)], Factor] = {}
+    changes: list[Change] = []
+    note: str | None = None
+
+    @field_validator("gates")
+    @classmethod
+    def _shares(cls, gates: dict[str, float]) -> dict[str, float]:
+        return _check_shares(gates)
+
+    @field_validator("daily_profile")
+    @classmethod
+    def _profile(cls, profile: list[float] | None) -> list[float] | None:
+        if profile is not None and sum(profile) <= 0:
+            raise ValueError(messages.PROFILE_ALL_ZERO)
+        return profile
+
+
+# --- policy and observations ---------------------------------------------------------
+
+
+class Policy(Strict):
+    admission: Literal["walk_in", "booked_windows", "hold_inland"] = "walk_in"
+    perishable_priority: bool = False
+    booking_lead_hours: Hours = 6.0
+    inland_travel_hours: Hours = 1.0
+
+
+# The metrics drawn in the result charts, so an observed series always has a panel.
+Metric = Literal["trucks_waiting", "crossed", "wait_mean_hours", "overdue_perishable"]
+
+
+class ObservedPoint(Strict):
+    date: dt.date
+    value: Annotated[float, Field(ge=0)]
+    source: str
+
+
+class ObservedSeries(Strict):
+    metric: Metric
+    gate: str = "all"
+    label: str
+    points: Annotated[list[ObservedPoint], Field(min_length=1)]
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    start: dt.date
+    days: Annotated[int, Field(ge=1, le=36600)]
+    warmup_days: Annotated[int, Field(ge=0)] = 0
+    sources: list[Source] = []
+    assumptions: list[str] = []
+    commodities: Annotated[dict[str, Commodity], Field(min_length=1)]
+    gates: Annotated[dict[str, Gate], Field(min_length=1)]
+    arrivals: Annotated[list[ArrivalStream], Field(min_length=1)]
+    policy: Policy = Policy()
+    observed: list[ObservedSeries] = []
+
+    @model_validator(mode="after")
+    def _warmup(self) -> Scenario:
+        if self.warmup_days >= self.days:
+            raise ValueError(
+                messages.WARMUP_TOO_LONG.format(warmup=self.warmup_days, days=self.days)
+            )
+        return self
+
+    @property
+    def hours(self) -> int:
+        return self.days * 24
+
+    def date_of(self, day: int) -> dt.date:
+        return self.start + dt.timedelta(days=day)
+
+
+def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Names used in one part of the file that must exist in another: (key path, problem)."""
+    problems: list[tuple[str, str]] = []
+    gate_names = ", ".join(scenario.gates)
+    for index, stream in enumerate(scenario.arrivals):
+        where = f"arrivals[{index}]"
+        if stream.commodity not in scenario.commodities:
+            known = ", ".join(scenario.commodities)
+            problems.append(
+                (
+                    f"{where}.commodity",
+                    messages.UNKNOWN_COMMODITY.format(name=stream.commodity, known=known),
+                )
+            )
+        for gate_id in stream.gates:
+            gate = scenario.gates.get(gate_id)
+            if gate is None:
+                problems.append(
+                    (
+                        f"{where}.gates.{gate_id}",
+                        messages.UNKNOWN_GATE.format(name=gate_id, known=gate_names),
+                    )
+                )
+            elif scenario.commodities.get(stream.commodity, Commodity()).quarantine and (
+                gate.quarantine is None
+            ):
+                problems.append(
+                    (
+                        f"gates.{gate_id}.quarantine",
+                        messages.NO_QUARANTINE.format(gate=gate_id, commodity=stream.commodity),
+                    )
+                )
+            elif gate.crossing is not None and stream.direction not in gate.crossing:
+                problems.append(
+                    (
+                        f"gates.{gate_id}.crossing",
+                        messages.NO_CAPACITY_FOR_DIRECTION.format(
+                            gate=gate_id, direction=stream.direction
+                        ),
+                    )
+                )
+    if scenario.policy.admission == "booked_windows":
+        problems.extend(
+            ("policy.admission", messages.BOOKING_NEEDS_CAPACITY.format(gate=gate_id))
+            for gate_id, gate in scenario.gates.items()
+            if gate.crossing is None
+        )
+    for index, series in enumerate(scenario.observed):
+        if series.gate != "all" and series.gate not in scenario.gates:
+            problems.append(
+                (
+                    f"observed[{index}].gate",
+                    messages.UNKNOWN_GATE.format(name=series.gate, known=gate_names),
+                )
+            )
+    return problems
