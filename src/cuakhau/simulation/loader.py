@@ -95,8 +95,11 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
     for item in error.errors(include_url=False):
         # Tagged unions add the tag name to the path; the planner never wrote it.
         location = [part for part in item["loc"] if not _is_union_tag(part, item)]
-        where = _key_path(location) or "(top level)"
         what = item["msg"].removeprefix("Value error, ")
+        if location and location[-1] == "[key]":  # the key itself is wrong, not its value
+            location.pop()
+            what = f"bad key: {what}"
+        where = _key_path(location) or "(top level)"
         if item["type"] not in {"missing", "extra_forbidden"} and "input" in item:
             what = f"{what} (got {item['input']!r})"
         problems.append((where, what))
