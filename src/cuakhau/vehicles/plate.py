@@ -36,16 +36,25 @@ class Plate:
 
 
 def parse_plate(raw: str) -> Plate:
-    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
+    text = unicodedata.normalize("NFKC", raw).strip().upper()
+    compact = _SEPARATORS.sub("", text)
     if match := _VN_PLATE.match(compact):
         province, series, number = match.groups()
-        if not 11 <= int(province) <= 99:
+        if not 11 <= int(province) <= 99 or not _dash_agrees(text, province + series):
             raise PlateError(raw)
         tail = f"{number[:3]}.{number[3:]}" if len(number) == 5 else number
         return Plate(f"{province}{series}-{tail}", "VN")
     if match := _CN_PLATE.match(compact):
         return Plate("".join(match.groups()), "CN")
     raise PlateError(raw)
+
+
+def _dash_agrees(text: str, head: str) -> bool:
+    """Where the writer put a dash, it must fall between series and number:
+    ``12C-123.456`` is not ``12C1-234.56``."""
+    if "-" not in text:
+        return True
+    return _SEPARATORS.sub("", text.split("-", 1)[0]) == head
 
 
 def normalise_plate(raw: str) -> str:

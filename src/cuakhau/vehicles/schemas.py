@@ -3,7 +3,7 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import InputSchema, OutputSchema, PlateText
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
 from cuakhau.models.enums import VehicleKind
 from cuakhau.vehicles.plate import parse_plate
 
@@ -36,7 +36,7 @@ class VehicleUpdate(InputSchema):
     trailer_plate: PlateText | None = None
 
 
-class VehicleFilters(InputSchema):
+class VehicleFilters(ListQuery):
     enterprise_id: int | None = None
     kind: VehicleKind | None = None
     active: bool | None = None
