@@ -5,8 +5,8 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
-from fastapi_offline import FastAPIOffline
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from cuakhau import __version__
 from cuakhau.accounts.router import auth_router, users_router

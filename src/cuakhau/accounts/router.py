@@ -18,8 +18,8 @@ from cuakhau.accounts.schemas import (
 )
 from cuakhau.core.deps import AppSettings, DbSession
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import PageParams, page_of, paginate
-from cuakhau.core.schemas import InputSchema, Page
+from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.schemas import ListQuery, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
@@ -61,7 +61,7 @@ def me(user: CurrentUser) -> Any:
     return UserRead.model_validate(user)
 
 
-class UserFilters(InputSchema):
+class UserFilters(ListQuery):
     role: Role | None = None
     active: bool | None = None
     enterprise_id: int | None = None
@@ -71,7 +71,6 @@ class UserFilters(InputSchema):
 def list_users(
     session: DbSession,
     _admin: Admin,
-    page: Annotated[PageParams, Depends()],
     filters: Annotated[UserFilters, Query()],
 ) -> Any:
     stmt = select(User).order_by(User.id)
@@ -81,8 +80,8 @@ def list_users(
         stmt = stmt.where(User.is_active == filters.active)
     if filters.enterprise_id is not None:
         stmt = stmt.where(User.enterprise_id == filters.enterprise_id)
-    items, total = paginate(session, stmt, page)
-    return page_of(UserRead, items, total, page)
+    items, total = paginate(session, stmt, filters)
+    return page_of(UserRead, items, total, filters)
 
 
 @users_router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)

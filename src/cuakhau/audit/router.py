@@ -1,12 +1,12 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import AuditReader
 from cuakhau.audit.schemas import AuditEntryRead, AuditFilters
 from cuakhau.core.deps import DbSession
-from cuakhau.core.registry import PageParams, page_of, paginate
+from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import AuditEntry
 
@@ -17,7 +17,6 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def list_audit_entries(
     session: DbSession,
     _reader: AuditReader,
-    page: Annotated[PageParams, Depends()],
     filters: Annotated[AuditFilters, Query()],
 ) -> Any:
     """The audit log, newest first."""
@@ -34,5 +33,5 @@ def list_audit_entries(
         stmt = stmt.where(AuditEntry.at >= filters.since)
     if filters.until is not None:
         stmt = stmt.where(AuditEntry.at < filters.until)
-    items, total = paginate(session, stmt, page)
-    return page_of(AuditEntryRead, items, total, page)
+    items, total = paginate(session, stmt, filters)
+    return page_of(AuditEntryRead, items, total, filters)

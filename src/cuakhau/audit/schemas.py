@@ -3,10 +3,10 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
-from cuakhau.core.schemas import InputSchema, OutputSchema
+from cuakhau.core.schemas import ListQuery, OutputSchema
 
 
-class AuditFilters(InputSchema):
+class AuditFilters(ListQuery):
     entity: Annotated[str | None, Field(max_length=64)] = None
     entity_id: Annotated[str | None, Field(max_length=64)] = None
     actor_user_id: int | None = None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -18,23 +18,18 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from cuakhau.accounts.deps import enterprise_scope, require_roles
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.core.schemas import InputSchema, OutputSchema, Page
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
 
-class PageParams(InputSchema):
-    limit: Annotated[int, Query(ge=1, le=500)] = 50
-    offset: Annotated[int, Query(ge=0)] = 0
-
-
-def paginate(session: Session, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+def paginate(session: Session, stmt: Select[Any], params: ListQuery) -> tuple[list[Any], int]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(params.limit).offset(params.offset)))
     return items, total
 
 
-def page_of(schema: type[BaseModel], items: list[Any], total: int, params: PageParams) -> Page[Any]:
+def page_of(schema: type[BaseModel], items: list[Any], total: int, params: ListQuery) -> Page[Any]:
     return Page[schema](  # type: ignore[valid-type]
         items=[schema.model_validate(item) for item in items],
         total=total,
@@ -142,12 +137,11 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
     def list_rows(
         session: DbSession,
         user: Reader,
-        page: Annotated[PageParams, Depends()],
         filters: Annotated[filter_schema, Query()],  # type: ignore[valid-type]
     ) -> Any:
         stmt = registry.apply_filters(registry.scoped_query(user), filters)
-        items, total = paginate(session, stmt.order_by(registry.model.id), page)
-        return page_of(read_schema, items, total, page)
+        items, total = paginate(session, stmt.order_by(registry.model.id), filters)
+        return page_of(read_schema, items, total, filters)
 
     @router.get("/{row_id}", response_model=read_schema)
     def get_row(row_id: int, session: DbSession, user: Reader) -> Any:

@@ -23,6 +23,14 @@ class OutputSchema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class ListQuery(InputSchema):
+    """Query parameters of a list: paging, plus each list's own filters in a subclass.
+    Unknown parameters are refused, so a misspelt filter is not silently ignored."""
+
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int

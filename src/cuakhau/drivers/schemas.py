@@ -3,7 +3,14 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import CountryCode, InputSchema, Name, OutputSchema, PhoneNumber
+from cuakhau.core.schemas import (
+    CountryCode,
+    InputSchema,
+    ListQuery,
+    Name,
+    OutputSchema,
+    PhoneNumber,
+)
 from cuakhau.drivers.identity import normalise_id_number
 
 IdNumber = Annotated[str, Field(min_length=5, max_length=20)]
@@ -41,7 +48,7 @@ class DriverUpdate(InputSchema):
     phone: PhoneNumber | None = None
 
 
-class DriverFilters(InputSchema):
+class DriverFilters(ListQuery):
     enterprise_id: int | None = None
     nationality: CountryCode | None = None
     active: bool | None = None

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import Field, HttpUrl, field_validator
 
-from cuakhau.core.schemas import CountryCode, InputSchema, OutputSchema, TaxCode
+from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, OutputSchema, TaxCode
 from cuakhau.models.enums import EnterpriseRole
 
 CompanyName = Annotated[str, Field(min_length=1, max_length=300)]
@@ -34,7 +34,7 @@ class EnterpriseUpdate(InputSchema):
 SELF_SERVICE_FIELDS = frozenset({"name_vi", "name_en", "address", "webhook_url"})
 
 
-class EnterpriseFilters(InputSchema):
+class EnterpriseFilters(ListQuery):
     role: EnterpriseRole | None = None
     active: bool | None = None
     q: Annotated[str | None, Field(max_length=100)] = None

@@ -5,7 +5,7 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import Code, InputSchema, Name, OutputSchema
+from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.models.enums import GateKind, GateMode
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
@@ -63,7 +63,7 @@ class GateUpdate(InputSchema):
     handles_import: bool | None = None
 
 
-class GateFilters(InputSchema):
+class GateFilters(ListQuery):
     kind: GateKind | None = None
     mode: GateMode | None = None
     active: bool | None = None

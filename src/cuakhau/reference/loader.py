@@ -173,10 +173,8 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
             apply_changes(enterprise, {"is_illustrative": enterprise_data.is_illustrative})
         _tally(session, report, "enterprises", enterprise is not None, mark)
 
-    gate_ids = {code: id_ for code, id_ in session.execute(select(Gate.code, Gate.id))}
-    enterprise_ids = {
-        code: id_ for code, id_ in session.execute(select(Enterprise.tax_code, Enterprise.id))
-    }
+    gate_ids = dict(session.execute(select(Gate.code, Gate.id)).all())
+    enterprise_ids = dict(session.execute(select(Enterprise.tax_code, Enterprise.id)).all())
 
     for yard_data in data.yards:
         mark = _last_audit_id(session)

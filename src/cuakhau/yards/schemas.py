@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from cuakhau.core.schemas import Code, InputSchema, Name, OutputSchema
+from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.models.enums import VehicleClass
 
 SpaceCount = Annotated[int, Field(ge=0, le=100_000)]
@@ -31,7 +31,7 @@ class YardUpdate(InputSchema):
     cold_spaces: SpaceCount | None = None
 
 
-class YardFilters(InputSchema):
+class YardFilters(ListQuery):
     gate_id: int | None = None
     operator_id: int | None = None
     active: bool | None = None

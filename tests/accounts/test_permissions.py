@@ -1,0 +1,88 @@
+"""Every API endpoint, every role: who may call it and who may not.
+
+The table is the specification; a new endpoint that is not in it fails
+``test_every_endpoint_is_in_the_table``.
+"""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cuakhau.app import API_PREFIX
+from cuakhau.models.enums import STAFF_ROLES, Role
+from tests.conftest import People
+
+EVERYONE = frozenset(Role)
+READERS = STAFF_ROLES | {Role.enterprise}
+ADMIN = frozenset({Role.admin})
+OWNERS = frozenset({Role.admin, Role.enterprise})
+
+# (method, path pattern) -> roles allowed.
+PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
+    ("GET", "/auth/me"): EVERYONE,
+    ("POST", "/auth/logout"): EVERYONE,
+    ("GET", "/users"): ADMIN,
+    ("POST", "/users"): ADMIN,
+    ("GET", "/users/{user_id}"): ADMIN,
+    ("PATCH", "/users/{user_id}"): ADMIN,
+    ("POST", "/users/{user_id}/disable"): ADMIN,
+    ("POST", "/users/{user_id}/enable"): ADMIN,
+    ("GET", "/users/{user_id}/tokens"): ADMIN,
+    ("POST", "/users/{user_id}/tokens"): ADMIN,
+    ("POST", "/users/{user_id}/tokens/{token_id}/revoke"): ADMIN,
+    ("GET", "/audit"): frozenset({Role.admin, Role.board}),
+}
+for resource, writers, updaters, lifecycle in (
+    ("gates", ADMIN, ADMIN, ADMIN),
+    ("yards", ADMIN, ADMIN, ADMIN),
+    ("enterprises", ADMIN, OWNERS, ADMIN),
+    ("vehicles", OWNERS, OWNERS, OWNERS),
+    ("drivers", OWNERS, OWNERS, OWNERS),
+):
+    PERMISSIONS[("GET", f"/{resource}")] = READERS
+    PERMISSIONS[("GET", f"/{resource}/{{row_id}}")] = READERS
+    PERMISSIONS[("POST", f"/{resource}")] = writers
+    PERMISSIONS[("PATCH", f"/{resource}/{{row_id}}")] = updaters
+    PERMISSIONS[("POST", f"/{resource}/{{row_id}}/deactivate")] = lifecycle
+    PERMISSIONS[("POST", f"/{resource}/{{row_id}}/activate")] = lifecycle
+
+PUBLIC = {("POST", "/auth/token")}
+
+
+def _api_routes(client: TestClient) -> set[tuple[str, str]]:
+    paths = client.get("/openapi.json").json()["paths"]
+    return {
+        (method.upper(), path.removeprefix(API_PREFIX))
+        for path, operations in paths.items()
+        if path.startswith(API_PREFIX)
+        for method in operations
+    }
+
+
+def _concrete(path: str) -> str:
+    return API_PREFIX + re.sub(r"\{[a-z_]+\}", "999999", path)
+
+
+def test_every_endpoint_is_in_the_table(client: TestClient):
+    assert _api_routes(client) == set(PERMISSIONS) | PUBLIC
+
+
+def test_no_token_no_entry(client: TestClient):
+    for method, path in PERMISSIONS:
+        response = client.request(method, _concrete(path), json={})
+        assert response.status_code == 401, (method, path)
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_roles(client: TestClient, people: People, role: Role):
+    # Logging out revokes the token, so it goes last.
+    order = sorted(PERMISSIONS.items(), key=lambda item: item[0] == ("POST", "/auth/logout"))
+    for (method, path), allowed in order:
+        response = client.request(method, _concrete(path), json={}, headers=people[role])
+        if role in allowed:
+            assert response.status_code not in (401, 403), (role, method, path, response.text)
+        else:
+            assert response.status_code == 403, (role, method, path, response.status_code)
+            assert response.json()["code"] == "role_forbidden"
