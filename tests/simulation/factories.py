@@ -67,8 +67,9 @@ def zone_scenario(**changes: Any) -> dict[str, Any]:
             "north": {
                 "name": "North",
                 "yards": {"export": {"spaces": 150}, "import": {"spaces": 80}},
+                # Enough officers for booked trucks, who all come in the crossing hours.
                 "customs": {
-                    "servers": 6,
+                    "servers": 24,
                     "channels": {
                         "green": {
                             "share": 0.7,
@@ -90,7 +91,7 @@ def zone_scenario(**changes: Any) -> dict[str, Any]:
                     },
                 },
                 "quarantine": {
-                    "servers": 3,
+                    "servers": 10,
                     "service": {"distribution": "gamma", "mean_hours": 0.5, "cv": 0.5},
                 },
                 "crossing": {

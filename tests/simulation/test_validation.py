@@ -183,7 +183,7 @@ def test_extends_changes_only_what_it_names_and_refuses_loops(tmp_path: Path) ->
     child = load_scenario(tmp_path / "child.yaml")
     assert child.name == "child"
     assert child.policy.perishable_priority
-    assert child.gates["north"].customs.servers == 6
+    assert child.gates["north"].customs.servers == 24
     (tmp_path / "loop.yaml").write_text("extends: loop\nname: x\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="circle"):
         load_scenario(tmp_path / "loop.yaml")

@@ -18,7 +18,6 @@ from cuakhau.simulation.runner import simulate
 from cuakhau.simulation.scenario import Scenario
 
 EXIT_BAD_SCENARIO = 2
-LITTLE_TOLERANCE = 0.05
 
 Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help="Replications.")]
 Seed = Annotated[
@@ -46,7 +45,6 @@ def simulate_command(
     result = _run(loaded, replications, seed, workers)
     folder = out or Path("simulation-results") / loaded.name
     write_run(result, folder)
-    _warn_little(result)
     Console().print(messages.WROTE_RESULTS.format(out=folder))
 
 
@@ -91,22 +89,15 @@ def _run(scenario: Scenario, replications: int, seed: int, workers: int) -> Simu
         )
 
 
-def _warn_little(result: SimulationResult) -> None:
-    for gate, summary in result.summary.items():
-        gap = float(summary["little_gap"].mean[0])
-        if gap > LITTLE_TOLERANCE:
-            Console(stderr=True).print(messages.LITTLE_WARNING.format(gap=gap, gate=gate))
-
-
 def _comparison_table(results: list[SimulationResult]) -> Table:
     table = Table(title=messages.COMPARE_TITLE.format(replications=results[0].replications))
-    table.add_column("zone, whole horizon")
+    table.add_column(messages.COMPARE_ZONE_COLUMN, no_wrap=True)
     for result in results:
-        table.add_column(result.scenario.name, justify="right")
+        table.add_column(result.scenario.name, justify="right", overflow="fold")
     for name in COMPARED:
         cells = []
         for result in results:
             band = result.summary["all"][name]
-            cells.append(f"{band.mean[0]:,.1f} [{band.low[0]:,.1f}, {band.high[0]:,.1f}]")
-        table.add_row(name, *cells)
+            cells.append(f"{band.mean[0]:,.1f} ±{band.high[0] - band.mean[0]:,.1f}")
+        table.add_row(messages.COMPARED_LABELS[name], *cells)
     return table

@@ -136,8 +136,15 @@ class GateSimulation:
     def _schedule(self, time: float, action: Action, subject: Any) -> None:
         heappush(self.events, (time, next(self.sequence), action, subject))
 
-    def _rank(self, truck: Truck) -> int:
-        return 0 if truck.perishable and self.policy.perishable_priority else 1
+    def _queue_entry(self, truck: Truck, order: float) -> tuple[int, float, int, Truck]:
+        """Queues serve the smallest entry first.
+
+        Under perishable priority, perishable trucks go first, the one whose shelf life
+        runs out soonest at the head; everyone else keeps `order` (arrival or booking).
+        """
+        if self.policy.perishable_priority and truck.perishable:
+            return (0, truck.shelf_deadline, next(self.sequence), truck)
+        return (1, order, next(self.sequence), truck)
 
     # --- the trip, step by step -------------------------------------------------------
 
@@ -185,8 +192,7 @@ class GateSimulation:
         return self.occupied[direction] < self.spaces[direction] and not self.outside[direction]
 
     def _keep_outside(self, truck: Truck, now: float) -> None:
-        entry = (self._rank(truck), now, next(self.sequence), truck)
-        heappush(self.outside[truck.direction], entry)
+        heappush(self.outside[truck.direction], self._queue_entry(truck, now))
 
     def enter_yard(self, truck: Truck, now: float) -> None:
         self.tally.moments["entered"].append(now)
@@ -209,7 +215,7 @@ class GateSimulation:
             self.cross(truck, now)
             return
         order = truck.booked_slot if self.booking else now
-        heappush(crossing.ready, (self._rank(truck), order, next(self.sequence), truck))
+        heappush(crossing.ready, self._queue_entry(truck, order))
         if not crossing.calling:
             self._call_next(crossing, now)
 

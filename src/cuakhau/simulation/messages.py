@@ -31,7 +31,13 @@ PROFILE_ALL_ZERO = "the daily profile must have at least one hour above zero"
 PROGRESS_REPLICATIONS = "Simulating {name}"
 WROTE_RESULTS = "Results written to {out}"
 COMPARE_TITLE = "Scenarios compared ({replications} replications each, 95% CI)"
-LITTLE_WARNING = (
-    "Little's law check off by {gap:.1%} at {gate}: the horizon may be too short "
-    "for the queue to settle"
-)
+COMPARE_ZONE_COLUMN = "zone, whole horizon"
+COMPARED_LABELS = {
+    "wait_mean_hours": "wait, mean (h)",
+    "wait_p90_hours": "wait, p90 (h)",
+    "wait_p99_hours": "wait, p99 (h)",
+    "peak_trucks_waiting": "peak trucks waiting",
+    "crossed": "trucks crossed",
+    "yard_overflow": "found yard full",
+    "crossed_past_shelf_life": "crossed past shelf life",
+}
