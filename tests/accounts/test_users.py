@@ -35,7 +35,10 @@ def test_account_rules(client: TestClient, people: People, db: Database):
     before = db.count(User)
     cases = [
         ({"role": "enterprise"}, "enterprise_role_needs_enterprise"),
-        ({"role": "customs", "enterprise_id": people.own_enterprise.id}, "only_enterprise_roles_bind"),
+        (
+            {"role": "customs", "enterprise_id": people.own_enterprise.id},
+            "only_enterprise_roles_bind",
+        ),
         ({"role": "camera", "password": "a long enough password"}, "camera_has_no_password"),
         ({"role": "board", "password": "short"}, "password_too_short"),
         ({"role": "board", "password": None}, "password_required"),

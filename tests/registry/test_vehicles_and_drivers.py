@@ -7,9 +7,7 @@ from tests.conftest import Database, People
 from tests.factories import make_driver, make_vehicle
 
 
-def test_enterprise_registers_vehicle_with_normalised_plates(
-    client: TestClient, people: People
-):
+def test_enterprise_registers_vehicle_with_normalised_plates(client: TestClient, people: People):
     body = {
         "plate": "12c 12345",
         "kind": "tractor_unit",

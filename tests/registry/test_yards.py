@@ -80,6 +80,11 @@ def test_negative_spaces_refused(client: TestClient, people: People, db: Databas
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "spaces.truck"
-    assert db.scalar(YardSpace.__table__.select().with_only_columns(YardSpace.spaces).where(
-        YardSpace.yard_id == yard.id, YardSpace.vehicle_class == "truck"
-    )) == 100
+    assert (
+        db.scalar(
+            YardSpace.__table__.select()
+            .with_only_columns(YardSpace.spaces)
+            .where(YardSpace.yard_id == yard.id, YardSpace.vehicle_class == "truck")
+        )
+        == 100
+    )

@@ -49,7 +49,8 @@ def _entry(
     at: datetime,
 ) -> dict[str, Any]:
     mapper = inspect(obj).mapper
-    identity = inspect(obj).identity or ()
+    # New rows have their key only after the flush ends; read it off the columns.
+    identity = mapper.primary_key_from_instance(obj)
     return {
         "at": at,
         "actor_user_id": actor.user_id,

@@ -15,7 +15,7 @@ from rich.table import Table
 from cuakhau import __version__
 from cuakhau.cli import db as db_commands
 from cuakhau.cli import users as user_commands
-from cuakhau.cli.common import fail, open_session
+from cuakhau.cli.common import error_console, fail, open_session
 from cuakhau.core.config import ConfigurationError, Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
@@ -100,9 +100,9 @@ def _reference_errors() -> Iterator[None]:
     try:
         yield
     except ReferenceFileError as error:
-        console.print(f"[red]{error.path}: cannot be loaded; nothing was changed.[/red]")
+        error_console.print(f"[red]{error.path}: cannot be loaded; nothing was changed.[/red]")
         for problem in error.problems:
-            console.print(f"  - {problem}")
+            error_console.print(f"  - {problem}")
         raise typer.Exit(2) from None
 
 

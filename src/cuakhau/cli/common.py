@@ -14,7 +14,8 @@ from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.errors import DomainError
 
-error_console = Console(stderr=True)
+# Messages are not hard-wrapped: people copy the command in them.
+error_console = Console(stderr=True, soft_wrap=True)
 
 CLI_ACTOR = Actor(label=f"cli:{getpass.getuser()}")
 

@@ -10,7 +10,7 @@ from cuakhau.core.database import make_engine
 from cuakhau.core.schema_version import current_revision, downgrade, head_revision, upgrade
 
 app = typer.Typer(help="Database schema: upgrade, downgrade, current.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)
 
 
 @app.command("upgrade")

@@ -19,7 +19,7 @@ from cuakhau.models.enums import Role
 app = typer.Typer(
     help="Accounts: create, list, disable, set-password, token.", no_args_is_help=True
 )
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def _read_password(username: str) -> str:

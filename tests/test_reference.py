@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cuakhau.models import AuditEntry, Enterprise, Gate, Yard
+from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
+from tests.conftest import Database
+
+LANGSON = shipped_file("langson.yaml")
+
+
+def test_langson_reference_loads_and_reloads_without_change(db: Database):
+    with db.write() as session:
+        first = load_reference(session, LANGSON)
+    assert first.created["gates"] >= 7
+    assert db.count(Gate, Gate.kind == "international") == 2
+    assert db.count(Gate, Gate.code.in_(["HUU-NGHI", "TAN-THANH", "CHI-MA", "COC-NAM"])) == 4
+    assert db.count(Gate, Gate.kind.in_(["secondary", "crossing_point"])) >= 2
+    assert db.count(Yard) == first.created["yards"] > 0
+    assert db.count(Enterprise, Enterprise.is_illustrative.is_(False)) == 0
+    audit_after_first = db.count(AuditEntry)
+
+    with db.write() as session:
+        second = load_reference(session, LANGSON)
+    assert sum(second.created.values()) == sum(second.updated.values()) == 0
+    assert sum(second.unchanged.values()) == sum(first.created.values())
+    assert db.count(AuditEntry) == audit_after_first
+
+
+def test_a_changed_file_updates_only_what_changed(db: Database, tmp_path: Path):
+    with db.write() as session:
+        load_reference(session, LANGSON)
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    data["gates"][0]["closes_at"] = "21:00"
+    data["yards"][0]["spaces"]["truck"] = 450
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with db.write() as session:
+        report = load_reference(session, changed)
+    assert report.updated["gates"] == 1
+    assert report.updated["yards"] == 1
+    assert report.created.total() == 0
+
+
+def test_a_bad_file_names_every_problem_and_loads_nothing(db: Database, tmp_path: Path):
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    data["gates"][1]["kind"] = "castle"
+    data["enterprises"][0]["tax_code"] = "123"
+    del data["gates"][2]["name_vi"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ReferenceFileError) as caught, db.write() as session:
+        load_reference(session, bad)
+    problems = "\n".join(caught.value.problems)
+    assert "gates.1.kind" in problems
+    assert "enterprises.0.tax_code" in problems
+    assert "gates.2.name_vi" in problems
+    assert db.count(Gate) == 0
+
+
+def test_unknown_references_are_named_before_anything_is_written(db: Database, tmp_path: Path):
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    data["yards"][0]["gate"] = "NOWHERE"
+    bad = tmp_path / "refs.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="1 problem") as caught, db.write() as session:
+        load_reference(session, bad)
+    assert caught.value.problems == ["yards.0.gate: no gate with code NOWHERE"]
+    assert db.count(Gate) == 0
+
+
+@pytest.mark.parametrize("content", ["just text", "gates: [1, 2", ""])
+def test_not_a_reference_file(db: Database, tmp_path: Path, content: str):
+    path = tmp_path / "x.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ReferenceFileError), db.write() as session:
+        load_reference(session, path)
