@@ -14,14 +14,16 @@ def test_real_tax_codes_pass(code: str):
 @given(st.text("0123456789", min_size=9, max_size=9))
 def test_exactly_one_last_digit_fits(first_nine: str):
     digit = check_digit(first_nine)
-    fitting = []
-    for last in "0123456789":
-        try:
-            normalise_tax_code(first_nine + last)
-            fitting.append(last)
-        except TaxCodeError as error:
-            assert error.code == "tax_code_checksum"
+    fitting = [last for last in "0123456789" if _passes(first_nine + last)]
     assert fitting == ([] if digit is None else [str(digit)])
+
+
+def _passes(code: str) -> bool:
+    try:
+        normalise_tax_code(code)
+    except TaxCodeError as error:
+        return error.code != "tax_code_checksum"
+    return True
 
 
 @pytest.mark.parametrize(
