@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.schemas import UserCreate, UserUpdate
@@ -118,9 +119,7 @@ def authenticate(*, session: Session, settings: Settings, username: str, passwor
     user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        if throttle is None:
-            throttle = LoginThrottle(username=username, failures=0)
-            session.add(throttle)
+        throttle = throttle or _new_throttle(session, username)
         throttle.failures += 1
         if throttle.failures >= settings.login_max_failures:
             throttle.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
@@ -131,6 +130,19 @@ def authenticate(*, session: Session, settings: Settings, username: str, passwor
     user.last_login_at = now
     session.flush()
     return user
+
+
+def _new_throttle(session: Session, username: str) -> LoginThrottle:
+    """The row that counts this username's failures, made once even when two
+    failed logins for a new username race each other."""
+    try:
+        with session.begin_nested():
+            throttle = LoginThrottle(username=username, failures=0)
+            session.add(throttle)
+    except IntegrityError:
+        throttle = session.get(LoginThrottle, username, populate_existing=True)
+        assert throttle is not None
+    return throttle
 
 
 def issue_token(
@@ -192,7 +204,3 @@ def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
     return list(
         session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
     )
-
-
-def count_users(*, session: Session) -> int:
-    return session.scalar(select(func.count(User.id))) or 0
