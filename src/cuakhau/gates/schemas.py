@@ -2,7 +2,8 @@ from datetime import time
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+import holidays
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
@@ -11,6 +12,25 @@ from cuakhau.models.enums import GateKind, GateMode
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 Place = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _calendars(value: object) -> str:
+    """Stored as "CN,VN"; each code must be a country the ``holidays`` package knows.
+    Accepts a list (the API) or a comma-separated string."""
+    codes = value.split(",") if isinstance(value, str) else value
+    if not isinstance(codes, list | tuple):
+        raise PydanticCustomError("list_type", "Must be a list")
+    known = holidays.list_supported_countries()
+    cleaned = sorted({str(code).strip().upper() for code in codes if str(code).strip()})
+    for code in cleaned:
+        if code not in known:
+            raise PydanticCustomError(
+                "country_invalid", "Country code '{country}' is not valid", {"country": code}
+            )
+    return ",".join(cleaned)
+
+
+HolidayCalendars = Annotated[str, BeforeValidator(_calendars)]
 
 
 class GateFields(InputSchema):
@@ -28,6 +48,7 @@ class GateFields(InputSchema):
     closes_at: time
     handles_export: bool = True
     handles_import: bool = True
+    holiday_calendars: HolidayCalendars = "CN,VN"
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -61,6 +82,7 @@ class GateUpdate(InputSchema):
     closes_at: time | None = None
     handles_export: bool | None = None
     handles_import: bool | None = None
+    holiday_calendars: HolidayCalendars | None = None
 
 
 class GateFilters(ListQuery):
@@ -87,4 +109,10 @@ class GateRead(OutputSchema):
     closes_at: time
     handles_export: bool
     handles_import: bool
+    holiday_calendars: list[str]
     is_active: bool
+
+    @field_validator("holiday_calendars", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return value.split(",") if isinstance(value, str) and value else value or []

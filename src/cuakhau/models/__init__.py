@@ -3,26 +3,52 @@
 from cuakhau.models.api_token import ApiToken
 from cuakhau.models.audit_entry import AuditEntry
 from cuakhau.models.base import Base
+from cuakhau.models.capacity import CapacityOverride, CapacityPattern, CrossingWindow
+from cuakhau.models.crossing import CargoLine, Crossing, CrossingMove, QueueEstimate, WindowChange
 from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
+from cuakhau.models.fee import Fee, Receipt, ReceiptCounter, Tariff
 from cuakhau.models.gate import Gate
 from cuakhau.models.login_throttle import LoginThrottle
+from cuakhau.models.notification import DeliveryAttempt, Notification
+from cuakhau.models.plate_read import PlateAlert, PlateRead
+from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
+from cuakhau.models.yard_visit import YardVisit
 from cuakhau.models.zone import Zone
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BookingPolicy",
+    "CapacityOverride",
+    "CapacityPattern",
+    "CargoLine",
+    "Crossing",
+    "CrossingMove",
+    "CrossingWindow",
+    "DeliveryAttempt",
     "Driver",
     "Enterprise",
+    "Fee",
     "Gate",
     "LoginThrottle",
+    "Notification",
+    "PlateAlert",
+    "PlateRead",
+    "PriorityClass",
+    "QueueEstimate",
+    "Receipt",
+    "ReceiptCounter",
+    "Tariff",
     "User",
     "Vehicle",
+    "WindowChange",
     "Yard",
     "YardSpace",
+    "YardVisit",
     "Zone",
 ]

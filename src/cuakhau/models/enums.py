@@ -16,6 +16,8 @@ class GateMode(StrEnum):
 
 
 class Direction(StrEnum):
+    """Seen from Vietnam: export leaves, import enters."""
+
     export = "export"
     import_ = "import"
 
@@ -65,3 +67,68 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset(
     {Role.admin, Role.board, Role.gate_officer, Role.yard_operator, Role.customs}
 )
+
+
+class Regime(StrEnum):
+    export = "export"
+    import_ = "import"
+    re_export = "re_export"
+    transit = "transit"
+
+
+class CrossingState(StrEnum):
+    booked = "booked"
+    arrived = "arrived"
+    declared = "declared"
+    cleared = "cleared"
+    held = "held"
+    called = "called"
+    crossed = "crossed"
+    returned = "returned"
+    cancelled = "cancelled"
+    no_show = "no_show"
+    rejected = "rejected"
+
+
+class CustomsChannel(StrEnum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+class ReadPoint(StrEnum):
+    yard_in = "yard_in"
+    yard_out = "yard_out"
+    gate_in = "gate_in"
+    border_out = "border_out"
+    border_in = "border_in"
+
+
+class PriorityMatch(StrEnum):
+    """Which crossings a priority class takes: the rule is data, the matching is here."""
+
+    perishable = "perishable"
+    empty = "empty"
+    other = "other"
+
+
+class OverrideKind(StrEnum):
+    closure = "closure"
+    factor = "factor"
+    capacity = "capacity"
+
+
+class FeeKind(StrEnum):
+    infrastructure = "infrastructure"
+    yard = "yard"
+
+
+class NotificationEvent(StrEnum):
+    booking_confirmed = "booking_confirmed"
+    moved_by_replan = "moved_by_replan"
+    called = "called"
+    held = "held"
+    released = "released"
+    crossed = "crossed"
+    lost_window = "lost_window"
+    cancelled = "cancelled"

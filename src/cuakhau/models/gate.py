@@ -34,4 +34,8 @@ class Gate(Base, Timestamped, Audited):
     closes_at: Mapped[time] = mapped_column(Time)
     handles_export: Mapped[bool] = mapped_column(Boolean, default=True)
     handles_import: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Countries whose public holidays close the gate, e.g. "CN,VN" (the ``holidays`` package).
+    holiday_calendars: Mapped[str] = mapped_column(
+        String(32), default="VN,CN", server_default="VN,CN"
+    )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -37,6 +37,8 @@ class YardSpace(Base, Audited):
     __table_args__ = (
         UniqueConstraint("yard_id", "vehicle_class"),
         CheckConstraint("spaces >= 0", name="spaces_non_negative"),
+        # Check-in takes a space by a conditional UPDATE; this is the backstop.
+        CheckConstraint("occupied >= 0 AND occupied <= spaces", name="occupied_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,5 +47,6 @@ class YardSpace(Base, Audited):
         Enum(VehicleClass, native_enum=False, length=16)
     )
     spaces: Mapped[int] = mapped_column(Integer)
+    occupied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     yard: Mapped[Yard] = relationship(back_populates="spaces")

@@ -1,0 +1,77 @@
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime, utcnow
+from cuakhau.models.enums import FeeKind, Regime, VehicleClass
+
+
+class Tariff(Base, Timestamped, Audited):
+    """A price line of a provincial tariff. A crossing is priced with the lines in
+    force when it completed, so later tariffs never change old fees."""
+
+    __tablename__ = "tariff"
+    __table_args__ = (
+        CheckConstraint("amount_vnd >= 0", name="amount_non_negative"),
+        CheckConstraint("effective_to IS NULL OR effective_from <= effective_to", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[FeeKind] = mapped_column(Enum(FeeKind, native_enum=False, length=16))
+    description: Mapped[str] = mapped_column(String(300))
+    # None matches any.
+    vehicle_class: Mapped[VehicleClass | None] = mapped_column(
+        Enum(VehicleClass, native_enum=False, length=16)
+    )
+    regime: Mapped[Regime | None] = mapped_column(Enum(Regime, native_enum=False, length=16))
+    min_payload_kg: Mapped[int | None] = mapped_column(Integer)
+    max_payload_kg: Mapped[int | None] = mapped_column(Integer)
+    # Infrastructure: per crossing. Yard: per started unit of ``per_hours`` of dwell.
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    per_hours: Mapped[int | None] = mapped_column(Integer)
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    is_illustrative: Mapped[bool] = mapped_column(default=False)
+
+
+class Receipt(Base, Audited):
+    """Numbered without gaps per year: the number is taken in the same transaction."""
+
+    __tablename__ = "receipt"
+    __table_args__ = (UniqueConstraint("crossing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    crossing_id: Mapped[int] = mapped_column(ForeignKey("crossing.id"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    total_vnd: Mapped[int] = mapped_column(BigInteger)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class Fee(Base, Audited):
+    __tablename__ = "fee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariff.id"))
+    kind: Mapped[FeeKind] = mapped_column(Enum(FeeKind, native_enum=False, length=16))
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReceiptCounter(Base):
+    __tablename__ = "receipt_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
