@@ -48,12 +48,15 @@ class FcfsStation:
         return start + hours
 
     def finish_all(self, joins: np.ndarray, hours: np.ndarray) -> np.ndarray:
-        """`finish` for a batch in time order, in one tight loop."""
-        free_at, done = self.free_at, []
+        """`finish` for a batch in time order, in one tight loop (locals only: it is hot)."""
+        free_at, replace = self.free_at, heapreplace
+        done: list[float] = []
+        record = done.append
         for now, length in zip(joins.tolist(), hours.tolist(), strict=True):
-            start = now if now > free_at[0] else free_at[0]
-            heapreplace(free_at, start + length)
-            done.append(start + length)
+            earliest = free_at[0]
+            end = (now if now > earliest else earliest) + length
+            replace(free_at, end)
+            record(end)
         return np.asarray(done)
 
 
