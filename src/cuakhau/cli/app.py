@@ -27,6 +27,7 @@ from cuakhau.reference.loader import (
     load_reference,
     shipped_file,
 )
+from cuakhau.simulation.cli import register as register_simulation
 
 app = typer.Typer(
     name="cuakhau",
@@ -38,6 +39,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(user_commands.app, name="users")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
+register_simulation(app)
 console = Console()
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
