@@ -1,5 +1,7 @@
 """Test data made through the same service functions the API uses."""
 
+from datetime import datetime, time
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
@@ -7,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from cuakhau.accounts.service import issue_token
 from cuakhau.core.security import hash_password
+from cuakhau.crossings.booking import book
+from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.drivers.schemas import DriverCreate
 from cuakhau.drivers.service import create_driver
 from cuakhau.enterprises.schemas import EnterpriseCreate
@@ -14,8 +18,18 @@ from cuakhau.enterprises.service import create_enterprise
 from cuakhau.enterprises.tax_code import check_digit
 from cuakhau.gates.schemas import GateCreate
 from cuakhau.gates.service import create_gate
-from cuakhau.models import Driver, Enterprise, Gate, User, Vehicle, Yard
-from cuakhau.models.enums import EnterpriseRole, Role
+from cuakhau.models import (
+    CapacityPattern,
+    Crossing,
+    Driver,
+    Enterprise,
+    Gate,
+    PriorityClass,
+    User,
+    Vehicle,
+    Yard,
+)
+from cuakhau.models.enums import Direction, EnterpriseRole, Role
 from cuakhau.vehicles.schemas import VehicleCreate
 from cuakhau.vehicles.service import create_vehicle
 from cuakhau.yards.schemas import YardCreate
@@ -109,6 +123,93 @@ def make_driver(session: Session, enterprise: Enterprise, **overrides: Any) -> D
         **overrides,
     }
     return create_driver(session, DriverCreate(**data), None)
+
+
+def make_priority_classes(session: Session) -> dict[str, PriorityClass]:
+    """Perishables first, then ordinary cargo, then empty returns (at most half a window)."""
+    classes = {
+        "perishable": PriorityClass(
+            code="perishable",
+            name_vi="Nông sản tươi",
+            name_en="Perishable",
+            rank=1,
+            match="perishable",
+        ),
+        "ordinary": PriorityClass(
+            code="ordinary", name_vi="Hàng thường", name_en="Ordinary", rank=2, match="other"
+        ),
+        "empty": PriorityClass(
+            code="empty_return",
+            name_vi="Xe rỗng",
+            name_en="Empty return",
+            rank=3,
+            match="empty",
+            window_share=Decimal("0.5"),
+        ),
+    }
+    session.add_all(classes.values())
+    session.flush()
+    return classes
+
+
+def make_pattern(
+    session: Session,
+    gate: Gate,
+    *,
+    direction: Direction = Direction.export,
+    capacity: int = 10,
+    hours: range = range(7, 19),
+) -> None:
+    """Every day, one-hour windows over ``hours`` with ``capacity`` trucks each."""
+    session.add_all(
+        CapacityPattern(
+            gate_id=gate.id,
+            direction=direction,
+            weekday=weekday,
+            starts_at=time(hour),
+            ends_at=time(hour + 1) if hour < 23 else time(23, 59),
+            capacity=capacity,
+        )
+        for weekday in range(7)
+        for hour in hours
+    )
+    session.flush()
+
+
+def cargo(perishable: bool = False) -> list[dict[str, Any]]:
+    return [
+        {
+            "hs_code": "081090" if perishable else "940360",
+            "description": "Thanh long" if perishable else "Đồ gỗ",
+            "packages": 800,
+            "weight_kg": 16000,
+            "value_usd": "12000.00",
+            "perishable": perishable,
+        }
+    ]
+
+
+def make_booking(
+    session: Session,
+    enterprise: Enterprise,
+    gate: Gate,
+    *,
+    now: datetime,
+    perishable: bool = False,
+    empty: bool = False,
+    window_id: int | None = None,
+    direction: Direction = Direction.export,
+) -> Crossing:
+    vehicle = make_vehicle(session, enterprise)
+    request = BookingRequest(
+        vehicle_id=vehicle.id,
+        gate_id=gate.id,
+        direction=direction,
+        regime="export" if direction is Direction.export else "import",
+        cargo=[] if empty else cargo(perishable),
+        window_id=window_id,
+    )
+    return book(session, enterprise_id=enterprise.id, request=request, now=now)
 
 
 def make_user(

@@ -65,3 +65,17 @@ def session_scope(factory: sessionmaker[Session], actor: Actor) -> Iterator[Sess
         raise
     finally:
         session.close()
+
+
+def insert_ignoring_duplicates(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], keys: list[str]
+) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on both databases: two requests may create
+    the same derived rows at once, and both must succeed."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=keys))

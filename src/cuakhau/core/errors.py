@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cuakhau.core.messages import pick_language, translate
@@ -143,6 +144,12 @@ def install_error_handlers(app: FastAPI) -> None:
         language = pick_language(request)
         detail = translate("conflict_integrity", language)
         return problem(request, 409, "conflict_integrity", detail)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, _exc: StaleDataError) -> JSONResponse:
+        # Two writers raced for the same versioned row; the loser changed nothing.
+        language = pick_language(request)
+        return problem(request, 409, "changed_meanwhile", translate("changed_meanwhile", language))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

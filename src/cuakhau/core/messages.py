@@ -126,6 +126,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Doanh nghiệp {tax_code} chưa được đăng ký vai trò khai thác bến bãi.",
         "Enterprise {tax_code} is not registered as a yard operator.",
     ),
+    # Crossings.
+    "illegal_move": (
+        "Không thể chuyển chuyến #{id} từ trạng thái {from_state} sang {to_state}.",
+        "Crossing #{id} cannot move from {from_state} to {to_state}.",
+    ),
+    "changed_meanwhile": (
+        "Dữ liệu vừa được người khác cập nhật; không có gì bị thay đổi. Hãy tải lại và thử lại.",
+        "Someone else changed this meanwhile; nothing was changed. Reload and try again.",
+    ),
     # Schema.
     "schema_outdated": (
         "Cơ sở dữ liệu chưa được cập nhật (đang ở {current}, cần {head}). Chạy: cuakhau db upgrade",

@@ -1,0 +1,1 @@
+"""Gate capacity: weekly patterns, dated overrides, holidays, concrete windows."""

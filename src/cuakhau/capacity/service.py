@@ -1,0 +1,117 @@
+"""Concrete windows in the database: made on demand from the calendar, and
+recomputed when a pattern or an override changes."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import days, local_datetime, plan_day
+from cuakhau.core.database import insert_ignoring_duplicates
+from cuakhau.models import CapacityOverride, CapacityPattern, CrossingWindow, Gate
+from cuakhau.models.enums import Direction
+
+NOT_IN_PATTERN = "not in the weekly pattern"
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    window: CrossingWindow
+    capacity: int
+    note: str | None
+
+
+def _inputs(session: Session, gate: Gate) -> tuple[list[CapacityPattern], list[CapacityOverride]]:
+    patterns = list(
+        session.scalars(select(CapacityPattern).where(CapacityPattern.gate_id == gate.id))
+    )
+    overrides = list(
+        session.scalars(
+            select(CapacityOverride).where(
+                CapacityOverride.gate_id == gate.id, CapacityOverride.is_active.is_(True)
+            )
+        )
+    )
+    return patterns, overrides
+
+
+def ensure_windows(
+    session: Session, gate: Gate, direction: Direction, first_day: date, last_day: date
+) -> list[CrossingWindow]:
+    """The windows of these days, made first where they do not exist yet."""
+    patterns, overrides = _inputs(session, gate)
+    rows = [
+        {
+            "gate_id": gate.id,
+            "direction": direction,
+            "starts_at": plan.starts_at,
+            "ends_at": plan.ends_at,
+            "capacity": plan.capacity,
+            "booked": 0,
+            "note": plan.note,
+        }
+        for day in days(first_day, last_day)
+        for plan in plan_day(patterns, overrides, gate.holiday_calendars, direction, day)
+    ]
+    insert_ignoring_duplicates(session, CrossingWindow, rows, ["gate_id", "direction", "starts_at"])
+    return windows_between(
+        session,
+        gate.id,
+        direction,
+        rows[0]["starts_at"] if rows else None,
+        rows[-1]["starts_at"] if rows else None,
+    )
+
+
+def windows_between(
+    session: Session,
+    gate_id: int,
+    direction: Direction,
+    first_start: datetime | None,
+    last_start: datetime | None,
+) -> list[CrossingWindow]:
+    if first_start is None or last_start is None:
+        return []
+    return list(
+        session.scalars(
+            select(CrossingWindow)
+            .where(
+                CrossingWindow.gate_id == gate_id,
+                CrossingWindow.direction == direction,
+                CrossingWindow.starts_at >= first_start,
+                CrossingWindow.starts_at <= last_start,
+            )
+            .order_by(CrossingWindow.starts_at)
+        )
+    )
+
+
+def capacity_changes(
+    session: Session, gate: Gate, first_day: date, last_day: date
+) -> list[CapacityChange]:
+    """Existing windows whose capacity the calendar now sets differently; a window
+    no longer in the pattern keeps its row (bookings point at it) with capacity 0."""
+    patterns, overrides = _inputs(session, gate)
+    existing = {
+        (w.direction, w.starts_at): w
+        for w in session.scalars(
+            select(CrossingWindow).where(
+                CrossingWindow.gate_id == gate.id,
+                CrossingWindow.starts_at >= local_datetime(first_day, time(0)),
+                CrossingWindow.starts_at < local_datetime(last_day + timedelta(days=1), time(0)),
+            )
+        )
+    }
+    planned: dict[tuple[Direction, datetime], tuple[int, str | None]] = {
+        (direction, plan.starts_at): (plan.capacity, plan.note)
+        for direction in Direction
+        for day in days(first_day, last_day)
+        for plan in plan_day(patterns, overrides, gate.holiday_calendars, direction, day)
+    }
+    changes = []
+    for key, window in sorted(existing.items(), key=lambda item: item[1].starts_at):
+        capacity, note = planned.get(key, (0, NOT_IN_PATTERN))
+        if (window.capacity, window.note) != (capacity, note):
+            changes.append(CapacityChange(window, capacity, note))
+    return changes

@@ -1,0 +1,1 @@
+"""Crossings: one truck's trip through the zone, from booking to return."""

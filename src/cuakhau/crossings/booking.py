@@ -1,0 +1,412 @@
+"""Booking a window, cancelling, arriving (on time, late, or without a booking),
+and the no-show sweep. Services flush; the caller's transaction commits."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.errors import Conflict, InvalidInput, NotFound
+from cuakhau.crossings.rules import (
+    RuleRefused,
+    classify,
+    is_peak,
+    peak_cap,
+    policy,
+    priority_classes,
+    share_limit,
+)
+from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
+from cuakhau.crossings.states import OPEN_STATES, move
+from cuakhau.crossings.windows import release_unit, take_unit
+from cuakhau.models import (
+    BookingPolicy,
+    CargoLine,
+    Crossing,
+    CrossingWindow,
+    Driver,
+    Gate,
+    PriorityClass,
+    Vehicle,
+    WindowChange,
+)
+from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
+from cuakhau.notifications.outbox import enqueue
+
+# How many free windows a refusal suggests.
+SUGGESTIONS = 5
+
+
+class WindowFull(Conflict):
+    def __init__(self, window: CrossingWindow, free: list[CrossingWindow]):
+        super().__init__("window_full", starts_at=window.starts_at.isoformat())
+        # Copied now: the session is rolled back before the answer is written.
+        self.free = [
+            {
+                "id": w.id,
+                "starts_at": w.starts_at.isoformat(),
+                "ends_at": w.ends_at.isoformat(),
+                "free": w.capacity - w.booked,
+            }
+            for w in free
+        ]
+
+    def extra(self) -> dict[str, object]:
+        return {"next_free_windows": self.free}
+
+
+def horizon_windows(
+    session: Session, gate: Gate, direction: Direction, now: datetime, rules: BookingPolicy
+) -> None:
+    """Make the windows from today to the booking horizon where missing.
+
+    Checked by the latest window first, so a booking does not rebuild two weeks of
+    windows each time."""
+    today = local_date(now)
+    last_day = today + timedelta(days=rules.booking_horizon_days)
+    latest = session.scalar(
+        select(func.max(CrossingWindow.starts_at)).where(
+            CrossingWindow.gate_id == gate.id, CrossingWindow.direction == direction
+        )
+    )
+    if latest is not None and local_date(latest) >= last_day:
+        return
+    first_day = max(today, local_date(latest)) if latest is not None else today
+    ensure_windows(session, gate, direction, first_day, last_day)
+
+
+def free_windows(
+    session: Session,
+    gate: Gate,
+    direction: Direction,
+    after: datetime,
+    now: datetime,
+    limit: int | None = None,
+) -> list[CrossingWindow]:
+    rules = policy(session)
+    horizon_windows(session, gate, direction, now, rules)
+    stmt = (
+        select(CrossingWindow)
+        .where(
+            CrossingWindow.gate_id == gate.id,
+            CrossingWindow.direction == direction,
+            CrossingWindow.starts_at >= after,
+            CrossingWindow.booked < CrossingWindow.capacity,
+        )
+        .order_by(CrossingWindow.starts_at)
+        .execution_options(populate_existing=True)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def _active(session: Session, model: type, row_id: int, entity: str, field: str) -> object:
+    row = session.get(model, row_id)
+    if row is None or not getattr(row, "is_active", True):
+        raise InvalidInput("referenced_missing", field=field, entity=entity, id=row_id)
+    return row
+
+
+def _gate_for(session: Session, gate_id: int, direction: Direction) -> Gate:
+    gate = _active(session, Gate, gate_id, "gate", "gate_id")
+    assert isinstance(gate, Gate)
+    handles = gate.handles_export if direction is Direction.export else gate.handles_import
+    if not handles:
+        raise InvalidInput("gate_direction", field="direction", direction=direction.value)
+    return gate
+
+
+def _cargo_lines(cargo: Sequence[CargoLineIn]) -> list[CargoLine]:
+    return [CargoLine(**line.model_dump()) for line in cargo]
+
+
+def _class_count(session: Session, window_id: int, class_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Crossing)
+            .where(
+                Crossing.window_id == window_id,
+                Crossing.priority_class_id == class_id,
+                Crossing.state.in_(OPEN_STATES),
+            )
+        )
+        or 0
+    )
+
+
+def _enterprise_count(session: Session, window_id: int, enterprise_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Crossing)
+            .where(
+                Crossing.window_id == window_id,
+                Crossing.enterprise_id == enterprise_id,
+                Crossing.state.in_(OPEN_STATES),
+            )
+        )
+        or 0
+    )
+
+
+def _share_refusal(
+    session: Session,
+    window: CrossingWindow,
+    priority: PriorityClass,
+    enterprise_id: int,
+    cap: float | None,
+    rules: BookingPolicy,
+) -> RuleRefused | None:
+    """Which share rule, if any, keeps this booking out of this window."""
+    if priority.window_share is not None:
+        limit = share_limit(window.capacity, float(priority.window_share))
+        if _class_count(session, window.id, priority.id) >= limit:
+            return RuleRefused("class_share", priority_class=priority.code, limit=limit)
+    if cap is not None and is_peak(rules, window):
+        limit = share_limit(window.capacity, cap)
+        if _enterprise_count(session, window.id, enterprise_id) >= limit:
+            return RuleRefused("peak_share", limit=limit)
+    return None
+
+
+def book(
+    session: Session, *, enterprise_id: int, request: BookingRequest, now: datetime
+) -> Crossing:
+    rules = policy(session)
+    vehicle = session.get(Vehicle, request.vehicle_id)
+    if vehicle is None or vehicle.enterprise_id != enterprise_id:
+        raise NotFound("vehicle", request.vehicle_id)
+    if not vehicle.is_active:
+        raise InvalidInput(
+            "referenced_missing", field="vehicle_id", entity="vehicle", id=vehicle.id
+        )
+    if request.driver_id is not None:
+        driver = session.get(Driver, request.driver_id)
+        if driver is None or driver.enterprise_id != enterprise_id or not driver.is_active:
+            raise InvalidInput(
+                "referenced_missing", field="driver_id", entity="driver", id=request.driver_id
+            )
+    gate = _gate_for(session, request.gate_id, request.direction)
+    open_bookings = session.scalar(
+        select(func.count())
+        .select_from(Crossing)
+        .where(Crossing.vehicle_id == vehicle.id, Crossing.state.in_(OPEN_STATES))
+    )
+    if (open_bookings or 0) >= rules.max_open_bookings_per_vehicle:
+        raise RuleRefused(
+            "open_bookings", plate=vehicle.plate, limit=rules.max_open_bookings_per_vehicle
+        )
+    priority = classify(priority_classes(session), [line.perishable for line in request.cargo])
+    cap = peak_cap(session, rules, enterprise_id, now)
+    window = _take_window(session, gate, request, priority, enterprise_id, cap, rules, now)
+    crossing = Crossing(
+        enterprise_id=enterprise_id,
+        vehicle_id=vehicle.id,
+        plate=vehicle.plate,
+        trailer_plate=vehicle.trailer_plate,
+        driver_id=request.driver_id,
+        gate_id=gate.id,
+        direction=request.direction,
+        regime=request.regime,
+        priority_class_id=priority.id,
+        window_id=window.id,
+        queued_at=now,
+        cargo=_cargo_lines(request.cargo),
+    )
+    move(session, crossing, CrossingState.booked, reason="booked")
+    enqueue(
+        session,
+        crossing,
+        NotificationEvent.booking_confirmed,
+        window_starts_at=window.starts_at.isoformat(),
+        window_ends_at=window.ends_at.isoformat(),
+    )
+    return crossing
+
+
+def _take_window(
+    session: Session,
+    gate: Gate,
+    request: BookingRequest,
+    priority: PriorityClass,
+    enterprise_id: int,
+    cap: float | None,
+    rules: BookingPolicy,
+    now: datetime,
+) -> CrossingWindow:
+    if request.window_id is not None:
+        window = session.get(CrossingWindow, request.window_id, populate_existing=True)
+        if (
+            window is None
+            or window.gate_id != gate.id
+            or window.direction != request.direction
+            or window.starts_at <= now
+            or window.starts_at > now + timedelta(days=rules.booking_horizon_days + 1)
+        ):
+            raise InvalidInput("window_not_bookable", field="window_id", id=request.window_id)
+        refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
+        if refusal is not None:
+            raise refusal
+        if not take_unit(session, window.id):
+            later = free_windows(session, gate, request.direction, window.starts_at, now)
+            raise WindowFull(window, later[:SUGGESTIONS])
+        session.refresh(window)
+        return window
+    after = max(now, request.not_before or now)
+    refusal = None
+    for window in free_windows(session, gate, request.direction, after, now):
+        refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
+        if refusal is None and take_unit(session, window.id):
+            session.refresh(window)
+            return window
+    if refusal is not None:
+        raise refusal
+    raise Conflict("no_free_window", days=rules.booking_horizon_days)
+
+
+def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
+    rules = policy(session)
+    window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
+    cutoff = timedelta(minutes=rules.cancel_cutoff_minutes)
+    if (
+        window is not None
+        and crossing.state is CrossingState.booked
+        and now > window.starts_at - cutoff
+    ):
+        raise RuleRefused("cancel_cutoff", minutes=rules.cancel_cutoff_minutes)
+    move(session, crossing, CrossingState.cancelled, reason="cancelled by the enterprise")
+    return crossing
+
+
+def take_next_free(
+    session: Session, gate_id: int, direction: Direction, after: datetime, now: datetime
+) -> CrossingWindow | None:
+    """One unit of the first window from ``after`` with room, or None within the horizon."""
+    gate = session.get(Gate, gate_id)
+    assert gate is not None
+    for window in free_windows(session, gate, direction, after, now):
+        if take_unit(session, window.id):
+            return window
+    return None
+
+
+def change_window(
+    session: Session,
+    crossing: Crossing,
+    new: CrossingWindow | None,
+    now: datetime,
+    reason: str,
+) -> None:
+    session.add(
+        WindowChange(
+            crossing_id=crossing.id,
+            from_window_id=crossing.window_id,
+            to_window_id=new.id if new else None,
+            at=now,
+            reason=reason,
+        )
+    )
+    crossing.window_id = new.id if new else None
+
+
+def assign_next_free(
+    session: Session, crossing: Crossing, now: datetime, reason: str
+) -> CrossingWindow | None:
+    """Queue the crossing into the next free window from now, or into no window at
+    all (waiting for capacity) when the horizon is full."""
+    window = take_next_free(session, crossing.gate_id, crossing.direction, now, now)
+    change_window(session, crossing, window, now, reason)
+    return window
+
+
+def arrive(
+    session: Session, crossing: Crossing, now: datetime, yard_id: int | None = None
+) -> Crossing:
+    """A booked truck reaches the zone. Later than its window plus the grace
+    period, it loses the window and rejoins the queue at the next free one."""
+    rules = policy(session)
+    move(session, crossing, CrossingState.arrived, reason="arrived")
+    if yard_id is not None:
+        crossing.yard_id = yard_id
+    window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
+    if window is not None and now > window.ends_at + timedelta(minutes=rules.late_grace_minutes):
+        release_unit(session, window.id)
+        new = assign_next_free(session, crossing, now, reason="late: lost its window")
+        enqueue(
+            session,
+            crossing,
+            NotificationEvent.lost_window,
+            window_starts_at=new.starts_at.isoformat() if new else None,
+        )
+    session.flush()
+    return crossing
+
+
+def walk_in(
+    session: Session,
+    *,
+    vehicle: Vehicle,
+    gate_id: int,
+    direction: Direction,
+    regime: object,
+    cargo: Sequence[CargoLineIn],
+    driver_id: int | None,
+    yard_id: int | None,
+    now: datetime,
+) -> Crossing:
+    """A truck in a yard without a booking: arrived, queued into the next free window."""
+    gate = _gate_for(session, gate_id, direction)
+    open_crossing = session.scalar(
+        select(Crossing.id).where(
+            Crossing.vehicle_id == vehicle.id, Crossing.state.in_(OPEN_STATES)
+        )
+    )
+    if open_crossing is not None:
+        raise RuleRefused("open_bookings", plate=vehicle.plate, limit=1)
+    priority = classify(priority_classes(session), [line.perishable for line in cargo])
+    crossing = Crossing(
+        enterprise_id=vehicle.enterprise_id,
+        vehicle_id=vehicle.id,
+        plate=vehicle.plate,
+        trailer_plate=vehicle.trailer_plate,
+        driver_id=driver_id,
+        gate_id=gate.id,
+        direction=direction,
+        regime=regime,
+        priority_class_id=priority.id,
+        queued_at=now,
+        is_walk_in=True,
+        yard_id=yard_id,
+        cargo=_cargo_lines(cargo),
+    )
+    move(session, crossing, CrossingState.arrived, reason="walk-in")
+    assign_next_free(session, crossing, now, reason="walk-in")
+    session.flush()
+    return crossing
+
+
+def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
+    """Booked trucks that never came: their windows' capacity goes back to others."""
+    rules = policy(session)
+    late = timedelta(minutes=rules.no_show_after_minutes)
+    missed = list(
+        session.scalars(
+            select(Crossing)
+            .join(CrossingWindow, CrossingWindow.id == Crossing.window_id)
+            .where(
+                and_(
+                    Crossing.state == CrossingState.booked,
+                    CrossingWindow.ends_at < now - late,
+                )
+            )
+            .order_by(Crossing.id)
+        )
+    )
+    for crossing in missed:
+        move(session, crossing, CrossingState.no_show, reason="did not arrive")
+    return missed

@@ -1,0 +1,152 @@
+"""The live queue of a gate and direction: who goes next and when, and how
+honest the estimates given so far have been."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
+from cuakhau.models import Crossing, CrossingWindow, PriorityClass, QueueEstimate
+from cuakhau.models.enums import CrossingState, Direction
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    crossing: Crossing
+    position: int
+    window: CrossingWindow | None
+    estimated_crossing_at: datetime | None
+
+
+def ordered_queue(session: Session, gate_id: int, direction: Direction) -> list[Crossing]:
+    """Open crossings in the order they will be served: window, then priority class
+    rank, then when they asked for their place; trucks waiting for a window last."""
+    rows = session.execute(
+        select(Crossing)
+        .outerjoin(CrossingWindow, CrossingWindow.id == Crossing.window_id)
+        .join(PriorityClass, PriorityClass.id == Crossing.priority_class_id)
+        .where(
+            Crossing.gate_id == gate_id,
+            Crossing.direction == direction,
+            Crossing.state.in_(OPEN_STATES),
+        )
+        .order_by(
+            CrossingWindow.starts_at.is_(None),
+            CrossingWindow.starts_at,
+            PriorityClass.rank,
+            Crossing.queued_at,
+            Crossing.id,
+        )
+    )
+    return list(rows.scalars())
+
+
+def queue_with_estimates(
+    session: Session, gate_id: int, direction: Direction, now: datetime
+) -> list[QueueEntry]:
+    """Each crossing with its position and estimated crossing time.
+
+    Within a window, trucks are spread evenly over its length in queue order; a
+    window already under way serves its remaining trucks over what is left of it.
+    A truck waiting for a window has no estimate: saying one would be a guess.
+    """
+    crossings = ordered_queue(session, gate_id, direction)
+    window_ids = {c.window_id for c in crossings if c.window_id is not None}
+    windows = {
+        w.id: w
+        for w in session.scalars(select(CrossingWindow).where(CrossingWindow.id.in_(window_ids)))
+    }
+    seen_in_window: dict[int, int] = defaultdict(int)
+    entries = []
+    for position, crossing in enumerate(crossings, start=1):
+        window = windows.get(crossing.window_id) if crossing.window_id else None
+        estimate = None
+        if window is not None:
+            index = seen_in_window[window.id]
+            seen_in_window[window.id] += 1
+            start = max(window.starts_at, now)
+            length = max(window.ends_at - start, timedelta(0))
+            slots = max(window.capacity, 1)
+            estimate = start + length * (index / slots)
+        entries.append(QueueEntry(crossing, position, window, estimate))
+    return entries
+
+
+def position_of(session: Session, crossing: Crossing, now: datetime) -> QueueEntry:
+    """Where one truck stands; the estimate is recorded, to be judged when it crosses."""
+    for entry in queue_with_estimates(session, crossing.gate_id, crossing.direction, now):
+        if entry.crossing.id == crossing.id:
+            if entry.estimated_crossing_at is not None:
+                session.add(
+                    QueueEstimate(
+                        crossing_id=crossing.id,
+                        gate_id=crossing.gate_id,
+                        given_at=now,
+                        position=entry.position,
+                        estimated_crossing_at=entry.estimated_crossing_at,
+                    )
+                )
+                session.flush()
+            return entry
+    return QueueEntry(crossing, 0, None, None)
+
+
+@dataclass(frozen=True)
+class EstimateAccuracy:
+    gate_id: int
+    estimates: int
+    mean_error_minutes: float | None
+    mean_absolute_error_minutes: float | None
+    p90_absolute_error_minutes: float | None
+
+
+def estimate_accuracy(session: Session, gate_id: int, since: datetime) -> EstimateAccuracy:
+    """Estimates given since ``since`` against the actual crossing times.
+    A positive mean error means trucks crossed later than they were told."""
+    rows = session.execute(
+        select(QueueEstimate.estimated_crossing_at, Crossing.crossed_at)
+        .join(Crossing, Crossing.id == QueueEstimate.crossing_id)
+        .where(
+            QueueEstimate.gate_id == gate_id,
+            QueueEstimate.given_at >= since,
+            Crossing.crossed_at.is_not(None),
+        )
+    ).all()
+    errors = sorted((crossed - estimated).total_seconds() / 60 for estimated, crossed in rows)
+    if not errors:
+        return EstimateAccuracy(gate_id, 0, None, None, None)
+    absolute = sorted(abs(e) for e in errors)
+    p90 = absolute[min(len(absolute) - 1, math.ceil(0.9 * len(absolute)) - 1)]
+    return EstimateAccuracy(
+        gate_id=gate_id,
+        estimates=len(errors),
+        mean_error_minutes=sum(errors) / len(errors),
+        mean_absolute_error_minutes=sum(absolute) / len(absolute),
+        p90_absolute_error_minutes=p90,
+    )
+
+
+def trucks_waiting(session: Session, gate_id: int, direction: Direction) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Crossing)
+            .where(
+                Crossing.gate_id == gate_id,
+                Crossing.direction == direction,
+                Crossing.state.in_(WAITING_STATES),
+            )
+        )
+        or 0
+    )
+
+
+def eligible_to_call(session: Session, gate_id: int, direction: Direction) -> list[Crossing]:
+    """Cleared trucks in queue order: the ones a gate officer may call next."""
+    return [
+        c for c in ordered_queue(session, gate_id, direction) if c.state is CrossingState.cleared
+    ]

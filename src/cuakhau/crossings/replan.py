@@ -1,0 +1,156 @@
+"""Re-planning the queue when capacity changes, in the caller's one transaction.
+
+When a window's capacity drops below what is booked, the crossings it keeps are
+the first ``capacity`` in the stated fair order — priority class rank, then the
+time they asked for their place — and the others move, in that same order, to
+the next free windows at or after their own. When capacity rises, trucks already
+waiting in the zone are pulled into the freed room, in the same order. Nothing is
+lost or duplicated: every crossing keeps exactly one window or waits for one."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.service import CapacityChange
+from cuakhau.crossings.booking import change_window, take_next_free
+from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
+from cuakhau.crossings.windows import release_unit, take_unit
+from cuakhau.live.changes import queue_changed
+from cuakhau.models import Crossing, CrossingWindow, PriorityClass
+from cuakhau.models.enums import CrossingState, NotificationEvent
+from cuakhau.notifications.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class PlannedMove:
+    crossing_id: int
+    plate: str
+    priority_class: str
+    from_window_id: int | None
+    from_starts_at: datetime | None
+    to_window_id: int | None
+    to_starts_at: datetime | None
+
+
+def fair_key(crossing: Crossing, ranks: dict[int, int]) -> tuple[int, datetime, int]:
+    return (ranks[crossing.priority_class_id], crossing.queued_at, crossing.id)
+
+
+def _ranks(session: Session) -> tuple[dict[int, int], dict[int, str]]:
+    classes = list(session.scalars(select(PriorityClass)))
+    return {c.id: c.rank for c in classes}, {c.id: c.code for c in classes}
+
+
+def apply_capacity_changes(
+    session: Session, changes: Sequence[CapacityChange], now: datetime
+) -> list[PlannedMove]:
+    ranks, codes = _ranks(session)
+    displaced: list[tuple[Crossing, CrossingWindow]] = []
+    for change in changes:
+        window = change.window
+        session.refresh(window)
+        if window.booked > change.capacity and window.ends_at > now:
+            holders = list(
+                session.scalars(
+                    select(Crossing).where(
+                        Crossing.window_id == window.id,
+                        Crossing.state.in_(OPEN_STATES),
+                    )
+                )
+            )
+            holders.sort(key=lambda c: fair_key(c, ranks))
+            for crossing in holders[change.capacity :]:
+                release_unit(session, window.id)
+                displaced.append((crossing, window))
+        # The rows given back above make room for the new capacity under the CHECK.
+        session.flush()
+        session.refresh(window)
+        window.capacity = max(change.capacity, window.booked)
+        window.note = change.note
+    session.flush()
+
+    moves = []
+    displaced.sort(key=lambda pair: fair_key(pair[0], ranks))
+    for crossing, old in displaced:
+        new = take_next_free(
+            session, crossing.gate_id, crossing.direction, max(old.starts_at, now), now
+        )
+        moves.append(_record(session, crossing, old, new, codes, now, "capacity reduced"))
+    moves.extend(_pull_forward(session, changes, ranks, codes, now))
+    for change in changes:
+        queue_changed(session, change.window.gate_id, change.window.direction.value)
+    session.flush()
+    return moves
+
+
+def _record(
+    session: Session,
+    crossing: Crossing,
+    old: CrossingWindow | None,
+    new: CrossingWindow | None,
+    codes: dict[int, str],
+    now: datetime,
+    reason: str,
+) -> PlannedMove:
+    change_window(session, crossing, new, now, reason)
+    enqueue(
+        session,
+        crossing,
+        NotificationEvent.moved_by_replan,
+        reason=reason,
+        from_window_starts_at=old.starts_at.isoformat() if old else None,
+        to_window_starts_at=new.starts_at.isoformat() if new else None,
+    )
+    return PlannedMove(
+        crossing_id=crossing.id,
+        plate=crossing.plate,
+        priority_class=codes[crossing.priority_class_id],
+        from_window_id=old.id if old else None,
+        from_starts_at=old.starts_at if old else None,
+        to_window_id=new.id if new else None,
+        to_starts_at=new.starts_at if new else None,
+    )
+
+
+def _pull_forward(
+    session: Session,
+    changes: Sequence[CapacityChange],
+    ranks: dict[int, int],
+    codes: dict[int, str],
+    now: datetime,
+) -> list[PlannedMove]:
+    """Fill room that opened up with trucks already waiting in the zone for a later
+    window (or for none): they are here, so earlier is better for them."""
+    moves = []
+    opened = sorted(
+        (c.window for c in changes if c.window.ends_at > now),
+        key=lambda w: w.starts_at,
+    )
+    for window in opened:
+        session.refresh(window)
+        if window.booked >= window.capacity:
+            continue
+        waiting = list(
+            session.scalars(
+                select(Crossing)
+                .outerjoin(CrossingWindow, CrossingWindow.id == Crossing.window_id)
+                .where(
+                    Crossing.gate_id == window.gate_id,
+                    Crossing.direction == window.direction,
+                    Crossing.state.in_(WAITING_STATES - {CrossingState.called}),
+                    (Crossing.window_id.is_(None)) | (CrossingWindow.starts_at > window.starts_at),
+                )
+            )
+        )
+        waiting.sort(key=lambda c: fair_key(c, ranks))
+        for crossing in waiting:
+            if not take_unit(session, window.id):
+                break
+            old = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
+            if old is not None:
+                release_unit(session, old.id)
+            moves.append(_record(session, crossing, old, window, codes, now, "capacity increased"))
+    return moves

@@ -1,0 +1,97 @@
+"""The configurable booking rules: the zone's policy and its priority classes.
+
+Rules are data (``booking_policy``, ``priority_class``); a request a rule refuses
+gets an answer naming the rule (``RuleRefused.rule``)."""
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.errors import Conflict
+from cuakhau.models import BookingPolicy, Crossing, CrossingWindow, PriorityClass
+from cuakhau.models.enums import CrossingState, PriorityMatch
+
+
+class RuleRefused(Conflict):
+    """A booking rule said no. ``rule`` names it, for people and for programs."""
+
+    def __init__(self, rule: str, **params: Any):
+        super().__init__(f"rule_{rule}", **params)
+        self.rule = rule
+
+    def extra(self) -> dict[str, Any]:
+        return {"rule": self.rule}
+
+
+def policy(session: Session) -> BookingPolicy:
+    """The zone's policy; the defaults until one is configured."""
+    current = session.scalar(select(BookingPolicy).order_by(BookingPolicy.id))
+    if current is None:
+        current = BookingPolicy()
+        session.add(current)
+        session.flush()
+    return current
+
+
+def priority_classes(session: Session) -> list[PriorityClass]:
+    return list(session.scalars(select(PriorityClass).order_by(PriorityClass.rank)))
+
+
+def classify(classes: Sequence[PriorityClass], cargo_perishable: Sequence[bool]) -> PriorityClass:
+    """The class a crossing falls in, from its cargo: empty, perishable or other."""
+    if not cargo_perishable:
+        wanted = PriorityMatch.empty
+    elif any(cargo_perishable):
+        wanted = PriorityMatch.perishable
+    else:
+        wanted = PriorityMatch.other
+    by_match = {c.match: c for c in classes}
+    chosen = by_match.get(wanted) or by_match.get(PriorityMatch.other)
+    if chosen is None:
+        raise Conflict("no_priority_classes")
+    return chosen
+
+
+def is_peak(rules: BookingPolicy, window: CrossingWindow) -> bool:
+    local = window.starts_at.astimezone(ZONE_TZ).time()
+    return rules.peak_starts_at <= local < rules.peak_ends_at
+
+
+def no_show_rate(
+    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
+) -> tuple[int, int]:
+    """(no-shows, bookings whose window has passed) over the rolling period."""
+    since = now - timedelta(days=rules.no_show_period_days)
+    rows = session.execute(
+        select(Crossing.state, func.count())
+        .join(CrossingWindow, CrossingWindow.id == Crossing.window_id)
+        .where(
+            Crossing.enterprise_id == enterprise_id,
+            Crossing.is_walk_in.is_(False),
+            CrossingWindow.starts_at >= since,
+            CrossingWindow.ends_at <= now,
+            Crossing.state != CrossingState.cancelled,
+        )
+        .group_by(Crossing.state)
+    ).all()
+    counts: dict[CrossingState, int] = dict(rows)  # type: ignore[arg-type]
+    return counts.get(CrossingState.no_show, 0), sum(counts.values())
+
+
+def peak_cap(
+    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
+) -> float | None:
+    """The share of a peak window this enterprise may hold, if its no-shows cap it."""
+    no_shows, total = no_show_rate(session, rules, enterprise_id, now)
+    if total >= rules.no_show_min_bookings and no_shows / total > rules.no_show_rate_threshold:
+        return float(rules.peak_share_cap)
+    return None
+
+
+def share_limit(capacity: int, share: float) -> int:
+    return math.floor(capacity * share)

@@ -1,0 +1,140 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Regime
+
+HsCode = Annotated[str, Field(pattern=r"^\d{4,10}$")]
+
+
+class CargoLineIn(InputSchema):
+    hs_code: HsCode
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    packages: Annotated[int, Field(ge=0, le=1_000_000)]
+    weight_kg: Annotated[int, Field(gt=0, le=100_000)]
+    value_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, decimal_places=2)]
+    perishable: bool = False
+
+
+class CargoLineRead(OutputSchema):
+    hs_code: str
+    description: str
+    packages: int
+    weight_kg: int
+    value_usd: Decimal
+    perishable: bool
+
+
+class BookingRequest(InputSchema):
+    enterprise_id: int | None = None
+    vehicle_id: int
+    driver_id: int | None = None
+    gate_id: int
+    direction: Direction
+    regime: Regime
+    cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
+    # A chosen window; without one, the earliest free window after ``not_before``.
+    window_id: int | None = None
+    not_before: AwareDatetime | None = None
+
+
+class WalkInRequest(InputSchema):
+    plate: PlateText
+    driver_id: int | None = None
+    gate_id: int
+    direction: Direction
+    regime: Regime
+    cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
+    yard_id: int | None = None
+
+
+class WindowRead(OutputSchema):
+    id: int
+    gate_id: int
+    direction: Direction
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    booked: int
+    note: str | None
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class FreeWindow(OutputSchema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
+class MoveRead(OutputSchema):
+    from_state: CrossingState | None
+    to_state: CrossingState
+    at: datetime
+    actor_label: str
+    reason: str | None
+
+
+class CrossingRead(OutputSchema):
+    id: int
+    enterprise_id: int
+    vehicle_id: int
+    plate: str
+    trailer_plate: str | None
+    driver_id: int | None
+    gate_id: int
+    direction: Direction
+    regime: Regime
+    priority_class_id: int
+    state: CrossingState
+    window_id: int | None
+    queued_at: datetime
+    is_walk_in: bool
+    yard_id: int | None
+    declaration_no: str | None
+    channel: CustomsChannel | None
+    needs_quarantine: bool
+    hold_reason: str | None
+    arrived_at: datetime | None
+    called_at: datetime | None
+    crossed_at: datetime | None
+    returned_at: datetime | None
+    cargo: list[CargoLineRead]
+
+
+class CrossingFilters(ListQuery):
+    state: CrossingState | None = None
+    gate_id: int | None = None
+    direction: Direction | None = None
+    plate: Annotated[str | None, Field(max_length=32)] = None
+    enterprise_id: int | None = None
+
+
+class ManualMove(InputSchema):
+    to_state: CrossingState
+    reason: Annotated[str, Field(min_length=3, max_length=300)]
+
+
+class Position(OutputSchema):
+    crossing_id: int
+    plate: str
+    state: CrossingState
+    position: int | None
+    window_starts_at: datetime | None
+    estimated_crossing_at: datetime | None
+
+
+class ReplanMove(OutputSchema):
+    crossing_id: int
+    plate: str
+    priority_class: str
+    from_window_id: int | None
+    from_starts_at: datetime | None
+    to_window_id: int | None
+    to_starts_at: datetime | None

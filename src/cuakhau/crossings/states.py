@@ -1,0 +1,117 @@
+"""The crossing's states and the only moves between them (DESIGN.md, "The crossing").
+
+Every change of state goes through ``move``: it refuses a move that is not
+allowed with a message naming both states, and records who, when, from, to and why.
+"""
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from cuakhau.core.actor import SYSTEM, Actor
+from cuakhau.core.errors import Conflict
+from cuakhau.crossings.windows import release_unit
+from cuakhau.live.changes import queue_changed
+from cuakhau.models import Crossing, CrossingMove
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import CrossingState as S
+from cuakhau.models.enums import NotificationEvent
+from cuakhau.notifications.outbox import enqueue
+
+TRANSITIONS: Mapping[S | None, frozenset[S]] = {
+    # Creation: a booking, or a walk-in truck that is already in a yard.
+    None: frozenset({S.booked, S.arrived}),
+    S.booked: frozenset({S.arrived, S.cancelled, S.no_show}),
+    S.arrived: frozenset({S.declared}),
+    S.declared: frozenset({S.cleared, S.held, S.rejected}),
+    S.held: frozenset({S.cleared}),
+    S.cleared: frozenset({S.called}),
+    S.called: frozenset({S.crossed}),
+    S.crossed: frozenset({S.returned}),
+    S.returned: frozenset(),
+    S.cancelled: frozenset(),
+    S.no_show: frozenset(),
+    S.rejected: frozenset(),
+}
+
+# Still holding (or waiting for) a place in the gate's queue.
+OPEN_STATES = frozenset({S.booked, S.arrived, S.declared, S.cleared, S.held, S.called})
+# Physically in the zone, waiting to cross.
+WAITING_STATES = frozenset({S.arrived, S.declared, S.cleared, S.held, S.called})
+FINAL_STATES = frozenset({S.returned, S.cancelled, S.no_show, S.rejected})
+# Reaching these gives the crossing's window unit back: the truck will not use it.
+RELEASING_STATES = frozenset({S.cancelled, S.no_show, S.rejected})
+
+# What the enterprise is told about, by state reached.
+_NOTIFY_ON: Mapping[S, NotificationEvent] = {
+    S.called: NotificationEvent.called,
+    S.held: NotificationEvent.held,
+    S.crossed: NotificationEvent.crossed,
+    S.cancelled: NotificationEvent.cancelled,
+}
+
+
+class IllegalMove(Conflict):
+    def __init__(self, crossing_id: int, from_state: S | None, to_state: S):
+        super().__init__(
+            "illegal_move",
+            id=crossing_id,
+            from_state=from_state.value if from_state else "-",
+            to_state=to_state.value,
+        )
+        self.from_state = from_state
+
+    def extra(self) -> dict[str, object]:
+        allowed = sorted(s.value for s in TRANSITIONS[self.from_state])
+        return {"state": self.from_state.value if self.from_state else None, "allowed": allowed}
+
+
+def can_move(from_state: S | None, to_state: S) -> bool:
+    return to_state in TRANSITIONS[from_state]
+
+
+def move(
+    session: Session,
+    crossing: Crossing,
+    to_state: S,
+    *,
+    reason: str | None = None,
+    actor: Actor | None = None,
+) -> CrossingMove:
+    """Move the crossing to ``to_state`` or refuse; the caller's transaction holds both."""
+    from_state: S | None = crossing.state if crossing.id is not None else None
+    if not can_move(from_state, to_state):
+        raise IllegalMove(crossing.id or 0, from_state, to_state)
+    actor = actor or session.info.get("actor", SYSTEM)
+    now = utcnow()
+    was_released = from_state is S.held and to_state is S.cleared
+    crossing.state = to_state
+    timestamp = {
+        S.arrived: "arrived_at",
+        S.called: "called_at",
+        S.crossed: "crossed_at",
+        S.returned: "returned_at",
+    }.get(to_state)
+    if timestamp is not None:
+        setattr(crossing, timestamp, now)
+    if crossing.id is None:
+        session.add(crossing)
+    if to_state in RELEASING_STATES and crossing.window_id is not None:
+        release_unit(session, crossing.window_id)
+    session.flush()
+    record = CrossingMove(
+        crossing_id=crossing.id,
+        from_state=from_state,
+        to_state=to_state,
+        at=now,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        reason=reason,
+    )
+    session.add(record)
+    event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
+    if event is not None:
+        enqueue(session, crossing, event, reason=reason)
+    queue_changed(session, crossing.gate_id, crossing.direction.value)
+    session.flush()
+    return record

@@ -1,0 +1,1 @@
+"""Live updates: queue changes pushed to browsers by Server-Sent Events."""

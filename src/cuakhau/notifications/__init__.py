@@ -1,0 +1,1 @@
+"""The outbox of notifications to enterprises, delivered by signed webhooks."""

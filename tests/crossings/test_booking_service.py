@@ -1,0 +1,132 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cuakhau.crossings.booking import WindowFull, arrive, cancel, sweep_no_shows, walk_in
+from cuakhau.crossings.rules import RuleRefused
+from cuakhau.crossings.states import IllegalMove, move
+from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
+from cuakhau.models.enums import CrossingState, Direction
+from tests.conftest import Database
+from tests.factories import (
+    make_booking,
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+    make_vehicle,
+)
+
+# 03:00 on a Tuesday in Lạng Sơn; the first window opens at 07:00.
+NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def zone(db: Database):  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=2)
+        firm = make_enterprise(session)
+    return gate, firm
+
+
+def test_earliest_booking_fills_windows_in_order(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        crossings = [make_booking(session, firm, gate, now=NOW) for _ in range(5)]
+        starts = [session.get(CrossingWindow, c.window_id).starts_at for c in crossings]
+    assert starts[0] == starts[1] < starts[2] == starts[3] < starts[4]
+    assert starts[0] == datetime(2026, 12, 8, 0, 0, tzinfo=UTC)  # 07:00 local
+    moves = db.scalars(select(CrossingMove).order_by(CrossingMove.id))
+    assert [(m.from_state, m.to_state) for m in moves] == [(None, CrossingState.booked)] * 5
+    assert db.count(Notification, Notification.event == "booking_confirmed") == 5
+
+
+def test_full_window_refused_with_next_free(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        first = make_booking(session, firm, gate, now=NOW)
+        make_booking(session, firm, gate, now=NOW, window_id=first.window_id)
+    with pytest.raises(WindowFull) as refused, db.write() as session:
+        make_booking(session, firm, gate, now=NOW, window_id=first.window_id)
+    suggestions = refused.value.extra()["next_free_windows"]
+    assert len(suggestions) == 5
+    assert all(s["free"] == 2 for s in suggestions)
+    window = db.scalar(select(CrossingWindow).where(CrossingWindow.id == first.window_id))
+    assert window.booked == 2
+
+
+def test_one_open_booking_per_vehicle(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        crossing = make_booking(session, firm, gate, now=NOW)
+        from cuakhau.crossings.booking import book
+        from cuakhau.crossings.schemas import BookingRequest
+
+        request = BookingRequest(
+            vehicle_id=crossing.vehicle_id, gate_id=gate.id, direction="export", regime="export"
+        )
+        with pytest.raises(RuleRefused) as refused:
+            book(session, enterprise_id=firm.id, request=request, now=NOW)
+    assert refused.value.rule == "open_bookings"
+
+
+def test_cancel_before_cutoff_frees_the_unit_and_after_is_refused(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        early = make_booking(session, firm, gate, now=NOW)
+        cancel(session, early, NOW)
+        assert session.get(CrossingWindow, early.window_id, populate_existing=True).booked == 0
+        late = make_booking(session, firm, gate, now=NOW)
+        with pytest.raises(RuleRefused) as refused:
+            cancel(session, late, NOW + timedelta(hours=3))
+    assert refused.value.rule == "cancel_cutoff"
+
+
+def test_late_truck_loses_its_window_and_no_show_frees_capacity(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        late = make_booking(session, firm, gate, now=NOW)
+        absent = make_booking(session, firm, gate, now=NOW)
+        first_window = late.window_id
+        # Window 07:00-08:00 local; grace 60 min; arriving at 09:30 local.
+        arrive(session, late, datetime(2026, 12, 8, 2, 30, tzinfo=UTC))
+        assert late.state is CrossingState.arrived
+        assert late.window_id != first_window
+        missed = sweep_no_shows(session, datetime(2026, 12, 8, 4, 0, tzinfo=UTC))
+        assert [c.id for c in missed] == [absent.id]
+        assert session.get(CrossingWindow, first_window, populate_existing=True).booked == 0
+
+
+def test_walk_in_goes_to_next_free_window(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        truck = make_vehicle(session, firm)
+        crossing = walk_in(
+            session,
+            vehicle=truck,
+            gate_id=gate.id,
+            direction=Direction.export,
+            regime="export",
+            cargo=[],
+            driver_id=None,
+            yard_id=None,
+            now=NOW,
+        )
+        assert crossing.state is CrossingState.arrived
+        assert crossing.is_walk_in
+        assert crossing.window_id is not None
+
+
+def test_illegal_move_refused_and_nothing_recorded(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        crossing = make_booking(session, firm, gate, now=NOW)
+    moves_before = db.count(CrossingMove)
+    with pytest.raises(IllegalMove) as refused, db.write() as session:
+        again = session.get(Crossing, crossing.id)
+        move(session, again, CrossingState.crossed)
+    assert refused.value.extra()["allowed"] == ["arrived", "cancelled", "no_show"]
+    assert db.count(CrossingMove) == moves_before
