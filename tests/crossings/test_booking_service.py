@@ -125,8 +125,9 @@ def test_illegal_move_refused_and_nothing_recorded(db: Database, zone):  # type:
     with db.write() as session:
         crossing = make_booking(session, firm, gate, now=NOW)
     moves_before = db.count(CrossingMove)
-    with pytest.raises(IllegalMove) as refused, db.write() as session:
+    with db.write() as session:
         again = session.get(Crossing, crossing.id)
-        move(session, again, CrossingState.crossed)
+        with pytest.raises(IllegalMove) as refused:
+            move(session, again, CrossingState.crossed)
     assert refused.value.extra()["allowed"] == ["arrived", "cancelled", "no_show"]
     assert db.count(CrossingMove) == moves_before
