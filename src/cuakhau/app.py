@@ -11,10 +11,14 @@ from fastapi_offline import FastAPIOffline
 from cuakhau import __version__
 from cuakhau.accounts.router import auth_router, users_router
 from cuakhau.audit.router import router as audit_router
+from cuakhau.capacity.router import router as capacity_router
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory
 from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.schema_version import ensure_schema_current
+from cuakhau.crossings.policy_router import router as policy_router
+from cuakhau.crossings.public_router import router as public_router
+from cuakhau.crossings.router import router as crossings_router
 from cuakhau.drivers.router import router as drivers_router
 from cuakhau.enterprises.router import router as enterprises_router
 from cuakhau.gates.router import router as gates_router
@@ -60,6 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         vehicles_router,
         drivers_router,
         audit_router,
+        crossings_router,
+        capacity_router,
+        policy_router,
+        public_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -17,6 +17,9 @@ EVERYONE = frozenset(Role)
 READERS = STAFF_ROLES | {Role.enterprise}
 ADMIN = frozenset({Role.admin})
 OWNERS = frozenset({Role.admin, Role.enterprise})
+OFFICERS = frozenset({Role.admin, Role.gate_officer})
+BOOKERS = OFFICERS | {Role.enterprise}
+YARD_SIDE = OFFICERS | {Role.yard_operator}
 
 # (method, path pattern) -> roles allowed.
 PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
@@ -32,6 +35,27 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/users/{user_id}/tokens"): ADMIN,
     ("POST", "/users/{user_id}/tokens/{token_id}/revoke"): ADMIN,
     ("GET", "/audit"): frozenset({Role.admin, Role.board}),
+    # The digital border gate.
+    ("POST", "/crossings"): BOOKERS,
+    ("GET", "/crossings"): READERS,
+    ("GET", "/crossings/{crossing_id}"): READERS,
+    ("GET", "/crossings/{crossing_id}/position"): READERS,
+    ("POST", "/crossings/{crossing_id}/cancel"): BOOKERS,
+    ("POST", "/crossings/walk-in"): YARD_SIDE,
+    ("POST", "/crossings/{crossing_id}/arrive"): YARD_SIDE,
+    ("POST", "/crossings/{crossing_id}/moves"): OFFICERS,
+    ("GET", "/queue"): STAFF_ROLES,
+    ("GET", "/gates/{gate_id}/estimate-accuracy"): STAFF_ROLES,
+    ("GET", "/gates/{gate_id}/capacity-pattern"): STAFF_ROLES,
+    ("PUT", "/gates/{gate_id}/capacity-pattern"): OFFICERS,
+    ("GET", "/gates/{gate_id}/overrides"): STAFF_ROLES,
+    ("POST", "/gates/{gate_id}/overrides"): OFFICERS,
+    ("POST", "/gates/{gate_id}/overrides/{override_id}/deactivate"): OFFICERS,
+    ("GET", "/booking-policy"): READERS,
+    ("PATCH", "/booking-policy"): ADMIN,
+    ("GET", "/priority-classes"): READERS,
+    ("POST", "/priority-classes"): ADMIN,
+    ("PATCH", "/priority-classes/{class_id}"): ADMIN,
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),
@@ -47,7 +71,11 @@ for resource, writers, updaters, lifecycle in (
     PERMISSIONS[("POST", f"/{resource}/{{row_id}}/deactivate")] = lifecycle
     PERMISSIONS[("POST", f"/{resource}/{{row_id}}/activate")] = lifecycle
 
-PUBLIC = {("POST", "/auth/token")}
+PUBLIC = {
+    ("POST", "/auth/token"),
+    ("GET", "/public/wait-times"),
+    ("GET", "/gates/{gate_id}/windows"),
+}
 
 
 def _api_routes(client: TestClient) -> set[tuple[str, str]]:

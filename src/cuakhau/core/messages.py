@@ -135,6 +135,68 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Dữ liệu vừa được người khác cập nhật; không có gì bị thay đổi. Hãy tải lại và thử lại.",
         "Someone else changed this meanwhile; nothing was changed. Reload and try again.",
     ),
+    "unknown_plate": (
+        "Biển số {plate} chưa được đăng ký phương tiện.",
+        "Plate {plate} is not a registered vehicle.",
+    ),
+    "window_full": (
+        "Khung giờ {starts_at} đã kín chỗ; xem các khung giờ còn trống.",
+        "The window at {starts_at} is full; see the next free windows.",
+    ),
+    "window_not_bookable": (
+        "Không thể đặt khung giờ #{id}: sai cửa khẩu, chiều, đã qua hoặc ngoài thời hạn đặt.",
+        "Window #{id} cannot be booked: another gate or direction, past, or beyond the horizon.",
+    ),
+    "no_free_window": (
+        "Không còn khung giờ trống trong {days} ngày tới.",
+        "No free window in the next {days} days.",
+    ),
+    "gate_direction": (
+        "Cửa khẩu này không làm thủ tục chiều {direction}.",
+        "This gate does not handle the {direction} direction.",
+    ),
+    "no_priority_classes": (
+        "Chưa cấu hình nhóm ưu tiên; quản trị viên cần nạp dữ liệu tham chiếu.",
+        "No priority classes are configured; an admin must load the reference data.",
+    ),
+    "rule_open_bookings": (
+        "Quy tắc: xe {plate} đã có {limit} lượt đặt chưa hoàn tất (tối đa {limit}).",
+        "Rule: vehicle {plate} already has {limit} open booking(s) (the limit).",
+    ),
+    "rule_cancel_cutoff": (
+        "Quy tắc: chỉ được hủy trước giờ bắt đầu ít nhất {minutes} phút.",
+        "Rule: bookings can be cancelled until {minutes} minutes before the window.",
+    ),
+    "rule_peak_share": (
+        "Quy tắc: tỷ lệ không đến của doanh nghiệp vượt ngưỡng; "
+        "tối đa {limit} xe mỗi khung giờ cao điểm.",
+        "Rule: the enterprise's no-show rate is over the threshold; "
+        "at most {limit} trucks per peak window.",
+    ),
+    "rule_class_share": (
+        "Quy tắc: nhóm {priority_class} được tối đa {limit} xe mỗi khung giờ.",
+        "Rule: the {priority_class} class may hold at most {limit} trucks per window.",
+    ),
+    "period_too_long": (
+        "Khoảng thời gian hỏi tối đa {days} ngày, và ngày cuối không trước ngày đầu.",
+        "Ask for at most {days} days, the last not before the first.",
+    ),
+    "override_in_past": (
+        "Không thể điều chỉnh năng lực cho những ngày đã qua.",
+        "Capacity cannot be changed for days that have passed.",
+    ),
+    "date_order": (
+        "Ngày đầu không được sau ngày cuối.",
+        "The first day must not be after the last.",
+    ),
+    "override_value": (
+        "Điều chỉnh theo hệ số hoặc số xe cần có giá trị.",
+        "A factor or a capacity override needs a value.",
+    ),
+    "windows_overlap": (
+        "Các khung giờ bị chồng nhau vào thứ {weekday} (0 = thứ Hai).",
+        "Windows overlap on weekday {weekday} (0 = Monday).",
+    ),
     # Schema.
     "schema_outdated": (
         "Cơ sở dữ liệu chưa được cập nhật (đang ở {current}, cần {head}). Chạy: cuakhau db upgrade",
@@ -221,6 +283,10 @@ ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
     "vehicle": ("phương tiện", "vehicle"),
     "driver": ("lái xe", "driver"),
     "user": ("tài khoản", "user"),
+    "crossing": ("chuyến qua cửa khẩu", "crossing"),
+    "override": ("điều chỉnh năng lực", "capacity override"),
+    "priority_class": ("nhóm ưu tiên", "priority class"),
+    "token": ("mã truy cập", "token"),
 }
 
 

@@ -9,17 +9,19 @@ lost or duplicated: every crossing keeps exactly one window or waits for one."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.service import CapacityChange
+from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.service import CapacityChange, capacity_changes
 from cuakhau.crossings.booking import change_window, take_next_free
+from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
 from cuakhau.crossings.windows import release_unit, take_unit
 from cuakhau.live.changes import queue_changed
-from cuakhau.models import Crossing, CrossingWindow, PriorityClass
+from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
 from cuakhau.models.enums import CrossingState, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 
@@ -154,3 +156,20 @@ def _pull_forward(
                 release_unit(session, old.id)
             moves.append(_record(session, crossing, old, window, codes, now, "capacity increased"))
     return moves
+
+
+@dataclass(frozen=True)
+class Replan:
+    changed_windows: int
+    moves: list[PlannedMove]
+
+
+def replan_gate(session: Session, gate: Gate, now: datetime) -> Replan:
+    """Bring the gate's windows from today to the horizon in line with its pattern
+    and overrides, moving trucks as the fair order says."""
+    rules = policy(session)
+    today = local_date(now)
+    changes = capacity_changes(
+        session, gate, today, today + timedelta(days=rules.booking_horizon_days)
+    )
+    return Replan(len(changes), apply_capacity_changes(session, changes, now))

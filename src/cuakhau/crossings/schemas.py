@@ -138,3 +138,35 @@ class ReplanMove(OutputSchema):
     from_starts_at: datetime | None
     to_window_id: int | None
     to_starts_at: datetime | None
+
+
+class CrossingDetail(CrossingRead):
+    window_starts_at: datetime | None = None
+    window_ends_at: datetime | None = None
+    moves: list[MoveRead] = Field(default_factory=list)
+
+
+class QueueEntryRead(OutputSchema):
+    position: int
+    crossing_id: int
+    plate: str
+    enterprise_id: int
+    state: CrossingState
+    priority_class_id: int
+    window_id: int | None
+    window_starts_at: datetime | None
+    estimated_crossing_at: datetime | None
+    is_walk_in: bool
+
+
+class QueueQuery(InputSchema):
+    gate_id: int
+    direction: Direction
+
+
+class EstimateAccuracyRead(OutputSchema):
+    gate_id: int
+    estimates: int
+    mean_error_minutes: float | None
+    mean_absolute_error_minutes: float | None
+    p90_absolute_error_minutes: float | None

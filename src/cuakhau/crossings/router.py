@@ -1,0 +1,157 @@
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+
+from cuakhau.accounts.deps import enterprise_scope, require_roles
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import InvalidInput, NotFound
+from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.schemas import Page
+from cuakhau.crossings import booking
+from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
+from cuakhau.crossings.schemas import (
+    BookingRequest,
+    CrossingDetail,
+    CrossingFilters,
+    CrossingRead,
+    EstimateAccuracyRead,
+    ManualMove,
+    Position,
+    QueueEntryRead,
+    QueueQuery,
+    WalkInRequest,
+)
+from cuakhau.crossings.states import move
+from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
+from cuakhau.enterprises.service import resolve_owner
+from cuakhau.models import Crossing, User, Vehicle
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
+
+router = APIRouter(tags=["crossings"])
+
+Booker = Annotated[User, require_roles(Role.enterprise, Role.admin, Role.gate_officer)]
+Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
+Staff = Annotated[User, require_roles(*STAFF_ROLES)]
+YardSide = Annotated[User, require_roles(Role.admin, Role.gate_officer, Role.yard_operator)]
+Officer = Annotated[User, require_roles(Role.admin, Role.gate_officer)]
+
+
+def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
+    """The crossing if this user may see it; 404 otherwise, never another's crossing."""
+    crossing = session.get(Crossing, crossing_id)
+    scope = enterprise_scope(user)
+    if crossing is None or (scope is not None and crossing.enterprise_id != scope):
+        raise NotFound("crossing", crossing_id)
+    return crossing
+
+
+@router.post("/crossings", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED)
+def book_crossing(data: BookingRequest, session: DbSession, user: Booker) -> Any:
+    """Book one unit of a window (``window_id``) or the earliest free one.
+    A full window answers 409 with the next free windows."""
+    owner = resolve_owner(session, user, data.enterprise_id)
+    crossing = booking.book(session, enterprise_id=owner, request=data, now=utcnow())
+    return crossing_detail(session, crossing)
+
+
+@router.get("/crossings", response_model=Page[CrossingRead])
+def list_crossings(
+    session: DbSession, user: Reader, filters: Annotated[CrossingFilters, Query()]
+) -> Any:
+    stmt = select(Crossing).order_by(Crossing.id.desc())
+    scope = enterprise_scope(user)
+    if scope is not None:
+        stmt = stmt.where(Crossing.enterprise_id == scope)
+    for column, value in (
+        (Crossing.state, filters.state),
+        (Crossing.gate_id, filters.gate_id),
+        (Crossing.direction, filters.direction),
+        (Crossing.enterprise_id, filters.enterprise_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.plate:
+        stmt = stmt.where(Crossing.plate.contains(filters.plate.upper(), autoescape=True))
+    items, total = paginate(session, stmt, filters)
+    return page_of(CrossingRead, items, total, filters)
+
+
+@router.get("/crossings/{crossing_id}", response_model=CrossingDetail)
+def read_crossing(crossing_id: int, session: DbSession, user: Reader) -> Any:
+    return crossing_detail(session, get_crossing(session, crossing_id, user))
+
+
+@router.post("/crossings/{crossing_id}/cancel", response_model=CrossingDetail)
+def cancel_crossing(crossing_id: int, session: DbSession, user: Booker) -> Any:
+    crossing = booking.cancel(session, get_crossing(session, crossing_id, user), utcnow())
+    return crossing_detail(session, crossing)
+
+
+@router.get("/crossings/{crossing_id}/position", response_model=Position)
+def crossing_position(crossing_id: int, session: DbSession, user: Reader) -> Any:
+    """Where is my truck: its place in the queue and estimated crossing time.
+    Each estimate given is kept, to publish how far estimates are from the truth."""
+    entry = position_of(session, get_crossing(session, crossing_id, user), utcnow())
+    return position_view(entry)
+
+
+@router.post(
+    "/crossings/walk-in", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED
+)
+def register_walk_in(data: WalkInRequest, session: DbSession, _user: YardSide) -> Any:
+    """A truck at a yard without a booking: queued into the next free window."""
+    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == data.plate))
+    if vehicle is None or not vehicle.is_active:
+        raise InvalidInput("unknown_plate", field="plate", plate=data.plate)
+    crossing = booking.walk_in(
+        session,
+        vehicle=vehicle,
+        gate_id=data.gate_id,
+        direction=data.direction,
+        regime=data.regime,
+        cargo=data.cargo,
+        driver_id=data.driver_id,
+        yard_id=data.yard_id,
+        now=utcnow(),
+    )
+    return crossing_detail(session, crossing)
+
+
+@router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
+def record_arrival(crossing_id: int, session: DbSession, user: YardSide) -> Any:
+    """Record by hand that a booked truck has arrived (when a camera is down)."""
+    crossing = booking.arrive(session, get_crossing(session, crossing_id, user), utcnow())
+    return crossing_detail(session, crossing)
+
+
+@router.post("/crossings/{crossing_id}/moves", response_model=CrossingDetail)
+def record_move(crossing_id: int, data: ManualMove, session: DbSession, user: Officer) -> Any:
+    """Record any allowed move by hand, with the reason; illegal moves are refused."""
+    crossing = get_crossing(session, crossing_id, user)
+    if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
+        booking.arrive(session, crossing, utcnow())
+    else:
+        move(session, crossing, data.to_state, reason=data.reason)
+    return crossing_detail(session, crossing)
+
+
+@router.get("/queue", response_model=list[QueueEntryRead])
+def live_queue(session: DbSession, _user: Staff, query: Annotated[QueueQuery, Query()]) -> Any:
+    """A gate's queue in one direction: every open crossing in order, with estimates."""
+    entries = queue_with_estimates(session, query.gate_id, query.direction, utcnow())
+    return [queue_entry(entry) for entry in entries]
+
+
+@router.get("/gates/{gate_id}/estimate-accuracy", response_model=EstimateAccuracyRead)
+def gate_estimate_accuracy(
+    gate_id: int,
+    session: DbSession,
+    _user: Staff,
+    days: Annotated[int, Query(ge=1, le=365)] = 30,
+) -> Any:
+    """How far the estimates given were from the real crossing times (minutes)."""
+    accuracy = estimate_accuracy(session, gate_id, utcnow() - timedelta(days=days))
+    return EstimateAccuracyRead.model_validate(accuracy)
