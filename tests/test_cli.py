@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from cuakhau import __version__
 from cuakhau.cli.app import app
+from cuakhau.core.schema_version import head_revision
 from cuakhau.reference.loader import shipped_file
 from tests.conftest import BACKENDS, fresh_database_url
 
@@ -31,7 +32,7 @@ def test_database_lifecycle(env: dict[str, str]):
     assert "OUT OF DATE" in run(env, "db", "current").output
     upgraded = run(env, "db", "upgrade")
     assert upgraded.exit_code == 0
-    assert "revision 0001" in upgraded.output
+    assert f"revision {head_revision()}" in upgraded.output
     assert "up to date" in run(env, "db", "current").output
     assert "base (empty)" in run(env, "db", "downgrade", "base").output
 

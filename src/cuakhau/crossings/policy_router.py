@@ -1,87 +1,27 @@
-from datetime import time
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, status
-from pydantic import Field
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import NotFound
 from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
-from cuakhau.core.schemas import Code, InputSchema, Name, OutputSchema
 from cuakhau.crossings.rules import policy
+from cuakhau.crossings.schemas import (
+    PolicyRead,
+    PolicyUpdate,
+    PriorityClassIn,
+    PriorityClassRead,
+    PriorityClassUpdate,
+)
 from cuakhau.models import PriorityClass, User
-from cuakhau.models.enums import STAFF_ROLES, PriorityMatch, Role
+from cuakhau.models.enums import STAFF_ROLES, Role
 
 router = APIRouter(tags=["booking rules"])
 
 Admin = Annotated[User, require_roles(Role.admin)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
-Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
-Share = Annotated[Decimal, Field(gt=0, le=1, decimal_places=3)]
-Trucks = Annotated[int, Field(ge=1, le=1_000_000)]
-
-
-class PolicyRead(OutputSchema):
-    cancel_cutoff_minutes: int
-    late_grace_minutes: int
-    no_show_after_minutes: int
-    no_show_rate_threshold: Decimal
-    no_show_min_bookings: int
-    no_show_period_days: int
-    peak_share_cap: Decimal
-    peak_starts_at: time
-    peak_ends_at: time
-    max_open_bookings_per_vehicle: int
-    booking_horizon_days: int
-    warning_yellow: int
-    warning_orange: int
-    warning_red: int
-
-
-class PolicyUpdate(InputSchema):
-    cancel_cutoff_minutes: Minutes | None = None
-    late_grace_minutes: Minutes | None = None
-    no_show_after_minutes: Minutes | None = None
-    no_show_rate_threshold: Share | None = None
-    no_show_min_bookings: Annotated[int | None, Field(ge=1, le=10_000)] = None
-    no_show_period_days: Annotated[int | None, Field(ge=1, le=365)] = None
-    peak_share_cap: Share | None = None
-    peak_starts_at: time | None = None
-    peak_ends_at: time | None = None
-    max_open_bookings_per_vehicle: Annotated[int | None, Field(ge=1, le=100)] = None
-    booking_horizon_days: Annotated[int | None, Field(ge=1, le=60)] = None
-    warning_yellow: Trucks | None = None
-    warning_orange: Trucks | None = None
-    warning_red: Trucks | None = None
-
-
-class PriorityClassIn(InputSchema):
-    code: Code
-    name_vi: Name
-    name_en: Name
-    rank: Annotated[int, Field(ge=1, le=100)]
-    match: PriorityMatch
-    window_share: Share | None = None
-
-
-class PriorityClassUpdate(InputSchema):
-    name_vi: Name | None = None
-    name_en: Name | None = None
-    rank: Annotated[int | None, Field(ge=1, le=100)] = None
-    window_share: Share | None = None
-
-
-class PriorityClassRead(OutputSchema):
-    id: int
-    code: str
-    name_vi: str
-    name_en: str
-    rank: int
-    match: PriorityMatch
-    window_share: Decimal | None
 
 
 @router.get("/booking-policy", response_model=PolicyRead)

@@ -1,11 +1,11 @@
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Regime
+from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema, PlateText
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
 
 HsCode = Annotated[str, Field(pattern=r"^\d{4,10}$")]
 
@@ -170,3 +170,68 @@ class EstimateAccuracyRead(OutputSchema):
     mean_error_minutes: float | None
     mean_absolute_error_minutes: float | None
     p90_absolute_error_minutes: float | None
+
+
+Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
+Share = Annotated[Decimal, Field(gt=0, le=1, decimal_places=3)]
+Trucks = Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class PolicyRead(OutputSchema):
+    cancel_cutoff_minutes: int
+    late_grace_minutes: int
+    no_show_after_minutes: int
+    no_show_rate_threshold: Decimal
+    no_show_min_bookings: int
+    no_show_period_days: int
+    peak_share_cap: Decimal
+    peak_starts_at: time
+    peak_ends_at: time
+    max_open_bookings_per_vehicle: int
+    booking_horizon_days: int
+    warning_yellow: int
+    warning_orange: int
+    warning_red: int
+
+
+class PolicyUpdate(InputSchema):
+    cancel_cutoff_minutes: Minutes | None = None
+    late_grace_minutes: Minutes | None = None
+    no_show_after_minutes: Minutes | None = None
+    no_show_rate_threshold: Share | None = None
+    no_show_min_bookings: Annotated[int | None, Field(ge=1, le=10_000)] = None
+    no_show_period_days: Annotated[int | None, Field(ge=1, le=365)] = None
+    peak_share_cap: Share | None = None
+    peak_starts_at: time | None = None
+    peak_ends_at: time | None = None
+    max_open_bookings_per_vehicle: Annotated[int | None, Field(ge=1, le=100)] = None
+    booking_horizon_days: Annotated[int | None, Field(ge=1, le=60)] = None
+    warning_yellow: Trucks | None = None
+    warning_orange: Trucks | None = None
+    warning_red: Trucks | None = None
+
+
+class PriorityClassIn(InputSchema):
+    code: Code
+    name_vi: Name
+    name_en: Name
+    rank: Annotated[int, Field(ge=1, le=100)]
+    match: PriorityMatch
+    window_share: Share | None = None
+
+
+class PriorityClassUpdate(InputSchema):
+    name_vi: Name | None = None
+    name_en: Name | None = None
+    rank: Annotated[int | None, Field(ge=1, le=100)] = None
+    window_share: Share | None = None
+
+
+class PriorityClassRead(OutputSchema):
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+    rank: int
+    match: PriorityMatch
+    window_share: Decimal | None

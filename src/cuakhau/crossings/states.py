@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.actor import SYSTEM, Actor
 from cuakhau.core.errors import Conflict
 from cuakhau.crossings.windows import release_unit
+from cuakhau.fees.service import charge_crossing
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingMove
 from cuakhau.models.base import utcnow
@@ -109,6 +110,8 @@ def move(
         reason=reason,
     )
     session.add(record)
+    if to_state is S.crossed:
+        charge_crossing(session, crossing, now)
     event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
     if event is not None:
         enqueue(session, crossing, event, reason=reason)

@@ -2,11 +2,12 @@
 transaction by natural keys (gate and yard codes, tax codes, plates, ID numbers),
 so loading the same file again changes nothing."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, ValidationError
@@ -16,13 +17,29 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import DomainError
 from cuakhau.core.registry import apply_changes
 from cuakhau.core.schemas import InputSchema, Name, TaxCode
+from cuakhau.crossings.replan import replan_gate
+from cuakhau.crossings.rules import policy
+from cuakhau.crossings.schemas import PolicyUpdate, PriorityClassIn
 from cuakhau.drivers.schemas import DriverBase, DriverCreate, DriverUpdate
 from cuakhau.drivers.service import create_driver, update_driver
 from cuakhau.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from cuakhau.enterprises.service import create_enterprise, update_enterprise
 from cuakhau.gates.schemas import GateCreate, GateUpdate
 from cuakhau.gates.service import create_gate, update_gate
-from cuakhau.models import AuditEntry, Driver, Enterprise, Gate, Vehicle, Yard, Zone
+from cuakhau.models import (
+    AuditEntry,
+    BookingPolicy,
+    CapacityPattern,
+    Driver,
+    Enterprise,
+    Gate,
+    PriorityClass,
+    Vehicle,
+    Yard,
+    Zone,
+)
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import Direction
 from cuakhau.vehicles.schemas import VehicleBase, VehicleCreate, VehicleUpdate
 from cuakhau.vehicles.service import create_vehicle, update_vehicle
 from cuakhau.yards.schemas import YardBase, YardCreate, YardUpdate
@@ -50,8 +67,34 @@ class DriverEntry(DriverBase):
     enterprise: TaxCode
 
 
+class CapacityEntry(InputSchema):
+    """Windows of ``window_minutes`` from ``from`` to ``to`` on ``weekdays`` (0 = Monday)."""
+
+    gate: str
+    direction: Direction
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1)
+    start: time = Field(alias="from")
+    end: time = Field(alias="to")
+    window_minutes: Annotated[int, Field(ge=15, le=720)] = 60
+    trucks_per_window: Annotated[int, Field(ge=0, le=10_000)]
+
+    def pattern_rows(self) -> set[tuple[int, time, time, int]]:
+        rows = set()
+        step = timedelta(minutes=self.window_minutes)
+        for weekday in self.weekdays:
+            at = datetime.combine(date.min, self.start)
+            end = datetime.combine(date.min, self.end)
+            while at + step <= end:
+                rows.add((weekday, at.time(), (at + step).time(), self.trucks_per_window))
+                at += step
+        return rows
+
+
 class ReferenceFile(InputSchema):
     zone: ZoneEntry | None = None
+    priority_classes: list[PriorityClassIn] = Field(default_factory=list)
+    booking_policy: PolicyUpdate | None = None
+    capacity: list[CapacityEntry] = Field(default_factory=list)
     gates: list[GateCreate] = Field(default_factory=list)
     enterprises: list[EnterpriseCreate] = Field(default_factory=list)
     yards: list[YardEntry] = Field(default_factory=list)
@@ -75,7 +118,17 @@ class LoadReport:
     unchanged: Counter[str] = field(default_factory=Counter)
 
 
-SECTIONS = ("zone", "gates", "enterprises", "yards", "vehicles", "drivers")
+SECTIONS = (
+    "zone",
+    "priority_classes",
+    "booking_policy",
+    "gates",
+    "capacity",
+    "enterprises",
+    "yards",
+    "vehicles",
+    "drivers",
+)
 
 
 def read_reference_file(path: Path) -> ReferenceFile:
@@ -112,6 +165,9 @@ def _check_references(session: Session, path: Path, data: ReferenceFile) -> None
         session.scalars(select(Enterprise.tax_code))
     )
     problems = []
+    for index, entry in enumerate(data.capacity):
+        if entry.gate not in gate_codes:
+            problems.append(f"capacity.{index}.gate: no gate with code {entry.gate}")
     for index, yard in enumerate(data.yards):
         if yard.gate not in gate_codes:
             problems.append(f"yards.{index}.gate: no gate with code {yard.gate}")
@@ -151,6 +207,23 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
             apply_changes(zone, data.zone.model_dump())
         _tally(session, report, "zone", zone is not None, mark)
 
+    for class_data in data.priority_classes:
+        mark = _last_audit_id(session)
+        priority = session.scalar(
+            select(PriorityClass).where(PriorityClass.code == class_data.code)
+        )
+        if priority is None:
+            session.add(PriorityClass(**class_data.model_dump()))
+        else:
+            apply_changes(priority, class_data.model_dump())
+        _tally(session, report, "priority_classes", priority is not None, mark)
+
+    if data.booking_policy is not None:
+        mark = _last_audit_id(session)
+        existed = session.scalar(select(func.count(BookingPolicy.id))) or 0
+        apply_changes(policy(session), data.booking_policy.model_dump(exclude_unset=True))
+        _tally(session, report, "booking_policy", existed > 0, mark)
+
     for gate_data in data.gates:
         mark = _last_audit_id(session)
         gate = session.scalar(select(Gate).where(Gate.code == gate_data.code))
@@ -173,6 +246,7 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
             apply_changes(enterprise, {"is_illustrative": enterprise_data.is_illustrative})
         _tally(session, report, "enterprises", enterprise is not None, mark)
 
+    _load_capacity(session, data.capacity, report)
     gate_ids = dict(session.execute(select(Gate.code, Gate.id)).all())
     enterprise_ids = dict(session.execute(select(Enterprise.tax_code, Enterprise.id)).all())
 
@@ -219,6 +293,45 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
             values = {"full_name": driver_data.full_name, "phone": driver_data.phone}
             update_driver(session, driver, DriverUpdate(**values), None)
         _tally(session, report, "drivers", driver is not None, mark)
+
+
+def _load_capacity(session: Session, entries: list[CapacityEntry], report: LoadReport) -> None:
+    """Each gate and direction named in the file gets exactly the file's pattern;
+    an unchanged pattern is left alone, a changed one re-plans the gate's queue."""
+    wanted: dict[tuple[str, Direction], set[tuple[int, time, time, int]]] = defaultdict(set)
+    for entry in entries:
+        wanted[(entry.gate, entry.direction)] |= entry.pattern_rows()
+    for (code, direction), rows in wanted.items():
+        gate = session.scalar(select(Gate).where(Gate.code == code))
+        assert gate is not None  # checked before loading
+        existing = list(
+            session.scalars(
+                select(CapacityPattern).where(
+                    CapacityPattern.gate_id == gate.id, CapacityPattern.direction == direction
+                )
+            )
+        )
+        current = {(p.weekday, p.starts_at, p.ends_at, p.capacity) for p in existing}
+        if current == rows:
+            report.unchanged["capacity"] += 1
+            continue
+        for pattern in existing:
+            session.delete(pattern)
+        session.flush()
+        session.add_all(
+            CapacityPattern(
+                gate_id=gate.id,
+                direction=direction,
+                weekday=weekday,
+                starts_at=start,
+                ends_at=end,
+                capacity=capacity,
+            )
+            for weekday, start, end, capacity in sorted(rows)
+        )
+        session.flush()
+        replan_gate(session, gate, utcnow())
+        (report.updated if existing else report.created)["capacity"] += 1
 
 
 def _without(entry: InputSchema, *names: str) -> dict[str, Any]:
