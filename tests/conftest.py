@@ -34,7 +34,24 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps two test runs on one machine (or one server) apart.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
+_created_postgres_databases: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL databases this process made."""
+    if not _created_postgres_databases:
+        return
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for name in _created_postgres_databases:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def create_postgres_database(name: str) -> str:
@@ -44,6 +61,7 @@ def create_postgres_database(name: str) -> str:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _created_postgres_databases.append(name)
     except Exception as error:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI and was not reachable: {error}")
