@@ -239,3 +239,35 @@ def make_user(
 def bearer(session: Session, user: User) -> dict[str, str]:
     token, _ = issue_token(session=session, user=user, label="test", lifetime=None)
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_tariff(session: Session, **overrides: Any) -> Any:
+    from cuakhau.fees.schemas import TariffCreate
+    from cuakhau.fees.tariffs import create_tariff
+
+    n = next(_sequence)
+    data = {
+        "code": f"TARIFF-{n}",
+        "kind": "infrastructure",
+        "description": f"Biểu phí thử {n}",
+        "amount_vnd": 500_000,
+        "effective_from": "2020-01-01",
+        **overrides,
+    }
+    return create_tariff(session, TariffCreate(**data))
+
+
+def make_called_crossing(
+    session: Session, enterprise: Enterprise, gate: Gate, *, now: datetime
+) -> Crossing:
+    """A booked crossing walked to ``called``: the next move is ``crossed``."""
+    from cuakhau.crossings.booking import arrive
+    from cuakhau.crossings.states import move
+    from cuakhau.models.enums import CrossingState
+
+    crossing = make_booking(session, enterprise, gate, now=now)
+    arrive(session, crossing, now)
+    for state in (CrossingState.declared, CrossingState.cleared, CrossingState.called):
+        move(session, crossing, state)
+    return crossing
+

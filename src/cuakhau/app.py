@@ -21,7 +21,14 @@ from cuakhau.crossings.public_router import router as public_router
 from cuakhau.crossings.router import router as crossings_router
 from cuakhau.drivers.router import router as drivers_router
 from cuakhau.enterprises.router import router as enterprises_router
+from cuakhau.fees.router import router as fees_router
 from cuakhau.gates.router import router as gates_router
+from cuakhau.live.announce import install_announcer
+from cuakhau.live.hub import Hub
+from cuakhau.live.listener import live_updates
+from cuakhau.live.router import router as live_router
+from cuakhau.notifications.delivery import webhook_delivery
+from cuakhau.notifications.router import router as notifications_router
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.router import router as web_router
 from cuakhau.yards.router import router as yards_router
@@ -39,7 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # rather than at the first request if the secret is missing.
         ensure_schema_current(engine)
         _ = settings.resolved_secret_key
-        yield
+        async with (
+            live_updates(settings.database_url, hub),
+            webhook_delivery(session_factory, settings),
+        ):
+            yield
         engine.dispose()
 
     # Swagger UI from the installed package, not a CDN: border posts lose their uplink.
@@ -51,7 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.session_factory = session_factory = make_session_factory(engine)
+    # Queue changes, announced after commit to this process's event streams.
+    app.state.hub = hub = Hub()
+    install_announcer(session_factory, hub, engine.dialect.name)
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
@@ -64,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         vehicles_router,
         drivers_router,
         audit_router,
+        fees_router,
+        notifications_router,
+        live_router,
         crossings_router,
         capacity_router,
         policy_router,

@@ -35,6 +35,19 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/users/{user_id}/tokens"): ADMIN,
     ("POST", "/users/{user_id}/tokens/{token_id}/revoke"): ADMIN,
     ("GET", "/audit"): frozenset({Role.admin, Role.board}),
+    # Fees, notifications, live updates.
+    ("GET", "/tariffs"): READERS,
+    ("GET", "/tariffs/{tariff_id}"): READERS,
+    ("POST", "/tariffs"): ADMIN,
+    ("PATCH", "/tariffs/{tariff_id}"): ADMIN,
+    ("GET", "/receipts"): READERS,
+    ("GET", "/receipts/{receipt_id}"): READERS,
+    ("GET", "/fees/totals"): READERS,
+    ("GET", "/notifications"): READERS,
+    ("GET", "/notifications/{notification_id}"): READERS,
+    ("GET", "/notifications/signing-key"): OWNERS,
+    # Without gate_id and direction it answers 422 rather than streaming forever.
+    ("GET", "/queue/stream"): READERS,
     # The digital border gate.
     ("POST", "/crossings"): BOOKERS,
     ("GET", "/crossings"): READERS,
@@ -73,6 +86,7 @@ for resource, writers, updaters, lifecycle in (
 
 PUBLIC = {
     ("POST", "/auth/token"),
+    ("GET", "/public/stream"),
     ("GET", "/public/wait-times"),
     ("GET", "/gates/{gate_id}/windows"),
 }

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
     default_language: str = "vi"
+    # Webhook delivery inside each app process; 0 turns it off (run
+    # `cuakhau notifications deliver` from a timer instead).
+    webhook_interval_seconds: float = 5.0
+    webhook_timeout_seconds: float = 10.0
+    # Comment lines on idle event streams, so proxies do not cut them.
+    live_heartbeat_seconds: float = 15.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -274,6 +274,33 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Doanh nghiệp cần ít nhất một vai trò.",
         "An enterprise needs at least one role.",
     ),
+    # Fees, notifications, live updates.
+    "tariff_payload_range": (
+        "Khoảng tải trọng không hợp lệ: tải trọng tối thiểu phải nhỏ hơn tối đa.",
+        "Invalid payload range: the minimum must be below the maximum.",
+    ),
+    "tariff_dates": (
+        "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
+        "The end date must not be before the start date.",
+    ),
+    "tariff_overlap": (
+        "Đã có dòng biểu phí {code} có hiệu lực trong cùng thời gian; hãy kết thúc dòng cũ trước.",
+        "Another line of tariff {code} is in force over the same dates; close the old one first.",
+    ),
+    "tariff_in_use": (
+        "Dòng biểu phí #{id} đã được dùng để tính phí; chỉ có thể đặt ngày hết hiệu lực "
+        "hoặc sửa mô tả. Mức phí mới cần một dòng mới.",
+        "Tariff line #{id} has priced crossings; only its end date and description may "
+        "change. A new price needs a new line.",
+    ),
+    "tariff_ends_before_use": (
+        "Dòng biểu phí #{id} đã được dùng ngày {day}; không thể kết thúc trước ngày đó.",
+        "Tariff line #{id} was used on {day}; it cannot end before that day.",
+    ),
+    "enterprise_id_required": (
+        "Cần chỉ rõ doanh nghiệp (enterprise_id).",
+        "Say which enterprise (enterprise_id).",
+    ),
 }
 
 ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
@@ -287,6 +314,9 @@ ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
     "override": ("điều chỉnh năng lực", "capacity override"),
     "priority_class": ("nhóm ưu tiên", "priority class"),
     "token": ("mã truy cập", "token"),
+    "tariff": ("dòng biểu phí", "tariff line"),
+    "receipt": ("biên lai", "receipt"),
+    "notification": ("thông báo", "notification"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Fees: the tariff table, pricing a crossing when it completes, numbered receipts."""

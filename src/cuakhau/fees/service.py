@@ -1,0 +1,221 @@
+"""Pricing a crossing when it completes, and its receipt with a gap-free yearly number.
+
+A crossing is priced once, with the tariff lines in force on the local day it
+crossed; the fee rows keep the amounts, so a later tariff never changes an old
+receipt. Services flush; the caller's transaction commits.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import local_date, local_datetime
+from cuakhau.core.database import insert_ignoring_duplicates
+from cuakhau.fees.schemas import EnterpriseTotal, FeeRead, FeeTotals, PeriodQuery, ReceiptRead
+from cuakhau.models import Crossing, Fee, Receipt, ReceiptCounter, Tariff, Vehicle, YardVisit
+from cuakhau.models.enums import VEHICLE_CLASS_OF_KIND, FeeKind, Regime, VehicleClass
+
+RECEIPT_PREFIX = "BL"  # biên lai
+
+
+def in_force(day: date) -> ColumnElement[bool]:
+    return and_(
+        Tariff.effective_from <= day,
+        or_(Tariff.effective_to.is_(None), Tariff.effective_to >= day),
+    )
+
+
+def _matches(
+    line: Tariff, kind: FeeKind, vehicle_class: VehicleClass, regime: Regime, payload_kg: int
+) -> bool:
+    # An empty criterion matches any; the payload range is [min, max).
+    return (
+        line.kind is kind
+        and line.vehicle_class in (None, vehicle_class)
+        and line.regime in (None, regime)
+        and (line.min_payload_kg is None or payload_kg >= line.min_payload_kg)
+        and (line.max_payload_kg is None or payload_kg < line.max_payload_kg)
+    )
+
+
+def _specificity(line: Tariff) -> int:
+    criteria = (line.vehicle_class, line.regime, line.min_payload_kg, line.max_payload_kg)
+    return sum(value is not None for value in criteria)
+
+
+def best_line(
+    lines: Iterable[Tariff],
+    kind: FeeKind,
+    vehicle_class: VehicleClass,
+    regime: Regime,
+    payload_kg: int,
+) -> Tariff | None:
+    """The most specific matching line; among equals the newest, so a tariff that
+    was not closed when its successor came in does not win."""
+    candidates = [line for line in lines if _matches(line, kind, vehicle_class, regime, payload_kg)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda line: (_specificity(line), line.effective_from, line.id))
+
+
+def started_units(start: datetime, end: datetime, per_hours: int) -> int:
+    """Started units of ``per_hours``; a stay, however short, starts the first one."""
+    hours = max((end - start).total_seconds(), 0) / 3600
+    return max(math.ceil(hours / per_hours), 1)
+
+
+def price_crossing(session: Session, crossing: Crossing, at: datetime) -> list[Fee]:
+    """The fees of a crossing that completes at ``at`` (not yet attached to a receipt).
+
+    A yard visit still open when the truck crosses is charged up to the crossing:
+    the truck has left the yard even if nobody checked it out.
+    """
+    lines = list(session.scalars(select(Tariff).where(in_force(local_date(at)))))
+    vehicle = session.get_one(Vehicle, crossing.vehicle_id)
+    vehicle_class = VEHICLE_CLASS_OF_KIND[vehicle.kind]
+    fees = []
+    infrastructure = best_line(
+        lines, FeeKind.infrastructure, vehicle_class, crossing.regime, vehicle.payload_kg
+    )
+    if infrastructure is not None:
+        fees.append(_fee(infrastructure, 1))
+    visits = session.scalars(
+        select(YardVisit).where(YardVisit.crossing_id == crossing.id).order_by(YardVisit.id)
+    )
+    for visit in visits:
+        line = best_line(
+            lines, FeeKind.yard, visit.vehicle_class, crossing.regime, vehicle.payload_kg
+        )
+        if line is None or line.per_hours is None:
+            continue
+        left_at = min(visit.checked_out_at or at, at)
+        fees.append(_fee(line, started_units(visit.checked_in_at, left_at, line.per_hours)))
+    return fees
+
+
+def _fee(line: Tariff, quantity: int) -> Fee:
+    return Fee(
+        tariff_id=line.id, kind=line.kind, quantity=quantity, amount_vnd=line.amount_vnd * quantity
+    )
+
+
+def next_receipt_number(session: Session, year: int) -> str:
+    """Take the year's next number in the caller's transaction.
+
+    The conditional increment locks the year's counter row until commit, so
+    concurrent completions queue behind it (PostgreSQL) or are already serialised
+    (SQLite, BEGIN IMMEDIATE); a rollback gives the number back: no gaps, no repeats.
+    """
+    counter = ReceiptCounter.__table__
+    bump = (
+        update(counter)
+        .where(counter.c.year == year)
+        .values(last=counter.c.last + 1)
+        .returning(counter.c.last)
+    )
+    last = session.execute(bump).scalar()
+    if last is None:
+        insert_ignoring_duplicates(session, ReceiptCounter, [{"year": year, "last": 0}], ["year"])
+        last = session.execute(bump).scalar_one()
+    return f"{RECEIPT_PREFIX}-{year}-{last:06d}"
+
+
+def charge_crossing(session: Session, crossing: Crossing, at: datetime) -> Receipt | None:
+    """Price a crossing that has just crossed and issue its receipt; no receipt
+    when no tariff line applies (nothing is owed, and no number is used up)."""
+    fees = price_crossing(session, crossing, at)
+    if not fees:
+        return None
+    receipt = Receipt(
+        number=next_receipt_number(session, local_date(at).year),
+        crossing_id=crossing.id,
+        enterprise_id=crossing.enterprise_id,
+        total_vnd=sum(fee.amount_vnd for fee in fees),
+        issued_at=at,
+    )
+    session.add(receipt)
+    session.flush()
+    for fee in fees:
+        fee.receipt_id = receipt.id
+    session.add_all(fees)
+    session.flush()
+    return receipt
+
+
+def _day_start(day: date) -> datetime:
+    return local_datetime(day, time(0))
+
+
+def period_filter(period: PeriodQuery, scope: int | None) -> list[ColumnElement[bool]]:
+    """Receipts issued in the period, of the enterprise asked for and the one the
+    caller may see (an enterprise user only ever sees its own)."""
+    where: list[ColumnElement[bool]] = []
+    if period.from_ is not None:
+        where.append(Receipt.issued_at >= _day_start(period.from_))
+    if period.to is not None:
+        where.append(Receipt.issued_at < _day_start(period.to + timedelta(days=1)))
+    if period.enterprise_id is not None:
+        where.append(Receipt.enterprise_id == period.enterprise_id)
+    if scope is not None:
+        where.append(Receipt.enterprise_id == scope)
+    return where
+
+
+def receipt_views(session: Session, receipts: Sequence[Receipt]) -> list[ReceiptRead]:
+    """Receipts with their fee lines, in one query for all of them."""
+    fees: dict[int, list[FeeRead]] = {receipt.id: [] for receipt in receipts}
+    rows = session.scalars(select(Fee).where(Fee.receipt_id.in_(fees)).order_by(Fee.id))
+    for fee in rows:
+        fees[fee.receipt_id].append(FeeRead.model_validate(fee))
+    return [
+        ReceiptRead(
+            id=receipt.id,
+            number=receipt.number,
+            crossing_id=receipt.crossing_id,
+            enterprise_id=receipt.enterprise_id,
+            total_vnd=receipt.total_vnd,
+            issued_at=receipt.issued_at,
+            fees=fees[receipt.id],
+        )
+        for receipt in receipts
+    ]
+
+
+def totals(session: Session, period: PeriodQuery, scope: int | None) -> FeeTotals:
+    """Fees per enterprise over a period, split by kind."""
+
+    def kind_sum(kind: FeeKind) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((Fee.kind == kind, Fee.amount_vnd), else_=0)), 0)
+
+    stmt = (
+        select(
+            Receipt.enterprise_id,
+            func.count(func.distinct(Receipt.id)),
+            kind_sum(FeeKind.infrastructure),
+            kind_sum(FeeKind.yard),
+            func.coalesce(func.sum(Fee.amount_vnd), 0),
+        )
+        .join(Fee, Fee.receipt_id == Receipt.id)
+        .where(*period_filter(period, scope))
+        .group_by(Receipt.enterprise_id)
+        .order_by(Receipt.enterprise_id)
+    )
+    rows = [
+        EnterpriseTotal(
+            enterprise_id=enterprise_id,
+            receipts=count,
+            infrastructure_vnd=int(infrastructure),
+            yard_vnd=int(yard),
+            total_vnd=int(total),
+        )
+        for enterprise_id, count, infrastructure, yard, total in session.execute(stmt)
+    ]
+    return FeeTotals(
+        from_=period.from_,
+        to=period.to,
+        enterprises=rows,
+        total_vnd=sum(row.total_vnd for row in rows),
+    )

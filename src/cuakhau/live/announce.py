@@ -1,0 +1,49 @@
+"""Announcing queue changes once their transaction has committed.
+
+SQLite (one process): after commit, straight to this process's hub.
+PostgreSQL (many processes): ``pg_notify`` inside the transaction, which the
+server delivers only on commit and to every process's LISTEN connection
+(``live.listener``), this one's included. A rolled-back change is never announced.
+"""
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from cuakhau.live.changes import QUEUE_CHANGES_KEY
+from cuakhau.live.hub import Hub, QueueChange
+
+CHANNEL = "cuakhau_queue"
+
+
+def _changes(session: Session) -> list[QueueChange]:
+    marked: set[tuple[int, str]] = session.info.get(QUEUE_CHANGES_KEY, set())
+    return [QueueChange(gate_id, direction) for gate_id, direction in sorted(marked)]
+
+
+def install_announcer(factory: sessionmaker[Session], hub: Hub, dialect: str) -> None:
+    across_processes = dialect == "postgresql"
+
+    @event.listens_for(factory, "before_commit")
+    def _notify(session: Session) -> None:
+        if across_processes:
+            for change in _changes(session):
+                session.execute(
+                    text("SELECT pg_notify(:channel, :payload)"),
+                    {"channel": CHANNEL, "payload": change.to_json()},
+                )
+
+    @event.listens_for(factory, "after_commit")
+    def _announce(session: Session) -> None:
+        changes = _changes(session)
+        session.info.pop(QUEUE_CHANGES_KEY, None)
+        if not across_processes:
+            for change in changes:
+                hub.publish(change)
+
+    @event.listens_for(factory, "after_soft_rollback")
+    def _forget(session: Session, previous: SessionTransaction, *_args: Any) -> None:
+        # A savepoint's rollback leaves the outer transaction's changes standing.
+        if not previous.nested:
+            session.info.pop(QUEUE_CHANGES_KEY, None)
