@@ -12,16 +12,20 @@ from cuakhau import __version__
 from cuakhau.accounts.router import auth_router, users_router
 from cuakhau.audit.router import router as audit_router
 from cuakhau.capacity.router import router as capacity_router
+from cuakhau.clearance.router import router as clearance_router
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory
 from cuakhau.core.errors import install_error_handlers
+from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
+from cuakhau.crossings.booking import sweep_job
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public_router import router as public_router
 from cuakhau.crossings.router import router as crossings_router
 from cuakhau.drivers.router import router as drivers_router
 from cuakhau.enterprises.router import router as enterprises_router
 from cuakhau.fees.router import router as fees_router
+from cuakhau.gateops.router import router as gateops_router
 from cuakhau.gates.router import router as gates_router
 from cuakhau.live.announce import install_announcer
 from cuakhau.live.hub import Hub
@@ -29,9 +33,11 @@ from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
 from cuakhau.notifications.delivery import webhook_delivery
 from cuakhau.notifications.router import router as notifications_router
+from cuakhau.reads.router import router as reads_router
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.router import router as web_router
 from cuakhau.yards.router import router as yards_router
+from cuakhau.yards.visits_router import router as visits_router
 
 API_PREFIX = "/api/v1"
 
@@ -49,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with (
             live_updates(settings.database_url, hub),
             webhook_delivery(session_factory, settings),
+            every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
         ):
             yield
         engine.dispose()
@@ -85,6 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capacity_router,
         policy_router,
         public_router,
+        reads_router,
+        visits_router,
+        clearance_router,
+        gateops_router,
     ):
         api.include_router(router)
     app.include_router(api)

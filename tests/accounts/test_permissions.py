@@ -69,6 +69,23 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/priority-classes"): READERS,
     ("POST", "/priority-classes"): ADMIN,
     ("PATCH", "/priority-classes/{class_id}"): ADMIN,
+    # Plate reads, yards, customs, the gate officer's desk.
+    ("POST", "/plate-reads"): frozenset({Role.admin, Role.camera}),
+    ("GET", "/plate-alerts"): OFFICERS,
+    ("POST", "/plate-alerts/{alert_id}/resolve"): OFFICERS,
+    ("POST", "/yards/{yard_id}/check-in"): YARD_SIDE,
+    ("POST", "/yards/{yard_id}/check-out"): YARD_SIDE,
+    ("GET", "/yards/{yard_id}/occupancy"): STAFF_ROLES,
+    ("GET", "/yards/{yard_id}/occupancy/hourly"): STAFF_ROLES,
+    ("GET", "/yards/{yard_id}/visits"): STAFF_ROLES,
+    ("GET", "/clearance/crossings"): frozenset({Role.admin, Role.customs, Role.gate_officer}),
+    ("POST", "/crossings/{crossing_id}/declaration"): frozenset({Role.admin, Role.customs}),
+    ("POST", "/crossings/{crossing_id}/clearance"): frozenset({Role.admin, Role.customs}),
+    ("POST", "/crossings/{crossing_id}/release"): frozenset({Role.admin, Role.customs}),
+    ("POST", "/crossings/{crossing_id}/reject"): frozenset({Role.admin, Role.customs}),
+    ("POST", "/gates/{gate_id}/call"): OFFICERS,
+    ("POST", "/crossings/{crossing_id}/crossed"): OFFICERS,
+    ("POST", "/crossings/{crossing_id}/returned"): OFFICERS,
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),

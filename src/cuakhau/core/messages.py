@@ -301,6 +301,71 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Cần chỉ rõ doanh nghiệp (enterprise_id).",
         "Say which enterprise (enterprise_id).",
     ),
+    # Plate reads and alerts.
+    "plate_alert_unreadable": (
+        "Không đọc được biển số '{plate}' tại điểm {point}.",
+        "Plate '{plate}' at {point} could not be read as a plate.",
+    ),
+    "plate_alert_low_confidence": (
+        "Biển số {plate} tại điểm {point} đọc với độ tin cậy thấp ({confidence}); cần kiểm tra.",
+        "Plate {plate} at {point} was read with low confidence ({confidence}); check it.",
+    ),
+    "plate_alert_unknown_plate": (
+        "Biển số {plate} tại điểm {point} không có trong hệ thống.",
+        "Plate {plate} at {point} is not registered.",
+    ),
+    "plate_alert_no_open_crossing": (
+        "Xe {plate} tại điểm {point} không có chuyến nào đang mở.",
+        "Vehicle {plate} at {point} has no open crossing.",
+    ),
+    "plate_alert_illegal_move": (
+        "Xe {plate} tại điểm {point}: chuyến #{id} đang ở trạng thái {from_state}, "
+        "không thể chuyển sang {to_state}.",
+        "Vehicle {plate} at {point}: crossing #{id} is {from_state} and cannot move to {to_state}.",
+    ),
+    "plate_alert_out_of_order": (
+        "Xe {plate} tại điểm {point}: lần đọc có trước bước hiện tại của chuyến #{id}.",
+        "Vehicle {plate} at {point}: the read predates crossing #{id}'s current step.",
+    ),
+    "plate_alert_resolved": (
+        "Cảnh báo #{id} đã được xử lý.",
+        "Alert #{id} is already resolved.",
+    ),
+    "plate_alert_move_incomplete": (
+        "Muốn ghi nhận chuyển trạng thái cần cả crossing_id và to_state.",
+        "Recording a move needs both crossing_id and to_state.",
+    ),
+    "plate_alert_move_not_allowed": (
+        "Qua cảnh báo chỉ ghi nhận được: arrived, crossed, returned.",
+        "An alert can record only: arrived, crossed, returned.",
+    ),
+    # Yard visits.
+    "vehicle_plate_unknown": (
+        "Không có phương tiện nào mang biển số {plate}; hãy đăng ký phương tiện trước.",
+        "No vehicle has plate {plate}; register the vehicle first.",
+    ),
+    "yard_inactive": ("Bãi {yard} đã ngừng hoạt động.", "Yard {yard} is inactive."),
+    "yard_full": (
+        "Bãi {yard} hết chỗ cho xe loại {vehicle_class}. Bãi còn chỗ: {yards}.",
+        "Yard {yard} has no space for a {vehicle_class} vehicle. Yards with room: {yards}.",
+    ),
+    "yard_full_everywhere": (
+        "Bãi {yard} hết chỗ cho xe loại {vehicle_class}, các bãi khác của cửa khẩu cũng hết chỗ.",
+        "Yard {yard} has no space for a {vehicle_class} vehicle, nor has any other yard "
+        "at this gate.",
+    ),
+    "yard_cold_full": (
+        "Bãi {yard} hết chỗ có điện cho xe lạnh ({spaces} chỗ).",
+        "Yard {yard} has no powered space for a refrigerated truck left ({spaces} spaces).",
+    ),
+    "already_in_yard": (
+        "Xe {plate} đang ở bãi #{yard_id}, chưa ra.",
+        "Vehicle {plate} is still in yard #{yard_id}; check it out first.",
+    ),
+    "not_in_yard": (
+        "Xe {plate} không có trong bãi {yard}.",
+        "Vehicle {plate} is not in yard {yard}.",
+    ),
 }
 
 ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
@@ -311,6 +376,7 @@ ENTITY_NAMES: Mapping[str, tuple[str, str]] = {
     "driver": ("lái xe", "driver"),
     "user": ("tài khoản", "user"),
     "crossing": ("chuyến qua cửa khẩu", "crossing"),
+    "plate_alert": ("cảnh báo biển số", "plate alert"),
     "override": ("điều chỉnh năng lực", "capacity override"),
     "priority_class": ("nhóm ưu tiên", "priority class"),
     "token": ("mã truy cập", "token"),

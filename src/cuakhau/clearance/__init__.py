@@ -1,0 +1,1 @@
+"""Customs and quarantine: declaration, channel, holds, release and rejection."""

@@ -1,0 +1,91 @@
+"""Customs decisions on a crossing. Every change of state goes through
+``crossings.states.move``, which refuses what the state does not allow; fields
+are set only after the move was allowed, so a refusal changes nothing."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from cuakhau.clearance.schemas import ClearanceFilters, Declaration
+from cuakhau.core.errors import NotFound
+from cuakhau.crossings.states import move
+from cuakhau.models import Crossing, PriorityClass
+from cuakhau.models.enums import CrossingState, CustomsChannel
+
+# Waiting for a customs officer's decision.
+BEFORE_CLEARANCE = (CrossingState.arrived, CrossingState.declared, CrossingState.held)
+
+
+def get_crossing(session: Session, crossing_id: int) -> Crossing:
+    crossing = session.get(Crossing, crossing_id)
+    if crossing is None:
+        raise NotFound("crossing", crossing_id)
+    return crossing
+
+
+def declare(session: Session, crossing: Crossing, data: Declaration) -> Crossing:
+    move(
+        session,
+        crossing,
+        CrossingState.declared,
+        reason=f"declaration {data.declaration_no}, {data.channel.value} channel",
+    )
+    crossing.declaration_no = data.declaration_no
+    crossing.channel = data.channel
+    crossing.needs_quarantine = data.needs_quarantine
+    session.flush()
+    return crossing
+
+
+def hold_grounds(crossing: Crossing) -> list[str]:
+    """What keeps a declared crossing from clearing on its documents."""
+    grounds = []
+    if crossing.channel is CustomsChannel.red:
+        grounds.append("red channel: physical inspection")
+    if crossing.needs_quarantine:
+        grounds.append("quarantine")
+    return grounds
+
+
+def decide(session: Session, crossing: Crossing, hold_reason: str | None = None) -> Crossing:
+    """Green or yellow without quarantine clears; red or quarantine holds."""
+    grounds = hold_grounds(crossing)
+    if not grounds:
+        move(session, crossing, CrossingState.cleared, reason=f"{crossing.channel} channel")
+        return crossing
+    reason = hold_reason or "; ".join(grounds)
+    move(session, crossing, CrossingState.held, reason=reason)
+    crossing.hold_reason = reason
+    session.flush()
+    return crossing
+
+
+def release(session: Session, crossing: Crossing, reason: str) -> Crossing:
+    move(session, crossing, CrossingState.cleared, reason=reason)
+    # The hold stays in the crossing's moves; the crossing itself is no longer held.
+    crossing.hold_reason = None
+    session.flush()
+    return crossing
+
+
+def reject(session: Session, crossing: Crossing, reason: str) -> Crossing:
+    move(session, crossing, CrossingState.rejected, reason=reason)
+    return crossing
+
+
+def work_list(filters: ClearanceFilters) -> Select[Any]:
+    """Perishables first, then by arrival: hours matter for fresh fruit."""
+    states = [CrossingState(filters.state)] if filters.state else list(BEFORE_CLEARANCE)
+    stmt = (
+        select(Crossing)
+        .join(PriorityClass, PriorityClass.id == Crossing.priority_class_id)
+        .where(Crossing.state.in_(states))
+    )
+    if filters.gate_id is not None:
+        stmt = stmt.where(Crossing.gate_id == filters.gate_id)
+    if filters.direction is not None:
+        stmt = stmt.where(Crossing.direction == filters.direction)
+    if filters.channel is not None:
+        stmt = stmt.where(Crossing.channel == filters.channel)
+    return stmt.order_by(PriorityClass.rank, Crossing.arrived_at, Crossing.id)

@@ -1,0 +1,1 @@
+"""The gate officer's desk: call the next trucks, record crossings by hand."""

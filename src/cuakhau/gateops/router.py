@@ -1,0 +1,43 @@
+"""Gate officers call trucks and record crossings when the cameras cannot."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+
+from cuakhau.accounts.deps import require_roles
+from cuakhau.clearance.service import get_crossing
+from cuakhau.core.deps import DbSession
+from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
+from cuakhau.crossings.views import crossing_detail
+from cuakhau.gateops.schemas import ByHand, CallRequest, CallResult
+from cuakhau.gateops.service import call_next, record_by_hand
+from cuakhau.models import User
+from cuakhau.models.enums import CrossingState, Role
+
+router = APIRouter(tags=["gate"])
+
+Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
+
+
+@router.post("/gates/{gate_id}/call", response_model=CallResult)
+def call(gate_id: int, data: CallRequest, session: DbSession, _user: Officer) -> CallResult:
+    called = call_next(session, gate_id, data.direction, data.count)
+    return CallResult(
+        gate_id=gate_id,
+        direction=data.direction,
+        called=[CrossingRead.model_validate(c) for c in called],
+    )
+
+
+@router.post("/crossings/{crossing_id}/crossed", response_model=CrossingDetail)
+def crossed(crossing_id: int, data: ByHand, session: DbSession, _user: Officer) -> CrossingDetail:
+    crossing = get_crossing(session, crossing_id)
+    record_by_hand(session, crossing, CrossingState.crossed, data.reason)
+    return crossing_detail(session, crossing)
+
+
+@router.post("/crossings/{crossing_id}/returned", response_model=CrossingDetail)
+def returned(crossing_id: int, data: ByHand, session: DbSession, _user: Officer) -> CrossingDetail:
+    crossing = get_crossing(session, crossing_id)
+    record_by_hand(session, crossing, CrossingState.returned, data.reason)
+    return crossing_detail(session, crossing)

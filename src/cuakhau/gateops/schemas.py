@@ -1,0 +1,25 @@
+from typing import Annotated
+
+from pydantic import Field
+
+from cuakhau.core.schemas import InputSchema, OutputSchema
+from cuakhau.crossings.schemas import CrossingRead
+from cuakhau.models.enums import Direction
+
+
+class CallRequest(InputSchema):
+    direction: Direction
+    count: Annotated[int, Field(ge=1, le=100)] = 1
+
+
+class CallResult(OutputSchema):
+    gate_id: int
+    direction: Direction
+    # Fewer than asked when fewer were cleared.
+    called: list[CrossingRead]
+
+
+class ByHand(InputSchema):
+    """Why the officer records it, e.g. the camera is down."""
+
+    reason: Annotated[str, Field(min_length=3, max_length=300)]

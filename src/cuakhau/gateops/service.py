@@ -1,0 +1,30 @@
+"""Calling trucks to the gate and recording crossings by hand. Moves go through
+``crossings.states.move``; two officers calling at once cannot both call the same
+truck (the crossing's version refuses the second)."""
+
+from sqlalchemy.orm import Session
+
+from cuakhau.core.errors import NotFound
+from cuakhau.crossings.queue import eligible_to_call
+from cuakhau.crossings.states import move
+from cuakhau.models import Crossing, Gate
+from cuakhau.models.enums import CrossingState, Direction
+
+
+def call_next(session: Session, gate_id: int, direction: Direction, count: int) -> list[Crossing]:
+    """The next ``count`` cleared trucks in queue order (window, then priority class,
+    then when they took their place) move to called."""
+    gate = session.get(Gate, gate_id)
+    if gate is None:
+        raise NotFound("gate", gate_id)
+    chosen = eligible_to_call(session, gate_id, direction)[:count]
+    for crossing in chosen:
+        move(session, crossing, CrossingState.called, reason=f"called to gate {gate.code}")
+    return chosen
+
+
+def record_by_hand(
+    session: Session, crossing: Crossing, to: CrossingState, reason: str
+) -> Crossing:
+    move(session, crossing, to, reason=f"by hand: {reason}")
+    return crossing

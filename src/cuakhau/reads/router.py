@@ -1,0 +1,41 @@
+"""Cameras post reads; gate officers work the alerts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cuakhau.accounts.deps import require_roles
+from cuakhau.core.deps import DbSession
+from cuakhau.core.schemas import Page
+from cuakhau.models import User
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import Role
+from cuakhau.reads import alerts
+from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve, BatchResult, PlateReadBatch
+from cuakhau.reads.service import ingest
+
+router = APIRouter(tags=["plate reads"])
+
+Camera = Annotated[User, require_roles(Role.camera, Role.admin)]
+Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
+
+
+@router.post("/plate-reads", response_model=BatchResult)
+def post_plate_reads(batch: PlateReadBatch, session: DbSession, camera: Camera) -> BatchResult:
+    """A batch of 1–1000 reads, one transaction. Re-posting a read changes nothing
+    (outcome ``duplicate``); each read's outcome is in ``results``, in order."""
+    return ingest(session, camera=camera, reads=batch.reads, now=utcnow())
+
+
+@router.get("/plate-alerts", response_model=Page[AlertRead])
+def list_plate_alerts(
+    session: DbSession, _user: Officer, filters: Annotated[AlertFilters, Query()]
+) -> Page[AlertRead]:
+    return alerts.list_alerts(session, filters)
+
+
+@router.post("/plate-alerts/{alert_id}/resolve", response_model=AlertRead)
+def resolve_plate_alert(
+    alert_id: int, data: AlertResolve, session: DbSession, user: Officer
+) -> AlertRead:
+    return alerts.resolve(session, alert_id, data, user)

@@ -1,0 +1,383 @@
+"""Trucks in and out of yards: spaces taken and given back, dwell, occupancy.
+
+A space is taken by a conditional UPDATE (``occupied < spaces``) and its row
+count, in the request's transaction, so a yard is never over capacity, also under
+concurrent check-ins; the CHECK constraint on ``yard_space`` is the backstop
+(DESIGN.md, "Capacity and booking": the same trap as windows)."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from pydantic import Field
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import local_datetime
+from cuakhau.core.errors import Conflict, InvalidInput, NotFound
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
+from cuakhau.crossings.booking import arrive, walk_in
+from cuakhau.crossings.schemas import CargoLineIn
+from cuakhau.crossings.states import OPEN_STATES
+from cuakhau.models import Crossing, User, Vehicle, Yard, YardSpace, YardVisit
+from cuakhau.models.enums import (
+    VEHICLE_CLASS_OF_KIND,
+    CrossingState,
+    Direction,
+    Regime,
+    Role,
+    VehicleClass,
+)
+
+# ---- What clients send and receive.
+
+
+class WalkInDetails(InputSchema):
+    """Given at check-in, a truck without a booking is queued as a walk-in."""
+
+    direction: Direction
+    regime: Regime
+    cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
+    driver_id: int | None = None
+
+
+class CheckIn(InputSchema):
+    plate: PlateText
+    # A space with power for a refrigerated truck.
+    cold: bool = False
+    walk_in: WalkInDetails | None = None
+
+
+class CheckOut(InputSchema):
+    plate: PlateText
+
+
+class VisitRead(OutputSchema):
+    id: int
+    yard_id: int
+    crossing_id: int | None
+    plate: str
+    vehicle_class: VehicleClass
+    cold: bool
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+    dwell_minutes: int
+
+
+class VisitFilters(ListQuery):
+    open: bool | None = None
+    plate: Annotated[str | None, Field(max_length=32)] = None
+
+
+class SpaceUse(OutputSchema):
+    vehicle_class: VehicleClass
+    spaces: int
+    occupied: int
+    free: int
+
+
+class Occupancy(OutputSchema):
+    yard_id: int
+    at: datetime
+    classes: list[SpaceUse]
+    cold_spaces: int
+    cold_occupied: int
+
+
+class HourQuery(InputSchema):
+    # A day in zone time; today when not given.
+    day: date | None = None
+
+
+class HourOccupancy(OutputSchema):
+    starts_at: datetime
+    present_at_start: int
+    peak: int
+    checked_in: int
+    checked_out: int
+
+
+class DayOccupancy(OutputSchema):
+    yard_id: int
+    day: date
+    hours: list[HourOccupancy]
+
+
+# ---- Rules.
+
+
+class YardFull(Conflict):
+    """No space of this class; names the gate's yards that have one."""
+
+    def __init__(self, yard: Yard, vehicle_class: VehicleClass, elsewhere: list[dict[str, Any]]):
+        codes = ", ".join(y["code"] for y in elsewhere)
+        key = "yard_full" if elsewhere else "yard_full_everywhere"
+        super().__init__(key, yard=yard.code, vehicle_class=vehicle_class.value, yards=codes)
+        self.elsewhere = elsewhere
+
+    def extra(self) -> dict[str, object]:
+        return {"yards_with_room": self.elsewhere}
+
+
+def visible_yard(session: Session, yard_id: int, user: User) -> Yard:
+    """A yard operator sees only the yards its enterprise runs; others get 404."""
+    yard = session.get(Yard, yard_id)
+    if yard is None or (user.role is Role.yard_operator and yard.operator_id != user.enterprise_id):
+        raise NotFound("yard", yard_id)
+    return yard
+
+
+def check_in(session: Session, yard: Yard, data: CheckIn, now: datetime) -> YardVisit:
+    if not yard.is_active:
+        raise Conflict("yard_inactive", yard=yard.code)
+    # Locked (PostgreSQL; SQLite transactions are serial): the same truck checked in
+    # twice at once must not take two spaces.
+    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == data.plate).with_for_update())
+    if vehicle is None:
+        raise InvalidInput("vehicle_plate_unknown", field="plate", plate=data.plate)
+    inside = session.scalar(
+        select(YardVisit).where(
+            YardVisit.plate == vehicle.plate, YardVisit.checked_out_at.is_(None)
+        )
+    )
+    if inside is not None:
+        raise Conflict("already_in_yard", plate=vehicle.plate, yard_id=inside.yard_id)
+    vehicle_class = VEHICLE_CLASS_OF_KIND[vehicle.kind]
+    if data.cold:
+        _take_cold_space(session, yard)
+    _take_space(session, yard, vehicle_class)
+    crossing = _crossing_for(session, vehicle, yard, data, now)
+    visit = YardVisit(
+        yard_id=yard.id,
+        crossing_id=crossing.id if crossing else None,
+        plate=vehicle.plate,
+        vehicle_class=vehicle_class,
+        cold=data.cold,
+        checked_in_at=now,
+    )
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def _take_space(session: Session, yard: Yard, vehicle_class: VehicleClass) -> None:
+    taken = session.execute(
+        update(YardSpace)
+        .where(
+            YardSpace.yard_id == yard.id,
+            YardSpace.vehicle_class == vehicle_class,
+            YardSpace.occupied < YardSpace.spaces,
+        )
+        .values(occupied=YardSpace.occupied + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise YardFull(yard, vehicle_class, yards_with_room(session, yard, vehicle_class))
+
+
+def _take_cold_space(session: Session, yard: Yard) -> None:
+    """Cold spaces have no counter column, so the yard row is locked while they are
+    counted: concurrent cold check-ins into one yard wait for each other."""
+    session.execute(select(Yard.id).where(Yard.id == yard.id).with_for_update())
+    cold_in = session.scalar(
+        select(func.count())
+        .select_from(YardVisit)
+        .where(
+            YardVisit.yard_id == yard.id,
+            YardVisit.cold.is_(True),
+            YardVisit.checked_out_at.is_(None),
+        )
+    )
+    if (cold_in or 0) >= yard.cold_spaces:
+        raise Conflict("yard_cold_full", yard=yard.code, spaces=yard.cold_spaces)
+
+
+def yards_with_room(
+    session: Session, yard: Yard, vehicle_class: VehicleClass
+) -> list[dict[str, Any]]:
+    free = YardSpace.spaces - YardSpace.occupied
+    rows = session.execute(
+        select(Yard.id, Yard.code, Yard.name_vi, free)
+        .join(YardSpace, YardSpace.yard_id == Yard.id)
+        .where(
+            Yard.gate_id == yard.gate_id,
+            Yard.id != yard.id,
+            Yard.is_active.is_(True),
+            YardSpace.vehicle_class == vehicle_class,
+            YardSpace.occupied < YardSpace.spaces,
+        )
+        .order_by(free.desc(), Yard.code)
+    )
+    return [{"id": i, "code": c, "name_vi": n, "free": f} for i, c, n, f in rows]
+
+
+def _crossing_for(
+    session: Session, vehicle: Vehicle, yard: Yard, data: CheckIn, now: datetime
+) -> Crossing | None:
+    """The truck's open crossing at this yard's gate: a booked one arrives; without
+    one, walk-in details queue it; with neither, the truck only parks."""
+    crossing = session.scalar(
+        select(Crossing)
+        .where(
+            Crossing.vehicle_id == vehicle.id,
+            Crossing.gate_id == yard.gate_id,
+            Crossing.state.in_(OPEN_STATES),
+        )
+        .order_by(Crossing.queued_at, Crossing.id)
+    )
+    if crossing is not None:
+        if crossing.state is CrossingState.booked:
+            return arrive(session, crossing, now, yard_id=yard.id)
+        crossing.yard_id = yard.id
+        return crossing
+    if data.walk_in is None:
+        return None
+    return walk_in(
+        session,
+        vehicle=vehicle,
+        gate_id=yard.gate_id,
+        direction=data.walk_in.direction,
+        regime=data.walk_in.regime,
+        cargo=data.walk_in.cargo,
+        driver_id=data.walk_in.driver_id,
+        yard_id=yard.id,
+        now=now,
+    )
+
+
+def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVisit:
+    visit = session.scalar(
+        select(YardVisit).where(
+            YardVisit.yard_id == yard.id,
+            YardVisit.plate == plate,
+            YardVisit.checked_out_at.is_(None),
+        )
+    )
+    if visit is None:
+        raise Conflict("not_in_yard", plate=plate, yard=yard.code)
+    visit.checked_out_at = now
+    session.execute(
+        update(YardSpace)
+        .where(
+            YardSpace.yard_id == yard.id,
+            YardSpace.vehicle_class == visit.vehicle_class,
+            YardSpace.occupied > 0,
+        )
+        .values(occupied=YardSpace.occupied - 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return visit
+
+
+# ---- Reading.
+
+
+def dwell_minutes(visit: YardVisit, now: datetime) -> int:
+    return int(((visit.checked_out_at or now) - visit.checked_in_at).total_seconds() // 60)
+
+
+def visit_view(visit: YardVisit, now: datetime) -> VisitRead:
+    return VisitRead(
+        id=visit.id,
+        yard_id=visit.yard_id,
+        crossing_id=visit.crossing_id,
+        plate=visit.plate,
+        vehicle_class=visit.vehicle_class,
+        cold=visit.cold,
+        checked_in_at=visit.checked_in_at,
+        checked_out_at=visit.checked_out_at,
+        dwell_minutes=dwell_minutes(visit, now),
+    )
+
+
+def visit_query(yard: Yard, filters: VisitFilters) -> Select[Any]:
+    stmt = select(YardVisit).where(YardVisit.yard_id == yard.id)
+    if filters.open is not None:
+        out = YardVisit.checked_out_at
+        stmt = stmt.where(out.is_(None) if filters.open else out.is_not(None))
+    if filters.plate:
+        stmt = stmt.where(YardVisit.plate.contains(filters.plate.upper()))
+    # Longest in the yard first.
+    return stmt.order_by(YardVisit.checked_in_at, YardVisit.id)
+
+
+def occupancy(session: Session, yard: Yard, now: datetime) -> Occupancy:
+    spaces = session.scalars(
+        select(YardSpace)
+        .where(YardSpace.yard_id == yard.id)
+        .order_by(YardSpace.vehicle_class)
+        .execution_options(populate_existing=True)
+    )
+    cold_in = session.scalar(
+        select(func.count())
+        .select_from(YardVisit)
+        .where(
+            YardVisit.yard_id == yard.id,
+            YardVisit.cold.is_(True),
+            YardVisit.checked_out_at.is_(None),
+        )
+    )
+    return Occupancy(
+        yard_id=yard.id,
+        at=now,
+        classes=[
+            SpaceUse(
+                vehicle_class=s.vehicle_class,
+                spaces=s.spaces,
+                occupied=s.occupied,
+                free=max(s.spaces - s.occupied, 0),
+            )
+            for s in spaces
+        ],
+        cold_spaces=yard.cold_spaces,
+        cold_occupied=cold_in or 0,
+    )
+
+
+def hourly_occupancy(session: Session, yard: Yard, day: date) -> DayOccupancy:
+    """Each hour of a zone-time day: trucks present at its start, the most present
+    at once during it, check-ins and check-outs. Computed from the visits."""
+    start = local_datetime(day, time(0))
+    end = local_datetime(day + timedelta(days=1), time(0))
+    visits = list(
+        session.scalars(
+            select(YardVisit).where(
+                YardVisit.yard_id == yard.id,
+                YardVisit.checked_in_at < end,
+                (YardVisit.checked_out_at.is_(None)) | (YardVisit.checked_out_at > start),
+            )
+        )
+    )
+    # Check-outs sort before check-ins at the same instant: a space freed and
+    # retaken at once is never counted twice.
+    events = sorted(
+        [(v.checked_in_at, 1) for v in visits]
+        + [(v.checked_out_at, -1) for v in visits if v.checked_out_at is not None]
+    )
+    present = 0
+    index = 0
+    hours = []
+    for hour in range(int((end - start) / timedelta(hours=1))):
+        starts_at = start + timedelta(hours=hour)
+        ends_at = starts_at + timedelta(hours=1)
+        while index < len(events) and events[index][0] < starts_at:
+            present += events[index][1]
+            index += 1
+        at_start = peak = present
+        ins = outs = 0
+        while index < len(events) and events[index][0] < ends_at:
+            present += events[index][1]
+            peak = max(peak, present)
+            ins += events[index][1] == 1
+            outs += events[index][1] == -1
+            index += 1
+        hours.append(
+            HourOccupancy(
+                starts_at=starts_at,
+                present_at_start=at_start,
+                peak=peak,
+                checked_in=ins,
+                checked_out=outs,
+            )
+        )
+    return DayOccupancy(yard_id=yard.id, day=day, hours=hours)

@@ -1,0 +1,236 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from cuakhau.models import Crossing, CrossingMove, PlateAlert, PlateRead
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import CrossingState, Role
+from tests.conftest import Database, People
+from tests.factories import (
+    advance,
+    make_booking,
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+    make_vehicle,
+)
+
+URL = "/api/v1/plate-reads"
+
+
+@pytest.fixture
+def zone(db: Database) -> Any:
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=50, hours=range(0, 24))
+        firm = make_enterprise(session)
+    return gate, firm
+
+
+def crossing_at(db: Database, zone: Any, state: CrossingState) -> Crossing:
+    gate, firm = zone
+    with db.write() as session:
+        crossing = make_booking(session, firm, gate, now=utcnow() - timedelta(hours=1))
+        if state is not CrossingState.booked:
+            advance(session, crossing, state)
+    return crossing
+
+
+def read(read_id: str, plate: str, point: str, minutes: int = 0, **extra: Any) -> dict[str, Any]:
+    """A read taken ``minutes`` from now (the crossings' moves are stamped with now)."""
+    return {
+        "read_id": read_id,
+        "plate": plate,
+        "point": point,
+        "read_at": (utcnow() + timedelta(minutes=minutes)).isoformat(),
+        "confidence": 0.97,
+        **extra,
+    }
+
+
+def state_of(db: Database, crossing: Crossing) -> CrossingState:
+    return db.scalar(select(Crossing.state).where(Crossing.id == crossing.id))
+
+
+def post(client: TestClient, people: People, reads: list[dict[str, Any]]) -> dict[str, Any]:
+    response = client.post(URL, json={"reads": reads}, headers=people[Role.camera])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_reads_move_crossings_and_a_repost_changes_nothing(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    booked = crossing_at(db, zone, CrossingState.booked)
+    called = crossing_at(db, zone, CrossingState.called)
+    batch = [
+        # The camera writes plates its own way; they are normalised before matching.
+        read("r1", booked.plate.replace("-", "").replace(".", ""), "yard_in"),
+        read("r2", called.plate, "border_out"),
+        read("r3", "99Z-999.99", "yard_in"),
+        read("r4", booked.plate, "gate_in", confidence=0.42),
+        read("r5", "???", "yard_in"),
+    ]
+    answer = post(client, people, batch)
+    outcomes = [(r["outcome"], r["crossing_id"], r["alert_kind"]) for r in answer["results"]]
+    assert outcomes == [
+        ("applied", booked.id, None),
+        ("applied", called.id, None),
+        ("alert", None, "unknown_plate"),
+        ("alert", booked.id, "low_confidence"),
+        ("alert", None, "unreadable"),
+    ]
+    assert answer["counts"] == {"applied": 2, "no_change": 0, "duplicate": 0, "alert": 3}
+    assert state_of(db, booked) is CrossingState.arrived
+    assert state_of(db, called) is CrossingState.crossed
+    assert db.count(PlateAlert) == 3
+    moves = db.count(CrossingMove)
+
+    again = post(client, people, batch)
+    assert [r["outcome"] for r in again["results"]] == ["duplicate"] * 5
+    assert [r["crossing_id"] for r in again["results"]] == [r[1] for r in outcomes]
+    assert (db.count(PlateRead), db.count(PlateAlert), db.count(CrossingMove)) == (5, 3, moves)
+
+
+def test_same_read_twice_in_one_batch_counts_once(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    booked = crossing_at(db, zone, CrossingState.booked)
+    answer = post(client, people, [read("x", booked.plate, "yard_in")] * 2)
+    assert [r["outcome"] for r in answer["results"]] == ["applied", "duplicate"]
+    assert db.count(PlateRead) == 1
+
+
+def test_a_batch_out_of_order_is_applied_in_the_order_it_happened(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    called = crossing_at(db, zone, CrossingState.called)
+    answer = post(
+        client,
+        people,
+        [read("back", called.plate, "border_in", 30), read("out", called.plate, "border_out", 10)],
+    )
+    assert [r["outcome"] for r in answer["results"]] == ["applied", "applied"]
+    assert state_of(db, called) is CrossingState.returned
+
+
+def test_a_late_read_never_moves_a_crossing_backwards(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    called = crossing_at(db, zone, CrossingState.called)
+    post(client, people, [read("out", called.plate, "border_out", 10)])
+    moves = db.count(CrossingMove)
+    # The yard camera's read of the same truck, an hour old, reaches us only now.
+    late = post(client, people, [read("in", called.plate, "yard_in", -60)])
+    assert late["results"][0]["outcome"] == "no_change"
+    assert late["results"][0]["crossing_id"] == called.id
+    assert state_of(db, called) is CrossingState.crossed
+    assert db.count(CrossingMove) == moves
+
+
+def test_a_read_from_before_the_step_is_an_alert(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    called = crossing_at(db, zone, CrossingState.called)
+    # Taken before the truck was called: not evidence that it crossed.
+    answer = post(client, people, [read("old", called.plate, "border_out", -120)])
+    assert answer["results"][0]["alert_kind"] == "out_of_order"
+    assert state_of(db, called) is CrossingState.called
+
+
+def test_an_illegal_move_is_an_alert_and_the_rest_of_the_batch_applies(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    cleared = crossing_at(db, zone, CrossingState.cleared)
+    booked = crossing_at(db, zone, CrossingState.booked)
+    answer = post(
+        client,
+        people,
+        [read("a", cleared.plate, "border_out"), read("b", booked.plate, "yard_in")],
+    )
+    assert [(r["outcome"], r["alert_kind"]) for r in answer["results"]] == [
+        ("alert", "illegal_move"),
+        ("applied", None),
+    ]
+    assert state_of(db, cleared) is CrossingState.cleared
+    detail = db.scalar(select(PlateAlert.detail))
+    assert "cleared" in detail
+    assert "crossed" in detail
+
+
+def test_known_truck_without_a_crossing_is_an_alert_not_a_walk_in(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    with db.write() as session:
+        truck = make_vehicle(session, zone[1])
+    answer = post(client, people, [read("a", truck.plate, "yard_in")])
+    assert answer["results"][0]["alert_kind"] == "no_open_crossing"
+    assert db.count(Crossing) == 0
+
+
+def test_a_full_batch_of_a_thousand_reads(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    booked = [crossing_at(db, zone, CrossingState.booked) for _ in range(10)]
+    reads = [read(f"b{i}", c.plate, "yard_in") for i, c in enumerate(booked)]
+    reads += [read(f"u{i}", f"98A-{i // 100:03d}.{i % 100:02d}", "yard_out") for i in range(990)]
+    answer = post(client, people, reads)
+    assert answer["counts"] == {"applied": 10, "no_change": 0, "duplicate": 0, "alert": 990}
+    assert db.count(PlateRead) == 1000
+    assert db.count(Crossing, Crossing.state == CrossingState.arrived) == 10
+    too_many = client.post(
+        URL, json={"reads": [*reads, read("z", "x", "yard_in")]}, headers=people[Role.camera]
+    )
+    assert too_many.status_code == 422
+
+
+def test_a_read_naming_an_unknown_gate_refuses_the_batch(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    booked = crossing_at(db, zone, CrossingState.booked)
+    reads = [read("a", booked.plate, "yard_in"), read("b", "99Z-999.99", "yard_in", gate_id=999)]
+    response = client.post(URL, json={"reads": reads}, headers=people[Role.camera])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "reads.1.gate_id"
+    assert db.count(PlateRead) == 0
+    assert state_of(db, booked) is CrossingState.booked
+
+
+def test_officer_lists_and_resolves_alerts_recording_the_move(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    gate, _ = zone
+    called = crossing_at(db, zone, CrossingState.called)
+    answer = post(
+        client,
+        people,
+        [read("blur", called.plate, "border_out", 5, confidence=0.3, gate_id=gate.id)],
+    )
+    alert_id = answer["results"][0]["alert_id"]
+    officer = people[Role.gate_officer]
+    listed = client.get(f"/api/v1/plate-alerts?open=true&gate_id={gate.id}", headers=officer)
+    assert [a["id"] for a in listed.json()["items"]] == [alert_id]
+    assert listed.json()["items"][0]["kind"] == "low_confidence"
+    elsewhere = client.get(f"/api/v1/plate-alerts?gate_id={gate.id + 1}", headers=officer)
+    assert elsewhere.json()["total"] == 0
+
+    url = f"/api/v1/plate-alerts/{alert_id}/resolve"
+    wrong = client.post(
+        url,
+        json={"resolution": "seen on video", "crossing_id": called.id, "to_state": "cleared"},
+        headers=officer,
+    )
+    assert wrong.status_code == 422
+    body = {"resolution": "seen on video", "crossing_id": called.id, "to_state": "crossed"}
+    resolved = client.post(url, json=body, headers=officer)
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["resolved_at"] is not None
+    assert state_of(db, called) is CrossingState.crossed
+    assert client.post(url, json=body, headers=officer).status_code == 409
+    still_open = client.get("/api/v1/plate-alerts?open=true", headers=officer)
+    assert still_open.json()["total"] == 0
