@@ -3,7 +3,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from cuakhau.crossings.booking import WindowFull, arrive, cancel, sweep_no_shows, walk_in
+from cuakhau.crossings.booking import (
+    WindowFull,
+    arrive,
+    cancel,
+    sweep_job,
+    sweep_no_shows,
+    walk_in,
+)
 from cuakhau.crossings.rules import RuleRefused
 from cuakhau.crossings.states import IllegalMove, move
 from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
@@ -131,3 +138,16 @@ def test_illegal_move_refused_and_nothing_recorded(db: Database, zone):  # type:
             move(session, again, CrossingState.crossed)
     assert refused.value.extra()["allowed"] == ["arrived", "cancelled", "no_show"]
     assert db.count(CrossingMove) == moves_before
+
+
+def test_the_periodic_sweep_marks_past_bookings_no_show(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        long_ago = make_booking(session, firm, gate, now=datetime(2025, 3, 3, 20, 0, tzinfo=UTC))
+    sweep_job(db.factory)()
+    assert db.scalar(select(Crossing.state).where(Crossing.id == long_ago.id)) is (
+        CrossingState.no_show
+    )
+    assert db.scalar(select(CrossingMove.actor_label).order_by(CrossingMove.id.desc())) == (
+        "no-show sweep"
+    )

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # `cuakhau notifications deliver` from a timer instead).
     webhook_interval_seconds: float = 5.0
     webhook_timeout_seconds: float = 10.0
+    # How often each app process frees the windows of booked trucks that never came.
+    no_show_sweep_seconds: float = 60.0
     # Comment lines on idle event streams, so proxies do not cut them.
     live_heartbeat_seconds: float = 15.0
 

@@ -1,14 +1,16 @@
 """Booking a window, cancelling, arriving (on time, late, or without a booking),
 and the no-show sweep. Services flush; the caller's transaction commits."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.actor import Actor
+from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.crossings.rules import (
     RuleRefused,
@@ -33,11 +35,13 @@ from cuakhau.models import (
     Vehicle,
     WindowChange,
 )
+from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 
 # How many free windows a refusal suggests.
 SUGGESTIONS = 5
+NO_SHOW_SWEEPER = Actor(label="no-show sweep")
 
 
 class WindowFull(Conflict):
@@ -410,3 +414,13 @@ def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
     for crossing in missed:
         move(session, crossing, CrossingState.no_show, reason="did not arrive")
     return missed
+
+
+def sweep_job(factory: sessionmaker[Session]) -> Callable[[], object]:
+    """The periodic no-show sweep, for ``core.periodic.every``."""
+
+    def run() -> None:
+        with session_scope(factory, NO_SHOW_SWEEPER) as session:
+            sweep_no_shows(session, utcnow())
+
+    return run
