@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.database import insert_ignoring_duplicates
 from cuakhau.core.errors import Conflict
 from cuakhau.models import BookingPolicy, Crossing, CrossingWindow, PriorityClass
 from cuakhau.models.enums import CrossingState, PriorityMatch
@@ -28,13 +29,17 @@ class RuleRefused(Conflict):
         return {"rule": self.rule}
 
 
+POLICY_ID = 1
+
+
 def policy(session: Session) -> BookingPolicy:
-    """The zone's policy; the defaults until one is configured."""
-    current = session.scalar(select(BookingPolicy).order_by(BookingPolicy.id))
+    """The zone's policy (one row); made with the defaults on first use, once even
+    when several requests ask at the same moment."""
+    current = session.get(BookingPolicy, POLICY_ID)
     if current is None:
-        current = BookingPolicy()
-        session.add(current)
-        session.flush()
+        insert_ignoring_duplicates(session, BookingPolicy, [{"id": POLICY_ID}], ["id"])
+        current = session.get(BookingPolicy, POLICY_ID)
+        assert current is not None
     return current
 
 
