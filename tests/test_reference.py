@@ -3,7 +3,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cuakhau.models import AuditEntry, Enterprise, Gate, Yard
+from cuakhau.models import AuditEntry, Crossing, Enterprise, Gate, Vehicle, Yard
+from cuakhau.models.base import utcnow
+from cuakhau.reference.demo import create_demo_traffic
 from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
 from tests.conftest import Database
 
@@ -76,3 +78,14 @@ def test_not_a_reference_file(db: Database, tmp_path: Path, content: str):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ReferenceFileError), db.write() as session:
         load_reference(session, path)
+
+
+def test_demo_traffic_books_the_demo_vehicles_once(db: Database):
+    with db.write() as session:
+        load_reference(session, LANGSON)
+        load_reference(session, shipped_file("demo.yaml"))
+        booked = create_demo_traffic(session, utcnow())
+        again = create_demo_traffic(session, utcnow())
+    assert booked == db.count(Vehicle) > 0
+    assert again == 0
+    assert db.count(Crossing, Crossing.state == "arrived") == booked // 2

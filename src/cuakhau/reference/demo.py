@@ -1,6 +1,8 @@
 """Demo accounts, one per role, for trying cuakhau on the demo data."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,8 +10,10 @@ from sqlalchemy.orm import Session
 from cuakhau.accounts.schemas import UserCreate
 from cuakhau.accounts.service import create_user, issue_token
 from cuakhau.core.security import new_password
-from cuakhau.models import Enterprise, User
-from cuakhau.models.enums import Role
+from cuakhau.crossings.booking import arrive, book
+from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
+from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle
+from cuakhau.models.enums import Direction, Regime, Role, VehicleKind
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,49 @@ def create_demo_accounts(session: Session) -> list[IssuedCredential]:
             password, _ = issue_token(session=session, user=user, label="demo", lifetime=None)
         issued.append(IssuedCredential(account.username, account.role, password))
     return issued
+
+
+def create_demo_traffic(session: Session, now: datetime) -> int:
+    """Book every demo vehicle at Hữu Nghị, so the queue, the public wait times and
+    the estimates have something to show. Only on a database with no crossings."""
+    if session.scalar(select(Crossing.id).limit(1)) is not None:
+        return 0
+    gate = session.scalar(select(Gate).where(Gate.code == DEMO_GATE))
+    if gate is None:
+        return 0
+    booked = 0
+    for vehicle in session.scalars(select(Vehicle).order_by(Vehicle.id)):
+        direction = Direction.import_ if vehicle.plate_country == "CN" else Direction.export
+        perishable = vehicle.kind is VehicleKind.refrigerated_truck
+        request = BookingRequest(
+            vehicle_id=vehicle.id,
+            gate_id=gate.id,
+            direction=direction,
+            regime=Regime.import_ if direction is Direction.import_ else Regime.export,
+            cargo=[DEMO_CARGO[perishable]],
+        )
+        crossing = book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
+        booked += 1
+        if booked % 2 == 0:
+            arrive(session, crossing, now)
+    return booked
+
+
+DEMO_GATE = "HUU-NGHI"
+DEMO_CARGO = {
+    True: CargoLineIn(
+        hs_code="08109010",
+        description="Thanh long tươi (minh họa)",
+        packages=1200,
+        weight_kg=18000,
+        value_usd=Decimal("14400"),
+        perishable=True,
+    ),
+    False: CargoLineIn(
+        hs_code="44071100",
+        description="Gỗ xẻ (minh họa)",
+        packages=40,
+        weight_kg=25000,
+        value_usd=Decimal("9000"),
+    ),
+}
