@@ -1,0 +1,80 @@
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from cuakhau.models import Crossing
+from cuakhau.models.enums import CrossingState, Role
+from tests.conftest import Database, People
+from tests.factories import (
+    advance,
+    make_booking,
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+)
+
+# 03:00 on a Tuesday in Lạng Sơn; windows of two trucks from 07:00.
+NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+
+
+def call(client: TestClient, people: People, gate_id: int, count: int) -> list[int]:
+    response = client.post(
+        f"/api/v1/gates/{gate_id}/call",
+        json={"direction": "export", "count": count},
+        headers=people[Role.gate_officer],
+    )
+    assert response.status_code == 200, response.text
+    return [c["id"] for c in response.json()["called"]]
+
+
+def test_call_next_follows_window_then_priority_and_skips_uncleared(
+    client: TestClient, people: People, db: Database
+):
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=2)
+        firm = make_enterprise(session)
+        first = make_booking(session, firm, gate, now=NOW)
+        second = make_booking(session, firm, gate, now=NOW)
+        # The next window: ordinary cargo booked before the fruit, which still goes first.
+        ordinary = make_booking(session, firm, gate, now=NOW)
+        fruit = make_booking(session, firm, gate, now=NOW, perishable=True)
+        waiting = make_booking(session, firm, gate, now=NOW)
+        for crossing in (fruit, ordinary, second, first):
+            advance(session, crossing, CrossingState.cleared)
+        advance(session, waiting, CrossingState.declared)
+    assert fruit.window_id == ordinary.window_id != first.window_id
+    assert call(client, people, gate.id, 3) == [first.id, second.id, fruit.id]
+    assert call(client, people, gate.id, 5) == [ordinary.id]
+    assert call(client, people, gate.id, 5) == []
+    states = db.scalars(select(Crossing.state).order_by(Crossing.id))
+    assert states.count(CrossingState.called) == 4
+    assert db.scalar(select(Crossing.state).where(Crossing.id == waiting.id)) is (
+        CrossingState.declared
+    )
+
+
+def test_crossed_and_returned_by_hand(client: TestClient, people: People, db: Database):
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=2)
+        crossing = make_booking(session, make_enterprise(session), gate, now=NOW)
+        advance(session, crossing, CrossingState.called)
+    officer = people[Role.gate_officer]
+    base = f"/api/v1/crossings/{crossing.id}"
+    early = client.post(f"{base}/returned", json={"reason": "camera down"}, headers=officer)
+    assert early.status_code == 409
+    no_reason = client.post(f"{base}/crossed", json={}, headers=officer)
+    assert no_reason.status_code == 422
+    crossed = client.post(f"{base}/crossed", json={"reason": "camera down"}, headers=officer)
+    assert (crossed.json()["state"], crossed.json()["crossed_at"] is not None) == ("crossed", True)
+    back = client.post(f"{base}/returned", json={"reason": "camera down"}, headers=officer)
+    assert back.json()["state"] == "returned"
+    unknown_gate = client.post(
+        "/api/v1/gates/999999/call", json={"direction": "export"}, headers=officer
+    )
+    assert unknown_gate.status_code == 404
