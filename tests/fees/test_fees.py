@@ -18,9 +18,7 @@ from tests.conftest import Database, People
 from tests.factories import (
     make_called_crossing,
     make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
+    make_open_gate,
     make_tariff,
     make_yard,
 )
@@ -32,10 +30,7 @@ BOOKED_AT = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 @pytest.fixture
 def gate(db: Database) -> Gate:
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=50, hours=range(24))
-    return gate
+        return make_open_gate(session)
 
 
 def called(db: Database, enterprise: Enterprise, gate: Gate, count: int = 1) -> list[int]:

@@ -19,6 +19,9 @@ from cuakhau.cli.common import error_console, fail, open_session
 from cuakhau.core.config import ConfigurationError, Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
+from cuakhau.fees import cli as tariff_commands
+from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
+from cuakhau.notifications import cli as notification_commands
 from cuakhau.reference.demo import IssuedCredential, create_demo_accounts
 from cuakhau.reference.loader import (
     SECTIONS,
@@ -37,6 +40,8 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.add_typer(user_commands.app, name="users")
+app.add_typer(tariff_commands.app, name="tariffs")
+app.add_typer(notification_commands.app, name="notifications")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)
@@ -135,6 +140,7 @@ def demo(
     with _reference_errors(), open_session(settings) as session:
         load_reference(session, shipped_file("langson.yaml"))
         load_reference(session, shipped_file("demo.yaml"))
+        load_tariffs(session, shipped_tariffs())
         issued = create_demo_accounts(session)
     _print_demo_accounts(issued)
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
