@@ -21,8 +21,9 @@ from cuakhau.core.database import make_engine
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
+from cuakhau.models.base import utcnow
 from cuakhau.notifications import cli as notification_commands
-from cuakhau.reference.demo import IssuedCredential, create_demo_accounts
+from cuakhau.reference.demo import IssuedCredential, create_demo_accounts, create_demo_traffic
 from cuakhau.reference.loader import (
     SECTIONS,
     LoadReport,
@@ -142,6 +143,7 @@ def demo(
         load_reference(session, shipped_file("demo.yaml"))
         load_tariffs(session, shipped_tariffs())
         issued = create_demo_accounts(session)
+        create_demo_traffic(session, utcnow())
     _print_demo_accounts(issued)
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
     sys.stdout.flush()
