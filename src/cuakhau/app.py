@@ -27,6 +27,8 @@ from cuakhau.enterprises.router import router as enterprises_router
 from cuakhau.fees.router import router as fees_router
 from cuakhau.gateops.router import router as gateops_router
 from cuakhau.gates.router import router as gates_router
+from cuakhau.investment.router import public_router as investment_public_router
+from cuakhau.investment.router import router as investment_router
 from cuakhau.live.announce import install_announcer
 from cuakhau.live.hub import Hub
 from cuakhau.live.listener import live_updates
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         visits_router,
         clearance_router,
         gateops_router,
+        investment_router,
+        investment_public_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -9,6 +9,7 @@ from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
 from cuakhau.models.fee import Fee, Receipt, ReceiptCounter, Tariff
 from cuakhau.models.gate import Gate
+from cuakhau.models.investment import Amendment, AmendmentInvestor, InvestmentProject, Investor
 from cuakhau.models.login_throttle import LoginThrottle
 from cuakhau.models.notification import DeliveryAttempt, Notification
 from cuakhau.models.plate_read import PlateAlert, PlateRead
@@ -20,6 +21,8 @@ from cuakhau.models.yard_visit import YardVisit
 from cuakhau.models.zone import Zone
 
 __all__ = [
+    "Amendment",
+    "AmendmentInvestor",
     "ApiToken",
     "AuditEntry",
     "Base",
@@ -35,6 +38,8 @@ __all__ = [
     "Enterprise",
     "Fee",
     "Gate",
+    "InvestmentProject",
+    "Investor",
     "LoginThrottle",
     "Notification",
     "PlateAlert",

@@ -1,0 +1,1 @@
+"""The board's investment portfolio: registry, dated amendments, imports, reports."""
