@@ -24,22 +24,22 @@ def parse_number(raw: object, *, integer: bool = False) -> Decimal:
     """A number from a spreadsheet value or text in either convention.
 
     With both separators, the last one is the decimal mark. With one kind only,
-    it groups thousands if every group after the first has three digits and
-    either it repeats or the column holds whole VND; otherwise it is the decimal
-    mark (``3,5`` ha, ``207.45`` USD)."""
+    it groups thousands when every group after the first has three digits and
+    the first is not 0 (``23.000`` is a rate of 23000, ``13.046.500`` VND);
+    otherwise it is the decimal mark (``3,5`` ha, ``207.45`` USD, ``0,125`` ha)."""
     if isinstance(raw, bool):
         raise CellError("number_invalid")
     if isinstance(raw, int | float | Decimal):
         value = Decimal(str(raw))
     else:
         text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-        value = _decimal(_plain(text, integer=integer))
+        value = _decimal(_plain(text))
     if integer and value != value.to_integral_value():
         raise CellError("number_not_whole")
     return value
 
 
-def _plain(text: str, *, integer: bool) -> str:
+def _plain(text: str) -> str:
     sign = ""
     if text[:1] in "+-":
         sign, text = text[0], text[1:]
@@ -50,7 +50,7 @@ def _plain(text: str, *, integer: bool) -> str:
     for mark in (".", ","):
         if mark in text:
             repeated = text.count(mark) > 1
-            if _GROUPED.match(text) and (repeated or integer):
+            if _GROUPED.match(text) and not text.startswith("0"):
                 return sign + text.replace(mark, "")
             if repeated:
                 raise CellError("number_invalid")
