@@ -20,6 +20,7 @@ OWNERS = frozenset({Role.admin, Role.enterprise})
 OFFICERS = frozenset({Role.admin, Role.gate_officer})
 BOOKERS = OFFICERS | {Role.enterprise}
 YARD_SIDE = OFFICERS | {Role.yard_operator}
+BOARD = frozenset({Role.admin, Role.board})
 
 # (method, path pattern) -> roles allowed.
 PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
@@ -86,6 +87,18 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/gates/{gate_id}/call"): OFFICERS,
     ("POST", "/crossings/{crossing_id}/crossed"): OFFICERS,
     ("POST", "/crossings/{crossing_id}/returned"): OFFICERS,
+    # The board's investment portfolio.
+    ("GET", "/investment/projects"): STAFF_ROLES,
+    ("POST", "/investment/projects"): BOARD,
+    ("GET", "/investment/projects/{project_id}"): STAFF_ROLES,
+    ("PATCH", "/investment/projects/{project_id}"): BOARD,
+    ("GET", "/investment/projects/{project_id}/history"): STAFF_ROLES,
+    ("POST", "/investment/projects/{project_id}/amendments"): BOARD,
+    ("GET", "/investment/investors"): STAFF_ROLES,
+    ("POST", "/investment/investors"): BOARD,
+    ("POST", "/investment/import"): BOARD,
+    ("GET", "/investment/export"): STAFF_ROLES,
+    ("GET", "/investment/reports/{report}"): BOARD,
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),
@@ -105,6 +118,7 @@ PUBLIC = {
     ("POST", "/auth/token"),
     ("GET", "/public/stream"),
     ("GET", "/public/wait-times"),
+    ("GET", "/public/investment"),
     ("GET", "/gates/{gate_id}/windows"),
 }
 
