@@ -188,7 +188,7 @@ def test_csv_sheets_and_amendments_by_api(client: TestClient, people: People, db
     assert client.post(url, json=body, headers=people[Role.customs]).status_code == 403
 
 
-def test_demo_reproduces_the_seed_article_and_exports_round_trip(
+def test_demo_reproduces_the_seed_article_and_reports_render(
     client: TestClient, people: People, db: Database
 ):
     with db.write() as session:
@@ -211,14 +211,6 @@ def test_demo_reproduces_the_seed_article_and_exports_round_trip(
     )
     later = ownership(client, people, "2025-12-31")["domestic"]
     assert later["capital_vnd"] != 13_046_500_000_000
-
-    exported = client.get(f"{API}/export?format=xlsx", headers=people[Role.gate_officer])
-    assert exported.status_code == 200
-    assert load_workbook(io.BytesIO(exported.content)).sheetnames == [
-        "investors", "projects", "amendments"
-    ]  # fmt: skip
-    again = upload(client, people, "export.xlsx", exported.content).json()
-    assert again["projects"]["created"] == again["amendments"]["created"] == 0
 
     pdf = client.get(
         f"{API}/reports/summary?as_of=2021-12-31&format=pdf", headers=people[Role.admin]

@@ -29,6 +29,7 @@ from cuakhau.investment.cells import (
     parse_list,
     parse_number,
 )
+from cuakhau.investment.repository import all_projects
 from cuakhau.investment.schemas import (
     AmendmentCreate,
     AmendmentRow,
@@ -247,6 +248,13 @@ class _Run:
     counts: dict[str, ImportCounts] = field(
         default_factory=lambda: {name: ImportCounts() for name in SHEETS}
     )
+    # Every project with its file, loaded once: amendments are matched in memory.
+    projects: dict[str, InvestmentProject] | None = None
+
+    def project(self, code: str) -> InvestmentProject | None:
+        if self.projects is None:
+            self.projects = {p.code: p for p in all_projects(self.session)}
+        return self.projects.get(code)
 
     def attempt(
         self, sheet: str, number: int, cells: dict[str, object], action: Callable[[], str]
@@ -310,7 +318,7 @@ def _import_sheet(run: _Run, sheet: Sheet | None) -> None:
             continue
         if _depends_on_failed(run, entry):
             continue
-        run.attempt(sheet.name, number, cells, lambda e=entry: _apply(run.session, e))
+        run.attempt(sheet.name, number, cells, lambda e=entry: _apply(run, e))
 
 
 def _depends_on_failed(run: _Run, entry: Any) -> bool:
@@ -321,7 +329,8 @@ def _depends_on_failed(run: _Run, entry: Any) -> bool:
     return bool(investors & run.failed["investors"]) or project in run.failed["projects"]
 
 
-def _apply(session: Session, entry: Any) -> str:
+def _apply(run: _Run, entry: Any) -> str:
+    session = run.session
     if isinstance(entry, InvestorCreate):
         investor = session.scalar(select(Investor).where(Investor.code == entry.code))
         if investor is None:
@@ -332,18 +341,15 @@ def _apply(session: Session, entry: Any) -> str:
         update_investor(session, investor, entry)
         return "updated"
     if isinstance(entry, ProjectCreate):
-        project = _project(session, entry.code)
+        project = run.project(entry.code)
         if project is None:
-            register_project(session, entry)
+            assert run.projects is not None
+            run.projects[entry.code] = register_project(session, entry)
             return "created"
         return "updated" if reconcile_project(session, project, entry) else "unchanged"
-    project = _project(session, entry.project_code)
+    project = run.project(entry.project_code)
     if project is None:
         raise InvalidInput("project_unknown", field="project_code", code=entry.project_code)
     data = AmendmentCreate(**entry.model_dump(exclude={"project_code"}))
     _amendment, created = amend(session, project, data)
     return "created" if created else "unchanged"
-
-
-def _project(session: Session, code: str) -> InvestmentProject | None:
-    return session.scalar(select(InvestmentProject).where(InvestmentProject.code == code))

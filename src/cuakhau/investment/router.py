@@ -163,6 +163,7 @@ def project_history(project_id: int, session: DbSession, _user: Reader) -> Any:
 def add_amendment(project_id: int, data: AmendmentCreate, session: DbSession, user: Board) -> Any:
     """Record a dated change. Sending the same amendment again changes nothing."""
     amendment, _created = amend(session, get_project(session, project_id), data, user)
+    session.flush()
     return amendment_read(amendment)
 
 

@@ -229,8 +229,8 @@ def amend(
     investors = resolve_investors(session, data.investors) if data.investors else []
     amendment = Amendment(**data.model_dump(exclude={"investors"}))
     _link(amendment, investors)
+    # Not flushed here: an import adds many; the caller's flush (or commit) writes them.
     project.amendments.append(amendment)
-    session.flush()
     return amendment, True
 
 
