@@ -82,7 +82,8 @@ def test_demo_from_a_fresh_install(tmp_path: Path):
         assert "cdn" not in docs.lower()
         assert (workdir / "cuakhau-demo.db").exists()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
     assert "admin" in output
     assert "camera.huunghi" in output
