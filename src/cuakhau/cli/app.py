@@ -21,6 +21,8 @@ from cuakhau.core.database import make_engine
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
+from cuakhau.investment import cli as investment_commands
+from cuakhau.investment.demo import load_demo_portfolio
 from cuakhau.models.base import utcnow
 from cuakhau.notifications import cli as notification_commands
 from cuakhau.reference.demo import IssuedCredential, create_demo_accounts, create_demo_traffic
@@ -43,6 +45,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(user_commands.app, name="users")
 app.add_typer(tariff_commands.app, name="tariffs")
 app.add_typer(notification_commands.app, name="notifications")
+app.add_typer(investment_commands.app, name="investment")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)
@@ -142,6 +145,7 @@ def demo(
         load_reference(session, shipped_file("langson.yaml"))
         load_reference(session, shipped_file("demo.yaml"))
         load_tariffs(session, shipped_tariffs())
+        load_demo_portfolio(session)
         issued = create_demo_accounts(session)
         create_demo_traffic(session, utcnow())
     _print_demo_accounts(issued)
