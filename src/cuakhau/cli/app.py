@@ -81,6 +81,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
+        # Event streams never end by themselves; a stop must not wait for them.
+        timeout_graceful_shutdown=5,
     )
 
 
