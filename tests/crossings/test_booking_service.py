@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from cuakhau.crossings.booking import (
     sweep_no_shows,
     walk_in,
 )
-from cuakhau.crossings.rules import RuleRefused
+from cuakhau.crossings.queue import estimate_accuracy, position_of
+from cuakhau.crossings.rules import RuleRefused, no_show_rate, policy
 from cuakhau.crossings.states import IllegalMove, move
 from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
 from cuakhau.models.enums import CrossingState, Direction
@@ -151,3 +153,53 @@ def test_the_periodic_sweep_marks_past_bookings_no_show(db: Database, zone):  # 
     assert db.scalar(select(CrossingMove.actor_label).order_by(CrossingMove.id.desc())) == (
         "no-show sweep"
     )
+
+
+def test_empty_returns_are_capped_by_their_class_share(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        first = make_booking(session, firm, gate, now=NOW, empty=True)
+        # The class may hold half of a 2-truck window: one empty truck, then the next window.
+        second = make_booking(session, firm, gate, now=NOW, empty=True)
+        assert second.window_id != first.window_id
+        with pytest.raises(RuleRefused) as refused:
+            make_booking(session, firm, gate, now=NOW, empty=True, window_id=first.window_id)
+    assert refused.value.rule == "class_share"
+
+
+def test_an_enterprise_that_does_not_show_up_is_capped_in_peak_windows(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        rules = policy(session)
+        rules.no_show_min_bookings = 4
+        rules.peak_share_cap = Decimal("0.5")
+        # A month earlier: four bookings, three never came.
+        month_ago = NOW - timedelta(days=20)
+        past = [make_booking(session, firm, gate, now=month_ago) for _ in range(4)]
+        arrive(session, past[0], month_ago + timedelta(hours=3))
+        sweep_no_shows(session, NOW)
+        assert no_show_rate(session, policy(session), firm.id, NOW) == (3, 4)
+        # 07:00 is a peak window: with half of 2 trucks allowed, one booking fits.
+        first = make_booking(session, firm, gate, now=NOW)
+        with pytest.raises(RuleRefused) as refused:
+            make_booking(session, firm, gate, now=NOW, window_id=first.window_id)
+        # Another enterprise is not capped.
+        other = make_enterprise(session)
+        make_booking(session, other, gate, now=NOW, window_id=first.window_id)
+    assert refused.value.rule == "peak_share"
+
+
+def test_estimate_error_is_measured_against_the_crossing(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        crossings = [make_booking(session, firm, gate, now=NOW) for _ in range(3)]
+        estimates = [position_of(session, c, NOW) for c in crossings]
+        for crossing, estimate, late_by in zip(crossings, estimates, (0, 10, 40), strict=True):
+            assert estimate.estimated_crossing_at is not None
+            crossing.crossed_at = estimate.estimated_crossing_at + timedelta(minutes=late_by)
+        session.flush()
+        accuracy = estimate_accuracy(session, gate.id, NOW - timedelta(days=1))
+    assert [e.position for e in estimates] == [1, 2, 3]
+    assert accuracy.estimates == 3
+    assert accuracy.mean_error_minutes == pytest.approx(50 / 3)
+    assert accuracy.p90_absolute_error_minutes == pytest.approx(40)

@@ -1,5 +1,5 @@
-"""Random sequences of bookings, cancellations, capacity changes, arrivals, officer
-moves and the passing of time, checked after every step: no window over capacity,
+"""Random sequences of bookings, cancellations, capacity changes, arrivals, plate
+reads, officer moves and the passing of time, checked after every step: no window over capacity,
 every crossing's history a legal path, the queue in its stated order, nothing lost."""
 
 from datetime import UTC, datetime, time, timedelta
@@ -34,8 +34,11 @@ from cuakhau.models import (
     Enterprise,
     Gate,
     PriorityClass,
+    User,
 )
-from cuakhau.models.enums import CrossingState, Direction, OverrideKind
+from cuakhau.models.enums import CrossingState, Direction, OverrideKind, ReadPoint, Role
+from cuakhau.reads.schemas import PlateReadIn
+from cuakhau.reads.service import ingest
 from tests.conftest import Database, empty_all_tables
 from tests.factories import (
     cargo,
@@ -43,6 +46,7 @@ from tests.factories import (
     make_gate,
     make_pattern,
     make_priority_classes,
+    make_user,
     make_vehicle,
 )
 
@@ -73,6 +77,7 @@ def run_machine(db: Database) -> None:
                 make_pattern(session, gate, capacity=2, hours=range(7, 12))
                 self.gate_id = gate.id
                 self.firm_id = make_enterprise(session).id
+                self.camera_id = make_user(session, Role.camera).id
 
         def _session(self):  # type: ignore[no-untyped-def]
             return db.write()
@@ -141,6 +146,37 @@ def run_machine(db: Database) -> None:
                 crossing = self._pick(session, set(CrossingState), index)
                 if crossing is not None and step in TRANSITIONS[crossing.state]:
                     move(session, crossing, step, reason="officer")
+
+        @rule(
+            index=st.integers(0, 50),
+            point=st.sampled_from([ReadPoint.yard_in, ReadPoint.border_out, ReadPoint.border_in]),
+            read_number=st.integers(0, 40),
+            minutes_ago=st.integers(0, 300),
+            confidence=st.sampled_from([0.5, 0.95]),
+            unknown=st.booleans(),
+        )
+        def camera_reads(
+            self,
+            index: int,
+            point: ReadPoint,
+            read_number: int,
+            minutes_ago: int,
+            confidence: float,
+            unknown: bool,
+        ) -> None:
+            """Reads repeat (the same read id), come late and out of order, misread."""
+            with self._session() as session:
+                crossing = self._pick(session, set(CrossingState), index)
+                plate = "99C-999.99" if unknown or crossing is None else crossing.plate
+                read = PlateReadIn(
+                    read_id=f"read-{read_number}",
+                    plate=plate,
+                    point=point,
+                    read_at=self.now - timedelta(minutes=minutes_ago),
+                    confidence=confidence,
+                )
+                camera = session.get(User, self.camera_id)
+                ingest(session, camera=camera, reads=[read], now=self.now)
 
         @rule(
             day=st.integers(0, 2),
