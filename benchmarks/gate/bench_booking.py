@@ -1,0 +1,333 @@
+"""Bookings per second through a multi-worker cuakhau server on PostgreSQL,
+against pgbench running the same single-row lock-and-insert transaction.
+
+    python benchmarks/gate/bench_booking.py                      # 50 and 200 clients
+    python benchmarks/gate/bench_booking.py --clients 50 200 --requests 4000 --workers 4
+
+Makes its own databases on the local server (``cuakhau_bench`` and
+``cuakhau_bench_pgbench``, dropped first), books real crossings over HTTP
+(``POST /api/v1/crossings`` for a chosen window, one vehicle per booking, spread
+over many windows with room), then counts over-bookings. Results are printed and
+written as JSON under benchmarks/results/ (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import gatebench
+from gatebench import Call, Load, PgbenchRun, percentile, rounded
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import create_engine, text
+
+from cuakhau.crossings.states import OPEN_STATES
+
+# Wide enough for the results table when the output goes to a file.
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+# One-hour windows round the clock, each with more room than a run can fill:
+# the benchmark measures booking, not refusal.
+WINDOW_CAPACITY = 100_000
+HORIZON_DAYS = 14
+ENTERPRISES = 50
+# pgbench opens one connection per client; the server allows 100 in all, and the
+# app itself never uses more than its pools (15 per worker), so the baseline
+# stops at this many connections and says so.
+PGBENCH_MAX_CONNECTIONS = 64
+
+PGBENCH_SCHEMA = """
+CREATE TABLE slot (
+    id integer PRIMARY KEY,
+    capacity integer NOT NULL,
+    booked integer NOT NULL DEFAULT 0,
+    CHECK (booked <= capacity)
+);
+CREATE TABLE booking (
+    id bigserial PRIMARY KEY,
+    slot_id integer NOT NULL REFERENCES slot (id),
+    vehicle_id integer NOT NULL,
+    state varchar(16) NOT NULL DEFAULT 'booked',
+    booked_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON booking (slot_id);
+INSERT INTO slot (id, capacity) SELECT g, 1000000000 FROM generate_series(1, :slots) AS g;
+"""
+
+# The transaction the app's booking is measured against: lock the window row,
+# take a unit only while there is room, insert the booking.
+PGBENCH_SCRIPT = """\\set id random(1, :slots)
+\\set vehicle random(1, 10000000)
+BEGIN;
+SELECT booked, capacity FROM slot WHERE id = :id FOR UPDATE;
+UPDATE slot SET booked = booked + 1 WHERE id = :id AND booked < capacity;
+INSERT INTO booking (slot_id, vehicle_id) VALUES (:id, :vehicle);
+COMMIT;
+"""
+
+
+def arrange(url: str, bookings: int) -> tuple[int, list[int], list[tuple[dict[str, str], int]]]:
+    """A gate, its windows to the horizon, enterprises with tokens, one vehicle
+    per booking. Made through the services the API uses."""
+    gatebench.use_repo_imports()
+    from tests.factories import (
+        bearer,
+        make_enterprise,
+        make_gate,
+        make_pattern,
+        make_priority_classes,
+        make_user,
+        make_vehicle,
+    )
+
+    from cuakhau.capacity.calendar import local_date
+    from cuakhau.capacity.service import ensure_windows
+    from cuakhau.core.actor import Actor
+    from cuakhau.core.database import make_engine, make_session_factory, session_scope
+    from cuakhau.core.schema_version import upgrade
+    from cuakhau.crossings.rules import policy
+    from cuakhau.models.base import utcnow
+    from cuakhau.models.enums import Direction, Role
+
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with session_scope(factory, Actor(label="benchmark")) as session:
+            policy(session).booking_horizon_days = HORIZON_DAYS
+            make_priority_classes(session)
+            gate = make_gate(session, holiday_calendars=[])
+            make_pattern(session, gate, capacity=WINDOW_CAPACITY, hours=range(24))
+            today = local_date(utcnow())
+            windows = ensure_windows(
+                session, gate, Direction.export, today, today + timedelta(days=HORIZON_DAYS)
+            )
+            # Well clear of now: a window must still be in the future when booked.
+            soon = utcnow() + timedelta(hours=2)
+            window_ids = [w.id for w in windows if w.starts_at > soon]
+            firms = []
+            for _ in range(ENTERPRISES):
+                firm = make_enterprise(session)
+                firms.append(
+                    (firm, bearer(session, make_user(session, Role.enterprise, enterprise=firm)))
+                )
+            fleet = []
+            for n in range(bookings):
+                firm, headers = firms[n % ENTERPRISES]
+                fleet.append((headers, make_vehicle(session, firm).id))
+            return gate.id, window_ids, fleet
+    finally:
+        engine.dispose()
+
+
+def booking_calls(
+    gate_id: int, window_ids: list[int], fleet: list[tuple[dict[str, str], int]]
+) -> list[Call]:
+    calls = []
+    for n, (headers, vehicle_id) in enumerate(fleet):
+        body = {
+            "vehicle_id": vehicle_id,
+            "gate_id": gate_id,
+            "direction": "export",
+            "regime": "export",
+            "window_id": window_ids[n % len(window_ids)],
+            "cargo": [
+                {
+                    "hs_code": "940360",
+                    "description": "Đồ gỗ",
+                    "packages": 800,
+                    "weight_kg": 16000,
+                    "value_usd": "12000.00",
+                }
+            ],
+        }
+        calls.append(Call("/api/v1/crossings", headers, json.dumps(body).encode()))
+    return calls
+
+
+def overbookings(url: str) -> dict[str, int]:
+    """After the run: windows over capacity, windows whose count disagrees with
+    their open crossings, and crossings in all."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            over = connection.scalar(
+                text("SELECT count(*) FROM crossing_window WHERE booked > capacity")
+            )
+            disagree = connection.scalar(
+                text(
+                    "SELECT count(*) FROM crossing_window w LEFT JOIN ("
+                    " SELECT window_id, count(*) AS n FROM crossing"
+                    " WHERE state = ANY(:open) GROUP BY window_id) c ON c.window_id = w.id"
+                    " WHERE w.booked <> coalesce(c.n, 0)"
+                ),
+                {"open": [state.name for state in OPEN_STATES]},
+            )
+            crossings = connection.scalar(text("SELECT count(*) FROM crossing"))
+            booked = connection.scalar(text("SELECT coalesce(sum(booked), 0) FROM crossing_window"))
+    finally:
+        engine.dispose()
+    return {
+        "windows_over_capacity": int(over or 0),
+        "windows_disagreeing_with_crossings": int(disagree or 0),
+        "crossings": int(crossings or 0),
+        "units_booked": int(booked or 0),
+    }
+
+
+def pgbench_baseline(
+    clients: list[int], seconds: int, slots: int, scratch: Path
+) -> list[PgbenchRun]:
+    url = gatebench.fresh_database("cuakhau_bench_pgbench")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement in PGBENCH_SCHEMA.replace(":slots", str(slots)).split(";"):
+                if statement.strip():
+                    connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    runs = []
+    with progress_bar() as progress:
+        for count in clients:
+            connections = min(count, PGBENCH_MAX_CONNECTIONS)
+            task = progress.add_task(f"pgbench, {connections} clients", total=None)
+            runs.append(
+                gatebench.run_pgbench(
+                    url, PGBENCH_SCRIPT, connections, seconds, {"slots": str(slots)}, scratch
+                )
+            )
+            progress.update(task, total=1, completed=1)
+    return runs
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def summarise(load: Load) -> dict[str, Any]:
+    created = load.statuses().get("201", 0)
+    latencies = load.latencies_ms()
+    return {
+        "clients": load.clients,
+        "requests": len(load.outcomes),
+        "seconds": load.seconds,
+        "created": created,
+        "refused_409": load.statuses().get("409", 0),
+        "statuses": load.statuses(),
+        "bookings_per_second": created / load.seconds if load.seconds else 0.0,
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
+        "first_errors": sorted(
+            {o.body.decode(errors="replace")[:300] for o in load.outcomes if o.status >= 500}
+        )[:3],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--requests", type=int, default=3000, help="bookings per client count")
+    parser.add_argument("--warmup", type=int, default=200, help="bookings before measuring")
+    parser.add_argument("--workers", type=int, default=4, help="server processes")
+    parser.add_argument("--pgbench-seconds", type=int, default=15)
+    parser.add_argument("--database", default="cuakhau_bench")
+    parser.add_argument("--out", type=Path, default=None, help="JSON results file")
+    args = parser.parse_args()
+
+    url = gatebench.fresh_database(args.database)
+    total = args.warmup + args.requests * len(args.clients)
+    with console.status(f"Arranging {total:,} vehicles, windows and tokens in {args.database}"):
+        gate_id, window_ids, fleet = arrange(url, total)
+    calls = booking_calls(gate_id, window_ids, fleet)
+    console.print(f"{len(window_ids)} windows of {WINDOW_CAPACITY:,}; {ENTERPRISES} enterprises")
+
+    scratch = Path(tempfile.mkdtemp(prefix="cuakhau-bench-"))
+    loads: list[Load] = []
+    with (
+        gatebench.live_server(url, args.workers, scratch / "server.log") as base_url,
+        progress_bar() as progress,
+    ):
+        warm = progress.add_task("warm-up", total=args.warmup)
+        gatebench.run_load(
+            base_url, calls[: args.warmup], min(args.clients), lambda: progress.advance(warm)
+        )
+        start = args.warmup
+        for count in args.clients:
+            batch = calls[start : start + args.requests]
+            start += args.requests
+            task = progress.add_task(f"cuakhau, {count} clients", total=len(batch))
+            loads.append(
+                gatebench.run_load(base_url, batch, count, lambda t=task: progress.advance(t))
+            )
+    checked = overbookings(url)
+    baseline = pgbench_baseline(args.clients, args.pgbench_seconds, len(window_ids), scratch)
+
+    table = Table(title=f"Booking: cuakhau ({args.workers} workers) against pgbench")
+    for column in (
+        "clients",
+        "cuakhau bookings/s",
+        "p50 ms",
+        "p99 ms",
+        "409s",
+        "5xx/errors",
+        "pgbench conns",
+        "pgbench tps",
+        "pgbench p50/p99 ms",
+        "ratio",
+        "over-bookings",
+    ):
+        table.add_column(column, justify="right")
+    rows = []
+    over = checked["windows_over_capacity"] + checked["windows_disagreeing_with_crossings"]
+    for load, run in zip(loads, baseline, strict=True):
+        summary = summarise(load)
+        errors = sum(n for s, n in summary["statuses"].items() if int(s) == 0 or int(s) >= 500)
+        ratio = summary["bookings_per_second"] / run.tps if run.tps else 0.0
+        rows.append({**summary, "pgbench": run, "ratio": ratio, "errors": errors})
+        table.add_row(
+            str(load.clients),
+            rounded(summary["bookings_per_second"]),
+            rounded(summary["p50_ms"]),
+            rounded(summary["p99_ms"]),
+            str(summary["refused_409"]),
+            str(errors),
+            str(run.clients),
+            rounded(run.tps),
+            f"{rounded(run.p50_ms)} / {rounded(run.p99_ms)}",
+            f"{ratio:.0%}",
+            str(over),
+        )
+    console.print(table)
+    console.print(f"Database check after the run: {checked}")
+    results = {
+        "benchmark": "booking",
+        "machine": gatebench.machine(),
+        "postgres": gatebench.server_settings(url),
+        "workers": args.workers,
+        "windows": len(window_ids),
+        "levels": rows,
+        "database_check": checked,
+        "goal": "cuakhau bookings/s >= 25% of pgbench tps; zero over-bookings",
+    }
+    path = gatebench.write_results("booking", args.out, results)
+    console.print(f"Results: {path}  (server log: {scratch / 'server.log'})")
+    if over:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,367 @@
+"""What the gate benchmarks share: a scratch PostgreSQL database, a real
+multi-worker server, a light HTTP load generator, pgbench, and the results file.
+
+Everything talks to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+ADMIN_URL = os.environ.get(
+    "CUAKHAU_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
+RESULTS = REPO / "benchmarks" / "results"
+
+
+def use_repo_imports() -> None:
+    """The test factories make data through the same services the API uses;
+    the benchmarks arrange their data with them rather than a second copy."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+
+
+# ---- databases -----------------------------------------------------------------
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create ``name`` on the local server; its SQLAlchemy URL."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    url = make_url(ADMIN_URL).set(database=name)
+    host = url.host or HOST
+    if host not in (HOST, "localhost"):
+        raise SystemExit(f"benchmarks only run against {HOST}, not {host}")
+    return url.render_as_string(hide_password=False)
+
+
+def libpq_args(url: str) -> list[str]:
+    """pgbench's connection options for a SQLAlchemy URL."""
+    parsed = make_url(url)
+    args = ["-h", parsed.host or HOST, "-p", str(parsed.port or 5432)]
+    if parsed.username:
+        args += ["-U", parsed.username]
+    return [*args, parsed.database or "postgres"]
+
+
+def libpq_env(url: str) -> dict[str, str]:
+    password = make_url(url).password
+    return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
+
+
+def server_settings(url: str) -> dict[str, str]:
+    """The PostgreSQL settings that bound both cuakhau and pgbench, for the record."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT name, setting FROM pg_settings WHERE name IN "
+                    "('max_connections', 'shared_buffers', 'synchronous_commit', "
+                    "'fsync', 'server_version')"
+                )
+            )
+            return {str(name): str(setting) for name, setting in rows}
+    finally:
+        engine.dispose()
+
+
+# ---- the server ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def live_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
+    """``cuakhau serve --workers N`` on ``database_url``; its base URL. The whole
+    process group is stopped on the way out."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CUAKHAU_DATABASE_URL": database_url,
+        "CUAKHAU_SECRET_KEY": SECRET,
+        "CUAKHAU_ENVIRONMENT": "production",
+        "CUAKHAU_DATA_DIR": str(log.parent),
+    }
+    command = [sys.executable, "-m", "cuakhau", "serve", "--workers", str(workers)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=log.parent,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for_workers(process, log, workers)
+        yield f"http://{HOST}:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+def _wait_for_workers(process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}:\n{log.read_text()}")
+        if log.read_text(errors="replace").count("Application startup complete") >= workers:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"server did not start {workers} workers:\n{log.read_text()}")
+
+
+# ---- load ----------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    """One request of the load: path, headers and JSON body."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Outcome:
+    status: int
+    seconds: float
+    body: bytes
+
+
+@dataclass
+class Load:
+    clients: int
+    seconds: float
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def statuses(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
+        return counts
+
+    def latencies_ms(self, status: int | None = None) -> list[float]:
+        return sorted(
+            o.seconds * 1000 for o in self.outcomes if status is None or o.status == status
+        )
+
+
+async def _connection(base_url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = base_url.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, call: Call
+) -> tuple[int, bytes]:
+    """One HTTP/1.1 request on a kept-alive connection. Hand-written on purpose:
+    a full client library costs more CPU per request than the server is given on
+    a small machine, and would measure itself."""
+    head = [f"POST {call.path} HTTP/1.1", f"Host: {host}", "Content-Type: application/json"]
+    head += [f"{name}: {value}" for name, value in call.headers.items()]
+    head.append(f"Content-Length: {len(call.body)}")
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + call.body)
+    await writer.drain()
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("server closed the connection")
+    status = int(status_line.split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    return status, await reader.readexactly(length)
+
+
+async def _run_load(
+    base_url: str, calls: Sequence[Call], clients: int, tick: Callable[[], None]
+) -> Load:
+    host = base_url.removeprefix("http://")
+    queue: asyncio.Queue[Call] = asyncio.Queue()
+    for call in calls:
+        queue.put_nowait(call)
+    outcomes: list[Outcome] = []
+
+    async def client() -> None:
+        reader, writer = await _connection(base_url)
+        try:
+            while True:
+                try:
+                    call = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                try:
+                    status, body = await _exchange(reader, writer, host, call)
+                except (ConnectionError, asyncio.IncompleteReadError) as error:
+                    status, body = 0, repr(error).encode()
+                    writer.close()
+                    reader, writer = await _connection(base_url)
+                outcomes.append(Outcome(status, time.perf_counter() - started, body))
+                tick()
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return Load(clients, time.perf_counter() - started, outcomes)
+
+
+def run_load(base_url: str, calls: Sequence[Call], clients: int, tick: Callable[[], None]) -> Load:
+    """``calls`` sent by ``clients`` concurrent kept-alive connections, each
+    sending its next request as soon as the last one is answered (closed loop)."""
+    return asyncio.run(_run_load(base_url, calls, clients, tick))
+
+
+def percentile(sorted_values: Sequence[float], share: float) -> float | None:
+    """Nearest-rank percentile of already sorted values."""
+    if not sorted_values:
+        return None
+    rank = max(1, round(share * len(sorted_values) + 0.5))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+# ---- pgbench -------------------------------------------------------------------
+
+
+def pgbench_binary() -> str:
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
+    if not candidates:
+        raise SystemExit("pgbench not found (it comes with the PostgreSQL server packages)")
+    return str(candidates[-1])
+
+
+@dataclass
+class PgbenchRun:
+    clients: int
+    seconds: float
+    transactions: int
+    tps: float
+    p50_ms: float | None
+    p99_ms: float | None
+    failed: int
+
+
+def run_pgbench(
+    url: str,
+    script: str,
+    clients: int,
+    seconds: int,
+    variables: dict[str, str],
+    scratch: Path,
+    threads: int | None = None,
+) -> PgbenchRun:
+    """pgbench with a custom script, per-transaction log for its percentiles."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    for old in scratch.glob("pgbench_log*"):
+        old.unlink()
+    script_file = scratch / "script.sql"
+    script_file.write_text(script)
+    jobs = threads or min(clients, os.cpu_count() or 1)
+    command = [pgbench_binary(), "-n", "-c", str(clients), "-j", str(jobs), "-T", str(seconds)]
+    command += ["-f", str(script_file), "-l", "--log-prefix", str(scratch / "pgbench_log")]
+    for name, value in variables.items():
+        command += ["-D", f"{name}={value}"]
+    done = subprocess.run(
+        [*command, *libpq_args(url)],
+        env=libpq_env(url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"pgbench failed ({done.returncode}):\n{done.stderr}\n{done.stdout}")
+    tps = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", done.stdout)
+    processed = re.search(r"number of transactions actually processed: (\d+)", done.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
+    if tps is None or processed is None:
+        raise SystemExit(f"cannot read pgbench's output:\n{done.stdout}")
+    latencies = sorted(
+        int(line.split()[2]) / 1000
+        for log in scratch.glob("pgbench_log*")
+        for line in log.read_text().splitlines()
+        if line.strip()
+    )
+    return PgbenchRun(
+        clients=clients,
+        seconds=seconds,
+        transactions=int(processed.group(1)),
+        tps=float(tps.group(1)),
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
+        failed=int(failed.group(1)) if failed else 0,
+    )
+
+
+# ---- results -------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": sys.platform,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_results(name: str, out: Path | None, results: dict[str, Any]) -> Path:
+    """JSON under benchmarks/results/ (ignored by git) unless ``--out`` says where."""
+    if out is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = RESULTS / f"{name}-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=_plain) + "\n")
+    return out
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)  # type: ignore[call-overload]
+    return str(value)
+
+
+def rounded(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
