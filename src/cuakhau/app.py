@@ -33,7 +33,7 @@ from cuakhau.live.announce import install_announcer
 from cuakhau.live.hub import Hub
 from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
-from cuakhau.notifications.delivery import webhook_delivery
+from cuakhau.notifications.delivery import delivery_job
 from cuakhau.notifications.router import router as notifications_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.vehicles.router import router as vehicles_router
@@ -56,7 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _ = settings.resolved_secret_key
         async with (
             live_updates(settings.database_url, hub),
-            webhook_delivery(session_factory, settings),
+            every(
+                settings.webhook_interval_seconds,
+                delivery_job(session_factory, settings),
+                "webhook delivery",
+            ),
             every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
         ):
             yield

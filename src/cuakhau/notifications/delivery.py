@@ -11,15 +11,12 @@ retry with exponential backoff and jitter. A process that dies between (2) and
 Receivers de-duplicate on the ``id`` in the body.
 """
 
-import asyncio
 import json
-import logging
 import random
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.error import HTTPError, URLError
@@ -39,8 +36,6 @@ from cuakhau.notifications.signing import (
     enterprise_key,
     signature,
 )
-
-log = logging.getLogger(__name__)
 
 WORKER = Actor(label="webhook-delivery")
 BATCH = 50
@@ -218,38 +213,10 @@ def deliver_due(
     return PassReport(sent=len(batch), delivered=sum(o.delivered for o in outcomes))
 
 
-async def _deliver_periodically(
-    factory: sessionmaker[Session], settings: Settings, stop: asyncio.Event
-) -> None:
-    interval = settings.webhook_interval_seconds
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(
-                deliver_due,
-                factory,
-                settings.resolved_secret_key,
-                timeout=settings.webhook_timeout_seconds,
-            )
-        except Exception:
-            log.exception("webhook delivery pass failed; next one in %s s", interval)
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+def delivery_job(factory: sessionmaker[Session], settings: Settings) -> Callable[[], object]:
+    """One delivery pass, for ``core.periodic.every`` in the app's lifespan."""
 
+    def run() -> None:
+        deliver_due(factory, settings.resolved_secret_key, timeout=settings.webhook_timeout_seconds)
 
-@asynccontextmanager
-async def webhook_delivery(
-    factory: sessionmaker[Session], settings: Settings
-) -> AsyncIterator[None]:
-    """For the app's lifespan: a pass every ``webhook_interval_seconds`` (0: none).
-    On shutdown the running pass ends first (a thread cannot be cancelled), so a
-    clean stop leaves no claim unrecorded."""
-    if settings.webhook_interval_seconds <= 0:
-        yield
-        return
-    stop = asyncio.Event()
-    worker = asyncio.create_task(_deliver_periodically(factory, settings, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await worker
+    return run
