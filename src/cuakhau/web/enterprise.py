@@ -1,0 +1,195 @@
+"""An enterprise's pages: its crossings with queue position and estimate, and the
+booking form. They call the same services as ``/api/v1/crossings``."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.crossings.booking import WindowFull, book
+from cuakhau.crossings.queue import position_of
+from cuakhau.crossings.schemas import BookingRequest
+from cuakhau.crossings.states import OPEN_STATES
+from cuakhau.models import Crossing, CrossingWindow, Gate, User, Vehicle
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import Direction, Regime, Role
+from cuakhau.web import i18n
+from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+
+router = APIRouter(route_class=PageRoute)
+
+EnterpriseUser = Annotated[User, page_roles(Role.enterprise)]
+CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd", "perishable")
+LIST_LIMIT = 100
+
+
+def _enterprise_id(user: User) -> int:
+    assert user.enterprise_id is not None  # an enterprise account is bound to one
+    return user.enterprise_id
+
+
+@router.get("/crossings", response_class=HTMLResponse)
+def my_crossings(
+    request: Request, session: DbSession, user: EnterpriseUser, booked: int | None = None
+) -> HTMLResponse:
+    context = _my_crossings(session, user)
+    just_booked = next((r["crossing"] for r in context["rows"] if r["crossing"].id == booked), None)
+    notice = None
+    if just_booked is not None:
+        language = i18n.page_language(request)
+        notice = i18n.translate(
+            "my_booked_notice", language, id=just_booked.id, plate=just_booked.plate
+        )
+    return render(request, "my_crossings.html", booked=notice, **context)
+
+
+@router.get("/crossings/table", response_class=HTMLResponse)
+def my_crossings_table(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
+    """The table alone, fetched again by the page's script on each queue change."""
+    return render(request, "_my_crossings_table.html", **_my_crossings(session, user))
+
+
+def _my_crossings(session: Session, user: User) -> dict[str, Any]:
+    now = utcnow()
+    crossings = session.scalars(
+        select(Crossing)
+        .where(Crossing.enterprise_id == _enterprise_id(user))
+        .order_by(Crossing.id.desc())
+        .limit(LIST_LIMIT)
+    )
+    gates = {gate.id: gate for gate in session.scalars(select(Gate))}
+    rows = []
+    for crossing in crossings:
+        # The same answer as GET /crossings/{id}/position, recorded as an estimate given.
+        entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
+        window = entry.window if entry else None
+        rows.append({"crossing": crossing, "entry": entry, "window": window})
+    return {"rows": rows, "gates": gates}
+
+
+@dataclass
+class BookingForm:
+    """What was typed, kept as typed, so a refused form comes back as the user left it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    cargo: list[dict[str, str]] = field(default_factory=lambda: [{}])
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+    next_free: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> "BookingForm":
+        values = {
+            key: str(form.get(key, "")).strip()
+            for key in ("vehicle_id", "gate_id", "direction", "regime", "day", "window_id")
+        }
+        count = max(1, min(50, int(str(form.get("cargo_lines", "1")) or 1)))
+        cargo = [
+            {name: str(form.get(f"cargo-{i}-{name}", "")).strip() for name in CARGO_FIELDS}
+            for i in range(count)
+        ]
+        return cls(values=values, cargo=cargo)
+
+    def day(self, today: date) -> date:
+        try:
+            return datetime.strptime(self.values.get("day", ""), "%d/%m/%Y").date()
+        except ValueError:
+            return today
+
+    def request_data(self) -> dict[str, Any]:
+        return {
+            "vehicle_id": self.values.get("vehicle_id") or None,
+            "gate_id": self.values.get("gate_id") or None,
+            "direction": self.values.get("direction") or None,
+            "regime": self.values.get("regime") or None,
+            "window_id": self.values.get("window_id") or None,
+            "cargo": [
+                {**line, "perishable": line.get("perishable") == "on"}
+                for line in self.cargo
+                if any(value for name, value in line.items() if name != "perishable")
+            ],
+        }
+
+
+def _form_page(
+    request: Request, session: Session, user: User, form: BookingForm, status_code: int = 200
+) -> HTMLResponse:
+    now = utcnow()
+    vehicles = list(
+        session.scalars(
+            select(Vehicle)
+            .where(Vehicle.enterprise_id == _enterprise_id(user), Vehicle.is_active)
+            .order_by(Vehicle.plate)
+        )
+    )
+    gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
+    day = form.day(local_date(now))
+    form.values["day"] = i18n.format_date(day)
+    gate = next((g for g in gates if str(g.id) == form.values.get("gate_id")), None)
+    gate = gate or (gates[0] if gates else None)
+    direction = form.values.get("direction") or Direction.export.value
+    windows: list[CrossingWindow] = []
+    if gate is not None and direction in {d.value for d in Direction}:
+        windows = ensure_windows(session, gate, Direction(direction), day, day)
+    return render(
+        request,
+        "book.html",
+        status_code=status_code,
+        form=form,
+        vehicles=vehicles,
+        gates=gates,
+        gate=gate,
+        directions=list(Direction),
+        regimes=list(Regime),
+        windows=windows,
+        now=now,
+    )
+
+
+@router.get("/crossings/book", response_class=HTMLResponse)
+def booking_form(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
+    return _form_page(request, session, user, BookingForm())
+
+
+@router.post("/crossings/book", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def submit_booking(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
+    """``action=book`` books; ``windows`` shows another day's windows and
+    ``add_line`` adds a cargo line, both keeping everything typed."""
+    submitted = await request.form()
+    form = BookingForm.from_form(submitted)
+    action = submitted.get("action", "book")
+    if action == "add_line":
+        form.cargo.append({})
+    if action != "book":
+        return _form_page(request, session, user, form)
+    language = i18n.page_language(request)
+    try:
+        data = BookingRequest.model_validate(form.request_data())
+        crossing = book(session, enterprise_id=_enterprise_id(user), request=data, now=utcnow())
+    except ValidationError as error:
+        for entry in field_errors(list(error.errors()), language):
+            form.errors[entry["field"].replace(".", "-")] = entry["message"]
+        return _form_page(request, session, user, form, status_code=422)
+    except DomainError as error:
+        # Nothing of a refused booking is kept.
+        session.rollback()
+        form.message = i18n.translate(error.code, language, **error.params)
+        if isinstance(error, WindowFull):
+            form.next_free = [
+                {**w, "starts_at": datetime.fromisoformat(w["starts_at"])} for w in error.free
+            ]
+        field_name = getattr(error, "field", None)
+        if field_name:
+            form.errors[field_name] = form.message
+        return _form_page(request, session, user, form, status_code=error.status_code)
+    return redirect(request, f"/crossings?booked={crossing.id}")

@@ -1,0 +1,150 @@
+"""What every page shares: templates, the signed-in user, role checks, CSRF, and
+errors shown as pages rather than problem+json."""
+
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from cuakhau import __version__
+from cuakhau.accounts.deps import roles_guard
+from cuakhau.accounts.service import resolve_token
+from cuakhau.core.actor import Actor
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from cuakhau.core.messages import LANGUAGES
+from cuakhau.models import User
+from cuakhau.models.enums import Role
+from cuakhau.web import i18n
+from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csrf, session_token
+
+templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
+templates.env.filters["number"] = i18n.format_number
+templates.env.filters["date"] = i18n.format_date
+
+
+class LoginRequired(Exception):
+    """No valid session: the page sends the browser to the login form."""
+
+
+class CsrfFailed(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__("csrf_failed")
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    language = i18n.page_language(request)
+    other = "en" if language == "vi" else "vi"
+    context = {
+        "lang": language,
+        "other_lang": other,
+        "lang_url": f"{request.url.path}?{request.url.include_query_params(lang=other).query}",
+        "t": lambda key, **params: i18n.translate(key, language, **params),
+        "time": lambda value, china=False: i18n.format_time(value, language, china),
+        "datetime": lambda value, china=False: i18n.format_datetime(value, language, china),
+        "minutes": lambda value: i18n.format_minutes(value, language),
+        "user": getattr(request.state, "user", None),
+        "Role": Role,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "version": __version__,
+        **values,
+    }
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    finish(request, response)
+    return response
+
+
+def redirect(request: Request, url: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    finish(request, response)
+    return response
+
+
+def finish(request: Request, response: Response) -> None:
+    """Cookies every page answer may carry: a new CSRF token, the chosen language."""
+    remember_csrf(request, response)
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+
+
+def _optional_user(request: Request, session: DbSession) -> User | None:
+    token = session_token(request)
+    if token is None:
+        return None
+    try:
+        user = resolve_token(session=session, token=token)
+    except NotAuthenticated:
+        return None
+    session.info["actor"] = Actor(label=user.username, user_id=user.id)
+    request.state.user = user
+    return user
+
+
+MaybeUser = Annotated[User | None, Depends(_optional_user)]
+
+
+def _user(user: MaybeUser) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+PageUser = Annotated[User, Depends(_user)]
+
+
+def page_roles(*roles: Role) -> Any:
+    """The page's user, if one of these roles (the API's role rule, as a page)."""
+    check = roles_guard(*roles)
+
+    def allowed(user: PageUser) -> User:
+        check(user)
+        return user
+
+    return Depends(allowed)
+
+
+async def _csrf_checked(request: Request) -> None:
+    if not await csrf_valid(request):
+        raise CsrfFailed
+
+
+CsrfChecked = Depends(_csrf_checked)
+
+
+def login_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/login?next={quote(target, safe='')}"
+
+
+class PageRoute(APIRoute):
+    """Errors on a page are pages: a login form, or a message in the reader's language."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                return redirect(request, login_url(request))
+            except DomainError as error:
+                language = i18n.page_language(request)
+                message = i18n.translate(error.code, language, **error.params)
+                return render(request, "error.html", status_code=error.status_code, message=message)
+            except RequestValidationError as error:
+                language = i18n.page_language(request)
+                count = len(error.errors())
+                message = i18n.translate("validation_failed", language, count=count)
+                return render(request, "error.html", status_code=422, message=message)
+
+        return page_handler

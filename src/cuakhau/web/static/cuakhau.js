@@ -1,0 +1,88 @@
+// Reading tools and live updates. The pages work without this file; it adds
+// night mode, text size, print / PDF, read aloud, and refreshes live parts.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var MIN_SIZE = -1, MAX_SIZE = 3;
+
+  function store(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
+    } catch (e) { /* storage blocked: the choice lasts for this page */ }
+  }
+
+  function setTheme(dark) {
+    if (dark) root.dataset.theme = "dark"; else delete root.dataset.theme;
+    store("cuakhau.theme", dark ? "dark" : null);
+    var button = document.querySelector("[data-tool=night]");
+    if (button) button.setAttribute("aria-pressed", String(dark));
+  }
+
+  function setSize(size) {
+    size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, size));
+    if (size === 0) delete root.dataset.textSize; else root.dataset.textSize = String(size);
+    store("cuakhau.textSize", size === 0 ? null : String(size));
+  }
+
+  function readAloud(button) {
+    var synth = window.speechSynthesis;
+    if (!synth) return;
+    if (synth.speaking) { synth.cancel(); button.setAttribute("aria-pressed", "false"); return; }
+    var main = document.getElementById("main");
+    var utterance = new SpeechSynthesisUtterance(main ? main.innerText : document.body.innerText);
+    utterance.lang = root.lang === "vi" ? "vi-VN" : "en-GB";
+    var voice = synth.getVoices().filter(function (v) {
+      return v.lang.replace("_", "-").indexOf(root.lang) === 0;
+    })[0];
+    if (voice) utterance.voice = voice;
+    utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
+    button.setAttribute("aria-pressed", "true");
+    synth.speak(utterance);
+  }
+
+  var actions = {
+    night: function () { setTheme(root.dataset.theme !== "dark"); },
+    smaller: function () { setSize(Number(root.dataset.textSize || 0) - 1); },
+    normal: function () { setSize(0); },
+    larger: function () { setSize(Number(root.dataset.textSize || 0) + 1); },
+    print: function () { window.print(); },
+    read: readAloud
+  };
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-tool]");
+    if (button && actions[button.dataset.tool]) actions[button.dataset.tool](button);
+  });
+  // A form part that changes what else the form shows (the booking form's gate,
+  // direction and day) asks the server again, keeping everything typed.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-refresh-windows]")) return;
+    var button = event.target.form.querySelector("button[value=windows]");
+    if (button) button.click();
+  });
+  var night = document.querySelector("[data-tool=night]");
+  if (night) night.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
+
+  // Live parts: <div data-live-src="/fragment" data-live-stream="/api/v1/public/stream?…">
+  // is fetched again (at most every half second) each time the stream says its queue changed.
+  document.querySelectorAll("[data-live-src]").forEach(function (part) {
+    var status = document.getElementById(part.dataset.liveStatus || "");
+    var pending = null;
+    function refresh() {
+      pending = null;
+      fetch(part.dataset.liveSrc, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+        .then(function (html) { part.innerHTML = html; part.dispatchEvent(new Event("refreshed")); })
+        .catch(function () { /* the next change or reconnect tries again */ });
+    }
+    var stream = new EventSource(part.dataset.liveStream);
+    stream.addEventListener("queue_changed", function () {
+      if (!pending) pending = setTimeout(refresh, 500);
+    });
+    stream.onopen = function () {
+      if (status) status.textContent = status.dataset.live;
+      part.dataset.liveConnected = "true";
+    };
+    stream.onerror = function () { if (status) status.textContent = status.dataset.offline; };
+  });
+})();

@@ -1,0 +1,140 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against the
+app served by uvicorn on 127.0.0.1 over a fresh SQLite database per test.
+
+Never a browser download: ``.ci/run`` installs the Debian package when missing.
+Without Chromium the browser tests are skipped locally and fail in CI.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from cuakhau.app import create_app
+from cuakhau.core.actor import Actor
+from cuakhau.core.config import Settings
+from cuakhau.core.database import session_scope
+from cuakhau.core.schema_version import upgrade
+from cuakhau.models import Enterprise, Gate, User
+from cuakhau.models.enums import Direction, Role
+from tests.conftest import TEST_SECRET
+from tests.factories import (
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+    make_user,
+)
+from tests.live.streams import serve_in_thread
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PASSWORD = "mat-khau-thu-123"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is required in CI (.ci/run installs it)")
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "migrated.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@dataclass
+class Site:
+    """The running app, its database, and one account per role that uses pages."""
+
+    url: str
+    factory: object
+    gate: Gate
+    enterprise: Enterprise
+    users: dict[Role, User]
+
+    def write(self) -> AbstractContextManager[Session]:
+        return session_scope(self.factory, Actor(label="test"))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def site(migrated_sqlite: Path, tmp_path: Path) -> Iterator[Site]:
+    database = tmp_path / "web.db"
+    shutil.copy(migrated_sqlite, database)
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        data_dir=tmp_path,
+        secret_key=TEST_SECRET,
+        live_heartbeat_seconds=1,
+    )
+    app = create_app(settings)
+    factory = app.state.session_factory
+    with session_scope(factory, Actor(label="test")) as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[], name_vi="Hữu Nghị", name_en="Huu Nghi")
+        for direction in Direction:
+            make_pattern(session, gate, direction=direction, capacity=4, hours=range(24))
+        enterprise = make_enterprise(session, roles=["exporter", "importer"])
+        users = {
+            role: make_user(
+                session,
+                role,
+                enterprise=enterprise if role is Role.enterprise else None,
+                password=PASSWORD,
+                username=role.value,
+            )
+            for role in (Role.enterprise, Role.gate_officer, Role.customs, Role.admin)
+        }
+        session.expunge_all()
+    with serve_in_thread(app) as port:
+        yield Site(f"http://127.0.0.1:{port}", factory, gate, enterprise, users)
+
+
+@pytest.fixture
+def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=site.url, locale="vi-VN")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,122 @@
+"""The public wait page and the reading tools every page carries."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from cuakhau.crossings.booking import arrive
+from cuakhau.crossings.states import move
+from cuakhau.models import Crossing
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import CrossingState
+from tests.factories import make_booking
+from tests.web.conftest import Site, screenshot
+
+
+def _row(page: Page, site: Site, direction: str = "export"):
+    return page.locator(f'tr[data-gate="{site.gate.code}"][data-direction="{direction}"]')
+
+
+def test_public_page_updates_live_when_a_truck_crosses(page: Page, site: Site):
+    with site.write() as session:
+        crossing = make_booking(session, site.enterprise, site.gate, now=utcnow())
+        arrive(session, crossing, utcnow())
+        for state in (CrossingState.declared, CrossingState.cleared, CrossingState.called):
+            move(session, crossing, state)
+        crossing_id = crossing.id
+    page.goto("/wait-times")
+    row = _row(page, site)
+    expect(row.get_by_test_id("waiting")).to_have_text("1")
+    expect(row).to_contain_text("Đang mở")
+    expect(row).to_contain_text("Xanh")
+    expect(row).to_contain_text("giờ TQ")
+    expect(page.locator("#wait-table")).to_have_attribute("data-live-connected", "true")
+    screenshot(page, "public-wait-times")
+
+    with site.write() as session:
+        move(session, session.get(Crossing, crossing_id), CrossingState.crossed)
+
+    # No reload: the event stream tells the page, which fetches the table again.
+    expect(row.get_by_test_id("waiting")).to_have_text("0")
+
+
+def test_language_toggle_is_remembered(page: Page):
+    page.goto("/wait-times")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thời gian chờ qua cửa khẩu")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Border wait times")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto("/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
+
+
+def test_night_mode_and_text_size_are_remembered(page: Page):
+    page.goto("/wait-times")
+    body_colour = "return getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(f"() => {{ {body_colour} }}") == "rgb(255, 255, 255)"
+    page.get_by_role("button", name="Chế độ ban đêm").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert page.evaluate(f"() => {{ {body_colour} }}") == "rgb(18, 20, 23)"
+
+    font_size = "() => getComputedStyle(document.documentElement).fontSize"
+    assert page.evaluate(font_size) == "16px"
+    page.get_by_role("button", name="Tăng cỡ chữ").click()
+    page.get_by_role("button", name="Tăng cỡ chữ").click()
+    assert page.evaluate(font_size) == "20px"
+
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.get_by_role("button", name="Chế độ ban đêm")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate(font_size) == "20px"
+    page.get_by_role("button", name="Cỡ chữ mặc định").click()
+    assert page.evaluate(font_size) == "16px"
+    page.get_by_role("button", name="Giảm cỡ chữ").click()
+    assert page.evaluate(font_size) == "14px"
+
+
+def test_print_layout_hides_the_controls(page: Page):
+    page.goto("/wait-times")
+    expect(page.get_by_role("toolbar")).to_be_visible()
+    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("toolbar")).to_be_hidden()
+    expect(page.get_by_role("link", name="Đăng nhập")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("table")).to_be_visible()
+
+
+def test_print_and_pdf_buttons_open_the_print_dialogue_and_the_pdf_has_the_page(page: Page):
+    page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1 }")
+    page.goto("/wait-times")
+    page.get_by_role("button", name="In trang").click()
+    page.get_by_role("button", name="Xuất PDF").click()
+    assert page.evaluate("() => window.__printed") == 2
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 1000
+
+
+def test_read_aloud_speaks_the_page_in_vietnamese(page: Page):
+    page.add_init_script(
+        "speechSynthesis.speak = (u) => { window.__spoken = {lang: u.lang, text: u.text} }"
+    )
+    page.goto("/wait-times")
+    page.get_by_role("button", name="Đọc to").click()
+    spoken = page.evaluate("() => window.__spoken")
+    assert spoken["lang"] == "vi-VN"
+    assert "Thời gian chờ qua cửa khẩu" in spoken["text"]
+    assert "Chế độ ban đêm" not in spoken["text"]
+
+
+def test_every_script_and_style_comes_from_the_app(page: Page, site: Site):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto("/wait-times")
+    page.wait_for_load_state("networkidle")
+    assert requests
+    assert all(re.match(re.escape(site.url), url) for url in requests), requests
