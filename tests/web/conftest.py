@@ -20,6 +20,7 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.schema_version import upgrade
+from cuakhau.core.security import hash_password
 from cuakhau.models import Enterprise, Gate, User
 from cuakhau.models.enums import Direction, Role
 from tests.conftest import TEST_SECRET
@@ -44,6 +45,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "mat-khau-thu-123"
+# Hashed once: Argon2 is slow on purpose, and every test makes four accounts.
+PASSWORD_HASH = hash_password(PASSWORD)
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -105,11 +108,13 @@ def site(migrated_sqlite: Path, tmp_path: Path) -> Iterator[Site]:
                 session,
                 role,
                 enterprise=enterprise if role is Role.enterprise else None,
-                password=PASSWORD,
                 username=role.value,
             )
             for role in (Role.enterprise, Role.gate_officer, Role.customs, Role.admin)
         }
+        for user in users.values():
+            user.password_hash = PASSWORD_HASH
+        session.flush()
         session.expunge_all()
     with serve_in_thread(app) as port:
         yield Site(f"http://127.0.0.1:{port}", factory, gate, enterprise, users)
