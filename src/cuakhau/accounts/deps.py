@@ -22,6 +22,9 @@ def current_user(session: DbSession, token: Annotated[str | None, Depends(_beare
         raise NotAuthenticated()
     user = resolve_token(session=session, token=token)
     session.info["actor"] = Actor(label=user.username, user_id=user.id)
+    # Hand the connection back before the handler's own hop to the thread pool
+    # (see ``TransactionalRoute``); the user object stays readable.
+    session.commit()
     return user
 
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
@@ -16,15 +16,15 @@ from cuakhau.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from cuakhau.core.deps import AppSettings, DbSession
+from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import InvalidInput
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import ListQuery, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
-auth_router = APIRouter(prefix="/auth", tags=["auth"])
-users_router = APIRouter(prefix="/users", tags=["users"])
+auth_router = api_router(prefix="/auth", tags=["auth"])
+users_router = api_router(prefix="/users", tags=["users"])
 
 
 @auth_router.post("/token", response_model=TokenResponse)

@@ -1,16 +1,16 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import AuditReader
 from cuakhau.audit.schemas import AuditEntryRead, AuditFilters
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import AuditEntry
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = api_router(prefix="/audit", tags=["audit"])
 
 
 @router.get("", response_model=Page[AuditEntryRead])

@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from cuakhau.capacity.schemas import (
     WindowsQuery,
 )
 from cuakhau.capacity.service import ensure_windows
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.crossings.replan import Replan, replan_gate
 from cuakhau.crossings.schemas import ReplanMove
@@ -25,7 +25,7 @@ from cuakhau.models import CapacityOverride, CapacityPattern, Gate, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 
-router = APIRouter(prefix="/gates/{gate_id}", tags=["capacity"])
+router = api_router(prefix="/gates/{gate_id}", tags=["capacity"])
 
 Planner = Annotated[User, require_roles(Role.admin, Role.gate_officer)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
@@ -15,7 +15,7 @@ from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
-router = APIRouter(tags=["clearance"])
+router = api_router(tags=["clearance"])
 
 Customs = Annotated[User, require_roles(Role.customs, Role.admin)]
 Viewer = Annotated[User, require_roles(Role.customs, Role.gate_officer, Role.admin)]

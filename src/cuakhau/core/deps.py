@@ -1,16 +1,20 @@
 """Request-scoped dependencies: the session that owns the transaction, the caller."""
 
-from collections.abc import Iterator
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from cuakhau.core.config import Settings
 
 
 def _session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
+    """One transaction per request, committed before the response is sent
+    (by the handler itself when it runs on a ``TransactionalRoute``)."""
     session = request.app.state.session_factory()
     try:
         yield session
@@ -30,3 +34,43 @@ def _settings(request: Request) -> Settings:
 # never told "created" about a transaction that then failed to commit.
 DbSession = Annotated[Session, Depends(_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(_settings)]
+
+
+class TransactionalRoute(APIRoute):
+    """Ends the request's transaction in the handler's own thread.
+
+    A sync handler, the response check and the session dependency's exit each
+    run on a hop to the thread pool. Holding the transaction (its connection,
+    its row locks, SQLite's write lock) while waiting for the next hop lets
+    requests that hold locks wait for threads taken by requests waiting for
+    those locks: under a burst, nothing moves until the pool times out. So the
+    handler's hop commits (or rolls back) before it returns.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if (
+            not inspect.iscoroutinefunction(endpoint)
+            and "session" in inspect.signature(endpoint).parameters
+        ):
+            endpoint = _ending_transaction(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def _ending_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        session: Session = kwargs["session"]
+        try:
+            result = endpoint(*args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return result
+
+    return handler
+
+
+def api_router(**kwargs: Any) -> APIRouter:
+    """An APIRouter whose handlers end their transaction themselves."""
+    return APIRouter(route_class=TransactionalRoute, **kwargs)

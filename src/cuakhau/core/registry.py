@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cuakhau.accounts.deps import enterprise_scope, require_roles
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, Page
 from cuakhau.models import User
@@ -123,7 +123,7 @@ class Registry:
 
 
 def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
-    router = APIRouter(prefix=prefix, tags=[tag])
+    router = api_router(prefix=prefix, tags=[tag])
     read_schema = registry.read_schema
     create_schema = registry.create_schema
     update_schema = registry.update_schema

@@ -89,9 +89,14 @@ def free_windows(
     after: datetime,
     now: datetime,
     limit: int | None = None,
+    *,
+    make_missing: bool = True,
 ) -> list[CrossingWindow]:
-    rules = policy(session)
-    horizon_windows(session, gate, direction, now, rules)
+    """Windows from ``after`` with room left, earliest first. ``make_missing``
+    first makes the windows up to the booking horizon; a refusal does not, as
+    what it made would be rolled back with it."""
+    if make_missing:
+        horizon_windows(session, gate, direction, now, policy(session))
     stmt = (
         select(CrossingWindow)
         .where(
@@ -257,8 +262,16 @@ def _take_window(
         if refusal is not None:
             raise refusal
         if not take_unit(session, window.id):
-            later = free_windows(session, gate, request.direction, window.starts_at, now)
-            raise WindowFull(window, later[:SUGGESTIONS])
+            later = free_windows(
+                session,
+                gate,
+                request.direction,
+                window.starts_at,
+                now,
+                limit=SUGGESTIONS,
+                make_missing=False,
+            )
+            raise WindowFull(window, later)
         session.refresh(window)
         return window
     after = max(now, request.not_before or now)

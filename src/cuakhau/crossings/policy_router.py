@@ -1,10 +1,10 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import status
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
 from cuakhau.crossings.rules import policy
@@ -18,7 +18,7 @@ from cuakhau.crossings.schemas import (
 from cuakhau.models import PriorityClass, User
 from cuakhau.models.enums import STAFF_ROLES, Role
 
-router = APIRouter(tags=["booking rules"])
+router = api_router(tags=["booking rules"])
 
 Admin = Annotated[User, require_roles(Role.admin)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]

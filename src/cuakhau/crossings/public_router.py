@@ -2,15 +2,13 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
-
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.schemas import OutputSchema
 from cuakhau.crossings.public import Warning, wait_times
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction
 
-router = APIRouter(prefix="/public", tags=["public"])
+router = api_router(prefix="/public", tags=["public"])
 
 
 class GateWaitRead(OutputSchema):

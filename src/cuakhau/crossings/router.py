@@ -1,11 +1,11 @@
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import enterprise_scope, require_roles
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
@@ -30,7 +30,7 @@ from cuakhau.models import Crossing, User, Vehicle
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
 
-router = APIRouter(tags=["crossings"])
+router = api_router(tags=["crossings"])
 
 Booker = Annotated[User, require_roles(Role.enterprise, Role.admin, Role.gate_officer)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]

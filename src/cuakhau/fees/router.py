@@ -3,11 +3,11 @@ An enterprise user sees only its own receipts and totals."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import Admin, StaffOrEnterprise, enterprise_scope
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
@@ -25,7 +25,7 @@ from cuakhau.fees.service import period_filter, receipt_views, totals
 from cuakhau.fees.tariffs import create_tariff, filter_tariffs, update_tariff
 from cuakhau.models import Receipt, Tariff
 
-router = APIRouter(tags=["fees"])
+router = api_router(tags=["fees"])
 
 
 def _tariff(session: DbSession, tariff_id: int) -> Tariff:

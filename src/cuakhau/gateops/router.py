@@ -2,11 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance.service import get_crossing
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.gateops.schemas import ByHand, CallRequest, CallResult
@@ -14,7 +12,7 @@ from cuakhau.gateops.service import call_next, record_by_hand
 from cuakhau.models import User
 from cuakhau.models.enums import CrossingState, Role
 
-router = APIRouter(tags=["gate"])
+router = api_router(tags=["gate"])
 
 Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
 

@@ -7,12 +7,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, UploadFile, status
+from fastapi import Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, problem
 from cuakhau.core.messages import pick_language, translate
 from cuakhau.core.registry import page_of, patch_values
@@ -42,8 +42,8 @@ from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 from cuakhau.models.investment import Amendment, InvestmentProject, Investor
 
-router = APIRouter(prefix="/investment", tags=["investment"])
-public_router = APIRouter(prefix="/public", tags=["public"])
+router = api_router(prefix="/investment", tags=["investment"])
+public_router = api_router(prefix="/public", tags=["public"])
 
 Reader = Annotated[User, require_roles(*STAFF_ROLES)]
 Board = Annotated[User, require_roles(Role.admin, Role.board)]

@@ -3,11 +3,11 @@ delivery log, and the key to check webhook signatures with."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import StaffOrEnterprise, enterprise_scope, require_roles
-from cuakhau.core.deps import AppSettings, DbSession
+from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
@@ -23,7 +23,7 @@ from cuakhau.notifications.schemas import (
 )
 from cuakhau.notifications.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, enterprise_key
 
-router = APIRouter(prefix="/notifications", tags=["notifications"])
+router = api_router(prefix="/notifications", tags=["notifications"])
 
 KeyHolder = Annotated[User, require_roles(Role.admin, Role.enterprise)]
 

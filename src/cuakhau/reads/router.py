@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
 from cuakhau.models.base import utcnow
@@ -14,7 +14,7 @@ from cuakhau.reads import alerts
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve, BatchResult, PlateReadBatch
 from cuakhau.reads.service import ingest
 
-router = APIRouter(tags=["plate reads"])
+router = api_router(tags=["plate reads"])
 
 Camera = Annotated[User, require_roles(Role.camera, Role.admin)]
 Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]

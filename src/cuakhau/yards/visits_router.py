@@ -3,11 +3,11 @@ occupancy and dwell. A yard operator works only in its own yards."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.capacity.calendar import local_date
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
@@ -24,7 +24,7 @@ from cuakhau.yards.visits import (
     VisitRead,
 )
 
-router = APIRouter(prefix="/yards/{yard_id}", tags=["yards"])
+router = api_router(prefix="/yards/{yard_id}", tags=["yards"])
 
 Operator = Annotated[User, require_roles(Role.yard_operator, Role.gate_officer, Role.admin)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES)]
