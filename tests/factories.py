@@ -272,17 +272,6 @@ def make_called_crossing(
     return crossing
 
 
-def make_open_gate(session: Session) -> Gate:
-    """A gate open round the clock with room to spare, priority classes in place."""
-    from sqlalchemy import select
-
-    if session.scalar(select(PriorityClass.id).limit(1)) is None:
-        make_priority_classes(session)
-    gate = make_gate(session, holiday_calendars=[])
-    make_pattern(session, gate, capacity=50, hours=range(24))
-    return gate
-
-
 def advance(session: Session, crossing: Crossing, to: Any) -> Crossing:
     """Move a crossing along its usual trip (arrived … returned) until it reaches ``to``."""
     from cuakhau.crossings.states import move
