@@ -51,28 +51,6 @@ class WalkInRequest(InputSchema):
     yard_id: int | None = None
 
 
-class WindowRead(OutputSchema):
-    id: int
-    gate_id: int
-    direction: Direction
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    booked: int
-    note: str | None
-
-    @property
-    def free(self) -> int:
-        return max(self.capacity - self.booked, 0)
-
-
-class FreeWindow(OutputSchema):
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-    free: int
-
-
 class MoveRead(OutputSchema):
     from_state: CrossingState | None
     to_state: CrossingState

@@ -39,7 +39,6 @@ TRANSITIONS: Mapping[S | None, frozenset[S]] = {
 OPEN_STATES = frozenset({S.booked, S.arrived, S.declared, S.cleared, S.held, S.called})
 # Physically in the zone, waiting to cross.
 WAITING_STATES = frozenset({S.arrived, S.declared, S.cleared, S.held, S.called})
-FINAL_STATES = frozenset({S.returned, S.cancelled, S.no_show, S.rejected})
 # Reaching these gives the crossing's window unit back: the truck will not use it.
 RELEASING_STATES = frozenset({S.cancelled, S.no_show, S.rejected})
 
