@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from cuakhau.web import accounts, enterprise, public
+from cuakhau.web import accounts, enterprise, gate, public
 
 router = APIRouter(include_in_schema=False)
-for pages in (public.router, accounts.router, enterprise.router):
+for pages in (public.router, accounts.router, enterprise.router, gate.router):
     router.include_router(pages)

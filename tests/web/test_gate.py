@@ -1,0 +1,210 @@
+"""The gate console over HTTP, without a browser, on SQLite and PostgreSQL: who may
+see it, a preview that saves nothing, a save that moves the trucks, calling next."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from cuakhau.app import create_app
+from cuakhau.capacity.calendar import local_date
+from cuakhau.core.config import Settings
+from cuakhau.crossings.booking import arrive
+from cuakhau.crossings.states import move
+from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import CrossingState, Direction, Role
+from cuakhau.web import i18n
+from tests.conftest import Database
+from tests.factories import (
+    make_booking,
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+    make_user,
+)
+
+PASSWORD = "mat-khau-thu-123"
+
+
+@dataclass
+class Console:
+    client: TestClient
+    db: Database
+    gate_id: int
+    users: dict[Role, str]
+    window_id: int
+    crossing_ids: list[int]
+
+
+@pytest.fixture
+def console(settings: Settings) -> Iterator[Console]:
+    # https: the cookies are Secure, and a client sends them back only over TLS.
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        db = Database(client.app.state.session_factory)  # type: ignore[attr-defined]
+        with db.write() as session:
+            make_priority_classes(session)
+            gate = make_gate(session, holiday_calendars=[])
+            make_pattern(session, gate, capacity=4, hours=range(24))
+            enterprise = make_enterprise(session, roles=["exporter"])
+            users = {
+                role: make_user(
+                    session,
+                    role,
+                    enterprise=enterprise if role is Role.enterprise else None,
+                    password=PASSWORD,
+                ).username
+                for role in (Role.enterprise, Role.gate_officer)
+            }
+            # Four trucks fill the earliest free window.
+            crossings = [make_booking(session, enterprise, gate, now=utcnow()) for _ in range(4)]
+            window_ids = {c.window_id for c in crossings}
+            assert len(window_ids) == 1
+            arranged = (gate.id, users, window_ids.pop(), [c.id for c in crossings])
+        yield Console(client, db, *arranged)
+
+
+def _csrf(client: TestClient, path: str = "/login") -> str:
+    page = client.get(path).text
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def _log_in(console: Console, role: Role) -> None:
+    answer = console.client.post(
+        "/login",
+        data={
+            "username": console.users[role],
+            "password": PASSWORD,
+            "csrf_token": _csrf(console.client),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+
+
+def _day(console: Console) -> str:
+    with console.db.write() as session:
+        window = session.get(CrossingWindow, console.window_id)
+        assert window is not None
+        return i18n.format_date(local_date(window.starts_at))
+
+
+def _override(console: Console, action: str, **fields: str) -> dict[str, str]:
+    return {
+        "csrf_token": _csrf(console.client, "/gate"),
+        "gate_id": str(console.gate_id),
+        "direction": "export",
+        "kind": "capacity",
+        "value": "2",
+        "scope": "one",
+        "starts_on": _day(console),
+        "ends_on": "",
+        "reason": "Sửa mặt đường",
+        "action": action,
+        **fields,
+    }
+
+
+def _windows(console: Console) -> dict[int, int | None]:
+    with console.db.write() as session:
+        rows = session.execute(
+            select(Crossing.id, Crossing.window_id).where(Crossing.id.in_(console.crossing_ids))
+        )
+        return {row[0]: row[1] for row in rows}
+
+
+def test_only_officers_and_admins_see_the_console(console: Console):
+    answer = console.client.get("/gate", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2Fgate"
+
+    _log_in(console, Role.enterprise)
+    assert console.client.get("/gate").status_code == 403
+    assert console.client.get("/gate/queue").status_code == 403
+
+    _log_in(console, Role.gate_officer)
+    page = console.client.get("/gate")
+    assert page.status_code == 200
+    assert "Bàn điều hành cửa khẩu" in page.text
+    assert page.text.count('data-testid="position"') == 4
+    assert "giờ TQ" in page.text
+
+
+def test_a_preview_changes_nothing_and_a_save_moves_the_trucks(console: Console):
+    _log_in(console, Role.gate_officer)
+    before = _windows(console)
+
+    preview = console.client.post("/gate/capacity", data=_override(console, "preview"))
+    assert preview.status_code == 200, preview.text
+    assert "2 xe sẽ phải chuyển khung giờ." in preview.text
+    assert preview.text.count("<tr data-crossing=") == 4 + 2  # the queue, then the moves
+    assert _windows(console) == before
+    assert console.db.count(CapacityOverride) == 0
+    with console.db.write() as session:
+        window = session.get(CrossingWindow, console.window_id)
+        assert window is not None
+        assert (window.capacity, window.booked) == (4, 4)
+
+    saved = console.client.post(
+        "/gate/capacity", data=_override(console, "save"), follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"].endswith("saved=2")
+    after = _windows(console)
+    assert sum(1 for c in console.crossing_ids if after[c] == console.window_id) == 2
+    assert sum(1 for c in console.crossing_ids if after[c] != before[c]) == 2
+    assert console.db.count(CapacityOverride) == 1
+    notice = console.client.get(saved.headers["location"])
+    assert "Đã lưu điều chỉnh năng lực; 2 xe được chuyển khung giờ." in notice.text
+
+
+def test_bad_input_keeps_what_was_typed_and_saves_nothing(console: Console):
+    _log_in(console, Role.gate_officer)
+    answer = console.client.post(
+        "/gate/capacity",
+        data=_override(console, "save", starts_on="31/02/2026", value="", reason="x"),
+    )
+    assert answer.status_code == 422
+    assert "Ngày phải có dạng dd/mm/yyyy." in answer.text
+    assert 'value="31/02/2026"' in answer.text
+    assert 'value="x"' in answer.text
+    assert console.db.count(CapacityOverride) == 0
+
+
+def test_without_the_csrf_token_nothing_is_saved(console: Console):
+    _log_in(console, Role.gate_officer)
+    data = _override(console, "save")
+    del data["csrf_token"]
+    assert console.client.post("/gate/capacity", data=data).status_code == 403
+    assert console.db.count(CapacityOverride) == 0
+
+
+def test_calling_the_next_truck_calls_the_first_cleared_one(console: Console):
+    with console.db.write() as session:
+        for crossing_id in console.crossing_ids[:2]:
+            crossing = session.get(Crossing, crossing_id)
+            assert crossing is not None
+            arrive(session, crossing, utcnow())
+            move(session, crossing, CrossingState.declared)
+            move(session, crossing, CrossingState.cleared)
+    _log_in(console, Role.gate_officer)
+    answer = console.client.post(
+        "/gate/call",
+        data={
+            "csrf_token": _csrf(console.client, "/gate"),
+            "gate_id": str(console.gate_id),
+            "direction": Direction.export.value,
+            "count": "1",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    states = console.db.scalars(
+        select(Crossing.state).where(Crossing.id.in_(console.crossing_ids)).order_by(Crossing.id)
+    )
+    assert states.count(CrossingState.called) == 1
+    assert states.count(CrossingState.cleared) == 1
+    assert "Đã gọi 1 xe vào cửa khẩu." in console.client.get(answer.headers["location"]).text
