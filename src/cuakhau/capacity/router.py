@@ -20,7 +20,6 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.crossings.replan import Replan, replan_gate
-from cuakhau.crossings.schemas import ReplanMove
 from cuakhau.models import CapacityOverride, CapacityPattern, Gate, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
@@ -46,7 +45,7 @@ def _result(replan: Replan, preview: bool) -> dict[str, Any]:
     return {
         "preview": preview,
         "changed_windows": replan.changed_windows,
-        "moves": [ReplanMove.model_validate(m) for m in replan.moves],
+        "moves": replan.moves,
     }
 
 

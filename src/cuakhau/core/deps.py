@@ -9,21 +9,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
+from cuakhau.core.database import session_scope
+
+ANONYMOUS = Actor(label="anonymous")
 
 
 def _session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent
-    (by the handler itself when it runs on a ``TransactionalRoute``)."""
-    session = request.app.state.session_factory()
-    try:
+    (by the handler itself when it runs on a ``TransactionalRoute``). The
+    caller's identity replaces the anonymous actor once it is known."""
+    with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _settings(request: Request) -> Settings:

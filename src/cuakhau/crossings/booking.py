@@ -133,29 +133,16 @@ def _cargo_lines(cargo: Sequence[CargoLineIn]) -> list[CargoLine]:
     return [CargoLine(**line.model_dump()) for line in cargo]
 
 
-def _class_count(session: Session, window_id: int, class_id: int) -> int:
+def _holding(session: Session, window_id: int, **column: int) -> int:
+    """How many open crossings in this window share one value (a class, an enterprise)."""
+    ((name, value),) = column.items()
     return (
         session.scalar(
             select(func.count())
             .select_from(Crossing)
             .where(
                 Crossing.window_id == window_id,
-                Crossing.priority_class_id == class_id,
-                Crossing.state.in_(OPEN_STATES),
-            )
-        )
-        or 0
-    )
-
-
-def _enterprise_count(session: Session, window_id: int, enterprise_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Crossing)
-            .where(
-                Crossing.window_id == window_id,
-                Crossing.enterprise_id == enterprise_id,
+                getattr(Crossing, name) == value,
                 Crossing.state.in_(OPEN_STATES),
             )
         )
@@ -174,11 +161,11 @@ def _share_refusal(
     """Which share rule, if any, keeps this booking out of this window."""
     if priority.window_share is not None:
         limit = share_limit(window.capacity, float(priority.window_share))
-        if _class_count(session, window.id, priority.id) >= limit:
+        if _holding(session, window.id, priority_class_id=priority.id) >= limit:
             return RuleRefused("class_share", priority_class=priority.code, limit=limit)
     if cap is not None and is_peak(rules, window):
         limit = share_limit(window.capacity, cap)
-        if _enterprise_count(session, window.id, enterprise_id) >= limit:
+        if _holding(session, window.id, enterprise_id=enterprise_id) >= limit:
             return RuleRefused("peak_share", limit=limit)
     return None
 

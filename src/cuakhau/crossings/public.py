@@ -2,7 +2,6 @@
 trucks wait, today's capacity, whether the gate is open, the wait a truck arriving
 now should expect, how wrong such estimates have been, and a warning colour."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.schemas import OutputSchema
 from cuakhau.crossings.booking import free_windows
 from cuakhau.crossings.queue import estimate_accuracy, trucks_waiting
 from cuakhau.crossings.rules import policy
@@ -25,8 +25,7 @@ class Warning(StrEnum):
     red = "red"
 
 
-@dataclass(frozen=True)
-class GateWait:
+class GateWaitRead(OutputSchema):
     gate_id: int
     gate_code: str
     name_vi: str
@@ -52,7 +51,7 @@ def warning_level(rules: BookingPolicy, waiting: int) -> Warning:
     return Warning.green
 
 
-def wait_times(session: Session, now: datetime) -> list[GateWait]:
+def wait_times(session: Session, now: datetime) -> list[GateWaitRead]:
     rules = policy(session)
     today = local_date(now)
     answers = []
@@ -67,7 +66,7 @@ def wait_times(session: Session, now: datetime) -> list[GateWait]:
             waiting = trucks_waiting(session, gate.id, direction)
             next_free = nearest[0].starts_at if nearest else None
             answers.append(
-                GateWait(
+                GateWaitRead(
                     gate_id=gate.id,
                     gate_code=gate.code,
                     name_vi=gate.name_vi,

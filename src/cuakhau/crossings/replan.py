@@ -18,23 +18,13 @@ from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import CapacityChange, capacity_changes
 from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.rules import policy
+from cuakhau.crossings.schemas import ReplanMove
 from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
 from cuakhau.crossings.windows import release_unit, take_unit
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
 from cuakhau.models.enums import CrossingState, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
-
-
-@dataclass(frozen=True)
-class PlannedMove:
-    crossing_id: int
-    plate: str
-    priority_class: str
-    from_window_id: int | None
-    from_starts_at: datetime | None
-    to_window_id: int | None
-    to_starts_at: datetime | None
 
 
 def fair_key(crossing: Crossing, ranks: dict[int, int]) -> tuple[int, datetime, int]:
@@ -48,7 +38,7 @@ def _ranks(session: Session) -> tuple[dict[int, int], dict[int, str]]:
 
 def apply_capacity_changes(
     session: Session, changes: Sequence[CapacityChange], now: datetime
-) -> list[PlannedMove]:
+) -> list[ReplanMove]:
     ranks, codes = _ranks(session)
     displaced: list[tuple[Crossing, CrossingWindow]] = []
     for change in changes:
@@ -96,7 +86,7 @@ def _record(
     codes: dict[int, str],
     now: datetime,
     reason: str,
-) -> PlannedMove:
+) -> ReplanMove:
     change_window(session, crossing, new, now, reason)
     enqueue(
         session,
@@ -106,7 +96,7 @@ def _record(
         from_window_starts_at=old.starts_at.isoformat() if old else None,
         to_window_starts_at=new.starts_at.isoformat() if new else None,
     )
-    return PlannedMove(
+    return ReplanMove(
         crossing_id=crossing.id,
         plate=crossing.plate,
         priority_class=codes[crossing.priority_class_id],
@@ -123,7 +113,7 @@ def _pull_forward(
     ranks: dict[int, int],
     codes: dict[int, str],
     now: datetime,
-) -> list[PlannedMove]:
+) -> list[ReplanMove]:
     """Fill room that opened up with trucks already waiting in the zone for a later
     window (or for none): they are here, so earlier is better for them."""
     moves = []
@@ -161,7 +151,7 @@ def _pull_forward(
 @dataclass(frozen=True)
 class Replan:
     changed_windows: int
-    moves: list[PlannedMove]
+    moves: list[ReplanMove]
 
 
 def replan_gate(session: Session, gate: Gate, now: datetime) -> Replan:
