@@ -84,11 +84,11 @@ def test_stream_needs_a_gate_and_a_direction(client: TestClient, people: People)
     assert client.get("/api/v1/queue/stream?gate_id=1&direction=export").status_code == 401
 
 
+# Fan-out across processes is PostgreSQL's LISTEN/NOTIFY; SQLite runs one process.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_change_through_one_server_process_reaches_a_subscriber_of_another(
     client: TestClient, db: Database, settings: Settings, people: People
 ):
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("fan-out across processes is PostgreSQL's LISTEN/NOTIFY")
     gate_a, first, _second, _elsewhere = bookings(db, people)
     env = {
         "CUAKHAU_DATABASE_URL": settings.database_url,
