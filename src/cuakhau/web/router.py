@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from cuakhau.web import accounts, enterprise, gate, public
+from cuakhau.web import accounts, enterprise, gate, public, vendor
 
 router = APIRouter(include_in_schema=False)
-for pages in (public.router, accounts.router, enterprise.router, gate.router):
+for pages in (public.router, accounts.router, enterprise.router, gate.router, vendor.router):
     router.include_router(pages)
