@@ -15,12 +15,14 @@ def queue_scenario(
     service: dict[str, Any] | None = None,
     days: int = 200,
     warmup_days: int = 10,
+    commodity: dict[str, Any] | None = None,
     **gate: Any,
 ) -> Scenario:
     """One gate that is a plain queue: Poisson arrivals, `servers` customs officers.
 
     `load` is the utilisation ρ = λ / (c μ); service times default to exponential
-    with a mean of one hour. Extra keyword arguments are added to the gate.
+    with a mean of one hour. `commodity` sets the goods' keys (patience, balk_at…);
+    extra keyword arguments are added to the gate.
     """
     service = service or {"distribution": "exponential", "mean_hours": 1.0}
     per_hour = load * servers / service["mean_hours"]
@@ -30,7 +32,7 @@ def queue_scenario(
             "start": "2024-01-01",
             "days": days,
             "warmup_days": warmup_days,
-            "commodities": {"goods": {}},
+            "commodities": {"goods": commodity or {}},
             "gates": {
                 "gate": {
                     "name": "Test gate",

@@ -98,6 +98,21 @@ CASES = {
         "commodities.dragon_fruit",
         "shelf_life_hours",
     ),
+    "patience without a distribution": (
+        _set("commodities.goods.patience", 48),
+        "commodities.goods.patience",
+        "valid dictionary",
+    ),
+    "patience distribution unknown": (
+        _set("commodities.goods.patience", {"distribution": "forever", "mean_hours": 48}),
+        "commodities.goods.patience",
+        "forever",
+    ),
+    "balk at zero": (
+        _set("commodities.goods.balk_at", 0),
+        "commodities.goods.balk_at",
+        "greater than or equal to 1",
+    ),
     "profile length": (
         _set("arrivals.0.daily_profile", [1, 2, 3]),
         "arrivals[0].daily_profile",

@@ -38,6 +38,9 @@ class Truck(NamedTuple):
     direction: int
     shelf_deadline: float
     perishable: bool
+    patience: float  # hours it will wait before giving up; inf: never
+    balk_at: float  # turns back on arrival if this many are in the zone; inf: never
+    ident: int  # unique within its gate and replication
     booked_slot: int = 0
 
 
@@ -51,6 +54,13 @@ class ArrivalBatch:
     direction: np.ndarray
     shelf_deadline: np.ndarray
     perishable: np.ndarray
+    patience: np.ndarray
+    balk_at: np.ndarray
+    ident: np.ndarray
+
+    def where(self, chosen: np.ndarray) -> ArrivalBatch:
+        """The trucks picked by a boolean mask."""
+        return ArrivalBatch(*(getattr(self, name)[chosen] for name in self.__dataclass_fields__))
 
     def trucks(self) -> list[Truck]:
         columns = (getattr(self, name).tolist() for name in self.__dataclass_fields__)
@@ -98,6 +108,12 @@ class GateArrivals:
             for stream in scenario.arrivals
             if stream.gates.get(gate_id, 0) > 0
         ]
+        self.trucks_drawn = 0
+        # Whether any truck here may give up; if not the engine skips that bookkeeping.
+        self.may_give_up = any(
+            stream.commodity.patience is not None or stream.commodity.balk_at is not None
+            for stream in self.streams
+        )
         expected = sum(stream.per_day(scenario, 0) for stream in self.streams)
         # Batches of a few thousand trucks keep numpy's per-call cost small per truck.
         self.batch_days = max(1, min(MAX_BATCH_DAYS, math.ceil(BATCH_TRUCKS / max(expected, 1))))
@@ -109,7 +125,10 @@ class GateArrivals:
             return ArrivalBatch(*(np.empty(0) for _ in ArrivalBatch.__dataclass_fields__))
         columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
         order = np.argsort(columns[0], kind="stable")
-        return ArrivalBatch(*(column[order] for column in columns))
+        count = len(order)
+        ident = np.arange(self.trucks_drawn, self.trucks_drawn + count)
+        self.trucks_drawn += count
+        return ArrivalBatch(*(column[order] for column in columns), ident)
 
     def _stream_batch(
         self, stream: GateStream, days: range, rng: np.random.Generator
@@ -125,6 +144,13 @@ class GateArrivals:
             quarantine = np.zeros(count)
         shelf_life = stream.commodity.shelf_life_hours if stream.commodity.perishable else None
         deadline = arrival + (shelf_life if shelf_life is not None else math.inf)
+        # Drawn last, so a scenario without patience keeps every other number.
+        commodity = stream.commodity
+        if commodity.patience is not None:
+            patience = draw(commodity.patience, rng, count)
+        else:
+            patience = np.full(count, math.inf)
+        balk_at = np.full(count, math.inf if commodity.balk_at is None else commodity.balk_at)
         return (
             arrival,
             customs,
@@ -132,6 +158,8 @@ class GateArrivals:
             np.full(count, DIRECTIONS.index(stream.stream.direction)),
             deadline,
             np.full(count, stream.commodity.perishable),
+            patience,
+            balk_at,
         )
 
     def _customs_hours(self, rng: np.random.Generator, count: int) -> np.ndarray:

@@ -14,6 +14,14 @@ server takes it, the Kiefer–Wolfowitz recursion) and no queue of waiting truck
 kept for them. When nothing after customs can hold a truck up (no yard limit, no
 quarantine, no crossing limit) the gate is a plain FCFS multi-server queue and a
 whole day's trucks go through that recursion in one tight loop, without events.
+
+Trucks may give up (scenario `patience` and `balk_at`). Balking is decided on
+arrival from the count of trucks in the zone. A truck waiting for customs or
+quarantine gives up if its turn would come after its patience ran out, known when it
+joins, so it never takes an officer. A truck waiting on the road, inland or for a
+crossing slot gets a give-up event at its deadline; it is left in its queue and
+skipped when it comes to the head (`gone`), and a token in `waiting` tells whether
+the event still finds it waiting there.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ from cuakhau.simulation.tally import GateDays, GateTally
 
 # An event's subject is a truck, or for a crossing slot the crossing it calls.
 Action = Callable[[Any, float], None]
+QueueEntry = tuple[int, float, int, Truck]
+
+# How a truck left the straight-through queue.
+CROSSED, RENEGED, BALKED = 0, 1, 2
 
 
 class FcfsStation:
@@ -59,13 +71,60 @@ class FcfsStation:
             record(end)
         return np.asarray(done)
 
+    def finish_or_give_up(self, now: float, hours: float, give_up_at: float) -> float | None:
+        """`finish`, or None if the truck's turn would come after `give_up_at`.
+
+        A truck that gives up never takes an officer, so those behind it are served
+        as if it had never come (exact for first come, first served).
+        """
+        start = now if now > self.free_at[0] else self.free_at[0]
+        if start > give_up_at:
+            return None
+        heapreplace(self.free_at, start + hours)
+        return start + hours
+
+    def finish_or_give_up_all(
+        self, trucks: ArrivalBatch, present: list[list[float]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For a batch in time order: when each truck left, and how (CROSSED, ...).
+
+        `present[direction]` is a heap of the times the trucks in the zone leave it,
+        carried from batch to batch; its size on arrival decides balking.
+        """
+        free_at, replace = self.free_at, heapreplace
+        left: list[float] = []
+        how: list[int] = []
+        columns = (trucks.arrival, trucks.customs_hours, trucks.patience, trucks.balk_at)
+        rows = zip(*(column.tolist() for column in columns), trucks.direction.tolist(), strict=True)
+        for now, length, patience, balk_at, direction in rows:
+            here = present[int(direction)]
+            while here and here[0] <= now:
+                heappop(here)
+            if len(here) >= balk_at:
+                left.append(now)
+                how.append(BALKED)
+                continue
+            earliest = free_at[0]
+            start = now if now > earliest else earliest
+            give_up_at = now + patience
+            if start > give_up_at:
+                leave = give_up_at
+                how.append(RENEGED)
+            else:
+                leave = start + length
+                replace(free_at, leave)
+                how.append(CROSSED)
+            heappush(here, leave)
+            left.append(leave)
+        return np.asarray(left), np.asarray(how, dtype=np.int8)
+
 
 class Crossing:
     """The trucks ready to cross in one direction, and the slot that will call the next."""
 
     def __init__(self, timeline: CrossingTimeline) -> None:
         self.timeline = timeline
-        self.ready: list[tuple[int, float, int, Truck]] = []
+        self.ready: list[QueueEntry] = []
         self.unused_slot = 1
         self.calling = False
 
@@ -103,7 +162,14 @@ class GateSimulation:
         self.holding = self.policy.admission == "hold_inland"
         self.booking = self.policy.admission == "booked_windows"
         # Trucks kept out of each yard: on the road, or held inland under `hold_inland`.
-        self.outside: list[list[tuple[int, float, int, Truck]]] = [[] for _ in DIRECTIONS]
+        self.outside: list[list[QueueEntry]] = [[] for _ in DIRECTIONS]
+        self.outside_stage = "inland" if self.holding else "road"
+        # Trucks in the zone per direction (what a truck sees when it decides to balk).
+        self.in_zone = [0 for _ in DIRECTIONS]
+        self.present: list[list[float]] = [[] for _ in DIRECTIONS]  # straight-through only
+        # Giving up: waiting trucks' current tokens, and trucks gone but still queued.
+        self.waiting: dict[int, int] = {}
+        self.gone: set[int] = set()
         self.events: list[tuple[float, int, Action, Any]] = []
         self.sequence = count()
 
@@ -125,10 +191,23 @@ class GateSimulation:
 
     def _pass_straight_through(self, trucks: ArrivalBatch) -> None:
         """Nothing after customs can hold a truck up: the gate is one FCFS queue."""
+        if self.arrivals.may_give_up:
+            self._pass_straight_through_giving_up(trucks)
+            return
         for moment in ("arrived", "reached", "entered"):
             self.tally.passed(moment, trucks.arrival)
         crossed = self.customs.finish_all(trucks.arrival, trucks.customs_hours)
         self.tally.crossed_all(trucks, crossed)
+
+    def _pass_straight_through_giving_up(self, trucks: ArrivalBatch) -> None:
+        left, how = self.customs.finish_or_give_up_all(trucks, self.present)
+        balked, reneged, crossed = (how == BALKED), (how == RENEGED), (how == CROSSED)
+        self.tally.passed("arrived", trucks.arrival)
+        for moment in ("reached", "entered"):
+            self.tally.passed(moment, trucks.arrival[~balked])
+        self.tally.gave_up_all(trucks.where(balked), left[balked], "inland", balked=True)
+        self.tally.gave_up_all(trucks.where(reneged), left[reneged], "yard", balked=False)
+        self.tally.crossed_all(trucks.where(crossed), left[crossed])
 
     def _advance(self, until: float) -> None:
         events = self.events
@@ -139,7 +218,7 @@ class GateSimulation:
     def _schedule(self, time: float, action: Action, subject: Any) -> None:
         heappush(self.events, (time, next(self.sequence), action, subject))
 
-    def _queue_entry(self, truck: Truck, order: float) -> tuple[int, float, int, Truck]:
+    def _queue_entry(self, truck: Truck, order: float) -> QueueEntry:
         """Queues serve the smallest entry first.
 
         Under perishable priority, perishable trucks go first, the one whose shelf life
@@ -153,6 +232,11 @@ class GateSimulation:
 
     def arrive(self, truck: Truck, now: float) -> None:
         self.tally.moments["arrived"].append(now)
+        direction = truck.direction
+        if self.in_zone[direction] >= truck.balk_at:
+            self.tally.gave_up(truck, now, "inland", balked=True)
+            return
+        self.in_zone[direction] += 1
         if self.booking:
             self._book(truck, now)
         elif not self.holding:
@@ -167,6 +251,7 @@ class GateSimulation:
         lead = self.policy.booking_lead_hours
         timeline = self._crossing(truck).timeline
         slot = timeline.book(now + lead)
+        self._start_waiting(truck, now, truck.arrival + truck.patience, "inland")
         if slot is None:  # no free window before the horizon: it never sets off
             self._schedule(math.inf, self.reach_gate, truck)
             return
@@ -183,6 +268,11 @@ class GateSimulation:
         self.enter_yard(truck, now)
 
     def reach_gate(self, truck: Truck, now: float) -> None:
+        if self.gone and truck.ident in self.gone:  # booked, but gave up at its origin
+            self.gone.discard(truck.ident)
+            return
+        if self.waiting:
+            self.waiting.pop(truck.ident, None)
         self.tally.moments["reached"].append(now)
         if self._yard_has_room(truck.direction):
             self.occupied[truck.direction] += 1
@@ -192,20 +282,41 @@ class GateSimulation:
             self._keep_outside(truck, now)
 
     def _yard_has_room(self, direction: int) -> bool:
+        if self.gone:
+            self._drop_gone(self.outside[direction])
         return self.occupied[direction] < self.spaces[direction] and not self.outside[direction]
 
     def _keep_outside(self, truck: Truck, now: float) -> None:
         heappush(self.outside[truck.direction], self._queue_entry(truck, now))
+        self._start_waiting(truck, now, truck.arrival + truck.patience, self.outside_stage)
 
     def enter_yard(self, truck: Truck, now: float) -> None:
         self.tally.moments["entered"].append(now)
-        self._schedule(self.customs.finish(now, truck.customs_hours), self.cleared_customs, truck)
+        if truck.patience == math.inf:
+            done = self.customs.finish(now, truck.customs_hours)
+        else:
+            done = self.customs.finish_or_give_up(
+                now, truck.customs_hours, truck.arrival + truck.patience
+            )
+            if done is None:
+                self._schedule(
+                    max(now, truck.arrival + truck.patience), self._give_up_in_yard, truck
+                )
+                return
+        self._schedule(done, self.cleared_customs, truck)
 
     def cleared_customs(self, truck: Truck, now: float) -> None:
-        if self.quarantine is not None and truck.quarantine_hours > 0:
+        if self.quarantine is None or truck.quarantine_hours <= 0:
+            self.ready(truck, now)
+        elif truck.patience == math.inf:
             self._schedule(self.quarantine.finish(now, truck.quarantine_hours), self.ready, truck)
         else:
-            self.ready(truck, now)
+            give_up_at = truck.arrival + truck.patience + truck.customs_hours
+            done = self.quarantine.finish_or_give_up(now, truck.quarantine_hours, give_up_at)
+            if done is None:
+                self._schedule(max(now, give_up_at), self._give_up_in_yard, truck)
+            else:
+                self._schedule(done, self.ready, truck)
 
     def _crossing(self, truck: Truck) -> Crossing:
         crossing = self.crossings[truck.direction]
@@ -219,6 +330,9 @@ class GateSimulation:
             return
         order = truck.booked_slot if self.booking else now
         heappush(crossing.ready, self._queue_entry(truck, order))
+        if truck.patience < math.inf:
+            served = truck.customs_hours + truck.quarantine_hours
+            self._start_waiting(truck, now, truck.arrival + truck.patience + served, "yard")
         if not crossing.calling:
             self._call_next(crossing, now)
 
@@ -229,29 +343,79 @@ class GateSimulation:
             self._schedule(slot_time, self._slot, crossing)
 
     def _slot(self, crossing: Crossing, now: float) -> None:
-        truck = heappop(crossing.ready)[-1]
-        self.cross(truck, now)
+        truck = self._pop_waiting(crossing.ready)
+        if truck is not None:  # else everyone in the queue gave up: the slot goes unused
+            self.cross(truck, now)
         crossing.calling = False
         if crossing.ready:
             self._call_next(crossing, now)
 
     def cross(self, truck: Truck, now: float) -> None:
         self.tally.crossed(truck, now)
-        direction = truck.direction
+        self._leave_yard(truck.direction, now)
+
+    def _leave_yard(self, direction: int, now: float) -> None:
+        """A truck left the yard (crossed or gave up): the next one outside takes its space."""
+        self.in_zone[direction] -= 1
         self.occupied[direction] -= 1
         outside = self.outside[direction]
         if outside and self.occupied[direction] < self.spaces[direction]:
-            waiting = heappop(outside)[-1]
+            waiting = self._pop_waiting(outside)
+            if waiting is None:
+                return
             if self.holding:
                 self._call_forward(waiting, now)
             else:
                 self.occupied[direction] += 1
                 self.enter_yard(waiting, now)
 
+    # --- giving up ------------------------------------------------------------------
+
+    def _start_waiting(self, truck: Truck, now: float, give_up_at: float, stage: str) -> None:
+        """The truck waits in `stage`; it gives up at `give_up_at` if still there."""
+        if give_up_at == math.inf:
+            return
+        token = next(self.sequence)
+        self.waiting[truck.ident] = token
+        self._schedule(max(now, give_up_at), self._give_up, (truck, token, stage))
+
+    def _give_up(self, subject: tuple[Truck, int, str], now: float) -> None:
+        truck, token, stage = subject
+        if self.waiting.get(truck.ident) != token:  # it moved on before its patience ran out
+            return
+        del self.waiting[truck.ident]
+        self.gone.add(truck.ident)  # still in its queue (or on its way): skipped there
+        self.tally.gave_up(truck, now, stage)
+        if stage == "yard":
+            self._leave_yard(truck.direction, now)
+        else:
+            self.in_zone[truck.direction] -= 1
+
+    def _give_up_in_yard(self, truck: Truck, now: float) -> None:
+        """Its turn at customs or quarantine would have come after its patience ran out."""
+        self.tally.gave_up(truck, now, "yard")
+        self._leave_yard(truck.direction, now)
+
+    def _pop_waiting(self, queue: list[QueueEntry]) -> Truck | None:
+        """The first truck in `queue` that has not given up, taken out of it."""
+        if self.gone:
+            self._drop_gone(queue)
+        if not queue:
+            return None
+        truck = heappop(queue)[-1]
+        if self.waiting:
+            self.waiting.pop(truck.ident, None)
+        return truck
+
+    def _drop_gone(self, queue: list[QueueEntry]) -> None:
+        gone = self.gone
+        while queue and queue[0][-1].ident in gone:
+            gone.discard(heappop(queue)[-1].ident)
+
     def _trucks_in_zone(self) -> Iterator[Truck]:
-        for outside in self.outside:
-            yield from (entry[-1] for entry in outside)
-        yield from (subject for *_, subject in self.events if isinstance(subject, Truck))
+        queued = [*(entry[-1] for outside in self.outside for entry in outside)]
+        queued += (subject for *_, subject in self.events if isinstance(subject, Truck))
         for crossing in self.crossings:
             if crossing is not None:
-                yield from (entry[-1] for entry in crossing.ready)
+                queued += (entry[-1] for entry in crossing.ready)
+        return (truck for truck in queued if truck.ident not in self.gone)

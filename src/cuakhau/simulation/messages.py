@@ -40,4 +40,5 @@ COMPARED_LABELS = {
     "crossed": "trucks crossed",
     "yard_overflow": "found yard full",
     "crossed_past_shelf_life": "crossed past shelf life",
+    "gave_up": "gave up and turned back",
 }

@@ -16,6 +16,7 @@ COMPARED = (
     "crossed",
     "yard_overflow",
     "crossed_past_shelf_life",
+    "gave_up",
 )
 
 

@@ -1,6 +1,6 @@
 """Charts of results: a PNG for reports and a self-contained HTML page to explore.
 
-Both draw the same four panels. Each simulated line carries its 95% band; observed
+Both draw the same six panels. Each simulated line carries its 95% band; observed
 series from the scenario file are drawn as points beside them.
 """
 
@@ -20,7 +20,14 @@ from plotly.subplots import make_subplots
 from cuakhau.simulation.results import METRICS, SimulationResult
 from cuakhau.simulation.scenario import ObservedSeries
 
-PANELS = ("trucks_waiting", "crossed", "wait_mean_hours", "overdue_perishable")
+PANELS = (
+    "trucks_waiting",
+    "crossed",
+    "wait_mean_hours",
+    "overdue_perishable",
+    "arrived",
+    "gave_up",
+)
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 
 
@@ -52,7 +59,7 @@ def _observed(lines: list[Line]) -> list[ObservedSeries]:
 
 
 def write_png(lines: list[Line], title: str, path: Path) -> None:
-    figure, axes = plt.subplots(2, 2, figsize=(14, 8.5), sharex=True)
+    figure, axes = plt.subplots(3, 2, figsize=(14, 12), sharex=True)
     for axis, metric in zip(axes.ravel(), PANELS, strict=True):
         for colour, line in zip(_colours(), lines, strict=False):
             band = line.result.series[line.gate][metric]
@@ -81,7 +88,7 @@ def write_png(lines: list[Line], title: str, path: Path) -> None:
 
 def write_html(lines: list[Line], title: str, path: Path) -> None:
     figure = make_subplots(
-        rows=2, cols=2, shared_xaxes=True, subplot_titles=[METRICS[metric] for metric in PANELS]
+        rows=3, cols=2, shared_xaxes=True, subplot_titles=[METRICS[metric] for metric in PANELS]
     )
     for index, metric in enumerate(PANELS):
         row, col = divmod(index, 2)
@@ -130,7 +137,7 @@ def write_html(lines: list[Line], title: str, path: Path) -> None:
                     row=row + 1,
                     col=col + 1,
                 )
-    figure.update_layout(title=title, height=800, hovermode="x unified")
+    figure.update_layout(title=title, height=1100, hovermode="x unified")
     # The page must work at a border post with no internet: plotly.js goes inline.
     figure.write_html(path, include_plotlyjs=True, full_html=True)
 

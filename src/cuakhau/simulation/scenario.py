@@ -198,6 +198,11 @@ class Commodity(Strict):
     perishable: bool = False
     shelf_life_hours: Annotated[float, Field(gt=0)] | None = None
     quarantine: bool = False
+    # Trucks that give up. `patience`: the longest a truck waits (its own customs and
+    # quarantine time not counted) before it turns back. `balk_at`: a truck that finds
+    # this many trucks or more of its gate and direction in the zone turns back at once.
+    patience: ServiceTime | None = None
+    balk_at: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
@@ -240,7 +245,9 @@ class Policy(Strict):
 
 
 # The metrics drawn in the result charts, so an observed series always has a panel.
-Metric = Literal["trucks_waiting", "crossed", "wait_mean_hours", "overdue_perishable"]
+Metric = Literal[
+    "trucks_waiting", "crossed", "wait_mean_hours", "overdue_perishable", "arrived", "gave_up"
+]
 
 
 class ObservedPoint(Strict):

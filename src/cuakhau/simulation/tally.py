@@ -32,7 +32,9 @@ QUANTILES = {"wait_p50_hours": 0.5, "wait_p90_hours": 0.9, "wait_p99_hours": 0.9
 
 # Daily series every gate reports. Stocks are the mean of the 24 hourly counts.
 STOCKS = ("held_inland", "waiting_on_road", "waiting_in_yard", "overdue_perishable")
-COUNTS = ("arrived", "crossed", "yard_overflow", "crossed_past_shelf_life")
+COUNTS = ("arrived", "crossed", "yard_overflow", "crossed_past_shelf_life", "balked", "reneged")
+# Where a truck was when it gave up: the moment that takes it out of that stock.
+LEFT_FROM = {"inland": "left_inland", "road": "left_road", "yard": "left_yard"}
 
 
 @dataclass
@@ -66,6 +68,7 @@ class GateDays:
             for name in ("held_inland", "waiting_on_road", "waiting_in_yard")
         )
         result.update({name: values[days] for name, values in self.counts.items()})
+        result["gave_up"] = result["balked"] + result["reneged"]
         crossed = self.counts["crossed"][days]
         with np.errstate(invalid="ignore", divide="ignore"):
             result["wait_mean_hours"] = self.wait_total_hours[days] / crossed
@@ -83,11 +86,14 @@ class GateDays:
             "crossed": crossed,
             "yard_overflow": float(self.counts["yard_overflow"][days].sum()),
             "crossed_past_shelf_life": float(self.counts["crossed_past_shelf_life"][days].sum()),
+            "balked": float(self.counts["balked"][days].sum()),
+            "reneged": float(self.counts["reneged"][days].sum()),
             "peak_trucks_waiting": float(self.series(first_day)["trucks_waiting"].max()),
             "wait_mean_hours": float(self.wait_total_hours[days].sum() / crossed)
             if crossed
             else float("nan"),
         }
+        result["gave_up"] = result["balked"] + result["reneged"]
         result.update(
             {name: float(quantiles(merged, level)[0]) for name, level in QUANTILES.items()}
         )
@@ -148,6 +154,11 @@ class GateTally:
                 "overdue_from",
                 "overdue_to",
                 "yard_overflow",
+                "left_inland",
+                "left_road",
+                "left_yard",
+                "balked",
+                "reneged",
             )
         }
         self.hourly = {name: np.zeros(self.hours + 1, dtype=np.int64) for name in self.moments}
@@ -166,6 +177,34 @@ class GateTally:
             self.moments["overdue_from"].append(truck.shelf_deadline)
             self.moments["overdue_to"].append(time)
         self._crossings.append((time, wait, truck.arrival, late))
+
+    def gave_up(self, truck: Truck, time: float, stage: str, balked: bool = False) -> None:
+        """A truck turned back at `time` from `stage` (inland, road or yard).
+
+        It balked if it turned back on arrival, seeing the queue; it reneged if it
+        gave up after waiting.
+        """
+        self.moments[LEFT_FROM[stage]].append(time)
+        self.moments["balked" if balked else "reneged"].append(time)
+        if time > truck.shelf_deadline:
+            self.moments["overdue_from"].append(truck.shelf_deadline)
+            self.moments["overdue_to"].append(time)
+        if truck.arrival >= self.warmup_hours and time < self.hours:
+            self.sojourn_hours += time - truck.arrival
+            self.sojourns += 1
+
+    def gave_up_all(
+        self, trucks: ArrivalBatch, times: np.ndarray, stage: str, balked: bool
+    ) -> None:
+        """`gave_up` for a batch, all from one stage."""
+        self.passed(LEFT_FROM[stage], times)
+        self.passed("balked" if balked else "reneged", times)
+        late = times > trucks.shelf_deadline
+        self.passed("overdue_from", trucks.shelf_deadline[late])
+        self.passed("overdue_to", times[late])
+        counted = (trucks.arrival >= self.warmup_hours) & (times < self.hours)
+        self.sojourn_hours += float((times[counted] - trucks.arrival[counted]).sum())
+        self.sojourns += int(counted.sum())
 
     def unfinished(self, truck: Truck) -> None:
         """A truck still in the zone when the horizon ends."""
@@ -217,9 +256,9 @@ class GateTally:
         self.flush()
         totals = {name: np.cumsum(counts)[: self.hours] for name, counts in self.hourly.items()}
         hourly_stocks = {
-            "held_inland": totals["arrived"] - totals["reached"],
-            "waiting_on_road": totals["reached"] - totals["entered"],
-            "waiting_in_yard": totals["entered"] - totals["crossed"],
+            "held_inland": totals["arrived"] - totals["reached"] - totals["left_inland"],
+            "waiting_on_road": totals["reached"] - totals["entered"] - totals["left_road"],
+            "waiting_in_yard": totals["entered"] - totals["crossed"] - totals["left_yard"],
             "overdue_perishable": totals["overdue_from"] - totals["overdue_to"],
         }
         in_system = sum(hourly_stocks[name] for name in STOCKS[:3])
@@ -234,6 +273,8 @@ class GateTally:
                 "crossed": self.wait_histogram.sum(axis=1).astype(float),
                 "yard_overflow": self._per_day("yard_overflow"),
                 "crossed_past_shelf_life": self.crossed_past_shelf_life,
+                "balked": self._per_day("balked"),
+                "reneged": self._per_day("reneged"),
             },
             wait_histogram=self.wait_histogram,
             wait_total_hours=self.wait_total_hours,
