@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cuakhau.clearance.schemas import ClearanceFilters, Declaration
-from cuakhau.core.errors import NotFound
+from cuakhau.core.errors import Conflict, NotFound
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, PriorityClass
 from cuakhau.models.enums import CrossingState, CustomsChannel
@@ -62,6 +62,10 @@ def decide(session: Session, crossing: Crossing, hold_reason: str | None = None)
 
 
 def release(session: Session, crossing: Crossing, reason: str) -> Crossing:
+    # Declared to cleared is allowed, but only through ``decide``: a release of a
+    # crossing that was never held would skip the red channel's inspection.
+    if crossing.state is not CrossingState.held:
+        raise Conflict("release_not_held", id=crossing.id)
     move(session, crossing, CrossingState.cleared, reason=reason)
     # The hold stays in the crossing's moves; the crossing itself is no longer held.
     crossing.hold_reason = None

@@ -2,6 +2,7 @@
 ``crossings.states.move``; two officers calling at once cannot both call the same
 truck (the crossing's version refuses the second)."""
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import NotFound
@@ -21,6 +22,27 @@ def call_next(session: Session, gate_id: int, direction: Direction, count: int) 
     for crossing in chosen:
         move(session, crossing, CrossingState.called, reason=f"called to gate {gate.code}")
     return chosen
+
+
+def awaiting_by_hand(
+    session: Session, gate_id: int, direction: Direction, limit: int = 50
+) -> list[Crossing]:
+    """Trucks whose next move an officer may record by hand when the cameras cannot:
+    called ones (crossed next) and crossed ones (returned next), latest first."""
+    return list(
+        session.scalars(
+            select(Crossing)
+            .where(
+                Crossing.gate_id == gate_id,
+                Crossing.direction == direction,
+                Crossing.state.in_((CrossingState.called, CrossingState.crossed)),
+            )
+            .order_by(
+                func.coalesce(Crossing.crossed_at, Crossing.called_at).desc(), Crossing.id.desc()
+            )
+            .limit(limit)
+        )
+    )
 
 
 def record_by_hand(

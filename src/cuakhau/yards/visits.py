@@ -126,6 +126,14 @@ def visible_yard(session: Session, yard_id: int, user: User) -> Yard:
     return yard
 
 
+def visible_yards(session: Session, user: User) -> list[Yard]:
+    """The active yards this user works in: a yard operator's own, all for other staff."""
+    stmt = select(Yard).where(Yard.is_active.is_(True)).order_by(Yard.gate_id, Yard.code)
+    if user.role is Role.yard_operator:
+        stmt = stmt.where(Yard.operator_id == user.enterprise_id)
+    return list(session.scalars(stmt))
+
+
 def check_in(session: Session, yard: Yard, data: CheckIn, now: datetime) -> YardVisit:
     if not yard.is_active:
         raise Conflict("yard_inactive", yard=yard.code)
@@ -299,6 +307,24 @@ def visit_query(yard: Yard, filters: VisitFilters) -> Select[Any]:
         stmt = stmt.where(YardVisit.plate.contains(filters.plate.upper()))
     # Longest in the yard first.
     return stmt.order_by(YardVisit.checked_in_at, YardVisit.id)
+
+
+def overstaying(
+    session: Session, yard: Yard, now: datetime, threshold: timedelta, limit: int = 100
+) -> list[YardVisit]:
+    """Trucks in the yard for longer than ``threshold``, longest first."""
+    return list(
+        session.scalars(
+            select(YardVisit)
+            .where(
+                YardVisit.yard_id == yard.id,
+                YardVisit.checked_out_at.is_(None),
+                YardVisit.checked_in_at <= now - threshold,
+            )
+            .order_by(YardVisit.checked_in_at, YardVisit.id)
+            .limit(limit)
+        )
+    )
 
 
 def occupancy(session: Session, yard: Yard, now: datetime) -> Occupancy:
