@@ -22,6 +22,7 @@ from cuakhau.crossings.booking import sweep_job
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public_router import router as public_router
 from cuakhau.crossings.router import router as crossings_router
+from cuakhau.dashboard.router import router as dashboard_router
 from cuakhau.drivers.router import router as drivers_router
 from cuakhau.enterprises.router import router as enterprises_router
 from cuakhau.fees.router import router as fees_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gateops_router,
         investment_router,
         investment_public_router,
+        dashboard_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -99,6 +99,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/investment/import"): BOARD,
     ("GET", "/investment/export"): STAFF_ROLES,
     ("GET", "/investment/reports/{report}"): BOARD,
+    ("GET", "/dashboard"): BOARD,
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),
