@@ -103,14 +103,18 @@ def site(migrated_sqlite: Path, tmp_path: Path) -> Iterator[Site]:
         for direction in Direction:
             make_pattern(session, gate, direction=direction, capacity=4, hours=range(24))
         enterprise = make_enterprise(session, roles=["exporter", "importer"])
+        operator = make_enterprise(session, roles=["yard_operator"])
+        bound = {Role.enterprise: enterprise, Role.yard_operator: operator}
         users = {
-            role: make_user(
-                session,
-                role,
-                enterprise=enterprise if role is Role.enterprise else None,
-                username=role.value,
+            role: make_user(session, role, enterprise=bound.get(role), username=role.value)
+            for role in (
+                Role.enterprise,
+                Role.gate_officer,
+                Role.customs,
+                Role.admin,
+                Role.board,
+                Role.yard_operator,
             )
-            for role in (Role.enterprise, Role.gate_officer, Role.customs, Role.admin)
         }
         for user in users.values():
             user.password_hash = PASSWORD_HASH
@@ -143,3 +147,10 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def status_of(page: Page, url: str) -> int:
+    """The HTTP status of the page at ``url``, as the browser got it."""
+    response = page.goto(url)
+    assert response is not None
+    return response.status

@@ -1,7 +1,8 @@
 """What every page shares: templates, the signed-in user, role checks, CSRF, and
 errors shown as pages rather than problem+json."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -11,13 +12,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from cuakhau import __version__
 from cuakhau.accounts.deps import roles_guard
 from cuakhau.accounts.service import resolve_token
 from cuakhau.core.actor import Actor
 from cuakhau.core.deps import DbSession
-from cuakhau.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from cuakhau.core.errors import DomainError, NotAuthenticated, PermissionDenied, field_errors
 from cuakhau.core.messages import LANGUAGES
 from cuakhau.models import User
 from cuakhau.models.enums import Role
@@ -148,3 +150,33 @@ class PageRoute(APIRoute):
                 return render(request, "error.html", status_code=422, message=message)
 
         return page_handler
+
+
+@dataclass
+class FormState:
+    """A form as it was typed, with a message per refused field, so a refused form
+    comes back as it was left."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    @classmethod
+    def read(cls, form: Mapping[str, object], names: Iterable[str]) -> "FormState":
+        return cls({name: str(form.get(name, "")).strip() for name in names})
+
+    def refuse(self, error: DomainError | ValidationError, language: str) -> None:
+        """Say why, field by field where the error names one."""
+        if isinstance(error, ValidationError):
+            for detail, entry in zip(
+                error.errors(), field_errors(list(error.errors()), language), strict=True
+            ):
+                # A rule on the whole model names its field in its context.
+                name = entry["field"] or (detail.get("ctx") or {}).get("field") or "form"
+                self.errors.setdefault(name, entry["message"])
+            self.message = i18n.translate("validation_failed", language, count=len(self.errors))
+            return
+        self.message = i18n.translate(error.code, language, **error.params)
+        name = error.params.get("field")
+        if name:
+            self.errors[name] = self.message

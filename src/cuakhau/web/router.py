@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter
 
-from cuakhau.web import accounts, enterprise, gate, public, vendor
+from cuakhau.web import accounts, admin, enterprise, gate, investment_pages, public, vendor
 
 router = APIRouter(include_in_schema=False)
-for pages in (public.router, accounts.router, enterprise.router, gate.router, vendor.router):
+for pages in (
+    public.router,
+    accounts.router,
+    enterprise.router,
+    gate.router,
+    vendor.router,
+    investment_pages.router,
+    admin.router,
+):
     router.include_router(pages)
