@@ -1,0 +1,252 @@
+"""The management board's dashboard, for the zone or one gate: every figure comes
+from ``dashboard.service.dashboard``, the function behind ``GET /api/v1/dashboard``.
+
+Each chart is a plotly figure made here, with labels in the reader's language, and
+drawn by ``static/board.js``; the table beside it holds the same numbers, so the
+page reads without JavaScript and on paper."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import InvalidInput
+from cuakhau.dashboard.schemas import Dashboard, QueueCount
+from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
+from cuakhau.models import Gate, User
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import CrossingState, Direction, Role
+from cuakhau.web import i18n
+from cuakhau.web.pages import PageRoute, page_roles, render
+
+router = APIRouter(route_class=PageRoute)
+
+BoardUser = Annotated[User, page_roles(Role.board, Role.admin)]
+Translate = Callable[..., str]
+
+# Colours that keep their contrast on the light and the dark theme.
+DIRECTION_COLOURS = {Direction.export: "#2f7ed8", Direction.import_: "#d9822b"}
+STATE_COLOURS = {
+    "booked": "#9aa5b1",
+    "arrived": "#5b8def",
+    "declared": "#8e6cd1",
+    "held": "#d64545",
+    "cleared": "#3a9d5d",
+    "called": "#e0a800",
+}
+
+
+def _chosen_gate(gate_id: str | None) -> int | None:
+    """The picker's value: empty for the whole zone, otherwise a gate's id."""
+    if not gate_id:
+        return None
+    if not gate_id.isdigit():
+        raise InvalidInput("int_parsing", field="gate_id")
+    return int(gate_id)
+
+
+def _local(moment: datetime) -> str:
+    """A time as plotly reads it on a date axis, in zone time."""
+    return moment.astimezone(ZONE_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
+    return {
+        "data": data,
+        "layout": {
+            # Vietnamese separators, as in the tables: 1.234,5
+            "separators": ",.",
+            "barmode": "stack",
+            "height": 320,
+            "margin": {"l": 48, "r": 12, "t": 12, "b": 48},
+            "legend": {"orientation": "h", "y": -0.2},
+            **layout,
+        },
+    }
+
+
+def queue_figure(
+    directions: list[Direction], counts: dict[tuple[Direction, CrossingState], int], t: Translate
+) -> dict[str, Any]:
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": t(f"state_{state.value}"),
+                "x": [t(f"direction_{d.value}") for d in directions],
+                "y": [counts[(d, state)] for d in directions],
+                "marker": {"color": STATE_COLOURS[state.value]},
+            }
+            for state in QUEUE_STATES
+        ],
+        yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
+    )
+
+
+def windows_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
+    data: list[dict[str, Any]] = []
+    for direction in Direction:
+        windows = [w for w in board.windows if w.direction is direction]
+        if not windows:
+            continue
+        label = t(f"direction_{direction.value}")
+        colour = DIRECTION_COLOURS[direction]
+        starts = [_local(w.starts_at) for w in windows]
+        data.append(
+            {
+                "type": "bar",
+                "name": t("board_booked_of", direction=label),
+                "x": starts,
+                "y": [w.booked for w in windows],
+                "marker": {"color": colour},
+                "opacity": 0.75,
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "line": {"shape": "hv", "color": colour, "width": 2},
+                "name": t("board_capacity_of", direction=label),
+                "x": starts,
+                "y": [w.capacity for w in windows],
+            }
+        )
+    return _figure(
+        data,
+        barmode="group",
+        xaxis={"type": "date", "tickformat": "%H:%M\n%d/%m"},
+        yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
+    )
+
+
+def throughput_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": t(f"direction_{direction.value}"),
+                "x": [f"{h.starts_at.astimezone(ZONE_TZ):%H}:00" for h in hours],
+                "y": [h.crossed for h in hours],
+                "marker": {"color": DIRECTION_COLOURS[direction]},
+            }
+            for direction in Direction
+            if (hours := [h for h in board.throughput if h.direction is direction])
+        ],
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
+    )
+
+
+def yards_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
+    codes = [y.code for y in board.yards]
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": t("board_occupied"),
+                "y": codes,
+                "x": [y.occupied for y in board.yards],
+                "marker": {"color": "#d9822b"},
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": t("board_free"),
+                "y": codes,
+                "x": [max(y.spaces - y.occupied, 0) for y in board.yards],
+                "marker": {"color": "#9aa5b1"},
+            },
+        ],
+        height=max(160, 60 + 40 * len(codes)),
+        yaxis={"type": "category", "autorange": "reversed"},
+        xaxis={"title": {"text": t("board_spaces")}, "rangemode": "tozero"},
+        margin={"l": 120, "r": 12, "t": 12, "b": 48},
+    )
+
+
+def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
+    measured = [a for a in board.accuracy if a.estimates]
+    codes = [a.gate_code for a in measured]
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": t("board_mean_abs_error"),
+                "x": codes,
+                "y": [a.mean_absolute_error_minutes for a in measured],
+                "marker": {"color": "#5b8def"},
+            },
+            {
+                "type": "bar",
+                "name": t("board_p90_error"),
+                "x": codes,
+                "y": [a.p90_absolute_error_minutes for a in measured],
+                "marker": {"color": "#d64545"},
+            },
+        ],
+        barmode="group",
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": t("board_minutes")}, "rangemode": "tozero"},
+    )
+
+
+def _translator(request: Request) -> Translate:
+    language = i18n.page_language(request)
+    return lambda key, **params: i18n.translate(key, language, **params)
+
+
+def _queue_context(queue: list[QueueCount], gate_id: int | None, t: Translate) -> dict[str, Any]:
+    directions = [d for d in Direction if any(q.direction is d for q in queue)]
+    counts = {(q.direction, q.state): q.trucks for q in queue}
+    return {
+        "gate_id": gate_id,
+        "directions": directions,
+        "states": QUEUE_STATES,
+        "counts": counts,
+        "totals": {d: sum(counts[(d, state)] for state in QUEUE_STATES) for d in directions},
+        "queue_figure": queue_figure(directions, counts, t),
+    }
+
+
+def _all_gates(session: Session) -> list[Gate]:
+    return list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
+
+
+@router.get("/board", response_class=HTMLResponse)
+def board_page(
+    request: Request, session: DbSession, _user: BoardUser, gate_id: str | None = None
+) -> HTMLResponse:
+    chosen = _chosen_gate(gate_id)
+    board = dashboard(session, utcnow(), chosen)
+    t = _translator(request)
+    return render(
+        request,
+        "board.html",
+        board=board,
+        all_gates=_all_gates(session),
+        windows_figure=windows_figure(board, t),
+        throughput_figure=throughput_figure(board, t),
+        yards_figure=yards_figure(board, t),
+        accuracy_figure=accuracy_figure(board, t),
+        **_queue_context(board.queue, chosen, t),
+    )
+
+
+@router.get("/board/queue", response_class=HTMLResponse)
+def board_queue(
+    request: Request, session: DbSession, _user: BoardUser, gate_id: str | None = None
+) -> HTMLResponse:
+    """The queue part alone, fetched again by the page's script on each queue change."""
+    chosen = _chosen_gate(gate_id)
+    queue = queue_now(session, gates_in_view(session, chosen))
+    return render(
+        request, "board_queue.html", **_queue_context(queue, chosen, _translator(request))
+    )
