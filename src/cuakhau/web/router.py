@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from cuakhau.web import accounts, admin, enterprise, gate, investment_pages, public, vendor
+from cuakhau.web import (
+    accounts,
+    admin,
+    board,
+    enterprise,
+    gate,
+    investment_pages,
+    public,
+    vendor,
+    zone,
+)
 
 router = APIRouter(include_in_schema=False)
 for pages in (
@@ -13,5 +23,7 @@ for pages in (
     vendor.router,
     investment_pages.router,
     admin.router,
+    board.router,
+    zone.router,
 ):
     router.include_router(pages)
