@@ -23,7 +23,7 @@ def checked_id_number(id_number: str, nationality: str) -> str:
         raise PydanticCustomError(
             "id_number_invalid",
             "ID number '{id_number}' is not valid for nationality {nationality}",
-            {"id_number": id_number, "nationality": nationality},
+            {"id_number": id_number, "nationality": nationality, "field": "id_number"},
         ) from None
 
 

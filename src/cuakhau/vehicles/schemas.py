@@ -21,7 +21,11 @@ class VehicleBase(InputSchema):
     @model_validator(mode="after")
     def _trailer_differs(self) -> Self:
         if self.trailer_plate is not None and self.trailer_plate == self.plate:
-            raise PydanticCustomError("trailer_same_as_plate", "Trailer plate equals the plate")
+            raise PydanticCustomError(
+                "trailer_same_as_plate",
+                "Trailer plate equals the plate",
+                {"field": "trailer_plate"},
+            )
         return self
 
 
