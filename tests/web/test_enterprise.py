@@ -1,14 +1,26 @@
-"""Logging in, what each role may see, and booking a crossing through the form."""
+"""Logging in, what each role may see, booking a crossing through the form with the
+HS search, and one crossing's page: history, live position, cancelling."""
 
 import re
+from datetime import timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
 
-from cuakhau.models import Crossing, CrossingWindow, Vehicle
+from cuakhau.clearance.schemas import Declaration
+from cuakhau.clearance.service import declare
+from cuakhau.crossings.booking import arrive, book
+from cuakhau.crossings.schemas import BookingRequest
+from cuakhau.models import Crossing, CrossingWindow, Enterprise, Vehicle
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import CrossingState, Direction
-from tests.factories import make_booking, make_vehicle
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction
+from tests.factories import (
+    cargo,
+    make_booking,
+    make_driver,
+    make_enterprise,
+    make_vehicle,
+)
 from tests.web.conftest import Site, log_in, screenshot
 
 
@@ -160,3 +172,189 @@ def test_a_window_filled_meanwhile_shows_the_next_free_ones(page: Page, site: Si
         assert window is not None
         assert window.booked == window.capacity == 4
         assert window.direction is Direction.export
+
+
+def _hs_results(page: Page) -> Locator:
+    return page.get_by_test_id("hs-results").first.get_by_role("button")
+
+
+def test_hs_search_finds_fresh_fruit_by_name_and_ticks_perishable(page: Page, site: Site):
+    _vehicle(site)
+    log_in(page, "enterprise")
+    page.goto("/crossings/book")
+    search = page.get_by_label("Tìm mã HS theo tên hàng hoặc mã")
+    search.fill("sầu riêng")
+    expect(_hs_results(page).first).to_contain_text("0810")
+    expect(_hs_results(page).first).to_contain_text("Quả khác, tươi")
+    search.fill("vải")
+    # Lychee, and the fabrics "vải" also names.
+    expect(_hs_results(page).filter(has_text="5208")).to_have_count(1)
+    expect(_hs_results(page).filter(has_text="0810")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="nhóm HS")).to_contain_text("Tìm thấy")
+    screenshot(page, "booking-hs-search")
+    _hs_results(page).filter(has_text="0810").click()
+    expect(page.get_by_label("Mã HS (4–10 chữ số)")).to_have_value("0810")
+    expect(page.get_by_label("Mô tả hàng")).to_have_value("Quả khác, tươi")
+    expect(page.get_by_label("Nông sản tươi (ưu tiên)")).to_be_checked()
+    expect(_hs_results(page)).to_have_count(0)
+
+    # Rice is not perishable: choosing it leaves the box as it was.
+    page.get_by_label("Nông sản tươi (ưu tiên)").uncheck()
+    search.fill("gạo")
+    expect(_hs_results(page)).to_have_count(1)
+    _hs_results(page).filter(has_text="1006").click()
+    expect(page.get_by_label("Mã HS (4–10 chữ số)")).to_have_value("1006")
+    expect(page.get_by_label("Nông sản tươi (ưu tiên)")).not_to_be_checked()
+
+
+def test_hs_search_in_english(page: Page, site: Site):
+    log_in(page, "enterprise")
+    page.goto("/crossings/book?lang=en")
+    search = page.get_by_label("Find the HS code by goods name or code")
+    for name, count in (("durian", 2), ("lychee", 1)):
+        search.fill(name)
+        expect(_hs_results(page)).to_have_count(count)
+        expect(_hs_results(page).first).to_contain_text("0810 Other fruit, fresh")
+    answer = page.request.get("/hs-codes?q=lychee&lang=en").json()
+    assert [heading["code"] for heading in answer] == ["0810"]
+    assert answer[0]["perishable"] is True
+    assert "lychee" in answer[0]["keywords"]
+
+
+def test_hs_search_works_without_javascript(browser: Browser, site: Site):
+    context = browser.new_context(base_url=site.url, locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        plate = _vehicle(site)
+        log_in(page, "enterprise")
+        page.goto("/crossings/book")
+        page.get_by_label("Phương tiện").select_option(label=plate)
+        page.get_by_label("Mô tả hàng").fill("Vải thiều Lục Ngạn")
+        page.get_by_label("Tìm mã HS theo tên hàng hoặc mã").fill("vải")
+        page.get_by_role("button", name="Tìm mã HS").click()
+        results = _hs_results(page)
+        expect(results.first).to_contain_text("0810")
+        expect(results.filter(has_text="5208")).to_contain_text("Vải dệt thoi từ bông")
+        results.filter(has_text="0810").click()
+        expect(page.get_by_label("Mã HS (4–10 chữ số)")).to_have_value("0810")
+        expect(page.get_by_label("Mô tả hàng")).to_have_value("Vải thiều Lục Ngạn")
+        expect(page.get_by_label("Nông sản tươi (ưu tiên)")).to_be_checked()
+        expect(page.get_by_label("Phương tiện")).to_have_value(str(_vehicle_id(site, plate)))
+    finally:
+        context.close()
+
+
+def _booked(site: Site, *, hours_ahead: int, enterprise: Enterprise | None = None) -> int:
+    """A crossing booked into the first free window ``hours_ahead`` from now."""
+    with site.write() as session:
+        owner = enterprise or site.enterprise
+        vehicle = make_vehicle(session, owner)
+        driver = make_driver(session, owner, full_name="Nông Văn Khánh")
+        request = BookingRequest(
+            vehicle_id=vehicle.id,
+            driver_id=driver.id,
+            gate_id=site.gate.id,
+            direction=Direction.export,
+            regime="export",
+            cargo=cargo(perishable=True),
+            not_before=utcnow() + timedelta(hours=hours_ahead),
+        )
+        return book(session, enterprise_id=owner.id, request=request, now=utcnow()).id
+
+
+def test_the_crossing_page_shows_history_cargo_and_clearance_and_updates_live(
+    page: Page, site: Site
+):
+    crossing_id = _booked(site, hours_ahead=5)
+    log_in(page, "enterprise")
+    page.goto("/crossings")
+    page.locator(f"tr[data-crossing='{crossing_id}']").get_by_role("link").first.click()
+    expect(page).to_have_url(f"{site.url}/crossings/{crossing_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Chuyến #{crossing_id}")
+    expect(page.get_by_test_id("state")).to_have_text("Đã đặt lịch")
+    expect(page.get_by_test_id("position")).to_have_text("1")
+    expect(page.get_by_test_id("estimate")).to_contain_text("giờ TQ")
+    expect(page.get_by_test_id("priority")).to_have_text("Nông sản tươi")
+    expect(page.get_by_test_id("driver")).to_have_text("Nông Văn Khánh")
+    expect(page.get_by_test_id("cargo")).to_contain_text("081090")
+    expect(page.get_by_test_id("history").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("clearance")).to_contain_text("chưa có")
+    expect(page.locator("#crossing-live")).to_have_attribute("data-live-connected", "true")
+
+    with site.write() as session:
+        crossing = session.get_one(Crossing, crossing_id)
+        arrive(session, crossing, utcnow())
+        declare(
+            session,
+            crossing,
+            Declaration(declaration_no="305123456789", channel=CustomsChannel.yellow),
+        )
+    expect(page.get_by_test_id("state")).to_have_text("Đã khai báo")
+    history = page.get_by_test_id("history").locator("tbody tr")
+    expect(history).to_have_count(3)
+    expect(history.nth(1)).to_contain_text("Đã đặt lịch")
+    expect(history.nth(1)).to_contain_text("Đã vào bãi")
+    expect(page.get_by_test_id("clearance")).to_contain_text("305123456789")
+    expect(page.get_by_test_id("clearance")).to_contain_text("Luồng vàng")
+    # Arrived, the truck can no longer be cancelled: the button has gone.
+    expect(page.get_by_test_id("cancel")).to_have_count(0)
+    screenshot(page, "crossing-detail")
+
+
+def test_cancel_before_the_cutoff_works_and_after_it_is_refused_with_the_rule(
+    page: Page, site: Site
+):
+    early = _booked(site, hours_ahead=5)
+    late = _booked(site, hours_ahead=0)
+    log_in(page, "enterprise")
+
+    page.goto(f"/crossings/{early}")
+    expect(
+        page.get_by_text("Quy tắc: chỉ được hủy trước giờ bắt đầu ít nhất 120 phút.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Hủy lịch").click()
+    expect(page).to_have_url(f"{site.url}/crossings/{early}?cancelled")
+    expect(page.get_by_role("status").first).to_contain_text(f"Đã hủy lịch chuyến #{early}")
+    expect(page.get_by_test_id("state")).to_have_text("Đã hủy")
+    expect(page.get_by_test_id("cancel")).to_have_count(0)
+
+    page.goto(f"/crossings/{late}")
+    with page.expect_response(f"{site.url}/crossings/{late}/cancel") as answer:
+        page.get_by_role("button", name="Hủy lịch").click()
+    assert answer.value.status == 409
+    expect(page.get_by_test_id("cancel-error")).to_have_text(
+        "Chưa hủy được: Quy tắc: chỉ được hủy trước giờ bắt đầu ít nhất 120 phút."
+    )
+    expect(page.get_by_test_id("state")).to_have_text("Đã đặt lịch")
+    screenshot(page, "crossing-cancel-refused")
+    with site.write() as session:
+        assert session.get_one(Crossing, early).state is CrossingState.cancelled
+        assert session.get_one(Crossing, late).state is CrossingState.booked
+
+
+def test_another_enterprises_crossing_is_not_found(page: Page, site: Site):
+    with site.write() as session:
+        other = make_enterprise(session)
+    theirs = _booked(site, hours_ahead=5, enterprise=other)
+    log_in(page, "enterprise")
+    for path in (f"/crossings/{theirs}", f"/crossings/{theirs}/live"):
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 404
+    expect(page.get_by_role("alert")).to_have_text(f"Không tìm thấy chuyến qua cửa khẩu #{theirs}.")
+    page.goto("/crossings/book")
+    response = page.request.post(
+        f"/crossings/{theirs}/cancel",
+        form={"csrf_token": page.locator("input[name=csrf_token]").first.input_value()},
+    )
+    assert response.status == 404
+    with site.write() as session:
+        assert session.get_one(Crossing, theirs).state is CrossingState.booked
+
+
+def test_only_an_enterprise_sees_a_crossing_page(page: Page, site: Site):
+    crossing_id = _booked(site, hours_ahead=5)
+    log_in(page, "gate_officer")
+    response = page.goto(f"/crossings/{crossing_id}")
+    assert response is not None
+    assert response.status == 403

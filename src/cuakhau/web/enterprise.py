@@ -1,12 +1,13 @@
-"""An enterprise's pages: its crossings with queue position and estimate, and the
-booking form. They call the same services as ``/api/v1/crossings``."""
+"""An enterprise's pages: its crossings with queue position and estimate, one
+crossing's detail with its history and a cancel button, and the booking form with
+an HS heading search. They call the same services as ``/api/v1/crossings``."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,13 +17,26 @@ from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
-from cuakhau.crossings.booking import WindowFull, book
+from cuakhau.crossings.booking import WindowFull, book, cancel
 from cuakhau.crossings.queue import position_of
+from cuakhau.crossings.router import get_crossing
+from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
-from cuakhau.crossings.states import OPEN_STATES
-from cuakhau.models import Crossing, CrossingWindow, Gate, User, Vehicle
+from cuakhau.crossings.states import OPEN_STATES, can_move
+from cuakhau.crossings.views import crossing_detail
+from cuakhau.models import (
+    Crossing,
+    CrossingWindow,
+    Driver,
+    Gate,
+    PriorityClass,
+    Receipt,
+    User,
+    Vehicle,
+)
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import Direction, Regime, Role
+from cuakhau.models.enums import CrossingState, Direction, Regime, Role
+from cuakhau.reference.hs_codes import HsHeading, heading_for, search_headings
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
 
@@ -30,10 +44,12 @@ router = APIRouter(route_class=PageRoute)
 
 EnterpriseUser = Annotated[User, page_roles(Role.enterprise)]
 CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd", "perishable")
+# Typed into a cargo line to find its HS code; not part of the booking.
+HS_SEARCH = "hs_search"
 LIST_LIMIT = 100
 
 
-def _enterprise_id(user: User) -> int:
+def enterprise_id_of(user: User) -> int:
     assert user.enterprise_id is not None  # an enterprise account is bound to one
     return user.enterprise_id
 
@@ -63,7 +79,7 @@ def _my_crossings(session: Session, user: User) -> dict[str, Any]:
     now = utcnow()
     crossings = session.scalars(
         select(Crossing)
-        .where(Crossing.enterprise_id == _enterprise_id(user))
+        .where(Crossing.enterprise_id == enterprise_id_of(user))
         .order_by(Crossing.id.desc())
         .limit(LIST_LIMIT)
     )
@@ -86,19 +102,49 @@ class BookingForm:
     errors: dict[str, str] = field(default_factory=dict)
     message: str | None = None
     next_free: list[dict[str, Any]] = field(default_factory=list)
+    # HS headings found for a cargo line, by line number (the page without script).
+    hs_results: dict[int, list[HsHeading]] = field(default_factory=dict)
 
     @classmethod
     def from_form(cls, form: FormData) -> "BookingForm":
         values = {
             key: str(form.get(key, "")).strip()
-            for key in ("vehicle_id", "gate_id", "direction", "regime", "day", "window_id")
+            for key in (
+                "vehicle_id",
+                "driver_id",
+                "gate_id",
+                "direction",
+                "regime",
+                "day",
+                "window_id",
+            )
         }
         count = max(1, min(50, int(str(form.get("cargo_lines", "1")) or 1)))
         cargo = [
-            {name: str(form.get(f"cargo-{i}-{name}", "")).strip() for name in CARGO_FIELDS}
+            {
+                name: str(form.get(f"cargo-{i}-{name}", "")).strip()
+                for name in (*CARGO_FIELDS, HS_SEARCH)
+            }
             for i in range(count)
         ]
         return cls(values=values, cargo=cargo)
+
+    def search_hs(self, line: int) -> None:
+        if 0 <= line < len(self.cargo):
+            self.hs_results[line] = search_headings(self.cargo[line].get(HS_SEARCH, ""))
+
+    def pick_hs(self, line: int, hs_code: str, language: str) -> None:
+        """A heading chosen for a line: its code, its description if none was typed,
+        and the perishable box ticked for fresh fruit and vegetables."""
+        heading = heading_for(hs_code)
+        if heading is None or not 0 <= line < len(self.cargo):
+            return
+        cargo = self.cargo[line]
+        cargo["hs_code"] = heading.code
+        if heading.perishable:
+            cargo["perishable"] = "on"
+        if not cargo.get("description"):
+            cargo["description"] = heading.description(language)
 
     def day(self, today: date) -> date:
         try:
@@ -109,14 +155,17 @@ class BookingForm:
     def request_data(self) -> dict[str, Any]:
         return {
             "vehicle_id": self.values.get("vehicle_id") or None,
+            "driver_id": self.values.get("driver_id") or None,
             "gate_id": self.values.get("gate_id") or None,
             "direction": self.values.get("direction") or None,
             "regime": self.values.get("regime") or None,
             "window_id": self.values.get("window_id") or None,
             "cargo": [
-                {**line, "perishable": line.get("perishable") == "on"}
-                for line in self.cargo
-                if any(value for name, value in line.items() if name != "perishable")
+                {**booked, "perishable": booked.get("perishable") == "on"}
+                for booked in (
+                    {name: line.get(name, "") for name in CARGO_FIELDS} for line in self.cargo
+                )
+                if any(value for name, value in booked.items() if name != "perishable")
             ],
         }
 
@@ -128,8 +177,15 @@ def _form_page(
     vehicles = list(
         session.scalars(
             select(Vehicle)
-            .where(Vehicle.enterprise_id == _enterprise_id(user), Vehicle.is_active)
+            .where(Vehicle.enterprise_id == enterprise_id_of(user), Vehicle.is_active)
             .order_by(Vehicle.plate)
+        )
+    )
+    drivers = list(
+        session.scalars(
+            select(Driver)
+            .where(Driver.enterprise_id == enterprise_id_of(user), Driver.is_active)
+            .order_by(Driver.full_name)
         )
     )
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
@@ -147,6 +203,7 @@ def _form_page(
         status_code=status_code,
         form=form,
         vehicles=vehicles,
+        drivers=drivers,
         gates=gates,
         gate=gate,
         directions=list(Direction),
@@ -163,19 +220,27 @@ def booking_form(request: Request, session: DbSession, user: EnterpriseUser) -> 
 
 @router.post("/crossings/book", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def submit_booking(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
-    """``action=book`` books; ``windows`` shows another day's windows and
-    ``add_line`` adds a cargo line, both keeping everything typed."""
+    """``action=book`` books; ``windows`` shows another day's windows, ``add_line``
+    adds a cargo line, ``hs_search:<line>`` finds HS headings for a line and
+    ``hs_pick:<line>:<code>`` chooses one, all keeping everything typed."""
     submitted = await request.form()
     form = BookingForm.from_form(submitted)
-    action = submitted.get("action", "book")
-    if action == "add_line":
+    action = str(submitted.get("action", "book"))
+    kind, _, argument = action.partition(":")
+    if kind == "add_line":
         form.cargo.append({})
-    if action != "book":
+    elif kind == "hs_search" and argument.isdigit():
+        form.search_hs(int(argument))
+    elif kind == "hs_pick":
+        line, _, hs_code = argument.partition(":")
+        if line.isdigit():
+            form.pick_hs(int(line), hs_code, i18n.page_language(request))
+    if kind != "book":
         return _form_page(request, session, user, form)
     language = i18n.page_language(request)
     try:
         data = BookingRequest.model_validate(form.request_data())
-        crossing = book(session, enterprise_id=_enterprise_id(user), request=data, now=utcnow())
+        crossing = book(session, enterprise_id=enterprise_id_of(user), request=data, now=utcnow())
     except ValidationError as error:
         for entry in field_errors(list(error.errors()), language):
             form.errors[entry["field"].replace(".", "-")] = entry["message"]
@@ -193,3 +258,98 @@ async def submit_booking(request: Request, session: DbSession, user: EnterpriseU
             form.errors[field_name] = form.message
         return _form_page(request, session, user, form, status_code=error.status_code)
     return redirect(request, f"/crossings?booked={crossing.id}")
+
+
+@router.get("/hs-codes")
+def hs_codes(request: Request, q: str = "") -> JSONResponse:
+    """HS headings for the booking form's search, in the page's language. The
+    nomenclature is public, so no login is asked for."""
+    language = i18n.page_language(request)
+    return JSONResponse(
+        [
+            {
+                "code": heading.code,
+                "description": heading.description(language),
+                "keywords": heading.keywords(language),
+                "perishable": heading.perishable,
+            }
+            for heading in search_headings(q[:100])
+        ]
+    )
+
+
+def _crossing_context(session: Session, crossing: Crossing) -> dict[str, Any]:
+    """What the crossing page shows and refreshes live: state, place in the queue,
+    history, clearance, receipt."""
+    entry = position_of(session, crossing, utcnow()) if crossing.state in OPEN_STATES else None
+    receipt = session.scalar(select(Receipt).where(Receipt.crossing_id == crossing.id))
+    return {
+        "crossing": crossing,
+        "detail": crossing_detail(session, crossing),
+        "entry": entry,
+        "gate": session.get(Gate, crossing.gate_id),
+        "priority": session.get(PriorityClass, crossing.priority_class_id),
+        "driver": session.get(Driver, crossing.driver_id) if crossing.driver_id else None,
+        "receipt": receipt,
+        "may_cancel": can_move(crossing.state, CrossingState.cancelled),
+        "cutoff_minutes": policy(session).cancel_cutoff_minutes,
+    }
+
+
+def _crossing_page(
+    request: Request,
+    session: Session,
+    crossing: Crossing,
+    status_code: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    return render(
+        request,
+        "enterprise_crossing.html",
+        status_code=status_code,
+        **_crossing_context(session, crossing),
+        **values,
+    )
+
+
+@router.get("/crossings/{crossing_id}", response_class=HTMLResponse)
+def crossing_page(
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+) -> HTMLResponse:
+    """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404."""
+    crossing = get_crossing(session, crossing_id, user)
+    notice = None
+    if "cancelled" in request.query_params:
+        language = i18n.page_language(request)
+        notice = i18n.translate("crossing_cancelled_notice", language, id=crossing.id)
+    return _crossing_page(request, session, crossing, notice=notice)
+
+
+@router.get("/crossings/{crossing_id}/live", response_class=HTMLResponse)
+def crossing_live(
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+) -> HTMLResponse:
+    """The crossing's live part alone, fetched again on each queue change."""
+    crossing = get_crossing(session, crossing_id, user)
+    return render(request, "enterprise_crossing_live.html", **_crossing_context(session, crossing))
+
+
+@router.post(
+    "/crossings/{crossing_id}/cancel", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def cancel_crossing(
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+) -> Response:
+    """``booking.cancel`` decides; a refusal comes back with the rule's message."""
+    crossing = get_crossing(session, crossing_id, user)
+    try:
+        cancel(session, crossing, utcnow())
+    except DomainError as error:
+        session.rollback()
+        language = i18n.page_language(request)
+        message = i18n.translate(error.code, language, **error.params)
+        crossing = get_crossing(session, crossing_id, user)
+        return _crossing_page(
+            request, session, crossing, status_code=error.status_code, cancel_error=message
+        )
+    return redirect(request, f"/crossings/{crossing.id}?cancelled")
