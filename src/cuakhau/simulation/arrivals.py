@@ -18,6 +18,7 @@ import numpy as np
 from cuakhau.simulation.distributions import draw
 from cuakhau.simulation.scenario import (
     ArrivalStream,
+    BookedArrivals,
     Commodity,
     Customs,
     Scenario,
@@ -109,10 +110,19 @@ class GateArrivals:
             if stream.gates.get(gate_id, 0) > 0
         ]
         self.trucks_drawn = 0
+        self.start_hour = scenario.initial.hour  # nothing arrives before the run starts
+        self.bookings = [booked for booked in scenario.bookings if booked.gate == gate_id]
+        self.initial_trucks = [
+            trucks for trucks in scenario.initial.trucks if trucks.gate == gate_id
+        ]
         # Whether any truck here may give up; if not the engine skips that bookkeeping.
+        commodities = {stream.commodity for stream in self.streams} | {
+            scenario.commodities[placed.commodity]
+            for placed in (*self.bookings, *self.initial_trucks)
+        }
         self.may_give_up = any(
-            stream.commodity.patience is not None or stream.commodity.balk_at is not None
-            for stream in self.streams
+            commodity.patience is not None or commodity.balk_at is not None
+            for commodity in commodities
         )
         expected = sum(stream.per_day(scenario, 0) for stream in self.streams)
         # Batches of a few thousand trucks keep numpy's per-call cost small per truck.
@@ -121,9 +131,17 @@ class GateArrivals:
     def batch(self, days: range, rng: np.random.Generator) -> ArrivalBatch:
         """The trucks arriving on `days`."""
         parts = [self._stream_batch(stream, days, rng) for stream in self.streams]
+        parts += [
+            self._booked_batch(booked, rng)
+            for booked in self.bookings
+            if (booked.date - self.scenario.start).days in days
+        ]
         if not parts:
             return ArrivalBatch(*(np.empty(0) for _ in ArrivalBatch.__dataclass_fields__))
         columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        if days.start == 0 and self.start_hour > 0:
+            started = columns[0] >= self.start_hour
+            columns = [column[started] for column in columns]
         order = np.argsort(columns[0], kind="stable")
         count = len(order)
         ident = np.arange(self.trucks_drawn, self.trucks_drawn + count)
@@ -137,15 +155,51 @@ class GateArrivals:
         count = int(counts.sum())
         hours = np.arange(days.start * 24, days.stop * 24, dtype=float)
         arrival = np.repeat(hours, counts) + rng.random(count)
+        return self._columns(stream.commodity, stream.stream.direction, arrival, rng)
+
+    def _booked_batch(
+        self, booked: BookedArrivals, rng: np.random.Generator
+    ) -> tuple[np.ndarray, ...]:
+        hour = (booked.date - self.scenario.start).days * 24 + booked.hour
+        arrival = hour + rng.random(booked.count)
+        commodity = self.scenario.commodities[booked.commodity]
+        return self._columns(commodity, booked.direction, arrival, rng)
+
+    def initial(self, rng: np.random.Generator) -> list[tuple[Truck, bool]]:
+        """The trucks in the zone when the run starts, longest waiting first, each with
+        whether it has cleared customs and quarantine already."""
+        parts: list[tuple[np.ndarray, ...]] = []
+        cleared: list[np.ndarray] = []
+        for trucks in self.initial_trucks:
+            commodity = self.scenario.commodities[trucks.commodity]
+            arrival = np.full(trucks.count, self.start_hour - trucks.waited_hours)
+            columns = self._columns(commodity, trucks.direction, arrival, rng)
+            if trucks.stage == "cleared":  # its customs and quarantine are behind it
+                columns = (arrival, np.zeros(trucks.count), np.zeros(trucks.count), *columns[3:])
+            parts.append(columns)
+            cleared.append(np.full(trucks.count, trucks.stage == "cleared"))
+        if not parts:
+            return []
+        columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        order = np.argsort(columns[0], kind="stable")
+        ident = np.arange(self.trucks_drawn, self.trucks_drawn + len(order))
+        self.trucks_drawn += len(order)
+        batch = ArrivalBatch(*(column[order] for column in columns), ident)
+        return list(zip(batch.trucks(), np.concatenate(cleared)[order].tolist(), strict=True))
+
+    def _columns(
+        self, commodity: Commodity, direction: str, arrival: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, ...]:
+        """Every column of a batch but `ident`: trucks of one commodity arriving at `arrival`."""
+        count = len(arrival)
         customs = self._customs_hours(rng, count)
-        if stream.commodity.quarantine and self.quarantine is not None:
+        if commodity.quarantine and self.quarantine is not None:
             quarantine = draw(self.quarantine.service, rng, count)
         else:
             quarantine = np.zeros(count)
-        shelf_life = stream.commodity.shelf_life_hours if stream.commodity.perishable else None
+        shelf_life = commodity.shelf_life_hours if commodity.perishable else None
         deadline = arrival + (shelf_life if shelf_life is not None else math.inf)
         # Drawn last, so a scenario without patience keeps every other number.
-        commodity = stream.commodity
         if commodity.patience is not None:
             patience = draw(commodity.patience, rng, count)
         else:
@@ -155,9 +209,9 @@ class GateArrivals:
             arrival,
             customs,
             quarantine,
-            np.full(count, DIRECTIONS.index(stream.stream.direction)),
+            np.full(count, DIRECTIONS.index(direction)),
             deadline,
-            np.full(count, stream.commodity.perishable),
+            np.full(count, commodity.perishable),
             patience,
             balk_at,
         )

@@ -7,6 +7,7 @@ used when nobody is ready is lost, as at a real gate.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from bisect import bisect_left
 
@@ -16,15 +17,35 @@ from cuakhau.simulation.scenario import opening_hours as parse_opening_hours
 
 def hourly_capacity(capacity: CrossingCapacity, scenario: Scenario) -> list[float]:
     """Trucks that may cross in each hour of the horizon."""
-    opens, closes = parse_opening_hours(capacity.hours)
-    open_share = [max(0.0, min(hour + 1, closes) - max(hour, opens)) for hour in range(24)]
+    pattern = [capacity.per_hour * share for share in _open_share(capacity.hours)]
+    dated = _dated_windows(capacity)
     per_hour: list[float] = []
     for day in range(scenario.days):
         date = scenario.date_of(day)
-        factor = capacity.weekdays.get(WEEKDAYS[date.weekday()], 1.0)
-        factor *= change_factor(capacity.changes, date)
-        per_hour.extend(capacity.per_hour * factor * share for share in open_share)
+        factor = change_factor(capacity.changes, date)
+        if date in dated:
+            per_hour.extend(trucks * factor for trucks in dated[date])
+        else:
+            factor *= capacity.weekdays.get(WEEKDAYS[date.weekday()], 1.0)
+            per_hour.extend(trucks * factor for trucks in pattern)
     return per_hour
+
+
+def _open_share(hours: str) -> list[float]:
+    """How much of each hour of the day lies inside `hours`."""
+    opens, closes = parse_opening_hours(hours)
+    return [max(0.0, min(hour + 1, closes) - max(hour, opens)) for hour in range(24)]
+
+
+def _dated_windows(capacity: CrossingCapacity) -> dict[dt.date, list[float]]:
+    """Trucks per hour on each date that lists its own windows, spread evenly in each."""
+    dated: dict[dt.date, list[float]] = {}
+    for window in capacity.windows:
+        hours = dated.setdefault(window.date, [0.0] * 24)
+        opens, closes = parse_opening_hours(window.hours)
+        for hour, share in enumerate(_open_share(window.hours)):
+            hours[hour] += window.trucks * share / (closes - opens)
+    return dated
 
 
 class CrossingTimeline:

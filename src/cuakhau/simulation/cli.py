@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from cuakhau.simulation import messages
-from cuakhau.simulation.loader import ScenarioError, load_scenario
+from cuakhau.simulation.loader import ScenarioError, load_scenario, parse_scenario
 from cuakhau.simulation.outputs import COMPARED, write_comparison, write_run
 from cuakhau.simulation.results import SimulationResult
 from cuakhau.simulation.runner import simulate
@@ -31,6 +32,48 @@ Workers = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate_command)
     app.command("simulate-compare")(compare_command)
+    app.command("simulate-from-db")(snapshot_command)
+
+
+def snapshot_command(
+    days: Annotated[int, typer.Option(min=1, max=366, help="Days ahead to cover.")] = 7,
+    out: Annotated[Path, typer.Option(help="Scenario file to write.")] = Path(
+        "scenario-today.yaml"
+    ),
+    template: Annotated[
+        str, typer.Option(help="Scenario giving what the database does not know.")
+    ] = "langson-baseline",
+    history_days: Annotated[
+        int, typer.Option(min=1, max=366, help="Days of past arrivals that set new demand.")
+    ] = 14,
+) -> None:
+    """Write a scenario that starts from now: the live queue, bookings and capacity."""
+    from cuakhau.cli.common import fail, open_session
+    from cuakhau.core.config import Settings
+    from cuakhau.core.database import make_engine
+    from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current
+    from cuakhau.models.base import utcnow
+    from cuakhau.simulation.snapshot import SnapshotError, snapshot_scenario
+
+    base = _load(template)
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    try:
+        ensure_schema_current(engine)
+    except SchemaOutdated as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+    try:
+        with open_session(settings) as session:
+            raw = snapshot_scenario(
+                session, now=utcnow(), days_ahead=days, template=base, history_days=history_days
+            )
+        parse_scenario(raw, label="snapshot")  # what we write must run
+    except (SnapshotError, ScenarioError) as error:
+        fail(str(error))
+    write_scenario_file(raw, out)
+    Console().print(messages.WROTE_SNAPSHOT.format(out=out, name=raw["name"]))
 
 
 def simulate_command(
@@ -101,3 +144,32 @@ def _comparison_table(results: list[SimulationResult]) -> Table:
             cells.append(f"{band.mean[0]:,.1f} ±{band.high[0] - band.mean[0]:,.1f}")
         table.add_row(messages.COMPARED_LABELS[name], *cells)
     return table
+
+
+def write_scenario_file(raw: dict[str, object], path: Path) -> None:
+    header = "# Written by `cuakhau simulate-from-db`: the zone as the database had it.\n"
+    text = yaml.dump(raw, Dumper=_ScenarioDumper, allow_unicode=True, sort_keys=False, width=100)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + text, encoding="utf-8")
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """One line for a window, a booking or a daily profile; blocks for the rest."""
+
+
+def _flat(value: object) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _mapping(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
+    flow = all(_flat(value) for value in data.values()) and len(data) > 1
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+def _sequence(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
+    flow = all(isinstance(value, int | float) for value in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_ScenarioDumper.add_representer(dict, _mapping)
+_ScenarioDumper.add_representer(list, _sequence)

@@ -157,7 +157,10 @@ class GateSimulation:
             for direction in DIRECTIONS
         ]
         self.straight_through = (
-            math.inf == min(self.spaces) and self.quarantine is None and not capacity
+            math.inf == min(self.spaces)
+            and self.quarantine is None
+            and not capacity
+            and not self.arrivals.initial_trucks
         )
         self.holding = self.policy.admission == "hold_inland"
         self.booking = self.policy.admission == "booked_windows"
@@ -174,6 +177,9 @@ class GateSimulation:
         self.sequence = count()
 
     def run(self, rng: np.random.Generator) -> GateDays:
+        start = self.arrivals.start_hour
+        for truck, cleared in self.arrivals.initial(rng):
+            self.resume(truck, cleared, start)
         step = self.arrivals.batch_days
         for first in range(0, self.days, step):
             days = range(first, min(first + step, self.days))
@@ -246,6 +252,19 @@ class GateSimulation:
         else:
             self.tally.moments["yard_overflow"].append(now)
             self._keep_outside(truck, now)
+
+    def resume(self, truck: Truck, cleared: bool, now: float) -> None:
+        """A truck already in the zone when the run starts: it never balks and is
+        not re-booked; a cleared one waits for a slot, the others for customs."""
+        self.tally.moments["arrived"].append(now)
+        self.in_zone[truck.direction] += 1
+        if not cleared:
+            self.reach_gate(truck, now)
+            return
+        self.tally.moments["reached"].append(now)
+        self.tally.moments["entered"].append(now)
+        self.occupied[truck.direction] += 1
+        self.ready(truck, now)
 
     def _book(self, truck: Truck, now: float) -> None:
         lead = self.policy.booking_lead_hours

@@ -27,9 +27,12 @@ CHANGE_ENDS_BEFORE_START = "'to' ({to}) is before 'from' ({start})"
 BAD_HOURS = "opening hours must look like '07:00-19:00' with the start before the end"
 WARMUP_TOO_LONG = "warmup_days ({warmup}) must be less than days ({days})"
 PROFILE_ALL_ZERO = "the daily profile must have at least one hour above zero"
+BAD_TIME = "a time of day must look like '14:30'"
+OUTSIDE_HORIZON = "the date is outside the scenario (from 'start', 'days' long)"
 
 PROGRESS_REPLICATIONS = "Simulating {name}"
 WROTE_RESULTS = "Results written to {out}"
+WROTE_SNAPSHOT = "Scenario {name} written to {out}; run it with: cuakhau simulate {out}"
 COMPARE_TITLE = "Scenarios compared ({replications} replications each, 95% CI)"
 COMPARE_ZONE_COLUMN = "zone, whole horizon"
 COMPARED_LABELS = {

@@ -124,11 +124,28 @@ def change_factor(changes: tuple[Change, ...] | list[Change], day: dt.date) -> f
     return math.prod(change.factor for change in changes if change.covers(day))
 
 
+class CapacityWindow(Strict):
+    """A dated window with its own capacity, as the gate's calendar has it."""
+
+    date: dt.date
+    hours: str
+    trucks: Factor
+    note: str | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        opening_hours(value)
+        return value
+
+
 class CrossingCapacity(Strict):
     per_hour: Factor
     hours: str = "00:00-24:00"
     weekdays: dict[Weekday, Factor] = {}
     changes: list[Change] = []
+    # On a date with windows listed, they replace per_hour × weekdays; changes still apply.
+    windows: list[CapacityWindow] = []
 
     @field_validator("hours")
     @classmethod
@@ -263,6 +280,49 @@ class ObservedSeries(Strict):
     points: Annotated[list[ObservedPoint], Field(min_length=1)]
 
 
+class InitialTrucks(Strict):
+    """Trucks already in the zone when the run starts (a snapshot of the live queue)."""
+
+    gate: str
+    direction: Direction
+    commodity: str
+    # yard: still to clear customs (and quarantine); cleared: waiting for a crossing slot.
+    stage: Literal["yard", "cleared"]
+    count: Annotated[int, Field(ge=1)]
+    waited_hours: Hours = 0.0  # in the zone this long already: counts towards waits
+
+
+class Initial(Strict):
+    at: str = "00:00"  # time of day on `start` (Vietnam) the run starts from
+    trucks: list[InitialTrucks] = []
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str) -> str:
+        try:
+            hour = _clock(value)
+        except ValueError:
+            raise ValueError(messages.BAD_TIME) from None
+        if not 0 <= hour < 24:
+            raise ValueError(messages.BAD_TIME)
+        return value
+
+    @property
+    def hour(self) -> float:
+        return _clock(self.at)
+
+
+class BookedArrivals(Strict):
+    """Trucks holding a booked window: they reach the gate within its hour."""
+
+    gate: str
+    direction: Direction
+    commodity: str
+    date: dt.date
+    hour: Annotated[int, Field(ge=0, le=23)]
+    count: Annotated[int, Field(ge=1)]
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
@@ -276,6 +336,8 @@ class Scenario(Strict):
     arrivals: Annotated[list[ArrivalStream], Field(min_length=1)]
     policy: Policy = Policy()
     observed: list[ObservedSeries] = []
+    initial: Initial = Initial()
+    bookings: list[BookedArrivals] = []
 
     @model_validator(mode="after")
     def _warmup(self) -> Scenario:
@@ -340,6 +402,14 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             for gate_id, gate in scenario.gates.items()
             if gate.crossing is None
         )
+    placed = [
+        (f"initial.trucks[{index}]", trucks) for index, trucks in enumerate(scenario.initial.trucks)
+    ] + [(f"bookings[{index}]", booked) for index, booked in enumerate(scenario.bookings)]
+    for where, trucks in placed:
+        problems.extend(_placed_problems(scenario, where, trucks))
+    for index, booked in enumerate(scenario.bookings):
+        if not 0 <= (booked.date - scenario.start).days < scenario.days:
+            problems.append((f"bookings[{index}].date", messages.OUTSIDE_HORIZON))
     for index, series in enumerate(scenario.observed):
         if series.gate != "all" and series.gate not in scenario.gates:
             problems.append(
@@ -349,3 +419,39 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+def _placed_problems(
+    scenario: Scenario, where: str, trucks: InitialTrucks | BookedArrivals
+) -> list[tuple[str, str]]:
+    """Trucks placed at a gate by the file (initial queue, bookings) must fit the gate."""
+    gate = scenario.gates.get(trucks.gate)
+    if gate is None:
+        known = ", ".join(scenario.gates)
+        return [(f"{where}.gate", messages.UNKNOWN_GATE.format(name=trucks.gate, known=known))]
+    commodity = scenario.commodities.get(trucks.commodity)
+    if commodity is None:
+        known = ", ".join(scenario.commodities)
+        return [
+            (
+                f"{where}.commodity",
+                messages.UNKNOWN_COMMODITY.format(name=trucks.commodity, known=known),
+            )
+        ]
+    if commodity.quarantine and gate.quarantine is None:
+        return [
+            (
+                f"{where}.commodity",
+                messages.NO_QUARANTINE.format(gate=trucks.gate, commodity=trucks.commodity),
+            )
+        ]
+    if gate.crossing is not None and trucks.direction not in gate.crossing:
+        return [
+            (
+                f"{where}.direction",
+                messages.NO_CAPACITY_FOR_DIRECTION.format(
+                    gate=trucks.gate, direction=trucks.direction
+                ),
+            )
+        ]
+    return []
