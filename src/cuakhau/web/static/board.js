@@ -8,10 +8,14 @@
   function draw(element) {
     var figure = JSON.parse(element.dataset.figure);
     var style = getComputedStyle(document.body);
+    var line = getComputedStyle(document.documentElement).getPropertyValue("--line").trim();
     var layout = Object.assign({}, figure.layout, {
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { color: style.color, family: style.fontFamily }
+    });
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      layout[axis] = Object.assign({ gridcolor: line, zerolinecolor: line }, layout[axis]);
     });
     window.Plotly.react(element, figure.data, layout, { displaylogo: false, responsive: true });
   }
