@@ -31,6 +31,7 @@ from cuakhau.gates.router import router as gates_router
 from cuakhau.investment.router import public_router as investment_public_router
 from cuakhau.investment.router import router as investment_router
 from cuakhau.live.announce import install_announcer
+from cuakhau.live.broadcast import Broadcaster
 from cuakhau.live.hub import Hub
 from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ensure_schema_current(engine)
         _ = settings.resolved_secret_key
         async with (
-            live_updates(settings.database_url, hub),
+            live_updates(settings.database_url, hub, broadcaster),
             every(
                 settings.webhook_interval_seconds,
                 delivery_job(session_factory, settings),
@@ -79,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = session_factory = make_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.
     app.state.hub = hub = Hub()
-    install_announcer(session_factory, hub, engine.dialect.name)
+    broadcaster = Broadcaster()
+    install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)

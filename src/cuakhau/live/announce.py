@@ -1,9 +1,11 @@
 """Announcing queue changes once their transaction has committed.
 
 SQLite (one process): after commit, straight to this process's hub.
-PostgreSQL (many processes): ``pg_notify`` inside the transaction, which the
-server delivers only on commit and to every process's LISTEN connection
-(``live.listener``), this one's included. A rolled-back change is never announced.
+PostgreSQL (many processes): in a server, after commit to the process's
+``Broadcaster``, which notifies every process's LISTEN connection
+(``live.listener``), this one's included. Outside a server (a CLI command, a
+job), ``pg_notify`` inside the transaction, which PostgreSQL delivers only on
+commit. A rolled-back change is never announced.
 """
 
 from typing import Any
@@ -11,10 +13,9 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from cuakhau.live.broadcast import CHANNEL, Broadcaster
 from cuakhau.live.changes import QUEUE_CHANGES_KEY
 from cuakhau.live.hub import Hub, QueueChange
-
-CHANNEL = "cuakhau_queue"
 
 
 def _changes(session: Session) -> list[QueueChange]:
@@ -22,12 +23,14 @@ def _changes(session: Session) -> list[QueueChange]:
     return [QueueChange(gate_id, direction) for gate_id, direction in sorted(marked)]
 
 
-def install_announcer(factory: sessionmaker[Session], hub: Hub, dialect: str) -> None:
+def install_announcer(
+    factory: sessionmaker[Session], hub: Hub, broadcaster: Broadcaster, dialect: str
+) -> None:
     across_processes = dialect == "postgresql"
 
     @event.listens_for(factory, "before_commit")
     def _notify(session: Session) -> None:
-        if across_processes:
+        if across_processes and not broadcaster.running:
             for change in _changes(session):
                 session.execute(
                     text("SELECT pg_notify(:channel, :payload)"),
@@ -41,6 +44,8 @@ def install_announcer(factory: sessionmaker[Session], hub: Hub, dialect: str) ->
         if not across_processes:
             for change in changes:
                 hub.publish(change)
+        elif broadcaster.running:
+            broadcaster.announce(changes)
 
     @event.listens_for(factory, "after_soft_rollback")
     def _forget(session: Session, previous: SessionTransaction, *_args: Any) -> None:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, suppress
 import psycopg
 from sqlalchemy.engine import make_url
 
-from cuakhau.live.announce import CHANNEL
+from cuakhau.live.broadcast import CHANNEL, Broadcaster
 from cuakhau.live.hub import EVERYTHING, Hub, QueueChange
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,17 @@ async def listen(database_url: str, hub: Hub, ready: asyncio.Event) -> None:
 
 
 @asynccontextmanager
-async def live_updates(database_url: str, hub: Hub) -> AsyncIterator[None]:
+async def live_updates(
+    database_url: str, hub: Hub, broadcaster: Broadcaster
+) -> AsyncIterator[None]:
     """For the app's lifespan: the hub on this loop, and on PostgreSQL the LISTEN
-    connection, in place before the first request is served."""
+    connection, in place before the first request is served, and the broadcaster."""
     hub.attach(asyncio.get_running_loop())
-    listener = None
+    tasks: list[asyncio.Task[None]] = []
     if make_url(database_url).get_backend_name() == "postgresql":
         ready = asyncio.Event()
-        listener = asyncio.create_task(listen(database_url, hub, ready))
+        tasks.append(asyncio.create_task(broadcaster.run(libpq_url(database_url))))
+        tasks.append(asyncio.create_task(listen(database_url, hub, ready)))
         try:
             await asyncio.wait_for(ready.wait(), timeout=_STARTUP_WAIT_SECONDS)
         except TimeoutError:
@@ -64,7 +67,7 @@ async def live_updates(database_url: str, hub: Hub) -> AsyncIterator[None]:
         yield
     finally:
         hub.detach()
-        if listener is not None:
-            listener.cancel()
+        for task in tasks:
+            task.cancel()
             with suppress(asyncio.CancelledError):
-                await listener
+                await task
