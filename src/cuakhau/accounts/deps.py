@@ -20,6 +20,8 @@ _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 def current_user(session: DbSession, token: Annotated[str | None, Depends(_bearer)]) -> User:
     if not token:
         raise NotAuthenticated()
+    # One read, needing no transaction: on SQLite it then takes no write lock.
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     user = resolve_token(session=session, token=token)
     session.info["actor"] = Actor(label=user.username, user_id=user.id)
     # Hand the connection back before the handler's own hop to the thread pool

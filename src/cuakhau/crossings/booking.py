@@ -3,6 +3,7 @@ and the no-show sweep. Services flush; the caller's transaction commits."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -155,16 +156,18 @@ def _share_refusal(
     window: CrossingWindow,
     priority: PriorityClass,
     enterprise_id: int,
-    cap: float | None,
+    cap: Callable[[], float | None],
     rules: BookingPolicy,
 ) -> RuleRefused | None:
-    """Which share rule, if any, keeps this booking out of this window."""
+    """Which share rule, if any, keeps this booking out of this window. ``cap`` is
+    asked only for a peak window: it costs a query over the enterprise's history."""
     if priority.window_share is not None:
         limit = share_limit(window.capacity, float(priority.window_share))
         if _holding(session, window.id, priority_class_id=priority.id) >= limit:
             return RuleRefused("class_share", priority_class=priority.code, limit=limit)
-    if cap is not None and is_peak(rules, window):
-        limit = share_limit(window.capacity, cap)
+    peak_share = cap() if is_peak(rules, window) else None
+    if peak_share is not None:
+        limit = share_limit(window.capacity, peak_share)
         if _holding(session, window.id, enterprise_id=enterprise_id) >= limit:
             return RuleRefused("peak_share", limit=limit)
     return None
@@ -174,7 +177,12 @@ def book(
     session: Session, *, enterprise_id: int, request: BookingRequest, now: datetime
 ) -> Crossing:
     rules = policy(session)
-    vehicle = session.get(Vehicle, request.vehicle_id)
+    # The vehicle's row is locked so that two requests for one truck count its
+    # open bookings one after the other (a no-op on SQLite, which takes the write
+    # lock at BEGIN IMMEDIATE).
+    vehicle = session.scalar(
+        select(Vehicle).where(Vehicle.id == request.vehicle_id).with_for_update(key_share=True)
+    )
     if vehicle is None or vehicle.enterprise_id != enterprise_id:
         raise NotFound("vehicle", request.vehicle_id)
     if not vehicle.is_active:
@@ -198,7 +206,7 @@ def book(
             "open_bookings", plate=vehicle.plate, limit=rules.max_open_bookings_per_vehicle
         )
     priority = classify(priority_classes(session), [line.perishable for line in request.cargo])
-    cap = peak_cap(session, rules, enterprise_id, now)
+    cap = cache(lambda: peak_cap(session, rules, enterprise_id, now))
     window = _take_window(session, gate, request, priority, enterprise_id, cap, rules, now)
     crossing = Crossing(
         enterprise_id=enterprise_id,
@@ -231,46 +239,67 @@ def _take_window(
     request: BookingRequest,
     priority: PriorityClass,
     enterprise_id: int,
-    cap: float | None,
+    cap: Callable[[], float | None],
     rules: BookingPolicy,
     now: datetime,
 ) -> CrossingWindow:
     if request.window_id is not None:
-        window = session.get(CrossingWindow, request.window_id, populate_existing=True)
-        if (
-            window is None
-            or window.gate_id != gate.id
-            or window.direction != request.direction
-            or window.starts_at <= now
-            or window.starts_at > now + timedelta(days=rules.booking_horizon_days + 1)
-        ):
-            raise InvalidInput("window_not_bookable", field="window_id", id=request.window_id)
-        refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
-        if refusal is not None:
-            raise refusal
-        if not take_unit(session, window.id):
-            later = free_windows(
-                session,
-                gate,
-                request.direction,
-                window.starts_at,
-                now,
-                limit=SUGGESTIONS,
-                make_missing=False,
-            )
-            raise WindowFull(window, later)
-        session.refresh(window)
-        return window
+        return _take_chosen(session, gate, request, priority, enterprise_id, cap, rules, now)
     after = max(now, request.not_before or now)
     refusal = None
     for window in free_windows(session, gate, request.direction, after, now):
         refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
-        if refusal is None and take_unit(session, window.id):
-            session.refresh(window)
-            return window
+        taken = take_unit(session, window.id) if refusal is None else None
+        if taken is not None:
+            return taken
     if refusal is not None:
         raise refusal
     raise Conflict("no_free_window", days=rules.booking_horizon_days)
+
+
+def _take_chosen(
+    session: Session,
+    gate: Gate,
+    request: BookingRequest,
+    priority: PriorityClass,
+    enterprise_id: int,
+    cap: Callable[[], float | None],
+    rules: BookingPolicy,
+    now: datetime,
+) -> CrossingWindow:
+    """The window the request names, taken first as one conditional UPDATE; a
+    share rule that then refuses gives the unit back."""
+    assert request.window_id is not None
+    bookable = (
+        CrossingWindow.gate_id == gate.id,
+        CrossingWindow.direction == request.direction,
+        CrossingWindow.starts_at > now,
+        CrossingWindow.starts_at <= now + timedelta(days=rules.booking_horizon_days + 1),
+    )
+    window = take_unit(session, request.window_id, *bookable)
+    if window is None:
+        full = session.scalar(
+            select(CrossingWindow)
+            .where(CrossingWindow.id == request.window_id, *bookable)
+            .execution_options(populate_existing=True)
+        )
+        if full is None:
+            raise InvalidInput("window_not_bookable", field="window_id", id=request.window_id)
+        later = free_windows(
+            session,
+            gate,
+            request.direction,
+            full.starts_at,
+            now,
+            limit=SUGGESTIONS,
+            make_missing=False,
+        )
+        raise WindowFull(full, later)
+    refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
+    if refusal is not None:
+        release_unit(session, window.id)
+        raise refusal
+    return window
 
 
 def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
@@ -294,8 +323,9 @@ def take_next_free(
     gate = session.get(Gate, gate_id)
     assert gate is not None
     for window in free_windows(session, gate, direction, after, now):
-        if take_unit(session, window.id):
-            return window
+        taken = take_unit(session, window.id)
+        if taken is not None:
+            return taken
     return None
 
 
