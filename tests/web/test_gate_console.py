@@ -4,15 +4,18 @@ sees the queue change, and calls the next truck."""
 import re
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
-from cuakhau.models import Crossing, CrossingWindow
+from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import CrossingState
+from cuakhau.models.enums import CrossingState, Role
+from cuakhau.reads.schemas import PlateReadIn
+from cuakhau.reads.service import ingest
 from cuakhau.web import i18n
-from tests.factories import make_booking
+from tests.factories import make_booking, make_called_crossing, make_user
 from tests.web.conftest import Site, log_in, screenshot
 
 
@@ -79,3 +82,151 @@ def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: 
     expect(page.locator("#gate-queue")).to_have_attribute("data-live-connected", "true")
     expect(page).to_have_url(re.compile(r"/gate\?gate_id=\d+&direction=export&called=1$"))
     screenshot(page, "gate-console")
+
+
+def _called(site: Site) -> Crossing:
+    with site.write() as session:
+        return make_called_crossing(session, site.enterprise, site.gate, now=utcnow())
+
+
+def test_an_officer_records_a_crossing_and_a_return_by_hand(page: Page, site: Site):
+    crossing = _called(site)
+    log_in(page, "gate_officer")
+    row = page.get_by_test_id("by-hand").locator(f"tr[data-crossing='{crossing.id}']")
+    expect(row.get_by_test_id("state")).to_have_text("Đã gọi vào cửa khẩu")
+
+    # A reason is required; what was typed stays.
+    row.get_by_label("Lý do").fill("x")
+    row.get_by_role("button", name="Đã qua biên giới").click()
+    expect(page.locator("#by-hand-error")).to_have_text("Cần ít nhất 3 ký tự.")
+    expect(row.get_by_label("Lý do")).to_have_attribute("aria-invalid", "true")
+    expect(row.get_by_label("Lý do")).to_have_value("x")
+
+    row.get_by_label("Lý do").fill("Camera cổng B mất điện")
+    row.get_by_role("button", name="Đã qua biên giới").click()
+    expect(page.get_by_test_id("gate-notice")).to_have_text(
+        f"Đã ghi nhận xe {crossing.plate}: Đã qua biên giới."
+    )
+    expect(row.get_by_test_id("state")).to_have_text("Đã qua biên giới")
+    screenshot(page, "gate-by-hand")
+
+    # Recorded meanwhile by a camera: the page's stale button gets the rule's message.
+    with site.write() as session:
+        fresh = session.get(Crossing, crossing.id)
+        assert fresh is not None
+        move(session, fresh, CrossingState.returned, reason="plate read")
+    row.get_by_label("Lý do").fill("Camera cổng B mất điện")
+    row.get_by_role("button", name="Đã quay về").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#by-hand-error")).to_have_text(
+        f"Không thể chuyển chuyến #{crossing.id} từ trạng thái returned sang returned."
+    )
+
+
+def _reads(site: Site, *reads: tuple[str, str, float]) -> list[int]:
+    """Plate reads at the site's gate; the ids of the alerts they raised."""
+    with site.write() as session:
+        camera = make_user(session, Role.camera)
+        result = ingest(
+            session,
+            camera=camera,
+            reads=[
+                PlateReadIn(
+                    read_id=f"cam-{n}",
+                    plate=plate,
+                    point=point,
+                    read_at=utcnow(),
+                    confidence=confidence,
+                    gate_id=site.gate.id,
+                )
+                for n, (plate, point, confidence) in enumerate(reads)
+            ],
+            now=utcnow(),
+        )
+    alert_ids = [r.alert_id for r in result.results]
+    assert None not in alert_ids
+    return alert_ids  # type: ignore[return-value]
+
+
+def test_an_officer_resolves_alerts_by_dismissing_and_by_recording_the_move(page: Page, site: Site):
+    crossing = _called(site)
+    unknown, unsure = _reads(
+        site, ("99Z99999", "border_out", 0.97), (crossing.plate, "border_out", 0.41)
+    )
+    log_in(page, "gate_officer")
+    alerts = page.get_by_test_id("alerts")
+    first = alerts.locator(f"li[data-alert='{unknown}']")
+    second = alerts.locator(f"li[data-alert='{unsure}']")
+    expect(first).to_contain_text("99Z-999.99")
+    # An unknown plate has no crossing to record a move on: it can only be dismissed.
+    expect(first.get_by_label("Ghi nhận di chuyển camera bỏ sót")).to_have_count(0)
+
+    first.get_by_label("Cách xử lý").fill("no")
+    first.get_by_role("button", name="Đã xử lý").click()
+    expect(first.get_by_role("alert")).to_have_text("Cần ít nhất 3 ký tự.")
+    expect(first.get_by_label("Cách xử lý")).to_have_value("no")
+    first.get_by_label("Cách xử lý").fill("Xe của bên kia, không vào khu")
+    first.get_by_role("button", name="Đã xử lý").click()
+    expect(page.get_by_test_id("gate-notice")).to_have_text(f"Đã xử lý cảnh báo #{unknown}.")
+    expect(first).to_have_count(0)
+
+    # The unsure read was the called truck crossing: the officer records that move.
+    choice = second.get_by_label("Chuyến liên quan")
+    expect(choice.locator("option")).to_have_count(2)
+    choice.select_option(str(crossing.id))
+    second.get_by_label("Cách xử lý").fill("Đã xem camera, đúng xe")
+    second.get_by_role("button", name="Đã xử lý").click()
+    # A crossing without a move is incomplete: the rule's message, the choice kept.
+    expect(second.get_by_role("alert")).to_have_text(
+        "Muốn ghi nhận chuyển trạng thái cần cả crossing_id và to_state."
+    )
+    expect(second.get_by_label("Chuyến liên quan")).to_have_value(str(crossing.id))
+    second.get_by_label("Ghi nhận di chuyển camera bỏ sót").select_option("crossed")
+    second.get_by_role("button", name="Đã xử lý").click()
+    expect(page.get_by_test_id("gate-notice")).to_have_text(f"Đã xử lý cảnh báo #{unsure}.")
+    expect(page.get_by_test_id("alerts")).to_have_count(0)
+    with site.write() as session:
+        moved = session.get(Crossing, crossing.id)
+        assert moved is not None
+        assert moved.state is CrossingState.crossed
+
+
+def test_an_officer_lifts_a_capacity_override(page: Page, site: Site):
+    day, crossing_ids = _four_trucks_in_one_window(site)
+    log_in(page, "gate_officer")
+    expect(page.get_by_test_id("overrides")).to_have_count(0)
+    page.get_by_label("Loại điều chỉnh").select_option("capacity")
+    page.get_by_label("Giá trị (hệ số hoặc số xe)").fill("2")
+    page.get_by_label("Từ ngày (dd/mm/yyyy)").fill(day)
+    page.get_by_label("Lý do").fill("Sửa mặt đường")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_test_id("gate-notice")).to_contain_text("2 xe được chuyển khung giờ")
+
+    rows = page.get_by_test_id("overrides").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(day)
+    expect(rows.first).to_contain_text("2 xe mỗi khung giờ")
+    expect(rows.first).to_contain_text("Sửa mặt đường")
+    screenshot(page, "gate-overrides")
+    kept = _window_of(site, crossing_ids[0])
+    assert (kept.capacity, kept.booked) == (2, 2)
+    rows.first.get_by_role("button", name="Bỏ điều chỉnh: Sửa mặt đường").click()
+    expect(page.get_by_test_id("gate-notice")).to_contain_text("Đã bỏ điều chỉnh #")
+    expect(page.get_by_test_id("overrides")).to_have_count(0)
+    with site.write() as session:
+        override = session.scalar(select(CapacityOverride))
+        assert override is not None
+        assert not override.is_active
+    # The capacity is back; booked trucks keep their new windows (only trucks
+    # already waiting in the zone are pulled earlier).
+    assert _window_of(site, crossing_ids[0]).capacity == 4
+
+
+def _window_of(site: Site, crossing_id: int) -> CrossingWindow:
+    with site.write() as session:
+        crossing = session.get(Crossing, crossing_id)
+        assert crossing is not None
+        window = session.get(CrossingWindow, crossing.window_id)
+        assert window is not None
+        session.expunge(window)
+        return window

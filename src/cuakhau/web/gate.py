@@ -1,7 +1,8 @@
 """The gate officer's console: the live queue of a gate and direction, capacity
-overrides with a preview of the re-plan, calling the next trucks, and plate-read
-alerts. It calls the same functions as the API (``capacity.router``,
-``gateops.service``, ``reads.alerts``), never the API over HTTP."""
+overrides with a preview of the re-plan and lifting them, calling the next trucks,
+crossings recorded by hand, and plate-read alerts (dismissed, or resolved with the
+move the camera missed). It calls the same functions as the API
+(``capacity.router``, ``gateops.service``, ``reads.alerts``), never the API over HTTP."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,18 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.router import create_override
-from cuakhau.capacity.schemas import OverrideCreate, OverrideResult
+from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.router import create_override, deactivate_override, list_overrides
+from cuakhau.capacity.schemas import OverrideCreate, OverrideRead, OverrideResult
+from cuakhau.clearance.service import get_crossing
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
 from cuakhau.crossings.queue import queue_with_estimates
-from cuakhau.gateops.schemas import CallRequest
-from cuakhau.gateops.service import call_next
-from cuakhau.models import Gate, PriorityClass, User
+from cuakhau.gateops.schemas import ByHand, CallRequest
+from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
+from cuakhau.models import Crossing, Gate, PriorityClass, User
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import Direction, OverrideKind, Role
+from cuakhau.models.enums import CrossingState, Direction, OverrideKind, Role
 from cuakhau.reads import alerts
-from cuakhau.reads.schemas import AlertFilters, AlertResolve
+from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve
+from cuakhau.reads.service import TRACKED_STATES
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
 
@@ -44,6 +48,11 @@ CAPACITY_FIELDS = (
     "reason",
 )
 ALERT_LIMIT = 50
+# The next move an officer records by hand, from the state the truck is in.
+BY_HAND = {
+    CrossingState.called: CrossingState.crossed,
+    CrossingState.crossed: CrossingState.returned,
+}
 
 
 @dataclass
@@ -103,6 +112,41 @@ def _queue_context(session: Session, gate: Gate, direction: Direction) -> dict[s
     }
 
 
+def _alert_crossings(
+    session: Session, gate: Gate, open_alerts: list[AlertRead]
+) -> dict[int, list[Crossing]]:
+    """Per alert, the crossings it may be about: the one the read was matched to and
+    the plate's crossings at this gate still on their trip, latest first."""
+    plates = {a.plate for a in open_alerts if a.plate}
+    matched = {a.crossing_id for a in open_alerts if a.crossing_id}
+    if not plates and not matched:
+        return {}
+    rows = list(
+        session.scalars(
+            select(Crossing)
+            .where(
+                (Crossing.id.in_(matched))
+                | (
+                    Crossing.plate.in_(plates)
+                    & (Crossing.gate_id == gate.id)
+                    & Crossing.state.in_(TRACKED_STATES)
+                )
+            )
+            .order_by(Crossing.id.desc())
+        )
+    )
+    return {
+        a.id: [c for c in rows if c.id == a.crossing_id or (a.plate and c.plate == a.plate)]
+        for a in open_alerts
+    }
+
+
+def _current_overrides(session: Session, gate: Gate, user: User) -> list[OverrideRead]:
+    """Active overrides that still apply today or later: the ones worth lifting."""
+    today = local_date(utcnow())
+    return [o for o in list_overrides(gate.id, session, user) if o.is_active and o.ends_on >= today]
+
+
 def _console(
     request: Request,
     session: Session,
@@ -125,6 +169,11 @@ def _console(
         kinds=list(OverrideKind),
         form=form or CapacityForm(),
         alerts=open_alerts.items,
+        alert_crossings=_alert_crossings(session, gate, open_alerts.items),
+        moves_by_hand=sorted({s.value for s in alerts.MOVES_BY_HAND}),
+        by_hand=awaiting_by_hand(session, gate.id, chosen),
+        next_by_hand=BY_HAND,
+        overrides=_current_overrides(session, gate, request.state.user),
         query=urlencode({"gate_id": gate.id, "direction": chosen.value}),
         **_queue_context(session, gate, chosen),
         **values,
@@ -140,6 +189,13 @@ def _notice(request: Request) -> str | None:
         return i18n.translate("gate_called", language, count=params["called"])
     if "resolved" in params:
         return i18n.translate("gate_alert_resolved", language, id=params["resolved"])
+    if "recorded" in params and params.get("state") in BY_HAND.values():
+        state = i18n.translate(f"state_{params['state']}", language)
+        return i18n.translate("gate_recorded", language, plate=params["recorded"], state=state)
+    if "lifted" in params:
+        return i18n.translate(
+            "gate_lifted", language, id=params["lifted"], moved=params.get("moved", 0)
+        )
     return None
 
 
@@ -242,17 +298,80 @@ async def gate_resolve_alert(
         session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
     )
     language = i18n.page_language(request)
+    # With a crossing and a move, the move the camera missed is recorded as well.
+    fields = {
+        "resolution": str(submitted.get("resolution", "")).strip(),
+        "crossing_id": _int(submitted.get("crossing_id")),
+        "to_state": str(submitted.get("to_state", "")) or None,
+    }
     try:
-        data = AlertResolve(resolution=str(submitted.get("resolution", "")).strip())
-    except ValidationError as error:
-        message = field_errors(list(error.errors()), language)[0]["message"]
+        data = AlertResolve.model_validate(fields)
+        alerts.resolve(session, alert_id, data, user)
+    except (ValidationError, DomainError) as error:
+        if isinstance(error, ValidationError):
+            message = field_errors(list(error.errors()), language)[0]["message"]
+        else:
+            session.rollback()
+            message = i18n.translate(error.code, language, **error.params)
         return _console(
             request,
             session,
             gate.id,
             direction.value,
-            status_code=422,
-            alert_error={"id": alert_id, "message": message},
+            status_code=422 if isinstance(error, ValidationError) else error.status_code,
+            alert_error={"id": alert_id, "message": message, **fields},
         )
-    alerts.resolve(session, alert_id, data, user)
     return redirect(request, _back(gate, direction, resolved=alert_id))
+
+
+@router.post(
+    "/gate/crossings/{crossing_id}/by-hand", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+async def gate_by_hand(
+    request: Request, crossing_id: int, session: DbSession, _user: Officer
+) -> Response:
+    """Crossed or returned, recorded by the officer when the cameras cannot."""
+    submitted = await request.form()
+    _, gate, direction = _choice(
+        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
+    )
+    language = i18n.page_language(request)
+    reason = str(submitted.get("reason", "")).strip()
+    crossing = get_crossing(session, crossing_id)
+    try:
+        to_state = CrossingState(str(submitted.get("to_state", "")))
+        data = ByHand(reason=reason)
+        record_by_hand(session, crossing, to_state, data.reason)
+    except (ValueError, DomainError) as error:
+        # A ValidationError is a ValueError: a reason too short, or no such state.
+        if isinstance(error, ValidationError):
+            message = field_errors(list(error.errors()), language)[0]["message"]
+        elif isinstance(error, DomainError):
+            session.rollback()
+            message = i18n.translate(error.code, language, **error.params)
+        else:
+            message = i18n.translate("gate_by_hand_state", language)
+        return _console(
+            request,
+            session,
+            gate.id,
+            direction.value,
+            status_code=error.status_code if isinstance(error, DomainError) else 422,
+            by_hand_error={"id": crossing_id, "message": message, "reason": reason},
+        )
+    return redirect(request, _back(gate, direction, recorded=crossing.plate, state=to_state.value))
+
+
+@router.post(
+    "/gate/overrides/{override_id}/lift", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+async def gate_lift_override(
+    request: Request, override_id: int, session: DbSession, user: Officer
+) -> Response:
+    """Lift an override; capacity that comes back pulls waiting trucks earlier."""
+    submitted = await request.form()
+    _, gate, direction = _choice(
+        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
+    )
+    result = deactivate_override(gate.id, override_id, session, user)
+    return redirect(request, _back(gate, direction, lifted=override_id, moved=len(result.moves)))

@@ -6,11 +6,13 @@ from cuakhau.web import (
     accounts,
     admin,
     board,
+    customs,
     enterprise,
     gate,
     investment_pages,
     public,
     vendor,
+    yard,
     zone,
 )
 
@@ -20,6 +22,8 @@ for pages in (
     accounts.router,
     enterprise.router,
     gate.router,
+    yard.router,
+    customs.router,
     vendor.router,
     investment_pages.router,
     admin.router,

@@ -1,0 +1,207 @@
+"""The customs and quarantine officer's pages: the work list (trucks arrived,
+declared or held, perishables first) and one crossing's page, where the officer
+records the declaration and channel, decides, holds, releases or rejects. They
+call ``clearance.service`` as the API does; every refusal is the rule's own message."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cuakhau.clearance import service
+from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.crossings.views import crossing_detail
+from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
+from cuakhau.models.enums import CustomsChannel, Direction, Role
+from cuakhau.web import i18n
+from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+
+router = APIRouter(route_class=PageRoute)
+
+# The API's deciding roles (``clearance.router.Customs``).
+CustomsUser = Annotated[User, page_roles(Role.customs, Role.admin)]
+LIST_LIMIT = 100
+WORK_STATES = ("arrived", "declared", "held")
+
+
+@dataclass
+class ActionForm:
+    """One of the crossing page's forms as typed, and why it was refused."""
+
+    action: str
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+
+def _filters(gate_id: int | None, state: str | None) -> ClearanceFilters:
+    return ClearanceFilters(
+        gate_id=gate_id, state=state if state in WORK_STATES else None, limit=LIST_LIMIT
+    )
+
+
+def _work_list(session: Session, filters: ClearanceFilters) -> dict[str, Any]:
+    crossings = list(session.scalars(service.work_list(filters).limit(LIST_LIMIT)))
+    return {
+        "crossings": crossings,
+        "gates": {g.id: g for g in session.scalars(select(Gate).order_by(Gate.id))},
+        "classes": {c.id: c for c in session.scalars(select(PriorityClass))},
+        "filters": filters,
+    }
+
+
+@router.get("/customs", response_class=HTMLResponse)
+def customs_page(
+    request: Request,
+    session: DbSession,
+    _user: CustomsUser,
+    gate_id: int | None = None,
+    state: str | None = None,
+) -> HTMLResponse:
+    return render(request, "customs.html", **_work_list(session, _filters(gate_id, state)))
+
+
+@router.get("/customs/list", response_class=HTMLResponse)
+def customs_list(
+    request: Request,
+    session: DbSession,
+    _user: CustomsUser,
+    gate_id: int | None = None,
+    state: str | None = None,
+) -> HTMLResponse:
+    """The work list alone, fetched again by the page's script on each queue change."""
+    return render(request, "customs_list.html", **_work_list(session, _filters(gate_id, state)))
+
+
+def _crossing_page(
+    request: Request,
+    session: Session,
+    crossing: Crossing,
+    form: ActionForm | None = None,
+    status_code: int = 200,
+    notice: str | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "customs_crossing.html",
+        status_code=status_code,
+        crossing=crossing_detail(session, crossing),
+        gate=session.get(Gate, crossing.gate_id),
+        enterprise=session.get(Enterprise, crossing.enterprise_id),
+        priority=session.get(PriorityClass, crossing.priority_class_id),
+        channels=list(CustomsChannel),
+        form=form,
+        notice=notice,
+        Direction=Direction,
+    )
+
+
+@router.get("/customs/crossings/{crossing_id}", response_class=HTMLResponse)
+def customs_crossing(
+    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+) -> HTMLResponse:
+    crossing = service.get_crossing(session, crossing_id)
+    done = request.query_params.get("done")
+    notice = None
+    if done in ACTIONS:
+        state = i18n.translate(f"state_{crossing.state.value}", i18n.page_language(request))
+        notice = i18n.translate(
+            "customs_done", i18n.page_language(request), plate=crossing.plate, state=state
+        )
+    return _crossing_page(request, session, crossing, notice=notice)
+
+
+def _declare(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+    data = Declaration.model_validate(
+        {
+            # An empty field is a missing one: "required", not "too short".
+            **{k: v for k, v in values.items() if k != "needs_quarantine" and v},
+            "needs_quarantine": values.get("needs_quarantine") == "on",
+        }
+    )
+    service.declare(session, crossing, data)
+
+
+def _decide(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+    data = Decision.model_validate({"hold_reason": values.get("hold_reason") or None})
+    service.decide(session, crossing, data.hold_reason)
+
+
+def _with_reason(
+    act: Callable[[Session, Crossing, str], Crossing],
+) -> Callable[[Session, Crossing, dict[str, str]], None]:
+    def run(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+        reason = values.get("reason")
+        data = ReasonGiven.model_validate({"reason": reason} if reason else {})
+        act(session, crossing, data.reason)
+
+    return run
+
+
+# Each form: the fields it sends, and the service call it makes.
+ACTIONS: dict[str, tuple[tuple[str, ...], Callable[[Session, Crossing, dict[str, str]], None]]] = {
+    "declaration": (("declaration_no", "channel", "needs_quarantine"), _declare),
+    "decision": (("hold_reason",), _decide),
+    "release": (("reason",), _with_reason(service.release)),
+    "reject": (("reason",), _with_reason(service.reject)),
+}
+
+
+async def _act(request: Request, session: Session, crossing_id: int, action: str) -> Response:
+    crossing = service.get_crossing(session, crossing_id)
+    names, run = ACTIONS[action]
+    submitted = await request.form()
+    form = ActionForm(action, {name: str(submitted.get(name, "")).strip() for name in names})
+    language = i18n.page_language(request)
+    try:
+        run(session, crossing, form.values)
+    except ValidationError as error:
+        for entry in field_errors(list(error.errors()), language):
+            form.errors.setdefault(entry["field"] or "form", entry["message"])
+        form.message = i18n.translate("validation_failed", language, count=len(form.errors))
+        return _crossing_page(request, session, crossing, form, 422)
+    except DomainError as error:
+        # Nothing of a refused decision is kept; the page shows the crossing as it is.
+        session.rollback()
+        form.message = i18n.translate(error.code, language, **error.params)
+        crossing = service.get_crossing(session, crossing_id)
+        return _crossing_page(request, session, crossing, form, error.status_code)
+    return redirect(request, f"/customs/crossings/{crossing.id}?done={action}")
+
+
+CROSSING_ACTION = "/customs/crossings/{crossing_id}/"
+
+
+@router.post(CROSSING_ACTION + "declaration", dependencies=[CsrfChecked])
+async def customs_declare(
+    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+) -> Response:
+    return await _act(request, session, crossing_id, "declaration")
+
+
+@router.post(CROSSING_ACTION + "decision", dependencies=[CsrfChecked])
+async def customs_decide(
+    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+) -> Response:
+    return await _act(request, session, crossing_id, "decision")
+
+
+@router.post(CROSSING_ACTION + "release", dependencies=[CsrfChecked])
+async def customs_release(
+    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+) -> Response:
+    return await _act(request, session, crossing_id, "release")
+
+
+@router.post(CROSSING_ACTION + "reject", dependencies=[CsrfChecked])
+async def customs_reject(
+    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+) -> Response:
+    return await _act(request, session, crossing_id, "reject")

@@ -1,0 +1,189 @@
+"""The yard page: check trucks in and out with a plate search, each yard's occupancy
+now and over the day, dwell per truck and who has over-stayed. It calls
+``yards.visits`` as the API does; a yard operator sees only its own enterprise's
+yards (another's is a 404), gate officers and admins see them all."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from cuakhau.capacity.calendar import local_date
+from cuakhau.core.deps import DbSession
+from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.models import User, Vehicle, Yard
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import Role
+from cuakhau.vehicles.router import vehicles
+from cuakhau.vehicles.schemas import VehicleFilters
+from cuakhau.vehicles.service import filter_vehicles
+from cuakhau.web import i18n
+from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.yards import visits
+from cuakhau.yards.visits import CheckIn, CheckOut, VisitFilters, YardFull
+
+router = APIRouter(route_class=PageRoute)
+
+# The API's check-in roles (``yards.visits_router.Operator``).
+YardUser = Annotated[User, page_roles(Role.yard_operator, Role.gate_officer, Role.admin)]
+OVERSTAY_HOURS = 24
+MAX_OVERSTAY_HOURS = 24 * 30
+MATCH_LIMIT = 10
+VISIT_LIMIT = 200
+
+
+@dataclass
+class PlateForm:
+    """The check-in / check-out form as typed, and why it was refused."""
+
+    plate: str = ""
+    cold: bool = False
+    error: str | None = None
+    message: str | None = None
+    # On a full yard: the gate's yards that have room, most room first.
+    elsewhere: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _yards(session: Session, user: User, yard_id: int | None) -> tuple[list[Yard], Yard | None]:
+    yards = visits.visible_yards(session, user)
+    if yard_id is None:
+        return yards, yards[0] if yards else None
+    return yards, visits.visible_yard(session, yard_id, user)
+
+
+def _matches(session: Session, user: User, typed: str) -> list[Vehicle]:
+    """Vehicles whose plate contains what was typed, however it was typed."""
+    if len(typed) < 2:
+        return []
+    filters = VehicleFilters(plate=typed[:32], active=True)
+    stmt = filter_vehicles(vehicles.scoped_query(user), filters)
+    return list(session.scalars(stmt.order_by(Vehicle.plate).limit(MATCH_LIMIT)))
+
+
+def _overstay_hours(typed: str | None, language: str) -> tuple[int, str | None]:
+    if typed is None or typed == "":
+        return OVERSTAY_HOURS, None
+    try:
+        hours = int(typed)
+    except ValueError:
+        hours = 0
+    if not 1 <= hours <= MAX_OVERSTAY_HOURS:
+        return OVERSTAY_HOURS, i18n.translate("yard_over_invalid", language, max=MAX_OVERSTAY_HOURS)
+    return hours, None
+
+
+def _page(
+    request: Request,
+    session: Session,
+    user: User,
+    yard_id: int | None,
+    form: PlateForm | None = None,
+    status_code: int = 200,
+    search: bool = False,
+    **values: Any,
+) -> HTMLResponse:
+    language = i18n.page_language(request)
+    yards, yard = _yards(session, user, yard_id)
+    form = form or PlateForm()
+    # A refused plate lists the vehicles it might have meant.
+    searched = search or form.error is not None
+    if yard is None:
+        return render(request, "yard.html", status_code=status_code, yards=[], yard=None, form=form)
+    now = utcnow()
+    typed_over = request.query_params.get("over")
+    hours, over_error = _overstay_hours(typed_over, language)
+    inside = session.scalars(visits.visit_query(yard, VisitFilters(open=True)).limit(VISIT_LIMIT))
+    return render(
+        request,
+        "yard.html",
+        status_code=status_code,
+        yards=yards,
+        yard=yard,
+        form=form,
+        typed=form.plate if searched else "",
+        matches=_matches(session, user, form.plate) if searched else [],
+        occupancy={y.id: visits.occupancy(session, y, now) for y in yards},
+        day=visits.hourly_occupancy(session, yard, local_date(now)),
+        inside=[visits.visit_view(v, now) for v in inside],
+        overstaying=[
+            visits.visit_view(v, now)
+            for v in visits.overstaying(session, yard, now, timedelta(hours=hours))
+        ],
+        over_hours=hours,
+        over_typed=typed_over if over_error else str(hours),
+        over_error=over_error,
+        now=now,
+        hour=timedelta(hours=1),
+        **values,
+    )
+
+
+def _notice(request: Request) -> str | None:
+    params = request.query_params
+    if params.get("done") in ("in", "out") and "plate" in params:
+        key = "yard_checked_in" if params["done"] == "in" else "yard_checked_out"
+        return i18n.translate(key, i18n.page_language(request), plate=params["plate"])
+    return None
+
+
+@router.get("/yard", response_class=HTMLResponse)
+def yard_page(
+    request: Request, session: DbSession, user: YardUser, yard_id: int | None = None
+) -> HTMLResponse:
+    return _page(request, session, user, yard_id, notice=_notice(request))
+
+
+@router.get("/yard/vehicles", response_class=HTMLResponse)
+def yard_vehicles(
+    request: Request, session: DbSession, user: YardUser, plate: str = ""
+) -> HTMLResponse:
+    """The plate matches alone, fetched by the page's script while a plate is typed."""
+    typed = plate.strip()
+    return render(request, "yard_matches.html", typed=typed, matches=_matches(session, user, typed))
+
+
+@router.post("/yard/{yard_id}/visits", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def yard_visit(
+    request: Request, yard_id: int, session: DbSession, user: YardUser
+) -> Response:
+    """``action=check_in`` or ``check_out`` the typed plate; ``search`` lists the
+    vehicles whose plate contains it; ``pick`` puts a listed plate in the field."""
+    submitted = await request.form()
+    yard = visits.visible_yard(session, yard_id, user)
+    form = PlateForm(
+        plate=str(submitted.get("pick") or submitted.get("plate", "")).strip(),
+        cold=submitted.get("cold") == "on",
+    )
+    action = str(submitted.get("action", "check_in"))
+    if "pick" in submitted or action == "search":
+        return _page(request, session, user, yard.id, form, search=True)
+    language = i18n.page_language(request)
+    now = utcnow()
+    try:
+        if action == "check_out":
+            checked = visits.check_out(session, yard, CheckOut(plate=form.plate).plate, now)
+        else:
+            checked = visits.check_in(session, yard, CheckIn(plate=form.plate, cold=form.cold), now)
+    except ValidationError as error:
+        form.error = field_errors(list(error.errors()), language)[0]["message"]
+        return _page(request, session, user, yard.id, form, status_code=422)
+    except DomainError as error:
+        session.rollback()
+        params = dict(error.params)
+        if isinstance(error, YardFull):
+            form.elsewhere = error.elsewhere
+            # The class in the reader's words, inside a sentence.
+            label = i18n.translate(f"yard_class_{params['vehicle_class']}", language)
+            params["vehicle_class"] = label.lower()
+        form.message = i18n.translate(error.code, language, **params)
+        if getattr(error, "field", None) == "plate":
+            form.error = form.message
+        return _page(request, session, user, yard.id, form, status_code=error.status_code)
+    done = "out" if action == "check_out" else "in"
+    query = urlencode({"yard_id": yard.id, "done": done, "plate": checked.plate})
+    return redirect(request, f"/yard?{query}")

@@ -1,0 +1,168 @@
+"""The yard page in a browser: who may see it, checking a truck in by searching part
+of its plate, a full yard's refusal naming the yard with room, checking out, dwell
+and the trucks that over-stay."""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cuakhau.models import Enterprise, YardVisit
+from cuakhau.models.base import utcnow
+from cuakhau.models.enums import Role
+from cuakhau.yards.visits import CheckIn, check_in
+from tests.factories import make_enterprise, make_vehicle, make_yard
+from tests.web.conftest import Site, log_in, screenshot
+
+
+@dataclass
+class Yards:
+    small: int
+    roomy: int
+    theirs: int
+    plates: list[str]
+    parked: str
+
+
+@pytest.fixture
+def yards(site: Site) -> Yards:
+    """The operator runs a one-space yard and a three-space one at the gate; another
+    operator runs a third. A truck has been in the roomy yard for 30 hours."""
+    with site.write() as session:
+        operator = session.get(Enterprise, site.users[Role.yard_operator].enterprise_id)
+        assert operator is not None
+        other = make_enterprise(session, roles=["yard_operator"])
+        small = make_yard(session, site.gate, operator, code="BAI-A", spaces={"truck": 1})
+        roomy = make_yard(session, site.gate, operator, code="BAI-B", spaces={"truck": 3})
+        theirs = make_yard(session, site.gate, other, code="BAI-X", spaces={"truck": 9})
+        plates = ["12C-345.67", "12C-345.98", "29H-111.22"]
+        for plate in plates:
+            make_vehicle(session, site.enterprise, plate=plate)
+        parked = make_vehicle(session, site.enterprise, plate="98C-765.43").plate
+        check_in(session, roomy, CheckIn(plate=parked), utcnow() - timedelta(hours=30))
+        return Yards(small.id, roomy.id, theirs.id, plates, parked)
+
+
+def test_only_yard_staff_see_the_yard_page(page: Page, site: Site, yards: Yards):
+    page.goto("/yard")
+    expect(page).to_have_url(f"{site.url}/login?next=%2Fyard")
+
+    for role in (Role.customs, Role.enterprise, Role.board):
+        page.context.clear_cookies()
+        log_in(page, role.value)
+        answer = page.goto("/yard")
+        assert answer is not None
+        assert answer.status == 403, role
+        expect(page.get_by_role("link", name="Bến bãi")).to_have_count(0)
+
+    page.context.clear_cookies()
+    log_in(page, "yard_operator")
+    page.goto("/yard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bến bãi: xe vào, xe ra")
+    codes = (
+        page.get_by_test_id("occupancy")
+        .locator("tbody tr")
+        .evaluate_all("rows => [...new Set(rows.map(r => r.dataset.yard))]")
+    )
+    assert codes == ["BAI-A", "BAI-B"]
+    # Another operator's yard is not found, as in the API.
+    answer = page.goto(f"/yard?yard_id={yards.theirs}")
+    assert answer is not None
+    assert answer.status == 404
+
+    page.context.clear_cookies()
+    log_in(page, "gate_officer")
+    answer = page.goto(f"/yard?yard_id={yards.theirs}")
+    assert answer is not None
+    assert answer.status == 200
+    expect(page.get_by_role("link", name="Bến bãi")).to_be_visible()
+
+
+def test_check_in_by_plate_search_a_full_yard_and_check_out(page: Page, site: Site, yards: Yards):
+    log_in(page, "yard_operator")
+    page.goto(f"/yard?yard_id={yards.small}")
+    plate = page.get_by_label("Biển số (gõ một phần để tìm)")
+
+    # Part of a plate, typed its own way, lists the two vehicles it may be.
+    plate.fill("12c345")
+    matches = page.get_by_test_id("plate-matches").get_by_role("button")
+    expect(matches).to_have_text(["12C-345.67", "12C-345.98"])
+    matches.nth(1).click()
+    expect(plate).to_have_value("12C-345.98")
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    expect(page.get_by_test_id("yard-notice")).to_have_text("Đã cho xe 12C-345.98 vào bãi.")
+    small = page.locator("[data-testid=occupancy] tr[data-yard=BAI-A]")
+    expect(small.get_by_test_id("occupied")).to_have_text("1")
+    expect(small.get_by_test_id("free")).to_have_text("0")
+    expect(page.get_by_test_id("inside").locator("tbody tr[data-plate]")).to_have_count(1)
+
+    # The yard is full: the refusal names the yard that has room, and keeps the plate.
+    plate.fill("29H11122")
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    error = page.get_by_test_id("visit-error")
+    # Most room first; the other operator's yard is named too, without a link.
+    expect(error).to_contain_text(
+        "Bãi BAI-A hết chỗ cho xe loại xe tải. Bãi còn chỗ: BAI-X, BAI-B."
+    )
+    room = page.get_by_test_id("yards-with-room").locator("li")
+    expect(room).to_have_count(2)
+    expect(room.nth(0)).to_contain_text("còn 9 chỗ")
+    expect(room.nth(1)).to_contain_text("còn 2 chỗ")
+    expect(room.nth(1).get_by_role("link")).to_have_text(re.compile(r"^BAI-B · "))
+    expect(room.nth(0).get_by_role("link")).to_have_count(0)
+    expect(plate).to_have_value("29H11122")
+    screenshot(page, "yard-full")
+
+    # An unknown plate is refused with the rule's message and lists nothing.
+    plate.fill("99Z99999")
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    expect(page.locator("#plate-error")).to_have_text(
+        "Không có phương tiện nào mang biển số 99Z-999.99; hãy đăng ký phương tiện trước."
+    )
+    expect(plate).to_have_value("99Z99999")
+
+    # Out again, from the row of the truck.
+    page.get_by_role("button", name="Cho xe 12C-345.98 ra khỏi bãi").click()
+    expect(page.get_by_test_id("yard-notice")).to_have_text("Đã cho xe 12C-345.98 ra khỏi bãi.")
+    expect(small.get_by_test_id("occupied")).to_have_text("0")
+    expect(page.get_by_test_id("inside").locator("tbody tr[data-plate]")).to_have_count(0)
+    with site.write() as session:
+        visits = session.query(YardVisit).filter_by(yard_id=yards.small).all()
+        assert [(v.plate, v.checked_out_at is not None) for v in visits] == [("12C-345.98", True)]
+
+
+def test_dwell_and_over_staying_trucks(page: Page, site: Site, yards: Yards):
+    log_in(page, "yard_operator")
+    page.goto(f"/yard?yard_id={yards.roomy}")
+    page.get_by_label("Biển số (gõ một phần để tìm)").fill(yards.plates[0])
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    expect(page.get_by_test_id("yard-notice")).to_be_visible()
+
+    rows = page.get_by_test_id("inside").locator("tbody tr[data-plate]")
+    expect(rows).to_have_count(2)
+    # Longest in the yard first.
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.plate)") == [
+        yards.parked,
+        yards.plates[0],
+    ]
+    expect(rows.first.get_by_test_id("dwell")).to_have_text("30 giờ 0 phút")
+    expect(page.get_by_test_id("overstay-count")).to_have_text("1 xe lưu bãi quá 24 giờ.")
+    expect(page.get_by_test_id("overstay").locator("tbody tr")).to_have_attribute(
+        "data-plate", yards.parked
+    )
+    # Today's hours count the check-in just made.
+    peaks = page.get_by_test_id("hourly").get_by_test_id("peak").all_inner_texts()
+    assert 1 <= len(peaks) <= 24
+    assert max(int(p) for p in peaks) == 2
+    screenshot(page, "yard")
+
+    threshold = page.get_by_label("Ngưỡng lưu bãi (giờ)")
+    threshold.fill("31")
+    threshold.press("Enter")
+    expect(page.get_by_test_id("overstay-count")).to_have_text("0 xe lưu bãi quá 31 giờ.")
+    threshold.fill("mot ngay")
+    threshold.press("Enter")
+    expect(page.locator("#over-error")).to_have_text("Ngưỡng phải là số giờ nguyên từ 1 đến 720.")
+    expect(threshold).to_have_value("mot ngay")
