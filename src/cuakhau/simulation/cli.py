@@ -6,13 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from cuakhau.simulation import messages
-from cuakhau.simulation.loader import ScenarioError, load_scenario, parse_scenario
+from cuakhau.simulation.loader import (
+    ScenarioError,
+    dump_scenario,
+    load_scenario,
+    parse_scenario,
+)
 from cuakhau.simulation.outputs import COMPARED, write_comparison, write_run
 from cuakhau.simulation.results import SimulationResult
 from cuakhau.simulation.runner import simulate
@@ -148,28 +152,5 @@ def _comparison_table(results: list[SimulationResult]) -> Table:
 
 def write_scenario_file(raw: dict[str, object], path: Path) -> None:
     header = "# Written by `cuakhau simulate-from-db`: the zone as the database had it.\n"
-    text = yaml.dump(raw, Dumper=_ScenarioDumper, allow_unicode=True, sort_keys=False, width=100)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + text, encoding="utf-8")
-
-
-class _ScenarioDumper(yaml.SafeDumper):
-    """One line for a window, a booking or a daily profile; blocks for the rest."""
-
-
-def _flat(value: object) -> bool:
-    return not isinstance(value, dict | list)
-
-
-def _mapping(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
-    flow = all(_flat(value) for value in data.values()) and len(data) > 1
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-def _sequence(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
-    flow = all(isinstance(value, int | float) for value in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_ScenarioDumper.add_representer(dict, _mapping)
-_ScenarioDumper.add_representer(list, _sequence)
+    path.write_text(header + dump_scenario(raw), encoding="utf-8")

@@ -41,6 +41,16 @@ def load_scenario(name: str | Path) -> Scenario:
     return parse_scenario(raw, label=str(path))
 
 
+def load_raw(name: str | Path) -> dict[str, Any]:
+    """A scenario file as the mapping it holds, `extends` resolved, not yet validated."""
+    return _read_with_extends(resolve(name), seen=())
+
+
+def dump_scenario(raw: dict[str, Any]) -> str:
+    """YAML a person can read: one line per window, booking or profile, blocks elsewhere."""
+    return yaml.dump(raw, Dumper=_ScenarioDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
 def parse_scenario(raw: dict[str, Any], label: str = "scenario") -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
@@ -136,3 +146,25 @@ def _report(label: str, problems: list[tuple[str, str]]) -> str:
     lines = [messages.SCENARIO_INVALID.format(path=label, count=len(problems))]
     lines += [messages.PROBLEM_LINE.format(where=where, what=what) for where, what in problems]
     return "\n".join(lines)
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """One line for a window, a booking or a daily profile; blocks for the rest."""
+
+
+def _flat(value: object) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _mapping(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
+    flow = all(_flat(value) for value in data.values()) and len(data) > 1
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+def _sequence(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
+    flow = all(isinstance(value, int | float) for value in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_ScenarioDumper.add_representer(dict, _mapping)
+_ScenarioDumper.add_representer(list, _sequence)
