@@ -241,3 +241,30 @@ def test_earliest_bookings_fill_small_windows_without_overbooking(
     if refused:
         # Refused only because everything still to come was taken.
         assert all(w.booked == w.capacity for w in windows if w.starts_at > finished)
+
+
+@pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+def test_one_truck_asking_many_times_at_once_gets_its_limit_of_bookings(
+    database: Database, workers: int, tmp_path: Path
+) -> None:
+    fleet = arrange(database.sessions, capacity=CAPACITY, horizon_days=2)
+    with session_scope(database.sessions, Actor(label="test")) as session:
+        limit = policy(session).max_open_bookings_per_vehicle
+    headers, vehicle_id = fleet.requests[0]
+    same_truck = Fleet(fleet.gate_id, [(headers, vehicle_id)] * 40)
+
+    with live_server(database.url, workers, tmp_path) as base_url:
+        answers = burst(base_url, same_truck, window_id=None)
+
+    created = [a for a in answers if a.status == 201]
+    refused = [a for a in answers if a.status == 409]
+    assert len(created) == limit, describe(answers)
+    assert len(refused) == len(answers) - limit, describe(answers)
+    assert all(a.body["rule"] == "open_bookings" for a in refused), describe(answers)
+    with session_scope(database.sessions, Actor(label="test")) as session:
+        open_bookings = session.scalar(
+            select(func.count())
+            .select_from(Crossing)
+            .where(Crossing.vehicle_id == vehicle_id, Crossing.state.in_(OPEN_STATES))
+        )
+    assert open_bookings == limit
