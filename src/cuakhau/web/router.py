@@ -8,8 +8,11 @@ from cuakhau.web import (
     board,
     customs,
     enterprise,
+    fees_pages,
+    fleet,
     gate,
     investment_pages,
+    planning,
     public,
     vendor,
     yard,
@@ -21,6 +24,8 @@ for pages in (
     public.router,
     accounts.router,
     enterprise.router,
+    fleet.router,
+    fees_pages.router,
     gate.router,
     yard.router,
     customs.router,
@@ -28,6 +33,7 @@ for pages in (
     investment_pages.router,
     admin.router,
     board.router,
+    planning.router,
     zone.router,
 ):
     router.include_router(pages)
