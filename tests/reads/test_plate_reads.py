@@ -163,6 +163,25 @@ def test_an_illegal_move_is_an_alert_and_the_rest_of_the_batch_applies(
     assert "crossed" in detail
 
 
+def test_an_alert_reads_in_the_language_asked_for(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    with db.write() as session:
+        truck = make_vehicle(session, zone[1])
+    post(client, people, [read("a", truck.plate, "gate_in")])
+    officer = people[Role.gate_officer]
+
+    def detail(**headers: str) -> str:
+        answer = client.get("/api/v1/plate-alerts", headers={**officer, **headers})
+        return answer.json()["items"][0]["detail"]
+
+    english = f"Vehicle {truck.plate} at gate_in has no open crossing."
+    vietnamese = f"Xe {truck.plate} tại điểm gate_in không có chuyến nào đang mở."
+    assert detail() == vietnamese
+    assert detail(**{"Accept-Language": "en-GB,en;q=0.9"}) == english
+    assert db.scalar(select(PlateAlert.detail)) == vietnamese
+
+
 def test_known_truck_without_a_crossing_is_an_alert_not_a_walk_in(
     client: TestClient, people: People, db: Database, zone: Any
 ):

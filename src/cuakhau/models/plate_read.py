@@ -1,7 +1,8 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Base, UtcDateTime, utcnow
@@ -41,7 +42,10 @@ class PlateAlert(Base):
     plate_read_id: Mapped[int] = mapped_column(ForeignKey("plate_read.id"), unique=True)
     # unknown_plate, unreadable, low_confidence, no_open_crossing, illegal_move.
     kind: Mapped[str] = mapped_column(String(32))
+    # The message as first written (Vietnamese); ``params`` fill the message
+    # ``plate_alert_<kind>`` in whichever language the reader asks for.
     detail: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

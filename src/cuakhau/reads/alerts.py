@@ -15,7 +15,7 @@ from cuakhau.models import Crossing, PlateAlert, PlateRead, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve
-from cuakhau.reads.service import TARGET
+from cuakhau.reads.service import TARGET, alert_text
 
 
 def alert_query(filters: AlertFilters) -> Select[Any]:
@@ -37,22 +37,32 @@ def alert_query(filters: AlertFilters) -> Select[Any]:
     return stmt.order_by(PlateAlert.id)
 
 
-def list_alerts(session: Session, filters: AlertFilters) -> Page[AlertRead]:
+def list_alerts(session: Session, filters: AlertFilters, language: str) -> Page[AlertRead]:
     alerts, total = paginate(session, alert_query(filters), filters)
-    return page_of(AlertRead, alert_views(session, alerts), total, filters)
+    return page_of(AlertRead, alert_views(session, alerts, language), total, filters)
 
 
-def alert_views(session: Session, alerts: list[PlateAlert]) -> list[AlertRead]:
+def alert_views(session: Session, alerts: list[PlateAlert], language: str) -> list[AlertRead]:
     read_ids = [alert.plate_read_id for alert in alerts]
     reads = {r.id: r for r in session.scalars(select(PlateRead).where(PlateRead.id.in_(read_ids)))}
-    return [_view(alert, reads[alert.plate_read_id]) for alert in alerts]
+    return [_view(alert, reads[alert.plate_read_id], language) for alert in alerts]
 
 
-def _view(alert: PlateAlert, read: PlateRead) -> AlertRead:
+def _detail(alert: PlateAlert, language: str) -> str:
+    # Alerts written before their parameters were kept have only their text.
+    if alert.params is None:
+        return alert.detail
+    return alert_text(alert.kind, alert.params, language)
+
+
+def _view(alert: PlateAlert, read: PlateRead, language: str) -> AlertRead:
     return AlertRead(
         id=alert.id,
         kind=alert.kind,
-        detail=alert.detail,
+        # Alerts written before their parameters were kept have only their text.
+        detail=alert.detail
+        if alert.params is None
+        else alert_text(alert.kind, alert.params, language),
         created_at=alert.created_at,
         resolved_at=alert.resolved_at,
         resolved_by_user_id=alert.resolved_by_user_id,
@@ -74,7 +84,9 @@ def _view(alert: PlateAlert, read: PlateRead) -> AlertRead:
 MOVES_BY_HAND = frozenset(TARGET.values())
 
 
-def resolve(session: Session, alert_id: int, data: AlertResolve, user: User) -> AlertRead:
+def resolve(
+    session: Session, alert_id: int, data: AlertResolve, user: User, language: str
+) -> AlertRead:
     alert = session.get(PlateAlert, alert_id)
     if alert is None:
         raise NotFound("plate_alert", alert_id)
@@ -99,4 +111,4 @@ def resolve(session: Session, alert_id: int, data: AlertResolve, user: User) -> 
     alert.resolved_by_user_id = user.id
     alert.resolution = data.resolution
     session.flush()
-    return _view(alert, read)
+    return _view(alert, read, language)

@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.messages import pick_language
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
 from cuakhau.models.base import utcnow
@@ -29,13 +30,18 @@ def post_plate_reads(batch: PlateReadBatch, session: DbSession, camera: Camera) 
 
 @router.get("/plate-alerts", response_model=Page[AlertRead])
 def list_plate_alerts(
-    session: DbSession, _user: Officer, filters: Annotated[AlertFilters, Query()]
+    request: Request,
+    session: DbSession,
+    _user: Officer,
+    filters: Annotated[AlertFilters, Query()],
 ) -> Page[AlertRead]:
-    return alerts.list_alerts(session, filters)
+    """Open and resolved alerts; ``detail`` is in the language asked for
+    (``?lang=`` or Accept-Language), Vietnamese by default."""
+    return alerts.list_alerts(session, filters, pick_language(request))
 
 
 @router.post("/plate-alerts/{alert_id}/resolve", response_model=AlertRead)
 def resolve_plate_alert(
-    alert_id: int, data: AlertResolve, session: DbSession, user: Officer
+    request: Request, alert_id: int, data: AlertResolve, session: DbSession, user: Officer
 ) -> AlertRead:
-    return alerts.resolve(session, alert_id, data, user)
+    return alerts.resolve(session, alert_id, data, user, pick_language(request))

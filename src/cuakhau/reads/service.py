@@ -202,16 +202,23 @@ def _predates(crossing: Crossing, target: CrossingState, read_at: datetime) -> b
 
 def _alert(row: PlateRead, verdict: Verdict) -> PlateAlert:
     assert verdict.alert is not None
-    detail = translate(
-        f"plate_alert_{verdict.alert.value}",
-        "vi",
-        plate=row.plate or row.plate_as_read,
-        point=row.point.value,
-        confidence=row.confidence,
-        id=row.crossing_id,
+    params = {
+        "plate": row.plate or row.plate_as_read,
+        "point": row.point.value,
+        "confidence": str(row.confidence),
+        "id": row.crossing_id,
         **verdict.params,
+    }
+    return PlateAlert(
+        plate_read_id=row.id,
+        kind=verdict.alert.value,
+        detail=alert_text(verdict.alert.value, params, "vi")[:300],
+        params=params,
     )
-    return PlateAlert(plate_read_id=row.id, kind=verdict.alert.value, detail=detail[:300])
+
+
+def alert_text(kind: str, params: dict[str, Any], language: str) -> str:
+    return translate(f"plate_alert_{kind}", language, **params)
 
 
 def _normalise(text: str) -> str | None:

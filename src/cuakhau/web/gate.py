@@ -158,7 +158,9 @@ def _console(
 ) -> HTMLResponse:
     gates, gate, chosen = _choice(session, gate_id, direction)
     open_alerts = alerts.list_alerts(
-        session, AlertFilters(open=True, gate_id=gate.id, limit=ALERT_LIMIT)
+        session,
+        AlertFilters(open=True, gate_id=gate.id, limit=ALERT_LIMIT),
+        i18n.page_language(request),
     )
     return render(
         request,
@@ -306,7 +308,7 @@ async def gate_resolve_alert(
     }
     try:
         data = AlertResolve.model_validate(fields)
-        alerts.resolve(session, alert_id, data, user)
+        alerts.resolve(session, alert_id, data, user, language)
     except (ValidationError, DomainError) as error:
         if isinstance(error, ValidationError):
             message = field_errors(list(error.errors()), language)[0]["message"]
