@@ -19,6 +19,7 @@ from cuakhau.models.enums import CrossingState, Direction, Role
 from cuakhau.web import i18n
 from tests.conftest import Database
 from tests.factories import (
+    advance,
     make_booking,
     make_enterprise,
     make_gate,
@@ -208,3 +209,56 @@ def test_calling_the_next_truck_calls_the_first_cleared_one(console: Console):
     assert states.count(CrossingState.called) == 1
     assert states.count(CrossingState.cleared) == 1
     assert "Đã gọi 1 xe vào cửa khẩu." in console.client.get(answer.headers["location"]).text
+
+
+def _post(console: Console, path: str, **fields: str) -> int:
+    data = {
+        "csrf_token": _csrf(console.client, "/gate"),
+        "gate_id": str(console.gate_id),
+        "direction": "export",
+        **fields,
+    }
+    return console.client.post(path, data=data, follow_redirects=False).status_code
+
+
+def test_recording_by_hand_needs_an_officer_and_the_csrf_token(console: Console):
+    crossing_id = console.crossing_ids[0]
+    with console.db.write() as session:
+        crossing = session.get(Crossing, crossing_id)
+        assert crossing is not None
+        advance(session, crossing, CrossingState.called)
+    path = f"/gate/crossings/{crossing_id}/by-hand"
+    fields = {"to_state": "crossed", "reason": "Camera hỏng"}
+    _log_in(console, Role.enterprise)
+    assert _post(console, path, **fields) == 403
+    _log_in(console, Role.gate_officer)
+    assert _post(console, path, **fields, csrf_token="forged") == 403
+    assert _post(console, path, **{**fields, "to_state": "cleared"}) == 409
+    assert _post(console, path, **{**fields, "to_state": "flown"}) == 422
+    state = select(Crossing.state).where(Crossing.id == crossing_id)
+    assert console.db.scalar(state) is CrossingState.called
+    assert _post(console, path, **fields) == 303
+    assert console.db.scalar(state) is CrossingState.crossed
+
+
+def test_lifting_an_override_needs_an_officer_and_the_csrf_token(console: Console):
+    _log_in(console, Role.gate_officer)
+    saved = console.client.post(
+        "/gate/capacity", data=_override(console, "save"), follow_redirects=False
+    )
+    assert saved.status_code == 303
+    override_id = console.db.scalar(select(CapacityOverride.id))
+    path = f"/gate/overrides/{override_id}/lift"
+    _log_in(console, Role.enterprise)
+    assert _post(console, path) == 403
+    _log_in(console, Role.gate_officer)
+    assert _post(console, path, csrf_token="forged") == 403
+    active = select(CapacityOverride.is_active).where(CapacityOverride.id == override_id)
+    assert console.db.scalar(active) is True
+    assert _post(console, path) == 303
+    assert console.db.scalar(active) is False
+    with console.db.write() as session:
+        window = session.get(CrossingWindow, console.window_id)
+        assert window is not None
+        assert window.capacity == 4
+    assert _post(console, "/gate/overrides/999999/lift") == 404
