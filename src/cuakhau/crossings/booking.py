@@ -302,16 +302,19 @@ def _take_chosen(
     return window
 
 
+def cancel_deadline(session: Session, crossing: Crossing) -> datetime | None:
+    """The last moment ``cancel`` accepts: the cut-off before a booked crossing's
+    window. None when no cut-off applies (no window, or not booked)."""
+    if crossing.state is not CrossingState.booked or crossing.window_id is None:
+        return None
+    window = session.get_one(CrossingWindow, crossing.window_id)
+    return window.starts_at - timedelta(minutes=policy(session).cancel_cutoff_minutes)
+
+
 def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
-    rules = policy(session)
-    window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
-    cutoff = timedelta(minutes=rules.cancel_cutoff_minutes)
-    if (
-        window is not None
-        and crossing.state is CrossingState.booked
-        and now > window.starts_at - cutoff
-    ):
-        raise RuleRefused("cancel_cutoff", minutes=rules.cancel_cutoff_minutes)
+    deadline = cancel_deadline(session, crossing)
+    if deadline is not None and now > deadline:
+        raise RuleRefused("cancel_cutoff", minutes=policy(session).cancel_cutoff_minutes)
     move(session, crossing, CrossingState.cancelled, reason="cancelled by the enterprise")
     return crossing
 
