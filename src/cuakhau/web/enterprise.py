@@ -17,7 +17,7 @@ from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
-from cuakhau.crossings.booking import WindowFull, book, cancel
+from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline
 from cuakhau.crossings.queue import position_of
 from cuakhau.crossings.router import get_crossing
 from cuakhau.crossings.rules import policy
@@ -280,8 +280,11 @@ def hs_codes(request: Request, q: str = "") -> JSONResponse:
 
 def _crossing_context(session: Session, crossing: Crossing) -> dict[str, Any]:
     """What the crossing page shows and refreshes live: state, place in the queue,
-    history, clearance, receipt."""
-    entry = position_of(session, crossing, utcnow()) if crossing.state in OPEN_STATES else None
+    history, clearance, receipt, and whether it may still be cancelled."""
+    now = utcnow()
+    entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
+    deadline = cancel_deadline(session, crossing)
+    cancellable = can_move(crossing.state, CrossingState.cancelled)
     receipt = session.scalar(select(Receipt).where(Receipt.crossing_id == crossing.id))
     return {
         "crossing": crossing,
@@ -291,7 +294,9 @@ def _crossing_context(session: Session, crossing: Crossing) -> dict[str, Any]:
         "priority": session.get(PriorityClass, crossing.priority_class_id),
         "driver": session.get(Driver, crossing.driver_id) if crossing.driver_id else None,
         "receipt": receipt,
-        "may_cancel": can_move(crossing.state, CrossingState.cancelled),
+        "may_cancel": cancellable and (deadline is None or now <= deadline),
+        "cancel_closed": cancellable and deadline is not None and now > deadline,
+        "cancel_deadline": deadline,
         "cutoff_minutes": policy(session).cancel_cutoff_minutes,
     }
 
