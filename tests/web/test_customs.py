@@ -89,6 +89,11 @@ def test_a_red_channel_truck_is_held_released_and_called_at_the_gate(
     page.get_by_role("button", name="Ghi nhận tờ khai").click()
     expect(page.locator("#declaration-declaration_no-error")).to_have_text("Sai định dạng.")
     expect(number).to_have_value("305 123")
+    forged = page.request.post(
+        f"/customs/crossings/{crossing_id}/declaration",
+        form={"declaration_no": "305123456789", "channel": "green"},
+    )
+    assert forged.status == 403
     assert _state(site, crossing_id) is CrossingState.arrived
 
     number.fill("305123456789")

@@ -128,6 +128,11 @@ def test_check_in_by_plate_search_a_full_yard_and_check_out(page: Page, site: Si
     expect(page.get_by_test_id("yard-notice")).to_have_text("Đã cho xe 12C-345.98 ra khỏi bãi.")
     expect(small.get_by_test_id("occupied")).to_have_text("0")
     expect(page.get_by_test_id("inside").locator("tbody tr[data-plate]")).to_have_count(0)
+    # Without the form's CSRF token nothing is checked in.
+    forged = page.request.post(
+        f"/yard/{yards.small}/visits", form={"plate": yards.plates[2], "action": "check_in"}
+    )
+    assert forged.status == 403
     with site.write() as session:
         visits = session.query(YardVisit).filter_by(yard_id=yards.small).all()
         assert [(v.plate, v.checked_out_at is not None) for v in visits] == [("12C-345.98", True)]
