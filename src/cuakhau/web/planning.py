@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -90,12 +91,19 @@ class Run:
     result: SimulationResult
 
 
-def _gates(session: Session, language: str) -> list[tuple[str, str]]:
-    """Every gate a planner may pick: the shipped scenarios' and the database's."""
+@cache
+def _shipped_gates() -> tuple[tuple[str, str], ...]:
+    """(id, name) of every gate in the shipped scenarios: read once per process."""
     names: dict[str, str] = {}
     for name in shipped_names():
         for gate_id, gate in load_scenario(name).gates.items():
             names.setdefault(gate_id, gate.name)
+    return tuple(names.items())
+
+
+def _gates(session: Session, language: str) -> list[tuple[str, str]]:
+    """Every gate a planner may pick: the shipped scenarios' and the database's."""
+    names = dict(_shipped_gates())
     for gate in session.scalars(select(Gate).where(Gate.is_active.is_(True))):
         names[gate_key(gate)] = gate.name_vi if language == "vi" else gate.name_en
     return sorted(names.items(), key=lambda item: item[1])
