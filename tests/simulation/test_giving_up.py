@@ -156,3 +156,15 @@ def test_giving_up_shortens_the_wait_of_the_trucks_that_stay() -> None:
     assert after["gave_up"].mean[0] > 0
     assert after["wait_mean_hours"].mean[0] < before["wait_mean_hours"].mean[0]
     assert after["peak_trucks_waiting"].mean[0] < before["peak_trucks_waiting"].mean[0]
+
+
+def test_same_seed_same_numbers_whatever_the_workers_with_giving_up() -> None:
+    scenario = _draining(
+        "walk_in", patience={"distribution": "exponential", "mean_hours": 20}, balk_at=60
+    )
+    alone = simulate(scenario, replications=4, seed=7, workers=1)
+    shared = simulate(scenario, replications=4, seed=7, workers=2)
+    assert alone.summary["all"]["gave_up"].mean[0] > 0
+    for gate, metrics in alone.series.items():
+        for name, band in metrics.items():
+            np.testing.assert_array_equal(band.mean, shared.series[gate][name].mean)
