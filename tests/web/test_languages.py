@@ -1,0 +1,57 @@
+"""Every page in both languages: the English page carries no Vietnamese label and
+the Vietnamese page none of the English ones, for each role's own pages."""
+
+import re
+from unicodedata import normalize
+
+import pytest
+from playwright.sync_api import Page
+
+from cuakhau.core.messages import catalogue
+from tests.web.conftest import Site, log_in
+
+PAGES = {
+    None: ["/", "/wait-times", "/zone", "/invest", "/login"],
+    "enterprise": ["/crossings", "/crossings/book", "/fleet", "/fees"],
+    "gate_officer": ["/gate"],
+    "yard_operator": ["/yard"],
+    "customs": ["/customs"],
+    "board": ["/board", "/investment", "/investment/reports", "/planning"],
+    "admin": ["/admin/users", "/admin/audit", "/admin/reference"],
+}
+# Letters only Vietnamese writes: a label with one is not also an English word.
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơư]|[\u0300-\u0323]")
+
+
+def labels(language: str) -> set[str]:
+    """The texts of one language that the other language words differently, long
+    enough not to be a word that data (a gate's name) could also hold."""
+    own, other = catalogue(language), catalogue("en" if language == "vi" else "vi")
+    found = set()
+    for key, text in own.items():
+        if key not in other or other[key] == text or "{" in text or len(text) < 12:
+            continue
+        if language == "vi" and not VIETNAMESE_LETTERS.search(normalize("NFD", text.lower())):
+            continue
+        found.add(text)
+    return found
+
+
+def visible_text(page: Page) -> str:
+    return page.locator("body").inner_text()
+
+
+@pytest.mark.parametrize("role", list(PAGES), ids=lambda role: role or "public")
+def test_each_page_speaks_one_language_at_a_time(page: Page, site: Site, role: str | None):
+    if role is not None:
+        log_in(page, role)
+    foreign = {"en": labels("vi"), "vi": labels("en")}
+    for url in PAGES[role]:
+        for language in ("en", "vi"):
+            response = page.goto(f"{url}?lang={language}")
+            assert response is not None
+            assert response.status == 200, (url, language)
+            assert page.locator("html").get_attribute("lang") == language
+            text = visible_text(page)
+            leaked = sorted(label for label in foreign[language] if label in text)
+            assert leaked == [], (url, language)
