@@ -5,13 +5,15 @@ and the trucks that over-stay."""
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from cuakhau.models import Enterprise, YardVisit
+from cuakhau.models import Crossing, Enterprise, YardVisit
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import Role
+from cuakhau.models.enums import CrossingState, Role
 from cuakhau.yards.visits import CheckIn, check_in
 from tests.factories import make_enterprise, make_vehicle, make_yard
 from tests.web.conftest import Site, log_in, screenshot
@@ -171,3 +173,43 @@ def test_dwell_and_over_staying_trucks(page: Page, site: Site, yards: Yards):
     threshold.press("Enter")
     expect(page.locator("#over-error")).to_have_text("Ngưỡng phải là số giờ nguyên từ 1 đến 720.")
     expect(threshold).to_have_value("mot ngay")
+
+
+def test_a_truck_without_a_booking_is_queued_at_check_in(page: Page, site: Site, yards: Yards):
+    log_in(page, "gate_officer")
+    page.goto(f"/yard?yard_id={yards.roomy}")
+    page.get_by_label("Biển số (gõ một phần để tìm)").fill(yards.plates[2])
+    page.get_by_text("Xe chưa đặt lịch", exact=True).click()
+    page.get_by_label("Xếp hàng qua cửa khẩu cho xe chưa đặt lịch").check()
+    page.get_by_label("Mã HS (4–10 chữ số)").fill("08")
+    page.get_by_label("Mô tả hàng").fill("Thanh long ruột đỏ")
+    page.get_by_label("Nông sản tươi (ưu tiên)").check()
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    # Each refused field says why; everything typed stays.
+    expect(page.locator("#hs_code-error")).to_have_text("Sai định dạng.")
+    expect(page.locator("#weight_kg-error")).to_have_text("Trường này là bắt buộc.")
+    expect(page.get_by_label("Mô tả hàng")).to_have_value("Thanh long ruột đỏ")
+    expect(page.get_by_label("Nông sản tươi (ưu tiên)")).to_be_checked()
+    expect(page.get_by_label("Biển số (gõ một phần để tìm)")).to_have_value(yards.plates[2])
+
+    page.get_by_label("Mã HS (4–10 chữ số)").fill("081090")
+    page.get_by_label("Số kiện").fill("900")
+    page.get_by_label("Trọng lượng (kg)").fill("18000")
+    page.get_by_label("Trị giá (USD)").fill("14500,50")
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    expect(page.get_by_test_id("yard-notice")).to_have_text(f"Đã cho xe {yards.plates[2]} vào bãi.")
+    with site.write() as session:
+        crossing = session.scalar(select(Crossing).where(Crossing.plate == yards.plates[2]))
+        assert crossing is not None
+        assert (crossing.state, crossing.is_walk_in, crossing.yard_id) == (
+            CrossingState.arrived,
+            True,
+            yards.roomy,
+        )
+        assert [(c.hs_code, c.value_usd, c.perishable) for c in crossing.cargo] == [
+            ("081090", Decimal("14500.50"), True)
+        ]
+    # The gate's queue has it.
+    page.goto("/gate")
+    row = page.get_by_test_id("gate-queue").locator(f"tr[data-plate='{yards.plates[2]}']")
+    expect(row.get_by_test_id("state")).to_have_text("Đã vào bãi")

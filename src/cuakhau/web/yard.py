@@ -12,13 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.models import User, Vehicle, Yard
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import Role
+from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.vehicles.router import vehicles
 from cuakhau.vehicles.schemas import VehicleFilters
 from cuakhau.vehicles.service import filter_vehicles
@@ -35,18 +36,53 @@ OVERSTAY_HOURS = 24
 MAX_OVERSTAY_HOURS = 24 * 30
 MATCH_LIMIT = 10
 VISIT_LIMIT = 200
+# A truck without a booking: where it goes and its one cargo line (none: empty).
+WALK_IN_FIELDS = ("direction", "regime")
+CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd")
 
 
 @dataclass
 class PlateForm:
-    """The check-in / check-out form as typed, and why it was refused."""
+    """The check-in / check-out form as typed, and why it was refused, by field."""
 
-    plate: str = ""
-    cold: bool = False
-    error: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
     message: str | None = None
     # On a full yard: the gate's yards that have room, most room first.
     elsewhere: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> "PlateForm":
+        names = ("plate", "cold", "walk_in", "perishable", *WALK_IN_FIELDS, *CARGO_FIELDS)
+        values = {name: str(form.get(name, "")).strip() for name in names}
+        if form.get("pick"):
+            values["plate"] = str(form["pick"])
+        return cls(values)
+
+    @property
+    def plate(self) -> str:
+        return self.values.get("plate", "")
+
+    def check_in_data(self) -> dict[str, Any]:
+        """The API's check-in body; walk-in details only when asked for."""
+        data: dict[str, Any] = {"plate": self.plate, "cold": self.values.get("cold") == "on"}
+        if self.values.get("walk_in") != "on":
+            return data
+        cargo = {name: self.values[name] for name in CARGO_FIELDS if self.values.get(name)}
+        if "value_usd" in cargo:
+            cargo["value_usd"] = cargo["value_usd"].replace(",", ".")
+        if cargo:
+            cargo["perishable"] = self.values.get("perishable") == "on"
+        data["walk_in"] = {
+            **{name: self.values[name] for name in WALK_IN_FIELDS if self.values.get(name)},
+            "cargo": [cargo] if cargo else [],
+        }
+        return data
+
+    def refuse(self, error: ValidationError, language: str) -> None:
+        for entry in field_errors(list(error.errors()), language):
+            # walk_in.cargo.0.hs_code is the form's hs_code.
+            self.errors.setdefault(entry["field"].rsplit(".", 1)[-1], entry["message"])
 
 
 def _yards(session: Session, user: User, yard_id: int | None) -> tuple[list[Yard], Yard | None]:
@@ -89,9 +125,9 @@ def _page(
 ) -> HTMLResponse:
     language = i18n.page_language(request)
     yards, yard = _yards(session, user, yard_id)
-    form = form or PlateForm()
+    form = form or PlateForm({"direction": "export", "regime": "export"})
     # A refused plate lists the vehicles it might have meant.
-    searched = search or form.error is not None
+    searched = search or "plate" in form.errors
     if yard is None:
         return render(request, "yard.html", status_code=status_code, yards=[], yard=None, form=form)
     now = utcnow()
@@ -106,6 +142,8 @@ def _page(
         yard=yard,
         form=form,
         typed=form.plate if searched else "",
+        directions=list(Direction),
+        regimes=list(Regime),
         matches=_matches(session, user, form.plate) if searched else [],
         occupancy={y.id: visits.occupancy(session, y, now) for y in yards},
         day=visits.hourly_occupancy(session, yard, local_date(now)),
@@ -155,10 +193,7 @@ async def yard_visit(
     vehicles whose plate contains it; ``pick`` puts a listed plate in the field."""
     submitted = await request.form()
     yard = visits.visible_yard(session, yard_id, user)
-    form = PlateForm(
-        plate=str(submitted.get("pick") or submitted.get("plate", "")).strip(),
-        cold=submitted.get("cold") == "on",
-    )
+    form = PlateForm.from_form(submitted)
     action = str(submitted.get("action", "check_in"))
     if "pick" in submitted or action == "search":
         return _page(request, session, user, yard.id, form, search=True)
@@ -168,9 +203,10 @@ async def yard_visit(
         if action == "check_out":
             checked = visits.check_out(session, yard, CheckOut(plate=form.plate).plate, now)
         else:
-            checked = visits.check_in(session, yard, CheckIn(plate=form.plate, cold=form.cold), now)
+            data = CheckIn.model_validate(form.check_in_data())
+            checked = visits.check_in(session, yard, data, now)
     except ValidationError as error:
-        form.error = field_errors(list(error.errors()), language)[0]["message"]
+        form.refuse(error, language)
         return _page(request, session, user, yard.id, form, status_code=422)
     except DomainError as error:
         session.rollback()
@@ -181,8 +217,9 @@ async def yard_visit(
             label = i18n.translate(f"yard_class_{params['vehicle_class']}", language)
             params["vehicle_class"] = label.lower()
         form.message = i18n.translate(error.code, language, **params)
-        if getattr(error, "field", None) == "plate":
-            form.error = form.message
+        field_name = getattr(error, "field", None)
+        if field_name:
+            form.errors[field_name] = form.message
         return _page(request, session, user, yard.id, form, status_code=error.status_code)
     done = "out" if action == "check_out" else "in"
     query = urlencode({"yard_id": yard.id, "done": done, "plate": checked.plate})
