@@ -19,7 +19,7 @@ from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
-from cuakhau.models.enums import CustomsChannel, Direction, Role
+from cuakhau.models.enums import CustomsChannel, Role
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
 
@@ -99,7 +99,6 @@ def _crossing_page(
         channels=list(CustomsChannel),
         form=form,
         notice=notice,
-        Direction=Direction,
     )
 
 
@@ -108,13 +107,11 @@ def customs_crossing(
     request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
 ) -> HTMLResponse:
     crossing = service.get_crossing(session, crossing_id)
-    done = request.query_params.get("done")
     notice = None
-    if done in ACTIONS:
-        state = i18n.translate(f"state_{crossing.state.value}", i18n.page_language(request))
-        notice = i18n.translate(
-            "customs_done", i18n.page_language(request), plate=crossing.plate, state=state
-        )
+    if request.query_params.get("done") in ACTIONS:
+        language = i18n.page_language(request)
+        state = i18n.translate(f"state_{crossing.state.value}", language)
+        notice = i18n.translate("customs_done", language, plate=crossing.plate, state=state)
     return _crossing_page(request, session, crossing, notice=notice)
 
 
