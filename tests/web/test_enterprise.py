@@ -71,7 +71,7 @@ def test_each_role_sees_only_its_pages(page: Page, site: Site):
     expect(page.get_by_role("status")).to_have_text("Đã đăng xuất.")
 
     log_in(page, "customs")
-    expect(page).to_have_url(f"{site.url}/wait-times")
+    expect(page).to_have_url(f"{site.url}/customs")
     expect(page.get_by_test_id("signed-in")).to_contain_text("Hải quan")
     expect(page.get_by_role("navigation").get_by_role("link", name="Chuyến của tôi")).to_have_count(
         0

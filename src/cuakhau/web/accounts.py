@@ -23,10 +23,14 @@ from cuakhau.web.session import end_session, session_token, start_session
 router = APIRouter(route_class=PageRoute)
 
 # Where each role starts after logging in.
+# Where each role's day starts after logging in.
 LANDING = {
     Role.enterprise: "/crossings",
     Role.gate_officer: "/gate",
-    Role.admin: "/gate",
+    Role.yard_operator: "/yard",
+    Role.customs: "/customs",
+    Role.board: "/board",
+    Role.admin: "/admin/users",
 }
 NOTICES = frozenset({"logged_out", "login_needed"})
 
