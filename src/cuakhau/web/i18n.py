@@ -6,6 +6,7 @@ numbers use Vietnamese separators (1.234,5) in both languages, times are shown i
 Asia/Ho_Chi_Minh with the Chinese side's hour beside them where it matters.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -69,3 +70,37 @@ def format_minutes(minutes: float | None, language: str) -> str:
     if whole < 60:
         return translate("duration_m", language, minutes=whole)
     return translate("duration_hm", language, hours=whole // 60, minutes=whole % 60)
+
+
+# The reasons the system itself gives a move are kept in English in the record
+# (the audit trail reads the same for everyone); pages say them in the reader's
+# language. A reason a person typed is shown as typed.
+SYSTEM_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"booked", "reason_booked"),
+        (r"arrived", "reason_arrived"),
+        (r"walk-in", "reason_walk_in"),
+        (r"cancelled by the enterprise", "reason_cancelled"),
+        (r"did not arrive", "reason_no_show"),
+        (r"late: lost its window", "reason_late"),
+        (r"called to gate (?P<gate>.+)", "reason_called"),
+        (r"plate read (?P<read>.+) \((?P<point>\w+)\)", "reason_plate_read"),
+        (r"declaration (?P<number>.+), (?P<channel>\w+) channel", "reason_declared"),
+        (r"(?P<channel>\w+) channel", "reason_channel"),
+        (r"by hand: (?P<reason>.*)", "reason_by_hand"),
+    )
+)
+
+
+def format_reason(reason: str | None, language: str) -> str:
+    if not reason:
+        return "—"
+    for pattern, key in SYSTEM_REASONS:
+        matched = pattern.fullmatch(reason)
+        if matched:
+            params = matched.groupdict()
+            if "channel" in params:
+                params["channel"] = translate(f"channel_{params['channel']}", language)
+            return translate(key, language, **params)
+    return reason

@@ -53,6 +53,7 @@ def render(
         "time": lambda value, china=False: i18n.format_time(value, language, china),
         "datetime": lambda value, china=False: i18n.format_datetime(value, language, china),
         "minutes": lambda value: i18n.format_minutes(value, language),
+        "reason": lambda value: i18n.format_reason(value, language),
         "user": getattr(request.state, "user", None),
         "Role": Role,
         "csrf_field": CSRF_FIELD,
