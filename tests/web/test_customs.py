@@ -53,7 +53,7 @@ def test_only_customs_and_admins_see_the_customs_pages(page: Page, site: Site):
 
 
 def test_the_work_list_puts_perishables_first_and_updates_live(page: Page, site: Site):
-    _, ordinary = _arrived(site)
+    ordinary_id, ordinary = _arrived(site)
     log_in(page, "customs")
     page.goto("/customs")
     rows = page.get_by_test_id("work-list").locator("tbody tr[data-plate]")
@@ -65,6 +65,21 @@ def test_the_work_list_puts_perishables_first_and_updates_live(page: Page, site:
     assert rows.evaluate_all("rows => rows.map(r => r.dataset.plate)") == [fruit, ordinary]
     expect(rows.first.get_by_test_id("state")).to_have_text("Đã vào bãi")
     screenshot(page, "customs")
+
+    # Declared red meanwhile: the list shows it live, and the channel filter finds it.
+    with site.write() as session:
+        crossing = session.get(Crossing, ordinary_id)
+        assert crossing is not None
+        declare(session, crossing, Declaration(declaration_no="305777", channel="red"))
+    expect(rows.nth(1).get_by_test_id("state")).to_have_text("Đã khai báo")
+    page.get_by_label("Luồng").select_option("red")
+    page.get_by_role("button", name="Xem").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-plate", ordinary)
+    expect(page.get_by_label("Luồng")).to_have_value("red")
+    # "All" gates is no filter, not a refused number.
+    expect(page.get_by_label("Cửa khẩu", exact=True)).to_have_value("")
+    assert "gate_id=&" in page.url
 
 
 def test_a_red_channel_truck_is_held_released_and_called_at_the_gate(

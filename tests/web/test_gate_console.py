@@ -230,3 +230,19 @@ def _window_of(site: Site, crossing_id: int) -> CrossingWindow:
         assert window is not None
         session.expunge(window)
         return window
+
+
+def test_only_officers_and_admins_see_the_console(page: Page, site: Site):
+    for role in (Role.customs, Role.yard_operator, Role.board, Role.enterprise):
+        page.context.clear_cookies()
+        log_in(page, role.value)
+        answer = page.goto("/gate")
+        assert answer is not None
+        assert answer.status == 403, role
+        expect(page.get_by_role("link", name="Bàn điều hành cửa khẩu")).to_have_count(0)
+    page.context.clear_cookies()
+    log_in(page, "admin")
+    answer = page.goto("/gate")
+    assert answer is not None
+    assert answer.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn điều hành cửa khẩu")

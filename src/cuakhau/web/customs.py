@@ -41,9 +41,13 @@ class ActionForm:
     message: str | None = None
 
 
-def _filters(gate_id: int | None, state: str | None) -> ClearanceFilters:
+def _filters(gate_id: str | None, state: str | None, channel: str | None) -> ClearanceFilters:
+    """The work list's filters; "all" (an empty choice) or one not offered is no filter."""
     return ClearanceFilters(
-        gate_id=gate_id, state=state if state in WORK_STATES else None, limit=LIST_LIMIT
+        gate_id=int(gate_id) if gate_id and gate_id.isdigit() else None,
+        state=state if state in WORK_STATES else None,
+        channel=channel if channel in {c.value for c in CustomsChannel} else None,
+        limit=LIST_LIMIT,
     )
 
 
@@ -54,6 +58,7 @@ def _work_list(session: Session, filters: ClearanceFilters) -> dict[str, Any]:
         "gates": {g.id: g for g in session.scalars(select(Gate).order_by(Gate.id))},
         "classes": {c.id: c for c in session.scalars(select(PriorityClass))},
         "filters": filters,
+        "channels": list(CustomsChannel),
     }
 
 
@@ -62,10 +67,11 @@ def customs_page(
     request: Request,
     session: DbSession,
     _user: CustomsUser,
-    gate_id: int | None = None,
+    gate_id: str | None = None,
     state: str | None = None,
+    channel: str | None = None,
 ) -> HTMLResponse:
-    return render(request, "customs.html", **_work_list(session, _filters(gate_id, state)))
+    return render(request, "customs.html", **_work_list(session, _filters(gate_id, state, channel)))
 
 
 @router.get("/customs/list", response_class=HTMLResponse)
@@ -73,11 +79,14 @@ def customs_list(
     request: Request,
     session: DbSession,
     _user: CustomsUser,
-    gate_id: int | None = None,
+    gate_id: str | None = None,
     state: str | None = None,
+    channel: str | None = None,
 ) -> HTMLResponse:
     """The work list alone, fetched again by the page's script on each queue change."""
-    return render(request, "customs_list.html", **_work_list(session, _filters(gate_id, state)))
+    return render(
+        request, "customs_list.html", **_work_list(session, _filters(gate_id, state, channel))
+    )
 
 
 def _crossing_page(
