@@ -1,6 +1,11 @@
 """Bookings per second through a multi-worker cuakhau server on PostgreSQL,
 against pgbench running the same single-row lock-and-insert transaction.
 
+Beside each booking load, the same server answers as many bare authenticated
+reads (``GET /api/v1/auth/me``: the token check and a small answer) from the same
+number of clients: the most this server stack, on this machine, can do per
+request, whatever the booking itself costs.
+
     python benchmarks/gate/bench_booking.py                      # 50 and 200 clients
     python benchmarks/gate/bench_booking.py --clients 50 200 --requests 4000 --workers 4
 
@@ -257,6 +262,7 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="cuakhau-bench-"))
     loads: list[Load] = []
+    bare: list[Load] = []
     with (
         gatebench.live_server(url, args.workers, scratch / "server.log") as base_url,
         progress_bar() as progress,
@@ -273,6 +279,11 @@ def main() -> None:
             loads.append(
                 gatebench.run_load(base_url, batch, count, lambda t=task: progress.advance(t))
             )
+            reads = [Call("/api/v1/auth/me", call.headers, method="GET") for call in batch]
+            task = progress.add_task(f"bare GET, {count} clients", total=len(reads))
+            bare.append(
+                gatebench.run_load(base_url, reads, count, lambda t=task: progress.advance(t))
+            )
     checked = overbookings(url)
     baseline = pgbench_baseline(args.clients, args.pgbench_seconds, len(window_ids), scratch)
 
@@ -288,16 +299,29 @@ def main() -> None:
         "pgbench tps",
         "pgbench p50/p99 ms",
         "ratio",
+        "bare GET/s",
+        "bare ratio",
         "over-bookings",
     ):
         table.add_column(column, justify="right")
     rows = []
     over = checked["windows_over_capacity"] + checked["windows_disagreeing_with_crossings"]
-    for load, run in zip(loads, baseline, strict=True):
+    for load, reads, run in zip(loads, bare, baseline, strict=True):
         summary = summarise(load)
         errors = sum(n for s, n in summary["statuses"].items() if int(s) == 0 or int(s) >= 500)
         ratio = summary["bookings_per_second"] / run.tps if run.tps else 0.0
-        rows.append({**summary, "pgbench": run, "ratio": ratio, "errors": errors})
+        bare_per_second = reads.statuses().get("200", 0) / reads.seconds if reads.seconds else 0.0
+        bare_ratio = bare_per_second / run.tps if run.tps else 0.0
+        rows.append(
+            {
+                **summary,
+                "pgbench": run,
+                "ratio": ratio,
+                "errors": errors,
+                "bare_get_per_second": bare_per_second,
+                "bare_get_ratio": bare_ratio,
+            }
+        )
         table.add_row(
             str(load.clients),
             rounded(summary["bookings_per_second"]),
@@ -308,7 +332,9 @@ def main() -> None:
             str(run.clients),
             rounded(run.tps),
             f"{rounded(run.p50_ms)} / {rounded(run.p99_ms)}",
-            f"{ratio:.0%}",
+            f"{ratio:.1%}",
+            rounded(bare_per_second),
+            f"{bare_ratio:.0%}",
             str(over),
         )
     console.print(table)

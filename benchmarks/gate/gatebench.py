@@ -152,11 +152,12 @@ def _wait_for_workers(process: subprocess.Popen[bytes], log: Path, workers: int)
 
 @dataclass
 class Call:
-    """One request of the load: path, headers and JSON body."""
+    """One request of the load: path, headers and JSON body (none for a GET)."""
 
     path: str
     headers: dict[str, str]
-    body: bytes
+    body: bytes = b""
+    method: str = "POST"
 
 
 @dataclass
@@ -195,7 +196,8 @@ async def _exchange(
     """One HTTP/1.1 request on a kept-alive connection. Hand-written on purpose:
     a full client library costs more CPU per request than the server is given on
     a small machine, and would measure itself."""
-    head = [f"POST {call.path} HTTP/1.1", f"Host: {host}", "Content-Type: application/json"]
+    head = [f"{call.method} {call.path} HTTP/1.1", f"Host: {host}"]
+    head.append("Content-Type: application/json")
     head += [f"{name}: {value}" for name, value in call.headers.items()]
     head.append(f"Content-Length: {len(call.body)}")
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + call.body)
