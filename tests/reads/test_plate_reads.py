@@ -158,9 +158,9 @@ def test_an_illegal_move_is_an_alert_and_the_rest_of_the_batch_applies(
         ("applied", None),
     ]
     assert state_of(db, cleared) is CrossingState.cleared
-    detail = db.scalar(select(PlateAlert.detail))
-    assert "cleared" in detail
-    assert "crossed" in detail
+    alert = db.scalar(select(PlateAlert))
+    assert (alert.params["from_state"], alert.params["to_state"]) == ("cleared", "crossed")
+    assert "Đã thông quan" in alert.detail
 
 
 def test_an_alert_reads_in_the_language_asked_for(

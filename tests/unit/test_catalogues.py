@@ -44,6 +44,15 @@ def test_entity_names_are_translated_in_messages() -> None:
     assert translate("not_found", "en", entity="gate", id=3) == "gate #3 not found."
 
 
+def test_states_in_messages_are_words_not_codes() -> None:
+    assert translate("illegal_move", "vi", id=7, from_state="booked", to_state="crossed") == (
+        "Không thể chuyển chuyến #7 từ trạng thái Đã đặt lịch sang Đã qua biên giới."
+    )
+    english = translate("illegal_move", "en", id=7, from_state="booked", to_state="crossed")
+    assert "booked" not in english.split()
+    assert translate("illegal_move", "en", id=7, from_state="-", to_state="booked").count("-") == 1
+
+
 @pytest.mark.parametrize(
     "path",
     sorted([*SOURCE.rglob("*.html"), *SOURCE.rglob("*.py")]),

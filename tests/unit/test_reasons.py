@@ -27,6 +27,11 @@ from cuakhau.web.i18n import format_reason
             "recorded by hand: camera 3 down",
         ),
         ("xe hỏng, chờ cứu hộ", "xe hỏng, chờ cứu hộ", "xe hỏng, chờ cứu hộ"),
+        (
+            "red channel: physical inspection; quarantine",
+            "luồng đỏ: kiểm tra thực tế hàng hóa; kiểm dịch",
+            "red channel: physical inspection; quarantine",
+        ),
         (None, "—", "—"),
     ],
 )

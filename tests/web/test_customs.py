@@ -122,7 +122,7 @@ def test_a_red_channel_truck_is_held_released_and_called_at_the_gate(
 
     page.get_by_role("button", name="Ra quyết định").click()
     expect(state).to_have_text("Tạm giữ")
-    expect(page.get_by_test_id("hold-reason")).to_have_text("red channel: physical inspection")
+    expect(page.get_by_test_id("hold-reason")).to_have_text("luồng đỏ: kiểm tra thực tế hàng hóa")
     screenshot(page, "customs-held")
 
     # A release needs a reason; what was typed stays.

@@ -53,14 +53,24 @@ def translate(key: str, language: str, **params: Any) -> str:
     template = catalogue(language).get((key, None))
     if template is None:
         return key
-    localised = {
-        name: entity_name(value, language) if name == "entity" else value
-        for name, value in params.items()
-    }
+    localised = {name: _localised(name, value, language) for name, value in params.items()}
     try:
         return template.format(**localised)
     except (KeyError, IndexError):
         return template
+
+
+# Parameters that hold a code a person should read in words: an entity's name or
+# a crossing's state.
+STATE_PARAMS = frozenset({"state", "from_state", "to_state"})
+
+
+def _localised(name: str, value: Any, language: str) -> Any:
+    if name == "entity":
+        return entity_name(value, language)
+    if name in STATE_PARAMS:
+        return catalogue(language).get((f"state_{value}", None), value)
+    return value
 
 
 def entity_name(entity: str, language: str) -> str:

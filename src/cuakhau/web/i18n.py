@@ -89,6 +89,8 @@ SYSTEM_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"declaration (?P<number>.+), (?P<channel>\w+) channel", "reason_declared"),
         (r"(?P<channel>\w+) channel", "reason_channel"),
         (r"by hand: (?P<reason>.*)", "reason_by_hand"),
+        (r"red channel: physical inspection", "reason_inspection"),
+        (r"quarantine", "reason_quarantine"),
     )
 )
 
@@ -96,6 +98,11 @@ SYSTEM_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def format_reason(reason: str | None, language: str) -> str:
     if not reason:
         return "—"
+    # A hold can have several grounds, joined by "; ".
+    return "; ".join(_one_reason(part, language) for part in reason.split("; "))
+
+
+def _one_reason(reason: str, language: str) -> str:
     for pattern, key in SYSTEM_REASONS:
         matched = pattern.fullmatch(reason)
         if matched:
