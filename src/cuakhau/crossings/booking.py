@@ -2,8 +2,9 @@
 and the no-show sweep. Services flush; the caller's transaction commits."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cached_property
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -151,28 +152,6 @@ def _holding(session: Session, window_id: int, **column: int) -> int:
     )
 
 
-def _share_refusal(
-    session: Session,
-    window: CrossingWindow,
-    priority: PriorityClass,
-    enterprise_id: int,
-    cap: Callable[[], float | None],
-    rules: BookingPolicy,
-) -> RuleRefused | None:
-    """Which share rule, if any, keeps this booking out of this window. ``cap`` is
-    asked only for a peak window: it costs a query over the enterprise's history."""
-    if priority.window_share is not None:
-        limit = share_limit(window.capacity, float(priority.window_share))
-        if _holding(session, window.id, priority_class_id=priority.id) >= limit:
-            return RuleRefused("class_share", priority_class=priority.code, limit=limit)
-    peak_share = cap() if is_peak(rules, window) else None
-    if peak_share is not None:
-        limit = share_limit(window.capacity, peak_share)
-        if _holding(session, window.id, enterprise_id=enterprise_id) >= limit:
-            return RuleRefused("peak_share", limit=limit)
-    return None
-
-
 def book(
     session: Session, *, enterprise_id: int, request: BookingRequest, now: datetime
 ) -> Crossing:
@@ -206,8 +185,7 @@ def book(
             "open_bookings", plate=vehicle.plate, limit=rules.max_open_bookings_per_vehicle
         )
     priority = classify(priority_classes(session), [line.perishable for line in request.cargo])
-    cap = cache(lambda: peak_cap(session, rules, enterprise_id, now))
-    window = _take_window(session, gate, request, priority, enterprise_id, cap, rules, now)
+    window = _Asking(session, gate, request, priority, enterprise_id, rules, now).take()
     crossing = Crossing(
         enterprise_id=enterprise_id,
         vehicle_id=vehicle.id,
@@ -233,73 +211,87 @@ def book(
     return crossing
 
 
-def _take_window(
-    session: Session,
-    gate: Gate,
-    request: BookingRequest,
-    priority: PriorityClass,
-    enterprise_id: int,
-    cap: Callable[[], float | None],
-    rules: BookingPolicy,
-    now: datetime,
-) -> CrossingWindow:
-    if request.window_id is not None:
-        return _take_chosen(session, gate, request, priority, enterprise_id, cap, rules, now)
-    after = max(now, request.not_before or now)
-    refusal = None
-    for window in free_windows(session, gate, request.direction, after, now):
-        refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
-        taken = take_unit(session, window.id) if refusal is None else None
-        if taken is not None:
-            return taken
-    if refusal is not None:
-        raise refusal
-    raise Conflict("no_free_window", days=rules.booking_horizon_days)
+@dataclass
+class _Asking:
+    """One booking request, as the steps that find and take its window see it."""
 
+    session: Session
+    gate: Gate
+    request: BookingRequest
+    priority: PriorityClass
+    enterprise_id: int
+    rules: BookingPolicy
+    now: datetime
 
-def _take_chosen(
-    session: Session,
-    gate: Gate,
-    request: BookingRequest,
-    priority: PriorityClass,
-    enterprise_id: int,
-    cap: Callable[[], float | None],
-    rules: BookingPolicy,
-    now: datetime,
-) -> CrossingWindow:
-    """The window the request names, taken first as one conditional UPDATE; a
-    share rule that then refuses gives the unit back."""
-    assert request.window_id is not None
-    bookable = (
-        CrossingWindow.gate_id == gate.id,
-        CrossingWindow.direction == request.direction,
-        CrossingWindow.starts_at > now,
-        CrossingWindow.starts_at <= now + timedelta(days=rules.booking_horizon_days + 1),
-    )
-    window = take_unit(session, request.window_id, *bookable)
-    if window is None:
-        full = session.scalar(
-            select(CrossingWindow)
-            .where(CrossingWindow.id == request.window_id, *bookable)
-            .execution_options(populate_existing=True)
+    def take(self) -> CrossingWindow:
+        if self.request.window_id is not None:
+            return self._take_chosen(self.request.window_id)
+        after = max(self.now, self.request.not_before or self.now)
+        refusal = None
+        for window in free_windows(
+            self.session, self.gate, self.request.direction, after, self.now
+        ):
+            refusal = self._share_refusal(window)
+            taken = take_unit(self.session, window.id) if refusal is None else None
+            if taken is not None:
+                return taken
+        if refusal is not None:
+            raise refusal
+        raise Conflict("no_free_window", days=self.rules.booking_horizon_days)
+
+    def _take_chosen(self, window_id: int) -> CrossingWindow:
+        """The window the request names, taken first as one conditional UPDATE; a
+        share rule that then refuses gives the unit back."""
+        bookable = (
+            CrossingWindow.gate_id == self.gate.id,
+            CrossingWindow.direction == self.request.direction,
+            CrossingWindow.starts_at > self.now,
+            CrossingWindow.starts_at
+            <= self.now + timedelta(days=self.rules.booking_horizon_days + 1),
         )
-        if full is None:
-            raise InvalidInput("window_not_bookable", field="window_id", id=request.window_id)
-        later = free_windows(
-            session,
-            gate,
-            request.direction,
-            full.starts_at,
-            now,
-            limit=SUGGESTIONS,
-            make_missing=False,
-        )
-        raise WindowFull(full, later)
-    refusal = _share_refusal(session, window, priority, enterprise_id, cap, rules)
-    if refusal is not None:
-        release_unit(session, window.id)
-        raise refusal
-    return window
+        window = take_unit(self.session, window_id, *bookable)
+        if window is None:
+            full = self.session.scalar(
+                select(CrossingWindow)
+                .where(CrossingWindow.id == window_id, *bookable)
+                .execution_options(populate_existing=True)
+            )
+            if full is None:
+                raise InvalidInput("window_not_bookable", field="window_id", id=window_id)
+            later = free_windows(
+                self.session,
+                self.gate,
+                self.request.direction,
+                full.starts_at,
+                self.now,
+                limit=SUGGESTIONS,
+                make_missing=False,
+            )
+            raise WindowFull(full, later)
+        refusal = self._share_refusal(window)
+        if refusal is not None:
+            release_unit(self.session, window.id)
+            raise refusal
+        return window
+
+    def _share_refusal(self, window: CrossingWindow) -> RuleRefused | None:
+        """Which share rule, if any, keeps this booking out of this window."""
+        if self.priority.window_share is not None:
+            limit = share_limit(window.capacity, float(self.priority.window_share))
+            held = _holding(self.session, window.id, priority_class_id=self.priority.id)
+            if held >= limit:
+                return RuleRefused("class_share", priority_class=self.priority.code, limit=limit)
+        peak_share = self._peak_share if is_peak(self.rules, window) else None
+        if peak_share is not None:
+            limit = share_limit(window.capacity, peak_share)
+            if _holding(self.session, window.id, enterprise_id=self.enterprise_id) >= limit:
+                return RuleRefused("peak_share", limit=limit)
+        return None
+
+    @cached_property
+    def _peak_share(self) -> float | None:
+        """Asked only for a peak window: it costs a query over the enterprise's history."""
+        return peak_cap(self.session, self.rules, self.enterprise_id, self.now)
 
 
 def cancel_deadline(session: Session, crossing: Crossing) -> datetime | None:
