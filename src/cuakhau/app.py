@@ -20,6 +20,7 @@ from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import sweep_job
 from cuakhau.crossings.policy_router import router as policy_router
+from cuakhau.crossings.public import SharedWaitTimes
 from cuakhau.crossings.public_router import router as public_router
 from cuakhau.crossings.router import router as crossings_router
 from cuakhau.dashboard.router import router as dashboard_router
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = session_factory = make_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.
     app.state.hub = hub = Hub()
+    app.state.wait_times = SharedWaitTimes()
+    hub.on_change(app.state.wait_times.forget)
     broadcaster = Broadcaster()
     install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
     install_error_handlers(app)

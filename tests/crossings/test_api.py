@@ -5,12 +5,17 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.capacity.calendar import local_date
+from cuakhau.core.actor import Actor
+from cuakhau.core.config import Settings
+from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.crossings.booking import walk_in
 from cuakhau.crossings.states import RELEASING_STATES
-from cuakhau.models import Crossing, CrossingWindow, Notification
+from cuakhau.models import Crossing, CrossingWindow, Enterprise, Notification
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import Role
+from cuakhau.models.enums import Direction, Regime, Role
 from tests.conftest import Database, People
 from tests.factories import (
     bearer,
@@ -298,3 +303,41 @@ def test_override_input_is_checked(client: TestClient, people: People, gate_id: 
     past = {"kind": "closure", "starts_on": "2020-01-01", "ends_on": "2020-01-02", "reason": "Tết"}
     refused = client.post(f"/api/v1/gates/{gate_id}/overrides", json=past, headers=officer)
     assert refused.json()["code"] == "override_in_past"
+
+
+def test_public_wait_times_are_shared_until_a_queue_changes(
+    client: TestClient, people: People, db: Database, settings: Settings, gate_id: int
+):
+    def waiting() -> int:
+        answer = client.get("/api/v1/public/wait-times").json()
+        mine = [g for g in answer if g["gate_id"] == gate_id and g["direction"] == "export"]
+        return int(mine[0]["trucks_waiting"])
+
+    def walk_in_truck(factory: sessionmaker[Session]) -> None:
+        with session_scope(factory, Actor(label="test")) as session:
+            walk_in(
+                session,
+                vehicle=make_vehicle(
+                    session, session.get_one(Enterprise, people.own_enterprise.id)
+                ),
+                gate_id=gate_id,
+                direction=Direction.export,
+                regime=Regime.export,
+                cargo=[],
+                driver_id=None,
+                yard_id=None,
+                now=utcnow(),
+            )
+
+    assert waiting() == 0
+    # Written through another engine, as another server process would: nothing
+    # announced here, so the shared answer stands (for at most two seconds).
+    engine = make_engine(settings.database_url)
+    try:
+        walk_in_truck(make_session_factory(engine))
+    finally:
+        engine.dispose()
+    assert waiting() == 0
+    # Written through this process, the change is announced before anyone reads.
+    walk_in_truck(db.factory)
+    assert waiting() == 2

@@ -2,11 +2,14 @@
 trucks wait, today's capacity, whether the gate is open, the wait a truck arriving
 now should expect, how wrong such estimates have been, and a warning colour."""
 
+import threading
+import time
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
@@ -87,3 +90,33 @@ def wait_times(session: Session, now: datetime) -> list[GateWaitRead]:
                 )
             )
     return answers
+
+
+class SharedWaitTimes:
+    """The public answer, one per server process, shared by every caller until a
+    queue changes or ``max_age`` seconds pass (the expected wait counts down with
+    the clock). After each change every watching browser asks again at once: the
+    first computes, the others wait for it and share its answer."""
+
+    def __init__(self, max_age: float = 2.0) -> None:
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._answer: list[GateWaitRead] | None = None
+        self._computed_at = 0.0
+
+    def get(self, session: Session, now: datetime) -> list[GateWaitRead]:
+        with self._lock:
+            fresh = time.monotonic() - self._computed_at < self.max_age
+            if self._answer is None or not fresh:
+                self._answer = wait_times(session, now)
+                self._computed_at = time.monotonic()
+            return self._answer
+
+    def forget(self, *_change: object) -> None:
+        with self._lock:
+            self._answer = None
+
+
+def shared_wait_times(conn: HTTPConnection) -> SharedWaitTimes:
+    shared: SharedWaitTimes = conn.app.state.wait_times
+    return shared

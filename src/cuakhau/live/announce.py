@@ -41,6 +41,8 @@ def install_announcer(
     def _announce(session: Session) -> None:
         changes = _changes(session)
         session.info.pop(QUEUE_CHANGES_KEY, None)
+        for change in changes:
+            hub.forget(change)
         if not across_processes:
             for change in changes:
                 hub.publish(change)

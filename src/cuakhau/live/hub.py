@@ -7,6 +7,7 @@ carries another enterprise's data.
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Events waiting for a slow client; beyond this they are dropped, which loses
@@ -54,6 +55,7 @@ class Hub:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subscriptions: set[Subscription] = set()
+        self._on_change: list[Callable[[QueueChange], object]] = []
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -79,7 +81,19 @@ class Hub:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._fan_out, change)
 
+    def on_change(self, forget: Callable[[QueueChange], object]) -> None:
+        """``forget`` runs on every change before any subscriber hears of it, so
+        what a subscriber then reads is never an answer kept from before."""
+        self._on_change.append(forget)
+
+    def forget(self, change: QueueChange) -> None:
+        """Run the ``on_change`` callbacks now, in this thread: a change committed
+        by this process is forgotten before its own next request reads."""
+        for forget in self._on_change:
+            forget(change)
+
     def _fan_out(self, change: QueueChange) -> None:
+        self.forget(change)
         for subscription in list(self._subscriptions):
             if subscription.wants(change) and not subscription.queue.full():
                 subscription.queue.put_nowait(change)

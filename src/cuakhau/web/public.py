@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from cuakhau.core.deps import DbSession
-from cuakhau.crossings.public import wait_times
+from cuakhau.crossings.public import shared_wait_times
 from cuakhau.models import Gate, Zone
 from cuakhau.models.base import utcnow
 from cuakhau.web.pages import MaybeUser, PageRoute, render
@@ -20,18 +20,18 @@ def home(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse
     return render(request, "home.html", zone=zone, gates=gates)
 
 
-def _wait_context(session: DbSession) -> dict[str, object]:
+def _wait_context(request: Request, session: DbSession) -> dict[str, object]:
     now = utcnow()
-    return {"waits": wait_times(session, now), "now": now}
+    return {"waits": shared_wait_times(request).get(session, now), "now": now}
 
 
 @router.get("/wait-times", response_class=HTMLResponse)
 def wait_times_page(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
     """The public wait page; its table refreshes when the public event stream says so."""
-    return render(request, "wait_times.html", **_wait_context(session))
+    return render(request, "wait_times.html", **_wait_context(request, session))
 
 
 @router.get("/wait-times/table", response_class=HTMLResponse)
 def wait_times_table(request: Request, session: DbSession) -> HTMLResponse:
     """The table alone, fetched again by the page's script on each queue change."""
-    return render(request, "_wait_table.html", **_wait_context(session))
+    return render(request, "_wait_table.html", **_wait_context(request, session))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession
-from cuakhau.crossings.public import GateWaitRead, Warning, wait_times
+from cuakhau.crossings.public import GateWaitRead, Warning, shared_wait_times
 from cuakhau.crossings.rules import policy
 from cuakhau.models import Gate, Zone
 from cuakhau.models.base import utcnow
@@ -163,20 +163,21 @@ def zone_map(gates: list[Gate], waits: list[GateWaitRead]) -> ZoneMap:
     )
 
 
-def _map_context(session: Session) -> dict[str, Any]:
+def _map_context(request: Request, session: Session) -> dict[str, Any]:
     now = utcnow()
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
-    return {"zone_map": zone_map(gates, wait_times(session, now)), "now": now}
+    waits = shared_wait_times(request).get(session, now)
+    return {"zone_map": zone_map(gates, waits), "now": now}
 
 
 @router.get("/zone", response_class=HTMLResponse)
 def zone_page(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
     zone = session.scalar(select(Zone).order_by(Zone.id))
     rules = policy(session)
-    return render(request, "zone.html", zone=zone, rules=rules, **_map_context(session))
+    return render(request, "zone.html", zone=zone, rules=rules, **_map_context(request, session))
 
 
 @router.get("/zone/map", response_class=HTMLResponse)
 def zone_map_part(request: Request, session: DbSession) -> HTMLResponse:
     """The map and its list alone, fetched again by the page's script on each queue change."""
-    return render(request, "zone_map.html", **_map_context(session))
+    return render(request, "zone_map.html", **_map_context(request, session))
