@@ -1,5 +1,6 @@
 """Every page in both languages: the English page carries no Vietnamese label and
-the Vietnamese page none of the English ones, for each role's own pages."""
+the Vietnamese page none of the English ones, for each role's own pages; and on
+every page each control has a name a screen reader can say."""
 
 import re
 from unicodedata import normalize
@@ -41,8 +42,21 @@ def visible_text(page: Page) -> str:
     return page.locator("body").inner_text()
 
 
+# Controls a person can reach with no label, no aria-label and no aria-labelledby;
+# buttons and links with no text either.
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea, button, a[href]')]
+  .filter(el => el.getClientRects().length > 0)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+    && !el.getAttribute('aria-labelledby') && !(el.textContent || '').trim()
+    && !(el.type === 'submit' && el.value) && !el.title)
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
 @pytest.mark.parametrize("role", list(PAGES), ids=lambda role: role or "public")
-def test_each_page_speaks_one_language_at_a_time(page: Page, site: Site, role: str | None):
+def test_each_page_speaks_one_language_and_names_its_controls(
+    page: Page, site: Site, role: str | None
+):
     if role is not None:
         log_in(page, role)
     foreign = {"en": labels("vi"), "vi": labels("en")}
@@ -55,3 +69,4 @@ def test_each_page_speaks_one_language_at_a_time(page: Page, site: Site, role: s
             text = visible_text(page)
             leaked = sorted(label for label in foreign[language] if label in text)
             assert leaked == [], (url, language)
+            assert page.evaluate(UNNAMED_CONTROLS) == [], (url, language)
