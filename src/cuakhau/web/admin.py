@@ -215,14 +215,7 @@ def _audit_filters(form: FormState, offset: int, language: str) -> AuditFilters 
         "limit": PAGE_SIZE,
         "offset": max(offset, 0),
     }
-    if form.errors:
-        form.message = i18n.translate("validation_failed", language, count=len(form.errors))
-        return None
-    try:
-        return AuditFilters.model_validate(data)
-    except ValidationError as error:
-        form.refuse(error, language)
-        return None
+    return form.checked(AuditFilters, data, language)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)

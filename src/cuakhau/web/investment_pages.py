@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -138,14 +137,7 @@ def _filters(form: FormState, offset: int, language: str) -> ProjectFilters | No
         "limit": LIST_LIMIT,
         "offset": max(offset, 0),
     }
-    if form.errors:
-        form.message = i18n.translate("validation_failed", language, count=len(form.errors))
-        return None
-    try:
-        return ProjectFilters.model_validate(data)
-    except ValidationError as error:
-        form.refuse(error, language)
-        return None
+    return form.checked(ProjectFilters, data, language)
 
 
 @router.get("/investment", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ errors shown as pages rather than problem+json."""
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cuakhau import __version__
 from cuakhau.accounts.deps import roles_guard
@@ -25,6 +25,8 @@ from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
 from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csrf, session_token
+
+Model = TypeVar("Model", bound=BaseModel)
 
 templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
 templates.env.filters["number"] = i18n.format_number
@@ -165,6 +167,18 @@ class FormState:
     @classmethod
     def read(cls, form: Mapping[str, object], names: Iterable[str]) -> "FormState":
         return cls({name: str(form.get(name, "")).strip() for name in names})
+
+    def checked(self, schema: type[Model], data: dict[str, Any], language: str) -> Model | None:
+        """The values read as ``schema``, or None with the form saying why: the
+        errors found while reading them, or the schema's own."""
+        if self.errors:
+            self.message = i18n.translate("validation_failed", language, count=len(self.errors))
+            return None
+        try:
+            return schema.model_validate(data)
+        except ValidationError as error:
+            self.refuse(error, language)
+            return None
 
     def refuse(self, error: DomainError | ValidationError, language: str) -> None:
         """Say why, field by field where the error names one."""
