@@ -234,9 +234,7 @@ async def gate_capacity(request: Request, session: DbSession, user: Officer) -> 
     """``action=preview`` shows the trucks that would move and saves nothing (the
     API's own ``preview``, which rolls back); ``action=save`` saves the override."""
     submitted = await request.form()
-    _, gate, direction = _choice(
-        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
-    )
+    gate, direction = _chosen(session, submitted)
     form = CapacityForm.from_form(submitted)
     preview = submitted.get("action", "preview") != "save"
     language = i18n.page_language(request)
@@ -271,19 +269,36 @@ def _int(value: object) -> int | None:
         return None
 
 
-@router.post("/gate/call", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def gate_call(request: Request, session: DbSession, _user: Officer) -> Response:
-    submitted = await request.form()
+def _chosen(session: Session, submitted: FormData) -> tuple[Gate, Direction]:
+    """The gate and direction a console form was sent from."""
     _, gate, direction = _choice(
         session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
     )
+    return gate, direction
+
+
+def _refusal(
+    session: Session, error: ValidationError | DomainError, language: str
+) -> tuple[str, int]:
+    """A refused form's message and status: its first field's, or the rule's own with
+    nothing of the refused move kept."""
+    if isinstance(error, ValidationError):
+        return field_errors(list(error.errors()), language)[0]["message"], 422
+    session.rollback()
+    return i18n.translate(error.code, language, **error.params), error.status_code
+
+
+@router.post("/gate/call", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def gate_call(request: Request, session: DbSession, _user: Officer) -> Response:
+    submitted = await request.form()
+    gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     try:
         call = CallRequest(direction=direction, count=_int(submitted.get("count")) or 0)
     except ValidationError as error:
-        message = field_errors(list(error.errors()), language)[0]["message"]
+        message, status_code = _refusal(session, error, language)
         return _console(
-            request, session, gate.id, direction.value, status_code=422, call_error=message
+            request, session, gate.id, direction.value, status_code=status_code, call_error=message
         )
     called = call_next(session, gate.id, call.direction, call.count)
     return redirect(request, _back(gate, direction, called=len(called)))
@@ -296,9 +311,7 @@ async def gate_resolve_alert(
     request: Request, alert_id: int, session: DbSession, user: Officer
 ) -> Response:
     submitted = await request.form()
-    _, gate, direction = _choice(
-        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
-    )
+    gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     # With a crossing and a move, the move the camera missed is recorded as well.
     fields = {
@@ -310,17 +323,13 @@ async def gate_resolve_alert(
         data = AlertResolve.model_validate(fields)
         alerts.resolve(session, alert_id, data, user, language)
     except (ValidationError, DomainError) as error:
-        if isinstance(error, ValidationError):
-            message = field_errors(list(error.errors()), language)[0]["message"]
-        else:
-            session.rollback()
-            message = i18n.translate(error.code, language, **error.params)
+        message, status_code = _refusal(session, error, language)
         return _console(
             request,
             session,
             gate.id,
             direction.value,
-            status_code=422 if isinstance(error, ValidationError) else error.status_code,
+            status_code=status_code,
             alert_error={"id": alert_id, "message": message, **fields},
         )
     return redirect(request, _back(gate, direction, resolved=alert_id))
@@ -334,9 +343,7 @@ async def gate_by_hand(
 ) -> Response:
     """Crossed or returned, recorded by the officer when the cameras cannot."""
     submitted = await request.form()
-    _, gate, direction = _choice(
-        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
-    )
+    gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     reason = str(submitted.get("reason", "")).strip()
     crossing = get_crossing(session, crossing_id)
@@ -345,20 +352,17 @@ async def gate_by_hand(
         data = ByHand(reason=reason)
         record_by_hand(session, crossing, to_state, data.reason)
     except (ValueError, DomainError) as error:
-        # A ValidationError is a ValueError: a reason too short, or no such state.
-        if isinstance(error, ValidationError):
-            message = field_errors(list(error.errors()), language)[0]["message"]
-        elif isinstance(error, DomainError):
-            session.rollback()
-            message = i18n.translate(error.code, language, **error.params)
+        # No such state is a ValueError; so is a reason too short (a ValidationError).
+        if isinstance(error, ValidationError | DomainError):
+            message, status_code = _refusal(session, error, language)
         else:
-            message = i18n.translate("gate_by_hand_state", language)
+            message, status_code = i18n.translate("gate_by_hand_state", language), 422
         return _console(
             request,
             session,
             gate.id,
             direction.value,
-            status_code=error.status_code if isinstance(error, DomainError) else 422,
+            status_code=status_code,
             by_hand_error={"id": crossing_id, "message": message, "reason": reason},
         )
     return redirect(request, _back(gate, direction, recorded=crossing.plate, state=to_state.value))
@@ -372,8 +376,6 @@ async def gate_lift_override(
 ) -> Response:
     """Lift an override; capacity that comes back pulls waiting trucks earlier."""
     submitted = await request.form()
-    _, gate, direction = _choice(
-        session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
-    )
+    gate, direction = _chosen(session, submitted)
     result = deactivate_override(gate.id, override_id, session, user)
     return redirect(request, _back(gate, direction, lifted=override_id, moved=len(result.moves)))
