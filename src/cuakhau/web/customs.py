@@ -3,7 +3,7 @@ declared or held, perishables first) and one crossing's page, where the officer
 records the declaration and channel, decides, holds, releases or rejects. They
 call ``clearance.service`` as the API does; every refusal is the rule's own message."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -182,32 +182,21 @@ async def _act(request: Request, session: Session, crossing_id: int, action: str
     return redirect(request, f"/customs/crossings/{crossing.id}?done={action}")
 
 
-CROSSING_ACTION = "/customs/crossings/{crossing_id}/"
+def _action_page(action: str) -> Callable[..., Awaitable[Response]]:
+    async def act(
+        request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+    ) -> Response:
+        return await _act(request, session, crossing_id, action)
+
+    return act
 
 
-@router.post(CROSSING_ACTION + "declaration", dependencies=[CsrfChecked])
-async def customs_declare(
-    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
-) -> Response:
-    return await _act(request, session, crossing_id, "declaration")
-
-
-@router.post(CROSSING_ACTION + "decision", dependencies=[CsrfChecked])
-async def customs_decide(
-    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
-) -> Response:
-    return await _act(request, session, crossing_id, "decision")
-
-
-@router.post(CROSSING_ACTION + "release", dependencies=[CsrfChecked])
-async def customs_release(
-    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
-) -> Response:
-    return await _act(request, session, crossing_id, "release")
-
-
-@router.post(CROSSING_ACTION + "reject", dependencies=[CsrfChecked])
-async def customs_reject(
-    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
-) -> Response:
-    return await _act(request, session, crossing_id, "reject")
+# Each form posts to its own address: /customs/crossings/{id}/declaration, …/decision, …
+for _action in ACTIONS:
+    router.add_api_route(
+        f"/customs/crossings/{{crossing_id}}/{_action}",
+        _action_page(_action),
+        methods=["POST"],
+        name=f"customs_{_action}",
+        dependencies=[CsrfChecked],
+    )

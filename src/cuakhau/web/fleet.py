@@ -2,6 +2,7 @@
 through the same registries, schemas and rules as ``/api/v1/vehicles`` and
 ``/api/v1/drivers``."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -114,31 +115,24 @@ async def add_driver(request: Request, session: DbSession, user: EnterpriseUser)
     return redirect(request, f"/fleet?driver_added={driver.id}#drivers")
 
 
-def _deactivate(session: Session, registry: Registry, row_id: int, user: User) -> None:
-    """As ``POST /api/v1/<registry>/{id}/deactivate``: another enterprise's row is a 404."""
-    apply_changes(registry.get(session, row_id, user), {"is_active": False})
-    session.flush()
+def _deactivate_page(kind: str, registry: Registry) -> Callable[..., Response]:
+    def deactivate(
+        request: Request, row_id: int, session: DbSession, user: EnterpriseUser
+    ) -> Response:
+        """As ``POST /api/v1/<registry>/{id}/deactivate``: another enterprise's row is a 404."""
+        apply_changes(registry.get(session, row_id, user), {"is_active": False})
+        session.flush()
+        return redirect(request, f"/fleet?{kind}_deactivated={row_id}#{kind}s")
+
+    return deactivate
 
 
-@router.post(
-    "/fleet/vehicles/{vehicle_id}/deactivate",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
-def deactivate_vehicle(
-    request: Request, vehicle_id: int, session: DbSession, user: EnterpriseUser
-) -> Response:
-    _deactivate(session, vehicles, vehicle_id, user)
-    return redirect(request, f"/fleet?vehicle_deactivated={vehicle_id}#vehicles")
-
-
-@router.post(
-    "/fleet/drivers/{driver_id}/deactivate",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
-def deactivate_driver(
-    request: Request, driver_id: int, session: DbSession, user: EnterpriseUser
-) -> Response:
-    _deactivate(session, drivers, driver_id, user)
-    return redirect(request, f"/fleet?driver_deactivated={driver_id}#drivers")
+for _kind, _registry in (("vehicle", vehicles), ("driver", drivers)):
+    router.add_api_route(
+        f"/fleet/{_kind}s/{{row_id}}/deactivate",
+        _deactivate_page(_kind, _registry),
+        methods=["POST"],
+        name=f"deactivate_{_kind}",
+        response_class=HTMLResponse,
+        dependencies=[CsrfChecked],
+    )
