@@ -67,25 +67,41 @@ def is_peak(rules: BookingPolicy, window: CrossingWindow) -> bool:
     return rules.peak_starts_at <= local < rules.peak_ends_at
 
 
-def no_show_rate(
-    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
+def no_show_counts(
+    session: Session,
+    since: datetime,
+    now: datetime,
+    *,
+    enterprise_id: int | None = None,
+    gate_ids: Sequence[int] | None = None,
 ) -> tuple[int, int]:
-    """(no-shows, bookings whose window has passed) over the rolling period."""
-    since = now - timedelta(days=rules.no_show_period_days)
-    rows = session.execute(
+    """(no-shows, bookings) of the bookings, not cancelled, whose window fell between
+    ``since`` and ``now``: one enterprise's, some gates', or all."""
+    query = (
         select(Crossing.state, func.count())
         .join(CrossingWindow, CrossingWindow.id == Crossing.window_id)
         .where(
-            Crossing.enterprise_id == enterprise_id,
             Crossing.is_walk_in.is_(False),
             CrossingWindow.starts_at >= since,
             CrossingWindow.ends_at <= now,
             Crossing.state != CrossingState.cancelled,
         )
         .group_by(Crossing.state)
-    ).all()
-    counts: dict[CrossingState, int] = dict(rows)  # type: ignore[arg-type]
+    )
+    if enterprise_id is not None:
+        query = query.where(Crossing.enterprise_id == enterprise_id)
+    if gate_ids is not None:
+        query = query.where(Crossing.gate_id.in_(gate_ids))
+    counts: dict[CrossingState, int] = dict(session.execute(query).all())  # type: ignore[arg-type]
     return counts.get(CrossingState.no_show, 0), sum(counts.values())
+
+
+def no_show_rate(
+    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
+) -> tuple[int, int]:
+    """(no-shows, bookings whose window has passed) over the rolling period."""
+    since = now - timedelta(days=rules.no_show_period_days)
+    return no_show_counts(session, since, now, enterprise_id=enterprise_id)
 
 
 def peak_cap(

@@ -18,7 +18,7 @@ from cuakhau.capacity.calendar import ZONE_TZ, local_date, local_datetime
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.errors import NotFound
 from cuakhau.crossings.queue import estimate_accuracy
-from cuakhau.crossings.rules import policy
+from cuakhau.crossings.rules import no_show_counts, policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.dashboard.schemas import (
     Dashboard,
@@ -166,21 +166,7 @@ def yard_use(session: Session, gates: Sequence[Gate], now: datetime) -> list[Yar
 def no_show_rate(
     session: Session, gates: Sequence[Gate], since: datetime, now: datetime
 ) -> NoShowRate:
-    rows = session.execute(
-        select(Crossing.state, func.count())
-        .join(CrossingWindow, CrossingWindow.id == Crossing.window_id)
-        .where(
-            Crossing.gate_id.in_([g.id for g in gates]),
-            Crossing.is_walk_in.is_(False),
-            CrossingWindow.starts_at >= since,
-            CrossingWindow.ends_at <= now,
-            Crossing.state != CrossingState.cancelled,
-        )
-        .group_by(Crossing.state)
-    ).all()
-    counts = dict(rows)
-    bookings = sum(counts.values())
-    no_shows = counts.get(CrossingState.no_show, 0)
+    no_shows, bookings = no_show_counts(session, since, now, gate_ids=[g.id for g in gates])
     return NoShowRate(
         since=since,
         bookings=bookings,
