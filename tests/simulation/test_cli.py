@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 import yaml
 from typer.testing import CliRunner
@@ -16,6 +17,8 @@ from .factories import zone_scenario
 app = typer.Typer()
 register(app)
 runner = CliRunner()
+ENGLISH = {"CUAKHAU_DEFAULT_LANGUAGE": "en"}
+VIETNAMESE = {"CUAKHAU_DEFAULT_LANGUAGE": "vi"}
 
 
 def _scenario_file(tmp_path: Path, **changes: object) -> Path:
@@ -28,11 +31,13 @@ def test_simulate_writes_json_csv_png_and_html(tmp_path: Path) -> None:
     out = tmp_path / "out"
     scenario = _scenario_file(tmp_path)
     result = runner.invoke(
-        app, ["simulate", str(scenario), "-n", "3", "-w", "2", "--out", str(out)]
+        app, ["simulate", str(scenario), "-n", "3", "-w", "2", "--out", str(out)], env=ENGLISH
     )
     assert result.exit_code == 0, result.output
+    assert "Results written to" in result.output
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["replications"] == 3
+    assert data["metrics"]["crossed"] == "trucks crossed per day (throughput)"
     assert len(data["dates"]) == 8
     assert set(data["series"]) == {"north", "south", "all"}
     band = data["series"]["all"]["crossed"]
@@ -46,14 +51,35 @@ def test_simulate_writes_json_csv_png_and_html(tmp_path: Path) -> None:
     assert '<script src="http' not in page  # plotly.js inline: works with no internet
     assert "plotly.js v" in page
     assert "observed: reported" in page
+    assert "small-zone: 3 replications, 95% bands" in page
 
 
-def test_bad_scenario_exits_2_with_a_message_and_no_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({}, ["kịch bản có 1 lỗi:", "  - days: Phải là số nguyên. (giá trị nhận được: 'soon')"]),
+        (VIETNAMESE, ["kịch bản có 1 lỗi:", "  - days: Phải là số nguyên."]),
+        (ENGLISH, ["the scenario has 1 problem(s):", "  - days: Must be a whole number."]),
+    ],
+    ids=["default", "vi", "en"],
+)
+def test_bad_scenario_exits_2_with_a_message_and_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], said: list[str]
+) -> None:
+    monkeypatch.delenv("CUAKHAU_DEFAULT_LANGUAGE", raising=False)
     scenario = _scenario_file(tmp_path, days="soon")
-    result = runner.invoke(app, ["simulate", str(scenario)])
+    result = runner.invoke(app, ["simulate", str(scenario)], env=env)
     assert result.exit_code == EXIT_BAD_SCENARIO
-    assert "days:" in result.stderr
+    for text in said:
+        assert text in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_scenario_is_named_in_each_language(tmp_path: Path) -> None:
+    vietnamese = runner.invoke(app, ["simulate", "nosuch"], env=VIETNAMESE)
+    assert "Không tìm thấy kịch bản 'nosuch'" in vietnamese.stderr
+    english = runner.invoke(app, ["simulate", "nosuch"], env=ENGLISH)
+    assert "Scenario 'nosuch' not found" in english.stderr
 
 
 def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
@@ -65,11 +91,18 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     )
     out = tmp_path / "cmp"
     result = runner.invoke(
-        app, ["simulate-compare", str(first), str(second), "-n", "2", "-w", "1", "--out", str(out)]
+        app,
+        ["simulate-compare", str(first), str(second), "-n", "2", "-w", "1", "--out", str(out)],
+        env=VIETNAMESE,
     )
     assert result.exit_code == 0, result.output
     assert "priority" in result.output
-    assert "crossed past shelf life" in result.output
+    assert "So sánh kịch bản (mỗi kịch bản 2 lần lặp, khoảng tin cậy 95%)" in result.output
+    assert "qua cửa khẩu khi đã quá hạn bảo quản" in result.output
     assert (out / "comparison.png").exists()
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    # The figure is JSON inside the page, its letters written as \u escapes.
+    assert json.dumps("So sánh kịch bản: small-zone, priority") in page
+    assert json.dumps("xe tải qua cửa khẩu mỗi ngày (năng lực thông quan thực tế)") in page
     table = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert set(table) == {"small-zone", "priority"}

@@ -153,13 +153,17 @@ def test_simulate_from_db_writes_a_scenario_that_simulate_runs(
 
 
 def test_simulate_from_db_on_an_empty_zone_says_why(database_url: str, tmp_path: Path) -> None:
-    env = {"CUAKHAU_DATABASE_URL": database_url}
     out = tmp_path / "today.yaml"
-    result = runner.invoke(app, ["simulate-from-db", "--out", str(out)], env=env)
-    assert result.exit_code == 1
-    assert "no active gate" in result.output
-    assert "Traceback" not in result.output
-    assert not out.exists()
+    for language, said in (
+        ("vi", "Cơ sở dữ liệu chưa có cửa khẩu nào đang hoạt động."),
+        ("en", "There is no active gate in the database."),
+    ):
+        env = {"CUAKHAU_DATABASE_URL": database_url, "CUAKHAU_DEFAULT_LANGUAGE": language}
+        result = runner.invoke(app, ["simulate-from-db", "--out", str(out)], env=env)
+        assert result.exit_code == 1
+        assert said in result.output
+        assert "Traceback" not in result.output
+        assert not out.exists()
 
 
 @pytest.mark.parametrize("days", ["0", "soon"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from cuakhau.core.messages import LANGUAGES
 from cuakhau.simulation import ScenarioError, load_scenario
 
 from .factories import zone_scenario
@@ -40,32 +41,42 @@ def _drop(path: str) -> Callable[[Raw], None]:
 
 
 GREEN = "gates.north.customs.channels.green"
+# Each case: the change, the key the refusal names, and the problem's code (a sim_ key
+# of the catalogues, or Pydantic's error type).
 CASES = {
-    "missing key": (_drop("start"), "start", "Field required"),
-    "wrong type": (_set("days", "a month"), "days", "valid integer"),
+    "missing key": (_drop("start"), "start", "missing"),
+    "wrong type": (_set("days", "a month"), "days", "int_parsing"),
     "negative capacity": (
         _set("gates.north.crossing.export.per_hour", -5),
         "gates.north.crossing.export.per_hour",
-        "greater than or equal to 0",
+        "greater_than_equal",
     ),
-    "channel shares": (_set(f"{GREEN}.share", 0.9), "gates.north.customs.channels", "add up to 1"),
-    "gate shares": (_set("arrivals.0.gates.north", 0.5), "arrivals[0].gates", "add up to 1"),
+    "channel shares": (
+        _set(f"{GREEN}.share", 0.9),
+        "gates.north.customs.channels",
+        "sim_shares_not_one",
+    ),
+    "gate shares": (_set("arrivals.0.gates.north", 0.5), "arrivals[0].gates", "sim_shares_not_one"),
     "unknown commodity": (
         _set("arrivals.1.commodity", "durian"),
         "arrivals[1].commodity",
-        "durian",
+        "sim_unknown_commodity",
     ),
-    "unknown gate": (_set("arrivals.2.gates", {"west": 1.0}), "arrivals[2].gates.west", "west"),
-    "unknown key": (_set("gates.north.lanes", 4), "gates.north.lanes", "Extra inputs"),
+    "unknown gate": (
+        _set("arrivals.2.gates", {"west": 1.0}),
+        "arrivals[2].gates.west",
+        "sim_unknown_gate",
+    ),
+    "unknown key": (_set("gates.north.lanes", 4), "gates.north.lanes", "extra_forbidden"),
     "bad distribution": (
         _set(f"{GREEN}.service", {"distribution": "weibull", "mean_hours": 1}),
         f"{GREEN}.service",
-        "weibull",
+        "union_tag_invalid",
     ),
     "exponential without mean": (
         _set(f"{GREEN}.service", {"distribution": "exponential"}),
         f"{GREEN}.service.mean_hours",
-        "Field required",
+        "missing",
     ),
     "triangular out of order": (
         _set(
@@ -73,17 +84,17 @@ CASES = {
             {"distribution": "triangular", "low_hours": 3, "mode_hours": 1, "high_hours": 4},
         ),
         f"{GREEN}.service",
-        "low_hours <= mode_hours",
+        "sim_triangular_order",
     ),
     "opening hours": (
         _set("gates.north.crossing.export.hours", "19:00-07:00"),
         "gates.north.crossing.export.hours",
-        "07:00-19:00",
+        "sim_bad_hours",
     ),
     "weekday name": (
         _set("gates.north.crossing.export.weekdays", {"sunday": 0}),
         "gates.north.crossing.export.weekdays.sunday",
-        "mon",
+        "literal_error",
     ),
     "change ends first": (
         _set(
@@ -91,44 +102,48 @@ CASES = {
             [{"from": "2021-12-20", "to": "2021-12-10", "factor": 0.5}],
         ),
         "gates.north.crossing.export.changes[0]",
-        "before 'from'",
+        "sim_change_ends_before_start",
     ),
     "perishable without shelf life": (
         _drop("commodities.dragon_fruit.shelf_life_hours"),
         "commodities.dragon_fruit",
-        "shelf_life_hours",
+        "sim_shelf_life_missing",
     ),
     "patience without a distribution": (
         _set("commodities.goods.patience", 48),
         "commodities.goods.patience",
-        "valid dictionary",
+        "model_attributes_type",
     ),
     "patience distribution unknown": (
         _set("commodities.goods.patience", {"distribution": "forever", "mean_hours": 48}),
         "commodities.goods.patience",
-        "forever",
+        "union_tag_invalid",
     ),
     "balk at zero": (
         _set("commodities.goods.balk_at", 0),
         "commodities.goods.balk_at",
-        "greater than or equal to 1",
+        "greater_than_equal",
     ),
     "profile length": (
         _set("arrivals.0.daily_profile", [1, 2, 3]),
         "arrivals[0].daily_profile",
-        "at least 24",
+        "too_short",
     ),
-    "month out of range": (_set("arrivals.0.monthly", {13: 2}), "arrivals[0].monthly[13]", "12"),
-    "warm-up too long": (_set("warmup_days", 30), "(top level)", "warmup_days"),
+    "month out of range": (
+        _set("arrivals.0.monthly", {13: 2}),
+        "arrivals[0].monthly[13]",
+        "less_than_equal",
+    ),
+    "warm-up too long": (_set("warmup_days", 30), "", "sim_warmup_too_long"),
     "no crossing for a direction": (
         _drop("gates.north.crossing.import"),
         "gates.north.crossing",
-        "'import'",
+        "sim_no_capacity_for_direction",
     ),
     "no quarantine station": (
         _drop("gates.south.quarantine"),
         "gates.south.quarantine",
-        "needs quarantine",
+        "sim_no_quarantine",
     ),
     "booking without capacity": (
         lambda raw: (
@@ -143,26 +158,54 @@ CASES = {
             )
         ),
         "policy.admission",
-        "booked_windows",
+        "sim_booking_needs_capacity",
     ),
-    "unknown policy": (_set("policy", {"admission": "lottery"}), "policy.admission", "lottery"),
-    "observed gate": (_set("observed.0.gate", "west"), "observed[0].gate", "west"),
-    "observed metric": (_set("observed.0.metric", "mood"), "observed[0].metric", "mood"),
+    "unknown policy": (
+        _set("policy", {"admission": "lottery"}),
+        "policy.admission",
+        "literal_error",
+    ),
+    "observed gate": (_set("observed.0.gate", "west"), "observed[0].gate", "sim_unknown_gate"),
+    "observed metric": (_set("observed.0.metric", "mood"), "observed[0].metric", "literal_error"),
 }
 
 
-@pytest.mark.parametrize("case", CASES.keys())
-def test_bad_scenario_names_the_key_and_the_problem(case: str, tmp_path: Path) -> None:
-    change, where, what = CASES[case]
+def _refusal(tmp_path: Path, change: Callable[[Raw], None]) -> ScenarioError:
     raw = copy.deepcopy(zone_scenario())
     change(raw)
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ScenarioError) as refused:
         load_scenario(path)
-    message = str(refused.value)
-    assert f"- {where}:" in message, message
-    assert what in message, message
+    return refused.value
+
+
+@pytest.mark.parametrize("case", CASES.keys())
+def test_bad_scenario_names_the_key_and_the_problem(case: str, tmp_path: Path) -> None:
+    change, where, code = CASES[case]
+    error = _refusal(tmp_path, change)
+    assert error.code == "sim_scenario_invalid"
+    assert (where, code) in [(problem.where, problem.code) for problem in error.problems]
+    for language in LANGUAGES:  # every problem is said in words, never as its code
+        for problem in error.problems:
+            assert problem.code not in problem.render(language), language
+
+
+def test_a_problem_is_said_in_vietnamese(tmp_path: Path) -> None:
+    error = _refusal(tmp_path, _set("arrivals.1.commodity", "durian"))
+    assert error.render("vi").splitlines() == [
+        f"{tmp_path / 'bad.yaml'}: kịch bản có 1 lỗi:",
+        "  - arrivals[1].commodity: không có mặt hàng 'durian' trong 'commodities' "
+        "(hiện có: dragon_fruit, goods)",
+    ]
+
+
+def test_a_problem_is_said_in_english(tmp_path: Path) -> None:
+    error = _refusal(tmp_path, _set("days", "a month"))
+    assert error.render("en").splitlines() == [
+        f"{tmp_path / 'bad.yaml'}: the scenario has 1 problem(s):",
+        "  - days: Must be a whole number. (got 'a month')",
+    ]
 
 
 def test_the_good_scenario_is_accepted(tmp_path: Path) -> None:
@@ -172,22 +215,25 @@ def test_the_good_scenario_is_accepted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "what"),
+    ("text", "code"),
     [
-        ("name: [unclosed", "not valid YAML"),
-        ("- just\n- a list\n", "must be a mapping"),
+        ("name: [unclosed", "sim_scenario_not_yaml"),
+        ("- just\n- a list\n", "sim_scenario_not_mapping"),
     ],
 )
-def test_unreadable_files_are_refused(tmp_path: Path, text: str, what: str) -> None:
+def test_unreadable_files_are_refused(tmp_path: Path, text: str, code: str) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError, match=what):
+    with pytest.raises(ScenarioError) as refused:
         load_scenario(path)
+    assert refused.value.code == code
 
 
 def test_missing_scenario_is_refused() -> None:
-    with pytest.raises(ScenarioError, match="not found"):
+    with pytest.raises(ScenarioError) as refused:
         load_scenario("no-such-scenario")
+    assert refused.value.code == "sim_scenario_not_found"
+    assert refused.value.render("vi").startswith("Không tìm thấy kịch bản 'no-such-scenario'")
 
 
 def test_extends_changes_only_what_it_names_and_refuses_loops(tmp_path: Path) -> None:
@@ -200,5 +246,6 @@ def test_extends_changes_only_what_it_names_and_refuses_loops(tmp_path: Path) ->
     assert child.policy.perishable_priority
     assert child.gates["north"].customs.servers == 24
     (tmp_path / "loop.yaml").write_text("extends: loop\nname: x\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="circle"):
+    with pytest.raises(ScenarioError) as refused:
         load_scenario(tmp_path / "loop.yaml")
+    assert refused.value.code == "sim_scenario_extends_loop"

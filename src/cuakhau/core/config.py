@@ -5,6 +5,7 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,7 +37,8 @@ class Settings(BaseSettings):
     access_token_minutes: int = 8 * 60
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
-    default_language: str = "vi"
+    # The simulator commands' language; pages and the API follow each reader's choice.
+    default_language: Literal["vi", "en"] = "vi"
     # Webhook delivery inside each app process; 0 turns it off (run
     # `cuakhau notifications deliver` from a timer instead).
     webhook_interval_seconds: float = 5.0

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from cuakhau.simulation import messages
+from cuakhau.core.config import Settings
+from cuakhau.core.messages import translate
 from cuakhau.simulation.loader import (
     ScenarioError,
     dump_scenario,
@@ -53,14 +54,14 @@ def snapshot_command(
 ) -> None:
     """Write a scenario that starts from now: the live queue, bookings and capacity."""
     from cuakhau.cli.common import fail, open_session
-    from cuakhau.core.config import Settings
     from cuakhau.core.database import make_engine
     from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current
     from cuakhau.models.base import utcnow
     from cuakhau.simulation.snapshot import SnapshotError, snapshot_scenario
 
-    base = _load(template)
     settings = Settings()
+    language = settings.default_language
+    base = _load(template, language)
     engine = make_engine(settings.database_url)
     try:
         ensure_schema_current(engine)
@@ -74,10 +75,12 @@ def snapshot_command(
                 session, now=utcnow(), days_ahead=days, template=base, history_days=history_days
             )
         parse_scenario(raw, label="snapshot")  # what we write must run
-    except (SnapshotError, ScenarioError) as error:
-        fail(str(error))
+    except SnapshotError as error:
+        fail(translate(error.code, language))
+    except ScenarioError as error:
+        fail(error.render(language))
     write_scenario_file(raw, out)
-    Console().print(messages.WROTE_SNAPSHOT.format(out=out, name=raw["name"]))
+    Console().print(translate("sim_wrote_snapshot", language, out=out, name=raw["name"]))
 
 
 def simulate_command(
@@ -88,11 +91,12 @@ def simulate_command(
     out: Annotated[Path | None, typer.Option(help="Folder for the results.")] = None,
 ) -> None:
     """Simulate a scenario and write results as JSON, CSV, PNG and HTML."""
-    loaded = _load(scenario)
-    result = _run(loaded, replications, seed, workers)
+    language = Settings().default_language
+    loaded = _load(scenario, language)
+    result = _run(loaded, replications, seed, workers, language)
     folder = out or Path("simulation-results") / loaded.name
-    write_run(result, folder)
-    Console().print(messages.WROTE_RESULTS.format(out=folder))
+    write_run(result, folder, language)
+    Console().print(translate("sim_wrote_results", language, out=folder))
 
 
 def compare_command(
@@ -105,27 +109,30 @@ def compare_command(
     ),
 ) -> None:
     """Simulate several scenarios with the same seed; one table and one chart."""
-    loaded = [_load(name) for name in scenarios]
-    results = [_run(scenario, replications, seed, workers) for scenario in loaded]
-    write_comparison(results, out)
+    language = Settings().default_language
+    loaded = [_load(name, language) for name in scenarios]
+    results = [_run(scenario, replications, seed, workers, language) for scenario in loaded]
+    write_comparison(results, out, language)
     console = Console()
-    console.print(_comparison_table(results))
-    console.print(messages.WROTE_RESULTS.format(out=out))
+    console.print(_comparison_table(results, language))
+    console.print(translate("sim_wrote_results", language, out=out))
 
 
-def _load(name: str) -> Scenario:
+def _load(name: str, language: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        Console(stderr=True).print(str(error), markup=False, highlight=False)
+        Console(stderr=True).print(error.render(language), markup=False, highlight=False)
         raise typer.Exit(EXIT_BAD_SCENARIO) from None
 
 
-def _run(scenario: Scenario, replications: int, seed: int, workers: int) -> SimulationResult:
+def _run(
+    scenario: Scenario, replications: int, seed: int, workers: int, language: str
+) -> SimulationResult:
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
         task = progress.add_task(
-            messages.PROGRESS_REPLICATIONS.format(name=scenario.name), total=replications
+            translate("sim_progress", language, name=scenario.name), total=replications
         )
         return simulate(
             scenario,
@@ -136,9 +143,10 @@ def _run(scenario: Scenario, replications: int, seed: int, workers: int) -> Simu
         )
 
 
-def _comparison_table(results: list[SimulationResult]) -> Table:
-    table = Table(title=messages.COMPARE_TITLE.format(replications=results[0].replications))
-    table.add_column(messages.COMPARE_ZONE_COLUMN, no_wrap=True)
+def _comparison_table(results: list[SimulationResult], language: str) -> Table:
+    title = translate("sim_compare_title", language, replications=results[0].replications)
+    table = Table(title=title)
+    table.add_column(translate("sim_compare_zone_column", language), no_wrap=True)
     for result in results:
         table.add_column(result.scenario.name, justify="right", overflow="fold")
     for name in COMPARED:
@@ -146,7 +154,7 @@ def _comparison_table(results: list[SimulationResult]) -> Table:
         for result in results:
             band = result.summary["all"][name]
             cells.append(f"{band.mean[0]:,.1f} ±{band.high[0] - band.mean[0]:,.1f}")
-        table.add_row(messages.COMPARED_LABELS[name], *cells)
+        table.add_row(translate(f"sim_compared_{name}", language), *cells)
     return table
 
 

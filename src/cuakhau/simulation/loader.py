@@ -8,14 +8,27 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from cuakhau.simulation import messages
+from cuakhau.core.messages import translate
+from cuakhau.simulation.messages import Problem
 from cuakhau.simulation.scenario import Scenario, reference_problems
 
 SHIPPED = Path(__file__).parent / "scenarios"
 
 
 class ScenarioError(Exception):
-    """A scenario that cannot be run; the message is meant for the planner."""
+    """A scenario that cannot be run: a message code, its parameters and the problems
+    found, said in the reader's language by `render`."""
+
+    def __init__(self, code: str, problems: list[Problem] | None = None, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        self.problems = problems or []
+        super().__init__(self.render("en"))
+
+    def render(self, language: str) -> str:
+        lines = [translate(self.code, language, **self.params)]
+        lines += [problem.line(language) for problem in self.problems]
+        return "\n".join(lines)
 
 
 def shipped_names() -> list[str]:
@@ -32,7 +45,7 @@ def resolve(name: str | Path, relative_to: Path | None = None) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ScenarioError(messages.SCENARIO_NOT_FOUND.format(name=str(name)))
+    raise ScenarioError("sim_scenario_not_found", name=str(name))
 
 
 def load_scenario(name: str | Path) -> Scenario:
@@ -55,10 +68,10 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario") -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
-        raise ScenarioError(_report(label, _pydantic_problems(error))) from None
+        raise _invalid(label, _pydantic_problems(error)) from None
     problems = reference_problems(scenario)
     if problems:
-        raise ScenarioError(_report(label, problems))
+        raise _invalid(label, problems)
     return scenario
 
 
@@ -70,7 +83,7 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return raw
     parent_path = resolve(str(parent_name), relative_to=path.parent).resolve()
     if parent_path in seen or parent_path == path.resolve():
-        raise ScenarioError(messages.SCENARIO_EXTENDS_LOOP.format(path=path, name=parent_name))
+        raise ScenarioError("sim_scenario_extends_loop", path=path, name=parent_name)
     parent = _read_with_extends(parent_path, (*seen, path.resolve()))
     return _merge(parent, raw)
 
@@ -82,10 +95,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         detail = str(getattr(error, "problem_mark", "") or error).strip()
         problem = getattr(error, "problem", None)
         raise ScenarioError(
-            messages.SCENARIO_NOT_YAML.format(path=path, detail=f"{problem}, {detail}")
+            "sim_scenario_not_yaml", path=path, detail=f"{problem}, {detail}"
         ) from None
     if not isinstance(raw, dict):
-        raise ScenarioError(messages.SCENARIO_NOT_MAPPING.format(path=path))
+        raise ScenarioError("sim_scenario_not_mapping", path=path)
     return raw
 
 
@@ -100,19 +113,33 @@ def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
+def _pydantic_problems(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         # Tagged unions add the tag name to the path; the planner never wrote it.
         location = [part for part in item["loc"] if not _is_union_tag(part, item)]
-        what = item["msg"].removeprefix("Value error, ")
-        if location and location[-1] == "[key]":  # the key itself is wrong, not its value
+        bad_key = bool(location) and location[-1] == "[key]"
+        if bad_key:
             location.pop()
-            what = f"bad key: {what}"
-        where = _key_path(location) or "(top level)"
-        if item["type"] not in {"missing", "extra_forbidden"} and "input" in item:
-            what = f"{what} (got {item['input']!r})"
-        problems.append((where, what))
+        # The value shown beside the problem; never the whole file.
+        shows_input = (
+            bool(location)
+            and item["type"] not in {"missing", "extra_forbidden"}
+            and "input" in item
+        )
+        params = dict(item.get("ctx") or {})
+        if "expected" in params:  # Pydantic's "'a', 'b' or 'c'": a list in any language
+            params["expected"] = str(params["expected"]).replace("' or '", "', '")
+        problems.append(
+            Problem(
+                _key_path(location),
+                item["type"],
+                params,
+                bad_key=bad_key,
+                got=repr(item["input"]) if shows_input else None,
+                fallback=item["msg"],
+            )
+        )
     return problems
 
 
@@ -142,10 +169,8 @@ def _key_path(location: list[Any]) -> str:
     return text
 
 
-def _report(label: str, problems: list[tuple[str, str]]) -> str:
-    lines = [messages.SCENARIO_INVALID.format(path=label, count=len(problems))]
-    lines += [messages.PROBLEM_LINE.format(where=where, what=what) for where, what in problems]
-    return "\n".join(lines)
+def _invalid(label: str, problems: list[Problem]) -> ScenarioError:
+    return ScenarioError("sim_scenario_invalid", problems, path=label, count=len(problems))
 
 
 class _ScenarioDumper(yaml.SafeDumper):

@@ -1,47 +1,44 @@
-"""Every sentence the simulator shows a person, kept together so it can be translated."""
+"""The simulator's sentences: in the gettext catalogues, under keys that start ``sim_``.
 
-SCENARIO_NOT_FOUND = (
-    "scenario {name!r} not found: no such file and no shipped scenario of that name"
-)
-SCENARIO_NOT_YAML = "{path}: not valid YAML ({detail})"
-SCENARIO_NOT_MAPPING = "{path}: a scenario must be a mapping of keys to values"
-SCENARIO_EXTENDS_LOOP = "{path}: 'extends' goes round in a circle through {name!r}"
-SCENARIO_INVALID = "{path}: the scenario has {count} problem(s):"
-PROBLEM_LINE = "  - {where}: {what}"
+A problem with a scenario is kept as a code and its parameters, not as a sentence,
+so the command line and the planning page each say it in their own language.
+"""
 
-SHARES_NOT_ONE = "shares must add up to 1 (they add up to {total:g})"
-UNKNOWN_COMMODITY = "no commodity {name!r} under 'commodities' (known: {known})"
-UNKNOWN_GATE = "no gate {name!r} under 'gates' (known: {known})"
-NO_CAPACITY_FOR_DIRECTION = (
-    "gate {gate!r} has crossing capacity but none for direction {direction!r}, "
-    "which this stream uses"
-)
-NO_QUARANTINE = (
-    "gate {gate!r} has no quarantine station but receives {commodity!r}, which needs quarantine"
-)
-BOOKING_NEEDS_CAPACITY = (
-    "policy 'booked_windows' needs crossing capacity at every gate; gate {gate!r} has none"
-)
-SHELF_LIFE_MISSING = "a perishable commodity needs 'shelf_life_hours'"
-CHANGE_ENDS_BEFORE_START = "'to' ({to}) is before 'from' ({start})"
-BAD_HOURS = "opening hours must look like '07:00-19:00' with the start before the end"
-WARMUP_TOO_LONG = "warmup_days ({warmup}) must be less than days ({days})"
-PROFILE_ALL_ZERO = "the daily profile must have at least one hour above zero"
-BAD_TIME = "a time of day must look like '14:30'"
-OUTSIDE_HORIZON = "the date is outside the scenario (from 'start', 'days' long)"
+from __future__ import annotations
 
-PROGRESS_REPLICATIONS = "Simulating {name}"
-WROTE_RESULTS = "Results written to {out}"
-WROTE_SNAPSHOT = "Scenario {name} written to {out}; run it with: cuakhau simulate {out}"
-COMPARE_TITLE = "Scenarios compared ({replications} replications each, 95% CI)"
-COMPARE_ZONE_COLUMN = "zone, whole horizon"
-COMPARED_LABELS = {
-    "wait_mean_hours": "wait, mean (h)",
-    "wait_p90_hours": "wait, p90 (h)",
-    "wait_p99_hours": "wait, p99 (h)",
-    "peak_trucks_waiting": "peak trucks waiting",
-    "crossed": "trucks crossed",
-    "yard_overflow": "found yard full",
-    "crossed_past_shelf_life": "crossed past shelf life",
-    "gave_up": "gave up and turned back",
-}
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from cuakhau.core.messages import has_message, translate
+
+
+def refusal(code: str, **params: Any) -> PydanticCustomError:
+    """A check of the scenario that failed, raised inside a Pydantic validator."""
+    return PydanticCustomError(code, translate(code, "en", **params), params)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a scenario (a message code and its parameters), and where."""
+
+    where: str  # the key path in the file; empty for the file as a whole
+    code: str  # a sim_ key, or Pydantic's error type (missing, int_parsing, ...)
+    params: dict[str, Any] = field(default_factory=dict)
+    bad_key: bool = False  # the key itself is wrong, not its value
+    got: str | None = None  # the value the file gave, when it helps to see it
+    fallback: str = ""  # Pydantic's English, for an error type no catalogue has
+
+    def render(self, language: str) -> str:
+        key = next((key for key in (self.code, f"sim_{self.code}") if has_message(key)), None)
+        text = self.fallback if key is None else translate(key, language, **self.params)
+        if self.bad_key:
+            text = translate("sim_problem_bad_key", language, what=text)
+        if self.got is not None:
+            text = translate("sim_problem_got", language, what=text, value=self.got)
+        return text
+
+    def line(self, language: str) -> str:
+        where = self.where or translate("sim_problem_top_level", language)
+        return f"  - {where}: {self.render(language)}"

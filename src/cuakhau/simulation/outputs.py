@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cuakhau.core.messages import translate
 from cuakhau.simulation.plots import gate_lines, scenario_lines, write_html, write_png
 from cuakhau.simulation.results import SimulationResult
 
@@ -20,18 +21,22 @@ COMPARED = (
 )
 
 
-def write_run(result: SimulationResult, out: Path) -> list[Path]:
+def write_run(result: SimulationResult, out: Path, language: str) -> list[Path]:
+    """The files of one run; what people read (charts, metric names) in `language`."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"results.{suffix}" for suffix in ("json", "csv", "png", "html")]
-    result.write_json(paths[0])
+    result.write_json(paths[0], language)
     result.write_csv(paths[1])
-    title = f"{result.scenario.name}: {result.replications} replications, 95% bands"
-    write_png(gate_lines(result), title, paths[2])
-    write_html(gate_lines(result), title, paths[3])
+    title = translate(
+        "sim_chart_run_title", language, name=result.scenario.name, replications=result.replications
+    )
+    lines = gate_lines(result, language)
+    write_png(lines, title, paths[2], language)
+    write_html(lines, title, paths[3], language)
     return paths
 
 
-def write_comparison(results: list[SimulationResult], out: Path) -> list[Path]:
+def write_comparison(results: list[SimulationResult], out: Path, language: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"comparison.{suffix}" for suffix in ("json", "png", "html")]
     table = {
@@ -42,7 +47,8 @@ def write_comparison(results: list[SimulationResult], out: Path) -> list[Path]:
         for result in results
     }
     paths[0].write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
-    title = " vs ".join(result.scenario.name for result in results)
-    write_png(scenario_lines(results), title, paths[1])
-    write_html(scenario_lines(results), title, paths[2])
+    names = ", ".join(result.scenario.name for result in results)
+    title = translate("sim_chart_compare_title", language, names=names)
+    write_png(scenario_lines(results), title, paths[1], language)
+    write_html(scenario_lines(results), title, paths[2], language)
     return paths

@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cuakhau.simulation.results import METRICS, SimulationResult
+from cuakhau.core.messages import translate
+from cuakhau.simulation.results import SimulationResult, metric_label
 from cuakhau.simulation.scenario import ObservedSeries
 
 PANELS = (
@@ -38,10 +39,11 @@ class Line:
     gate: str
 
 
-def gate_lines(result: SimulationResult) -> list[Line]:
+def gate_lines(result: SimulationResult, language: str) -> list[Line]:
     """The zone and each of its gates, from one run."""
     names = {gate_id: gate.name for gate_id, gate in result.scenario.gates.items()}
-    return [Line(names.get(gate, "Zone (all gates)"), result, gate) for gate in result.series]
+    zone = translate("sim_chart_zone", language)
+    return [Line(names.get(gate, zone), result, gate) for gate in result.series]
 
 
 def scenario_lines(results: list[SimulationResult]) -> list[Line]:
@@ -58,7 +60,7 @@ def _observed(lines: list[Line]) -> list[ObservedSeries]:
     return list(seen.values())
 
 
-def write_png(lines: list[Line], title: str, path: Path) -> None:
+def write_png(lines: list[Line], title: str, path: Path, language: str) -> None:
     figure, axes = plt.subplots(3, 2, figsize=(14, 12), sharex=True)
     for axis, metric in zip(axes.ravel(), PANELS, strict=True):
         for colour, line in zip(_colours(), lines, strict=False):
@@ -74,9 +76,9 @@ def write_png(lines: list[Line], title: str, path: Path) -> None:
                     [point.value for point in points],
                     "kD",
                     markersize=5,
-                    label=f"observed: {series.label}",
+                    label=translate("sim_chart_observed", language, label=series.label),
                 )
-        axis.set_title(METRICS[metric], fontsize=10)
+        axis.set_title(metric_label(metric, language), fontsize=10)
         axis.grid(alpha=0.3)
     axes[0][0].legend(fontsize=8, loc="upper left")
     figure.suptitle(title)
@@ -86,10 +88,9 @@ def write_png(lines: list[Line], title: str, path: Path) -> None:
     plt.close(figure)
 
 
-def write_html(lines: list[Line], title: str, path: Path) -> None:
-    figure = make_subplots(
-        rows=3, cols=2, shared_xaxes=True, subplot_titles=[METRICS[metric] for metric in PANELS]
-    )
+def write_html(lines: list[Line], title: str, path: Path, language: str) -> None:
+    titles = [metric_label(metric, language) for metric in PANELS]
+    figure = make_subplots(rows=3, cols=2, shared_xaxes=True, subplot_titles=titles)
     for index, metric in enumerate(PANELS):
         row, col = divmod(index, 2)
         for colour, line in zip(_colours(), lines, strict=False):
@@ -132,7 +133,7 @@ def write_html(lines: list[Line], title: str, path: Path) -> None:
                         text=[point.source for point in series.points],
                         mode="markers",
                         marker={"symbol": "diamond", "color": "black"},
-                        name=f"observed: {series.label}",
+                        name=translate("sim_chart_observed", language, label=series.label),
                     ),
                     row=row + 1,
                     col=col + 1,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cuakhau.core.messages import translate
 from cuakhau.simulation.scenario import Scenario
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; beyond, the
@@ -23,25 +24,29 @@ T_975 = (
 )  # fmt: skip
 Z_975 = 1.959964
 
-# What each number means, for tables, CSV headers and chart titles.
-METRICS = {
-    "trucks_waiting": "trucks waiting (held inland + on the road + in yards), daily mean",
-    "held_inland": "trucks held inland or at origin, daily mean",
-    "waiting_on_road": "trucks waiting on the road (yard full), daily mean",
-    "waiting_in_yard": "trucks in yards, daily mean",
-    "overdue_perishable": "perishable trucks still waiting past shelf life, daily mean",
-    "arrived": "trucks arrived per day",
-    "crossed": "trucks crossed per day (throughput)",
-    "yard_overflow": "trucks per day that found the yard full",
-    "crossed_past_shelf_life": "perishable trucks per day that crossed past shelf life",
-    "gave_up": "trucks per day that gave up and turned back (balked + reneged)",
-    "balked": "trucks per day that turned back on arrival, seeing the queue",
-    "reneged": "trucks per day that gave up after waiting past their patience",
-    "wait_mean_hours": "waiting time of trucks crossing that day, mean (hours)",
-    "wait_p50_hours": "waiting time, median (hours)",
-    "wait_p90_hours": "waiting time, 90th percentile (hours)",
-    "wait_p99_hours": "waiting time, 99th percentile (hours)",
-}
+# The numbers of a result; what each means is the catalogues' sim_metric_<name>.
+METRICS = (
+    "trucks_waiting",
+    "held_inland",
+    "waiting_on_road",
+    "waiting_in_yard",
+    "overdue_perishable",
+    "arrived",
+    "crossed",
+    "yard_overflow",
+    "crossed_past_shelf_life",
+    "gave_up",
+    "balked",
+    "reneged",
+    "wait_mean_hours",
+    "wait_p50_hours",
+    "wait_p90_hours",
+    "wait_p99_hours",
+)
+
+
+def metric_label(name: str, language: str) -> str:
+    return translate(f"sim_metric_{name}", language)
 
 
 def t_quantile_975(degrees: int) -> float:
@@ -90,7 +95,8 @@ class SimulationResult:
     series: dict[str, dict[str, Band]]
     summary: dict[str, dict[str, Band]]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, language: str) -> dict[str, object]:
+        """Everything as JSON holds it; what each metric means in `language`."""
         return {
             "scenario": self.scenario.name,
             "description": self.scenario.description,
@@ -98,7 +104,8 @@ class SimulationResult:
             "replications": self.replications,
             "seed": self.seed,
             "confidence": 0.95,
-            "metrics": METRICS,
+            "language": language,
+            "metrics": {name: metric_label(name, language) for name in METRICS},
             "dates": [date.isoformat() for date in self.dates],
             "summary": {
                 gate: {name: band.as_dict() for name, band in metrics.items()}
@@ -110,8 +117,9 @@ class SimulationResult:
             },
         }
 
-    def write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    def write_json(self, path: Path, language: str) -> None:
+        text = json.dumps(self.as_dict(language), ensure_ascii=False, indent=1)
+        path.write_text(text, encoding="utf-8")
 
     def write_csv(self, path: Path) -> None:
         """Long format: one row per date, gate and metric."""

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cuakhau.simulation import messages
+from cuakhau.simulation.messages import Problem, refusal
 
 Direction = Literal["export", "import"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -30,7 +30,7 @@ class Strict(BaseModel):
 def _check_shares(shares: dict[str, float]) -> dict[str, float]:
     total = sum(shares.values())
     if abs(total - 1) > SHARE_TOLERANCE:
-        raise ValueError(messages.SHARES_NOT_ONE.format(total=total))
+        raise refusal("sim_shares_not_one", total=total)
     return shares
 
 
@@ -74,7 +74,7 @@ class Uniform(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.high_hours < self.low_hours:
-            raise ValueError("high_hours must not be below low_hours")
+            raise refusal("sim_uniform_order")
         return self
 
 
@@ -89,7 +89,7 @@ class Triangular(Strict):
         if not self.low_hours <= self.mode_hours <= self.high_hours or (
             self.low_hours == self.high_hours
         ):
-            raise ValueError("need low_hours <= mode_hours <= high_hours and low < high")
+            raise refusal("sim_triangular_order")
         return self
 
 
@@ -113,7 +113,7 @@ class Change(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Change:
         if self.to is not None and self.to < self.start:
-            raise ValueError(messages.CHANGE_ENDS_BEFORE_START.format(to=self.to, start=self.start))
+            raise refusal("sim_change_ends_before_start", to=self.to, start=self.start)
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -159,9 +159,9 @@ def opening_hours(text: str) -> tuple[float, float]:
     try:
         start, end = (_clock(part) for part in text.split("-"))
     except ValueError:
-        raise ValueError(messages.BAD_HOURS) from None
+        raise refusal("sim_bad_hours") from None
     if not 0 <= start < end <= 24:
-        raise ValueError(messages.BAD_HOURS)
+        raise refusal("sim_bad_hours")
     return start, end
 
 
@@ -224,7 +224,7 @@ class Commodity(Strict):
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
         if self.perishable and self.shelf_life_hours is None:
-            raise ValueError(messages.SHELF_LIFE_MISSING)
+            raise refusal("sim_shelf_life_missing")
         return self
 
 
@@ -247,7 +247,7 @@ class ArrivalStream(Strict):
     @classmethod
     def _profile(cls, profile: list[float] | None) -> list[float] | None:
         if profile is not None and sum(profile) <= 0:
-            raise ValueError(messages.PROFILE_ALL_ZERO)
+            raise refusal("sim_profile_all_zero")
         return profile
 
 
@@ -302,9 +302,9 @@ class Initial(Strict):
         try:
             hour = _clock(value)
         except ValueError:
-            raise ValueError(messages.BAD_TIME) from None
+            raise refusal("sim_bad_time") from None
         if not 0 <= hour < 24:
-            raise ValueError(messages.BAD_TIME)
+            raise refusal("sim_bad_time")
         return value
 
     @property
@@ -342,9 +342,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _warmup(self) -> Scenario:
         if self.warmup_days >= self.days:
-            raise ValueError(
-                messages.WARMUP_TOO_LONG.format(warmup=self.warmup_days, days=self.days)
-            )
+            raise refusal("sim_warmup_too_long", warmup=self.warmup_days, days=self.days)
         return self
 
     @property
@@ -355,50 +353,52 @@ class Scenario(Strict):
         return self.start + dt.timedelta(days=day)
 
 
-def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
-    """Names used in one part of the file that must exist in another: (key path, problem)."""
-    problems: list[tuple[str, str]] = []
+def reference_problems(scenario: Scenario) -> list[Problem]:
+    """Names used in one part of the file that must exist in another."""
+    problems: list[Problem] = []
     gate_names = ", ".join(scenario.gates)
     for index, stream in enumerate(scenario.arrivals):
         where = f"arrivals[{index}]"
         if stream.commodity not in scenario.commodities:
             known = ", ".join(scenario.commodities)
             problems.append(
-                (
+                Problem(
                     f"{where}.commodity",
-                    messages.UNKNOWN_COMMODITY.format(name=stream.commodity, known=known),
+                    "sim_unknown_commodity",
+                    {"name": stream.commodity, "known": known},
                 )
             )
         for gate_id in stream.gates:
             gate = scenario.gates.get(gate_id)
             if gate is None:
                 problems.append(
-                    (
+                    Problem(
                         f"{where}.gates.{gate_id}",
-                        messages.UNKNOWN_GATE.format(name=gate_id, known=gate_names),
+                        "sim_unknown_gate",
+                        {"name": gate_id, "known": gate_names},
                     )
                 )
             elif scenario.commodities.get(stream.commodity, Commodity()).quarantine and (
                 gate.quarantine is None
             ):
                 problems.append(
-                    (
+                    Problem(
                         f"gates.{gate_id}.quarantine",
-                        messages.NO_QUARANTINE.format(gate=gate_id, commodity=stream.commodity),
+                        "sim_no_quarantine",
+                        {"gate": gate_id, "commodity": stream.commodity},
                     )
                 )
             elif gate.crossing is not None and stream.direction not in gate.crossing:
                 problems.append(
-                    (
+                    Problem(
                         f"gates.{gate_id}.crossing",
-                        messages.NO_CAPACITY_FOR_DIRECTION.format(
-                            gate=gate_id, direction=stream.direction
-                        ),
+                        "sim_no_capacity_for_direction",
+                        {"gate": gate_id, "direction": stream.direction},
                     )
                 )
     if scenario.policy.admission == "booked_windows":
         problems.extend(
-            ("policy.admission", messages.BOOKING_NEEDS_CAPACITY.format(gate=gate_id))
+            Problem("policy.admission", "sim_booking_needs_capacity", {"gate": gate_id})
             for gate_id, gate in scenario.gates.items()
             if gate.crossing is None
         )
@@ -409,13 +409,14 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
         problems.extend(_placed_problems(scenario, where, trucks))
     for index, booked in enumerate(scenario.bookings):
         if not 0 <= (booked.date - scenario.start).days < scenario.days:
-            problems.append((f"bookings[{index}].date", messages.OUTSIDE_HORIZON))
+            problems.append(Problem(f"bookings[{index}].date", "sim_outside_horizon"))
     for index, series in enumerate(scenario.observed):
         if series.gate != "all" and series.gate not in scenario.gates:
             problems.append(
-                (
+                Problem(
                     f"observed[{index}].gate",
-                    messages.UNKNOWN_GATE.format(name=series.gate, known=gate_names),
+                    "sim_unknown_gate",
+                    {"name": series.gate, "known": gate_names},
                 )
             )
     return problems
@@ -423,35 +424,36 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
 
 def _placed_problems(
     scenario: Scenario, where: str, trucks: InitialTrucks | BookedArrivals
-) -> list[tuple[str, str]]:
+) -> list[Problem]:
     """Trucks placed at a gate by the file (initial queue, bookings) must fit the gate."""
     gate = scenario.gates.get(trucks.gate)
     if gate is None:
         known = ", ".join(scenario.gates)
-        return [(f"{where}.gate", messages.UNKNOWN_GATE.format(name=trucks.gate, known=known))]
+        return [Problem(f"{where}.gate", "sim_unknown_gate", {"name": trucks.gate, "known": known})]
     commodity = scenario.commodities.get(trucks.commodity)
     if commodity is None:
         known = ", ".join(scenario.commodities)
         return [
-            (
+            Problem(
                 f"{where}.commodity",
-                messages.UNKNOWN_COMMODITY.format(name=trucks.commodity, known=known),
+                "sim_unknown_commodity",
+                {"name": trucks.commodity, "known": known},
             )
         ]
     if commodity.quarantine and gate.quarantine is None:
         return [
-            (
+            Problem(
                 f"{where}.commodity",
-                messages.NO_QUARANTINE.format(gate=trucks.gate, commodity=trucks.commodity),
+                "sim_no_quarantine",
+                {"gate": trucks.gate, "commodity": trucks.commodity},
             )
         ]
     if gate.crossing is not None and trucks.direction not in gate.crossing:
         return [
-            (
+            Problem(
                 f"{where}.direction",
-                messages.NO_CAPACITY_FOR_DIRECTION.format(
-                    gate=trucks.gate, direction=trucks.direction
-                ),
+                "sim_no_capacity_for_direction",
+                {"gate": trucks.gate, "direction": trucks.direction},
             )
         ]
     return []

@@ -103,7 +103,7 @@ def snapshot_scenario(
                 perishable_class, booked,
             )  # fmt: skip
     if not raw_gates:
-        raise SnapshotError("there is no active gate in the database")
+        raise SnapshotError("sim_snapshot_no_gates")
     stamp = local_now.strftime("%Y-%m-%d %H:%M")
     return {
         "name": f"snapshot-{local_now.strftime('%Y%m%d-%H%M')}",
@@ -141,7 +141,11 @@ def snapshot_scenario(
 
 
 class SnapshotError(Exception):
-    """The database cannot be turned into a scenario; the message says why."""
+    """The database cannot be turned into a scenario; `code` names the message saying why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _shelf_life(template: Scenario) -> float:
