@@ -10,8 +10,10 @@ import yaml
 from playwright.sync_api import Page, Request, expect
 
 from cuakhau.crossings.booking import arrive
+from cuakhau.models import Gate
 from cuakhau.models.base import utcnow
 from cuakhau.simulation import parse_scenario
+from cuakhau.simulation.snapshot import gate_key
 from tests.factories import make_booking
 from tests.web.conftest import Site, log_in, screenshot
 
@@ -126,6 +128,30 @@ def test_today_runs_from_the_database_and_downloads_as_yaml(page: Page, site: Si
     assert scenario.days == 3
     assert sum(trucks.count for trucks in scenario.initial.trucks) == 1
     assert sum(booked.count for booked in scenario.bookings) == 2
+
+
+def test_a_scenario_that_cannot_run_is_refused_in_the_pages_language(page: Page, site: Site):
+    # An export truck is in the zone, but the gate has since stopped handling exports:
+    # today's scenario has a truck it cannot send anywhere.
+    with site.write() as session:
+        crossing = make_booking(session, site.enterprise, site.gate, now=utcnow())
+        arrive(session, crossing, utcnow())
+        gate = session.get(Gate, site.gate.id)
+        assert gate is not None
+        gate.handles_export = False
+    log_in(page, "board")
+    page.goto("/planning")
+    page.get_by_label("Kịch bản", exact=True).select_option("today")
+    with page.expect_response(re.compile(r"/planning$")) as answer:
+        page.get_by_test_id("planning-run").click()
+    assert answer.value.status == 422
+    error = page.get_by_test_id("form-error")
+    expect(error).to_contain_text("Kịch bản không hợp lệ: today: kịch bản có 1 lỗi:")
+    expect(error).to_contain_text(
+        f"initial.trucks[0].direction: cửa khẩu '{gate_key(site.gate)}' có năng lực thông quan "
+        "nhưng không có cho chiều 'export'"
+    )
+    expect(page.get_by_test_id("planning-results")).to_have_count(0)
 
 
 def _english_number(text: str) -> float:

@@ -157,11 +157,11 @@ async def planning_run(request: Request, session: DbSession, _user: Planner) -> 
         raw = _scenario_raw(session, name, form, t)
         # Nothing is written: end the transaction now, so no lock is held while it runs.
         session.commit()
-        what_if = _what_if(form, parse_scenario(raw, label=name), t)
+        what_if = _what_if(form, _parse(raw, name, language), t)
         runs_wanted = {"what_if": what_if.apply(raw)}
         if compare:
             runs_wanted["planned"] = WhatIf(days=what_if.days).apply(raw)
-        scenarios = {key: _parse(changed, name, t) for key, changed in runs_wanted.items()}
+        scenarios = {key: _parse(changed, name, language) for key, changed in runs_wanted.items()}
         _check_size(scenarios, replications, name, what_if, t)
     except PlanRefused as refused:
         form.message = refused.message
@@ -300,11 +300,13 @@ def _date(text: str, field: str, first: dt.date, last: dt.date, t: Translate) ->
     return day
 
 
-def _parse(raw: dict[str, Any], name: str, t: Translate) -> Scenario:
+def _parse(raw: dict[str, Any], name: str, language: str) -> Scenario:
+    """The scenario, or a refusal that says each of its problems in the page's language."""
     try:
         return parse_scenario(raw, label=name)
     except ScenarioError as error:
-        raise PlanRefused(t("planning_refused", detail=str(error))) from None
+        detail = error.render(language)
+        raise PlanRefused(i18n.translate("planning_refused", language, detail=detail)) from None
 
 
 def _check_size(
