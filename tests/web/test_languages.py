@@ -1,6 +1,7 @@
 """Every page in both languages: the English page carries no Vietnamese label and
 the Vietnamese page none of the English ones, for each role's own pages; and on
-every page each control has a name a screen reader can say."""
+every page each control has a name a screen reader can say, and the page fits a
+phone's screen."""
 
 import re
 from unicodedata import normalize
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from cuakhau.core.messages import catalogue
-from tests.web.conftest import Site, log_in
+from tests.web.conftest import Site, log_in, status_of
 
 PAGES = {
     None: ["/", "/wait-times", "/zone", "/invest", "/login"],
@@ -42,6 +43,10 @@ def visible_text(page: Page) -> str:
     return page.locator("body").inner_text()
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+PAGE_WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+
 # Controls a person can reach with no label, no aria-label and no aria-labelledby;
 # buttons and links with no text either.
 UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
@@ -62,11 +67,14 @@ def test_each_page_speaks_one_language_and_names_its_controls(
     foreign = {"en": labels("vi"), "vi": labels("en")}
     for url in PAGES[role]:
         for language in ("en", "vi"):
-            response = page.goto(f"{url}?lang={language}")
-            assert response is not None
-            assert response.status == 200, (url, language)
+            assert status_of(page, f"{url}?lang={language}") == 200, (url, language)
             assert page.locator("html").get_attribute("lang") == language
             text = visible_text(page)
             leaked = sorted(label for label in foreign[language] if label in text)
             assert leaked == [], (url, language)
             assert page.evaluate(UNNAMED_CONTROLS) == [], (url, language)
+        # On a phone the page fits the screen's width (wide tables scroll inside).
+        page.set_viewport_size(PHONE)
+        page.goto(url)
+        assert page.evaluate(PAGE_WIDER_THAN_SCREEN) is False, url
+        page.set_viewport_size(DESKTOP)
