@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -41,14 +41,20 @@ class ActionForm:
     message: str | None = None
 
 
-def _filters(gate_id: str | None, state: str | None, channel: str | None) -> ClearanceFilters:
-    """The work list's filters; "all" (an empty choice) or one not offered is no filter."""
+def _filters(
+    gate_id: str | None = None, state: str | None = None, channel: str | None = None
+) -> ClearanceFilters:
+    """The work list's filters from the query; "all" (an empty choice) or one not
+    offered is no filter."""
     return ClearanceFilters(
         gate_id=int(gate_id) if gate_id and gate_id.isdigit() else None,
         state=state if state in WORK_STATES else None,
         channel=channel if channel in {c.value for c in CustomsChannel} else None,
         limit=LIST_LIMIT,
     )
+
+
+WorkFilters = Annotated[ClearanceFilters, Depends(_filters)]
 
 
 def _work_list(session: Session, filters: ClearanceFilters) -> dict[str, Any]:
@@ -64,29 +70,17 @@ def _work_list(session: Session, filters: ClearanceFilters) -> dict[str, Any]:
 
 @router.get("/customs", response_class=HTMLResponse)
 def customs_page(
-    request: Request,
-    session: DbSession,
-    _user: CustomsUser,
-    gate_id: str | None = None,
-    state: str | None = None,
-    channel: str | None = None,
+    request: Request, session: DbSession, _user: CustomsUser, filters: WorkFilters
 ) -> HTMLResponse:
-    return render(request, "customs.html", **_work_list(session, _filters(gate_id, state, channel)))
+    return render(request, "customs.html", **_work_list(session, filters))
 
 
 @router.get("/customs/list", response_class=HTMLResponse)
 def customs_list(
-    request: Request,
-    session: DbSession,
-    _user: CustomsUser,
-    gate_id: str | None = None,
-    state: str | None = None,
-    channel: str | None = None,
+    request: Request, session: DbSession, _user: CustomsUser, filters: WorkFilters
 ) -> HTMLResponse:
     """The work list alone, fetched again by the page's script on each queue change."""
-    return render(
-        request, "customs_list.html", **_work_list(session, _filters(gate_id, state, channel))
-    )
+    return render(request, "customs_list.html", **_work_list(session, filters))
 
 
 def _crossing_page(
