@@ -144,6 +144,12 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def log_in_as(page: Page, username: str) -> None:
+    """Whoever was logged in in this browser leaves; ``username`` logs in."""
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from cuakhau.models import User
-from tests.web.conftest import Site, log_in, screenshot, status_of
+from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 NEW_PASSWORD = "mat-khau-moi-456"
 
@@ -22,14 +22,12 @@ def test_only_admins_get_the_admin_pages(page: Page, site: Site):
     page.goto("/admin/users")
     expect(page).to_have_url(f"{site.url}/login?next=%2Fadmin%2Fusers")
     for role in ("board", "gate_officer", "customs", "enterprise"):
-        page.context.clear_cookies()
-        log_in(page, role)
+        log_in_as(page, role)
         expect(page.get_by_role("navigation").get_by_role("link", name="Quản trị")).to_have_count(0)
         for url in ("/admin", "/admin/users", "/admin/audit", "/admin/reference"):
             assert status_of(page, url) == 403, (role, url)
 
-    page.context.clear_cookies()
-    log_in(page, "admin")
+    log_in_as(page, "admin")
     page.get_by_role("navigation").get_by_role("link", name="Quản trị").click()
     expect(page).to_have_url(f"{site.url}/admin/users")
     page.get_by_role("link", name="Dữ liệu danh mục").click()

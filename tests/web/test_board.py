@@ -23,7 +23,7 @@ from tests.factories import (
     make_pattern,
     make_yard,
 )
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, screenshot, status_of
 
 
 def _vi(minutes: float) -> str:
@@ -156,14 +156,10 @@ def test_the_gate_picker_narrows_the_figures_to_one_gate(page: Page, site: Site)
 def test_other_roles_are_refused(page: Page, site: Site, role: str):
     log_in(page, role)
     expect(page.get_by_role("link", name="Bảng điều hành")).to_have_count(0)
-    response = page.goto("/board")
-    assert response is not None
-    assert response.status == 403
+    assert status_of(page, "/board") == 403
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.get_by_test_id("board-queue")).to_have_count(0)
-    response = page.goto("/board/queue")
-    assert response is not None
-    assert response.status == 403
+    assert status_of(page, "/board/queue") == 403
 
 
 def test_without_logging_in_the_board_asks_for_it(page: Page, site: Site):
@@ -173,11 +169,7 @@ def test_without_logging_in_the_board_asks_for_it(page: Page, site: Site):
 
 def test_a_bad_gate_gets_a_readable_message(page: Page, site: Site):
     log_in(page, "board")
-    response = page.goto("/board?gate_id=abc")
-    assert response is not None
-    assert response.status == 422
+    assert status_of(page, "/board?gate_id=abc") == 422
     expect(page.get_by_role("alert")).to_have_text("Phải là số nguyên.")
-    response = page.goto("/board?gate_id=99999")
-    assert response is not None
-    assert response.status == 404
+    assert status_of(page, "/board?gate_id=99999") == 404
     expect(page.get_by_role("alert")).to_have_text("Không tìm thấy cửa khẩu #99999.")

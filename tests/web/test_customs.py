@@ -11,7 +11,7 @@ from cuakhau.models import Crossing
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.factories import make_booking
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
 def _arrived(site: Site, perishable: bool = False) -> tuple[int, str]:
@@ -33,23 +33,15 @@ def _state(site: Site, crossing_id: int) -> CrossingState:
 def test_only_customs_and_admins_see_the_customs_pages(page: Page, site: Site):
     crossing_id, _ = _arrived(site)
     for role in (Role.gate_officer, Role.enterprise, Role.yard_operator):
-        page.context.clear_cookies()
-        log_in(page, role.value)
+        log_in_as(page, role.value)
         for path in ("/customs", f"/customs/crossings/{crossing_id}"):
-            answer = page.goto(path)
-            assert answer is not None
-            assert answer.status == 403, (role, path)
+            assert status_of(page, path) == 403, (role, path)
         expect(page.get_by_role("link", name="Hải quan")).to_have_count(0)
     for role in (Role.customs, Role.admin):
-        page.context.clear_cookies()
-        log_in(page, role.value)
-        answer = page.goto("/customs")
-        assert answer is not None
-        assert answer.status == 200, role
+        log_in_as(page, role.value)
+        assert status_of(page, "/customs") == 200, role
         expect(page.get_by_role("link", name="Hải quan")).to_be_visible()
-    answer = page.goto("/customs/crossings/999999")
-    assert answer is not None
-    assert answer.status == 404
+    assert status_of(page, "/customs/crossings/999999") == 404
 
 
 def test_the_work_list_puts_perishables_first_and_updates_live(page: Page, site: Site):

@@ -22,7 +22,7 @@ from tests.factories import (
     make_enterprise,
     make_vehicle,
 )
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, screenshot, status_of
 
 
 def _vehicle(site: Site) -> str:
@@ -76,9 +76,7 @@ def test_each_role_sees_only_its_pages(page: Page, site: Site):
     expect(page.get_by_role("navigation").get_by_role("link", name="Chuyến của tôi")).to_have_count(
         0
     )
-    response = page.goto("/crossings")
-    assert response is not None
-    assert response.status == 403
+    assert status_of(page, "/crossings") == 403
     expect(page.get_by_role("alert")).to_have_text(
         "Vai trò customs không được phép thực hiện thao tác này."
     )
@@ -350,9 +348,7 @@ def test_another_enterprises_crossing_is_not_found(page: Page, site: Site):
     theirs = _booked(site, hours_ahead=5, enterprise=other)
     log_in(page, "enterprise")
     for path in (f"/crossings/{theirs}", f"/crossings/{theirs}/live"):
-        response = page.goto(path)
-        assert response is not None
-        assert response.status == 404
+        assert status_of(page, path) == 404
     expect(page.get_by_role("alert")).to_have_text(f"Không tìm thấy chuyến qua cửa khẩu #{theirs}.")
     page.goto("/crossings/book")
     response = page.request.post(
@@ -367,6 +363,4 @@ def test_another_enterprises_crossing_is_not_found(page: Page, site: Site):
 def test_only_an_enterprise_sees_a_crossing_page(page: Page, site: Site):
     crossing_id = _booked(site, hours_ahead=5)
     log_in(page, "gate_officer")
-    response = page.goto(f"/crossings/{crossing_id}")
-    assert response is not None
-    assert response.status == 403
+    assert status_of(page, f"/crossings/{crossing_id}") == 403

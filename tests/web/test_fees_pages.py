@@ -9,7 +9,7 @@ from cuakhau.models import Enterprise, Receipt
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState
 from tests.factories import advance, make_booking, make_enterprise, make_tariff
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, screenshot, status_of
 
 RECEIPT_NUMBER = re.compile(r"^BL-\d{4}-\d{6}$")
 
@@ -69,9 +69,7 @@ def test_an_enterprise_sees_its_receipts_with_the_periods_totals(page: Page, sit
     screenshot(page, "receipt-print")
     page.emulate_media(media="screen")
 
-    response = page.goto(f"/fees/receipts/{theirs}")
-    assert response is not None
-    assert response.status == 404
+    assert status_of(page, f"/fees/receipts/{theirs}") == 404
     expect(page.get_by_role("alert")).to_have_text(f"Không tìm thấy biên lai #{theirs}.")
 
 
@@ -121,6 +119,4 @@ def test_only_an_enterprise_sees_fees(page: Page, site: Site):
         0
     )
     for path in ("/fees", "/fees/receipts/1"):
-        response = page.goto(path)
-        assert response is not None
-        assert response.status == 403
+        assert status_of(page, path) == 403

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from cuakhau.models import Crossing, Driver, Vehicle
 from cuakhau.models.enums import CrossingState, VehicleKind
 from tests.factories import make_driver, make_enterprise, make_vehicle
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, screenshot, status_of
 
 
 def _register_vehicle(page: Page, plate: str, trailer: str = "") -> None:
@@ -168,9 +168,7 @@ def test_only_an_enterprise_sees_the_fleet(page: Page, site: Site):
     log_in(page, "gate_officer")
     nav = page.get_by_role("navigation")
     expect(nav.get_by_role("link", name="Phương tiện, lái xe")).to_have_count(0)
-    response = page.goto("/fleet")
-    assert response is not None
-    assert response.status == 403
+    assert status_of(page, "/fleet") == 403
     page.context.clear_cookies()
     page.goto("/fleet")
     expect(page).to_have_url(f"{site.url}/login?next=%2Ffleet")

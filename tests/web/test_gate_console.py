@@ -16,7 +16,7 @@ from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
 from cuakhau.web import i18n
 from tests.factories import make_booking, make_called_crossing, make_user
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
 def _four_trucks_in_one_window(site: Site) -> tuple[str, list[int]]:
@@ -234,15 +234,9 @@ def _window_of(site: Site, crossing_id: int) -> CrossingWindow:
 
 def test_only_officers_and_admins_see_the_console(page: Page, site: Site):
     for role in (Role.customs, Role.yard_operator, Role.board, Role.enterprise):
-        page.context.clear_cookies()
-        log_in(page, role.value)
-        answer = page.goto("/gate")
-        assert answer is not None
-        assert answer.status == 403, role
+        log_in_as(page, role.value)
+        assert status_of(page, "/gate") == 403, role
         expect(page.get_by_role("link", name="Bàn điều hành cửa khẩu")).to_have_count(0)
-    page.context.clear_cookies()
-    log_in(page, "admin")
-    answer = page.goto("/gate")
-    assert answer is not None
-    assert answer.status == 200
+    log_in_as(page, "admin")
+    assert status_of(page, "/gate") == 200
     expect(page.get_by_role("heading", level=1)).to_have_text("Bàn điều hành cửa khẩu")

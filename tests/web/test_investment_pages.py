@@ -13,7 +13,7 @@ from cuakhau.investment.schemas import InvestorCreate
 from cuakhau.investment.service import create_investor
 from cuakhau.models.investment import Amendment, InvestmentProject, Investor
 from tests.factories import valid_tax_code
-from tests.web.conftest import Site, log_in, screenshot, status_of
+from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
 def _count(site: Site, model: type) -> int:
@@ -45,8 +45,7 @@ def test_staff_read_the_registry_and_only_the_board_edits_or_reports(page: Page,
     log_in(page, "enterprise")
     assert status_of(page, "/investment") == 403
 
-    page.context.clear_cookies()
-    log_in(page, "customs")
+    log_in_as(page, "customs")
     page.goto("/investment")
     expect(page.get_by_role("heading", name="Danh mục dự án đầu tư")).to_be_visible()
     expect(page.get_by_role("link", name="Đăng ký dự án mới")).to_have_count(0)
@@ -56,8 +55,7 @@ def test_staff_read_the_registry_and_only_the_board_edits_or_reports(page: Page,
     for url in ("/investment/reports", "/investment/projects/new", "/investment/import"):
         assert status_of(page, url) == 403, url
 
-    page.context.clear_cookies()
-    log_in(page, "board")
+    log_in_as(page, "board")
     page.goto("/investment")
     expect(page.get_by_role("link", name="Đăng ký dự án mới")).to_be_visible()
     nav = page.get_by_role("navigation")

@@ -16,7 +16,7 @@ from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from cuakhau.yards.visits import CheckIn, check_in
 from tests.factories import make_enterprise, make_vehicle, make_yard
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
 @dataclass
@@ -52,15 +52,11 @@ def test_only_yard_staff_see_the_yard_page(page: Page, site: Site, yards: Yards)
     expect(page).to_have_url(f"{site.url}/login?next=%2Fyard")
 
     for role in (Role.customs, Role.enterprise, Role.board):
-        page.context.clear_cookies()
-        log_in(page, role.value)
-        answer = page.goto("/yard")
-        assert answer is not None
-        assert answer.status == 403, role
+        log_in_as(page, role.value)
+        assert status_of(page, "/yard") == 403, role
         expect(page.get_by_role("link", name="Bến bãi")).to_have_count(0)
 
-    page.context.clear_cookies()
-    log_in(page, "yard_operator")
+    log_in_as(page, "yard_operator")
     page.goto("/yard")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bến bãi: xe vào, xe ra")
     codes = (
@@ -70,15 +66,10 @@ def test_only_yard_staff_see_the_yard_page(page: Page, site: Site, yards: Yards)
     )
     assert codes == ["BAI-A", "BAI-B"]
     # Another operator's yard is not found, as in the API.
-    answer = page.goto(f"/yard?yard_id={yards.theirs}")
-    assert answer is not None
-    assert answer.status == 404
+    assert status_of(page, f"/yard?yard_id={yards.theirs}") == 404
 
-    page.context.clear_cookies()
-    log_in(page, "gate_officer")
-    answer = page.goto(f"/yard?yard_id={yards.theirs}")
-    assert answer is not None
-    assert answer.status == 200
+    log_in_as(page, "gate_officer")
+    assert status_of(page, f"/yard?yard_id={yards.theirs}") == 200
     expect(page.get_by_role("link", name="Bến bãi")).to_be_visible()
 
 
