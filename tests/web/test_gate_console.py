@@ -119,7 +119,7 @@ def test_an_officer_records_a_crossing_and_a_return_by_hand(page: Page, site: Si
     row.get_by_role("button", name="Đã quay về").click()
     expect(row).to_have_count(0)
     expect(page.locator("#by-hand-error")).to_have_text(
-        f"Không thể chuyển chuyến #{crossing.id} từ trạng thái returned sang returned."
+        f"Không thể chuyển chuyến #{crossing.id} từ trạng thái Đã quay về sang Đã quay về."
     )
 
 
