@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,29 @@ def test_reference_and_users(env: dict[str, str], tmp_path: Path):
     assert "no" in run(env, "users", "list").output
     assert "API token for boss" in run(env, "users", "token", "boss").output
     assert run(env, "users", "disable", "nobody").exit_code == 1
+
+
+def test_a_setting_that_cannot_be_read_is_named_not_a_traceback(tmp_path: Path):
+    env = {
+        **os.environ,
+        "CUAKHAU_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "CUAKHAU_ACCESS_TOKEN_MINUTES": "abc",
+    }
+    command = [sys.executable, "-m", "cuakhau", "db", "current"]
+    vietnamese = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert vietnamese.returncode == 2
+    assert "Cấu hình CUAKHAU_ACCESS_TOKEN_MINUTES không hợp lệ: Phải là số nguyên." in (
+        vietnamese.stderr
+    )
+    assert "Traceback" not in vietnamese.stderr
+    english = subprocess.run(
+        command,
+        env={**env, "CUAKHAU_DEFAULT_LANGUAGE": "en"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert english.returncode == 2
+    assert "The setting CUAKHAU_ACCESS_TOKEN_MINUTES is not valid: Must be a whole number." in (
+        english.stderr
+    )

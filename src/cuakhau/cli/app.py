@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -18,6 +19,8 @@ from cuakhau.cli import users as user_commands
 from cuakhau.cli.common import error_console, fail, open_session
 from cuakhau.core.config import ConfigurationError, Settings
 from cuakhau.core.database import make_engine
+from cuakhau.core.errors import field_errors
+from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
@@ -174,4 +177,18 @@ def _print_demo_accounts(issued: list[IssuedCredential]) -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as error:
+        # A setting that cannot be read (say CUAKHAU_ACCESS_TOKEN_MINUTES=abc):
+        # say which and why, not a traceback.
+        if error.title != Settings.__name__:
+            raise
+        language = os.environ.get("CUAKHAU_DEFAULT_LANGUAGE", "vi")
+        language = language if language in LANGUAGES else "vi"
+        for problem in field_errors(list(error.errors()), language):
+            name = f"CUAKHAU_{problem['field'].upper()}"
+            error_console.print(
+                translate("setting_invalid", language, name=name, reason=problem["message"])
+            )
+        raise SystemExit(2) from None
