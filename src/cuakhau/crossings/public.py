@@ -2,6 +2,7 @@
 trucks wait, today's capacity, whether the gate is open, the wait a truck arriving
 now should expect, how wrong such estimates have been, and a warning colour."""
 
+import itertools
 import threading
 import time
 from datetime import datetime, timedelta
@@ -100,21 +101,28 @@ class SharedWaitTimes:
 
     def __init__(self, max_age: float = 2.0) -> None:
         self.max_age = max_age
-        self._lock = threading.Lock()
-        self._answer: list[GateWaitRead] | None = None
+        self._computing = threading.Lock()
+        # Bumped by each change; ``next`` on a count is atomic, so ``forget``
+        # never waits for a computation (it runs on the event loop).
+        self._versions = itertools.count(1)
+        self._version = 0
+        self._answer: list[GateWaitRead] = []
+        self._answer_version = -1
         self._computed_at = 0.0
 
     def get(self, session: Session, now: datetime) -> list[GateWaitRead]:
-        with self._lock:
+        with self._computing:
             fresh = time.monotonic() - self._computed_at < self.max_age
-            if self._answer is None or not fresh:
-                self._answer = wait_times(session, now)
-                self._computed_at = time.monotonic()
+            if self._answer_version == self._version and fresh:
+                return self._answer
+            # Read before computing: a change while it runs leaves this answer old.
+            version = self._version
+            self._answer = wait_times(session, now)
+            self._answer_version, self._computed_at = version, time.monotonic()
             return self._answer
 
     def forget(self, *_change: object) -> None:
-        with self._lock:
-            self._answer = None
+        self._version = next(self._versions)
 
 
 def shared_wait_times(conn: HTTPConnection) -> SharedWaitTimes:
