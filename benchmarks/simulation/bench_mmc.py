@@ -72,13 +72,15 @@ def run_ciw(customers: int) -> float:
     return sum(waits) / len(waits)
 
 
-def run_cuakhau(customers: int) -> float:
+def run_cuakhau(customers: int, scale: int = 1) -> float:
+    """``scale`` multiplies the officers and the arrival rate: the same load and
+    horizon with ``scale`` times the trucks (for the memory check)."""
     import numpy as np
 
     from cuakhau.simulation import parse_scenario
     from cuakhau.simulation.engine import GateSimulation
 
-    days = math.ceil(customers / (ARRIVAL_RATE * 24))
+    days = math.ceil(customers / (ARRIVAL_RATE * scale * 24))
     warmup = max(1, int(days * WARMUP_FRACTION))
     scenario = parse_scenario(
         {
@@ -91,7 +93,7 @@ def run_cuakhau(customers: int) -> float:
                 "gate": {
                     "name": "M/M/10",
                     "customs": {
-                        "servers": SERVERS,
+                        "servers": SERVERS * scale,
                         "channels": {
                             "green": {
                                 "share": 1,
@@ -108,7 +110,7 @@ def run_cuakhau(customers: int) -> float:
                 {
                     "commodity": "goods",
                     "direction": "export",
-                    "per_day": ARRIVAL_RATE * 24,
+                    "per_day": ARRIVAL_RATE * scale * 24,
                     "gates": {"gate": 1},
                 }
             ],
@@ -118,9 +120,21 @@ def run_cuakhau(customers: int) -> float:
     return result.summary(warmup)["wait_mean_hours"]
 
 
-ENGINES = {"simpy": run_simpy, "ciw": run_ciw, "cuakhau": run_cuakhau}
+# The memory check: ten times the trucks over the same days.
+MEMORY_SCALE = 10
+ENGINES = {
+    "simpy": run_simpy,
+    "ciw": run_ciw,
+    "cuakhau": run_cuakhau,
+    "cuakhau-scaled": lambda customers: run_cuakhau(customers, MEMORY_SCALE),
+}
 # Imported before the clock starts: start-up time is not simulation speed.
-MODULES = {"simpy": ["simpy"], "ciw": ["ciw"], "cuakhau": ["cuakhau.simulation.engine"]}
+MODULES = {
+    "simpy": ["simpy"],
+    "ciw": ["ciw"],
+    "cuakhau": ["cuakhau.simulation.engine"],
+    "cuakhau-scaled": ["cuakhau.simulation.engine"],
+}
 
 
 def child(engine: str, customers: int) -> None:
@@ -191,6 +205,12 @@ def main() -> None:
     print(
         f"cuakhau / Ciw:   {fast / results['ciw']['per_second']:.1f}x"
         + (f" (Ciw ran {counts['ciw']:,} customers)" if counts["ciw"] != counts["cuakhau"] else "")
+    )
+    scaled = measure("cuakhau-scaled", arguments.customers * MEMORY_SCALE)
+    print(
+        f"cuakhau memory: {results['cuakhau']['peak_mib']:.1f} MiB for "
+        f"{arguments.customers:,} customers, {scaled['peak_mib']:.1f} MiB for "
+        f"{scaled['customers']:,} over the same days ({MEMORY_SCALE}x the rate and officers)"
     )
     seconds, trucks = season(arguments.season_replications)
     print(
