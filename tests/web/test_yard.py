@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from cuakhau.models import Crossing, Enterprise, YardVisit
+from cuakhau.models import Crossing, Enterprise, Yard, YardVisit
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
-from cuakhau.yards.visits import CheckIn, check_in
+from cuakhau.yards.visits import CheckIn, check_in, check_out
 from tests.factories import make_enterprise, make_vehicle, make_yard
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
@@ -204,3 +204,23 @@ def test_a_truck_without_a_booking_is_queued_at_check_in(page: Page, site: Site,
     page.goto("/gate")
     row = page.get_by_test_id("gate-queue").locator(f"tr[data-plate='{yards.plates[2]}']")
     expect(row.get_by_test_id("state")).to_have_text("Đã vào bãi")
+
+
+def test_the_yard_page_follows_check_ins_made_elsewhere_live(page: Page, site: Site, yards: Yards):
+    log_in(page, "yard_operator")
+    page.goto(f"/yard?yard_id={yards.roomy}")
+    expect(page.locator("#yard-live")).to_have_attribute("data-live-connected", "true")
+    inside = page.get_by_test_id("inside")
+    expect(inside.locator(f"tr[data-plate='{yards.parked}']")).to_have_count(1)
+    expect(inside.locator(f"tr[data-plate='{yards.plates[2]}']")).to_have_count(0)
+
+    # A gate officer checks a truck in at another desk; nobody reloads this page.
+    with site.write() as session:
+        roomy = session.get_one(Yard, yards.roomy)
+        check_in(session, roomy, CheckIn(plate=yards.plates[2]), utcnow())
+    expect(inside.locator(f"tr[data-plate='{yards.plates[2]}']")).to_have_count(1)
+    expect(page.locator("#inside-heading")).to_have_text("Xe đang trong bãi (2), lâu nhất trước")
+
+    with site.write() as session:
+        check_out(session, session.get_one(Yard, yards.roomy), yards.parked, utcnow())
+    expect(inside.locator(f"tr[data-plate='{yards.parked}']")).to_have_count(0)

@@ -4,7 +4,7 @@ now and over the day, dwell per truck and who has over-stayed. It calls
 yards (another's is a 404), gate officers and admins see them all."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -133,32 +133,41 @@ def _page(
     now = utcnow()
     typed_over = request.query_params.get("over")
     hours, over_error = _overstay_hours(typed_over, language)
-    inside = session.scalars(visits.visit_query(yard, VisitFilters(open=True)).limit(VISIT_LIMIT))
     return render(
         request,
         "yard.html",
         status_code=status_code,
-        yards=yards,
-        yard=yard,
         form=form,
         typed=form.plate if searched else "",
         directions=list(Direction),
         regimes=list(Regime),
         matches=_matches(session, user, form.plate) if searched else [],
-        occupancy={y.id: visits.occupancy(session, y, now) for y in yards},
         day=visits.hourly_occupancy(session, yard, local_date(now)),
-        inside=[visits.visit_view(v, now) for v in inside],
         overstaying=[
             visits.visit_view(v, now)
             for v in visits.overstaying(session, yard, now, timedelta(hours=hours))
         ],
-        over_hours=hours,
         over_typed=typed_over if over_error else str(hours),
         over_error=over_error,
-        now=now,
         hour=timedelta(hours=1),
+        **_live_values(session, yards, yard, now, hours),
         **values,
     )
+
+
+def _live_values(
+    session: Session, yards: list[Yard], yard: Yard, now: datetime, over_hours: int
+) -> dict[str, Any]:
+    """What ``_yard_live.html`` shows: occupancy now and the trucks inside."""
+    inside = session.scalars(visits.visit_query(yard, VisitFilters(open=True)).limit(VISIT_LIMIT))
+    return {
+        "yards": yards,
+        "yard": yard,
+        "occupancy": {y.id: visits.occupancy(session, y, now) for y in yards},
+        "inside": [visits.visit_view(v, now) for v in inside],
+        "now": now,
+        "over_hours": over_hours,
+    }
 
 
 def _notice(request: Request) -> str | None:
@@ -174,6 +183,17 @@ def yard_page(
     request: Request, session: DbSession, user: YardUser, yard_id: int | None = None
 ) -> HTMLResponse:
     return _page(request, session, user, yard_id, notice=_notice(request))
+
+
+@router.get("/yard/live", response_class=HTMLResponse)
+def yard_live(
+    request: Request, session: DbSession, user: YardUser, yard_id: int, over: str | None = None
+) -> HTMLResponse:
+    """Occupancy and the trucks inside alone, fetched again on each change at the gate."""
+    yards, yard = _yards(session, user, yard_id)
+    assert yard is not None
+    hours, _ = _overstay_hours(over, i18n.page_language(request))
+    return render(request, "_yard_live.html", **_live_values(session, yards, yard, utcnow(), hours))
 
 
 @router.get("/yard/vehicles", response_class=HTMLResponse)

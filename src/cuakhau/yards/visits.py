@@ -18,6 +18,7 @@ from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
 from cuakhau.crossings.booking import arrive, walk_in
 from cuakhau.crossings.schemas import CargoLineIn
 from cuakhau.crossings.states import OPEN_STATES
+from cuakhau.live.changes import yard_changed
 from cuakhau.models import Crossing, User, Vehicle, Yard, YardSpace, YardVisit
 from cuakhau.models.enums import (
     VEHICLE_CLASS_OF_KIND,
@@ -163,6 +164,7 @@ def check_in(session: Session, yard: Yard, data: CheckIn, now: datetime) -> Yard
         checked_in_at=now,
     )
     session.add(visit)
+    yard_changed(session, yard.gate_id)
     session.flush()
     return visit
 
@@ -263,6 +265,7 @@ def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVi
     if visit is None:
         raise Conflict("not_in_yard", plate=plate, yard=yard.code)
     visit.checked_out_at = now
+    yard_changed(session, yard.gate_id)
     session.execute(
         update(YardSpace)
         .where(
