@@ -18,27 +18,12 @@ from cuakhau.crossings.states import IllegalMove, move
 from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
 from cuakhau.models.enums import CrossingState, Direction
 from tests.conftest import Database
+from tests.crossings.conftest import NOW
 from tests.factories import (
     make_booking,
     make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
     make_vehicle,
 )
-
-# 03:00 on a Tuesday in Lạng Sơn; the first window opens at 07:00.
-NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def zone(db: Database):  # type: ignore[no-untyped-def]
-    with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=2)
-        firm = make_enterprise(session)
-    return gate, firm
 
 
 def test_earliest_booking_fills_windows_in_order(db: Database, zone):  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """The cancellation cut-off as a moment, for pages that show it: the same moment
 ``cancel`` holds to."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -9,26 +9,8 @@ from cuakhau.crossings.booking import arrive, cancel, cancel_deadline
 from cuakhau.crossings.rules import RuleRefused, policy
 from cuakhau.models import CrossingWindow
 from tests.conftest import Database
-from tests.factories import (
-    make_booking,
-    make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
-)
-
-# 03:00 on a Tuesday in Lạng Sơn; the first window opens at 07:00 (00:00 UTC).
-NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def zone(db: Database):  # type: ignore[no-untyped-def]
-    with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=2)
-        firm = make_enterprise(session)
-    return gate, firm
+from tests.crossings.conftest import NOW
+from tests.factories import make_booking
 
 
 def test_the_deadline_is_the_cutoff_before_the_window(db: Database, zone):  # type: ignore[no-untyped-def]
