@@ -2,8 +2,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import func, select
 
-from cuakhau.models import AuditEntry, Crossing, Enterprise, Gate, Vehicle, Yard
+from cuakhau.models import (
+    AuditEntry,
+    Crossing,
+    Enterprise,
+    Gate,
+    Vehicle,
+    Yard,
+    YardSpace,
+    YardVisit,
+)
 from cuakhau.models.base import utcnow
 from cuakhau.reference.demo import create_demo_traffic
 from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
@@ -89,3 +99,6 @@ def test_demo_traffic_books_the_demo_vehicles_once(db: Database):
     assert booked == db.count(Vehicle) > 0
     assert again == 0
     assert db.count(Crossing, Crossing.state == "arrived") == booked // 2
+    # The trucks that arrived stand in a yard of the gate, each taking a space.
+    assert db.count(YardVisit, YardVisit.checked_out_at.is_(None)) == booked // 2
+    assert db.scalar(select(func.sum(YardSpace.occupied))) == booked // 2

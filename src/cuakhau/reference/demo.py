@@ -12,8 +12,9 @@ from cuakhau.accounts.service import create_user, issue_token
 from cuakhau.core.security import new_password
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
-from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle
+from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role, VehicleKind
+from cuakhau.yards.visits import CheckIn, check_in
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,17 @@ def create_demo_accounts(session: Session) -> list[IssuedCredential]:
 
 def create_demo_traffic(session: Session, now: datetime) -> int:
     """Book every demo vehicle at Hữu Nghị, so the queue, the public wait times and
-    the estimates have something to show. Only on a database with no crossings."""
+    the estimates have something to show; every other truck has already checked in
+    at the gate's first yard (a cold space for fruit), so the yards are not empty
+    either. Only on a database with no crossings."""
     if session.scalar(select(Crossing.id).limit(1)) is not None:
         return 0
     gate = session.scalar(select(Gate).where(Gate.code == DEMO_GATE))
     if gate is None:
         return 0
+    yard = session.scalar(
+        select(Yard).where(Yard.gate_id == gate.id, Yard.is_active.is_(True)).order_by(Yard.id)
+    )
     booked = 0
     for vehicle in session.scalars(select(Vehicle).order_by(Vehicle.id)):
         direction = Direction.import_ if vehicle.plate_country == "CN" else Direction.export
@@ -92,7 +98,9 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
         )
         crossing = book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
         booked += 1
-        if booked % 2 == 0:
+        if booked % 2 == 0 and yard is not None:
+            check_in(session, yard, CheckIn(plate=vehicle.plate, cold=perishable), now)
+        elif booked % 2 == 0:
             arrive(session, crossing, now)
     return booked
 
