@@ -13,6 +13,7 @@ from cuakhau.models import (
     Yard,
     YardSpace,
     YardVisit,
+    Zone,
 )
 from cuakhau.models.base import utcnow
 from cuakhau.reference.demo import create_demo_traffic
@@ -69,6 +70,29 @@ def test_a_bad_file_names_every_problem_and_loads_nothing(db: Database, tmp_path
     assert "enterprises.0.tax_code" in problems
     assert "gates.2.name_vi" in problems
     assert db.count(Gate) == 0
+
+
+def test_the_zones_contact_details_load_and_bad_ones_are_named(db: Database, tmp_path: Path):
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    data["zone"] |= {"phone": "0205 3 123 456", "email": "not an address", "website": "ftp://x"}
+    bad = tmp_path / "contact.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ReferenceFileError) as caught, db.write() as session:
+        load_reference(session, bad)
+    assert sorted(p.split(":")[0] for p in caught.value.problems) == [
+        "zone.email",
+        "zone.website",
+    ]
+    data["zone"] |= {"email": "banquanly@example.vn", "website": "https://example.vn"}
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with db.write() as session:
+        load_reference(session, bad)
+    zone = db.scalar(select(Zone))
+    assert (zone.phone, zone.email, zone.website) == (
+        "+842053123456",
+        "banquanly@example.vn",
+        "https://example.vn",
+    )
 
 
 def test_unknown_references_are_named_before_anything_is_written(db: Database, tmp_path: Path):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cuakhau.investment.demo import load_demo_portfolio
 from cuakhau.investment.schemas import InvestorCreate
 from cuakhau.investment.service import create_investor
+from cuakhau.models import Zone
 from cuakhau.models.investment import Amendment, InvestmentProject, Investor
 from tests.factories import valid_tax_code
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
@@ -210,9 +211,29 @@ def test_an_amendment_changes_reports_after_its_date_only(page: Page, site: Site
 def test_investors_read_the_public_summary_without_logging_in(page: Page, site: Site):
     with site.write() as session:
         load_demo_portfolio(session)
+        session.add(
+            Zone(
+                code="thu",
+                name_vi="Khu kinh tế cửa khẩu Thử",
+                name_en="Test Border-Gate Economic Zone",
+                province="Lạng Sơn",
+                office_address="Số 1 đường Thử, phường Thử",
+                phone="+842053000000",
+                email="banquanly@example.vn",
+                website="https://example.vn/kktck",
+            )
+        )
     page.goto("/invest")
     expect(page.get_by_role("heading", name="Đầu tư vào khu kinh tế cửa khẩu")).to_be_visible()
     figures = page.get_by_test_id("public-figures")
     expect(figures).to_contain_text("dự án đang còn hiệu lực")
     expect(page.get_by_test_id("public-planned").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_test_id("public-contact")).to_contain_text("Ban Quản lý")
+    details = page.get_by_test_id("public-contact-details")
+    expect(details).to_contain_text("Số 1 đường Thử, phường Thử")
+    expect(details.get_by_role("link", name="banquanly@example.vn")).to_have_attribute(
+        "href", "mailto:banquanly@example.vn"
+    )
+    expect(details.get_by_role("link", name="+842053000000")).to_have_attribute(
+        "href", "tel:+842053000000"
+    )

@@ -31,6 +31,14 @@ class PublicPlanned(BaseModel):
 class PublicContact(BaseModel):
     office: str
     province: str | None
+    office_address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+# The zone's own contact details (``zone`` in the reference file), where set.
+CONTACT_FIELDS = ("office_address", "phone", "email", "website")
 
 
 class PublicSummary(BaseModel):
@@ -90,5 +98,10 @@ def public_summary(session: Session, as_of: date, language: str) -> PublicSummar
         contact=PublicContact(
             office=translate("inv_contact_office", language, zone=zone_name or ""),
             province=zone.province if zone else None,
+            **(
+                {field: getattr(zone, field) for field in CONTACT_FIELDS}
+                if zone is not None
+                else {}
+            ),
         ),
     )

@@ -15,3 +15,8 @@ class Zone(Base, Timestamped, Audited):
     name_en: Mapped[str] = mapped_column(String(200))
     province: Mapped[str] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # The management board's office, for investors and carriers.
+    office_address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))

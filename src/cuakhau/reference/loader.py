@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import DomainError
 from cuakhau.core.registry import apply_changes
-from cuakhau.core.schemas import InputSchema, Name, TaxCode
+from cuakhau.core.schemas import InputSchema, Name, PhoneNumber, TaxCode
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import PolicyUpdate, PriorityClassIn
@@ -52,6 +52,10 @@ class ZoneEntry(InputSchema):
     name_en: Name
     province: Name
     timezone: str = "Asia/Ho_Chi_Minh"
+    office_address: str | None = Field(default=None, max_length=300)
+    phone: PhoneNumber | None = None
+    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    website: str | None = Field(default=None, max_length=200, pattern=r"^https?://\S+$")
 
 
 class YardEntry(YardBase):
