@@ -16,6 +16,8 @@ from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role, VehicleKind
 from cuakhau.yards.visits import CheckIn, check_in
 
+DEMO_YARD_OPERATOR = "4900526018"
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -29,7 +31,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin", Role.admin, "Quản trị hệ thống"),
     DemoAccount("banquanly", Role.board, "Ban Quản lý Khu kinh tế"),
     DemoAccount("canbo.cuakhau", Role.gate_officer, "Cán bộ cửa khẩu Hữu Nghị"),
-    DemoAccount("benbai", Role.yard_operator, "Điều hành bến bãi", "4900526018"),
+    DemoAccount("benbai", Role.yard_operator, "Điều hành bến bãi", DEMO_YARD_OPERATOR),
     DemoAccount("haiquan", Role.customs, "Cán bộ hải quan"),
     DemoAccount("doanhnghiep", Role.enterprise, "Nông sản Xứ Lạng", "4900909966"),
     DemoAccount("camera.huunghi", Role.camera, "Camera biển số Hữu Nghị"),
@@ -75,15 +77,23 @@ def create_demo_accounts(session: Session) -> list[IssuedCredential]:
 def create_demo_traffic(session: Session, now: datetime) -> int:
     """Book every demo vehicle at Hữu Nghị, so the queue, the public wait times and
     the estimates have something to show; every other truck has already checked in
-    at the gate's first yard (a cold space for fruit), so the yards are not empty
+    at the demo yard operator's yard (a cold space for fruit), so the yards are not empty
     either. Only on a database with no crossings."""
     if session.scalar(select(Crossing.id).limit(1)) is not None:
         return 0
     gate = session.scalar(select(Gate).where(Gate.code == DEMO_GATE))
     if gate is None:
         return 0
+    # The demo yard operator's own yard at the gate, so `benbai` sees the trucks.
     yard = session.scalar(
-        select(Yard).where(Yard.gate_id == gate.id, Yard.is_active.is_(True)).order_by(Yard.id)
+        select(Yard)
+        .join(Enterprise, Enterprise.id == Yard.operator_id)
+        .where(
+            Yard.gate_id == gate.id,
+            Yard.is_active.is_(True),
+            Enterprise.tax_code == DEMO_YARD_OPERATOR,
+        )
+        .order_by(Yard.id)
     )
     booked = 0
     for vehicle in session.scalars(select(Vehicle).order_by(Vehicle.id)):
