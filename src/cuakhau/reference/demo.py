@@ -93,7 +93,8 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
             Yard.is_active.is_(True),
             Enterprise.tax_code == DEMO_YARD_OPERATOR,
         )
-        .order_by(Yard.id)
+        # The one /yard opens first (visible_yards' order).
+        .order_by(Yard.code)
     )
     booked = 0
     for vehicle in session.scalars(select(Vehicle).order_by(Vehicle.id)):
