@@ -12,18 +12,14 @@ from tests.factories import (
     advance,
     make_booking,
     make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
+    make_open_gate,
 )
 
 
 @pytest.fixture
 def zone(db: Database) -> Any:
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=20, hours=range(0, 24))
+        gate = make_open_gate(session)
         firm = make_enterprise(session)
     return gate, firm
 

@@ -13,9 +13,7 @@ from tests.factories import (
     advance,
     make_booking,
     make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
+    make_open_gate,
     make_vehicle,
 )
 
@@ -25,9 +23,7 @@ URL = "/api/v1/plate-reads"
 @pytest.fixture
 def zone(db: Database) -> Any:
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=50, hours=range(0, 24))
+        gate = make_open_gate(session)
         firm = make_enterprise(session)
     return gate, firm
 

@@ -20,9 +20,7 @@ from tests.factories import (
     cargo,
     make_booking,
     make_enterprise,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
+    make_open_gate,
     make_user,
     make_vehicle,
     make_yard,
@@ -32,9 +30,7 @@ from tests.factories import (
 @pytest.fixture
 def zone(db: Database) -> Any:
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=20, hours=range(0, 24))
+        gate = make_open_gate(session)
         firm = make_enterprise(session)
         operator = make_enterprise(session, roles=["yard_operator"])
     return gate, firm, operator
