@@ -1,7 +1,7 @@
 """The ASGI application: ``create_app()`` wires settings, database, routers and pages."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
@@ -19,6 +19,7 @@ from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import sweep_job
+from cuakhau.crossings.express import express_booking
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public import SharedWaitTimes
 from cuakhau.crossings.public_router import router as public_router
@@ -65,8 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "webhook delivery",
             ),
             every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
+            AsyncExitStack() as lanes,
         ):
+            if engine.dialect.name == "postgresql":
+                app.state.express = await lanes.enter_async_context(
+                    express_booking(settings.database_url)
+                )
             yield
+            app.state.express = None
         engine.dispose()
 
     # Swagger UI from the installed package, not a CDN: border posts lose their uplink.
@@ -84,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.wait_times = SharedWaitTimes()
     hub.on_change(app.state.wait_times.forget)
     broadcaster = Broadcaster()
-    install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
+    # Changes committed outside a session (the express booking lane) are announced alike.
+    app.state.announce = install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
+    app.state.express = None
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)

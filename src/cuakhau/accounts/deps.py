@@ -15,9 +15,11 @@ from cuakhau.models.enums import STAFF_ROLES, Role
 
 TOKEN_URL = "/api/v1/auth/token"
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+# The bearer token as sent, if any: read without touching the database.
+BearerToken = Annotated[str | None, Depends(_bearer)]
 
 
-def current_user(session: DbSession, token: Annotated[str | None, Depends(_bearer)]) -> User:
+def current_user(session: DbSession, token: BearerToken) -> User:
     if not token:
         raise NotAuthenticated()
     # One read, needing no transaction: on SQLite it then takes no write lock.

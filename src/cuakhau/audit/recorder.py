@@ -69,7 +69,7 @@ def _audited_columns(obj: Audited) -> list[str]:
 
 
 def _values(obj: Audited) -> dict[str, Any]:
-    return {key: _plain(getattr(obj, key)) for key in _audited_columns(obj)}
+    return {key: plain_value(getattr(obj, key)) for key in _audited_columns(obj)}
 
 
 def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -84,12 +84,12 @@ def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
         new = history.added[0] if history.added else None
         if old == new:
             continue
-        before[key] = _plain(old)
-        after[key] = _plain(new)
+        before[key] = plain_value(old)
+        after[key] = plain_value(new)
     return before, after
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A JSON-ready form of a column value."""
     if isinstance(value, enum.Enum):
         return value.value

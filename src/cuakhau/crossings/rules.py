@@ -47,14 +47,19 @@ def priority_classes(session: Session) -> list[PriorityClass]:
     return list(session.scalars(select(PriorityClass).order_by(PriorityClass.rank)))
 
 
-def classify(classes: Sequence[PriorityClass], cargo_perishable: Sequence[bool]) -> PriorityClass:
-    """The class a crossing falls in, from its cargo: empty, perishable or other."""
+def cargo_match(cargo_perishable: Sequence[bool]) -> PriorityMatch:
+    """What a crossing's cargo makes it: empty, perishable or other."""
     if not cargo_perishable:
-        wanted = PriorityMatch.empty
-    elif any(cargo_perishable):
-        wanted = PriorityMatch.perishable
-    else:
-        wanted = PriorityMatch.other
+        return PriorityMatch.empty
+    if any(cargo_perishable):
+        return PriorityMatch.perishable
+    return PriorityMatch.other
+
+
+def classify(classes: Sequence[PriorityClass], cargo_perishable: Sequence[bool]) -> PriorityClass:
+    """The class a crossing falls in: the one matching its cargo, else the class
+    for other cargo."""
+    wanted = cargo_match(cargo_perishable)
     by_match = {c.match: c for c in classes}
     chosen = by_match.get(wanted) or by_match.get(PriorityMatch.other)
     if chosen is None:

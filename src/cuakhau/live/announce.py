@@ -8,6 +8,7 @@ job), ``pg_notify`` inside the transaction, which PostgreSQL delivers only on
 commit. A rolled-back change is never announced.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, text
@@ -25,8 +26,19 @@ def _changes(session: Session) -> list[QueueChange]:
 
 def install_announcer(
     factory: sessionmaker[Session], hub: Hub, broadcaster: Broadcaster, dialect: str
-) -> None:
+) -> Callable[[list[QueueChange]], None]:
+    """Hooks the announcement on the factory's sessions; the same announcement for
+    changes committed without a session (the express booking lane)."""
     across_processes = dialect == "postgresql"
+
+    def announce(changes: list[QueueChange]) -> None:
+        for change in changes:
+            hub.forget(change)
+        if not across_processes:
+            for change in changes:
+                hub.publish(change)
+        elif broadcaster.running:
+            broadcaster.announce(changes)
 
     @event.listens_for(factory, "before_commit")
     def _notify(session: Session) -> None:
@@ -41,16 +53,12 @@ def install_announcer(
     def _announce(session: Session) -> None:
         changes = _changes(session)
         session.info.pop(QUEUE_CHANGES_KEY, None)
-        for change in changes:
-            hub.forget(change)
-        if not across_processes:
-            for change in changes:
-                hub.publish(change)
-        elif broadcaster.running:
-            broadcaster.announce(changes)
+        announce(changes)
 
     @event.listens_for(factory, "after_soft_rollback")
     def _forget(session: Session, previous: SessionTransaction, *_args: Any) -> None:
         # A savepoint's rollback leaves the outer transaction's changes standing.
         if not previous.nested:
             session.info.pop(QUEUE_CHANGES_KEY, None)
+
+    return announce

@@ -1,0 +1,304 @@
+"""The express booking lane (PostgreSQL) books only what the general path books,
+and writes the same rows when it does.
+
+Each case is asked of both: the express lane first, then ``booking.book``. Where
+the express lane books, the general path, asked the same in an emptied database
+seeded alike, writes the same crossing, cargo, move, notice and audit entries;
+where it declines, it has written nothing and the general path gives its verdict.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+
+from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.actor import Actor
+from cuakhau.core.database import session_scope
+from cuakhau.core.errors import DomainError
+from cuakhau.crossings.booking import book
+from cuakhau.crossings.express import Caller, ExpressBooking
+from cuakhau.crossings.rules import policy
+from cuakhau.crossings.schemas import BookingRequest
+from cuakhau.enterprises.service import resolve_owner
+from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, User
+from cuakhau.models.enums import CrossingState, Direction, Role
+from tests.conftest import Database, empty_all_tables
+from tests.crossings.conftest import NOW
+from tests.factories import (
+    cargo,
+    make_driver,
+    make_enterprise,
+    make_gate,
+    make_pattern,
+    make_priority_classes,
+    make_user,
+    make_vehicle,
+)
+
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+# The first day of windows after NOW (03:00 local); 07:00-11:00 local is the peak.
+DAY = date(2026, 12, 8)
+PEAK_HOUR_UTC = 1  # 08:00 local
+QUIET_HOUR_UTC = 6  # 13:00 local
+
+
+@dataclass
+class Zone:
+    gate: Gate
+    firm: Enterprise
+    other: Enterprise
+    caller: Caller
+    vehicles: list[int]
+    driver_id: int
+    windows: dict[tuple[Direction, int], int]  # (direction, UTC hour) -> window id
+
+
+def _seed(db: Database) -> Zone:
+    """The same rows, with the same ids, each time it runs on emptied tables."""
+    with db.write() as session:
+        # The general path makes the policy row on first use; the express lane
+        # leaves a zone without one to it.
+        policy(session)
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        windows: dict[tuple[Direction, int], int] = {}
+        for direction in Direction:
+            make_pattern(session, gate, direction=direction, capacity=2, hours=range(7, 19))
+            for window in ensure_windows(session, gate, direction, DAY, DAY):
+                windows[(direction, window.starts_at.hour)] = window.id
+        firm = make_enterprise(session, roles=["exporter", "importer"])
+        other = make_enterprise(session, roles=["exporter"])
+        user = make_user(session, Role.enterprise, enterprise=firm, username="doanhnghiep.1")
+        vehicles = [make_vehicle(session, firm, plate=f"12C-{n:03d}.45").id for n in range(1, 7)]
+        driver = make_driver(session, firm, id_number="001234567890")
+        caller = Caller(user.id, user.username, Role.enterprise, firm.id)
+        return Zone(gate, firm, other, caller, vehicles, driver.id, windows)
+
+
+def _requests(zone: Zone) -> list[BookingRequest]:
+    export = Direction.export
+    lines = [*cargo(), {**cargo()[0], "value_usd": "12000", "packages": 3}]
+    return [
+        # Ordinary cargo of two lines, one value written without its cents.
+        BookingRequest(
+            vehicle_id=zone.vehicles[0],
+            gate_id=zone.gate.id,
+            direction=export,
+            regime="export",
+            window_id=zone.windows[(export, QUIET_HOUR_UTC)],
+            cargo=lines,
+        ),
+        # Perishable imports with a driver: names stored apart from their values.
+        BookingRequest(
+            vehicle_id=zone.vehicles[1],
+            gate_id=zone.gate.id,
+            direction=Direction.import_,
+            regime="import",
+            driver_id=zone.driver_id,
+            window_id=zone.windows[(Direction.import_, QUIET_HOUR_UTC)],
+            cargo=cargo(perishable=True),
+        ),
+        # An empty return, whose class may hold half a window, at the peak.
+        BookingRequest(
+            vehicle_id=zone.vehicles[2],
+            gate_id=zone.gate.id,
+            direction=export,
+            regime="re_export",
+            enterprise_id=zone.firm.id,
+            window_id=zone.windows[(export, PEAK_HOUR_UTC)],
+        ),
+    ]
+
+
+_KEPT_APART = {
+    # Taken from the clock when each path writes, not from the request.
+    "crossing": {"created_at", "updated_at"},
+    "crossing_move": {"at"},
+    "notification": {"created_at", "next_attempt_at"},
+    "audit_entry": {"at", "id"},
+}
+
+
+def _written(db: Database) -> dict[str, list[dict[str, Any]]]:
+    """Every row a booking writes, as JSON, less the clock's columns."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    with db.write() as session:
+        for table in ("crossing", "cargo_line", "crossing_move", "notification", "audit_entry"):
+            where = "WHERE entity IN ('crossing', 'cargo_line')" if table == "audit_entry" else ""
+            rows = session.scalars(text(f"SELECT to_jsonb(t) FROM {table} t {where} ORDER BY id"))
+            kept = [
+                {k: v for k, v in row.items() if k not in _KEPT_APART.get(table, set())}
+                for row in rows
+            ]
+            # One flush writes a crossing's audit entries in no set order.
+            found[table] = sorted(kept, key=lambda row: json.dumps(row, sort_keys=True))
+        found["crossing_window"] = [
+            {"id": row.id, "booked": row.booked}
+            for row in session.scalars(select(CrossingWindow).order_by(CrossingWindow.id))
+        ]
+    return found
+
+
+def _express(client: TestClient) -> ExpressBooking:
+    express = client.app.state.express  # type: ignore[attr-defined]
+    assert isinstance(express, ExpressBooking), "the express lane is open on PostgreSQL"
+    return express
+
+
+def _book_express(client: TestClient, caller: Caller, request: BookingRequest) -> Any:
+    return client.portal.call(_express(client).book, caller, request, NOW)  # type: ignore[union-attr]
+
+
+def _book_generally(db: Database, caller: Caller, request: BookingRequest) -> Crossing:
+    """As the router's general path does: the owner, then the booking."""
+    actor = Actor(label=caller.username, user_id=caller.user_id)
+    with session_scope(db.factory, actor) as session:
+        owner = resolve_owner(session, session.get_one(User, caller.user_id), request.enterprise_id)
+        return book(session, enterprise_id=owner, request=request, now=NOW)
+
+
+def test_express_writes_what_the_general_path_writes(client: TestClient, db: Database):
+    zone = _seed(db)
+    for request in _requests(zone):
+        _book_generally(db, zone.caller, request)
+    general = _written(db)
+
+    empty_all_tables(client.app.state.engine)  # type: ignore[attr-defined]
+    zone = _seed(db)
+    answers = [_book_express(client, zone.caller, request) for request in _requests(zone)]
+    express = _written(db)
+
+    assert all(answer is not None for answer in answers)
+    assert len(express["crossing"]) == 3
+    assert len(express["audit_entry"]) == 3 + 3  # three crossings, three cargo lines
+    assert express == general
+    # The answer is the crossing as stored.
+    first = answers[0]
+    assert first.state is CrossingState.booked
+    assert [m.to_state for m in first.moves] == [CrossingState.booked]
+    assert [str(line.value_usd) for line in first.cargo] == ["12000.00", "12000"]
+    assert first.window_starts_at.hour == QUIET_HOUR_UTC
+
+
+def _full_window(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    for vehicle in zone.vehicles[:2]:
+        request = _requests(zone)[0].model_copy(update={"vehicle_id": vehicle})
+        assert _book_express(client, zone.caller, request) is not None
+    return _requests(zone)[0].model_copy(update={"vehicle_id": zone.vehicles[3]})
+
+
+def _other_firms_truck(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    with db.write() as session:
+        foreign = make_vehicle(session, session.get_one(Enterprise, zone.other.id))
+    return _requests(zone)[0].model_copy(update={"vehicle_id": foreign.id})
+
+
+def _truck_already_booked(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    first = _requests(zone)[0]
+    assert _book_express(client, zone.caller, first) is not None
+    window = zone.windows[(Direction.export, QUIET_HOUR_UTC + 1)]
+    return first.model_copy(update={"window_id": window})
+
+
+def _class_share_taken(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    empty = _requests(zone)[2]
+    assert _book_express(client, zone.caller, empty) is not None
+    return empty.model_copy(update={"vehicle_id": zone.vehicles[3]})
+
+
+def _capped_at_peak(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    """One no-show in the rolling period is over the threshold once one booking counts."""
+    with db.write() as session:
+        policy(session).no_show_min_bookings = 1
+        past = ensure_windows(
+            session, zone.gate, Direction.export, DAY - timedelta(days=3), DAY - timedelta(days=3)
+        )[0]
+        session.add(
+            Crossing(
+                enterprise_id=zone.firm.id,
+                vehicle_id=zone.vehicles[5],
+                plate="12C-006.45",
+                gate_id=zone.gate.id,
+                direction=Direction.export,
+                regime="export",
+                priority_class_id=1,
+                state=CrossingState.no_show,
+                window_id=past.id,
+                queued_at=NOW - timedelta(days=5),
+            )
+        )
+    ordinary = _requests(zone)[0]
+    return ordinary.model_copy(update={"window_id": zone.windows[(Direction.export, 2)]})
+
+
+def _window_passed(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    with db.write() as session:
+        past = ensure_windows(
+            session, zone.gate, Direction.export, DAY - timedelta(days=1), DAY - timedelta(days=1)
+        )[0]
+    return _requests(zone)[0].model_copy(update={"window_id": past.id})
+
+
+def _foreign_driver(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    with db.write() as session:
+        driver = make_driver(session, session.get_one(Enterprise, zone.other.id))
+    return _requests(zone)[0].model_copy(update={"driver_id": driver.id})
+
+
+def _other_firm_named(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    return _requests(zone)[0].model_copy(update={"enterprise_id": zone.other.id})
+
+
+def _window_of_another_direction(zone: Zone, client: TestClient, db: Database) -> BookingRequest:
+    window = zone.windows[(Direction.import_, QUIET_HOUR_UTC)]
+    return _requests(zone)[0].model_copy(update={"window_id": window})
+
+
+DECLINED: dict[str, tuple[Callable[[Zone, TestClient, Database], BookingRequest], str]] = {
+    "full window": (_full_window, "window_full"),
+    "another enterprise's truck": (_other_firms_truck, "not_found"),
+    "truck already booked": (_truck_already_booked, "rule_open_bookings"),
+    "class share taken": (_class_share_taken, "rule_class_share"),
+    "capped enterprise at the peak": (_capped_at_peak, "rule_peak_share"),
+    "window passed": (_window_passed, "window_not_bookable"),
+    "another enterprise's driver": (_foreign_driver, "referenced_missing"),
+    "another enterprise named": (_other_firm_named, "referenced_missing"),
+    "window of the other direction": (_window_of_another_direction, "window_not_bookable"),
+}
+
+
+@pytest.mark.parametrize("case", list(DECLINED))
+def test_express_declines_what_the_general_path_refuses(
+    client: TestClient, db: Database, case: str
+):
+    arrange, code = DECLINED[case]
+    zone = _seed(db)
+    request = arrange(zone, client, db)
+    before = _written(db)
+
+    assert _book_express(client, zone.caller, request) is None
+    assert _written(db) == before, "a declined express booking writes nothing"
+    with pytest.raises(DomainError) as refused:
+        _book_generally(db, zone.caller, request)
+    assert refused.value.code == code
+
+
+def test_the_peak_cap_is_only_the_peak(client: TestClient, db: Database):
+    """The capped enterprise of the case above still books a quiet window."""
+    zone = _seed(db)
+    peak = _capped_at_peak(zone, client, db)
+    quiet = peak.model_copy(update={"window_id": zone.windows[(Direction.export, QUIET_HOUR_UTC)]})
+    assert _book_express(client, zone.caller, quiet) is not None
+
+
+def test_staff_bookings_take_the_general_path(client: TestClient, db: Database):
+    zone = _seed(db)
+    officer = Caller(zone.caller.user_id, "canbo", Role.gate_officer, None)
+    assert _book_express(client, officer, _requests(zone)[0]) is None
