@@ -1,10 +1,13 @@
 """Bookings per second through a multi-worker cuakhau server on PostgreSQL,
 against pgbench running the same single-row lock-and-insert transaction.
 
-Beside each booking load, the same server answers as many bare authenticated
-reads (``GET /api/v1/auth/me``: the token check and a small answer) from the same
-number of clients: the most this server stack, on this machine, can do per
-request, whatever the booking itself costs.
+Two more figures say where the rest goes. Beside each booking load, the same
+server answers as many bare authenticated reads (``GET /api/v1/auth/me``: the
+token check and a small answer): the most this server stack does per request,
+whatever a booking costs. And pgbench runs the booking's own statements (the
+express lane's, ``crossings.express``: who books, lock the truck, lock the
+window, write the crossing, cargo, move, notice and audit entries): the most the
+database does per booking, with no HTTP and no Python.
 
     python benchmarks/gate/bench_booking.py                      # 50 and 200 clients
     python benchmarks/gate/bench_booking.py --clients 50 200 --requests 4000 --workers 4
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +218,111 @@ def pgbench_baseline(
     return runs
 
 
+def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, dict[str, str]]:
+    """pgbench's script for the booking itself: the express lane's own statements
+    (``crossings.express``), each client booking for its own truck, with the
+    same one-row lookup of who books that the app's token check makes."""
+    gatebench.use_repo_imports()
+    from tests.factories import cargo
+
+    from cuakhau.crossings import express
+    from cuakhau.crossings.schemas import BookingRequest
+    from cuakhau.models.base import utcnow
+    from cuakhau.models.enums import Role
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            # Each client books its one truck again and again; the rule of one
+            # open booking per truck would refuse all but the first.
+            connection.execute(
+                text("UPDATE booking_policy SET max_open_bookings_per_vehicle = 2147483647")
+            )
+            connection.execute(text("DROP TABLE IF EXISTS bench_booker"))
+            connection.execute(
+                text(
+                    "CREATE TABLE bench_booker AS SELECT row_number() OVER (ORDER BY v.id) - 1"
+                    " AS client, v.id AS vehicle_id, u.enterprise_id, u.id AS user_id,"
+                    " u.username FROM vehicle v JOIN user_account u"
+                    " ON u.enterprise_id = v.enterprise_id AND u.role = 'enterprise'"
+                )
+            )
+            connection.execute(text("CREATE UNIQUE INDEX ON bench_booker (client)"))
+    finally:
+        engine.dispose()
+    if window_ids != list(range(window_ids[0], window_ids[-1] + 1)):
+        raise SystemExit("the bookable windows' ids are not one run; pgbench draws from a range")
+    sample = BookingRequest(
+        vehicle_id=0,
+        gate_id=gate_id,
+        direction="export",
+        regime="export",
+        window_id=0,
+        cargo=cargo(),
+    )
+    caller = express.Caller(0, "", Role.enterprise, 0)
+    # Drawn per booking, or (the driver) left out: pgbench has no NULL to give.
+    per_booking = {"user_id", "username", "enterprise_id", "vehicle_id", "window_id", "driver_id"}
+    constants = {
+        name: _pgbench_value(value)
+        for name, value in express.booking_parameters(caller, sample, utcnow()).items()
+        if name not in per_booking
+    }
+    # pgbench sends its variables untyped: say what the statements' comparisons need.
+    casts = {"now": "timestamptz", "open_states": "text[]"}
+
+    def pgbench_sql(statement: str) -> str:
+        statement = statement.replace("%(driver_id)s::integer", "NULL::integer")
+        statement = statement.replace("%(driver_id)s", "NULL::integer")
+        for name, cast in casts.items():
+            statement = statement.replace(f"%({name})s::{cast}", f"%({name})s")
+            statement = statement.replace(f"%({name})s", f"%({name})s::{cast}")
+        return " ".join(re.sub(r"%\((\w+)\)s", r":\1", statement).split()) + ";"
+
+    script = "\n".join(
+        [
+            f"\\set window_id random({window_ids[0]}, {window_ids[-1]})",
+            "SELECT vehicle_id, enterprise_id, user_id, username FROM bench_booker"
+            " WHERE client = :client_id \\gset",
+            "BEGIN;",
+            *(pgbench_sql(s) for s in (express.LOCK_TRUCK, express.LOCK_WINDOW, express.BOOK)),
+            "COMMIT;",
+            "",
+        ]
+    )
+    return script, constants
+
+
+def _pgbench_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "{" + ",".join(str(item) for item in value) + "}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def booking_baseline(
+    url: str, gate_id: int, window_ids: list[int], clients: list[int], seconds: int, scratch: Path
+) -> list[PgbenchRun]:
+    """The booking's own statements, straight from pgbench: what the database
+    alone does for a whole booking, with no HTTP and no Python."""
+    script, constants = booking_script(url, gate_id, window_ids)
+    runs = []
+    with progress_bar() as progress:
+        for count in clients:
+            connections = min(count, PGBENCH_MAX_CONNECTIONS)
+            task = progress.add_task(f"pgbench booking, {connections} clients", total=None)
+            runs.append(
+                gatebench.run_pgbench(
+                    url, script, connections, seconds, constants, scratch, prepared=True
+                )
+            )
+            progress.update(task, total=1, completed=1)
+    return runs
+
+
 def progress_bar() -> Progress:
     return Progress(
         "[progress.description]{task.description}",
@@ -247,7 +357,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--requests", type=int, default=3000, help="bookings per client count")
     parser.add_argument("--warmup", type=int, default=200, help="bookings before measuring")
-    parser.add_argument("--workers", type=int, default=4, help="server processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (default: one per core; more only compete for them)",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--database", default="cuakhau_bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results file")
@@ -286,6 +401,12 @@ def main() -> None:
             )
     checked = overbookings(url)
     baseline = pgbench_baseline(args.clients, args.pgbench_seconds, len(window_ids), scratch)
+    crossings_before = checked["crossings"]
+    whole = booking_baseline(
+        url, gate_id, window_ids, args.clients, args.pgbench_seconds, scratch / "booking"
+    )
+    after_pgbench = overbookings(url)
+    booked_by_pgbench = after_pgbench["crossings"] - crossings_before
 
     table = Table(title=f"Booking: cuakhau ({args.workers} workers) against pgbench")
     for column in (
@@ -301,17 +422,23 @@ def main() -> None:
         "ratio",
         "bare GET/s",
         "bare ratio",
+        "pgbench booking tps",
+        "of it",
         "over-bookings",
     ):
         table.add_column(column, justify="right")
     rows = []
-    over = checked["windows_over_capacity"] + checked["windows_disagreeing_with_crossings"]
-    for load, reads, run in zip(loads, bare, baseline, strict=True):
+    over = sum(
+        check["windows_over_capacity"] + check["windows_disagreeing_with_crossings"]
+        for check in (checked, after_pgbench)
+    )
+    for load, reads, run, own in zip(loads, bare, baseline, whole, strict=True):
         summary = summarise(load)
         errors = sum(n for s, n in summary["statuses"].items() if int(s) == 0 or int(s) >= 500)
         ratio = summary["bookings_per_second"] / run.tps if run.tps else 0.0
         bare_per_second = reads.statuses().get("200", 0) / reads.seconds if reads.seconds else 0.0
         bare_ratio = bare_per_second / run.tps if run.tps else 0.0
+        of_booking = summary["bookings_per_second"] / own.tps if own.tps else 0.0
         rows.append(
             {
                 **summary,
@@ -320,6 +447,8 @@ def main() -> None:
                 "errors": errors,
                 "bare_get_per_second": bare_per_second,
                 "bare_get_ratio": bare_ratio,
+                "pgbench_booking": own,
+                "ratio_to_pgbench_booking": of_booking,
             }
         )
         table.add_row(
@@ -335,10 +464,19 @@ def main() -> None:
             f"{ratio:.1%}",
             rounded(bare_per_second),
             f"{bare_ratio:.0%}",
+            rounded(own.tps),
+            f"{of_booking:.0%}",
             str(over),
         )
     console.print(table)
-    console.print(f"Database check after the run: {checked}")
+    console.print(f"Database check after the HTTP run: {checked}")
+    console.print(f"Database check after pgbench's bookings: {after_pgbench}")
+    transactions = sum(run.transactions for run in whole)
+    if booked_by_pgbench != transactions:
+        console.print(
+            f"[red]pgbench ran {transactions:,} booking transactions but booked "
+            f"{booked_by_pgbench:,}: its baseline counts refusals[/red]"
+        )
     results = {
         "benchmark": "booking",
         "machine": gatebench.machine(),
@@ -347,6 +485,8 @@ def main() -> None:
         "windows": len(window_ids),
         "levels": rows,
         "database_check": checked,
+        "database_check_after_pgbench": after_pgbench,
+        "pgbench_bookings_made": booked_by_pgbench,
         "goal": "cuakhau bookings/s >= 25% of pgbench tps; zero over-bookings",
     }
     path = gatebench.write_results("booking", args.out, results)

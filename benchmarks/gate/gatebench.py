@@ -294,8 +294,10 @@ def run_pgbench(
     variables: dict[str, str],
     scratch: Path,
     threads: int | None = None,
+    prepared: bool = False,
 ) -> PgbenchRun:
-    """pgbench with a custom script, per-transaction log for its percentiles."""
+    """pgbench with a custom script, per-transaction log for its percentiles;
+    ``prepared``: statements prepared once per connection, as the app's are."""
     scratch.mkdir(parents=True, exist_ok=True)
     for old in scratch.glob("pgbench_log*"):
         old.unlink()
@@ -304,6 +306,8 @@ def run_pgbench(
     jobs = threads or min(clients, os.cpu_count() or 1)
     command = [pgbench_binary(), "-n", "-c", str(clients), "-j", str(jobs), "-T", str(seconds)]
     command += ["-f", str(script_file), "-l", "--log-prefix", str(scratch / "pgbench_log")]
+    if prepared:
+        command += ["-M", "prepared"]
     for name, value in variables.items():
         command += ["-D", f"{name}={value}"]
     done = subprocess.run(

@@ -46,17 +46,17 @@ POOL_SIZE = 4
 
 # The truck first, then the window: the general path's order, so the two never
 # wait for each other in a circle.
-_LOCK_TRUCK = """
+LOCK_TRUCK = """
 SELECT 1 FROM vehicle WHERE id = %(vehicle_id)s AND enterprise_id = %(enterprise_id)s
 FOR NO KEY UPDATE
 """
-_LOCK_WINDOW = "SELECT 1 FROM crossing_window WHERE id = %(window_id)s FOR NO KEY UPDATE"
+LOCK_WINDOW = "SELECT 1 FROM crossing_window WHERE id = %(window_id)s FOR NO KEY UPDATE"
 
 # Every condition below is one of the general path's, in its words: see
 # ``booking.book``, ``booking._Asking`` and ``rules``. A share cap compares in
 # float8, as Python does; a no-show rate at or near its threshold goes to the
 # general path, whose comparison is exact.
-_BOOK = """
+BOOK = """
 WITH me AS (
   SELECT %(user_id)s::integer AS user_id, %(username)s::text AS username,
     %(enterprise_id)s::integer AS enterprise_id
@@ -205,19 +205,19 @@ class ExpressBooking:
             or request.window_id is None
         ):
             return None
-        params = _parameters(caller, request, now)
+        params = booking_parameters(caller, request, now)
         async with self._pool.connection() as connection, connection.pipeline() as pipeline:
             await connection.execute("BEGIN")
-            await connection.execute(_LOCK_TRUCK, params)
-            await connection.execute(_LOCK_WINDOW, params)
-            booking = await connection.cursor(row_factory=dict_row).execute(_BOOK, params)
+            await connection.execute(LOCK_TRUCK, params)
+            await connection.execute(LOCK_WINDOW, params)
+            booking = await connection.cursor(row_factory=dict_row).execute(BOOK, params)
             await connection.execute("COMMIT")
             await pipeline.sync()
             row = await booking.fetchone()
         return None if row is None else _detail(row, request)
 
 
-def _parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
+def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
     cargo = [line.model_dump() for line in request.cargo]
     match = cargo_match([line.perishable for line in request.cargo])
     return {
