@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import Engine, Executable, create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.app import create_app
@@ -107,13 +109,24 @@ def database_url(
 
 def empty_all_tables(engine: Engine) -> None:
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as connection:
             for name in tables:
                 connection.execute(text(f'DELETE FROM "{name}"'))
+        return
+    names = ", ".join(f'"{name}"' for name in tables)
+    # TRUNCATE locks table after table while a running app's background jobs
+    # (webhook delivery, the no-show sweep) read some of them in their own
+    # order: PostgreSQL then breaks the deadlock by failing one side, and the
+    # emptying is simply tried again.
+    for attempt in range(5):
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as error:
+            if not isinstance(error.orig, DeadlockDetected) or attempt == 4:
+                raise
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ seeded alike, writes the same crossing, cargo, move, notice and audit entries;
 where it declines, it has written nothing and the general path gives its verdict.
 """
 
+import http.client
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from cuakhau.app import create_app
+from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
+from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import DomainError
 from cuakhau.crossings.booking import book
@@ -27,19 +31,22 @@ from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, User
+from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
-from tests.conftest import Database, empty_all_tables
+from tests.conftest import Database, People, empty_all_tables
 from tests.crossings.conftest import NOW
 from tests.factories import (
     cargo,
     make_driver,
     make_enterprise,
     make_gate,
+    make_open_gate,
     make_pattern,
     make_priority_classes,
     make_user,
     make_vehicle,
 )
+from tests.live.streams import Stream, serve_in_thread
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -302,3 +309,55 @@ def test_staff_bookings_take_the_general_path(client: TestClient, db: Database):
     zone = _seed(db)
     officer = Caller(zone.caller.user_id, "canbo", Role.gate_officer, None)
     assert _book_express(client, officer, _requests(zone)[0]) is None
+
+
+def test_a_booking_over_http_takes_the_lane_and_is_heard_live(
+    client: TestClient, settings: Settings, people: People
+):
+    """Through the real app and server: the enterprise's booking of a named window
+    is the express lane's, and a subscriber of its queue hears of it."""
+    app = create_app(settings.model_copy(update={"live_heartbeat_seconds": 1}))
+    db = Database(app.state.session_factory)
+    with db.write() as session:
+        policy(session)
+        gate = make_open_gate(session)
+        tomorrow = local_date(utcnow()) + timedelta(days=1)
+        window = ensure_windows(session, gate, Direction.export, tomorrow, tomorrow)[12]
+        vehicle = make_vehicle(session, session.get_one(Enterprise, people.own_enterprise.id))
+        gate_id, window_id, vehicle_id = gate.id, window.id, vehicle.id
+    with serve_in_thread(app) as port:
+        lane: ExpressBooking = app.state.express
+        taken: list[bool] = []
+        book_in_lane = lane.book
+
+        async def watched(*args: Any) -> Any:
+            answer = await book_in_lane(*args)
+            taken.append(answer is not None)
+            return answer
+
+        lane.book = watched  # type: ignore[method-assign]
+        path = f"/api/v1/queue/stream?gate_id={gate_id}&direction=export"
+        stream = Stream(port, path, people[Role.enterprise])
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            body = {
+                "vehicle_id": vehicle_id,
+                "gate_id": gate_id,
+                "direction": "export",
+                "regime": "export",
+                "window_id": window_id,
+                "cargo": cargo(),
+            }
+            connection.request(
+                "POST",
+                "/api/v1/crossings",
+                body=json.dumps(body),
+                headers={"Content-Type": "application/json", **people[Role.enterprise]},
+            )
+            answer = connection.getresponse()
+            assert answer.status == 201, answer.read()
+            assert json.loads(answer.read())["window_id"] == window_id
+            assert taken == [True]
+            assert stream.next() == ("queue_changed", {"gate_id": gate_id, "direction": "export"})
+        finally:
+            stream.close()
