@@ -26,7 +26,7 @@ from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import DomainError
 from cuakhau.crossings.booking import book
-from cuakhau.crossings.express import Caller, ExpressBooking
+from cuakhau.crossings.express import Caller, ExpressBooking, booking_parameters
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
@@ -361,3 +361,61 @@ def test_a_booking_over_http_takes_the_lane_and_is_heard_live(
             assert stream.next() == ("queue_changed", {"gate_id": gate_id, "direction": "export"})
         finally:
             stream.close()
+
+
+def _drop_the_lanes_connections(db: Database) -> int:
+    """What a server restart or a failover does to the lane's pool."""
+    with db.write() as session:
+        return len(
+            session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = 'cuakhau-express'"
+                    " AND datname = current_database()"
+                )
+            ).all()
+        )
+
+
+def test_a_dropped_connection_loses_no_booking_and_makes_none_twice(
+    client: TestClient, db: Database
+):
+    zone = _seed(db)
+    first, *others = (
+        _requests(zone)[0].model_copy(update={"vehicle_id": vehicle, "window_id": window})
+        for vehicle, window in zip(
+            zone.vehicles,
+            [zone.windows[(Direction.export, hour)] for hour in range(5, 11)],
+            strict=True,
+        )
+    )
+    assert _book_express(client, zone.caller, first) is not None
+    assert _drop_the_lanes_connections(db) >= 1
+    answers = []
+    for request in others:
+        before = _written(db)
+        answer = _book_express(client, zone.caller, request)
+        if answer is None:
+            # Sent on a dropped connection: nothing written, the general path books.
+            assert _written(db) == before
+        answers.append(answer)
+    assert answers[0] is None
+    assert answers[-1] is not None, "the pool has replaced its dropped connections"
+    assert db.count(Crossing) == 1 + sum(answer is not None for answer in answers)
+
+
+def test_after_a_failed_connection_the_booking_is_found_by_its_moment(
+    client: TestClient, db: Database
+):
+    """When a connection fails around COMMIT, the crossing queued at the booking's
+    own moment says whether it was made, and is the answer."""
+    zone = _seed(db)
+    request = _requests(zone)[1]
+    answer = _book_express(client, zone.caller, request)
+    params = booking_parameters(zone.caller, request, NOW)
+    lane = _express(client)
+    found = client.portal.call(lane.booked_at, params)  # type: ignore[union-attr]
+    assert found is not None
+    assert found["id"] == answer.id
+    other = booking_parameters(zone.caller, request, NOW + timedelta(microseconds=1))
+    assert client.portal.call(lane.booked_at, other) is None  # type: ignore[union-attr]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -43,6 +44,14 @@ from cuakhau.models.enums import CrossingState, NotificationEvent, Role
 # connections: four processes stay under PostgreSQL's default 100 connections.
 # A few connections keep two cores busy; more only queue inside the server.
 POOL_SIZE = 4
+
+# BEGIN and COMMIT travel in the pipeline; JSON times in UTC, as Python writes
+# them; named, for whoever reads pg_stat_activity.
+_CONNECTION: dict[str, Any] = {
+    "autocommit": True,
+    "options": "-c TimeZone=UTC",
+    "application_name": "cuakhau-express",
+}
 
 # The truck first, then the window: the general path's order, so the two never
 # wait for each other in a circle.
@@ -160,6 +169,18 @@ FROM booked, taken, moved
 """
 
 
+# The answer BOOK gives, read again: the crossing of this truck, window and enterprise
+# queued at the booking's own moment (``now``, to the microsecond).
+_BOOKED_AT = """
+SELECT c.*, w.starts_at AS window_starts_at, w.ends_at AS window_ends_at,
+  m.at AS moved_at, m.actor_label, m.reason
+FROM crossing AS c
+JOIN crossing_window AS w ON w.id = c.window_id
+JOIN crossing_move AS m ON m.crossing_id = c.id AND m.from_state IS NULL
+WHERE c.vehicle_id = %(vehicle_id)s AND c.window_id = %(window_id)s
+  AND c.enterprise_id = %(enterprise_id)s AND c.queued_at = %(now)s
+"""
+
 _CALLER = """
 SELECT u.id, u.username, u.role, u.enterprise_id
 FROM api_token AS t JOIN user_account AS u ON u.id = t.user_id
@@ -181,15 +202,20 @@ class Caller:
 class ExpressBooking:
     """The express lane of one server process: its pool and its statements."""
 
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, conninfo: str) -> None:
         self._pool = pool
+        self._conninfo = conninfo
 
     async def caller(self, token: str, now: datetime) -> Caller | None:
         """The user behind a good token; None for any other (``accounts.service.
-        resolve_token`` then says what is wrong with it)."""
-        async with self._pool.connection() as connection:
-            cursor = await connection.execute(_CALLER, (hash_token(token), now))
-            row = await cursor.fetchone()
+        resolve_token`` then says what is wrong with it), and when the lane's
+        connection has failed: the question is only asked again elsewhere."""
+        try:
+            async with self._pool.connection() as connection:
+                cursor = await connection.execute(_CALLER, (hash_token(token), now))
+                row = await cursor.fetchone()
+        except psycopg.OperationalError:
+            return None
         if row is None:
             return None
         user_id, username, role, enterprise_id = row
@@ -206,15 +232,30 @@ class ExpressBooking:
         ):
             return None
         params = booking_parameters(caller, request, now)
-        async with self._pool.connection() as connection, connection.pipeline() as pipeline:
-            await connection.execute("BEGIN")
-            await connection.execute(LOCK_TRUCK, params)
-            await connection.execute(LOCK_WINDOW, params)
-            booking = await connection.cursor(row_factory=dict_row).execute(BOOK, params)
-            await connection.execute("COMMIT")
-            await pipeline.sync()
-            row = await booking.fetchone()
+        try:
+            async with self._pool.connection() as connection, connection.pipeline() as pipeline:
+                await connection.execute("BEGIN")
+                await connection.execute(LOCK_TRUCK, params)
+                await connection.execute(LOCK_WINDOW, params)
+                booking = await connection.cursor(row_factory=dict_row).execute(BOOK, params)
+                await connection.execute("COMMIT")
+                await pipeline.sync()
+                row = await booking.fetchone()
+        except psycopg.OperationalError:
+            # The connection failed under the booking (the pool drops it): the
+            # booking was committed or it was not, and the truck's crossing queued
+            # at this very moment says which. Without it, the general path books.
+            row = await self.booked_at(params)
         return None if row is None else _detail(row, request)
+
+    async def booked_at(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The crossing these booking parameters made, if they made one; on a
+        connection of its own, as the pool's may all have been dropped at once."""
+        async with await psycopg.AsyncConnection.connect(
+            self._conninfo, **_CONNECTION, row_factory=dict_row
+        ) as connection:
+            cursor = await connection.execute(_BOOKED_AT, params)
+            return await cursor.fetchone()
 
 
 def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
@@ -289,16 +330,12 @@ def _detail(row: dict[str, Any], request: BookingRequest) -> CrossingDetail:
 @asynccontextmanager
 async def express_booking(database_url: str) -> AsyncIterator[ExpressBooking]:
     """For the app's lifespan on PostgreSQL: the pool, open before the first request."""
+    conninfo = libpq_url(database_url)
     pool = AsyncConnectionPool(
-        libpq_url(database_url),
-        min_size=1,
-        max_size=POOL_SIZE,
-        # BEGIN and COMMIT travel in the pipeline; JSON times in UTC, as Python writes them.
-        kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
-        open=False,
+        conninfo, min_size=1, max_size=POOL_SIZE, kwargs=_CONNECTION, open=False
     )
     await pool.open(wait=True)
     try:
-        yield ExpressBooking(pool)
+        yield ExpressBooking(pool, conninfo)
     finally:
         await pool.close()
