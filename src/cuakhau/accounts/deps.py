@@ -1,7 +1,7 @@
 """Who is calling, and may they: dependencies every router uses."""
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
@@ -47,11 +47,17 @@ def require_roles(*roles: Role) -> Any:
     return Depends(check)
 
 
-def roles_guard(*roles: Role) -> Callable[[User], None]:
-    """The same rule as ``require_roles``, for a check inside a handler."""
+class HasRole(Protocol):
+    @property
+    def role(self) -> Role: ...
+
+
+def roles_guard(*roles: Role) -> Callable[[HasRole], None]:
+    """The same rule as ``require_roles``, for a check inside a handler (of a
+    user, or of the caller the express booking lane knows)."""
     allowed = frozenset(roles)
 
-    def check(user: User) -> None:
+    def check(user: HasRole) -> None:
         if user.role not in allowed:
             raise PermissionDenied("role_forbidden", role=user.role.value)
 

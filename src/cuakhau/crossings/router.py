@@ -5,11 +5,17 @@ from fastapi import Depends, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from cuakhau.accounts.deps import BearerToken, current_user, enterprise_scope, require_roles
+from cuakhau.accounts.deps import (
+    BearerToken,
+    current_user,
+    enterprise_scope,
+    require_roles,
+    roles_guard,
+)
 from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, api_router
-from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings import booking
@@ -37,7 +43,8 @@ from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
 
 router = api_router(tags=["crossings"])
 
-Booker = Annotated[User, require_roles(Role.enterprise, Role.admin, Role.gate_officer)]
+BOOKING_ROLES = (Role.enterprise, Role.admin, Role.gate_officer)
+Booker = Annotated[User, require_roles(*BOOKING_ROLES)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]
 YardSide = Annotated[User, require_roles(Role.admin, Role.gate_officer, Role.yard_operator)]
@@ -53,7 +60,7 @@ def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
     return crossing
 
 
-BOOKING_ROLES = frozenset({Role.enterprise, Role.admin, Role.gate_officer})
+_may_book = roles_guard(*BOOKING_ROLES)
 
 
 async def booking_caller(request: Request, token: BearerToken) -> Caller:
@@ -67,8 +74,7 @@ async def booking_caller(request: Request, token: BearerToken) -> Caller:
     caller = await express.caller(token, utcnow()) if express is not None else None
     if caller is None:
         caller = await run_in_threadpool(_authenticated, request, token)
-    if caller.role not in BOOKING_ROLES:
-        raise PermissionDenied("role_forbidden", role=caller.role.value)
+    _may_book(caller)
     return caller
 
 
