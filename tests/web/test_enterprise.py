@@ -7,6 +7,7 @@ from datetime import timedelta
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
 
+from cuakhau.capacity.calendar import local_date
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import declare
 from cuakhau.crossings.booking import arrive, book
@@ -151,6 +152,10 @@ def test_a_window_filled_meanwhile_shows_the_next_free_ones(page: Page, site: Si
     plate = _vehicle(site)
     log_in(page, "enterprise")
     page.goto("/crossings/book")
+    # Tomorrow's windows: late in the day, today's leave fewer than five after any.
+    tomorrow = local_date(utcnow()) + timedelta(days=1)
+    page.get_by_label("Ngày (dd/mm/yyyy)").fill(tomorrow.strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Xem khung giờ trống").click()
     page.get_by_label("Phương tiện").select_option(label=plate)
     _fill_cargo(page)
     chosen = page.locator("label[data-window]:has(input:not([disabled]))").nth(1)
