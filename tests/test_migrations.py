@@ -6,11 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from cuakhau.app import create_app
+from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine
+from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.schema_version import (
     SchemaOutdated,
     current_revision,
@@ -18,8 +19,10 @@ from cuakhau.core.schema_version import (
     head_revision,
     upgrade,
 )
-from cuakhau.models import Base
+from cuakhau.models import Base, Crossing, CrossingMove
+from cuakhau.models.base import utcnow
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
+from tests.factories import make_booking, make_enterprise, make_open_gate
 
 
 @pytest.fixture(params=BACKENDS)
@@ -50,3 +53,54 @@ def test_server_refuses_an_out_of_date_schema(empty_database_url: str, tmp_path:
     with pytest.raises(SchemaOutdated, match="cuakhau db upgrade"), TestClient(app):
         pass
     app.state.engine.dispose()
+
+
+def test_reasons_written_as_words_get_their_codes(empty_database_url: str):
+    """Migration 0006 codes the English words moves were given before reasons had
+    codes, and a hold's grounds; a person's words stay words."""
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+            gate = make_open_gate(session)
+            crossing = make_booking(session, make_enterprise(session), gate, now=utcnow())
+            crossing_id = crossing.id
+        downgrade(empty_database_url, "0005")
+        old_words = [
+            "booked",
+            "called to gate HN-01",
+            "declaration 30551/XK, red channel",
+            "red channel: physical inspection; quarantine",
+            "by hand: camera 3 down",
+            "xe hỏng, chờ cứu hộ",
+        ]
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM crossing_move"))
+            for words in old_words:
+                connection.execute(
+                    text(
+                        "INSERT INTO crossing_move (crossing_id, to_state, at, actor_label, reason)"
+                        " VALUES (:crossing, 'booked', :at, 'test', :words)"
+                    ),
+                    {"crossing": crossing_id, "at": utcnow(), "words": words},
+                )
+            connection.execute(
+                text("UPDATE crossing SET hold_reason = :words WHERE id = :crossing"),
+                {"crossing": crossing_id, "words": old_words[3]},
+            )
+        upgrade(empty_database_url)
+        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+            moves = session.scalars(select(CrossingMove).order_by(CrossingMove.id)).all()
+            coded = [(m.reason, m.reason_code, m.reason_params) for m in moves]
+            grounds = session.get_one(Crossing, crossing_id).hold_grounds
+    finally:
+        engine.dispose()
+    assert coded == [
+        ("booked", "booked", {}),
+        ("called to gate HN-01", "called", {"gate": "HN-01"}),
+        ("declaration 30551/XK, red channel", "declared", {"number": "30551/XK", "channel": "red"}),
+        (old_words[3], "held", {"grounds": ["inspection", "quarantine"]}),
+        ("by hand: camera 3 down", "by_hand", {"reason": "camera 3 down"}),
+        ("xe hỏng, chờ cứu hộ", None, None),
+    ]
+    assert grounds == ["inspection", "quarantine"]

@@ -56,9 +56,10 @@ def test_red_channel_held_released_called_crossed(
     crossing = arrived(db, zone)
     act(client, people, crossing, "declaration", declaration("red"))
     held = act(client, people, crossing, "clearance", {})
-    assert (held.json()["state"], held.json()["hold_reason"]) == (
+    assert (held.json()["state"], held.json()["hold_reason"], held.json()["hold_grounds"]) == (
         "held",
         "red channel: physical inspection",
+        ["inspection"],
     )
     released = act(client, people, crossing, "release", {"reason": "inspection passed"})
     assert (released.json()["state"], released.json()["hold_reason"]) == ("cleared", None)
@@ -71,7 +72,12 @@ def test_red_channel_held_released_called_crossed(
         f"/api/v1/crossings/{crossing.id}/crossed", json={"reason": "camera down"}, headers=officer
     )
     assert crossed.json()["state"] == "crossed"
-    assert crossed.json()["moves"][-1]["reason"] == "by hand: camera down"
+    last = crossed.json()["moves"][-1]
+    assert (last["reason"], last["reason_code"], last["reason_params"]) == (
+        "recorded by hand: camera down",
+        "by_hand",
+        {"reason": "camera down"},
+    )
     events = db.scalars(
         select(Notification.event)
         .where(Notification.crossing_id == crossing.id)

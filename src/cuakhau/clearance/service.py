@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.clearance.schemas import ClearanceFilters, Declaration
 from cuakhau.core.errors import Conflict, NotFound
+from cuakhau.crossings.reasons import INSPECTION, QUARANTINE, Reason, say_grounds
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, PriorityClass
 from cuakhau.models.enums import CrossingState, CustomsChannel
@@ -29,7 +30,7 @@ def declare(session: Session, crossing: Crossing, data: Declaration) -> Crossing
         session,
         crossing,
         CrossingState.declared,
-        reason=f"declaration {data.declaration_no}, {data.channel.value} channel",
+        reason=Reason("declared", {"number": data.declaration_no, "channel": data.channel.value}),
     )
     crossing.declaration_no = data.declaration_no
     crossing.channel = data.channel
@@ -39,24 +40,30 @@ def declare(session: Session, crossing: Crossing, data: Declaration) -> Crossing
 
 
 def hold_grounds(crossing: Crossing) -> list[str]:
-    """What keeps a declared crossing from clearing on its documents."""
+    """What keeps a declared crossing from clearing on its documents, as reason codes."""
     grounds = []
     if crossing.channel is CustomsChannel.red:
-        grounds.append("red channel: physical inspection")
+        grounds.append(INSPECTION)
     if crossing.needs_quarantine:
-        grounds.append("quarantine")
+        grounds.append(QUARANTINE)
     return grounds
 
 
 def decide(session: Session, crossing: Crossing, hold_reason: str | None = None) -> Crossing:
-    """Green or yellow without quarantine clears; red or quarantine holds."""
+    """Green or yellow without quarantine clears; red or quarantine holds, for the
+    officer's words if given, else for its grounds."""
     grounds = hold_grounds(crossing)
     if not grounds:
-        move(session, crossing, CrossingState.cleared, reason=f"{crossing.channel} channel")
+        channel = crossing.channel  # None: never declared, and the move refuses
+        reason = Reason("channel", {"channel": channel.value}) if channel else None
+        move(session, crossing, CrossingState.cleared, reason=reason)
         return crossing
-    reason = hold_reason or "; ".join(grounds)
-    move(session, crossing, CrossingState.held, reason=reason)
-    crossing.hold_reason = reason
+    if hold_reason:
+        move(session, crossing, CrossingState.held, reason=hold_reason)
+        crossing.hold_reason, crossing.hold_grounds = hold_reason, None
+    else:
+        move(session, crossing, CrossingState.held, reason=Reason("held", {"grounds": grounds}))
+        crossing.hold_reason, crossing.hold_grounds = say_grounds(grounds, "en"), grounds
     session.flush()
     return crossing
 
@@ -68,7 +75,7 @@ def release(session: Session, crossing: Crossing, reason: str) -> Crossing:
         raise Conflict("release_not_held", id=crossing.id)
     move(session, crossing, CrossingState.cleared, reason=reason)
     # The hold stays in the crossing's moves; the crossing itself is no longer held.
-    crossing.hold_reason = None
+    crossing.hold_reason = crossing.hold_grounds = None
     session.flush()
     return crossing
 

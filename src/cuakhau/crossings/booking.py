@@ -14,6 +14,7 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.rules import (
     RuleRefused,
     classify,
@@ -200,7 +201,7 @@ def book(
         queued_at=now,
         cargo=_cargo_lines(request.cargo),
     )
-    move(session, crossing, CrossingState.booked, reason="booked")
+    move(session, crossing, CrossingState.booked, reason=Reason("booked"))
     enqueue(
         session,
         crossing,
@@ -307,7 +308,7 @@ def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
     deadline = cancel_deadline(session, crossing)
     if deadline is not None and now > deadline:
         raise RuleRefused("cancel_cutoff", minutes=policy(session).cancel_cutoff_minutes)
-    move(session, crossing, CrossingState.cancelled, reason="cancelled by the enterprise")
+    move(session, crossing, CrossingState.cancelled, reason=Reason("cancelled"))
     return crossing
 
 
@@ -359,7 +360,7 @@ def arrive(
     """A booked truck reaches the zone. Later than its window plus the grace
     period, it loses the window and rejoins the queue at the next free one."""
     rules = policy(session)
-    move(session, crossing, CrossingState.arrived, reason="arrived")
+    move(session, crossing, CrossingState.arrived, reason=Reason("arrived"))
     if yard_id is not None:
         crossing.yard_id = yard_id
     window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
@@ -413,7 +414,7 @@ def walk_in(
         yard_id=yard_id,
         cargo=_cargo_lines(cargo),
     )
-    move(session, crossing, CrossingState.arrived, reason="walk-in")
+    move(session, crossing, CrossingState.arrived, reason=Reason("walk_in"))
     assign_next_free(session, crossing, now, reason="walk-in")
     session.flush()
     return crossing
@@ -437,7 +438,7 @@ def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
         )
     )
     for crossing in missed:
-        move(session, crossing, CrossingState.no_show, reason="did not arrive")
+        move(session, crossing, CrossingState.no_show, reason=Reason("no_show"))
     return missed
 
 

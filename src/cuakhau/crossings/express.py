@@ -34,6 +34,7 @@ from psycopg_pool import AsyncConnectionPool
 from cuakhau.audit.recorder import plain_value
 from cuakhau.capacity.calendar import ZONE_TZ
 from cuakhau.core.security import hash_token
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.rules import POLICY_ID, cargo_match
 from cuakhau.crossings.schemas import BookingRequest, CrossingDetail
 from cuakhau.crossings.states import OPEN_STATES
@@ -139,10 +140,12 @@ WITH me AS (
   FROM lines, booked
 ), moved AS (
   INSERT INTO crossing_move (
-    crossing_id, from_state, to_state, at, actor_user_id, actor_label, reason)
-  SELECT booked.id, NULL, 'booked', %(now)s, me.user_id, me.username, %(reason)s
+    crossing_id, from_state, to_state, at, actor_user_id, actor_label, reason, reason_code,
+    reason_params)
+  SELECT booked.id, NULL, 'booked', %(now)s, me.user_id, me.username, %(reason)s,
+    %(reason_code)s, %(reason_params)s::json
   FROM booked, me
-  RETURNING at, actor_label, reason
+  RETURNING at, actor_label, reason, reason_code, reason_params
 ), told AS (
   INSERT INTO notification (
     enterprise_id, crossing_id, event, payload, created_at, attempts, next_attempt_at)
@@ -164,7 +167,8 @@ WITH me AS (
   FROM lines, booked, me
 )
 SELECT booked.*, taken.starts_at AS window_starts_at, taken.ends_at AS window_ends_at,
-  moved.at AS moved_at, moved.actor_label, moved.reason
+  moved.at AS moved_at, moved.actor_label, moved.reason, moved.reason_code,
+  moved.reason_params
 FROM booked, taken, moved
 """
 
@@ -173,13 +177,15 @@ FROM booked, taken, moved
 # queued at the booking's own moment (``now``, to the microsecond).
 _BOOKED_AT = """
 SELECT c.*, w.starts_at AS window_starts_at, w.ends_at AS window_ends_at,
-  m.at AS moved_at, m.actor_label, m.reason
+  m.at AS moved_at, m.actor_label, m.reason, m.reason_code, m.reason_params
 FROM crossing AS c
 JOIN crossing_window AS w ON w.id = c.window_id
 JOIN crossing_move AS m ON m.crossing_id = c.id AND m.from_state IS NULL
 WHERE c.vehicle_id = %(vehicle_id)s AND c.window_id = %(window_id)s
   AND c.enterprise_id = %(enterprise_id)s AND c.queued_at = %(now)s
 """
+
+_BOOKED = Reason("booked")
 
 _CALLER = """
 SELECT u.id, u.username, u.role, u.enterprise_id
@@ -278,7 +284,9 @@ def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -
         "open_states": [state.name for state in OPEN_STATES],
         "zone": ZONE_TZ.key,
         "now": now,
-        "reason": "booked",
+        "reason": _BOOKED.say("en"),
+        "reason_code": _BOOKED.code,
+        "reason_params": json.dumps(dict(_BOOKED.params)),
         "event": NotificationEvent.booking_confirmed.name,
         "payload": json.dumps(
             {
@@ -321,6 +329,8 @@ def _detail(row: dict[str, Any], request: BookingRequest) -> CrossingDetail:
                     "at": row["moved_at"],
                     "actor_label": row["actor_label"],
                     "reason": row["reason"],
+                    "reason_code": row["reason_code"],
+                    "reason_params": row["reason_params"],
                 }
             ],
         }

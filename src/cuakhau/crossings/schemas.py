@@ -1,6 +1,6 @@
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
@@ -56,7 +56,11 @@ class MoveRead(OutputSchema):
     to_state: CrossingState
     at: datetime
     actor_label: str
+    # A person's words, or the system's reason in English; the system's reason
+    # also as its code and values, for programs (``crossings.reasons``).
     reason: str | None
+    reason_code: str | None = None
+    reason_params: dict[str, Any] | None = None
 
 
 class CrossingRead(OutputSchema):
@@ -79,6 +83,7 @@ class CrossingRead(OutputSchema):
     channel: CustomsChannel | None
     needs_quarantine: bool
     hold_reason: str | None
+    hold_grounds: list[str] | None = None
     arrived_at: datetime | None
     called_at: datetime | None
     crossed_at: datetime | None

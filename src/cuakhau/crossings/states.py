@@ -5,11 +5,13 @@ allowed with a message naming both states, and records who, when, from, to and w
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cuakhau.core.actor import SYSTEM, Actor
 from cuakhau.core.errors import Conflict
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.windows import release_unit
 from cuakhau.fees.service import charge_crossing
 from cuakhau.live.changes import queue_changed
@@ -75,10 +77,11 @@ def move(
     crossing: Crossing,
     to_state: S,
     *,
-    reason: str | None = None,
+    reason: Reason | str | None = None,
     actor: Actor | None = None,
 ) -> CrossingMove:
-    """Move the crossing to ``to_state`` or refuse; the caller's transaction holds both."""
+    """Move the crossing to ``to_state`` or refuse; the caller's transaction holds both.
+    ``reason``: the system's (a ``Reason``) or a person's words."""
     from_state: S | None = crossing.state if crossing.id is not None else None
     if not can_move(from_state, to_state):
         raise IllegalMove(crossing.id or 0, from_state, to_state)
@@ -106,14 +109,24 @@ def move(
         at=now,
         actor_user_id=actor.user_id,
         actor_label=actor.label,
-        reason=reason,
+        **_recorded(reason),
     )
     session.add(record)
     if to_state is S.crossed:
         charge_crossing(session, crossing, now)
     event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
     if event is not None:
-        enqueue(session, crossing, event, reason=reason)
+        enqueue(session, crossing, event, reason=record.reason)
     queue_changed(session, crossing.gate_id, crossing.direction.value)
     session.flush()
     return record
+
+
+def _recorded(reason: Reason | str | None) -> dict[str, Any]:
+    if isinstance(reason, Reason):
+        return {
+            "reason": reason.say("en"),
+            "reason_code": reason.code,
+            "reason_params": dict(reason.params),
+        }
+    return {"reason": reason}

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import NotFound
 from cuakhau.crossings.queue import eligible_to_call
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState, Direction
@@ -20,7 +21,7 @@ def call_next(session: Session, gate_id: int, direction: Direction, count: int) 
         raise NotFound("gate", gate_id)
     chosen = eligible_to_call(session, gate_id, direction)[:count]
     for crossing in chosen:
-        move(session, crossing, CrossingState.called, reason=f"called to gate {gate.code}")
+        move(session, crossing, CrossingState.called, reason=Reason("called", {"gate": gate.code}))
     return chosen
 
 
@@ -48,5 +49,5 @@ def awaiting_by_hand(
 def record_by_hand(
     session: Session, crossing: Crossing, to: CrossingState, reason: str
 ) -> Crossing:
-    move(session, crossing, to, reason=f"by hand: {reason}")
+    move(session, crossing, to, reason=Reason("by_hand", {"reason": reason}))
     return crossing

@@ -1,7 +1,9 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Enum,
@@ -51,6 +53,9 @@ class Crossing(Base, Timestamped, Audited):
     )
     needs_quarantine: Mapped[bool] = mapped_column(Boolean, default=False)
     hold_reason: Mapped[str | None] = mapped_column(String(300))
+    # The system's grounds for a hold, as reason codes (``crossings.reasons``);
+    # None when an officer's own words are the reason.
+    hold_grounds: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     called_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     crossed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -101,7 +106,11 @@ class CrossingMove(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_label: Mapped[str] = mapped_column(String(100))
+    # A person's words, or the English wording of the system's reason below.
     reason: Mapped[str | None] = mapped_column(String(300))
+    # The system's reason, said in each reader's language (``crossings.reasons``).
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class WindowChange(Base):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import InvalidInput
 from cuakhau.core.messages import translate
 from cuakhau.crossings.booking import arrive
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.states import OPEN_STATES, can_move, move
 from cuakhau.models import Crossing, Gate, PlateAlert, PlateRead, User, Vehicle, Yard
 from cuakhau.models.enums import CrossingState, ReadPoint
@@ -192,7 +193,12 @@ def _apply(session: Session, crossing: Crossing, target: CrossingState, read: Pl
         # Lateness is judged by when the truck was seen, not when the read reached us.
         arrive(session, crossing, read.read_at, yard_id=read.yard_id)
     else:
-        move(session, crossing, target, reason=f"plate read {read.read_id} ({read.point.value})")
+        move(
+            session,
+            crossing,
+            target,
+            reason=Reason("plate_read", {"read": read.read_id, "point": read.point.value}),
+        )
 
 
 def _predates(crossing: Crossing, target: CrossingState, read_at: datetime) -> bool:

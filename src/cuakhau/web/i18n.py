@@ -6,15 +6,16 @@ numbers use Vietnamese separators (1.234,5) in both languages, times are shown i
 Asia/Ho_Chi_Minh with the Chinese side's hour beside them where it matters.
 """
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from starlette.requests import HTTPConnection
 
 from cuakhau.capacity.calendar import CHINA_TZ, ZONE_TZ
 from cuakhau.core.messages import LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
+from cuakhau.crossings.reasons import said, say_grounds
 
 LANG_COOKIE = "lang"
 
@@ -72,42 +73,15 @@ def format_minutes(minutes: float | None, language: str) -> str:
     return translate("duration_hm", language, hours=whole // 60, minutes=whole % 60)
 
 
-# The reasons the system itself gives a move are kept in English in the record
-# (the audit trail reads the same for everyone); pages say them in the reader's
-# language. A reason a person typed is shown as typed.
-SYSTEM_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"booked", "reason_booked"),
-        (r"arrived", "reason_arrived"),
-        (r"walk-in", "reason_walk_in"),
-        (r"cancelled by the enterprise", "reason_cancelled"),
-        (r"did not arrive", "reason_no_show"),
-        (r"late: lost its window", "reason_late"),
-        (r"called to gate (?P<gate>.+)", "reason_called"),
-        (r"plate read (?P<read>.+) \((?P<point>\w+)\)", "reason_plate_read"),
-        (r"declaration (?P<number>.+), (?P<channel>\w+) channel", "reason_declared"),
-        (r"(?P<channel>\w+) channel", "reason_channel"),
-        (r"by hand: (?P<reason>.*)", "reason_by_hand"),
-        (r"red channel: physical inspection", "reason_inspection"),
-        (r"quarantine", "reason_quarantine"),
-    )
-)
+def move_reason(move: Any, language: str) -> str:
+    """A move's reason in the reader's language: the system's from its code, a
+    person's as typed."""
+    return said(move.reason, move.reason_code, move.reason_params, language)
 
 
-def format_reason(reason: str | None, language: str) -> str:
-    if not reason:
-        return "—"
-    # A hold can have several grounds, joined by "; ".
-    return "; ".join(_one_reason(part, language) for part in reason.split("; "))
-
-
-def _one_reason(reason: str, language: str) -> str:
-    for pattern, key in SYSTEM_REASONS:
-        matched = pattern.fullmatch(reason)
-        if matched:
-            params = matched.groupdict()
-            if "channel" in params:
-                params["channel"] = translate(f"channel_{params['channel']}", language)
-            return translate(key, language, **params)
-    return reason
+def hold_reason(crossing: Any, language: str) -> str:
+    """Why a crossing is held: its grounds in the reader's language, or the
+    officer's own words."""
+    if crossing.hold_grounds:
+        return say_grounds(crossing.hold_grounds, language)
+    return crossing.hold_reason or "—"
