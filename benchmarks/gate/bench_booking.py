@@ -204,14 +204,30 @@ def pgbench_baseline(
                     connection.execute(text(statement))
     finally:
         engine.dispose()
+    return pgbench_levels(
+        "pgbench", url, PGBENCH_SCRIPT, clients, seconds, {"slots": str(slots)}, scratch
+    )
+
+
+def pgbench_levels(
+    label: str,
+    url: str,
+    script: str,
+    clients: list[int],
+    seconds: int,
+    variables: dict[str, str],
+    scratch: Path,
+    prepared: bool = False,
+) -> list[PgbenchRun]:
+    """One pgbench run of ``script`` per client count, up to the connections allowed."""
     runs = []
     with progress_bar() as progress:
         for count in clients:
             connections = min(count, PGBENCH_MAX_CONNECTIONS)
-            task = progress.add_task(f"pgbench, {connections} clients", total=None)
+            task = progress.add_task(f"{label}, {connections} clients", total=None)
             runs.append(
                 gatebench.run_pgbench(
-                    url, PGBENCH_SCRIPT, connections, seconds, {"slots": str(slots)}, scratch
+                    url, script, connections, seconds, variables, scratch, prepared=prepared
                 )
             )
             progress.update(task, total=1, completed=1)
@@ -309,18 +325,9 @@ def booking_baseline(
     """The booking's own statements, straight from pgbench: what the database
     alone does for a whole booking, with no HTTP and no Python."""
     script, constants = booking_script(url, gate_id, window_ids)
-    runs = []
-    with progress_bar() as progress:
-        for count in clients:
-            connections = min(count, PGBENCH_MAX_CONNECTIONS)
-            task = progress.add_task(f"pgbench booking, {connections} clients", total=None)
-            runs.append(
-                gatebench.run_pgbench(
-                    url, script, connections, seconds, constants, scratch, prepared=True
-                )
-            )
-            progress.update(task, total=1, completed=1)
-    return runs
+    return pgbench_levels(
+        "pgbench booking", url, script, clients, seconds, constants, scratch, prepared=True
+    )
 
 
 def progress_bar() -> Progress:
