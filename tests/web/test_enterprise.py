@@ -95,7 +95,9 @@ def test_logout_revokes_the_token_behind_the_cookie(page: Page, site: Site):
 def test_an_enterprise_books_through_the_form_and_sees_it_queued(page: Page, site: Site):
     plate = _vehicle(site)
     log_in(page, "enterprise")
-    page.goto("/crossings/book")
+    # Tomorrow's windows, by link: in the evening, today has fewer than three left.
+    page.goto(f"/crossings/book?day={_tomorrow()}")
+    expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(_tomorrow())
     page.get_by_label("Phương tiện").select_option(label=plate)
     _fill_cargo(page)
     windows = page.locator("label[data-window]:has(input:not([disabled]))")
@@ -143,6 +145,10 @@ def test_bad_input_gives_a_readable_message_and_keeps_what_was_typed(page: Page,
         assert session.scalar(select(func.count()).select_from(Crossing)) == 0
 
 
+def _tomorrow() -> str:
+    return (local_date(utcnow()) + timedelta(days=1)).strftime("%d/%m/%Y")
+
+
 def _vehicle_id(site: Site, plate: str) -> int:
     with site.write() as session:
         return session.scalars(select(Vehicle.id).where(Vehicle.plate == plate)).one()
@@ -152,9 +158,9 @@ def test_a_window_filled_meanwhile_shows_the_next_free_ones(page: Page, site: Si
     plate = _vehicle(site)
     log_in(page, "enterprise")
     page.goto("/crossings/book")
-    # Tomorrow's windows: late in the day, today's leave fewer than five after any.
-    tomorrow = local_date(utcnow()) + timedelta(days=1)
-    page.get_by_label("Ngày (dd/mm/yyyy)").fill(tomorrow.strftime("%d/%m/%Y"))
+    # Tomorrow's windows, chosen on the form: late in the day, today's leave
+    # fewer than five after any.
+    page.get_by_label("Ngày (dd/mm/yyyy)").fill(_tomorrow())
     page.get_by_role("button", name="Xem khung giờ trống").click()
     page.get_by_label("Phương tiện").select_option(label=plate)
     _fill_cargo(page)

@@ -23,10 +23,11 @@ def _three_trucks_of_another_firm(site: Site) -> tuple[int, str]:
         return window.id, local_date(window.starts_at).strftime("%d/%m/%Y")
 
 
-def _book_through_the_form(page: Page, site: Site, window_id: int) -> None:
+def _book_through_the_form(page: Page, site: Site, window_id: int, day: str) -> None:
     with site.write() as session:
         plate = make_vehicle(session, site.enterprise).plate
-    page.goto("/crossings/book")
+    # The window's own day: late in the evening the earliest free one is tomorrow's.
+    page.goto(f"/crossings/book?day={day}")
     page.get_by_label("Phương tiện").select_option(label=plate)
     page.get_by_label("Mã HS (4–10 chữ số)").fill("940360")
     page.get_by_label("Mô tả hàng").fill("Đồ gỗ nội thất")
@@ -44,7 +45,7 @@ def test_a_booking_moved_by_the_officer_shows_live_on_the_enterprises_page(
 ):
     window_id, day = _three_trucks_of_another_firm(site)
     log_in(page, "enterprise")
-    _book_through_the_form(page, site, window_id)
+    _book_through_the_form(page, site, window_id, day)
     row = page.locator("tr[data-crossing]").first
     expect(row.get_by_test_id("state")).to_have_text("Đã đặt lịch")
     expect(row.get_by_test_id("position")).to_have_text("4")

@@ -215,7 +215,10 @@ def _form_page(
 
 @router.get("/crossings/book", response_class=HTMLResponse)
 def booking_form(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
-    return _form_page(request, session, user, BookingForm())
+    """``?day=dd/mm/yyyy`` opens the form on that day's windows (a link from a
+    message, or the evening's planning for tomorrow); today otherwise."""
+    day = request.query_params.get("day")
+    return _form_page(request, session, user, BookingForm(values={"day": day} if day else {}))
 
 
 @router.post("/crossings/book", response_class=HTMLResponse, dependencies=[CsrfChecked])
