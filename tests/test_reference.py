@@ -4,11 +4,14 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.models import (
     AuditEntry,
     Crossing,
     Enterprise,
     Gate,
+    PlateRead,
+    Receipt,
     Vehicle,
     Yard,
     YardSpace,
@@ -16,7 +19,7 @@ from cuakhau.models import (
     Zone,
 )
 from cuakhau.models.base import utcnow
-from cuakhau.reference.demo import create_demo_traffic
+from cuakhau.reference.demo import create_demo_accounts, create_demo_traffic
 from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
 from tests.conftest import Database
 
@@ -118,10 +121,20 @@ def test_demo_traffic_books_the_demo_vehicles_once(db: Database):
     with db.write() as session:
         load_reference(session, LANGSON)
         load_reference(session, shipped_file("demo.yaml"))
+        load_tariffs(session, shipped_tariffs())
+        create_demo_accounts(session)
         booked = create_demo_traffic(session, utcnow())
         again = create_demo_traffic(session, utcnow())
     assert booked == db.count(Vehicle) > 0
     assert again == 0
+    # Two export trucks crossed before the queue was booked, seen by the border
+    # camera, their fees charged; then booked again like every truck.
+    crossed = db.scalars(select(Crossing).where(Crossing.state == "crossed"))
+    assert len(crossed) == 2
+    assert all(c.direction == "export" and c.crossed_at is not None for c in crossed)
+    assert db.count(Receipt) == 2
+    assert db.count(PlateRead) == 2
+    assert db.count(Crossing) == booked + 2
     assert db.count(Crossing, Crossing.state == "arrived") == booked // 2
     # The trucks that arrived stand in a yard of the gate, each taking a space.
     assert db.count(YardVisit, YardVisit.checked_out_at.is_(None)) == booked // 2

@@ -9,11 +9,24 @@ from sqlalchemy.orm import Session
 
 from cuakhau.accounts.schemas import UserCreate
 from cuakhau.accounts.service import create_user, issue_token
+from cuakhau.clearance.schemas import Declaration
+from cuakhau.clearance.service import decide, declare
 from cuakhau.core.security import new_password
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
+from cuakhau.gateops.service import call_next, record_by_hand
 from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle, Yard
-from cuakhau.models.enums import Direction, Regime, Role, VehicleKind
+from cuakhau.models.enums import (
+    CrossingState,
+    CustomsChannel,
+    Direction,
+    ReadPoint,
+    Regime,
+    Role,
+    VehicleKind,
+)
+from cuakhau.reads.schemas import PlateReadIn
+from cuakhau.reads.service import ingest
 from cuakhau.yards.visits import CheckIn, check_in
 
 DEMO_YARD_OPERATOR = "4900526018"
@@ -78,7 +91,8 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
     """Book every demo vehicle at Hữu Nghị, so the queue, the public wait times and
     the estimates have something to show; every other truck has already checked in
     at the demo yard operator's yard (a cold space for fruit), so the yards are not empty
-    either. Only on a database with no crossings."""
+    either. Before that, two export trucks make a whole trip and cross. Only on a
+    database with no crossings; the number booked into the queue."""
     if session.scalar(select(Crossing.id).limit(1)) is not None:
         return 0
     gate = session.scalar(select(Gate).where(Gate.code == DEMO_GATE))
@@ -96,27 +110,72 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
         # The one /yard opens first (visible_yards' order).
         .order_by(Yard.code)
     )
+    vehicles = list(session.scalars(select(Vehicle).order_by(Vehicle.id)))
+    exporting = [v for v in vehicles if _direction(v) is Direction.export]
+    for n, vehicle in enumerate(exporting[:DEMO_TRIPS_DONE]):
+        _whole_trip(session, gate, vehicle, n, now)
     booked = 0
-    for vehicle in session.scalars(select(Vehicle).order_by(Vehicle.id)):
-        direction = Direction.import_ if vehicle.plate_country == "CN" else Direction.export
-        perishable = vehicle.kind is VehicleKind.refrigerated_truck
-        request = BookingRequest(
-            vehicle_id=vehicle.id,
-            gate_id=gate.id,
-            direction=direction,
-            regime=Regime.import_ if direction is Direction.import_ else Regime.export,
-            cargo=[DEMO_CARGO[perishable]],
-        )
-        crossing = book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
+    for vehicle in vehicles:
+        crossing = _book(session, gate, vehicle, now)
         booked += 1
         if booked % 2 == 0 and yard is not None:
-            check_in(session, yard, CheckIn(plate=vehicle.plate, cold=perishable), now)
+            cold = vehicle.kind is VehicleKind.refrigerated_truck
+            check_in(session, yard, CheckIn(plate=vehicle.plate, cold=cold), now)
         elif booked % 2 == 0:
             arrive(session, crossing, now)
     return booked
 
 
+def _direction(vehicle: Vehicle) -> Direction:
+    return Direction.import_ if vehicle.plate_country == "CN" else Direction.export
+
+
+def _book(session: Session, gate: Gate, vehicle: Vehicle, now: datetime) -> Crossing:
+    direction = _direction(vehicle)
+    request = BookingRequest(
+        vehicle_id=vehicle.id,
+        gate_id=gate.id,
+        direction=direction,
+        regime=Regime.import_ if direction is Direction.import_ else Regime.export,
+        cargo=[DEMO_CARGO[vehicle.kind is VehicleKind.refrigerated_truck]],
+    )
+    return book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
+
+
+def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: datetime) -> None:
+    """A truck that has already crossed today, as the services would have moved it:
+    booked, arrived, declared on the green channel, cleared, called, and seen
+    leaving by the border camera (which charges its fees). So the board's
+    throughput, the fees and the estimate record are not empty on the first look."""
+    crossing = _book(session, gate, vehicle, now)
+    arrive(session, crossing, now)
+    declare(
+        session,
+        crossing,
+        Declaration(declaration_no=f"{n + 1:05d}/XK-MINHHOA", channel=CustomsChannel.green),
+    )
+    decide(session, crossing)
+    call_next(session, gate.id, crossing.direction, 1)
+    camera = session.scalar(select(User).where(User.role == Role.camera).order_by(User.id))
+    if camera is None:
+        record_by_hand(session, crossing, CrossingState.crossed, "demo")
+        return
+    # Seen leaving once called: a read from before the call would be an alert.
+    left_at = crossing.called_at or now
+    read = PlateReadIn(
+        read_id=f"demo-border-out-{n + 1}",
+        plate=vehicle.plate,
+        point=ReadPoint.border_out,
+        read_at=left_at,
+        confidence=0.97,
+        gate_id=gate.id,
+    )
+    ingest(session, camera=camera, reads=[read], now=left_at)
+
+
 DEMO_GATE = "HUU-NGHI"
+# Trucks that have crossed before the demo opens.
+DEMO_TRIPS_DONE = 2
 DEMO_CARGO = {
     True: CargoLineIn(
         hs_code="08109010",
