@@ -178,7 +178,7 @@ def test_an_officer_resolves_alerts_by_dismissing_and_by_recording_the_move(page
     second.get_by_role("button", name="Đã xử lý").click()
     # A crossing without a move is incomplete: the rule's message, the choice kept.
     expect(second.get_by_role("alert")).to_have_text(
-        "Muốn ghi nhận chuyển trạng thái cần cả crossing_id và to_state."
+        "Để ghi nhận bước đã bỏ lỡ, hãy chọn cả chuyến xe và trạng thái xe đã đến."
     )
     expect(second.get_by_label("Chuyến liên quan")).to_have_value(str(crossing.id))
     second.get_by_label("Ghi nhận di chuyển camera bỏ sót").select_option("crossed")
