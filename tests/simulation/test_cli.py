@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,9 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     assert "priority" in result.output
     assert "So sánh kịch bản (mỗi kịch bản 2 lần lặp, khoảng tin cậy 95%)" in result.output
     assert "qua cửa khẩu khi đã quá hạn bảo quản" in result.output
+    # Numbers as the zone writes them: a decimal comma, never a decimal point.
+    assert re.search(r"\d,\d ±\d+,\d", result.output)
+    assert not re.search(r"\d\.\d ±", result.output)
     assert (out / "comparison.png").exists()
     page = (out / "comparison.html").read_text(encoding="utf-8")
     # The figure is JSON inside the page, its letters written as \u escapes.

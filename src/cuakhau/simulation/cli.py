@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cuakhau.core.config import Settings
 from cuakhau.core.messages import translate
+from cuakhau.core.numbers import format_number
 from cuakhau.simulation.loader import (
     ScenarioError,
     dump_scenario,
@@ -153,7 +154,8 @@ def _comparison_table(results: list[SimulationResult], language: str) -> Table:
         cells = []
         for result in results:
             band = result.summary["all"][name]
-            cells.append(f"{band.mean[0]:,.1f} ±{band.high[0] - band.mean[0]:,.1f}")
+            spread = band.high[0] - band.mean[0]
+            cells.append(f"{format_number(band.mean[0], 1)} ±{format_number(spread, 1)}")
         table.add_row(translate(f"sim_compared_{name}", language), *cells)
     return table
 

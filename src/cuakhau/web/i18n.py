@@ -7,7 +7,6 @@ Asia/Ho_Chi_Minh with the Chinese side's hour beside them where it matters.
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import HTTPConnection
@@ -15,6 +14,7 @@ from starlette.requests import HTTPConnection
 from cuakhau.capacity.calendar import CHINA_TZ, ZONE_TZ
 from cuakhau.core.messages import LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
+from cuakhau.core.numbers import format_number as format_number
 from cuakhau.crossings.reasons import said, say_grounds
 
 LANG_COOKIE = "lang"
@@ -29,14 +29,6 @@ def page_language(conn: HTTPConnection) -> str:
     if cookie in LANGUAGES:
         return cookie
     return pick_language(conn)
-
-
-def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
-    """1234567.5 → ``1.234.567,5``: Vietnamese separators, the zone's own convention."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans({",": ".", ".": ","}))
 
 
 def format_date(value: date | datetime | None) -> str:
