@@ -171,3 +171,29 @@ def test_simulate_from_db_refuses_bad_days(days: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate-from-db", "--days", days])
     assert result.exit_code == 2
     assert "--days" in result.output
+
+
+@pytest.mark.parametrize(
+    ("language", "assumption", "description"),
+    [
+        ("vi", "Thời gian làm thủ tục hải quan", "xe trong khu"),
+        ("en", "Customs and quarantine service times", "trucks in the zone"),
+    ],
+)
+def test_a_snapshot_says_its_assumptions_in_the_askers_language(
+    db: Database, language: str, assumption: str, description: str
+) -> None:
+    now = utcnow()
+    _zone_today(db, now)
+    with db.write() as session:
+        raw = snapshot_scenario(
+            session,
+            now=now,
+            days_ahead=2,
+            template=load_scenario("langson-baseline"),
+            language=language,
+        )
+    assert raw["assumptions"][0].startswith(assumption)
+    assert "langson-baseline" in raw["assumptions"][0]
+    assert description in raw["description"]
+    parse_scenario(raw)

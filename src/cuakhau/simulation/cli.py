@@ -73,7 +73,12 @@ def snapshot_command(
     try:
         with open_session(settings) as session:
             raw = snapshot_scenario(
-                session, now=utcnow(), days_ahead=days, template=base, history_days=history_days
+                session,
+                now=utcnow(),
+                days_ahead=days,
+                template=base,
+                history_days=history_days,
+                language=language,
             )
         parse_scenario(raw, label="snapshot")  # what we write must run
     except SnapshotError as error:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import ZONE_TZ, days, local_datetime, plan_day
+from cuakhau.core.messages import translate
 from cuakhau.crossings.states import WAITING_STATES
 from cuakhau.models import (
     CapacityOverride,
@@ -50,8 +51,10 @@ def snapshot_scenario(
     days_ahead: int,
     template: Scenario,
     history_days: int = 14,
+    language: str = "vi",
 ) -> dict[str, Any]:
-    """The scenario (as the mapping a YAML file holds) of the zone from `now` on."""
+    """The scenario (as the mapping a YAML file holds) of the zone from `now` on; its
+    description, sources and assumptions in ``language``."""
     local_now = now.astimezone(ZONE_TZ)
     start = local_now.date()
     last_day = start + dt.timedelta(days=days_ahead - 1)
@@ -60,20 +63,12 @@ def snapshot_scenario(
         select(PriorityClass.id).where(PriorityClass.match == PriorityMatch.perishable)
     )
     assumptions = [
-        f"Customs and quarantine service times per gate are the template "
-        f"{template.name!r}'s (the database does not record them); a gate not in the "
-        f"template takes the template's first gate's.",
-        f"Perishable trucks (priority class 'perishable') last "
-        f"{_shelf_life(template):g} hours, the shortest shelf life in the template.",
-        "Yard spaces of a gate (all its active yards, every vehicle class) are split "
-        "between export and import as in the template, half and half if it has none.",
-        "Booked trucks reach the gate within the hour of their window; late bookings "
-        "whose window has passed are left out.",
-        f"New demand: the trucks that arrived at each gate and direction over the last "
-        f"{history_days} days, at that daily rate and hour-of-day profile, less the "
-        f"trucks already booked on each day.",
-        "Trucks in the zone that have not cleared customs go through customs (and "
-        "quarantine) again from the start of the run.",
+        translate("sim_assume_service_times", language, template=template.name),
+        translate("sim_assume_shelf_life", language, hours=f"{_shelf_life(template):g}"),
+        translate("sim_assume_yards", language),
+        translate("sim_assume_bookings", language),
+        translate("sim_assume_demand", language, days=history_days),
+        translate("sim_assume_customs_again", language),
     ]
     raw_gates: dict[str, Any] = {}
     initial: list[dict[str, Any]] = []
@@ -107,20 +102,26 @@ def snapshot_scenario(
     stamp = local_now.strftime("%Y-%m-%d %H:%M")
     return {
         "name": f"snapshot-{local_now.strftime('%Y%m%d-%H%M')}",
-        "description": (
-            f"The zone as the database had it at {stamp} (Vietnam time): "
-            f"{counts['in the zone']} trucks in the zone, {counts['booked']} booked "
-            f"over the next {days_ahead} days."
+        "description": translate(
+            "sim_snapshot_description",
+            language,
+            at=stamp,
+            in_zone=counts["in the zone"],
+            booked=counts["booked"],
+            days=days_ahead,
         ),
         "start": start.isoformat(),
         "days": days_ahead,
         "sources": [
             {
                 "id": "database",
-                "title": f"cuakhau database at {stamp} Vietnam time",
-                "note": "gates, capacity calendar and windows, yards, crossings and bookings",
+                "title": translate("sim_snapshot_source_database", language, at=stamp),
+                "note": translate("sim_snapshot_source_database_note", language),
             },
-            {"id": "template", "title": f"scenario {template.name!r}"},
+            {
+                "id": "template",
+                "title": translate("sim_snapshot_source_template", language, name=template.name),
+            },
         ],
         "assumptions": assumptions,
         "commodities": {

@@ -154,7 +154,7 @@ async def planning_run(request: Request, session: DbSession, _user: Planner) -> 
     t = _translator(language)
     try:
         name, replications, compare = _basics(form, t)
-        raw = _scenario_raw(session, name, form, t)
+        raw = _scenario_raw(session, name, form, t, language)
         # Nothing is written: end the transaction now, so no lock is held while it runs.
         session.commit()
         what_if = _what_if(form, _parse(raw, name, language), t)
@@ -184,7 +184,11 @@ def planning_snapshot(
         raise InvalidInput("int_parsing", field="days")
     try:
         raw = snapshot_scenario(
-            session, now=utcnow(), days_ahead=int(days), template=load_scenario(TEMPLATE)
+            session,
+            now=utcnow(),
+            days_ahead=int(days),
+            template=load_scenario(TEMPLATE),
+            language=i18n.page_language(request),
         )
     except SnapshotError:
         raise InvalidInput("planning_no_gates") from None
@@ -221,13 +225,19 @@ def _integer(
     return int(text)
 
 
-def _scenario_raw(session: Session, name: str, form: FormState, t: Translate) -> dict[str, Any]:
+def _scenario_raw(
+    session: Session, name: str, form: FormState, t: Translate, language: str
+) -> dict[str, Any]:
     if name != TODAY:
         return load_raw(name)
     days = _integer(form, "days", 1, TODAY_MAX_DAYS, t, default=TODAY_DAYS)
     try:
         return snapshot_scenario(
-            session, now=utcnow(), days_ahead=days, template=load_scenario(TEMPLATE)
+            session,
+            now=utcnow(),
+            days_ahead=days,
+            template=load_scenario(TEMPLATE),
+            language=language,
         )
     except SnapshotError:
         raise PlanRefused(t("planning_no_gates"), "scenario") from None
