@@ -131,7 +131,7 @@ WITH me AS (
 ), lines AS (
   SELECT nextval(pg_get_serial_sequence('cargo_line', 'id')) AS id, l.*
   FROM booked, jsonb_to_recordset(%(cargo)s::jsonb) AS l(
-    n integer, hs_code text, description text, packages integer, weight_kg integer,
+    hs_code text, description text, packages integer, weight_kg integer,
     value_usd numeric, perishable boolean, audit jsonb)
 ), cargo AS (
   INSERT INTO cargo_line (
@@ -305,10 +305,7 @@ def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -
             }
         ),
         "cargo": json.dumps(
-            [
-                {**line, "n": n, "audit": {k: plain_value(v) for k, v in line.items()}}
-                for n, line in enumerate(cargo)
-            ],
+            [{**line, "audit": {k: plain_value(v) for k, v in line.items()}} for line in cargo],
             default=str,
         ),
     }
