@@ -78,3 +78,29 @@ def test_crossed_and_returned_by_hand(client: TestClient, people: People, db: Da
         "/api/v1/gates/999999/call", json={"direction": "export"}, headers=officer
     )
     assert unknown_gate.status_code == 404
+
+
+def test_the_longest_reason_an_officer_may_give_is_kept_whole(
+    client: TestClient, people: People, db: Database
+):
+    """300 characters of an officer's words, with the system's around them: the
+    English wording is cut to its column, the words themselves are kept whole."""
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=2)
+        crossing = make_booking(session, make_enterprise(session), gate, now=NOW)
+        advance(session, crossing, CrossingState.called)
+    words = "camera 3 hỏng, xe đã qua theo xác nhận của trạm kiểm soát liên hợp " * 5
+    words = words[:300]
+    crossed = client.post(
+        f"/api/v1/crossings/{crossing.id}/crossed",
+        json={"reason": words},
+        headers=people[Role.gate_officer],
+    )
+    assert crossed.status_code == 200, crossed.text
+    last = crossed.json()["moves"][-1]
+    assert last["reason_params"] == {"reason": words}
+    assert len(last["reason"]) == 300
+    assert last["reason"].startswith("recorded by hand: camera 3 hỏng")
+    assert last["reason"].endswith("…")

@@ -125,8 +125,16 @@ def move(
 def _recorded(reason: Reason | str | None) -> dict[str, Any]:
     if isinstance(reason, Reason):
         return {
-            "reason": reason.say("en"),
+            "reason": _fitted(reason.say("en")),
             "reason_code": reason.code,
             "reason_params": dict(reason.params),
         }
     return {"reason": reason}
+
+
+def _fitted(wording: str) -> str:
+    """The English wording as the column holds it: an officer's 300 characters
+    with the system's words around them may not fit, and the whole of them is
+    kept in the reason's values."""
+    room = CrossingMove.__table__.c.reason.type.length
+    return wording if len(wording) <= room else wording[: room - 1] + "…"
