@@ -57,13 +57,19 @@ def test_call_next_follows_window_then_priority_and_skips_uncleared(
     )
 
 
-def test_crossed_and_returned_by_hand(client: TestClient, people: People, db: Database):
+def _called_crossing(db: Database) -> Crossing:
+    """A truck called to a gate of its own, for an officer to record by hand."""
     with db.write() as session:
         make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=2)
         crossing = make_booking(session, make_enterprise(session), gate, now=NOW)
         advance(session, crossing, CrossingState.called)
+        return crossing
+
+
+def test_crossed_and_returned_by_hand(client: TestClient, people: People, db: Database):
+    crossing = _called_crossing(db)
     officer = people[Role.gate_officer]
     base = f"/api/v1/crossings/{crossing.id}"
     early = client.post(f"{base}/returned", json={"reason": "camera down"}, headers=officer)
@@ -85,12 +91,7 @@ def test_the_longest_reason_an_officer_may_give_is_kept_whole(
 ):
     """300 characters of an officer's words, with the system's around them: the
     English wording is cut to its column, the words themselves are kept whole."""
-    with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=2)
-        crossing = make_booking(session, make_enterprise(session), gate, now=NOW)
-        advance(session, crossing, CrossingState.called)
+    crossing = _called_crossing(db)
     words = "camera 3 hỏng, xe đã qua theo xác nhận của trạm kiểm soát liên hợp " * 5
     words = words[:300]
     crossed = client.post(
