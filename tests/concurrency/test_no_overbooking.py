@@ -104,6 +104,14 @@ def arrange(factory: sessionmaker[Session], *, capacity: int, horizon_days: int)
         return Fleet(gate.id, requests)
 
 
+def tomorrows_windows(factory: sessionmaker[Session], gate_id: int) -> list[int]:
+    horizon_windows(factory, gate_id, days=2)
+    with session_scope(factory, Actor(label="test")) as session:
+        gate = session.get_one(Gate, gate_id)
+        tomorrow = local_date(utcnow()) + timedelta(days=1)
+        return [w.id for w in ensure_windows(session, gate, Direction.export, tomorrow, tomorrow)]
+
+
 def horizon_windows(factory: sessionmaker[Session], gate_id: int, days: int) -> int:
     """Make the windows from today to the horizon, as a zone in service has them,
     and give tomorrow's first one: a booking made now can still take it."""
@@ -136,8 +144,9 @@ def post_json(url: str, headers: dict[str, str], payload: dict[str, Any]) -> Ans
             return Answer(error.code, {"raw": body.decode(errors="replace")})
 
 
-def burst(base_url: str, fleet: Fleet, window_id: int | None) -> list[Answer]:
-    """Every request at once: each thread waits at the barrier, then posts."""
+def burst(base_url: str, fleet: Fleet, window_id: int | list[int] | None) -> list[Answer]:
+    """Every request at once: each thread waits at the barrier, then posts. A list
+    of windows is asked for in turn."""
     answers: list[Answer | None] = [None] * len(fleet.requests)
     barrier = threading.Barrier(len(fleet.requests))
 
@@ -148,7 +157,9 @@ def burst(base_url: str, fleet: Fleet, window_id: int | None) -> list[Answer]:
             "direction": "export",
             "regime": "export",
             "cargo": cargo(),
-            "window_id": window_id,
+            "window_id": window_id[index % len(window_id)]
+            if isinstance(window_id, list)
+            else window_id,
         }
         barrier.wait()
         try:
@@ -244,17 +255,22 @@ def test_earliest_bookings_fill_small_windows_without_overbooking(
 
 
 @pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+# Earliest: the general path. Named windows, each asked for by some of the
+# requests: on PostgreSQL, the express lane, where only the truck's lock keeps
+# two windows from both taking it.
+@pytest.mark.parametrize("named_window", [False, True], ids=["earliest", "named-windows"])
 def test_one_truck_asking_many_times_at_once_gets_its_limit_of_bookings(
-    database: Database, workers: int, tmp_path: Path
+    database: Database, workers: int, tmp_path: Path, named_window: bool
 ) -> None:
     fleet = arrange(database.sessions, capacity=CAPACITY, horizon_days=2)
     with session_scope(database.sessions, Actor(label="test")) as session:
         limit = policy(session).max_open_bookings_per_vehicle
     headers, vehicle_id = fleet.requests[0]
     same_truck = Fleet(fleet.gate_id, [(headers, vehicle_id)] * 40)
+    window_id = tomorrows_windows(database.sessions, fleet.gate_id) if named_window else None
 
     with live_server(database.url, workers, tmp_path) as base_url:
-        answers = burst(base_url, same_truck, window_id=None)
+        answers = burst(base_url, same_truck, window_id=window_id)
 
     created = [a for a in answers if a.status == 201]
     refused = [a for a in answers if a.status == 409]
