@@ -419,3 +419,26 @@ def test_after_a_failed_connection_the_booking_is_found_by_its_moment(
     assert found["id"] == answer.id
     other = booking_parameters(zone.caller, request, NOW + timedelta(microseconds=1))
     assert client.portal.call(lane.booked_at, other) is None  # type: ignore[union-attr]
+
+
+def test_the_booking_is_planned_once_not_per_booking(client: TestClient, db: Database):
+    """Planning BOOK costs PostgreSQL more than running it: the lane's connection
+    prepares it on first use and runs every booking on the one generic plan."""
+    zone = _seed(db)
+    for request in _requests(zone):
+        assert _book_express(client, zone.caller, request) is not None
+
+    async def plans() -> list[tuple[int, int]]:
+        # One booking at a time: the pool lends its one connection each time.
+        async with _express(client)._pool.connection() as connection:
+            cursor = await connection.execute(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE %s",
+                ("%INSERT INTO crossing (%",),
+            )
+            return await cursor.fetchall()
+
+    found = client.portal.call(plans)  # type: ignore[union-attr]
+    # psycopg prepares a statement once per set of parameter types: with a
+    # driver and without.
+    assert sorted(found) == [(1, 0), (2, 0)]
