@@ -343,6 +343,7 @@ def progress_bar() -> Progress:
 def summarise(load: Load) -> dict[str, Any]:
     created = load.statuses().get("201", 0)
     latencies = load.latencies_ms()
+    assert load.cpu is not None
     return {
         "clients": load.clients,
         "requests": len(load.outcomes),
@@ -353,6 +354,7 @@ def summarise(load: Load) -> dict[str, Any]:
         "bookings_per_second": created / load.seconds if load.seconds else 0.0,
         "p50_ms": percentile(latencies, 0.50),
         "p99_ms": percentile(latencies, 0.99),
+        "cpu_ms_per_booking": load.cpu.per_request_ms(created),
         "first_errors": sorted(
             {o.body.decode(errors="replace")[:300] for o in load.outcomes if o.status >= 500}
         )[:3],
@@ -386,12 +388,12 @@ def main() -> None:
     loads: list[Load] = []
     bare: list[Load] = []
     with (
-        gatebench.live_server(url, args.workers, scratch / "server.log") as base_url,
+        gatebench.live_server(url, args.workers, scratch / "server.log") as server,
         progress_bar() as progress,
     ):
         warm = progress.add_task("warm-up", total=args.warmup)
         gatebench.run_load(
-            base_url, calls[: args.warmup], min(args.clients), lambda: progress.advance(warm)
+            server, calls[: args.warmup], min(args.clients), lambda: progress.advance(warm)
         )
         start = args.warmup
         for count in args.clients:
@@ -399,12 +401,12 @@ def main() -> None:
             start += args.requests
             task = progress.add_task(f"cuakhau, {count} clients", total=len(batch))
             loads.append(
-                gatebench.run_load(base_url, batch, count, lambda t=task: progress.advance(t))
+                gatebench.run_load(server, batch, count, lambda t=task: progress.advance(t))
             )
             reads = [Call("/api/v1/auth/me", call.headers, method="GET") for call in batch]
             task = progress.add_task(f"bare GET, {count} clients", total=len(reads))
             bare.append(
-                gatebench.run_load(base_url, reads, count, lambda t=task: progress.advance(t))
+                gatebench.run_load(server, reads, count, lambda t=task: progress.advance(t))
             )
     checked = overbookings(url)
     baseline = pgbench_baseline(args.clients, args.pgbench_seconds, len(window_ids), scratch)
@@ -432,6 +434,7 @@ def main() -> None:
         "pgbench booking tps",
         "of it",
         "over-bookings",
+        "CPU ms per booking: server / PostgreSQL / load",
     ):
         table.add_column(column, justify="right")
     rows = []
@@ -474,6 +477,7 @@ def main() -> None:
             rounded(own.tps),
             f"{of_booking:.0%}",
             str(over),
+            " / ".join(rounded(ms, 2) for ms in summary["cpu_ms_per_booking"].values()),
         )
     console.print(table)
     console.print(f"Database check after the HTTP run: {checked}")

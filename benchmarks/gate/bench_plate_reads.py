@@ -31,7 +31,7 @@ from typing import Any
 
 import gatebench
 import psycopg
-from gatebench import Call, Load, percentile, rounded
+from gatebench import Call, Load, Server, percentile, rounded
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
@@ -126,7 +126,7 @@ def read_batches(
 
 
 def run_cuakhau(
-    base_url: str,
+    server: Server,
     headers: list[dict[str, str]],
     batches: list[tuple[int, list[dict[str, Any]]]],
     clients: int,
@@ -137,7 +137,7 @@ def run_cuakhau(
         for camera, reads in batches
     ]
     task = progress.add_task(f"cuakhau, {clients} cameras", total=len(calls))
-    return gatebench.run_load(base_url, calls, clients, lambda: progress.advance(task))
+    return gatebench.run_load(server, calls, clients, lambda: progress.advance(task))
 
 
 def run_baseline(
@@ -197,6 +197,11 @@ def run_baseline(
     return time.perf_counter() - started, sorted(latencies)
 
 
+def cpu_per_thousand(load: Load, reads: int) -> dict[str, float]:
+    assert load.cpu is not None
+    return {part: ms * 1000 for part, ms in load.cpu.per_request_ms(reads).items()}
+
+
 def outcomes(load: Load) -> Counter[str]:
     counted: Counter[str] = Counter()
     for outcome in load.outcomes:
@@ -229,7 +234,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="cuakhau-bench-reads-"))
     levels = []
     with (
-        gatebench.live_server(url, args.workers, scratch / "server.log") as base_url,
+        gatebench.live_server(url, args.workers, scratch / "server.log") as server,
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -240,7 +245,7 @@ def main() -> None:
     ):
         for clients in args.clients:
             batches = read_batches(plates, clients, args.reads, args.batch, f"c{clients}")
-            load = run_cuakhau(base_url, headers, batches, clients, progress)
+            load = run_cuakhau(server, headers, batches, clients, progress)
             seconds, baseline_ms = run_baseline(baseline_url, batches, clients, progress)
             ok = [o for o in load.outcomes if o.status == 200]
             accepted = sum(sum(json.loads(o.body)["counts"].values()) for o in ok)
@@ -261,11 +266,20 @@ def main() -> None:
                     "baseline_reads_per_second": args.reads / seconds,
                     "baseline_batch_p50_ms": percentile(baseline_ms, 0.50),
                     "baseline_batch_p99_ms": percentile(baseline_ms, 0.99),
+                    "cpu_ms_per_thousand_reads": cpu_per_thousand(load, accepted),
                 }
             )
 
     table = Table(title=f"Plate reads: cuakhau ({args.workers} workers) against plain INSERTs")
-    for column in ("cameras", "batch", "reads/s", "batch p50/p99 ms", "INSERT reads/s", "ratio"):
+    for column in (
+        "cameras",
+        "batch",
+        "reads/s",
+        "batch p50/p99 ms",
+        "INSERT reads/s",
+        "ratio",
+        "CPU ms per 1,000 reads: server / PostgreSQL / load",
+    ):
         table.add_column(column, justify="right")
     for level in levels:
         table.add_row(
@@ -275,6 +289,7 @@ def main() -> None:
             f"{rounded(level['batch_p50_ms'])} / {rounded(level['batch_p99_ms'])}",
             rounded(level["baseline_reads_per_second"]),
             f"{level['reads_per_second'] / level['baseline_reads_per_second']:.0%}",
+            " / ".join(rounded(ms) for ms in level["cpu_ms_per_thousand_reads"].values()),
         )
     console.print(table)
     for level in levels:

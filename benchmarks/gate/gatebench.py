@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -101,10 +102,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``cuakhau serve``: where it answers, and its process group
+    (the supervisor and its workers), whose CPU a load is charged with."""
+
+    url: str
+    group: int
+
+
 @contextmanager
-def live_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
-    """``cuakhau serve --workers N`` on ``database_url``; its base URL. The whole
-    process group is stopped on the way out."""
+def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
+    """``cuakhau serve --workers N`` on ``database_url``. The whole process
+    group is stopped on the way out."""
     port = free_port()
     env = {
         **os.environ,
@@ -125,7 +135,7 @@ def live_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
         )
     try:
         _wait_for_workers(process, log, workers)
-        yield f"http://{HOST}:{port}"
+        yield Server(f"http://{HOST}:{port}", process.pid)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -167,11 +177,80 @@ class Outcome:
     body: bytes
 
 
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds spent during a load: by the server's processes, by every
+    PostgreSQL process, and by this process, which sends the load."""
+
+    server: float
+    postgres: float
+    client: float
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        return {
+            part: seconds * 1000 / requests if requests else 0.0
+            for part, seconds in asdict(self).items()
+        }
+
+
+def _cpu_ticks(server_group: int) -> tuple[dict[int, int], dict[int, int]]:
+    """Clock ticks of user and system time so far, per process: the server's
+    process group, and every process named ``postgres``."""
+    server: dict[int, int] = {}
+    postgres: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended since the listing
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        # After the name: state, ppid, pgrp, ..., utime and stime are the 12th and 13th.
+        ticks = int(fields[11]) + int(fields[12])
+        if int(fields[2]) == server_group:
+            server[int(entry.name)] = ticks
+        elif name == "postgres":
+            postgres[int(entry.name)] = ticks
+    return server, postgres
+
+
+def _client_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def cpu_used(server_group: int) -> Iterator[list[CpuUse]]:
+    """The CPU a block of work costs each side, appended to the yielded list on
+    the way out. Processes that end within the block are not counted; the
+    server's workers and the connections' backends live through a load."""
+    spent: list[CpuUse] = []
+    server_before, postgres_before = _cpu_ticks(server_group)
+    client_before = _client_seconds()
+    yield spent
+    server_after, postgres_after = _cpu_ticks(server_group)
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(before: dict[int, int], after: dict[int, int]) -> float:
+        return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / tick
+
+    spent.append(
+        CpuUse(
+            server=seconds(server_before, server_after),
+            postgres=seconds(postgres_before, postgres_after),
+            client=_client_seconds() - client_before,
+        )
+    )
+
+
 @dataclass
 class Load:
     clients: int
     seconds: float
     outcomes: list[Outcome] = field(default_factory=list)
+    cpu: CpuUse | None = None
 
     def statuses(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -248,10 +327,14 @@ async def _run_load(
     return Load(clients, time.perf_counter() - started, outcomes)
 
 
-def run_load(base_url: str, calls: Sequence[Call], clients: int, tick: Callable[[], None]) -> Load:
+def run_load(server: Server, calls: Sequence[Call], clients: int, tick: Callable[[], None]) -> Load:
     """``calls`` sent by ``clients`` concurrent kept-alive connections, each
-    sending its next request as soon as the last one is answered (closed loop)."""
-    return asyncio.run(_run_load(base_url, calls, clients, tick))
+    sending its next request as soon as the last one is answered (closed loop),
+    with the CPU each side spent on them."""
+    with cpu_used(server.group) as spent:
+        load = asyncio.run(_run_load(server.url, calls, clients, tick))
+    load.cpu = spent[0]
+    return load
 
 
 def percentile(sorted_values: Sequence[float], share: float) -> float | None:
