@@ -1,6 +1,7 @@
 """One error format for the whole API (RFC 9457), in the caller's language."""
 
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
 from cuakhau.models import Gate
 from cuakhau.models.enums import Role
@@ -74,3 +75,29 @@ def test_null_for_a_required_field_is_refused(client: TestClient, people: People
     assert response.status_code == 422
     assert response.json()["code"] == "null_not_allowed"
     assert response.json()["errors"][0]["field"] == "name_vi"
+
+
+def test_a_silent_database_is_a_503_that_promises_nothing(client: TestClient, people: People):
+    """When the database does not answer (perhaps while committing), whether a
+    change was saved is unknown: the answer says so and asks to check first."""
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    # Nothing listens on port 1: connections are refused, as by a server that is down.
+    silent = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/cuakhau")
+    factory.configure(bind=silent)
+    try:
+        vietnamese = client.get("/api/v1/gates", headers=people[Role.admin])
+        english = client.get("/api/v1/gates?lang=en", headers=people[Role.admin])
+    finally:
+        factory.configure(bind=client.app.state.engine)  # type: ignore[attr-defined]
+        silent.dispose()
+    assert vietnamese.status_code == 503
+    assert vietnamese.headers["content-type"] == PROBLEM
+    assert vietnamese.headers["retry-after"] == "5"
+    problem = vietnamese.json()
+    assert problem["code"] == "database_unavailable"
+    assert problem["title"] == "Dịch vụ tạm thời không phục vụ được"
+    assert "đã được lưu hay chưa" in problem["detail"]
+    assert "không có dữ liệu nào bị thay đổi" not in problem["detail"]
+    assert english.json()["detail"].startswith("The database did not answer")
+    # Once it answers again, so does the API.
+    assert client.get("/api/v1/gates", headers=people[Role.admin]).status_code == 200

@@ -218,6 +218,7 @@ def pgbench_levels(
     variables: dict[str, str],
     scratch: Path,
     prepared: bool = False,
+    session_options: str = "",
 ) -> list[PgbenchRun]:
     """One pgbench run of ``script`` per client count, up to the connections allowed."""
     runs = []
@@ -227,7 +228,14 @@ def pgbench_levels(
             task = progress.add_task(f"{label}, {connections} clients", total=None)
             runs.append(
                 gatebench.run_pgbench(
-                    url, script, connections, seconds, variables, scratch, prepared=prepared
+                    url,
+                    script,
+                    connections,
+                    seconds,
+                    variables,
+                    scratch,
+                    prepared=prepared,
+                    session_options=session_options,
                 )
             )
             progress.update(task, total=1, completed=1)
@@ -236,8 +244,9 @@ def pgbench_levels(
 
 def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, dict[str, str]]:
     """pgbench's script for the booking itself: the express lane's own statements
-    (``crossings.express``), each client booking for its own truck, with the
-    same one-row lookup of who books that the app's token check makes."""
+    (``crossings.express``), each booking for a truck drawn from the whole
+    fleet, with the same one-row lookup of who books that the app's token check
+    makes."""
     gatebench.use_repo_imports()
     from tests.factories import cargo
 
@@ -249,8 +258,11 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            # Each client books its one truck again and again; the rule of one
-            # open booking per truck would refuse all but the first.
+            # pgbench books the fleet the HTTP run has booked already, a few
+            # times over; the rule of one open booking per truck would refuse it.
+            # Drawn from the whole fleet, a truck's open bookings stay a few: a
+            # truck booked again and again would make its count, and the
+            # database's work, grow with every booking.
             connection.execute(
                 text("UPDATE booking_policy SET max_open_bookings_per_vehicle = 2147483647")
             )
@@ -258,12 +270,13 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
             connection.execute(
                 text(
                     "CREATE TABLE bench_booker AS SELECT row_number() OVER (ORDER BY v.id) - 1"
-                    " AS client, v.id AS vehicle_id, u.enterprise_id, u.id AS user_id,"
+                    " AS booker, v.id AS vehicle_id, u.enterprise_id, u.id AS user_id,"
                     " u.username FROM vehicle v JOIN user_account u"
                     " ON u.enterprise_id = v.enterprise_id AND u.role = 'enterprise'"
                 )
             )
-            connection.execute(text("CREATE UNIQUE INDEX ON bench_booker (client)"))
+            connection.execute(text("CREATE UNIQUE INDEX ON bench_booker (booker)"))
+            fleet = connection.scalar(text("SELECT count(*) FROM bench_booker"))
     finally:
         engine.dispose()
     if window_ids != list(range(window_ids[0], window_ids[-1] + 1)):
@@ -298,8 +311,9 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
     script = "\n".join(
         [
             f"\\set window_id random({window_ids[0]}, {window_ids[-1]})",
+            f"\\set booker random(0, {fleet - 1})",
             "SELECT vehicle_id, enterprise_id, user_id, username FROM bench_booker"
-            " WHERE client = :client_id \\gset",
+            " WHERE booker = :booker \\gset",
             "BEGIN;",
             *(pgbench_sql(s) for s in (express.LOCK_TRUCK, express.LOCK_WINDOW, express.BOOK)),
             "COMMIT;",
@@ -324,9 +338,20 @@ def booking_baseline(
 ) -> list[PgbenchRun]:
     """The booking's own statements, straight from pgbench: what the database
     alone does for a whole booking, with no HTTP and no Python."""
+    gatebench.use_repo_imports()
+    from cuakhau.crossings.express import SESSION_OPTIONS
+
     script, constants = booking_script(url, gate_id, window_ids)
     return pgbench_levels(
-        "pgbench booking", url, script, clients, seconds, constants, scratch, prepared=True
+        "pgbench booking",
+        url,
+        script,
+        clients,
+        seconds,
+        constants,
+        scratch,
+        prepared=True,
+        session_options=SESSION_OPTIONS,
     )
 
 

@@ -378,9 +378,11 @@ def run_pgbench(
     scratch: Path,
     threads: int | None = None,
     prepared: bool = False,
+    session_options: str = "",
 ) -> PgbenchRun:
     """pgbench with a custom script, per-transaction log for its percentiles;
-    ``prepared``: statements prepared once per connection, as the app's are."""
+    ``prepared``: statements prepared once per connection, as the app's are;
+    ``session_options``: settings of each connection, as the app's are."""
     scratch.mkdir(parents=True, exist_ok=True)
     for old in scratch.glob("pgbench_log*"):
         old.unlink()
@@ -395,7 +397,7 @@ def run_pgbench(
         command += ["-D", f"{name}={value}"]
     done = subprocess.run(
         [*command, *libpq_args(url)],
-        env=libpq_env(url),
+        env={**libpq_env(url), "PGOPTIONS": session_options},
         capture_output=True,
         text=True,
         check=False,

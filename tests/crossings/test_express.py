@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
@@ -419,6 +420,20 @@ def test_after_a_failed_connection_the_booking_is_found_by_its_moment(
     assert found["id"] == answer.id
     other = booking_parameters(zone.caller, request, NOW + timedelta(microseconds=1))
     assert client.portal.call(lane.booked_at, other) is None  # type: ignore[union-attr]
+
+
+def test_a_booking_neither_confirmed_nor_denied_is_not_made_again(client: TestClient, db: Database):
+    """The connection fails under the booking and the database cannot be asked
+    whether it committed: the lane raises (the API's 503: check before asking
+    again) rather than leave the general path to book a second time."""
+    zone = _seed(db)
+    lane = _express(client)
+    # The lane's own pool, but its lookup aimed where nothing listens.
+    unconfirmed = ExpressBooking(lane._pool, "postgresql://postgres@127.0.0.1:1/cuakhau")
+    assert _drop_the_lanes_connections(db) >= 1
+    with pytest.raises(psycopg.OperationalError):
+        client.portal.call(unconfirmed.book, zone.caller, _requests(zone)[0], NOW)  # type: ignore[union-attr]
+    assert db.count(Crossing) == 0
 
 
 def test_the_booking_is_planned_once_not_per_booking(client: TestClient, db: Database):

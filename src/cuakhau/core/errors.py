@@ -8,10 +8,11 @@ transaction back, so nothing is half-written.
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,6 +21,8 @@ from cuakhau.core.messages import pick_language, translate
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# A restart or a failover of PostgreSQL takes seconds.
+DATABASE_RETRY_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -157,6 +160,21 @@ def install_error_handlers(app: FastAPI) -> None:
         code = "route_not_found" if exc.status_code == 404 else f"status_{exc.status_code}"
         detail = translate(code, language) if exc.status_code == 404 else str(exc.detail)
         return problem(request, exc.status_code, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(psycopg.OperationalError)
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database did not answer, perhaps while committing: whether a
+        # change was saved is unknown, so the answer cannot say "nothing changed".
+        log.warning("database unavailable on %s: %s", request.url.path, exc)
+        language = pick_language(request)
+        return problem(
+            request,
+            503,
+            "database_unavailable",
+            translate("database_unavailable", language),
+            {"Retry-After": str(DATABASE_RETRY_SECONDS)},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

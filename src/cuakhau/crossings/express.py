@@ -52,10 +52,11 @@ POOL_SIZE = 4
 # millisecond, more than running it, and left to itself the server kept
 # re-planning it because its generic plan's estimate looks dearer; that plan
 # reaches every row through an index (EXPLAIN on a filled database).
+SESSION_OPTIONS = "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan"
 _CONNECTION: dict[str, Any] = {
     "autocommit": True,
     "prepare_threshold": 0,
-    "options": "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan",
+    "options": SESSION_OPTIONS,
     "application_name": "cuakhau-express",
 }
 
