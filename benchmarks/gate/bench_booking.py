@@ -339,7 +339,7 @@ def booking_baseline(
     """The booking's own statements, straight from pgbench: what the database
     alone does for a whole booking, with no HTTP and no Python."""
     gatebench.use_repo_imports()
-    from cuakhau.crossings.express import SESSION_OPTIONS
+    from cuakhau.crossings.express import SESSION_SETTINGS
 
     script, constants = booking_script(url, gate_id, window_ids)
     return pgbench_levels(
@@ -351,7 +351,7 @@ def booking_baseline(
         constants,
         scratch,
         prepared=True,
-        session_options=SESSION_OPTIONS,
+        session_options=" ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items()),
     )
 
 

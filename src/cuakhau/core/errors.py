@@ -79,6 +79,18 @@ class InvalidInput(DomainError):
         return {"errors": [{"field": self.field, "code": self.code, "message": None}]}
 
 
+class DatabaseUnavailable(DomainError):
+    """The database did not answer, perhaps while committing: whether a change
+    was saved is unknown, so the answer cannot say "nothing changed"."""
+
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "database_unavailable", headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}
+        )
+
+
 class TooManyAttempts(DomainError):
     status_code = 429
 
@@ -164,17 +176,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(psycopg.OperationalError)
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-        # The database did not answer, perhaps while committing: whether a
-        # change was saved is unknown, so the answer cannot say "nothing changed".
         log.warning("database unavailable on %s: %s", request.url.path, exc)
-        language = pick_language(request)
-        return problem(
-            request,
-            503,
-            "database_unavailable",
-            translate("database_unavailable", language),
-            {"Retry-After": str(DATABASE_RETRY_SECONDS)},
-        )
+        return await _domain(request, DatabaseUnavailable())
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

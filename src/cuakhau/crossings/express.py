@@ -2,8 +2,9 @@
 
 An enterprise books a named window for its own truck. At the rush (December
 2021: thousands of trucks at once) this is nearly every request, so it is served
-without the ORM and without the thread pool: one pipelined round trip on a
-pooled async connection, ``BEGIN``, a lock, one statement, ``COMMIT``.
+without the ORM and without the thread pool, on a pooled asyncpg connection:
+``BEGIN``, two locks, one statement, ``COMMIT``, each statement prepared once
+per connection.
 
 Two lock statements take the truck's row and the window's row, in the order
 the general path (``booking.book``) takes them. The booking statement then starts
@@ -21,18 +22,18 @@ the same requests both ways and compares them.
 """
 
 import json
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg
-from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
+import asyncpg
 
 from cuakhau.audit.recorder import plain_value
 from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.errors import DatabaseUnavailable
 from cuakhau.core.security import hash_token
 from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.rules import POLICY_ID, cargo_match
@@ -46,19 +47,30 @@ from cuakhau.models.enums import CrossingState, NotificationEvent, Role
 # A few connections keep two cores busy; more only queue inside the server.
 POOL_SIZE = 4
 
-# BEGIN and COMMIT travel in the pipeline; JSON times in UTC, as Python writes
-# them; named, for whoever reads pg_stat_activity. Each statement is prepared on
-# first use and planned once: planning BOOK afresh cost PostgreSQL about a
-# millisecond, more than running it, and left to itself the server kept
-# re-planning it because its generic plan's estimate looks dearer; that plan
-# reaches every row through an index (EXPLAIN on a filled database).
-SESSION_OPTIONS = "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan"
-_CONNECTION: dict[str, Any] = {
-    "autocommit": True,
-    "prepare_threshold": 0,
-    "options": SESSION_OPTIONS,
-    "application_name": "cuakhau-express",
-}
+# JSON times in UTC, as Python writes them. Each statement is prepared once per
+# connection (asyncpg's statement cache) and planned once: planning BOOK afresh
+# cost PostgreSQL about a millisecond, more than running it, and left to itself
+# the server kept re-planning it because its generic plan's estimate looks
+# dearer; that plan reaches every row through an index (EXPLAIN on a filled
+# database).
+SESSION_SETTINGS = {"TimeZone": "UTC", "plan_cache_mode": "force_generic_plan"}
+# Named, for whoever reads pg_stat_activity.
+APPLICATION_NAME = "cuakhau-express"
+_SERVER_SETTINGS = {**SESSION_SETTINGS, "application_name": APPLICATION_NAME}
+
+
+def _connection_failed(error: Exception) -> bool:
+    """Refused, cut, or closed by the server (a restart, a failover, an
+    administrator). A plain InterfaceError is asyncpg's word for a connection it
+    has seen close being used (a transaction ending on a cut connection); its
+    subclasses are mistakes in the arguments, and are not caught."""
+    failures = (
+        OSError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.exceptions.OperatorInterventionError,
+    )
+    return type(error) is asyncpg.InterfaceError or isinstance(error, failures)
+
 
 # The truck first, then the window: the general path's order, so the two never
 # wait for each other in a circle.
@@ -196,7 +208,7 @@ _BOOKED = Reason("booked")
 _CALLER = """
 SELECT u.id, u.username, u.role, u.enterprise_id
 FROM api_token AS t JOIN user_account AS u ON u.id = t.user_id
-WHERE t.token_hash = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)
+WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
   AND u.is_active
 """
 
@@ -211,27 +223,50 @@ class Caller:
     enterprise_id: int | None
 
 
+class _Statement:
+    """A statement written with named placeholders (``%(name)s``, which the
+    benchmark's pgbench script is made from), sent with asyncpg's numbered ones."""
+
+    def __init__(self, text: str) -> None:
+        self.names: list[str] = []
+        self.text = re.sub(r"%\((\w+)\)s", self._number, text)
+
+    def _number(self, placeholder: re.Match[str]) -> str:
+        name = placeholder.group(1)
+        if name not in self.names:
+            self.names.append(name)
+        return f"${self.names.index(name) + 1}"
+
+    def bound(self, params: Mapping[str, Any]) -> list[Any]:
+        """The statement and its arguments, in the order of their numbers."""
+        return [self.text, *(params[name] for name in self.names)]
+
+
+_LOCK_TRUCK, _LOCK_WINDOW, _BOOK, _FIND_BOOKED = (
+    _Statement(text) for text in (LOCK_TRUCK, LOCK_WINDOW, BOOK, _BOOKED_AT)
+)
+
+
 class ExpressBooking:
     """The express lane of one server process: its pool and its statements."""
 
-    def __init__(self, pool: AsyncConnectionPool, conninfo: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, dsn: str) -> None:
         self._pool = pool
-        self._conninfo = conninfo
+        self._dsn = dsn
 
     async def caller(self, token: str, now: datetime) -> Caller | None:
         """The user behind a good token; None for any other (``accounts.service.
         resolve_token`` then says what is wrong with it), and when the lane's
         connection has failed: the question is only asked again elsewhere."""
         try:
-            async with self._pool.connection() as connection:
-                cursor = await connection.execute(_CALLER, (hash_token(token), now))
-                row = await cursor.fetchone()
-        except psycopg.OperationalError:
+            row = await self._pool.fetchrow(_CALLER, hash_token(token), now)
+        except Exception as error:
+            if not _connection_failed(error):
+                raise
             return None
         if row is None:
             return None
-        user_id, username, role, enterprise_id = row
-        return Caller(user_id, username, Role[role], enterprise_id)
+        return Caller(row["id"], row["username"], Role[row["role"]], row["enterprise_id"])
 
     async def book(
         self, caller: Caller, request: BookingRequest, now: datetime
@@ -245,29 +280,34 @@ class ExpressBooking:
             return None
         params = booking_parameters(caller, request, now)
         try:
-            async with self._pool.connection() as connection, connection.pipeline() as pipeline:
-                await connection.execute("BEGIN")
-                await connection.execute(LOCK_TRUCK, params)
-                await connection.execute(LOCK_WINDOW, params)
-                booking = await connection.cursor(row_factory=dict_row).execute(BOOK, params)
-                await connection.execute("COMMIT")
-                await pipeline.sync()
-                row = await booking.fetchone()
-        except psycopg.OperationalError:
-            # The connection failed under the booking (the pool drops it): the
+            async with self._pool.acquire() as connection, connection.transaction():
+                await connection.execute(*_LOCK_TRUCK.bound(params))
+                await connection.execute(*_LOCK_WINDOW.bound(params))
+                row = await connection.fetchrow(*_BOOK.bound(params))
+        except Exception as error:
+            if not _connection_failed(error):
+                raise
+            # The connection failed under the booking (the pool replaces it): the
             # booking was committed or it was not, and the truck's crossing queued
             # at this very moment says which. Without it, the general path books.
             row = await self.booked_at(params)
-        return None if row is None else _detail(row, request)
+        return None if row is None else _detail(dict(row), request)
 
-    async def booked_at(self, params: dict[str, Any]) -> dict[str, Any] | None:
+    async def booked_at(self, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The crossing these booking parameters made, if they made one; on a
-        connection of its own, as the pool's may all have been dropped at once."""
-        async with await psycopg.AsyncConnection.connect(
-            self._conninfo, **_CONNECTION, row_factory=dict_row
-        ) as connection:
-            cursor = await connection.execute(_BOOKED_AT, params)
-            return await cursor.fetchone()
+        connection of its own, as the pool's may all have failed at once. When
+        the database cannot be asked either, nobody can tell: the caller hears
+        so, and no second booking is made in the dark."""
+        try:
+            connection = await _connect(self._dsn)
+            try:
+                return await connection.fetchrow(*_FIND_BOOKED.bound(params))
+            finally:
+                await connection.close()
+        except Exception as error:
+            if not _connection_failed(error):
+                raise
+            raise DatabaseUnavailable() from error
 
 
 def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
@@ -340,15 +380,37 @@ def _detail(row: dict[str, Any], request: BookingRequest) -> CrossingDetail:
     )
 
 
+async def _decode_json(connection: asyncpg.Connection) -> None:
+    # json columns (a move's reason_params, a hold's grounds) as Python values,
+    # as the general path reads them; the booking's JSON arguments are already text.
+    await connection.set_type_codec("json", encoder=str, decoder=json.loads, schema="pg_catalog")
+
+
+async def _connect(dsn: str) -> asyncpg.Connection:
+    connection = await asyncpg.connect(dsn, server_settings=_SERVER_SETTINGS)
+    await _decode_json(connection)
+    return connection
+
+
+async def _leave_as_is(_connection: asyncpg.Connection) -> None:
+    """What a connection needs on its way back to the pool: nothing. The lane's
+    transactions end within each call and it sets nothing on its connections, so
+    asyncpg's default reset (a round trip per booking) would reset nothing."""
+
+
 @asynccontextmanager
 async def express_booking(database_url: str) -> AsyncIterator[ExpressBooking]:
     """For the app's lifespan on PostgreSQL: the pool, open before the first request."""
-    conninfo = libpq_url(database_url)
-    pool = AsyncConnectionPool(
-        conninfo, min_size=1, max_size=POOL_SIZE, kwargs=_CONNECTION, open=False
+    dsn = libpq_url(database_url)
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=1,
+        max_size=POOL_SIZE,
+        server_settings=_SERVER_SETTINGS,
+        init=_decode_json,
+        reset=_leave_as_is,
     )
-    await pool.open(wait=True)
     try:
-        yield ExpressBooking(pool, conninfo)
+        yield ExpressBooking(pool, dsn)
     finally:
         await pool.close()
