@@ -13,9 +13,9 @@ from cuakhau.clearance.service import declare
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
-from cuakhau.models import Crossing, CrossingWindow, Enterprise, Vehicle
+from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Vehicle
 from cuakhau.models.base import utcnow
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, OverrideKind
 from tests.factories import (
     cargo,
     make_booking,
@@ -143,6 +143,30 @@ def test_bad_input_gives_a_readable_message_and_keeps_what_was_typed(page: Page,
     screenshot(page, "booking-bad-input")
     with site.write() as session:
         assert session.scalar(select(func.count()).select_from(Crossing)) == 0
+
+
+def test_the_form_opens_on_the_first_day_with_room(page: Page, site: Site):
+    """Today closed (or over, late in the evening): the form opens on tomorrow's
+    windows rather than on a day with none left to book."""
+    today = local_date(utcnow())
+    with site.write() as session:
+        session.add(
+            CapacityOverride(
+                gate_id=site.gate.id,
+                kind=OverrideKind.closure,
+                starts_on=today,
+                ends_on=today,
+                reason="Bảo trì làn",
+            )
+        )
+    log_in(page, "enterprise")
+    page.goto("/crossings/book")
+    expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(_tomorrow())
+    expect(page.locator("label[data-window]:has(input:not([disabled]))")).to_have_count(24)
+    # A day asked for is the day shown, closed or not.
+    page.goto(f"/crossings/book?day={today.strftime('%d/%m/%Y')}")
+    expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(today.strftime("%d/%m/%Y"))
+    expect(page.locator("label[data-window]:has(input:not([disabled]))")).to_have_count(0)
 
 
 def _tomorrow() -> str:

@@ -3,7 +3,7 @@ crossing's detail with its history and a cancel button, and the booking form wit
 an HS heading search. They call the same services as ``/api/v1/crossings``."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -189,14 +189,16 @@ def _form_page(
         )
     )
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
-    day = form.day(local_date(now))
-    form.values["day"] = i18n.format_date(day)
     gate = next((g for g in gates if str(g.id) == form.values.get("gate_id")), None)
     gate = gate or (gates[0] if gates else None)
     direction = form.values.get("direction") or Direction.export.value
+    day = form.day(local_date(now))
     windows: list[CrossingWindow] = []
     if gate is not None and direction in {d.value for d in Direction}:
+        if not form.values.get("day"):
+            day = _first_day_with_room(session, gate, Direction(direction), now) or day
         windows = ensure_windows(session, gate, Direction(direction), day, day)
+    form.values["day"] = i18n.format_date(day)
     return render(
         request,
         "book.html",
@@ -213,10 +215,25 @@ def _form_page(
     )
 
 
+def _first_day_with_room(
+    session: Session, gate: Gate, direction: Direction, now: datetime
+) -> date | None:
+    """The day the form opens on when none is asked for: the first, from today to
+    the booking horizon, with a window still to come that has room. Late in the
+    evening, or when today is full or closed, that is a later day."""
+    today = local_date(now)
+    last = today + timedelta(days=policy(session).booking_horizon_days)
+    for window in ensure_windows(session, gate, direction, today, last):
+        if window.starts_at > now and window.booked < window.capacity:
+            return local_date(window.starts_at)
+    return None
+
+
 @router.get("/crossings/book", response_class=HTMLResponse)
 def booking_form(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
     """``?day=dd/mm/yyyy`` opens the form on that day's windows (a link from a
-    message, or the evening's planning for tomorrow); today otherwise."""
+    message, or the evening's planning for tomorrow); otherwise the first day
+    with a window left to book."""
     day = request.query_params.get("day")
     return _form_page(request, session, user, BookingForm(values={"day": day} if day else {}))
 
