@@ -78,12 +78,23 @@ def test_red_channel_held_released_called_crossed(
         "by_hand",
         {"reason": "camera down"},
     )
-    events = db.scalars(
-        select(Notification.event)
+    notices = db.scalars(
+        select(Notification)
         .where(Notification.crossing_id == crossing.id)
         .order_by(Notification.id)
     )
-    assert [e.value for e in events][-4:] == ["held", "released", "called", "crossed"]
+    told = [
+        (n.event.value, n.payload["reason_code"], n.payload["reason_params"])
+        for n in list(notices)[-4:]
+    ]
+    # Each notice carries its move's reason as a code and values, for the
+    # enterprise's own system to say in its language.
+    assert told == [
+        ("held", "held", {"grounds": ["inspection"]}),
+        ("released", None, None),  # an officer's words, kept as typed
+        ("called", "called", {"gate": zone[0].code}),
+        ("crossed", "by_hand", {"reason": "camera down"}),
+    ]
 
 
 def test_quarantine_holds_even_on_green(

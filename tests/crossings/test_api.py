@@ -204,6 +204,10 @@ def test_capacity_cut_replans_in_fair_order_with_preview(
     assert kept["window_starts_at"] == day
     assert all(to > day for _, to in planned)
     assert db.count(Notification, Notification.event == "moved_by_replan") == 2
+    moved = db.scalars(select(Notification).where(Notification.event == "moved_by_replan"))
+    assert {(n.payload["reason_code"], n.payload["reason"]) for n in moved} == {
+        ("capacity_reduced", "capacity reduced")
+    }
     assert tomorrow_window(client, gate_id)["capacity"] == 1
     assert_counts_agree(db)
 

@@ -89,6 +89,12 @@ def test_late_truck_loses_its_window_and_no_show_frees_capacity(db: Database, zo
         arrive(session, late, datetime(2026, 12, 8, 2, 30, tzinfo=UTC))
         assert late.state is CrossingState.arrived
         assert late.window_id != first_window
+        # The enterprise hears why, in words its own system can translate.
+        notice = session.scalars(
+            select(Notification).where(Notification.event == "lost_window")
+        ).one()
+        assert notice.payload["reason_code"] == "late"
+        assert notice.payload["reason"] == "late: lost its window"
         missed = sweep_no_shows(session, datetime(2026, 12, 8, 4, 0, tzinfo=UTC))
         assert [c.id for c in missed] == [absent.id]
         assert session.get(CrossingWindow, first_window, populate_existing=True).booked == 0

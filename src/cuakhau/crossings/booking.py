@@ -14,7 +14,7 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.crossings.reasons import Reason
+from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import (
     RuleRefused,
     classify,
@@ -41,6 +41,10 @@ from cuakhau.models import (
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
+
+# Why a truck changed window without a re-plan.
+_LATE = Reason("late")
+_WALK_IN = Reason("walk_in")
 
 # How many free windows a refusal suggests.
 SUGGESTIONS = 5
@@ -330,7 +334,7 @@ def change_window(
     crossing: Crossing,
     new: CrossingWindow | None,
     now: datetime,
-    reason: str,
+    reason: Reason,
 ) -> None:
     session.add(
         WindowChange(
@@ -338,14 +342,14 @@ def change_window(
             from_window_id=crossing.window_id,
             to_window_id=new.id if new else None,
             at=now,
-            reason=reason,
+            reason=reason.say("en"),
         )
     )
     crossing.window_id = new.id if new else None
 
 
 def assign_next_free(
-    session: Session, crossing: Crossing, now: datetime, reason: str
+    session: Session, crossing: Crossing, now: datetime, reason: Reason
 ) -> CrossingWindow | None:
     """Queue the crossing into the next free window from now, or into no window at
     all (waiting for capacity) when the horizon is full."""
@@ -366,12 +370,13 @@ def arrive(
     window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
     if window is not None and now > window.ends_at + timedelta(minutes=rules.late_grace_minutes):
         release_unit(session, window.id)
-        new = assign_next_free(session, crossing, now, reason="late: lost its window")
+        new = assign_next_free(session, crossing, now, reason=_LATE)
         enqueue(
             session,
             crossing,
             NotificationEvent.lost_window,
             window_starts_at=new.starts_at.isoformat() if new else None,
+            **told(_LATE),
         )
     session.flush()
     return crossing
@@ -414,8 +419,8 @@ def walk_in(
         yard_id=yard_id,
         cargo=_cargo_lines(cargo),
     )
-    move(session, crossing, CrossingState.arrived, reason=Reason("walk_in"))
-    assign_next_free(session, crossing, now, reason="walk-in")
+    move(session, crossing, CrossingState.arrived, reason=_WALK_IN)
+    assign_next_free(session, crossing, now, reason=_WALK_IN)
     session.flush()
     return crossing
 

@@ -30,6 +30,12 @@ class Reason:
         return say_reason(self.code, self.params, language)
 
 
+def told(reason: Reason) -> dict[str, Any]:
+    """A reason as a notice's payload carries it: the code and values for a
+    receiver that says it in its own language, and the English wording."""
+    return {"reason": reason.say("en"), "reason_code": reason.code, "reason_params": reason.params}
+
+
 def say_reason(code: str, params: Mapping[str, Any], language: str) -> str:
     words = {name: _word(name, value, language) for name, value in params.items()}
     return translate(f"reason_{code}", language, **words)

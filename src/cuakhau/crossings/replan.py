@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import CapacityChange, capacity_changes
 from cuakhau.crossings.booking import change_window, take_next_free
+from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import ReplanMove
 from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
@@ -25,6 +26,10 @@ from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
 from cuakhau.models.enums import CrossingState, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
+
+# Why a re-plan moved a truck.
+_REDUCED = Reason("capacity_reduced")
+_INCREASED = Reason("capacity_increased")
 
 
 def fair_key(crossing: Crossing, ranks: dict[int, int]) -> tuple[int, datetime, int]:
@@ -70,7 +75,7 @@ def apply_capacity_changes(
         new = take_next_free(
             session, crossing.gate_id, crossing.direction, max(old.starts_at, now), now
         )
-        moves.append(_record(session, crossing, old, new, codes, now, "capacity reduced"))
+        moves.append(_record(session, crossing, old, new, codes, now, _REDUCED))
     moves.extend(_pull_forward(session, changes, ranks, codes, now))
     for change in changes:
         queue_changed(session, change.window.gate_id, change.window.direction.value)
@@ -85,14 +90,14 @@ def _record(
     new: CrossingWindow | None,
     codes: dict[int, str],
     now: datetime,
-    reason: str,
+    reason: Reason,
 ) -> ReplanMove:
     change_window(session, crossing, new, now, reason)
     enqueue(
         session,
         crossing,
         NotificationEvent.moved_by_replan,
-        reason=reason,
+        **told(reason),
         from_window_starts_at=old.starts_at.isoformat() if old else None,
         to_window_starts_at=new.starts_at.isoformat() if new else None,
     )
@@ -144,7 +149,7 @@ def _pull_forward(
             old = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
             if old is not None:
                 release_unit(session, old.id)
-            moves.append(_record(session, crossing, old, window, codes, now, "capacity increased"))
+            moves.append(_record(session, crossing, old, window, codes, now, _INCREASED))
     return moves
 
 

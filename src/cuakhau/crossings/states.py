@@ -116,7 +116,14 @@ def move(
         charge_crossing(session, crossing, now)
     event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
     if event is not None:
-        enqueue(session, crossing, event, reason=record.reason)
+        enqueue(
+            session,
+            crossing,
+            event,
+            reason=record.reason,
+            reason_code=record.reason_code,
+            reason_params=record.reason_params,
+        )
     queue_changed(session, crossing.gate_id, crossing.direction.value)
     session.flush()
     return record
