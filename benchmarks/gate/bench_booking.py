@@ -386,6 +386,45 @@ def summarise(load: Load) -> dict[str, Any]:
     }
 
 
+def plot_cpu(rows: list[dict[str, Any]], cpus: int, path: Path) -> Path:
+    """Where a booking's CPU goes, per client count, beside what the goal allows:
+    at 25% of pgbench's rate, this machine's cores can spend at most
+    cpus / (0.25 x tps) on each booking, all parts together."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    parts = {"server": "cuakhau server", "postgres": "PostgreSQL", "client": "load generator"}
+    allowed = [cpus * 1000 / (0.25 * row["pgbench"].tps) for row in rows]
+    labels = [
+        f"{row['clients']} clients\n(goal ≤ {most:.2f} ms)"
+        for row, most in zip(rows, allowed, strict=True)
+    ]
+    figure, axes = plt.subplots(figsize=(8, 1.6 + 0.9 * len(rows)))
+    left = [0.0] * len(rows)
+    for part, name in parts.items():
+        widths = [row["cpu_ms_per_booking"][part] for row in rows]
+        axes.barh(labels, widths, left=left, label=name)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for n, most in enumerate(allowed):
+        axes.plot(
+            [most, most],
+            [n - 0.45, n + 0.45],
+            color="black",
+            linewidth=2,
+            label="25% of pgbench allows" if n == 0 else None,
+        )
+    axes.set_xlabel(f"CPU ms per booking ({cpus} cores)")
+    axes.set_title("Where a booking's CPU goes, and what 25% of pgbench allows")
+    axes.invert_yaxis()
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
@@ -526,7 +565,8 @@ def main() -> None:
         "goal": "cuakhau bookings/s >= 25% of pgbench tps; zero over-bookings",
     }
     path = gatebench.write_results("booking", args.out, results)
-    console.print(f"Results: {path}  (server log: {scratch / 'server.log'})")
+    chart = plot_cpu(rows, os.cpu_count() or 1, path.with_suffix(".png"))
+    console.print(f"Results: {path}, {chart}  (server log: {scratch / 'server.log'})")
     if over:
         sys.exit(1)
 
