@@ -8,7 +8,6 @@ transaction back, so nothing is half-written.
 import logging
 from typing import Any
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -174,8 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(request, exc.status_code, code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
-    @app.exception_handler(psycopg.OperationalError)
-    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    async def _unavailable(request: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database unavailable on %s: %s", request.url.path, exc)
         return await _domain(request, DatabaseUnavailable())
 
