@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 
 from cuakhau.app import create_app
 from cuakhau.core.actor import Actor
@@ -19,7 +19,7 @@ from cuakhau.core.schema_version import (
     head_revision,
     upgrade,
 )
-from cuakhau.models import Base, Crossing, CrossingMove
+from cuakhau.models import Base, Crossing, CrossingMove, WindowChange
 from cuakhau.models.base import utcnow
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
 from tests.factories import make_booking, make_enterprise, make_open_gate
@@ -55,16 +55,21 @@ def test_server_refuses_an_out_of_date_schema(empty_database_url: str, tmp_path:
     app.state.engine.dispose()
 
 
+def _one_booking(url: str, engine: Engine) -> tuple[int, int | None]:
+    """The schema at its head, and one booked crossing: its id and window's."""
+    upgrade(url)
+    with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+        gate = make_open_gate(session)
+        crossing = make_booking(session, make_enterprise(session), gate, now=utcnow())
+        return crossing.id, crossing.window_id
+
+
 def test_reasons_written_as_words_get_their_codes(empty_database_url: str):
     """Migration 0006 codes the English words moves were given before reasons had
     codes, and a hold's grounds; a person's words stay words."""
-    upgrade(empty_database_url)
     engine = make_engine(empty_database_url)
     try:
-        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
-            gate = make_open_gate(session)
-            crossing = make_booking(session, make_enterprise(session), gate, now=utcnow())
-            crossing_id = crossing.id
+        crossing_id, _window_id = _one_booking(empty_database_url, engine)
         downgrade(empty_database_url, "0005")
         old_words = [
             "booked",
@@ -104,3 +109,34 @@ def test_reasons_written_as_words_get_their_codes(empty_database_url: str):
         ("xe hỏng, chờ cứu hộ", None, None),
     ]
     assert grounds == ["inspection", "quarantine"]
+
+
+def test_window_changes_written_as_words_get_their_codes(empty_database_url: str):
+    """Migration 0007 codes the English words window changes were given before;
+    words it does not know stay words."""
+    engine = make_engine(empty_database_url)
+    try:
+        crossing_id, window_id = _one_booking(empty_database_url, engine)
+        downgrade(empty_database_url, "0006")
+        old_words = ["capacity reduced", "late: lost its window", "walk-in", "moved by the board"]
+        with engine.begin() as connection:
+            for words in old_words:
+                connection.execute(
+                    text(
+                        "INSERT INTO window_change (crossing_id, from_window_id, at, reason)"
+                        " VALUES (:crossing, :window, :at, :words)"
+                    ),
+                    {"crossing": crossing_id, "window": window_id, "at": utcnow(), "words": words},
+                )
+        upgrade(empty_database_url)
+        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+            changes = session.scalars(select(WindowChange).order_by(WindowChange.id)).all()
+            coded = [(c.reason, c.reason_code, c.reason_params) for c in changes]
+    finally:
+        engine.dispose()
+    assert coded == [
+        ("capacity reduced", "capacity_reduced", {}),
+        ("late: lost its window", "late", {}),
+        ("walk-in", "walk_in", {}),
+        ("moved by the board", None, None),
+    ]

@@ -2,18 +2,20 @@
 HS search, and one crossing's page: history, live position, cancelling."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import declare
 from cuakhau.crossings.booking import arrive, book
+from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
-from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Vehicle
+from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Gate, Vehicle
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, OverrideKind
 from tests.factories import (
@@ -150,15 +152,7 @@ def test_the_form_opens_on_the_first_day_with_room(page: Page, site: Site):
     windows rather than on a day with none left to book."""
     today = local_date(utcnow())
     with site.write() as session:
-        session.add(
-            CapacityOverride(
-                gate_id=site.gate.id,
-                kind=OverrideKind.closure,
-                starts_on=today,
-                ends_on=today,
-                reason="Bảo trì làn",
-            )
-        )
+        _close(session, site, today)
     log_in(page, "enterprise")
     page.goto("/crossings/book")
     expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(_tomorrow())
@@ -167,6 +161,20 @@ def test_the_form_opens_on_the_first_day_with_room(page: Page, site: Site):
     page.goto(f"/crossings/book?day={today.strftime('%d/%m/%Y')}")
     expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(today.strftime("%d/%m/%Y"))
     expect(page.locator("label[data-window]:has(input:not([disabled]))")).to_have_count(0)
+
+
+def _close(session: Session, site: Site, day: date) -> None:
+    """The site's gate closed for the day, both directions."""
+    session.add(
+        CapacityOverride(
+            gate_id=site.gate.id,
+            kind=OverrideKind.closure,
+            starts_on=day,
+            ends_on=day,
+            reason="Phía Trung Quốc tạm dừng thông quan",
+        )
+    )
+    session.flush()
 
 
 def _tomorrow() -> str:
@@ -333,6 +341,25 @@ def test_the_crossing_page_shows_history_cargo_and_clearance_and_updates_live(
     # Arrived, the truck can no longer be cancelled: the button has gone.
     expect(page.get_by_test_id("cancel")).to_have_count(0)
     screenshot(page, "crossing-detail")
+
+
+def test_the_crossing_page_says_why_its_window_changed(page: Page, site: Site):
+    crossing_id = _booked(site, hours_ahead=5)
+    with site.write() as session:
+        crossing = session.get_one(Crossing, crossing_id)
+        _close(
+            session, site, local_date(session.get_one(CrossingWindow, crossing.window_id).starts_at)
+        )
+        moves = replan_gate(session, session.get_one(Gate, site.gate.id), utcnow()).moves
+        assert [move.crossing_id for move in moves] == [crossing_id]
+    log_in(page, "enterprise")
+    page.goto(f"/crossings/{crossing_id}")
+    changes = page.get_by_test_id("window-changes").locator("tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text("năng lực thông quan giảm")
+    expect(changes.first).to_contain_text("giờ TQ")
+    page.goto(f"/crossings/{crossing_id}?lang=en")
+    expect(page.get_by_test_id("window-changes")).to_contain_text("capacity reduced")
 
 
 def test_cancel_before_the_cutoff_works_and_after_it_is_refused_with_the_rule(

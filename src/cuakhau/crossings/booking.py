@@ -343,6 +343,8 @@ def change_window(
             to_window_id=new.id if new else None,
             at=now,
             reason=reason.say("en"),
+            reason_code=reason.code,
+            reason_params=dict(reason.params),
         )
     )
     crossing.window_id = new.id if new else None

@@ -123,10 +123,23 @@ class ReplanMove(OutputSchema):
     to_starts_at: datetime | None
 
 
+class WindowChangeRead(OutputSchema):
+    """A truck moved to another window (a re-plan, lateness, a walk-in); None:
+    no window, waiting for one."""
+
+    at: datetime
+    from_window_starts_at: datetime | None
+    to_window_starts_at: datetime | None
+    reason: str
+    reason_code: str | None = None
+    reason_params: dict[str, Any] | None = None
+
+
 class CrossingDetail(CrossingRead):
     window_starts_at: datetime | None = None
     window_ends_at: datetime | None = None
     moves: list[MoveRead] = Field(default_factory=list)
+    window_changes: list[WindowChangeRead] = Field(default_factory=list)
 
 
 class QueueEntryRead(OutputSchema):

@@ -1,7 +1,7 @@
 """Building the API's answers about crossings (shared by the routers and pages)."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cuakhau.crossings.queue import QueueEntry
 from cuakhau.crossings.schemas import (
@@ -10,8 +10,9 @@ from cuakhau.crossings.schemas import (
     MoveRead,
     Position,
     QueueEntryRead,
+    WindowChangeRead,
 )
-from cuakhau.models import Crossing, CrossingMove, CrossingWindow
+from cuakhau.models import Crossing, CrossingMove, CrossingWindow, WindowChange
 
 
 def crossing_detail(session: Session, crossing: Crossing) -> CrossingDetail:
@@ -26,7 +27,30 @@ def crossing_detail(session: Session, crossing: Crossing) -> CrossingDetail:
         window_starts_at=window.starts_at if window else None,
         window_ends_at=window.ends_at if window else None,
         moves=[MoveRead.model_validate(m) for m in moves],
+        window_changes=_window_changes(session, crossing),
     )
+
+
+def _window_changes(session: Session, crossing: Crossing) -> list[WindowChangeRead]:
+    before, after = aliased(CrossingWindow), aliased(CrossingWindow)
+    rows = session.execute(
+        select(WindowChange, before.starts_at, after.starts_at)
+        .outerjoin(before, before.id == WindowChange.from_window_id)
+        .outerjoin(after, after.id == WindowChange.to_window_id)
+        .where(WindowChange.crossing_id == crossing.id)
+        .order_by(WindowChange.id)
+    )
+    return [
+        WindowChangeRead(
+            at=change.at,
+            from_window_starts_at=from_starts_at,
+            to_window_starts_at=to_starts_at,
+            reason=change.reason,
+            reason_code=change.reason_code,
+            reason_params=change.reason_params,
+        )
+        for change, from_starts_at, to_starts_at in rows
+    ]
 
 
 def queue_entry(entry: QueueEntry) -> QueueEntryRead:

@@ -123,7 +123,11 @@ class WindowChange(Base):
     from_window_id: Mapped[int | None] = mapped_column(ForeignKey("crossing_window.id"))
     to_window_id: Mapped[int | None] = mapped_column(ForeignKey("crossing_window.id"))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The English wording of the reason below, for readers of the table.
     reason: Mapped[str] = mapped_column(String(300))
+    # Said in each reader's language (``crossings.reasons``).
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class QueueEstimate(Base):

@@ -66,8 +66,8 @@ def format_minutes(minutes: float | None, language: str) -> str:
 
 
 def move_reason(move: Any, language: str) -> str:
-    """A move's reason in the reader's language: the system's from its code, a
-    person's as typed."""
+    """A move's or a window change's reason in the reader's language: the
+    system's from its code, a person's as typed."""
     return said(move.reason, move.reason_code, move.reason_params, language)
 
 
