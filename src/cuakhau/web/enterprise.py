@@ -195,9 +195,10 @@ def _form_page(
     day = form.day(local_date(now))
     windows: list[CrossingWindow] = []
     if gate is not None and direction in {d.value for d in Direction}:
-        if not form.values.get("day"):
-            day = _first_day_with_room(session, gate, Direction(direction), now) or day
-        windows = ensure_windows(session, gate, Direction(direction), day, day)
+        if form.values.get("day"):
+            windows = ensure_windows(session, gate, Direction(direction), day, day)
+        else:
+            day, windows = _first_day_with_room(session, gate, Direction(direction), now)
     form.values["day"] = i18n.format_date(day)
     return render(
         request,
@@ -217,16 +218,19 @@ def _form_page(
 
 def _first_day_with_room(
     session: Session, gate: Gate, direction: Direction, now: datetime
-) -> date | None:
-    """The day the form opens on when none is asked for: the first, from today to
-    the booking horizon, with a window still to come that has room. Late in the
-    evening, or when today is full or closed, that is a later day."""
+) -> tuple[date, list[CrossingWindow]]:
+    """The day the form opens on when none is asked for, and its windows: the
+    first day, from today to the booking horizon, with a window still to come
+    that has room (late in the evening, or when today is full or closed, a later
+    day); today when there is none."""
     today = local_date(now)
     last = today + timedelta(days=policy(session).booking_horizon_days)
-    for window in ensure_windows(session, gate, direction, today, last):
-        if window.starts_at > now and window.booked < window.capacity:
-            return local_date(window.starts_at)
-    return None
+    ahead = ensure_windows(session, gate, direction, today, last)
+    day = next(
+        (local_date(w.starts_at) for w in ahead if w.starts_at > now and w.booked < w.capacity),
+        today,
+    )
+    return day, [w for w in ahead if local_date(w.starts_at) == day]
 
 
 @router.get("/crossings/book", response_class=HTMLResponse)
