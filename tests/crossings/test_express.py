@@ -10,6 +10,7 @@ where it declines, it has written nothing and the general path gives its verdict
 import asyncio
 import http.client
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import DatabaseUnavailable, DomainError
 from cuakhau.crossings.booking import book
-from cuakhau.crossings.express import Caller, ExpressBooking, booking_parameters
+from cuakhau.crossings.express import BOOKING_CALL, Caller, ExpressBooking, booking_parameters
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
@@ -448,24 +449,37 @@ def test_after_a_failed_connection_the_booking_is_found_by_its_moment(
     assert client.portal.call(lane.booked_at, other) is None  # type: ignore[union-attr]
 
 
-def test_the_booking_is_planned_once_not_per_booking(client: TestClient, db: Database):
-    """Planning BOOK costs PostgreSQL more than running it: the lane's connection
-    prepares it on first use and runs every booking on the one generic plan."""
+def test_every_booking_runs_on_the_one_generic_plan(client: TestClient, db: Database):
+    """Planning BOOK costs PostgreSQL more than running it: each of the lane's
+    connections plans the booking statement once, inside its booking function,
+    and runs every booking on that generic plan. auto_explain shows each plan as
+    it runs: a generic plan keeps the parameters ($1, ...), a custom plan made
+    for one booking has its values written in."""
     zone = _seed(db)
-    for request in _requests(zone):
-        assert _book_express(client, zone.caller, request) is not None
+    plans: list[str] = []
 
-    async def plans() -> list[tuple[int, int]]:
-        # One booking at a time: the pool lends its one connection each time.
+    async def book_explained() -> None:
         async with _express(client)._pool.acquire() as connection:
-            rows = await connection.fetch(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-                " WHERE statement LIKE $1",
-                "%INSERT INTO crossing (%",
-            )
-            return [(row["generic_plans"], row["custom_plans"]) for row in rows]
 
-    assert client.portal.call(plans) == [(3, 0)]  # type: ignore[union-attr]
+            def heard(_connection: object, message: Any) -> None:
+                plans.append(message.message)
+
+            connection.add_log_listener(heard)
+            await connection.execute(
+                "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"
+                " SET auto_explain.log_nested_statements = on; SET client_min_messages = log"
+            )
+            for request in _requests(zone):
+                params = booking_parameters(zone.caller, request, NOW)
+                assert await connection.fetchrow(*BOOKING_CALL.bound(params)) is not None
+            connection.remove_log_listener(heard)
+
+    client.portal.call(book_explained)  # type: ignore[union-attr]
+    booking_plans = [logged for logged in plans if "Query Text: WITH me AS" in logged]
+    assert len(booking_plans) == 3
+    for logged in booking_plans:
+        plan = logged[logged.index("(cost=") :]
+        assert re.search(r"= \$\d+", plan), plan
 
 
 def test_connections_are_lent_in_the_order_they_were_asked_for(client: TestClient):

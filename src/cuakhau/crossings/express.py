@@ -2,14 +2,17 @@
 
 An enterprise books a named window for its own truck. At the rush (December
 2021: thousands of trucks at once) this is nearly every request, so it is served
-without the ORM and without the thread pool, on a pooled asyncpg connection:
-``BEGIN``, two locks, one statement, ``COMMIT``, each statement prepared once
-per connection.
+without the ORM and without the thread pool, on a pooled asyncpg connection, in
+one round trip: the call of a function that takes two locks and runs one
+statement, in the call's own transaction. Each connection makes the function
+for itself when it opens, in ``pg_temp``: it lives and dies with the
+connection, and its text stays here, not in a migration.
 
-Two lock statements take the truck's row and the window's row, in the order
-the general path (``booking.book``) takes them. The booking statement then starts
-with a snapshot taken after both locks, so the counts it reads (the truck's open
-bookings, the window's holders) cannot change under it, and it writes only when
+The two locks take the truck's row and the window's row, in the order the
+general path (``booking.book``) takes them. The booking statement then starts
+with a snapshot taken after both locks (each statement of a volatile function
+takes its own), so the counts it reads (the truck's open bookings, the
+window's holders) cannot change under it, and it writes only when
 every rule of the general path holds: the caller's token, the truck, the driver,
 the gate, the window's room and dates, the class's share of the window, and a
 peak window's cap on an enterprise with too many no-shows.
@@ -48,12 +51,12 @@ from cuakhau.models.enums import CrossingState, NotificationEvent, Role
 # A few connections keep two cores busy; more only queue inside the server.
 POOL_SIZE = 4
 
-# JSON times in UTC, as Python writes them. Each statement is prepared once per
-# connection (asyncpg's statement cache) and planned once: planning BOOK afresh
-# cost PostgreSQL about a millisecond, more than running it, and left to itself
-# the server kept re-planning it because its generic plan's estimate looks
-# dearer; that plan reaches every row through an index (EXPLAIN on a filled
-# database).
+# JSON times in UTC, as Python writes them. Each statement is planned once per
+# connection (the booking function's by PL/pgSQL, the others in asyncpg's
+# statement cache): planning BOOK afresh cost PostgreSQL about a millisecond,
+# more than running it, and left to itself the server kept re-planning it
+# because its generic plan's estimate looks dearer; that plan reaches every row
+# through an index (EXPLAIN on a filled database).
 SESSION_SETTINGS = {"TimeZone": "UTC", "plan_cache_mode": "force_generic_plan"}
 # Named, for whoever reads pg_stat_activity.
 APPLICATION_NAME = "cuakhau-express"
@@ -243,9 +246,51 @@ class _Statement:
         return [self.text, *(params[name] for name in self.names)]
 
 
-_LOCK_TRUCK, _LOCK_WINDOW, _BOOK, _FIND_BOOKED = (
-    _Statement(text) for text in (LOCK_TRUCK, LOCK_WINDOW, BOOK, _BOOKED_AT)
+def _perform(statement: str) -> str:
+    """A lock statement as PL/pgSQL writes a SELECT whose rows it does not keep."""
+    return "PERFORM " + statement.strip().removeprefix("SELECT ")
+
+
+BOOKING_FUNCTION = "pg_temp.cuakhau_book"
+# The function's body: its arguments are the booking's parameters, numbered in
+# the order they first appear here, which is also the order of the call's. Its
+# answer's columns (id, plate, ...) are variables too in PL/pgSQL; in the
+# statements those names mean the tables' columns.
+_BODY = _Statement(
+    f"""#variable_conflict use_column
+BEGIN
+  {_perform(LOCK_TRUCK)};
+  {_perform(LOCK_WINDOW)};
+  RETURN QUERY {BOOK};
+END"""
 )
+_BOOK, _FIND_BOOKED = _Statement(BOOK), _Statement(_BOOKED_AT)
+BOOKING_CALL = _Statement(
+    f"SELECT * FROM {BOOKING_FUNCTION}({', '.join(f'%({name})s' for name in _BODY.names)})"
+)
+
+_TYPE_NAMES = """
+SELECT format_type(oid, NULL) FROM unnest($1::oid[]) WITH ORDINALITY AS t(oid, n) ORDER BY n
+"""
+
+
+async def _make_booking_function(connection: asyncpg.Connection) -> None:
+    """The booking as one function of this connection, typed as PostgreSQL types
+    the booking statement: its parameters and its answer's columns."""
+    book = await connection.prepare(_BOOK.text)
+    parameters = dict(zip(_BOOK.names, book.get_parameters(), strict=True))
+    columns = book.get_attributes()
+    oids = [parameters[name].oid for name in _BODY.names] + [c.type.oid for c in columns]
+    types = [row[0] for row in await connection.fetch(_TYPE_NAMES, oids)]
+    arguments = ", ".join(types[: len(_BODY.names)])
+    answer = ", ".join(
+        f'"{column.name}" {type_name}'
+        for column, type_name in zip(columns, types[len(_BODY.names) :], strict=True)
+    )
+    await connection.execute(
+        f"CREATE FUNCTION {BOOKING_FUNCTION}({arguments}) RETURNS TABLE ({answer})"
+        f" LANGUAGE plpgsql AS $book$\n{_BODY.text}\n$book$"
+    )
 
 
 class ExpressBooking:
@@ -291,10 +336,8 @@ class ExpressBooking:
             return None
         params = booking_parameters(caller, request, now)
         try:
-            async with self._connection() as connection, connection.transaction():
-                await connection.execute(*_LOCK_TRUCK.bound(params))
-                await connection.execute(*_LOCK_WINDOW.bound(params))
-                row = await connection.fetchrow(*_BOOK.bound(params))
+            async with self._connection() as connection:
+                row = await connection.fetchrow(*BOOKING_CALL.bound(params))
         except Exception as error:
             if not _connection_failed(error):
                 raise
@@ -397,6 +440,11 @@ async def _decode_json(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("json", encoder=str, decoder=json.loads, schema="pg_catalog")
 
 
+async def _open(connection: asyncpg.Connection) -> None:
+    await _decode_json(connection)
+    await _make_booking_function(connection)
+
+
 async def _connect(dsn: str) -> asyncpg.Connection:
     connection = await asyncpg.connect(dsn, server_settings=_SERVER_SETTINGS)
     await _decode_json(connection)
@@ -418,7 +466,7 @@ async def express_booking(database_url: str) -> AsyncIterator[ExpressBooking]:
         min_size=1,
         max_size=POOL_SIZE,
         server_settings=_SERVER_SETTINGS,
-        init=_decode_json,
+        init=_open,
         reset=_leave_as_is,
     )
     try:
