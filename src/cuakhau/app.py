@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
@@ -96,8 +96,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.express = None
     install_error_handlers(app)
 
-    api = APIRouter(prefix=API_PREFIX)
+    # FastAPI tries a request's path on each route in turn, and on each nesting
+    # of routers, a few microseconds each: the API's routers sit on the app
+    # itself, and the rush's requests (bookings, camera reads, the public wait
+    # times) come first. No route may shadow another (tests/test_routes.py).
     for router in (
+        crossings_router,
+        reads_router,
+        public_router,
         auth_router,
         users_router,
         gates_router,
@@ -109,11 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fees_router,
         notifications_router,
         live_router,
-        crossings_router,
         capacity_router,
         policy_router,
-        public_router,
-        reads_router,
         visits_router,
         clearance_router,
         gateops_router,
@@ -121,8 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         investment_public_router,
         dashboard_router,
     ):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=str(files("cuakhau") / "web" / "static")), "static")
     return app
