@@ -245,8 +245,8 @@ def pgbench_levels(
 def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, dict[str, str]]:
     """pgbench's script for the booking itself: the express lane's own statements
     (``crossings.express``), each booking for a truck drawn from the whole
-    fleet, with the same one-row lookup of who books that the app's token check
-    makes."""
+    fleet. A one-row lookup draws the truck and its enterprise's token, as the
+    app's lookup of a caller it has not seen lately does."""
     gatebench.use_repo_imports()
     from tests.factories import cargo
 
@@ -270,9 +270,10 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
             connection.execute(
                 text(
                     "CREATE TABLE bench_booker AS SELECT row_number() OVER (ORDER BY v.id) - 1"
-                    " AS booker, v.id AS vehicle_id, u.enterprise_id, u.id AS user_id,"
-                    " u.username FROM vehicle v JOIN user_account u"
+                    " AS booker, v.id AS vehicle_id, u.enterprise_id, t.token_hash"
+                    " FROM vehicle v JOIN user_account u"
                     " ON u.enterprise_id = v.enterprise_id AND u.role = 'enterprise'"
+                    " JOIN api_token t ON t.user_id = u.id"
                 )
             )
             connection.execute(text("CREATE UNIQUE INDEX ON bench_booker (booker)"))
@@ -289,9 +290,9 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
         window_id=0,
         cargo=cargo(),
     )
-    caller = express.Caller(0, "", Role.enterprise, 0)
+    caller = express.Caller(0, "", Role.enterprise, 0, "")
     # Drawn per booking, or (the driver) left out: pgbench has no NULL to give.
-    per_booking = {"user_id", "username", "enterprise_id", "vehicle_id", "window_id", "driver_id"}
+    per_booking = {"token_hash", "enterprise_id", "vehicle_id", "window_id", "driver_id"}
     constants = {
         name: _pgbench_value(value)
         for name, value in express.booking_parameters(caller, sample, utcnow()).items()
@@ -312,7 +313,7 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
         [
             f"\\set window_id random({window_ids[0]}, {window_ids[-1]})",
             f"\\set booker random(0, {fleet - 1})",
-            "SELECT vehicle_id, enterprise_id, user_id, username FROM bench_booker"
+            "SELECT vehicle_id, enterprise_id, token_hash FROM bench_booker"
             " WHERE booker = :booker \\gset",
             "BEGIN;",
             *(pgbench_sql(s) for s in (express.LOCK_TRUCK, express.LOCK_WINDOW, express.BOOK)),

@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from cuakhau.app import create_app
 from cuakhau.capacity.calendar import local_date
@@ -29,18 +29,20 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import DatabaseUnavailable, DomainError
+from cuakhau.core.security import hash_token
 from cuakhau.crossings.booking import book
 from cuakhau.crossings.express import BOOKING_CALL, Caller, ExpressBooking, booking_parameters
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.live.listener import libpq_url
-from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, User
+from cuakhau.models import ApiToken, Crossing, CrossingWindow, Enterprise, Gate, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
 from tests.conftest import Database, People, empty_all_tables
 from tests.crossings.conftest import NOW
 from tests.factories import (
+    bearer,
     cargo,
     make_driver,
     make_enterprise,
@@ -90,7 +92,8 @@ def _seed(db: Database) -> Zone:
         user = make_user(session, Role.enterprise, enterprise=firm, username="doanhnghiep.1")
         vehicles = [make_vehicle(session, firm, plate=f"12C-{n:03d}.45").id for n in range(1, 7)]
         driver = make_driver(session, firm, id_number="001234567890")
-        caller = Caller(user.id, user.username, Role.enterprise, firm.id)
+        token = bearer(session, user)["Authorization"].removeprefix("Bearer ")
+        caller = Caller(user.id, user.username, Role.enterprise, firm.id, hash_token(token))
         return Zone(gate, firm, other, caller, vehicles, driver.id, windows)
 
 
@@ -312,8 +315,60 @@ def test_the_peak_cap_is_only_the_peak(client: TestClient, db: Database):
 
 def test_staff_bookings_take_the_general_path(client: TestClient, db: Database):
     zone = _seed(db)
-    officer = Caller(zone.caller.user_id, "canbo", Role.gate_officer, None)
+    officer = Caller(zone.caller.user_id, "canbo", Role.gate_officer, None, "")
     assert _book_express(client, officer, _requests(zone)[0]) is None
+
+
+@pytest.mark.parametrize("lapse", ["revoked", "expired", "disabled"])
+def test_the_lane_books_nothing_on_a_token_no_longer_good(
+    client: TestClient, db: Database, lapse: str
+):
+    """The caller may be one remembered from before its token was revoked or
+    expired, or its account disabled: the booking checks the token itself."""
+    zone = _seed(db)
+    with db.write() as session:
+        if lapse == "disabled":
+            session.get_one(User, zone.caller.user_id).is_active = False
+        else:
+            token = session.scalars(
+                select(ApiToken).where(ApiToken.token_hash == zone.caller.token_hash)
+            ).one()
+            if lapse == "revoked":
+                token.revoked_at = NOW
+            else:
+                token.expires_at = NOW
+    assert _book_express(client, zone.caller, _requests(zone)[0]) is None
+    assert db.count(Crossing) == 0
+
+
+def test_a_remembered_caller_whose_token_is_revoked_is_refused_over_http(
+    client: TestClient, db: Database
+):
+    """The first booking lets the lane remember who the token belongs to; the
+    token is revoked; the next booking is refused (401, the token revoked), and
+    nothing is booked by either path."""
+    zone = _seed(db)
+    first, second = _requests(zone)[:2]
+    with db.write() as session:
+        user = session.get_one(User, zone.caller.user_id)
+        headers = bearer(session, user)
+    book = {"Content-Type": "application/json", **headers}
+    answer = client.post("/api/v1/crossings", content=_body(first), headers=book)
+    assert answer.status_code == 201, answer.text
+    with db.write() as session:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.token_hash == hash_token(headers["Authorization"].split()[1]))
+            .values(revoked_at=utcnow())
+        )
+    answer = client.post("/api/v1/crossings", content=_body(second), headers=book)
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["code"] == "token_revoked"
+    assert db.count(Crossing) == 1
+
+
+def _body(request: BookingRequest) -> str:
+    return request.model_dump_json(exclude_none=True)
 
 
 def test_a_booking_over_http_takes_the_lane_and_is_heard_live(

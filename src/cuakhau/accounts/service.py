@@ -161,7 +161,11 @@ def issue_token(
 
 
 def resolve_token(*, session: Session, token: str) -> User:
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    return resolve_token_hash(session=session, token_hash=hash_token(token))
+
+
+def resolve_token_hash(*, session: Session, token_hash: str) -> User:
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
     if record is None:
         raise NotAuthenticated()
     if record.revoked_at is not None:

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from cachetools import TTLCache
 
 from cuakhau.audit.recorder import plain_value
 from cuakhau.capacity.calendar import ZONE_TZ
@@ -45,6 +46,11 @@ from cuakhau.crossings.schemas import BookingRequest, CrossingDetail
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.live.listener import libpq_url
 from cuakhau.models.enums import CrossingState, NotificationEvent, Role
+
+# How long a good token's caller is remembered, and how many are (see
+# ``ExpressBooking.caller``).
+CALLER_SECONDS = 30
+KNOWN_CALLERS = 10_000
 
 # Per server process, beside the app's own pool (15) and the live updates' two
 # connections: four processes stay under PostgreSQL's default 100 connections.
@@ -90,8 +96,11 @@ LOCK_WINDOW = "SELECT 1 FROM crossing_window WHERE id = %(window_id)s FOR NO KEY
 # general path, whose comparison is exact.
 BOOK = """
 WITH me AS (
-  SELECT %(user_id)s::integer AS user_id, %(username)s::text AS username,
-    %(enterprise_id)s::integer AS enterprise_id
+  SELECT u.id AS user_id, u.username, u.enterprise_id
+  FROM api_token AS t JOIN user_account AS u ON u.id = t.user_id
+  WHERE t.token_hash = %(token_hash)s AND t.revoked_at IS NULL
+    AND (t.expires_at IS NULL OR t.expires_at > %(now)s) AND u.is_active
+    AND u.role = 'enterprise' AND u.enterprise_id = %(enterprise_id)s
 ), rules AS (
   SELECT * FROM booking_policy WHERE id = %(policy_id)s
 ), truck AS (
@@ -219,12 +228,14 @@ WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who asks to book: what the booking needs of the user behind the token."""
+    """Who asks to book: what the booking needs of the user behind the token,
+    and the token's hash, which the booking checks again in its own transaction."""
 
     user_id: int
     username: str
     role: Role
     enterprise_id: int | None
+    token_hash: str
 
 
 class _Statement:
@@ -303,6 +314,10 @@ class ExpressBooking:
         # lets a newcomer take a connection released for someone already waiting,
         # and at 200 clients a few bookings waited over a second for one.
         self._turns = asyncio.Semaphore(pool.get_max_size())
+        # Good tokens' callers, remembered a little while: an enterprise books
+        # truck after truck with one token, and asking the database each time
+        # cost a round trip per booking.
+        self._callers: TTLCache[str, Caller] = TTLCache(KNOWN_CALLERS, CALLER_SECONDS)
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
@@ -312,17 +327,31 @@ class ExpressBooking:
     async def caller(self, token: str, now: datetime) -> Caller | None:
         """The user behind a good token; None for any other (``accounts.service.
         resolve_token`` then says what is wrong with it), and when the lane's
-        connection has failed: the question is only asked again elsewhere."""
+        connection has failed: the question is only asked again elsewhere.
+
+        A caller found in the last ``CALLER_SECONDS`` is not looked up again. Its
+        token may have been revoked since, or its account disabled: the booking
+        checks the token in its own transaction (``BOOK``, and the general path
+        too) and books nothing for it. Only the first answer, who may ask at
+        all, can be that old."""
+        token_hash = hash_token(token)
+        known = self._callers.get(token_hash)
+        if known is not None:
+            return known
         try:
             async with self._connection() as connection:
-                row = await connection.fetchrow(_CALLER, hash_token(token), now)
+                row = await connection.fetchrow(_CALLER, token_hash, now)
         except Exception as error:
             if not _connection_failed(error):
                 raise
             return None
         if row is None:
             return None
-        return Caller(row["id"], row["username"], Role[row["role"]], row["enterprise_id"])
+        caller = Caller(
+            row["id"], row["username"], Role[row["role"]], row["enterprise_id"], token_hash
+        )
+        self._callers[token_hash] = caller
+        return caller
 
     async def book(
         self, caller: Caller, request: BookingRequest, now: datetime
@@ -368,8 +397,7 @@ def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -
     cargo = [line.model_dump() for line in request.cargo]
     match = cargo_match([line.perishable for line in request.cargo])
     return {
-        "user_id": caller.user_id,
-        "username": caller.username,
+        "token_hash": caller.token_hash,
         "enterprise_id": caller.enterprise_id,
         "vehicle_id": request.vehicle_id,
         "driver_id": request.driver_id,

@@ -12,12 +12,14 @@ from cuakhau.accounts.deps import (
     require_roles,
     roles_guard,
 )
+from cuakhau.accounts.service import resolve_token_hash
 from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
+from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
 from cuakhau.crossings.express import Caller, ExpressBooking
 from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
@@ -81,7 +83,7 @@ async def booking_caller(request: Request, token: BearerToken) -> Caller:
 def _authenticated(request: Request, token: str) -> Caller:
     with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
         user = current_user(session, token)
-        return Caller(user.id, user.username, user.role, user.enterprise_id)
+        return Caller(user.id, user.username, user.role, user.enterprise_id, hash_token(token))
 
 
 @router.post("/crossings", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED)
@@ -101,17 +103,20 @@ async def book_crossing(
         if detail is not None:
             request.app.state.announce([QueueChange(detail.gate_id, detail.direction.value)])
             return detail
-    return await run_in_threadpool(_book_generally, request, data, caller, now)
+    return await run_in_threadpool(_book_generally, request, data, caller.token_hash, now)
 
 
 def _book_generally(
-    request: Request, data: BookingRequest, caller: Caller, now: datetime
+    request: Request, data: BookingRequest, token_hash: str, now: datetime
 ) -> CrossingDetail:
     """The booking as the other handlers work: one session, one thread, committed
-    before the answer leaves."""
-    actor = Actor(label=caller.username, user_id=caller.user_id)
-    with session_scope(request.app.state.session_factory, actor) as session:
-        user = session.get_one(User, caller.user_id)
+    before the answer leaves. The token is checked again in the booking's own
+    transaction: the caller let in may be one remembered from seconds ago
+    (``ExpressBooking.caller``)."""
+    with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
+        user = resolve_token_hash(session=session, token_hash=token_hash)
+        _may_book(user)
+        session.info["actor"] = Actor(label=user.username, user_id=user.id)
         owner = resolve_owner(session, user, data.enterprise_id)
         crossing = booking.book(session, enterprise_id=owner, request=data, now=now)
         return crossing_detail(session, crossing)
