@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import asyncpg
@@ -393,10 +394,25 @@ class ExpressBooking:
             raise DatabaseUnavailable() from error
 
 
+@cache
+def _alike() -> dict[str, Any]:
+    """The parameters every booking gives alike."""
+    return {
+        "policy_id": POLICY_ID,
+        "open_states": [state.name for state in OPEN_STATES],
+        "zone": ZONE_TZ.key,
+        "reason": _BOOKED.say("en"),
+        "reason_code": _BOOKED.code,
+        "reason_params": json.dumps(dict(_BOOKED.params)),
+        "event": NotificationEvent.booking_confirmed.name,
+    }
+
+
 def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
     cargo = [line.model_dump() for line in request.cargo]
     match = cargo_match([line.perishable for line in request.cargo])
     return {
+        **_alike(),
         "token_hash": caller.token_hash,
         "enterprise_id": caller.enterprise_id,
         "vehicle_id": request.vehicle_id,
@@ -408,14 +424,7 @@ def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -
         "regime": request.regime.name,
         "exporting": request.direction.name == "export",
         "wanted": match.name,
-        "policy_id": POLICY_ID,
-        "open_states": [state.name for state in OPEN_STATES],
-        "zone": ZONE_TZ.key,
         "now": now,
-        "reason": _BOOKED.say("en"),
-        "reason_code": _BOOKED.code,
-        "reason_params": json.dumps(dict(_BOOKED.params)),
-        "event": NotificationEvent.booking_confirmed.name,
         "payload": json.dumps(
             {
                 "event": NotificationEvent.booking_confirmed.value,
