@@ -110,6 +110,21 @@ def test_book_see_position_and_cancel(
     assert_counts_agree(db)
 
 
+def test_the_booking_answers_the_crossing_as_read_back(
+    client: TestClient, people: People, db: Database, gate_id: int
+):
+    """On PostgreSQL the express lane writes the answer, on SQLite the general
+    path does: either way it is the crossing as stored, a value written without
+    its cents included."""
+    window = tomorrow_window(client, gate_id)
+    lines = [{**cargo()[0], "value_usd": "12000"}]
+    booked = book(client, people, db, gate_id, window_id=window["id"], cargo=lines)
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["cargo"][0]["value_usd"] == "12000.00"
+    read = client.get(f"/api/v1/crossings/{booked.json()['id']}", headers=people[Role.enterprise])
+    assert booked.json() == read.json()
+
+
 def test_full_window_answers_409_with_the_next_free_ones(
     client: TestClient, people: People, db: Database, gate_id: int
 ):

@@ -2,7 +2,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema, PlateText
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
@@ -10,12 +10,21 @@ from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Prior
 HsCode = Annotated[str, Field(pattern=r"^\d{4,10}$")]
 
 
+CENT = Decimal("0.01")
+
+
 class CargoLineIn(InputSchema):
     hs_code: HsCode
     description: Annotated[str, Field(min_length=1, max_length=300)]
     packages: Annotated[int, Field(ge=0, le=1_000_000)]
     weight_kg: Annotated[int, Field(gt=0, le=100_000)]
-    value_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, decimal_places=2)]
+    # In cents, as stored: "12000" is 12000.00 from the start, in the booking's
+    # answer and its audit entry alike, not only once read back.
+    value_usd: Annotated[
+        Decimal,
+        Field(ge=0, le=100_000_000, decimal_places=2),
+        AfterValidator(lambda value: value.quantize(CENT)),
+    ]
     perishable: bool = False
 
 
