@@ -198,7 +198,7 @@ def test_express_writes_what_the_general_path_writes(client: TestClient, db: Dat
     first = answers[0]
     assert first.state is CrossingState.booked
     assert [m.to_state for m in first.moves] == [CrossingState.booked]
-    assert [str(line.value_usd) for line in first.cargo] == ["12000.00", "12000"]
+    assert [str(line.value_usd) for line in first.cargo] == ["12000.00", "12000.00"]
     assert first.window_starts_at.hour == QUIET_HOUR_UTC
 
 
@@ -365,6 +365,24 @@ def test_a_remembered_caller_whose_token_is_revoked_is_refused_over_http(
     assert answer.status_code == 401, answer.text
     assert answer.json()["code"] == "token_revoked"
     assert db.count(Crossing) == 1
+
+
+def test_the_lanes_answer_is_the_crossing_as_read_back(client: TestClient, db: Database):
+    """The lane writes its answer itself, not through FastAPI's response model:
+    it must be what reading the crossing back answers, field for field."""
+    zone = _seed(db)
+    with db.write() as session:
+        headers = bearer(session, session.get_one(User, zone.caller.user_id))
+    for request in _requests(zone):
+        booked = client.post(
+            "/api/v1/crossings",
+            content=_body(request),
+            headers={"Content-Type": "application/json", **headers},
+        )
+        assert booked.status_code == 201, booked.text
+        assert booked.headers["content-type"] == "application/json"
+        read = client.get(f"/api/v1/crossings/{booked.json()['id']}", headers=headers)
+        assert booked.json() == read.json()
 
 
 def _body(request: BookingRequest) -> str:
