@@ -192,9 +192,8 @@ def overbookings(url: str) -> dict[str, int]:
     }
 
 
-def pgbench_baseline(
-    clients: list[int], seconds: int, slots: int, scratch: Path
-) -> list[PgbenchRun]:
+def baseline_database(slots: int) -> str:
+    """pgbench's own database for the single-row lock-and-insert baseline."""
     url = gatebench.fresh_database("cuakhau_bench_pgbench")
     engine = create_engine(url)
     try:
@@ -204,42 +203,36 @@ def pgbench_baseline(
                     connection.execute(text(statement))
     finally:
         engine.dispose()
-    return pgbench_levels(
-        "pgbench", url, PGBENCH_SCRIPT, clients, seconds, {"slots": str(slots)}, scratch
-    )
+    return url
 
 
-def pgbench_levels(
+def pgbench_level(
+    progress: Progress,
     label: str,
     url: str,
     script: str,
-    clients: list[int],
+    count: int,
     seconds: int,
     variables: dict[str, str],
     scratch: Path,
     prepared: bool = False,
     session_options: str = "",
-) -> list[PgbenchRun]:
-    """One pgbench run of ``script`` per client count, up to the connections allowed."""
-    runs = []
-    with progress_bar() as progress:
-        for count in clients:
-            connections = min(count, PGBENCH_MAX_CONNECTIONS)
-            task = progress.add_task(f"{label}, {connections} clients", total=None)
-            runs.append(
-                gatebench.run_pgbench(
-                    url,
-                    script,
-                    connections,
-                    seconds,
-                    variables,
-                    scratch,
-                    prepared=prepared,
-                    session_options=session_options,
-                )
-            )
-            progress.update(task, total=1, completed=1)
-    return runs
+) -> PgbenchRun:
+    """One pgbench run of ``script`` for a client count, up to the connections allowed."""
+    connections = min(count, PGBENCH_MAX_CONNECTIONS)
+    task = progress.add_task(f"{label}, {connections} clients", total=None)
+    run = gatebench.run_pgbench(
+        url,
+        script,
+        connections,
+        seconds,
+        variables,
+        scratch,
+        prepared=prepared,
+        session_options=session_options,
+    )
+    progress.update(task, total=1, completed=1)
+    return run
 
 
 def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, dict[str, str]]:
@@ -343,17 +336,23 @@ def booking_baseline(
     from cuakhau.crossings.express import SESSION_SETTINGS
 
     script, constants = booking_script(url, gate_id, window_ids)
-    return pgbench_levels(
-        "pgbench booking",
-        url,
-        script,
-        clients,
-        seconds,
-        constants,
-        scratch,
-        prepared=True,
-        session_options=" ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items()),
-    )
+    options = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+    with progress_bar() as progress:
+        return [
+            pgbench_level(
+                progress,
+                "pgbench booking",
+                url,
+                script,
+                count,
+                seconds,
+                constants,
+                scratch,
+                prepared=True,
+                session_options=options,
+            )
+            for count in clients
+        ]
 
 
 def progress_bar() -> Progress:
@@ -450,8 +449,13 @@ def main() -> None:
     console.print(f"{len(window_ids)} windows of {WINDOW_CAPACITY:,}; {ENTERPRISES} enterprises")
 
     scratch = Path(tempfile.mkdtemp(prefix="cuakhau-bench-"))
+    baseline_url = baseline_database(len(window_ids))
     loads: list[Load] = []
     bare: list[Load] = []
+    # Each level's baseline runs right after its load: on a shared machine the
+    # other tenants' work comes and goes, and a baseline measured a minute later
+    # may meet another machine.
+    baseline: list[PgbenchRun] = []
     with (
         gatebench.live_server(url, args.workers, scratch / "server.log") as server,
         progress_bar() as progress,
@@ -468,13 +472,25 @@ def main() -> None:
             loads.append(
                 gatebench.run_load(server, batch, count, lambda t=task: progress.advance(t))
             )
+            slots = {"slots": str(len(window_ids))}
+            baseline.append(
+                pgbench_level(
+                    progress,
+                    "pgbench",
+                    baseline_url,
+                    PGBENCH_SCRIPT,
+                    count,
+                    args.pgbench_seconds,
+                    slots,
+                    scratch,
+                )
+            )
             reads = [Call("/api/v1/auth/me", call.headers, method="GET") for call in batch]
             task = progress.add_task(f"bare GET, {count} clients", total=len(reads))
             bare.append(
                 gatebench.run_load(server, reads, count, lambda t=task: progress.advance(t))
             )
     checked = overbookings(url)
-    baseline = pgbench_baseline(args.clients, args.pgbench_seconds, len(window_ids), scratch)
     crossings_before = checked["crossings"]
     whole = booking_baseline(
         url, gate_id, window_ids, args.clients, args.pgbench_seconds, scratch / "booking"
