@@ -283,7 +283,7 @@ def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, 
         window_id=0,
         cargo=cargo(),
     )
-    caller = express.Caller(0, "", Role.enterprise, 0, "")
+    caller = express.Caller(Role.enterprise, 0, "")
     # Drawn per booking, or (the driver) left out: pgbench has no NULL to give.
     per_booking = {"token_hash", "enterprise_id", "vehicle_id", "window_id", "driver_id"}
     constants = {

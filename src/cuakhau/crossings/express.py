@@ -220,7 +220,7 @@ WHERE c.vehicle_id = %(vehicle_id)s AND c.window_id = %(window_id)s
 _BOOKED = Reason("booked")
 
 _CALLER = """
-SELECT u.id, u.username, u.role, u.enterprise_id
+SELECT u.role, u.enterprise_id
 FROM api_token AS t JOIN user_account AS u ON u.id = t.user_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
   AND u.is_active
@@ -232,8 +232,6 @@ class Caller:
     """Who asks to book: what the booking needs of the user behind the token,
     and the token's hash, which the booking checks again in its own transaction."""
 
-    user_id: int
-    username: str
     role: Role
     enterprise_id: int | None
     token_hash: str
@@ -348,9 +346,7 @@ class ExpressBooking:
             return None
         if row is None:
             return None
-        caller = Caller(
-            row["id"], row["username"], Role[row["role"]], row["enterprise_id"], token_hash
-        )
+        caller = Caller(Role[row["role"]], row["enterprise_id"], token_hash)
         self._callers[token_hash] = caller
         return caller
 

@@ -83,7 +83,7 @@ async def booking_caller(request: Request, token: BearerToken) -> Caller:
 def _authenticated(request: Request, token: str) -> Caller:
     with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
         user = current_user(session, token)
-        return Caller(user.id, user.username, user.role, user.enterprise_id, hash_token(token))
+        return Caller(user.role, user.enterprise_id, hash_token(token))
 
 
 @router.post("/crossings", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED)
