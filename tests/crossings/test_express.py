@@ -373,8 +373,8 @@ def test_a_remembered_caller_whose_token_is_revoked_is_refused_over_http(
     nothing is booked by either path."""
     zone = _seed(db)
     first, second = _requests(zone)[:2]
-    book = {"Content-Type": "application/json", **zone.headers}
-    answer = client.post("/api/v1/crossings", content=_body(first), headers=book)
+    sent_with = {"Content-Type": "application/json", **zone.headers}
+    answer = client.post("/api/v1/crossings", content=_body(first), headers=sent_with)
     assert answer.status_code == 201, answer.text
     with db.write() as session:
         session.execute(
@@ -382,7 +382,7 @@ def test_a_remembered_caller_whose_token_is_revoked_is_refused_over_http(
             .where(ApiToken.token_hash == zone.caller.token_hash)
             .values(revoked_at=utcnow())
         )
-    answer = client.post("/api/v1/crossings", content=_body(second), headers=book)
+    answer = client.post("/api/v1/crossings", content=_body(second), headers=sent_with)
     assert answer.status_code == 401, answer.text
     assert answer.json()["code"] == "token_revoked"
     assert db.count(Crossing) == 1
