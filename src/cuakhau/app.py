@@ -19,7 +19,7 @@ from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import sweep_job
-from cuakhau.crossings.express import express_booking
+from cuakhau.crossings.express import ensure_booking_function_allowed, express_booking
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public import SharedWaitTimes
 from cuakhau.crossings.public_router import router as public_router
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Refuse to serve on a schema the code does not match, and fail now
         # rather than at the first request if the secret is missing.
         ensure_schema_current(engine)
+        ensure_booking_function_allowed(engine)
         _ = settings.resolved_secret_key
         async with (
             live_updates(settings.database_url, hub, broadcaster),

@@ -36,9 +36,11 @@ from typing import Any
 
 import asyncpg
 from cachetools import TTLCache
+from sqlalchemy import Engine, text
 
 from cuakhau.audit.recorder import plain_value
 from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.config import ConfigurationError
 from cuakhau.core.errors import DatabaseUnavailable
 from cuakhau.core.security import hash_token
 from cuakhau.crossings.reasons import Reason
@@ -301,6 +303,28 @@ async def _make_booking_function(connection: asyncpg.Connection) -> None:
         f"CREATE FUNCTION {BOOKING_FUNCTION}({arguments}) RETURNS TABLE ({answer})"
         f" LANGUAGE plpgsql AS $book$\n{_BODY.text}\n$book$"
     )
+
+
+_MAY_MAKE_TEMPORARY = """
+SELECT current_user, current_database(),
+  has_database_privilege(current_user, current_database(), 'TEMPORARY')
+"""
+
+
+def ensure_booking_function_allowed(engine: Engine) -> None:
+    """On PostgreSQL, the database user must be allowed temporary objects (the
+    default), or no server process could open the lane: say so, and how to
+    grant it, before serving."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        user, database, allowed = connection.execute(text(_MAY_MAKE_TEMPORARY)).one()
+    if not allowed:
+        raise ConfigurationError(
+            f"The database user {user} may not create temporary objects in {database}, and "
+            "each server process makes its booking function there (crossings/express.py). "
+            f'Grant it: GRANT TEMPORARY ON DATABASE "{database}" TO "{user}";'
+        )
 
 
 class ExpressBooking:
