@@ -243,9 +243,9 @@ class _Statement:
     """A statement written with named placeholders (``%(name)s``, which the
     benchmark's pgbench script is made from), sent with asyncpg's numbered ones."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, named: str) -> None:
         self.names: list[str] = []
-        self.text = re.sub(r"%\((\w+)\)s", self._number, text)
+        self.text = re.sub(r"%\((\w+)\)s", self._number, named)
 
     def _number(self, placeholder: re.Match[str]) -> str:
         name = placeholder.group(1)
