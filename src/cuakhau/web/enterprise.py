@@ -3,7 +3,7 @@ crossing's detail with its history and a cancel button, and the booking form wit
 an HS heading search. They call the same services as ``/api/v1/crossings``."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -17,7 +17,7 @@ from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
-from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline
+from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
 from cuakhau.crossings.queue import position_of
 from cuakhau.crossings.router import get_crossing
 from cuakhau.crossings.rules import policy
@@ -223,14 +223,9 @@ def _first_day_with_room(
     first day, from today to the booking horizon, with a window still to come
     that has room (late in the evening, or when today is full or closed, a later
     day); today when there is none."""
-    today = local_date(now)
-    last = today + timedelta(days=policy(session).booking_horizon_days)
-    ahead = ensure_windows(session, gate, direction, today, last)
-    day = next(
-        (local_date(w.starts_at) for w in ahead if w.starts_at > now and w.booked < w.capacity),
-        today,
-    )
-    return day, [w for w in ahead if local_date(w.starts_at) == day]
+    first = free_windows(session, gate, direction, now, now, limit=1)
+    day = local_date(first[0].starts_at) if first else local_date(now)
+    return day, ensure_windows(session, gate, direction, day, day)
 
 
 @router.get("/crossings/book", response_class=HTMLResponse)
