@@ -11,15 +11,16 @@ from cuakhau.capacity.calendar import local_date
 from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
-from cuakhau.crossings.booking import walk_in
+from cuakhau.crossings.booking import sweep_no_shows, walk_in
 from cuakhau.crossings.states import RELEASING_STATES
-from cuakhau.models import Crossing, CrossingWindow, Enterprise, Notification
+from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, NoShowStanding, Notification
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Regime, Role
 from tests.conftest import Database, People
 from tests.factories import (
     bearer,
     cargo,
+    make_booking,
     make_gate,
     make_pattern,
     make_priority_classes,
@@ -366,3 +367,23 @@ def test_public_wait_times_are_shared_until_a_queue_changes(
     # Written through this process, the change is announced before anyone reads.
     walk_in_truck(db.factory)
     assert waiting() == 2
+
+
+def test_a_shorter_no_show_period_counts_at_once(
+    client: TestClient, people: People, db: Database, gate_id: int
+):
+    """Twenty days ago the enterprise's truck never came; a period of ten days
+    no longer counts it, from the moment the admin says so."""
+    with db.write() as session:
+        gate = session.get_one(Gate, gate_id)
+        firm = people.own_enterprise
+        make_booking(session, firm, gate, now=utcnow() - timedelta(days=20))
+        sweep_no_shows(session, utcnow())
+        standing = session.get_one(NoShowStanding, firm.id)
+        assert (standing.no_shows, standing.bookings) == (1, 1)
+
+    changed = client.patch(
+        "/api/v1/booking-policy", json={"no_show_period_days": 10}, headers=people[Role.admin]
+    )
+    assert changed.status_code == 200, changed.text
+    assert db.count(NoShowStanding) == 0

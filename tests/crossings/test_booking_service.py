@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cuakhau.crossings.booking import (
     WindowFull,
@@ -13,9 +14,17 @@ from cuakhau.crossings.booking import (
     walk_in,
 )
 from cuakhau.crossings.queue import estimate_accuracy, position_of
-from cuakhau.crossings.rules import RuleRefused, no_show_rate, policy
+from cuakhau.crossings.rules import RuleRefused, policy, reckon_no_show_standings
 from cuakhau.crossings.states import IllegalMove, move
-from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
+from cuakhau.models import (
+    Crossing,
+    CrossingMove,
+    CrossingWindow,
+    Enterprise,
+    Gate,
+    NoShowStanding,
+    Notification,
+)
 from cuakhau.models.enums import CrossingState, Direction
 from tests.conftest import Database
 from tests.crossings.conftest import NOW
@@ -158,26 +167,56 @@ def test_empty_returns_are_capped_by_their_class_share(db: Database, zone):  # t
     assert refused.value.rule == "class_share"
 
 
-def test_an_enterprise_that_does_not_show_up_is_capped_in_peak_windows(db: Database, zone):  # type: ignore[no-untyped-def]
+def _no_shows_in_the_period(session: Session, firm: Enterprise, gate: Gate, arrived: int) -> None:
+    """Twenty days earlier: five bookings, of which ``arrived`` came; the sweep
+    marks the rest no-shows and reckons the standing."""
+    rules = policy(session)
+    rules.no_show_min_bookings = 4
+    rules.peak_share_cap = Decimal("0.5")
+    month_ago = NOW - timedelta(days=20)
+    past = [make_booking(session, firm, gate, now=month_ago) for _ in range(5)]
+    for crossing in past[:arrived]:
+        arrive(session, crossing, month_ago + timedelta(hours=3))
+    sweep_no_shows(session, NOW)
+
+
+@pytest.mark.parametrize(("arrived", "capped"), [(3, True), (4, False)])
+def test_an_enterprise_that_does_not_show_up_is_capped_in_peak_windows(  # type: ignore[no-untyped-def]
+    db: Database, zone, arrived: int, capped: bool
+):
+    """Two no-shows in five pass the threshold of 20%; one in five is the
+    threshold itself, and does not pass it."""
     gate, firm = zone
     with db.write() as session:
-        rules = policy(session)
-        rules.no_show_min_bookings = 4
-        rules.peak_share_cap = Decimal("0.5")
-        # A month earlier: four bookings, three never came.
-        month_ago = NOW - timedelta(days=20)
-        past = [make_booking(session, firm, gate, now=month_ago) for _ in range(4)]
-        arrive(session, past[0], month_ago + timedelta(hours=3))
-        sweep_no_shows(session, NOW)
-        assert no_show_rate(session, policy(session), firm.id, NOW) == (3, 4)
+        _no_shows_in_the_period(session, firm, gate, arrived)
+        standing = session.get_one(NoShowStanding, firm.id)
+        assert (standing.no_shows, standing.bookings) == (5 - arrived, 5)
         # 07:00 is a peak window: with half of 2 trucks allowed, one booking fits.
         first = make_booking(session, firm, gate, now=NOW)
-        with pytest.raises(RuleRefused) as refused:
+    with db.write() as session:
+        if capped:
+            with pytest.raises(RuleRefused) as refused:
+                make_booking(session, firm, gate, now=NOW, window_id=first.window_id)
+            assert refused.value.rule == "peak_share"
+            # Another enterprise is not capped.
+            make_booking(
+                session, make_enterprise(session), gate, now=NOW, window_id=first.window_id
+            )
+        else:
             make_booking(session, firm, gate, now=NOW, window_id=first.window_id)
-        # Another enterprise is not capped.
-        other = make_enterprise(session)
-        make_booking(session, other, gate, now=NOW, window_id=first.window_id)
-    assert refused.value.rule == "peak_share"
+
+
+def test_no_show_standings_follow_the_rolling_period(db: Database, zone):  # type: ignore[no-untyped-def]
+    gate, firm = zone
+    with db.write() as session:
+        _no_shows_in_the_period(session, firm, gate, arrived=3)
+        # A process that reckoned a moment earlier does not undo the later reckoning.
+        reckon_no_show_standings(session, NOW - timedelta(minutes=1))
+        assert session.get_one(NoShowStanding, firm.id).reckoned_at == NOW
+    with db.write() as session:
+        # Twelve days on, the bookings have left the 30-day period, and the standing with them.
+        sweep_no_shows(session, NOW + timedelta(days=12))
+    assert db.count(NoShowStanding) == 0
 
 
 def test_estimate_error_is_measured_against_the_crossing(db: Database, zone):  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -33,7 +34,7 @@ from cuakhau.core.errors import DatabaseUnavailable, DomainError
 from cuakhau.core.security import hash_token
 from cuakhau.crossings.booking import book
 from cuakhau.crossings.express import BOOKING_CALL, Caller, ExpressBooking, booking_parameters
-from cuakhau.crossings.rules import policy
+from cuakhau.crossings.rules import policy, reckon_no_show_standings
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.live.listener import libpq_url
@@ -254,6 +255,7 @@ def _capped_at_peak(zone: Zone, client: TestClient, db: Database) -> BookingRequ
                 queued_at=NOW - timedelta(days=5),
             )
         )
+        reckon_no_show_standings(session, NOW)
     ordinary = _requests(zone)[0]
     return ordinary.model_copy(update={"window_id": zone.windows[(Direction.export, 2)]})
 
@@ -316,6 +318,16 @@ def test_the_peak_cap_is_only_the_peak(client: TestClient, db: Database):
     peak = _capped_at_peak(zone, client, db)
     quiet = peak.model_copy(update={"window_id": zone.windows[(Direction.export, QUIET_HOUR_UTC)]})
     assert _book_express(client, zone.caller, quiet) is not None
+
+
+def test_a_no_show_rate_at_the_threshold_books_the_peak(client: TestClient, db: Database):
+    """The enterprise above, with a threshold of 100%: its rate of one no-show
+    in one booking does not pass it, on the lane as on the general path."""
+    zone = _seed(db)
+    peak = _capped_at_peak(zone, client, db)
+    with db.write() as session:
+        policy(session).no_show_rate_threshold = Decimal(1)
+    assert _book_express(client, zone.caller, peak) is not None
 
 
 def test_staff_bookings_take_the_general_path(client: TestClient, db: Database):

@@ -68,6 +68,15 @@ def session_scope(factory: sessionmaker[Session], actor: Actor) -> Iterator[Sess
         session.close()
 
 
+def _insert(session: Session, model: type[Any]) -> Any:
+    """INSERT with its dialect's ON CONFLICT clauses."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def insert_ignoring_duplicates(
     session: Session, model: type[Any], rows: list[dict[str, Any]], keys: list[str]
 ) -> None:
@@ -75,8 +84,24 @@ def insert_ignoring_duplicates(
     the same derived rows at once, and both must succeed."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=keys))
+    session.execute(
+        _insert(session, model).values(rows).on_conflict_do_nothing(index_elements=keys)
+    )
+
+
+def upsert_unless_newer(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], keys: list[str], stamp: str
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE on both databases, except over a row whose
+    ``stamp`` is later: several processes may write the same derived rows, each
+    as of its own moment, and the latest must stand."""
+    if not rows:
+        return
+    statement = _insert(session, model).values(rows)
+    table = model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+        where=table.c[stamp] < statement.excluded[stamp],
+    )
+    session.execute(statement)

@@ -22,6 +22,7 @@ from cuakhau.crossings.rules import (
     peak_cap,
     policy,
     priority_classes,
+    reckon_no_show_standings,
     share_limit,
 )
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
@@ -295,8 +296,8 @@ class _Asking:
 
     @cached_property
     def _peak_share(self) -> float | None:
-        """Asked only for a peak window: it costs a query over the enterprise's history."""
-        return peak_cap(self.session, self.rules, self.enterprise_id, self.now)
+        """Asked only for a peak window."""
+        return peak_cap(self.session, self.rules, self.enterprise_id)
 
 
 def cancel_deadline(session: Session, crossing: Crossing) -> datetime | None:
@@ -428,7 +429,8 @@ def walk_in(
 
 
 def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
-    """Booked trucks that never came: their windows' capacity goes back to others."""
+    """Booked trucks that never came: their windows' capacity goes back to others,
+    and every enterprise's no-show standing is reckoned again."""
     rules = policy(session)
     late = timedelta(minutes=rules.no_show_after_minutes)
     missed = list(
@@ -446,6 +448,7 @@ def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
     )
     for crossing in missed:
         move(session, crossing, CrossingState.no_show, reason=Reason("no_show"))
+    reckon_no_show_standings(session, now)
     return missed
 
 

@@ -18,7 +18,7 @@ the gate, the window's room and dates, the class's share of the window, and a
 peak window's cap on an enterprise with too many no-shows.
 
 Whatever the express lane does not accept in full (another role, "earliest", a
-rule that refuses, an enterprise whose no-show rate is near its cap) it leaves
+rule that refuses, an enterprise capped at the peak) it leaves
 untouched, and the general path decides and explains. So the express lane books
 only what the general path would book, and writes the same rows: a test books
 the same requests both ways and compares them.
@@ -95,8 +95,9 @@ LOCK_WINDOW = "SELECT 1 FROM crossing_window WHERE id = %(window_id)s FOR NO KEY
 
 # Every condition below is one of the general path's, in its words: see
 # ``booking.book``, ``booking._Asking`` and ``rules``. A share cap compares in
-# float8, as Python does; a no-show rate at or near its threshold goes to the
-# general path, whose comparison is exact.
+# float8, as Python does; a no-show rate in numeric, as exactly as Python's
+# Decimal. An enterprise capped at the peak goes to the general path, which
+# counts its share of the window.
 BOOK = """
 WITH me AS (
   SELECT u.id AS user_id, u.username, u.enterprise_id
@@ -141,14 +142,10 @@ WITH me AS (
     AND NOT CASE
       WHEN (w.starts_at AT TIME ZONE %(zone)s)::time >= rules.peak_starts_at
        AND (w.starts_at AT TIME ZONE %(zone)s)::time < rules.peak_ends_at
-      THEN (
-        SELECT count(*) >= rules.no_show_min_bookings
-           AND count(*) FILTER (WHERE c.state = 'no_show')::numeric
-               >= rules.no_show_rate_threshold * count(*)
-        FROM crossing AS c JOIN crossing_window AS cw ON cw.id = c.window_id
-        WHERE c.enterprise_id = me.enterprise_id AND NOT c.is_walk_in
-          AND cw.starts_at >= %(now)s - make_interval(days => rules.no_show_period_days)
-          AND cw.ends_at <= %(now)s AND c.state <> 'cancelled')
+      THEN coalesce((
+        SELECT s.bookings >= rules.no_show_min_bookings
+           AND s.no_shows > rules.no_show_rate_threshold * s.bookings
+        FROM no_show_standing AS s WHERE s.enterprise_id = me.enterprise_id), false)
       ELSE false
     END
   RETURNING w.id, w.starts_at, w.ends_at

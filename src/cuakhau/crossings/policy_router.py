@@ -7,7 +7,7 @@ from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
-from cuakhau.crossings.rules import policy
+from cuakhau.crossings.rules import policy, reckon_no_show_standings
 from cuakhau.crossings.schemas import (
     PolicyRead,
     PolicyUpdate,
@@ -16,6 +16,7 @@ from cuakhau.crossings.schemas import (
     PriorityClassUpdate,
 )
 from cuakhau.models import PriorityClass, User
+from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 
 router = api_router(tags=["booking rules"])
@@ -33,7 +34,8 @@ def read_policy(session: DbSession, _user: Reader) -> Any:
 def update_policy(data: PolicyUpdate, session: DbSession, _user: Admin) -> Any:
     current = policy(session)
     apply_changes(current, patch_values(data, nullable=frozenset()))
-    session.flush()
+    # A new no-show period counts from now, not from the next sweep.
+    reckon_no_show_standings(session, utcnow())
     return PolicyRead.model_validate(current)
 
 

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import ZONE_TZ
-from cuakhau.core.database import insert_ignoring_duplicates
+from cuakhau.core.database import insert_ignoring_duplicates, upsert_unless_newer
 from cuakhau.core.errors import Conflict
-from cuakhau.models import BookingPolicy, Crossing, CrossingWindow, PriorityClass
+from cuakhau.models import BookingPolicy, Crossing, CrossingWindow, NoShowStanding, PriorityClass
 from cuakhau.models.enums import CrossingState, PriorityMatch
 
 
@@ -72,18 +72,12 @@ def is_peak(rules: BookingPolicy, window: CrossingWindow) -> bool:
     return rules.peak_starts_at <= local < rules.peak_ends_at
 
 
-def no_show_counts(
-    session: Session,
-    since: datetime,
-    now: datetime,
-    *,
-    enterprise_id: int | None = None,
-    gate_ids: Sequence[int] | None = None,
-) -> tuple[int, int]:
-    """(no-shows, bookings) of the bookings, not cancelled, whose window fell between
-    ``since`` and ``now``: one enterprise's, some gates', or all."""
-    query = (
-        select(Crossing.state, func.count())
+def _reckonable(since: datetime, now: datetime) -> Select[Any]:
+    """The bookings a no-show rate counts: not walk-ins, not cancelled, with a
+    window that fell between ``since`` and ``now``."""
+    return (
+        select()
+        .select_from(Crossing)
         .join(CrossingWindow, CrossingWindow.id == Crossing.window_id)
         .where(
             Crossing.is_walk_in.is_(False),
@@ -91,30 +85,59 @@ def no_show_counts(
             CrossingWindow.ends_at <= now,
             Crossing.state != CrossingState.cancelled,
         )
-        .group_by(Crossing.state)
     )
-    if enterprise_id is not None:
-        query = query.where(Crossing.enterprise_id == enterprise_id)
+
+
+_BOOKINGS = func.count()
+_NO_SHOWS = func.count().filter(Crossing.state == CrossingState.no_show)
+
+
+def no_show_counts(
+    session: Session, since: datetime, now: datetime, *, gate_ids: Sequence[int] | None = None
+) -> tuple[int, int]:
+    """(no-shows, bookings) of the bookings whose window fell between ``since``
+    and ``now``: some gates', or all."""
+    query = _reckonable(since, now).add_columns(_NO_SHOWS, _BOOKINGS)
     if gate_ids is not None:
         query = query.where(Crossing.gate_id.in_(gate_ids))
-    counts: dict[CrossingState, int] = dict(session.execute(query).all())  # type: ignore[arg-type]
-    return counts.get(CrossingState.no_show, 0), sum(counts.values())
+    no_shows, bookings = session.execute(query).one()
+    return no_shows, bookings
 
 
-def no_show_rate(
-    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
-) -> tuple[int, int]:
-    """(no-shows, bookings whose window has passed) over the rolling period."""
+def reckon_no_show_standings(session: Session, now: datetime) -> None:
+    """Every enterprise's bookings and no-shows over the rolling period ending
+    ``now``, kept in ``no_show_standing`` for the bookings of peak windows. An
+    enterprise with no booking in the period has no standing. Every server
+    process's sweep reckons: a reckoning never overwrites a later one."""
+    rules = policy(session)
     since = now - timedelta(days=rules.no_show_period_days)
-    return no_show_counts(session, since, now, enterprise_id=enterprise_id)
+    counted = session.execute(
+        _reckonable(since, now)
+        .add_columns(Crossing.enterprise_id, _BOOKINGS, _NO_SHOWS)
+        .group_by(Crossing.enterprise_id)
+        .order_by(Crossing.enterprise_id)
+    ).all()
+    standings = [
+        {"enterprise_id": firm, "bookings": bookings, "no_shows": no_shows, "reckoned_at": now}
+        for firm, bookings, no_shows in counted
+    ]
+    upsert_unless_newer(session, NoShowStanding, standings, ["enterprise_id"], "reckoned_at")
+    session.execute(delete(NoShowStanding).where(NoShowStanding.reckoned_at < now))
 
 
-def peak_cap(
-    session: Session, rules: BookingPolicy, enterprise_id: int, now: datetime
-) -> float | None:
+def over_no_show_threshold(rules: BookingPolicy, no_shows: int, bookings: int) -> bool:
+    """Whether an enterprise's no-show rate passes the threshold, on enough bookings.
+    Exact: a rate equal to the threshold does not pass it."""
+    return (
+        bookings >= rules.no_show_min_bookings
+        and no_shows > rules.no_show_rate_threshold * bookings
+    )
+
+
+def peak_cap(session: Session, rules: BookingPolicy, enterprise_id: int) -> float | None:
     """The share of a peak window this enterprise may hold, if its no-shows cap it."""
-    no_shows, total = no_show_rate(session, rules, enterprise_id, now)
-    if total >= rules.no_show_min_bookings and no_shows / total > rules.no_show_rate_threshold:
+    standing = session.get(NoShowStanding, enterprise_id)
+    if standing is not None and over_no_show_threshold(rules, standing.no_shows, standing.bookings):
         return float(rules.peak_share_cap)
     return None
 

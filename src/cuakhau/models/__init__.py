@@ -14,6 +14,7 @@ from cuakhau.models.login_throttle import LoginThrottle
 from cuakhau.models.notification import DeliveryAttempt, Notification
 from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
+from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -41,6 +42,7 @@ __all__ = [
     "InvestmentProject",
     "Investor",
     "LoginThrottle",
+    "NoShowStanding",
     "Notification",
     "PlateAlert",
     "PlateRead",
