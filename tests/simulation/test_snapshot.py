@@ -107,8 +107,13 @@ def _zone_today(db: Database, now: dt.datetime) -> tuple[str, dt.date]:
         return gate_key(gate), tomorrow
 
 
+# Before noon in the zone: the bookings' earliest window is the same day's 12:00.
+# After 23:00 there, by the clock, it would fall on the snapshot's second day.
+MORNING = dt.datetime(2026, 12, 8, 11, 30, tzinfo=ZONE_TZ)
+
+
 def test_snapshot_holds_the_queue_the_bookings_and_the_calendar(db: Database) -> None:
-    now = utcnow()
+    now = MORNING
     key, tomorrow = _zone_today(db, now)
     with db.write() as session:
         raw = snapshot_scenario(
