@@ -19,6 +19,7 @@ from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import sweep_job
+from cuakhau.crossings.door import ExpressDoor
 from cuakhau.crossings.express import ensure_booking_function_allowed, express_booking
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public import SharedWaitTimes
@@ -127,5 +128,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)
+    app.add_middleware(ExpressDoor)
     app.mount("/static", StaticFiles(directory=str(files("cuakhau") / "web" / "static")), "static")
     return app

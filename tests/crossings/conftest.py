@@ -20,3 +20,13 @@ def zone(db: Database) -> tuple[Gate, Enterprise]:
         make_pattern(session, gate, capacity=2)
         firm = make_enterprise(session)
     return gate, firm
+
+
+@pytest.fixture
+def gate_id(db: Database) -> int:
+    """A gate with three-truck windows round the clock, for the API's tests."""
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=3, hours=range(24))
+        return gate.id

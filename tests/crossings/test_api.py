@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,21 +20,9 @@ from tests.factories import (
     bearer,
     cargo,
     make_booking,
-    make_gate,
-    make_pattern,
-    make_priority_classes,
     make_user,
     make_vehicle,
 )
-
-
-@pytest.fixture
-def gate_id(db: Database) -> int:
-    with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=3, hours=range(24))
-        return gate.id
 
 
 def tomorrow_window(client: TestClient, gate_id: int, hour: int = 10) -> dict:

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -38,7 +38,6 @@ from cuakhau.crossings.schemas import (
 from cuakhau.crossings.states import move
 from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
 from cuakhau.enterprises.service import resolve_owner
-from cuakhau.live.hub import QueueChange
 from cuakhau.models import Crossing, User, Vehicle
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
@@ -94,19 +93,10 @@ async def book_crossing(
     """Book one unit of a window (``window_id``) or the earliest free one.
     A full window answers 409 with the next free windows.
 
-    On PostgreSQL an enterprise's booking of a named window takes the express
-    lane (``crossings.express``); everything else, and whatever that lane
-    leaves, the general path."""
-    now = utcnow()
-    express: ExpressBooking | None = request.app.state.express
-    if express is not None:
-        detail = await express.book(caller, data, now)
-        if detail is not None:
-            request.app.state.announce([QueueChange(detail.gate_id, detail.direction.value)])
-            # Made and checked by the lane already: FastAPI would check it again.
-            answer = detail.model_dump_json()
-            return Response(answer, status.HTTP_201_CREATED, media_type="application/json")
-    return await run_in_threadpool(_book_generally, request, data, caller.token_hash, now)
+    On PostgreSQL an enterprise's booking of a named window is taken at the
+    door by the express lane (``crossings.door``); what the lane leaves, and
+    everything else, reaches here: the general path."""
+    return await run_in_threadpool(_book_generally, request, data, caller.token_hash, utcnow())
 
 
 def _book_generally(
