@@ -84,6 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Digital border gate for a land border-gate economic zone",
         lifespan=lifespan,
+        # cuakhau exports no OpenTelemetry; left on, FastAPI asks on every request
+        # whether a provider has been configured, 5% of a booking's CPU (py-spy).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
@@ -351,8 +350,11 @@ def test_a_good_tokens_caller_is_remembered_not_looked_up_again(client: TestClie
             .values(revoked_at=NOW)
         )
     assert client.portal.call(lane.caller, token, NOW) == zone.caller  # type: ignore[union-attr]
-    newcomer = ExpressBooking(lane._pool, lane._dsn)
-    assert client.portal.call(newcomer.caller, token, NOW) is None  # type: ignore[union-attr]
+    newcomer = ExpressBooking(lane._dsn)
+    try:
+        assert client.portal.call(newcomer.caller, token, NOW) is None  # type: ignore[union-attr]
+    finally:
+        client.portal.call(newcomer.close)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("lapse", ["revoked", "expired", "disabled"])
@@ -481,6 +483,7 @@ def _cut_under_a_booking(
     answer, or what it raised."""
     engine = client.app.state.engine  # type: ignore[attr-defined]
     waiting = "application_name = 'cuakhau-express' AND wait_event_type = 'Lock'"
+    look = text(f"SELECT count(*) FROM pg_stat_activity WHERE {waiting}")
     with db.write() as holder:
         holder.execute(
             text("SELECT 1 FROM crossing_window WHERE id = :id FOR UPDATE"),
@@ -489,7 +492,10 @@ def _cut_under_a_booking(
         booking = client.portal.start_task_soon(lane.book, caller, request, NOW)  # type: ignore[union-attr]
         with engine.connect() as watcher:
             for _ in range(250):
-                if watcher.scalar(text(f"SELECT count(*) FROM pg_stat_activity WHERE {waiting}")):
+                seen = watcher.scalar(look)
+                # A transaction reads pg_stat_activity once: each look is a new one.
+                watcher.rollback()
+                if seen:
                     break
                 time.sleep(0.02)
             cut = watcher.scalar(
@@ -528,9 +534,13 @@ def test_a_booking_neither_confirmed_nor_denied_is_not_made_again(client: TestCl
     rather than leave the general path to book a second time."""
     zone = _seed(db)
     lane = _express(client)
-    # The lane's own pool, but its lookup aimed where nothing listens.
-    unconfirmed = ExpressBooking(lane._pool, "postgresql://postgres@127.0.0.1:1/cuakhau")
-    answer = _cut_under_a_booking(client, db, unconfirmed, zone.caller, _requests(zone)[0])
+    # A lane like the app's, but its lookup aimed where nothing listens.
+    unconfirmed = ExpressBooking(lane._dsn)
+    unconfirmed._dsn = "postgresql://postgres@127.0.0.1:1/cuakhau"
+    try:
+        answer = _cut_under_a_booking(client, db, unconfirmed, zone.caller, _requests(zone)[0])
+    finally:
+        client.portal.call(unconfirmed.close)  # type: ignore[union-attr]
     assert isinstance(answer, DatabaseUnavailable)
     assert answer.status_code == 503
     assert db.count(Crossing) == 0
@@ -563,7 +573,7 @@ def test_every_booking_runs_on_the_one_generic_plan(client: TestClient, db: Data
     plans: list[str] = []
 
     async def book_explained() -> None:
-        async with _express(client)._pool.acquire() as connection:
+        async with _express(client)._connections.lent() as connection:
 
             def heard(_connection: object, message: Any) -> None:
                 plans.append(message.message)
@@ -588,34 +598,54 @@ def test_every_booking_runs_on_the_one_generic_plan(client: TestClient, db: Data
 
 def test_connections_are_lent_in_the_order_they_were_asked_for(client: TestClient):
     """A newcomer asking the moment a connection comes back waits behind those
-    already waiting: asyncpg's pool alone would let it go first, and at 200
-    clients a few bookings waited over a second."""
+    already waiting: asyncpg's pool let it go first, and at 200 clients a few
+    bookings waited over a second."""
     dsn = libpq_url(client.app.state.settings.database_url)  # type: ignore[attr-defined]
 
     async def served() -> list[str]:
-        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=1)
-        lane = ExpressBooking(pool, dsn)
+        lane = ExpressBooking(dsn, size=1)
         order: list[str] = []
 
         async def ask(name: str) -> None:
-            async with lane._connection():
+            async with lane._connections.lent():
                 order.append(name)
 
-        async def newcomer() -> None:
-            # Asks the moment the connection is back in the pool, before the
-            # first of those waiting has had its turn to take it.
-            while pool.get_idle_size() == 0:
-                await asyncio.sleep(0)
-            await ask("newcomer")
-
         try:
-            async with lane._connection():
+            async with lane._connections.lent():
                 waiting = [asyncio.create_task(ask(name)) for name in ("a", "b", "c")]
                 await asyncio.sleep(0.05)
-                waiting.append(asyncio.create_task(newcomer()))
+            # The connection is back and "a" is woken, but has not yet run.
+            waiting.append(asyncio.create_task(ask("newcomer")))
             await asyncio.gather(*waiting)
         finally:
-            await pool.close()
+            await lane.close()
         return order
 
     assert client.portal.call(served) == ["a", "b", "c", "newcomer"]  # type: ignore[union-attr]
+
+
+def test_a_connection_whose_statement_failed_is_not_lent_again(client: TestClient):
+    """A statement that breaks (here a cancelled one) may leave its connection
+    mid-conversation: the next loan gets a new connection, ready to book."""
+    dsn = libpq_url(client.app.state.settings.database_url)  # type: ignore[attr-defined]
+
+    async def backends() -> list[int]:
+        lane = ExpressBooking(dsn, size=1)
+        try:
+            async with lane._connections.lent() as connection:
+                first = connection.get_server_pid()
+            with pytest.raises(TimeoutError):
+                async with lane._connections.lent() as connection:
+                    await asyncio.wait_for(connection.execute("SELECT pg_sleep(5)"), 0.2)
+            async with lane._connections.lent() as connection:
+                made = await connection.fetchval(
+                    "SELECT count(*) FROM pg_proc WHERE proname = 'cuakhau_book'"
+                    " AND pronamespace = pg_my_temp_schema()"
+                )
+                return [first, connection.get_server_pid(), made]
+        finally:
+            await lane.close()
+
+    first, then, made = client.portal.call(backends)  # type: ignore[union-attr]
+    assert then != first
+    assert made == 1

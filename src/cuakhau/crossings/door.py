@@ -6,8 +6,8 @@ machinery (its middleware, routing, dependency solving, body handling) cost the
 server about a fifth of its CPU (py-spy on a worker under the booking
 benchmark). The door is an ASGI middleware: for a booking by an enterprise
 caller the lane knows (``ExpressBooking.caller``), it reads the body, checks it
-as FastAPI would (``json.loads``, then ``BookingRequest``), and asks the lane
-(``crossings.express``) to book.
+against ``BookingRequest`` as the route would (parsing and checking in one pass,
+pydantic's JSON mode), and asks the lane (``crossings.express``) to book.
 
 The door answers only what the lane books (201, the crossing), and a failure
 the lane itself reports (the database, mid-booking), in the app's own words.
@@ -15,8 +15,6 @@ Everything else goes on to the app unchanged, the body replayed: another
 caller, a body that does not parse or check, a booking the lane declines. There
 ``crossings.router.book_crossing`` decides and explains on the general path.
 """
-
-import json
 
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import ValidationError
@@ -95,8 +93,8 @@ class ExpressDoor:
         body, whole = await _whole_body(receive)
         receive = _replaying(body, receive)
         try:
-            request = BookingRequest.model_validate(json.loads(body)) if whole else None
-        except (ValueError, ValidationError):
+            request = BookingRequest.model_validate_json(body) if whole else None
+        except ValidationError:
             request = None
         if request is None:
             await self.app(scope, receive, send)

@@ -2,7 +2,7 @@
 
 An enterprise books a named window for its own truck. At the rush (December
 2021: thousands of trucks at once) this is nearly every request, so it is served
-without the ORM and without the thread pool, on a pooled asyncpg connection, in
+without the ORM and without the thread pool, on one of a few asyncpg connections, in
 one round trip: the call of a function that takes two locks and runs one
 statement, in the call's own transaction. Each connection makes the function
 for itself when it opens, in ``pg_temp``: it lives and dies with the
@@ -36,6 +36,7 @@ from typing import Any
 
 import asyncpg
 from cachetools import TTLCache
+from pydantic import TypeAdapter
 from sqlalchemy import Engine, text
 
 from cuakhau.audit.recorder import plain_value
@@ -45,7 +46,7 @@ from cuakhau.core.errors import DatabaseUnavailable
 from cuakhau.core.security import hash_token
 from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.rules import POLICY_ID, cargo_match
-from cuakhau.crossings.schemas import BookingRequest, CrossingDetail
+from cuakhau.crossings.schemas import BookingRequest, CargoLineIn, CrossingDetail
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.live.listener import libpq_url
 from cuakhau.models.enums import CrossingState, NotificationEvent, Role
@@ -58,7 +59,7 @@ KNOWN_CALLERS = 10_000
 # Per server process, beside the app's own pool (15) and the live updates' two
 # connections: four processes stay under PostgreSQL's default 100 connections.
 # A few connections keep two cores busy; more only queue inside the server.
-POOL_SIZE = 4
+CONNECTIONS = 4
 
 # JSON times in UTC, as Python writes them. Each statement is planned once per
 # connection (the booking function's by PL/pgSQL, the others in asyncpg's
@@ -160,10 +161,10 @@ WITH me AS (
   FROM me, truck, priority, taken
   RETURNING *
 ), lines AS (
-  SELECT nextval(pg_get_serial_sequence('cargo_line', 'id')) AS id, l.*
-  FROM booked, jsonb_to_recordset(%(cargo)s::jsonb) AS l(
+  SELECT nextval(pg_get_serial_sequence('cargo_line', 'id')) AS id, l.*, e.line AS audit
+  FROM booked, jsonb_array_elements(%(cargo)s::jsonb) AS e(line), jsonb_to_record(e.line) AS l(
     hs_code text, description text, packages integer, weight_kg integer,
-    value_usd numeric, perishable boolean, audit jsonb)
+    value_usd numeric, perishable boolean)
 ), cargo AS (
   INSERT INTO cargo_line (
     id, crossing_id, hs_code, description, packages, weight_kg, value_usd, perishable)
@@ -324,25 +325,86 @@ def ensure_booking_function_allowed(engine: Engine) -> None:
         )
 
 
-class ExpressBooking:
-    """The express lane of one server process: its pool and its statements."""
+class _Connections:
+    """The lane's few connections, lent in the order they were asked for. Each
+    is made ready once (``_connect_ready``); one that fails, or whose statement
+    fails, is dropped, and the next to borrow its place makes a new one.
 
-    def __init__(self, pool: asyncpg.Pool, dsn: str) -> None:
-        self._pool = pool
+    asyncpg's pool did this before, at a sixth of the lane's own CPU per
+    booking (acquiring, releasing and resetting; py-spy), and let a newcomer
+    take a connection released for someone already waiting: at 200 clients a
+    few bookings waited over a second."""
+
+    def __init__(self, dsn: str, size: int) -> None:
         self._dsn = dsn
-        # Connections are lent in the order they were asked for. asyncpg's pool
-        # lets a newcomer take a connection released for someone already waiting,
-        # and at 200 clients a few bookings waited over a second for one.
-        self._turns = asyncio.Semaphore(pool.get_max_size())
+        self._turns = asyncio.Semaphore(size)
+        self._idle: list[asyncpg.Connection | None] = [None] * size
+
+    async def open(self) -> None:
+        """One connection ready before the first request, so that a database the
+        lane cannot use stops the server at start-up."""
+        async with self.lent():
+            pass
+
+    def lent(self) -> "_Lent":
+        return _Lent(self)
+
+    async def close(self) -> None:
+        ready = [connection for connection in self._idle if connection is not None]
+        self._idle = [None] * len(self._idle)
+        await asyncio.gather(*(connection.close() for connection in ready))
+
+
+class _Lent:
+    """One loan of a lane connection (``async with connections.lent() as c``)."""
+
+    __slots__ = ("_connection", "_connections")
+
+    def __init__(self, connections: _Connections) -> None:
+        self._connections = connections
+        self._connection: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        connections = self._connections
+        await connections._turns.acquire()
+        connection = connections._idle.pop()
+        try:
+            if connection is None or connection.is_closed():
+                connection = await _connect_ready(connections._dsn)
+        except BaseException:
+            connections._idle.append(None)
+            connections._turns.release()
+            raise
+        self._connection = connection
+        return connection
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        connection = self._connection
+        assert connection is not None
+        if kind is not None:
+            # Whatever broke the statement (a cut, a cancellation) may have left
+            # the connection mid-conversation: it is not lent again.
+            connection.terminate()
+        self._connections._idle.append(None if kind is not None else connection)
+        self._connections._turns.release()
+
+
+class ExpressBooking:
+    """The express lane of one server process: its connections and its statements."""
+
+    def __init__(self, dsn: str, size: int = CONNECTIONS) -> None:
+        self._connections = _Connections(dsn, size)
+        self._dsn = dsn
         # Good tokens' callers, remembered a little while: an enterprise books
         # truck after truck with one token, and asking the database each time
         # cost a round trip per booking.
         self._callers: TTLCache[str, Caller] = TTLCache(KNOWN_CALLERS, CALLER_SECONDS)
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self._turns, self._pool.acquire() as connection:
-            yield connection
+    async def open(self) -> None:
+        await self._connections.open()
+
+    async def close(self) -> None:
+        await self._connections.close()
 
     async def caller(self, token: str, now: datetime) -> Caller | None:
         """The user behind a good token; None for any other (``accounts.service.
@@ -359,7 +421,7 @@ class ExpressBooking:
         if known is not None:
             return known
         try:
-            async with self._connection() as connection:
+            async with self._connections.lent() as connection:
                 row = await connection.fetchrow(_CALLER, token_hash, now)
         except Exception as error:
             if not _connection_failed(error):
@@ -383,12 +445,12 @@ class ExpressBooking:
             return None
         params = booking_parameters(caller, request, now)
         try:
-            async with self._connection() as connection:
+            async with self._connections.lent() as connection:
                 row = await connection.fetchrow(*BOOKING_CALL.bound(params))
         except Exception as error:
             if not _connection_failed(error):
                 raise
-            # The connection failed under the booking (the pool replaces it): the
+            # The connection failed under the booking (the lane replaces it): the
             # booking was committed or it was not, and the truck's crossing queued
             # at this very moment says which. Without it, the general path books.
             row = await self.booked_at(params)
@@ -396,7 +458,7 @@ class ExpressBooking:
 
     async def booked_at(self, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The crossing these booking parameters made, if they made one; on a
-        connection of its own, as the pool's may all have failed at once. When
+        connection of its own, as the lane's may all have failed at once. When
         the database cannot be asked either, nobody can tell: the caller hears
         so, and no second booking is made in the dark."""
         try:
@@ -425,8 +487,10 @@ def _alike() -> dict[str, Any]:
     }
 
 
+_CARGO = TypeAdapter(list[CargoLineIn])
+
+
 def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -> dict[str, Any]:
-    cargo = [line.model_dump() for line in request.cargo]
     match = cargo_match([line.perishable for line in request.cargo])
     return {
         **_alike(),
@@ -458,10 +522,8 @@ def booking_parameters(caller: Caller, request: BookingRequest, now: datetime) -
                 "queued_at": plain_value(now),
             }
         ),
-        "cargo": json.dumps(
-            [{**line, "audit": {k: plain_value(v) for k, v in line.items()}} for line in cargo],
-            default=str,
-        ),
+        # Each line as the audit entry shows its values (the value as a string).
+        "cargo": _CARGO.dump_json(request.cargo).decode(),
     }
 
 
@@ -494,36 +556,30 @@ async def _decode_json(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("json", encoder=str, decoder=json.loads, schema="pg_catalog")
 
 
-async def _open(connection: asyncpg.Connection) -> None:
-    await _decode_json(connection)
-    await _make_booking_function(connection)
-
-
 async def _connect(dsn: str) -> asyncpg.Connection:
     connection = await asyncpg.connect(dsn, server_settings=_SERVER_SETTINGS)
     await _decode_json(connection)
     return connection
 
 
-async def _leave_as_is(_connection: asyncpg.Connection) -> None:
-    """What a connection needs on its way back to the pool: nothing. The lane's
-    transactions end within each call and it sets nothing on its connections, so
-    asyncpg's default reset (a round trip per booking) would reset nothing."""
+async def _connect_ready(dsn: str) -> asyncpg.Connection:
+    """A connection of the lane's: JSON decoded, the booking function made."""
+    connection = await _connect(dsn)
+    try:
+        await _make_booking_function(connection)
+    except BaseException:
+        connection.terminate()
+        raise
+    return connection
 
 
 @asynccontextmanager
 async def express_booking(database_url: str) -> AsyncIterator[ExpressBooking]:
-    """For the app's lifespan on PostgreSQL: the pool, open before the first request."""
-    dsn = libpq_url(database_url)
-    pool = await asyncpg.create_pool(
-        dsn,
-        min_size=1,
-        max_size=POOL_SIZE,
-        server_settings=_SERVER_SETTINGS,
-        init=_open,
-        reset=_leave_as_is,
-    )
+    """For the app's lifespan on PostgreSQL: the lane, a connection open before
+    the first request."""
+    lane = ExpressBooking(libpq_url(database_url))
+    await lane.open()
     try:
-        yield ExpressBooking(pool, dsn)
+        yield lane
     finally:
-        await pool.close()
+        await lane.close()

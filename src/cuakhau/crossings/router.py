@@ -66,10 +66,10 @@ _may_book = roles_guard(*BOOKING_ROLES)
 
 async def booking_caller(request: Request, token: BearerToken) -> Caller:
     """Who books, known before the request's body is read (so a caller who may
-    not book hears 401 or 403, whatever they sent). On PostgreSQL one read on the
-    express lane's pool, or none for a caller it remembers; otherwise, or for a
-    token it does not accept, the same check as every other handler's, which
-    names what is wrong."""
+    not book hears 401 or 403, whatever they sent). On PostgreSQL one read on
+    the express lane's connections, or none for a caller it remembers;
+    otherwise, or for a token it does not accept, the same check as every other
+    handler's, which names what is wrong."""
     if not token:
         raise NotAuthenticated()
     express: ExpressBooking | None = request.app.state.express
