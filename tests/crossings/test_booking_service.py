@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from cuakhau.crossings.booking import (
@@ -233,3 +233,21 @@ def test_estimate_error_is_measured_against_the_crossing(db: Database, zone):  #
     assert accuracy.estimates == 3
     assert accuracy.mean_error_minutes == pytest.approx(50 / 3)
     assert accuracy.p90_absolute_error_minutes == pytest.approx(40)
+
+
+def test_a_crossings_cargo_is_read_through_an_index(db: Database, zone):  # type: ignore[no-untyped-def]
+    """Not by reading every cargo line: 10 ms a crossing at 70,000 lines."""
+    gate, firm = zone
+    with db.write() as session:
+        crossing = make_booking(session, firm, gate, now=NOW)
+        lines = "SELECT * FROM cargo_line WHERE crossing_id = :id"
+        if session.get_bind().dialect.name == "postgresql":
+            # A table this small is cheaper read whole: ask for the index if there is one.
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = session.scalars(text(f"EXPLAIN {lines}"), {"id": crossing.id}).all()
+        else:
+            plan = [
+                row[-1]
+                for row in session.execute(text(f"EXPLAIN QUERY PLAN {lines}"), {"id": crossing.id})
+            ]
+    assert any("ix_cargo_line_crossing_id" in step for step in plan), plan

@@ -79,7 +79,9 @@ class CargoLine(Base, Audited):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    crossing_id: Mapped[int] = mapped_column(ForeignKey("crossing.id", ondelete="CASCADE"))
+    crossing_id: Mapped[int] = mapped_column(
+        ForeignKey("crossing.id", ondelete="CASCADE"), index=True
+    )
     hs_code: Mapped[str] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(String(300))
     packages: Mapped[int] = mapped_column(Integer)
