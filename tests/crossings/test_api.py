@@ -1,6 +1,7 @@
 """The digital border gate through the real ASGI app, on both databases."""
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -33,10 +34,11 @@ def tomorrow_window(client: TestClient, gate_id: int, hour: int = 10) -> dict:
     return windows[hour]
 
 
-def book(client: TestClient, people: People, db: Database, gate_id: int, **extra: object):  # type: ignore[no-untyped-def]
+def booking_body(people: People, db: Database, gate_id: int, **extra: object) -> dict[str, Any]:
+    """A booking of a new truck of the enterprise's, as the API takes it."""
     with db.write() as session:
         vehicle = make_vehicle(session, people.own_enterprise)
-    body = {
+    return {
         "vehicle_id": vehicle.id,
         "gate_id": gate_id,
         "direction": "export",
@@ -44,6 +46,10 @@ def book(client: TestClient, people: People, db: Database, gate_id: int, **extra
         "cargo": cargo(),
         **extra,
     }
+
+
+def book(client: TestClient, people: People, db: Database, gate_id: int, **extra: object):  # type: ignore[no-untyped-def]
+    body = booking_body(people, db, gate_id, **extra)
     return client.post("/api/v1/crossings", json=body, headers=people[Role.enterprise])
 
 

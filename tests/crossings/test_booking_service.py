@@ -5,6 +5,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.service import ensure_windows
 from cuakhau.crossings.booking import (
     WindowFull,
     arrive,
@@ -251,3 +253,20 @@ def test_a_crossings_cargo_is_read_through_an_index(db: Database, zone):  # type
                 for row in session.execute(text(f"EXPLAIN QUERY PLAN {lines}"), {"id": crossing.id})
             ]
     assert any("ix_cargo_line_crossing_id" in step for step in plan), plan
+
+
+def test_earliest_does_not_skip_days_before_one_someone_looked_at(db: Database, zone):  # type: ignore[no-untyped-def]
+    """A day three weeks on was looked at first, and its windows made: the
+    earliest booking still takes the first window with room, today's 07:00,
+    and every day up to the horizon has its windows."""
+    gate, firm = zone
+    today = local_date(NOW)
+    later = today + timedelta(days=21)
+    with db.write() as session:
+        ensure_windows(session, gate, Direction.export, later, later)
+        crossing = make_booking(session, firm, gate, now=NOW)
+        window = session.get_one(CrossingWindow, crossing.window_id)
+    assert window.starts_at == datetime(2026, 12, 8, 0, 0, tzinfo=UTC)
+    starts = db.scalars(select(CrossingWindow.starts_at).where(CrossingWindow.gate_id == gate.id))
+    days = {local_date(starts_at) for starts_at in starts}
+    assert days == {today + timedelta(days=n) for n in range(15)} | {later}

@@ -12,8 +12,7 @@ from cuakhau.crossings.express import ExpressBooking
 from cuakhau.models import Crossing
 from cuakhau.models.enums import Role
 from tests.conftest import Database, People
-from tests.crossings.test_api import book, tomorrow_window
-from tests.factories import cargo, make_vehicle
+from tests.crossings.test_api import book, booking_body, tomorrow_window
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -104,16 +103,7 @@ def test_callers_the_lane_does_not_serve_reach_the_route(
     client: TestClient, people: People, db: Database, gate_id: int, general_path: list[int]
 ):
     window = tomorrow_window(client, gate_id)
-    with db.write() as session:
-        vehicle = make_vehicle(session, people.own_enterprise)
-    body = {
-        "vehicle_id": vehicle.id,
-        "gate_id": gate_id,
-        "direction": "export",
-        "regime": "export",
-        "cargo": cargo(),
-        "window_id": window["id"],
-    }
+    body = booking_body(people, db, gate_id, window_id=window["id"])
     assert client.post("/api/v1/crossings", json=body).status_code == 401
     stranger = {"Authorization": "Bearer not-a-token"}
     assert client.post("/api/v1/crossings", json=body, headers=stranger).status_code == 401
@@ -138,18 +128,8 @@ def test_the_lanes_own_failure_is_answered_in_the_apps_words(
 
     lane.book = unconfirmed  # type: ignore[method-assign]
     window = tomorrow_window(client, gate_id)
-    headers = {**people[Role.enterprise], "Accept-Language": "en"}
-    with db.write() as session:
-        vehicle = make_vehicle(session, people.own_enterprise)
-    body = {
-        "vehicle_id": vehicle.id,
-        "gate_id": gate_id,
-        "direction": "export",
-        "regime": "export",
-        "cargo": cargo(),
-        "window_id": window["id"],
-    }
-    answer = client.post("/api/v1/crossings", json=body, headers=headers)
+    body = booking_body(people, db, gate_id, window_id=window["id"])
+    answer = client.post("/api/v1/crossings", json=body, headers=people[Role.enterprise])
     assert answer.status_code == 503
     assert answer.headers["retry-after"]
     assert answer.json()["code"] == "database_unavailable"

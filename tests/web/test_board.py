@@ -40,6 +40,13 @@ def _arrange(site: Site) -> dict[str, object]:
         gate, firm = site.gate, site.enterprise
         operator = make_enterprise(session, roles=["yard_operator"])
         yard = make_yard(session, gate, operator, spaces={"truck": 40, "container": 10})
+        # Yesterday's first, as the clock would have made them: booked later, they
+        # would find today's windows made and yesterday's not.
+        yesterday = now - timedelta(days=1)
+        late = make_booking(session, firm, gate, now=yesterday)
+        advance(session, late, CrossingState.crossed)
+        late.crossed_at = midnight - timedelta(hours=1)
+        move(session, make_booking(session, firm, gate, now=yesterday), CrossingState.no_show)
         booked = [make_booking(session, firm, gate, now=now) for _ in range(3)]
         plate = session.get(Vehicle, booked[0].vehicle_id).plate  # type: ignore[union-attr]
         check_in(session, yard, CheckIn(plate=plate), now)
@@ -51,11 +58,6 @@ def _arrange(site: Site) -> dict[str, object]:
         for crossing in crossed:
             advance(session, crossing, CrossingState.crossed)
             crossing.crossed_at = midnight
-        yesterday = now - timedelta(days=1)
-        late = make_booking(session, firm, gate, now=yesterday)
-        advance(session, late, CrossingState.crossed)
-        late.crossed_at = midnight - timedelta(hours=1)
-        move(session, make_booking(session, firm, gate, now=yesterday), CrossingState.no_show)
         session.flush()
         window = session.get(CrossingWindow, booked[1].window_id)
         assert window is not None

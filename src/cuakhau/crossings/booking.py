@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
-from cuakhau.core.database import session_scope
+from cuakhau.core.database import session_scope, upsert_unless_newer
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import (
@@ -38,6 +38,7 @@ from cuakhau.models import (
     PriorityClass,
     Vehicle,
     WindowChange,
+    WindowsMade,
 )
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
@@ -75,19 +76,18 @@ def horizon_windows(
 ) -> None:
     """Make the windows from today to the booking horizon where missing.
 
-    Checked by the latest window first, so a booking does not rebuild two weeks of
-    windows each time."""
+    Checked against how far they have been made without a gap (``WindowsMade``),
+    so a booking does not rebuild two weeks of windows each time, nor skip the
+    days before a later day someone asked to see."""
     today = local_date(now)
     last_day = today + timedelta(days=rules.booking_horizon_days)
-    latest = session.scalar(
-        select(func.max(CrossingWindow.starts_at)).where(
-            CrossingWindow.gate_id == gate.id, CrossingWindow.direction == direction
-        )
-    )
-    if latest is not None and local_date(latest) >= last_day:
+    made = session.get(WindowsMade, (gate.id, direction), populate_existing=True)
+    if made is not None and made.through >= last_day:
         return
-    first_day = max(today, local_date(latest)) if latest is not None else today
+    first_day = today if made is None else max(today, made.through + timedelta(days=1))
     ensure_windows(session, gate, direction, first_day, last_day)
+    made_through = {"gate_id": gate.id, "direction": direction, "through": last_day}
+    upsert_unless_newer(session, WindowsMade, [made_through], ["gate_id", "direction"], "through")
 
 
 def free_windows(

@@ -3,7 +3,12 @@
 from cuakhau.models.api_token import ApiToken
 from cuakhau.models.audit_entry import AuditEntry
 from cuakhau.models.base import Base
-from cuakhau.models.capacity import CapacityOverride, CapacityPattern, CrossingWindow
+from cuakhau.models.capacity import (
+    CapacityOverride,
+    CapacityPattern,
+    CrossingWindow,
+    WindowsMade,
+)
 from cuakhau.models.crossing import CargoLine, Crossing, CrossingMove, QueueEstimate, WindowChange
 from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
@@ -54,6 +59,7 @@ __all__ = [
     "User",
     "Vehicle",
     "WindowChange",
+    "WindowsMade",
     "Yard",
     "YardSpace",
     "YardVisit",

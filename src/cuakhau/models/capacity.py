@@ -90,3 +90,18 @@ class CrossingWindow(Base):
     booked: Mapped[int] = mapped_column(Integer, default=0)
     # Why the capacity differs from the pattern (holiday name, override reason).
     note: Mapped[str | None] = mapped_column(String(300))
+
+
+class WindowsMade(Base):
+    """How far a gate's windows in one direction have been made, from the day
+    the first booking made them, without a day missing (``booking.
+    horizon_windows``). The latest window alone cannot tell: anyone may ask for
+    the windows of a day further on, and they are made then."""
+
+    __tablename__ = "windows_made"
+
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = mapped_column(
+        Enum(Direction, native_enum=False, length=16), primary_key=True
+    )
+    through: Mapped[date] = mapped_column(Date)
