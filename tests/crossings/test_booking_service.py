@@ -1,8 +1,9 @@
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import local_date
@@ -270,3 +271,35 @@ def test_earliest_does_not_skip_days_before_one_someone_looked_at(db: Database, 
     starts = db.scalars(select(CrossingWindow.starts_at).where(CrossingWindow.gate_id == gate.id))
     days = {local_date(starts_at) for starts_at in starts}
     assert days == {today + timedelta(days=n) for n in range(15)} | {later}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_reckonings_take_turns(db: Database, zone):  # type: ignore[no-untyped-def]
+    """Every server process reckons the standings each minute: a second
+    reckoning waits for the first to commit, even with no row in common, rather
+    than risk each waiting for rows the other has written."""
+    gate, firm = zone
+    with db.write() as session:
+        _no_shows_in_the_period(session, firm, gate, arrived=3)
+        session.execute(delete(NoShowStanding))
+    first = db.factory()
+    # Twelve days on, the period holds no booking: this reckoning writes nothing.
+    reckon_no_show_standings(first, NOW + timedelta(days=12))
+    done = threading.Event()
+
+    def second() -> None:
+        with db.write() as session:
+            reckon_no_show_standings(session, NOW + timedelta(minutes=2))
+        done.set()
+
+    waiting = threading.Thread(target=second)
+    waiting.start()
+    try:
+        assert not done.wait(0.5), "the second reckoning did not wait for the first"
+    finally:
+        first.commit()
+        first.close()
+        waiting.join(10)
+    assert done.is_set()
+    standing = db.scalar(select(NoShowStanding).where(NoShowStanding.enterprise_id == firm.id))
+    assert standing.reckoned_at == NOW + timedelta(minutes=2)

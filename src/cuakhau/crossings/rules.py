@@ -108,8 +108,11 @@ def reckon_no_show_standings(session: Session, now: datetime) -> None:
     """Every enterprise's bookings and no-shows over the rolling period ending
     ``now``, kept in ``no_show_standing`` for the bookings of peak windows. An
     enterprise with no booking in the period has no standing. Every server
-    process's sweep reckons: a reckoning never overwrites a later one."""
+    process's sweep reckons: a reckoning never overwrites a later one, and
+    reckonings take turns on the policy's row, as two at once could each wait
+    for rows the other has written."""
     rules = policy(session)
+    session.execute(select(BookingPolicy.id).where(BookingPolicy.id == POLICY_ID).with_for_update())
     since = now - timedelta(days=rules.no_show_period_days)
     counted = session.execute(
         _reckonable(since, now)
