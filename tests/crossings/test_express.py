@@ -649,3 +649,16 @@ def test_a_connection_whose_statement_failed_is_not_lent_again(client: TestClien
     first, then, made = client.portal.call(backends)  # type: ignore[union-attr]
     assert then != first
     assert made == 1
+
+
+def test_a_connection_lent_when_the_lane_closes_is_closed_on_its_return(client: TestClient):
+    dsn = libpq_url(client.app.state.settings.database_url)  # type: ignore[attr-defined]
+
+    async def closed_on_return() -> bool:
+        lane = ExpressBooking(dsn, size=1)
+        async with lane._connections.lent() as connection:
+            await lane.close()
+            assert not connection.is_closed()
+        return connection.is_closed()
+
+    assert client.portal.call(closed_on_return)  # type: ignore[union-attr]

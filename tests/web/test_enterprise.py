@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import local_date
+from cuakhau.capacity.service import ensure_windows
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import declare
 from cuakhau.crossings.booking import arrive, book
@@ -163,14 +164,29 @@ def test_the_form_opens_on_the_first_day_with_room(page: Page, site: Site):
     expect(page.locator("label[data-window]:has(input:not([disabled]))")).to_have_count(0)
 
 
-def _close(session: Session, site: Site, day: date) -> None:
-    """The site's gate closed for the day, both directions."""
+def test_the_form_opens_no_further_than_the_booking_horizon(page: Page, site: Site):
+    """Closed to the horizon: a day beyond it, whose windows someone made by
+    looking at it, is not where the form opens."""
+    today = local_date(utcnow())
+    with site.write() as session:
+        last = today + timedelta(days=policy(session).booking_horizon_days)
+        _close(session, site, today, last)
+        beyond = last + timedelta(days=7)
+        ensure_windows(session, site.gate, Direction.export, beyond, beyond)
+    log_in(page, "enterprise")
+    page.goto("/crossings/book")
+    expect(page.get_by_label("Ngày (dd/mm/yyyy)")).to_have_value(today.strftime("%d/%m/%Y"))
+    expect(page.locator("label[data-window]:has(input:not([disabled]))")).to_have_count(0)
+
+
+def _close(session: Session, site: Site, day: date, last: date | None = None) -> None:
+    """The site's gate closed for the day (or to ``last``), both directions."""
     session.add(
         CapacityOverride(
             gate_id=site.gate.id,
             kind=OverrideKind.closure,
             starts_on=day,
-            ends_on=day,
+            ends_on=last or day,
             reason="Phía Trung Quốc tạm dừng thông quan",
         )
     )

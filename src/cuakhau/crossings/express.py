@@ -339,6 +339,7 @@ class _Connections:
         self._dsn = dsn
         self._turns = asyncio.Semaphore(size)
         self._idle: list[asyncpg.Connection | None] = [None] * size
+        self._closed = False
 
     async def open(self) -> None:
         """One connection ready before the first request, so that a database the
@@ -350,6 +351,8 @@ class _Connections:
         return _Lent(self)
 
     async def close(self) -> None:
+        """The idle connections closed now; those lent out, when they come back."""
+        self._closed = True
         ready = [connection for connection in self._idle if connection is not None]
         self._idle = [None] * len(self._idle)
         await asyncio.gather(*(connection.close() for connection in ready))
@@ -381,11 +384,12 @@ class _Lent:
     async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
         connection = self._connection
         assert connection is not None
-        if kind is not None:
-            # Whatever broke the statement (a cut, a cancellation) may have left
-            # the connection mid-conversation: it is not lent again.
+        # Whatever broke the statement (a cut, a cancellation) may have left the
+        # connection mid-conversation: it is not lent again.
+        dropped = kind is not None or self._connections._closed
+        if dropped:
             connection.terminate()
-        self._connections._idle.append(None if kind is not None else connection)
+        self._connections._idle.append(None if dropped else connection)
         self._connections._turns.release()
 
 

@@ -3,7 +3,7 @@ crossing's detail with its history and a cancel button, and the booking form wit
 an HS heading search. They call the same services as ``/api/v1/crossings``."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -223,8 +223,12 @@ def _first_day_with_room(
     first day, from today to the booking horizon, with a window still to come
     that has room (late in the evening, or when today is full or closed, a later
     day); today when there is none."""
+    today = local_date(now)
+    last = today + timedelta(days=policy(session).booking_horizon_days)
+    # A day further on may have windows too, made when someone looked at it.
     first = free_windows(session, gate, direction, now, now, limit=1)
-    day = local_date(first[0].starts_at) if first else local_date(now)
+    found = local_date(first[0].starts_at) if first else None
+    day = found if found is not None and found <= last else today
     return day, ensure_windows(session, gate, direction, day, day)
 
 
