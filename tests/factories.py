@@ -268,19 +268,20 @@ def make_called_crossing(
     crossing = make_booking(session, enterprise, gate, now=now)
     arrive(session, crossing, now)
     for state in (CrossingState.declared, CrossingState.cleared, CrossingState.called):
-        move(session, crossing, state)
+        move(session, crossing, state, at=now)
     return crossing
 
 
-def advance(session: Session, crossing: Crossing, to: Any) -> Crossing:
-    """Move a crossing along its usual trip (arrived … returned) until it reaches ``to``."""
+def advance(session: Session, crossing: Crossing, to: Any, *, at: datetime) -> Crossing:
+    """Move a crossing along its usual trip (arrived … returned) until it reaches
+    ``to``, each move at ``at``."""
     from cuakhau.crossings.states import move
     from cuakhau.models.enums import CrossingState as S
 
     trip = (S.arrived, S.declared, S.cleared, S.called, S.crossed, S.returned)
     start = trip.index(crossing.state) + 1 if crossing.state in trip else 0
     for state in trip[start:]:
-        move(session, crossing, state, reason="test")
+        move(session, crossing, state, at=at, reason="test")
         if state is to:
             break
     return crossing

@@ -4,14 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cuakhau import __version__
 from cuakhau.cli.app import app
 from cuakhau.core.database import make_engine
-from cuakhau.core.schema_version import head_revision
-from cuakhau.crossings.express import ensure_booking_function_allowed
+from cuakhau.core.schema_version import ensure_schema_current, head_revision
+from cuakhau.crossings.booking import procedures
 from cuakhau.reference.loader import shipped_file
 from tests.conftest import BACKENDS, fresh_database_url
 
@@ -49,39 +49,26 @@ def test_serve_refuses_an_empty_database(env: dict[str, str]):
     assert "cuakhau db upgrade" in result.output
 
 
-def test_serve_says_when_the_database_user_may_not_make_the_booking_function(tmp_path: Path):
-    """Each server process makes its booking function in pg_temp: a database
-    user without the TEMPORARY privilege hears so, with the grant, before the
-    server starts."""
-    url = fresh_database_url("postgresql", tmp_path, "cuakhau_no_temp")
-    database = make_url(url).database
-    role = f"{database}_user"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+def test_serve_says_when_the_booking_functions_are_missing(tmp_path: Path):
+    """The booking's functions come from the code, installed by ``db upgrade``
+    (docs/architecture.md): a database without this version's refuses to
+    serve, naming the command that fixes it, and the command does."""
+    url = fresh_database_url("postgresql", tmp_path, "cuakhau_functions")
+    env = {"CUAKHAU_DATABASE_URL": url, "CUAKHAU_DATA_DIR": str(tmp_path)}
+    assert run(env, "db", "upgrade").exit_code == 0
+    engine = make_engine(url)
     try:
-        assert run({"CUAKHAU_DATABASE_URL": url}, "db", "upgrade").exit_code == 0
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-            connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-            connection.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
-            connection.execute(text(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC'))
-        as_role = make_url(url).set(username=role).render_as_string(hide_password=False)
-        env = {"CUAKHAU_DATABASE_URL": as_role, "CUAKHAU_DATA_DIR": str(tmp_path)}
+        with engine.begin() as connection:
+            for procedure in procedures():
+                connection.execute(text(f"DROP FUNCTION {procedure.function_name()}"))
         refused = run(env, "serve", "--port", "8999")
         assert refused.exit_code == 1
-        assert f'GRANT TEMPORARY ON DATABASE "{database}" TO "{role}";' in refused.output
-        with admin.connect() as connection:
-            connection.execute(text(f'GRANT TEMPORARY ON DATABASE "{database}" TO "{role}"'))
-        engine = make_engine(as_role)
-        try:
-            ensure_booking_function_allowed(engine)
-        finally:
-            engine.dispose()
+        assert "cuakhau db upgrade" in refused.output
+        assert procedures()[0].function_name() in refused.output
+        assert run(env, "db", "upgrade").exit_code == 0
+        ensure_schema_current(engine, procedures())
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM "{role}"'))
-            connection.execute(text(f'DROP OWNED BY "{role}"'))
-            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-        admin.dispose()
+        engine.dispose()
 
 
 def test_production_needs_a_secret(env: dict[str, str]):

@@ -1,7 +1,7 @@
 """The ASGI application: ``create_app()`` wires settings, database, routers and pages."""
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI
@@ -18,9 +18,7 @@ from cuakhau.core.database import make_engine, make_session_factory
 from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
-from cuakhau.crossings.booking import sweep_job
-from cuakhau.crossings.door import ExpressDoor
-from cuakhau.crossings.express import ensure_booking_function_allowed, express_booking
+from cuakhau.crossings.booking import procedures, sweep_job
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public import SharedWaitTimes
 from cuakhau.crossings.public_router import router as public_router
@@ -57,8 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Refuse to serve on a schema the code does not match, and fail now
         # rather than at the first request if the secret is missing.
-        ensure_schema_current(engine)
-        ensure_booking_function_allowed(engine)
+        ensure_schema_current(engine, procedures())
         _ = settings.resolved_secret_key
         async with (
             live_updates(settings.database_url, hub, broadcaster),
@@ -68,14 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "webhook delivery",
             ),
             every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
-            AsyncExitStack() as lanes,
         ):
-            if engine.dialect.name == "postgresql":
-                app.state.express = await lanes.enter_async_context(
-                    express_booking(settings.database_url)
-                )
             yield
-            app.state.express = None
         engine.dispose()
 
     # Swagger UI from the installed package, not a CDN: border posts lose their uplink.
@@ -96,9 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.wait_times = SharedWaitTimes()
     hub.on_change(app.state.wait_times.forget)
     broadcaster = Broadcaster()
-    # Changes committed outside a session (the express booking lane) are announced alike.
-    app.state.announce = install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
-    app.state.express = None
+    install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
     install_error_handlers(app)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting
@@ -131,6 +120,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)
-    app.add_middleware(ExpressDoor)
     app.mount("/static", StaticFiles(directory=str(files("cuakhau") / "web" / "static")), "static")
     return app

@@ -27,7 +27,7 @@ def zone(db: Database) -> Any:
 def arrived(db: Database, zone: Any, perishable: bool = False) -> Crossing:
     with db.write() as session:
         crossing = make_booking(session, zone[1], zone[0], now=utcnow(), perishable=perishable)
-        return advance(session, crossing, CrossingState.arrived)
+        return advance(session, crossing, CrossingState.arrived, at=utcnow())
 
 
 def act(client: TestClient, people: People, crossing: Crossing, action: str, body: Any) -> Any:

@@ -21,9 +21,9 @@ def declared_red(db: Database) -> Any:
     with db.write() as session:
         gate = make_open_gate(session)
         crossing = make_booking(session, make_enterprise(session), gate, now=utcnow())
-        advance(session, crossing, CrossingState.arrived)
+        advance(session, crossing, CrossingState.arrived, at=utcnow())
         red = Declaration(declaration_no="305123456789", channel=CustomsChannel.red)
-        return declare(session, crossing, red).id
+        return declare(session, crossing, red, at=utcnow()).id
 
 
 def test_a_declared_crossing_is_not_released_and_nothing_changes(db: Database, declared_red: int):
@@ -32,7 +32,7 @@ def test_a_declared_crossing_is_not_released_and_nothing_changes(db: Database, d
         crossing = session.get(Crossing, declared_red)
         assert crossing is not None
         with pytest.raises(Conflict) as refused:
-            release(session, crossing, "no inspection")
+            release(session, crossing, "no inspection", at=utcnow())
     assert refused.value.code == "release_not_held"
     assert db.scalar(select(Crossing.state).where(Crossing.id == declared_red)) == (
         CrossingState.declared
@@ -44,8 +44,8 @@ def test_a_held_crossing_is_released(db: Database, declared_red: int):
     with db.write() as session:
         crossing = session.get(Crossing, declared_red)
         assert crossing is not None
-        decide(session, crossing)
+        decide(session, crossing, at=utcnow())
         assert crossing.state is CrossingState.held
-        release(session, crossing, "inspection passed")
+        release(session, crossing, "inspection passed", at=utcnow())
     released = db.scalar(select(Crossing).where(Crossing.id == declared_red))
     assert (released.state, released.hold_reason) == (CrossingState.cleared, None)

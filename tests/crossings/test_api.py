@@ -12,6 +12,7 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.crossings.booking import sweep_no_shows, walk_in
+from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import RELEASING_STATES
 from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, NoShowStanding, Notification
 from cuakhau.models.base import utcnow
@@ -334,19 +335,11 @@ def test_public_wait_times_are_shared_until_a_queue_changes(
 
     def walk_in_truck(factory: sessionmaker[Session]) -> None:
         with session_scope(factory, Actor(label="test")) as session:
-            walk_in(
-                session,
-                vehicle=make_vehicle(
-                    session, session.get_one(Enterprise, people.own_enterprise.id)
-                ),
-                gate_id=gate_id,
-                direction=Direction.export,
-                regime=Regime.export,
-                cargo=[],
-                driver_id=None,
-                yard_id=None,
-                now=utcnow(),
+            truck = make_vehicle(session, session.get_one(Enterprise, people.own_enterprise.id))
+            request = WalkInRequest(
+                plate=truck.plate, gate_id=gate_id, direction=Direction.export, regime=Regime.export
             )
+            walk_in(session, request=request, now=utcnow())
 
     assert waiting() == 0
     # Written through another engine, as another server process would: nothing

@@ -18,6 +18,7 @@ from cuakhau.crossings.booking import (
 )
 from cuakhau.crossings.queue import estimate_accuracy, position_of
 from cuakhau.crossings.rules import RuleRefused, policy, reckon_no_show_standings
+from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import IllegalMove, move
 from cuakhau.models import (
     Crossing,
@@ -116,17 +117,10 @@ def test_walk_in_goes_to_next_free_window(db: Database, zone):  # type: ignore[n
     gate, firm = zone
     with db.write() as session:
         truck = make_vehicle(session, firm)
-        crossing = walk_in(
-            session,
-            vehicle=truck,
-            gate_id=gate.id,
-            direction=Direction.export,
-            regime="export",
-            cargo=[],
-            driver_id=None,
-            yard_id=None,
-            now=NOW,
+        request = WalkInRequest(
+            plate=truck.plate, gate_id=gate.id, direction=Direction.export, regime="export"
         )
+        crossing = walk_in(session, request=request, now=NOW)
         assert crossing.state is CrossingState.arrived
         assert crossing.is_walk_in
         assert crossing.window_id is not None
@@ -140,7 +134,7 @@ def test_illegal_move_refused_and_nothing_recorded(db: Database, zone):  # type:
     with db.write() as session:
         again = session.get(Crossing, crossing.id)
         with pytest.raises(IllegalMove) as refused:
-            move(session, again, CrossingState.crossed)
+            move(session, again, CrossingState.crossed, at=NOW)
     assert refused.value.extra()["allowed"] == ["arrived", "cancelled", "no_show"]
     assert db.count(CrossingMove) == moves_before
 

@@ -145,7 +145,7 @@ def run_machine(db: Database) -> None:
             with self._session() as session:
                 crossing = self._pick(session, set(CrossingState), index)
                 if crossing is not None and step in TRANSITIONS[crossing.state]:
-                    move(session, crossing, step, reason="officer")
+                    move(session, crossing, step, at=self.now, reason="officer")
 
         @rule(
             index=st.integers(0, 50),

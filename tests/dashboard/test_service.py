@@ -67,22 +67,30 @@ def zone(db: Database) -> Zone:
         assert estimate is not None
         times = (local_hour(7, 5), local_hour(9, 15), local_hour(9, 40))
         for crossing, at in zip(crossed, times, strict=True):
-            advance(session, crossing, CrossingState.crossed)
-            crossing.crossed_at = at
+            advance(session, crossing, CrossingState.crossed, at=at)
         # North, import: one booked. South: two booked, one cancelled.
         make_booking(session, firm, north, now=NOW, direction=Direction.import_)
         make_booking(session, firm, south, now=NOW)
         make_booking(session, firm, south, now=NOW)
-        move(session, make_booking(session, firm, south, now=NOW), CrossingState.cancelled)
+        move(session, make_booking(session, firm, south, now=NOW), CrossingState.cancelled, at=NOW)
 
         # Yesterday's trucks: one crossed late last night, one never came, one
         # cancelled (not counted as a booking).
         yesterday = NOW - timedelta(days=1)
         late = make_booking(session, firm, north, now=yesterday)
-        advance(session, late, CrossingState.crossed)
-        late.crossed_at = local_hour(-1)
-        move(session, make_booking(session, firm, north, now=yesterday), CrossingState.no_show)
-        move(session, make_booking(session, firm, south, now=yesterday), CrossingState.cancelled)
+        advance(session, late, CrossingState.crossed, at=local_hour(-1))
+        move(
+            session,
+            make_booking(session, firm, north, now=yesterday),
+            CrossingState.no_show,
+            at=NOW,
+        )
+        move(
+            session,
+            make_booking(session, firm, south, now=yesterday),
+            CrossingState.cancelled,
+            at=NOW,
+        )
         session.flush()
         error = (local_hour(7, 5) - estimate).total_seconds() / 60
         return Zone(north.id, south.id, yard.id, error)

@@ -150,7 +150,9 @@ def test_an_enterprise_sees_only_its_own_receipts(
     other = called(db, people.other_enterprise, gate)
     with db.write() as session:
         for crossing_id in own + other:
-            move(session, session.get_one(Crossing, crossing_id), CrossingState.crossed)
+            move(
+                session, session.get_one(Crossing, crossing_id), CrossingState.crossed, at=utcnow()
+            )
     receipts = {r.crossing_id: r.id for r in db.scalars(select(Receipt))}
     enterprise = people[Role.enterprise]
     listed = client.get("/api/v1/receipts", headers=enterprise).json()
@@ -188,7 +190,9 @@ def test_totals_per_enterprise_and_period(
             )
         )
         for crossing_id in own + other:
-            move(session, session.get_one(Crossing, crossing_id), CrossingState.crossed)
+            move(
+                session, session.get_one(Crossing, crossing_id), CrossingState.crossed, at=utcnow()
+            )
     assert infrastructure.amount_vnd == 300_000
     today = local_date(now)
     board = people[Role.board]
@@ -233,7 +237,12 @@ def test_receipt_numbers_are_gap_free_under_concurrent_completions(db: Database,
         try:
             start.wait()
             with db.write() as session:
-                move(session, session.get_one(Crossing, crossing_id), CrossingState.crossed)
+                move(
+                    session,
+                    session.get_one(Crossing, crossing_id),
+                    CrossingState.crossed,
+                    at=utcnow(),
+                )
                 if index % 3 == 0:
                     raise Abandoned
         except Abandoned:

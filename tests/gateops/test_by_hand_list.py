@@ -30,9 +30,9 @@ def test_called_and_crossed_trucks_latest_first(db: Database):
             ),
             strict=True,
         ):
-            advance(session, crossing, state)
-        advance(session, elsewhere, CrossingState.called)
-        advance(session, inbound, CrossingState.called)
+            advance(session, crossing, state, at=NOW)
+        advance(session, elsewhere, CrossingState.called, at=NOW)
+        advance(session, inbound, CrossingState.called, at=NOW)
         listed = awaiting_by_hand(session, gate.id, Direction.export)
         assert [c.id for c in listed] == [trip[2].id, trip[1].id, trip[0].id]
         assert [c.id for c in awaiting_by_hand(session, gate.id, Direction.export, limit=1)] == [

@@ -44,8 +44,8 @@ def test_call_next_follows_window_then_priority_and_skips_uncleared(
         fruit = make_booking(session, firm, gate, now=NOW, perishable=True)
         waiting = make_booking(session, firm, gate, now=NOW)
         for crossing in (fruit, ordinary, second, first):
-            advance(session, crossing, CrossingState.cleared)
-        advance(session, waiting, CrossingState.declared)
+            advance(session, crossing, CrossingState.cleared, at=NOW)
+        advance(session, waiting, CrossingState.declared, at=NOW)
     assert fruit.window_id == ordinary.window_id != first.window_id
     assert call(client, people, gate.id, 3) == [first.id, second.id, fruit.id]
     assert call(client, people, gate.id, 5) == [ordinary.id]
@@ -64,7 +64,7 @@ def _called_crossing(db: Database) -> Crossing:
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=2)
         crossing = make_booking(session, make_enterprise(session), gate, now=NOW)
-        advance(session, crossing, CrossingState.called)
+        advance(session, crossing, CrossingState.called, at=NOW)
         return crossing
 
 

@@ -42,7 +42,7 @@ def bookings(db: Database, people: People) -> tuple[int, int, int, int]:
 def cancel(db: Database, crossing_id: int, then: type[Exception] | None = None) -> None:
     """Cancel a crossing; ``then`` fails the transaction after the move, rolling it back."""
     with db.write() as session:
-        move(session, session.get_one(Crossing, crossing_id), CrossingState.cancelled)
+        move(session, session.get_one(Crossing, crossing_id), CrossingState.cancelled, at=BOOKED_AT)
         if then is not None:
             raise then
 

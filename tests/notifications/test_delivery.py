@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.database import session_scope
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from cuakhau.notifications.delivery import (
     LEASE,
@@ -61,7 +60,7 @@ def test_retried_with_growing_backoff_until_it_lands_then_never_again(
     hook_up(db, people.own_enterprise, receiver.url)
     (notification_id,) = notify(db, people.own_enterprise)
     rng = random.Random(7)
-    now = utcnow()
+    now = BOOKED_AT
     delays = []
     for _ in range(4):
         report = deliver_due(session_factory, TEST_SECRET, now=now, rng=rng)
@@ -125,7 +124,7 @@ def test_a_crash_between_sending_and_recording_sends_it_again(
 ):
     hook_up(db, people.own_enterprise, receiver.url)
     (notification_id,) = notify(db, people.own_enterprise)
-    now = utcnow()
+    now = BOOKED_AT
     with session_scope(session_factory, WORKER) as session:
         batch = claim_due(session, now)
     outcomes = send_all(batch, TEST_SECRET, timeout=5)
@@ -150,7 +149,7 @@ def test_concurrent_workers_never_claim_the_same_notification(
 ):
     hook_up(db, people.own_enterprise, "http://127.0.0.1:9/unused")
     expected = notify(db, people.own_enterprise, count=30)
-    now = utcnow()
+    now = BOOKED_AT
     claimed: list[int] = []
     start = threading.Barrier(4)
 
@@ -201,7 +200,7 @@ def test_a_redirect_or_client_error_is_not_a_delivery(
     receiver.statuses = [status]
     hook_up(db, people.own_enterprise, receiver.url)
     notify(db, people.own_enterprise)
-    report = deliver_due(session_factory, TEST_SECRET)
+    report = deliver_due(session_factory, TEST_SECRET, now=BOOKED_AT)
     assert (report.sent, report.delivered) == (1, 0)
     attempt = db.scalar(select(DeliveryAttempt))
     assert attempt.status_code == status

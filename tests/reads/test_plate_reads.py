@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.models import Crossing, CrossingMove, PlateAlert, PlateRead
+from cuakhau.models import Crossing, CrossingMove, PlateAlert, PlateRead, Receipt
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
@@ -14,6 +14,7 @@ from tests.factories import (
     make_booking,
     make_enterprise,
     make_open_gate,
+    make_tariff,
     make_vehicle,
 )
 
@@ -28,12 +29,16 @@ def zone(db: Database) -> Any:
     return gate, firm
 
 
-def crossing_at(db: Database, zone: Any, state: CrossingState) -> Crossing:
+def crossing_at(
+    db: Database, zone: Any, state: CrossingState, moved_minutes: int = 0
+) -> Crossing:
+    """A crossing walked to ``state``, each move ``moved_minutes`` from now."""
     gate, firm = zone
     with db.write() as session:
-        crossing = make_booking(session, firm, gate, now=utcnow() - timedelta(hours=1))
+        crossing = make_booking(session, firm, gate, now=utcnow() - timedelta(hours=3))
         if state is not CrossingState.booked:
-            advance(session, crossing, state)
+            moved = utcnow() + timedelta(minutes=moved_minutes)
+            advance(session, crossing, state, at=moved)
     return crossing
 
 
@@ -127,6 +132,38 @@ def test_a_late_read_never_moves_a_crossing_backwards(
     assert late["results"][0]["crossing_id"] == called.id
     assert state_of(db, called) is CrossingState.crossed
     assert db.count(CrossingMove) == moves
+
+
+def test_a_read_that_reaches_us_an_hour_late_records_when_the_truck_was_seen(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    """The moment of a move, the crossing's stamp and the fee's date are the
+    read's own, not when the read reached the server."""
+    with db.write() as session:
+        make_tariff(session)
+    booked = crossing_at(db, zone, CrossingState.booked)
+    called = crossing_at(db, zone, CrossingState.called, moved_minutes=-120)
+    seen = utcnow() - timedelta(hours=1)
+    post(
+        client,
+        people,
+        [
+            {**read("in", booked.plate, "yard_in"), "read_at": seen.isoformat()},
+            {**read("out", called.plate, "border_out"), "read_at": seen.isoformat()},
+        ],
+    )
+    with db.write() as session:
+        arrived = session.get_one(Crossing, booked.id)
+        crossed = session.get_one(Crossing, called.id)
+        assert arrived.arrived_at == seen
+        assert crossed.crossed_at == seen
+        for crossing, state in ((booked, CrossingState.arrived), (called, CrossingState.crossed)):
+            moved = select(CrossingMove.at).where(
+                CrossingMove.crossing_id == crossing.id, CrossingMove.to_state == state
+            )
+            assert session.scalars(moved).one() == seen
+        receipt = session.scalars(select(Receipt).where(Receipt.crossing_id == called.id)).one()
+        assert receipt.issued_at == seen
 
 
 def test_a_read_from_before_the_step_is_an_alert(

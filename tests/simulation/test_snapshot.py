@@ -102,7 +102,7 @@ def _zone_today(db: Database, now: dt.datetime) -> tuple[str, dt.date]:
             crossing = make_booking(session, enterprise, gate, now=now, perishable=True)
             arrive(session, crossing, now)
             if stage is not CrossingState.arrived:
-                advance(session, crossing, stage)
+                advance(session, crossing, stage, at=now)
             crossing.arrived_at = now - dt.timedelta(hours=5)
         return gate_key(gate), tomorrow
 

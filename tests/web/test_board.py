@@ -44,9 +44,9 @@ def _arrange(site: Site) -> dict[str, object]:
         # would find today's windows made and yesterday's not.
         yesterday = now - timedelta(days=1)
         late = make_booking(session, firm, gate, now=yesterday)
-        advance(session, late, CrossingState.crossed)
-        late.crossed_at = midnight - timedelta(hours=1)
-        move(session, make_booking(session, firm, gate, now=yesterday), CrossingState.no_show)
+        advance(session, late, CrossingState.crossed, at=midnight - timedelta(hours=1))
+        no_show = make_booking(session, firm, gate, now=yesterday)
+        move(session, no_show, CrossingState.no_show, at=now)
         booked = [make_booking(session, firm, gate, now=now) for _ in range(3)]
         plate = session.get(Vehicle, booked[0].vehicle_id).plate  # type: ignore[union-attr]
         check_in(session, yard, CheckIn(plate=plate), now)
@@ -56,8 +56,7 @@ def _arrange(site: Site) -> dict[str, object]:
         estimate = position_of(session, crossed[0], now).estimated_crossing_at
         assert estimate is not None
         for crossing in crossed:
-            advance(session, crossing, CrossingState.crossed)
-            crossing.crossed_at = midnight
+            advance(session, crossing, CrossingState.crossed, at=midnight)
         session.flush()
         window = session.get(CrossingWindow, booked[1].window_id)
         assert window is not None
@@ -120,7 +119,7 @@ def test_the_board_sees_the_figures_the_database_holds(page: Page, site: Site):
     with site.write() as session:
         crossing = session.get(Crossing, expected["arrived"])
         assert crossing is not None
-        move(session, crossing, CrossingState.declared)
+        move(session, crossing, CrossingState.declared, at=utcnow())
     expect(queue.get_by_test_id("queue-export-declared")).to_have_text("1")
     expect(queue.get_by_test_id("queue-export-arrived")).to_have_text("0")
     expect(page.locator("#board-queue .main-svg").first).to_be_visible()

@@ -62,7 +62,7 @@ def test_the_work_list_puts_perishables_first_and_updates_live(page: Page, site:
     with site.write() as session:
         crossing = session.get(Crossing, ordinary_id)
         assert crossing is not None
-        declare(session, crossing, Declaration(declaration_no="305777", channel="red"))
+        declare(session, crossing, Declaration(declaration_no="305777", channel="red"), at=utcnow())
     expect(rows.nth(1).get_by_test_id("state")).to_have_text("Đã khai báo")
     page.get_by_label("Luồng").select_option("red")
     page.get_by_role("button", name="Xem").click()
@@ -145,8 +145,8 @@ def test_a_release_of_a_crossing_no_longer_held_is_refused(page: Page, site: Sit
     with site.write() as session:
         crossing = session.get(Crossing, crossing_id)
         assert crossing is not None
-        declare(session, crossing, Declaration(declaration_no="305999", channel="red"))
-        decide(session, crossing)
+        declare(session, crossing, Declaration(declaration_no="305999", channel="red"), at=utcnow())
+        decide(session, crossing, at=utcnow())
     log_in(page, "customs")
     page.goto(f"/customs/crossings/{crossing_id}")
     expect(page.get_by_test_id("crossing-state")).to_have_text("Tạm giữ")
@@ -154,7 +154,7 @@ def test_a_release_of_a_crossing_no_longer_held_is_refused(page: Page, site: Sit
     with site.write() as session:
         crossing = session.get(Crossing, crossing_id)
         assert crossing is not None
-        release(session, crossing, "released at the other desk")
+        release(session, crossing, "released at the other desk", at=utcnow())
     page.get_by_label("Kết quả kiểm tra").fill("Kiểm hóa đạt")
     page.get_by_role("button", name="Giải phóng").click()
     expect(page.get_by_test_id("customs-error")).to_have_text(

@@ -346,6 +346,7 @@ def test_the_crossing_page_shows_history_cargo_and_clearance_and_updates_live(
             session,
             crossing,
             Declaration(declaration_no="305123456789", channel=CustomsChannel.yellow),
+            at=utcnow(),
         )
     expect(page.get_by_test_id("state")).to_have_text("Đã khai báo")
     history = page.get_by_test_id("history").locator("tbody tr")

@@ -18,7 +18,7 @@ def _crossed(site: Site, enterprise: Enterprise | None = None) -> tuple[int, str
     """A crossing that has crossed, charged under the one tariff line: (receipt id, plate)."""
     with site.write() as session:
         crossing = make_booking(session, enterprise or site.enterprise, site.gate, now=utcnow())
-        advance(session, crossing, CrossingState.crossed)
+        advance(session, crossing, CrossingState.crossed, at=utcnow())
         receipt = session.query(Receipt).filter_by(crossing_id=crossing.id).one()
         return receipt.id, crossing.plate
 

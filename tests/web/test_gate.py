@@ -189,8 +189,8 @@ def test_calling_the_next_truck_calls_the_first_cleared_one(console: Console):
             crossing = session.get(Crossing, crossing_id)
             assert crossing is not None
             arrive(session, crossing, utcnow())
-            move(session, crossing, CrossingState.declared)
-            move(session, crossing, CrossingState.cleared)
+            move(session, crossing, CrossingState.declared, at=utcnow())
+            move(session, crossing, CrossingState.cleared, at=utcnow())
     _log_in(console, Role.gate_officer)
     answer = console.client.post(
         "/gate/call",
@@ -226,7 +226,7 @@ def test_recording_by_hand_needs_an_officer_and_the_csrf_token(console: Console)
     with console.db.write() as session:
         crossing = session.get(Crossing, crossing_id)
         assert crossing is not None
-        advance(session, crossing, CrossingState.called)
+        advance(session, crossing, CrossingState.called, at=utcnow())
     path = f"/gate/crossings/{crossing_id}/by-hand"
     fields = {"to_state": "crossed", "reason": "Camera hỏng"}
     _log_in(console, Role.enterprise)

@@ -36,8 +36,8 @@ def _clear(site: Site, crossing_ids: list[int]) -> None:
             crossing = session.get(Crossing, crossing_id)
             assert crossing is not None
             arrive(session, crossing, utcnow())
-            move(session, crossing, CrossingState.declared)
-            move(session, crossing, CrossingState.cleared)
+            move(session, crossing, CrossingState.declared, at=utcnow())
+            move(session, crossing, CrossingState.cleared, at=utcnow())
 
 
 def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: Site):
@@ -114,7 +114,7 @@ def test_an_officer_records_a_crossing_and_a_return_by_hand(page: Page, site: Si
     with site.write() as session:
         fresh = session.get(Crossing, crossing.id)
         assert fresh is not None
-        move(session, fresh, CrossingState.returned, reason="plate read")
+        move(session, fresh, CrossingState.returned, reason="plate read", at=utcnow())
     row.get_by_label("Lý do").fill("Camera cổng B mất điện")
     row.get_by_role("button", name="Đã quay về").click()
     expect(row).to_have_count(0)

@@ -22,7 +22,7 @@ def test_public_page_updates_live_when_a_truck_crosses(page: Page, site: Site):
         crossing = make_booking(session, site.enterprise, site.gate, now=utcnow())
         arrive(session, crossing, utcnow())
         for state in (CrossingState.declared, CrossingState.cleared, CrossingState.called):
-            move(session, crossing, state)
+            move(session, crossing, state, at=utcnow())
         crossing_id = crossing.id
     page.goto("/wait-times")
     row = _row(page, site)
@@ -34,7 +34,7 @@ def test_public_page_updates_live_when_a_truck_crosses(page: Page, site: Site):
     screenshot(page, "public-wait-times")
 
     with site.write() as session:
-        move(session, session.get(Crossing, crossing_id), CrossingState.crossed)
+        move(session, session.get(Crossing, crossing_id), CrossingState.crossed, at=utcnow())
 
     # No reload: the event stream tells the page, which fetches the table again.
     expect(row.get_by_test_id("waiting")).to_have_text("0")

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from cuakhau.accounts.service import resolve_token
@@ -53,8 +53,7 @@ class HasRole(Protocol):
 
 
 def roles_guard(*roles: Role) -> Callable[[HasRole], None]:
-    """The same rule as ``require_roles``, for a check inside a handler (of a
-    user, or of the caller the express booking lane knows)."""
+    """The same rule as ``require_roles``, for a check inside a handler."""
     allowed = frozenset(roles)
 
     def check(user: HasRole) -> None:
@@ -73,3 +72,10 @@ StaffOrEnterprise = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)
 def enterprise_scope(user: User) -> int | None:
     """The one enterprise whose rows this user may see, or None for all."""
     return user.enterprise_id if user.role is Role.enterprise else None
+
+
+def bearer_token(request: Request) -> str | None:
+    """The bearer token of ``Authorization``, as ``BearerToken`` reads it, for a
+    handler that reads its request itself."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None

@@ -1,8 +1,9 @@
 """Accounts: creation, login with throttling, tokens. Services flush; the caller commits."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from cuakhau.core.security import (
     verify_password,
 )
 from cuakhau.models import ApiToken, Enterprise, LoginThrottle, User
-from cuakhau.models.base import utcnow
+from cuakhau.models.base import UtcDateTime, utcnow
 from cuakhau.models.enums import Role
 
 # Roles whose accounts belong to one enterprise.
@@ -164,17 +165,36 @@ def resolve_token(*, session: Session, token: str) -> User:
     return resolve_token_hash(session=session, token_hash=hash_token(token))
 
 
+def token_checks(
+    token: Any, user: Any, now: ColumnElement[datetime]
+) -> list[tuple[str, ColumnElement[bool]]]:
+    """Why a token may not let its bearer in, in the order a caller is told:
+    each condition holds when the token is fine on that count, and the code
+    names the refusal when it is not. ``token`` and ``user`` are the tables
+    (or aliases) of ``api_token`` and ``user_account``. The booking's rules
+    check a token with these same conditions (``crossings.rules``)."""
+    return [
+        ("not_authenticated", token.c.id.is_not(None)),
+        ("token_revoked", token.c.revoked_at.is_(None)),
+        ("token_expired", or_(token.c.expires_at.is_(None), token.c.expires_at > now)),
+        ("account_disabled", user.c.is_active),
+    ]
+
+
 def resolve_token_hash(*, session: Session, token_hash: str) -> User:
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
-    if record is None:
+    token, user = ApiToken.__table__, User.__table__
+    checks = token_checks(token, user, literal(utcnow(), UtcDateTime()))
+    row = session.execute(
+        select(token.c.user_id, *(condition for _code, condition in checks))
+        .join(user, user.c.id == token.c.user_id)
+        .where(token.c.token_hash == token_hash)
+    ).first()
+    if row is None:
         raise NotAuthenticated()
-    if record.revoked_at is not None:
-        raise NotAuthenticated("token_revoked")
-    if record.expires_at is not None and record.expires_at <= utcnow():
-        raise NotAuthenticated("token_expired")
-    if not record.user.is_active:
-        raise NotAuthenticated("account_disabled")
-    return record.user
+    for (code, _condition), holds in zip(checks, row[1:], strict=True):
+        if not holds:
+            raise NotAuthenticated(code)
+    return session.get_one(User, row.user_id)
 
 
 def revoke_token_value(*, session: Session, token: str) -> None:

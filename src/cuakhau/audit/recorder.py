@@ -1,15 +1,15 @@
 """Writes an audit entry for every change to an ``Audited`` table, in the same
 transaction as the change itself, so a change is never stored without its record."""
 
-import enum
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.actor import SYSTEM, Actor
+from cuakhau.core.procedure import plain_value
 from cuakhau.models.audit_entry import AuditEntry
 from cuakhau.models.base import Audited, utcnow
 
@@ -51,32 +51,63 @@ def _entry(
     mapper = inspect(obj).mapper
     # New rows have their key only after the flush ends; read it off the columns.
     identity = mapper.primary_key_from_instance(obj)
+    return entry_values(
+        entity=mapper.local_table.name,
+        entity_id="/".join(str(part) for part in identity),
+        action=action,
+        before=before,
+        after=after,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        at=at,
+    )
+
+
+def entry_values(
+    *,
+    entity: str,
+    entity_id: Any,
+    action: str,
+    before: Any,
+    after: Any,
+    actor_user_id: Any,
+    actor_label: Any,
+    at: Any,
+) -> dict[str, Any]:
+    """An audit entry's row: here, and in the booking procedure, where the row's
+    key and the actor are values of the procedure."""
     return {
         "at": at,
-        "actor_user_id": actor.user_id,
-        "actor_label": actor.label,
+        "actor_user_id": actor_user_id,
+        "actor_label": actor_label,
         "action": action,
-        "entity": mapper.local_table.name,
-        "entity_id": "/".join(str(part) for part in identity),
+        "entity": entity,
+        "entity_id": entity_id,
         "before": before,
         "after": after,
     }
 
 
-def _audited_columns(obj: Audited) -> list[str]:
-    excluded = _ALWAYS_EXCLUDED | obj.__audit_exclude__
-    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in excluded]
+def audited_columns(model: type[Audited]) -> list[str]:
+    """The columns whose values an audit entry keeps."""
+    excluded = _ALWAYS_EXCLUDED | model.__audit_exclude__
+    return [attr.key for attr in inspect(model).column_attrs if attr.key not in excluded]
+
+
+def audit_image(model: type[Audited], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values as an audit entry shows them; columns not given are null."""
+    return {key: plain_value(values.get(key)) for key in audited_columns(model)}
 
 
 def _values(obj: Audited) -> dict[str, Any]:
-    return {key: plain_value(getattr(obj, key)) for key in _audited_columns(obj)}
+    return {key: plain_value(getattr(obj, key)) for key in audited_columns(type(obj))}
 
 
 def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for key in _audited_columns(obj):
+    for key in audited_columns(type(obj)):
         history = state.attrs[key].history
         if not history.has_changes():
             continue
@@ -87,14 +118,3 @@ def _changes(obj: Audited) -> tuple[dict[str, Any], dict[str, Any]]:
         before[key] = plain_value(old)
         after[key] = plain_value(new)
     return before, after
-
-
-def plain_value(value: Any) -> Any:
-    """A JSON-ready form of a column value."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value

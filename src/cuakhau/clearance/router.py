@@ -13,6 +13,7 @@ from cuakhau.core.schemas import Page
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import User
+from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 
 router = api_router(tags=["clearance"])
@@ -34,7 +35,9 @@ def work_list(
 def declare(
     crossing_id: int, data: Declaration, session: DbSession, _user: Customs
 ) -> CrossingDetail:
-    crossing = service.declare(session, service.get_crossing(session, crossing_id), data)
+    crossing = service.declare(
+        session, service.get_crossing(session, crossing_id), data, at=utcnow()
+    )
     return crossing_detail(session, crossing)
 
 
@@ -42,7 +45,9 @@ def declare(
 def decide(crossing_id: int, data: Decision, session: DbSession, _user: Customs) -> CrossingDetail:
     """Green or yellow without quarantine: cleared. Red channel or quarantine: held."""
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(session, service.decide(session, crossing, data.hold_reason))
+    return crossing_detail(
+        session, service.decide(session, crossing, data.hold_reason, at=utcnow())
+    )
 
 
 @router.post("/crossings/{crossing_id}/release", response_model=CrossingDetail)
@@ -50,7 +55,7 @@ def release(
     crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(session, service.release(session, crossing, data.reason))
+    return crossing_detail(session, service.release(session, crossing, data.reason, at=utcnow()))
 
 
 @router.post("/crossings/{crossing_id}/reject", response_model=CrossingDetail)
@@ -58,4 +63,4 @@ def reject(
     crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(session, service.reject(session, crossing, data.reason))
+    return crossing_detail(session, service.reject(session, crossing, data.reason, at=utcnow()))

@@ -2,6 +2,7 @@
 ``crossings.states.move``, which refuses what the state does not allow; fields
 are set only after the move was allowed, so a refusal changes nothing."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -25,11 +26,12 @@ def get_crossing(session: Session, crossing_id: int) -> Crossing:
     return crossing
 
 
-def declare(session: Session, crossing: Crossing, data: Declaration) -> Crossing:
+def declare(session: Session, crossing: Crossing, data: Declaration, *, at: datetime) -> Crossing:
     move(
         session,
         crossing,
         CrossingState.declared,
+        at=at,
         reason=Reason("declared", {"number": data.declaration_no, "channel": data.channel.value}),
     )
     crossing.declaration_no = data.declaration_no
@@ -49,39 +51,47 @@ def hold_grounds(crossing: Crossing) -> list[str]:
     return grounds
 
 
-def decide(session: Session, crossing: Crossing, hold_reason: str | None = None) -> Crossing:
+def decide(
+    session: Session, crossing: Crossing, hold_reason: str | None = None, *, at: datetime
+) -> Crossing:
     """Green or yellow without quarantine clears; red or quarantine holds, for the
     officer's words if given, else for its grounds."""
     grounds = hold_grounds(crossing)
     if not grounds:
         channel = crossing.channel  # None: never declared, and the move refuses
         reason = Reason("channel", {"channel": channel.value}) if channel else None
-        move(session, crossing, CrossingState.cleared, reason=reason)
+        move(session, crossing, CrossingState.cleared, at=at, reason=reason)
         return crossing
     if hold_reason:
-        move(session, crossing, CrossingState.held, reason=hold_reason)
+        move(session, crossing, CrossingState.held, at=at, reason=hold_reason)
         crossing.hold_reason, crossing.hold_grounds = hold_reason, None
     else:
-        move(session, crossing, CrossingState.held, reason=Reason("held", {"grounds": grounds}))
+        move(
+            session,
+            crossing,
+            CrossingState.held,
+            at=at,
+            reason=Reason("held", {"grounds": grounds}),
+        )
         crossing.hold_reason, crossing.hold_grounds = say_grounds(grounds, "en"), grounds
     session.flush()
     return crossing
 
 
-def release(session: Session, crossing: Crossing, reason: str) -> Crossing:
+def release(session: Session, crossing: Crossing, reason: str, *, at: datetime) -> Crossing:
     # Declared to cleared is allowed, but only through ``decide``: a release of a
     # crossing that was never held would skip the red channel's inspection.
     if crossing.state is not CrossingState.held:
         raise Conflict("release_not_held", id=crossing.id)
-    move(session, crossing, CrossingState.cleared, reason=reason)
+    move(session, crossing, CrossingState.cleared, at=at, reason=reason)
     # The hold stays in the crossing's moves; the crossing itself is no longer held.
     crossing.hold_reason = crossing.hold_grounds = None
     session.flush()
     return crossing
 
 
-def reject(session: Session, crossing: Crossing, reason: str) -> Crossing:
-    move(session, crossing, CrossingState.rejected, reason=reason)
+def reject(session: Session, crossing: Crossing, reason: str, *, at: datetime) -> Crossing:
+    move(session, crossing, CrossingState.rejected, at=at, reason=reason)
     return crossing
 
 

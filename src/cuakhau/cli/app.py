@@ -22,7 +22,7 @@ from cuakhau.core.database import make_engine
 from cuakhau.core.errors import field_errors
 from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
-from cuakhau.crossings.express import ensure_booking_function_allowed
+from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.investment import cli as investment_commands
@@ -70,8 +70,7 @@ def _check_ready(settings: Settings) -> None:
         _ = settings.resolved_secret_key
         engine = make_engine(settings.database_url)
         try:
-            ensure_schema_current(engine)
-            ensure_booking_function_allowed(engine)
+            ensure_schema_current(engine, procedures())
         finally:
             engine.dispose()
     except (ConfigurationError, SchemaOutdated) as error:

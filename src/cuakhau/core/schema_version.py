@@ -1,5 +1,6 @@
 """Running and checking the Alembic migrations from code (CLI, server start, tests)."""
 
+from collections.abc import Sequence
 from importlib.resources import files
 
 from alembic import command
@@ -9,13 +10,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from cuakhau.core.messages import translate
+from cuakhau.core.procedure import Procedure, missing_functions
 
 
 class SchemaOutdated(RuntimeError):
-    def __init__(self, current: str | None, head: str):
+    def __init__(self, current: str | None, head: str, missing: Sequence[str] = ()):
         self.current = current
         self.head = head
-        super().__init__(translate("schema_outdated", "en", current=current or "empty", head=head))
+        if missing:
+            message = translate("functions_missing", "en", names=", ".join(missing))
+        else:
+            message = translate("schema_outdated", "en", current=current or "empty", head=head)
+        super().__init__(message)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -45,8 +51,15 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-def ensure_schema_current(engine: Engine) -> None:
+def ensure_schema_current(engine: Engine, procedures: Sequence[Procedure] = ()) -> None:
+    """The schema is at this code's head, with the functions of ``procedures``
+    on PostgreSQL; else ``SchemaOutdated`` says which command fixes it."""
     current = current_revision(engine)
     head = head_revision()
     if current != head:
         raise SchemaOutdated(current, head)
+    if engine.dialect.name == "postgresql" and procedures:
+        with engine.connect() as connection:
+            missing = missing_functions(connection, procedures)
+        if missing:
+            raise SchemaOutdated(current, head, missing)

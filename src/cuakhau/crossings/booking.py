@@ -1,74 +1,668 @@
-"""Booking a window, cancelling, arriving (on time, late, or without a booking),
-and the no-show sweep. Services flush; the caller's transaction commits."""
+"""The booking core: every way a truck asks for a place in a gate's queue, on
+one path (docs/architecture.md, "Booking").
 
-from collections.abc import Callable, Sequence
+A booking (a named window, or the earliest one with room) and a walk-in (a
+truck already in a yard) are each one procedure (``core.procedure``) built from
+the booking rules (``crossings.rules``): lock the truck, read the caller's
+rules, choose and lock the window, read the window's rules, and, when every
+rule holds, take the window's unit and write the crossing, its cargo, its
+first move, its notice, its audit entries and the idempotency key. On
+PostgreSQL the procedure is one call of a function that ``cuakhau db upgrade``
+installs; elsewhere it runs step by step in the caller's transaction. Every
+caller (the API for enterprises and officers, the pages, a yard's check-in,
+the CLI, the demo, the benchmark) comes through ``place``.
+
+Also here: cancelling, arriving (on time, late), and the no-show sweep.
+Services flush; the caller's transaction commits.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import (
+    JSON,
+    Integer,
+    String,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
+from cuakhau.audit.recorder import audit_image, entry_values
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
-from cuakhau.core.actor import Actor
+from cuakhau.core.actor import SYSTEM, Actor
 from cuakhau.core.database import session_scope, upsert_unless_newer
-from cuakhau.core.errors import Conflict, InvalidInput, NotFound
+from cuakhau.core.errors import Conflict
+from cuakhau.core.procedure import (
+    Execute,
+    Fetch,
+    ForEach,
+    JsonObject,
+    Lock,
+    Procedure,
+    Step,
+    Stop,
+    Value,
+)
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import (
+    INPUTS,
+    KEY_KEPT,
+    CallerStage,
+    Kind,
+    NotReady,
     RuleRefused,
-    classify,
-    is_peak,
-    peak_cap,
+    WindowFull,
+    WindowStage,
+    caller_facts,
+    caller_rules,
+    cargo_match,
+    first_refusal,
+    held,
     policy,
-    priority_classes,
     reckon_no_show_standings,
-    share_limit,
+    value,
+    window_facts,
+    window_rules,
 )
-from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
-from cuakhau.crossings.states import OPEN_STATES, move
-from cuakhau.crossings.windows import release_unit, take_unit
+from cuakhau.crossings.schemas import (
+    BookingRequest,
+    CargoLineIn,
+    CrossingDetail,
+    MoveRead,
+    WalkInRequest,
+    WindowChangeRead,
+)
+from cuakhau.crossings.states import move, move_values, recorded_reason
+from cuakhau.crossings.windows import at_gate_from, has_room, release_unit, take_unit
+from cuakhau.live.changes import queue_changed
 from cuakhau.models import (
+    AuditEntry,
     BookingPolicy,
     CargoLine,
     Crossing,
+    CrossingMove,
     CrossingWindow,
-    Driver,
     Gate,
-    PriorityClass,
-    Vehicle,
+    IdempotencyKey,
+    Notification,
     WindowChange,
     WindowsMade,
 )
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
-from cuakhau.notifications.outbox import enqueue
+from cuakhau.notifications.outbox import enqueue, notice_payload, notification_values
 
-# Why a truck changed window without a re-plan.
+# Why a truck changed window without a re-plan; why it entered the queue.
 _LATE = Reason("late")
 _WALK_IN = Reason("walk_in")
+_BOOKED = Reason("booked")
 
 # How many free windows a refusal suggests.
 SUGGESTIONS = 5
+# A place asked for again when what the rules need had to be made first, or
+# when the window chosen filled before it could be locked: each attempt takes
+# the next window, so this bounds the windows tried, not a wait.
+ATTEMPTS = 200
 NO_SHOW_SWEEPER = Actor(label="no-show sweep")
 
 
-class WindowFull(Conflict):
-    def __init__(self, window: CrossingWindow, free: list[CrossingWindow]):
-        super().__init__("window_full", starts_at=window.starts_at.isoformat())
-        # Copied now: the session is rolled back before the answer is written.
-        self.free = [
-            {
-                "id": w.id,
-                "starts_at": w.starts_at.isoformat(),
-                "ends_at": w.ends_at.isoformat(),
-                "free": w.capacity - w.booked,
-            }
-            for w in free
-        ]
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: an API token's bearer (checked by the booking's rules, in its
+    own transaction), a signed-in account, or the system itself (the CLI, the
+    demo), named for the record."""
 
-    def extra(self) -> dict[str, object]:
-        return {"next_free_windows": self.free}
+    token_hash: str | None = None
+    user_id: int | None = None
+    label: str = "system"
+
+    @classmethod
+    def of(cls, actor: Actor) -> "Caller":
+        return cls(user_id=actor.user_id, label=actor.label)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A crossing the procedure made (or, ``replayed``, had made for the same
+    idempotency key), with its answer."""
+
+    crossing_id: int
+    detail: CrossingDetail | None
+    replayed: bool = False
+
+
+# ---- the procedure -------------------------------------------------------------
+
+_crossing = Crossing.__table__
+_window = CrossingWindow.__table__
+_line = CargoLine.__table__
+_CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd", "perishable")
+# The crossing's columns whose values the procedure finds: the rest the
+# request gives (``crossing_values``).
+_FOUND = {
+    "id": "crossing_id",
+    "enterprise_id": "owner_id",
+    "vehicle_id": "truck_id",
+    "plate": "truck_plate",
+    "trailer_plate": "trailer_plate",
+    "priority_class_id": "priority_class_id",
+    "window_id": "chosen_window_id",
+}
+# Given as JSON ready for the audit entries and the notice (``json_ready``).
+_JSON_INPUTS = {
+    "cargo": JSON(),
+    "crossing_audit": JSON(),
+    "notice": JSON(),
+    "reason_params": JSON(),
+}
+
+
+def _first_state(kind: Kind) -> CrossingState:
+    return CrossingState.booked if kind is Kind.booking else CrossingState.arrived
+
+
+def _reason(kind: Kind) -> Reason:
+    return _BOOKED if kind is Kind.booking else _WALK_IN
+
+
+def crossing_values(kind: Kind, of: Mapping[str, Any]) -> dict[str, Any]:
+    """A new crossing's row, from the request's values and what the procedure
+    found (``of``: by name, Python values or the procedure's ``Value``s)."""
+    walk_in = kind is Kind.walk_in
+    return {
+        **{column: of[name] for column, name in _FOUND.items() if column != "id"},
+        "driver_id": of["driver_id"],
+        "gate_id": of["gate_id"],
+        "direction": of["direction"],
+        "regime": of["regime"],
+        "state": _first_state(kind),
+        "queued_at": of["now"],
+        "is_walk_in": walk_in,
+        "yard_id": of["yard_id"],
+        "needs_quarantine": False,
+        "arrived_at": of["now"] if walk_in else None,
+        "version": 1,
+        "created_at": of["now"],
+        "updated_at": of["now"],
+    }
+
+
+def window_change_values(
+    *, crossing_id: Any, from_window_id: Any, to_window_id: Any, at: Any, reason: Reason
+) -> dict[str, Any]:
+    recorded = recorded_reason(reason)
+    return {
+        "crossing_id": crossing_id,
+        "from_window_id": from_window_id,
+        "to_window_id": to_window_id,
+        "at": at,
+        "reason": recorded["reason"],
+        "reason_code": recorded["reason_code"],
+        "reason_params": recorded["reason_params"],
+    }
+
+
+def _choose(kind: Kind) -> Fetch:
+    """The window to lock: the one named; the earliest every window rule lets
+    through (else the earliest with room, whose rule then explains); a walk-in's
+    first window with room."""
+    candidate = _window.alias("candidate")
+    after = at_gate_from(candidate, value("gate_id"), value("direction"), value("now"))
+
+    def first(*conditions: Any) -> Any:
+        return (
+            select(candidate.c.id)
+            .where(after, *conditions)
+            .order_by(candidate.c.starts_at)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    if kind is Kind.walk_in:
+        chosen = first(has_room(candidate))
+    else:
+        stage = WindowStage(candidate)
+        rules = [held(rule.holds(stage)) for rule in window_rules(kind)]
+        not_before = candidate.c.starts_at >= func.coalesce(value("not_before"), value("now"))
+        chosen = func.coalesce(
+            value("window_id"),
+            first(not_before, *rules),
+            first(not_before, *rules[:2]),
+        )
+    return Fetch(select(cast(chosen, Integer).label("chosen_window_id")))
+
+
+@cache
+def procedure(kind: Kind) -> Procedure:
+    """The booking (or walk-in) procedure; built once per kind."""
+    stage = CallerStage(kind)
+    flags = {f"ok_{rule.name}": held(rule.holds(stage)) for rule in caller_rules(kind)}
+    facts = caller_facts(stage)
+    reading = Fetch(
+        stage.statement(
+            [*(e.label(n) for n, e in flags.items()), *(e.label(n) for n, e in facts.items())]
+        )
+    )
+    types = {**INPUTS, **_JSON_INPUTS}
+    types |= {c.key: c.type for c in reading.statement.selected_columns}
+    choosing = _choose(kind)
+    types["chosen_window_id"] = Integer()
+    chosen = Value("chosen_window_id", Integer())
+
+    window = _window.alias("chosen")
+    wstage = WindowStage(window)
+    window_flags = {f"ok_{rule.name}": held(rule.holds(wstage)) for rule in window_rules(kind)}
+    one = select(literal(1).label("one")).subquery("one")
+    checking = Fetch(
+        select(
+            *(e.label(n) for n, e in window_flags.items()),
+            *(e.label(n) for n, e in window_facts(wstage).items()),
+        )
+        .select_from(one)
+        .outerjoin(window, window.c.id == chosen)
+    )
+    types |= {c.key: c.type for c in checking.statement.selected_columns}
+    types["crossing_id"] = Integer()
+    types["line_id"] = Integer()
+
+    def v(name: str) -> Value:
+        return Value(name, types[name])
+
+    names = {name: v(name) for name in types}
+    json_objects = [
+        JsonObject("crossing_image", "crossing_audit", {k: _FOUND[k] for k in _FOUND}),
+        JsonObject("line_image", "line_audit", {"id": "line_id", "crossing_id": "crossing_id"}),
+    ]
+    audit = {"action": "create", "before": None, "actor_user_id": v("caller_id")}
+    audit |= {"actor_label": v("actor_label"), "at": v("now")}
+    line_fields = {name: _line.c[name].type for name in _CARGO_FIELDS} | {"audit": JSON()}
+    types |= {f"line_{name}": type_ for name, type_ in line_fields.items()}
+    steps: list[Step] = [
+        Lock(
+            select(stage.truck.c.id)
+            .select_from(stage.truck)
+            .where(
+                stage.truck.c.plate == value("plate")
+                if kind is Kind.walk_in
+                else stage.truck.c.id == value("vehicle_id")
+            )
+            .with_for_update(key_share=True)
+        ),
+        reading,
+        Stop(all_true=tuple(flags), all_null=("remembered_crossing_id",)),
+        choosing,
+        Lock(select(_window.c.id).where(_window.c.id == chosen).with_for_update(key_share=True)),
+        checking,
+        Stop(all_true=tuple(window_flags)),
+        Execute(
+            update(_window)
+            .where(_window.c.id == chosen, has_room(_window))
+            .values(booked=_window.c.booked + 1),
+            when="chosen_window_id",
+        ),
+        Execute(
+            insert(_crossing)
+            .values(crossing_values(kind, names))
+            .returning(_crossing.c.id.label("crossing_id"))
+        ),
+        ForEach(
+            "cargo",
+            "line",
+            line_fields,
+            [
+                Execute(
+                    insert(_line)
+                    .values(
+                        crossing_id=v("crossing_id"),
+                        **{name: v(f"line_{name}") for name in _CARGO_FIELDS},
+                    )
+                    .returning(_line.c.id.label("line_id"))
+                ),
+                Execute(
+                    insert(AuditEntry.__table__).values(
+                        entry_values(
+                            entity="cargo_line",
+                            entity_id=cast(v("line_id"), String),
+                            after=json_objects[1].placeholder(),
+                            **audit,
+                        )
+                    )
+                ),
+            ],
+        ),
+        Execute(
+            insert(CrossingMove.__table__).values(
+                move_values(
+                    crossing_id=v("crossing_id"),
+                    from_state=None,
+                    to_state=_first_state(kind),
+                    at=v("now"),
+                    actor_user_id=v("caller_id"),
+                    actor_label=v("actor_label"),
+                    reason=_reason(kind),
+                )
+            )
+        ),
+    ]
+    if kind is Kind.walk_in:
+        steps.append(
+            Execute(
+                insert(WindowChange.__table__).values(
+                    window_change_values(
+                        crossing_id=v("crossing_id"),
+                        from_window_id=None,
+                        to_window_id=chosen,
+                        at=v("now"),
+                        reason=_WALK_IN,
+                    )
+                )
+            )
+        )
+    else:
+        json_objects.append(
+            JsonObject(
+                "notice_payload",
+                "notice",
+                {
+                    "crossing_id": "crossing_id",
+                    "plate": "truck_plate",
+                    "window_starts_at": "window_starts_at",
+                    "window_ends_at": "window_ends_at",
+                },
+            )
+        )
+        steps.append(
+            Execute(
+                insert(Notification.__table__).values(
+                    notification_values(
+                        enterprise_id=v("owner_id"),
+                        crossing_id=v("crossing_id"),
+                        event=NotificationEvent.booking_confirmed,
+                        payload=json_objects[2].placeholder(),
+                        at=v("now"),
+                    )
+                )
+            )
+        )
+    keys = IdempotencyKey.__table__
+    steps += [
+        Execute(
+            insert(AuditEntry.__table__).values(
+                entry_values(
+                    entity="crossing",
+                    entity_id=cast(v("crossing_id"), String),
+                    after=json_objects[0].placeholder(),
+                    **audit,
+                )
+            )
+        ),
+        # A key older than a day no longer answers: its row gives way to the new one.
+        Execute(
+            delete(keys).where(
+                keys.c.user_id == v("caller_id"),
+                keys.c.key == value("idempotency_key"),
+                keys.c.created_at <= v("key_expired_before"),
+            ),
+            when="idempotency_key",
+        ),
+        Execute(
+            insert(keys).values(
+                user_id=v("caller_id"),
+                key=value("idempotency_key"),
+                request_digest=value("request_digest"),
+                crossing_id=v("crossing_id"),
+                created_at=v("now"),
+            ),
+            when="idempotency_key",
+        ),
+    ]
+    outputs = [
+        *flags,
+        *facts,
+        "chosen_window_id",
+        *window_flags,
+        *window_facts(wstage),
+        "crossing_id",
+    ]
+    return Procedure(
+        name=f"cuakhau_{kind.value}",
+        inputs={**INPUTS, **_JSON_INPUTS},
+        steps=steps,
+        outputs=outputs,
+        json_objects=json_objects,
+    )
+
+
+def procedures() -> list[Procedure]:
+    """Every procedure the database holds as a function on PostgreSQL."""
+    return [procedure(kind) for kind in Kind]
+
+
+# ---- asking for a place --------------------------------------------------------
+
+
+def request_digest(kind: Kind, request: BookingRequest | WalkInRequest) -> str:
+    """What an idempotency key is checked against: the request as understood,
+    so the same request sent with other spacing or key order is the same."""
+    return hashlib.sha256(f"{kind.value}:{request.model_dump_json()}".encode()).hexdigest()
+
+
+def inputs_for(
+    kind: Kind,
+    caller: Caller,
+    request: BookingRequest | WalkInRequest,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    """The procedure's inputs for one request."""
+    booking = request if isinstance(request, BookingRequest) else None
+    walk_in = request if isinstance(request, WalkInRequest) else None
+    given = {
+        "token_hash": caller.token_hash,
+        "user_id": caller.user_id,
+        "caller_label": caller.label,
+        "enterprise_id": booking.enterprise_id if booking else None,
+        "vehicle_id": booking.vehicle_id if booking else None,
+        "plate": walk_in.plate if walk_in else None,
+        "driver_id": request.driver_id,
+        "gate_id": request.gate_id,
+        "direction": request.direction,
+        "regime": request.regime,
+        "window_id": booking.window_id if booking else None,
+        "not_before": booking.not_before if booking else None,
+        "yard_id": walk_in.yard_id if walk_in else None,
+        "wanted": cargo_match([line.perishable for line in request.cargo]),
+        "now": now,
+        "today": local_date(now),
+        "idempotency_key": idempotency_key,
+        "request_digest": request_digest(kind, request) if idempotency_key else None,
+        "key_expired_before": now - KEY_KEPT,
+    }
+    # Everything but what the procedure finds, as the audit entry and the
+    # notice show it.
+    unknown = dict.fromkeys(_FOUND.values())
+    row = crossing_values(kind, {**given, **unknown})
+    found = set(_FOUND)
+    given["crossing_audit"] = {
+        k: v for k, v in audit_image(Crossing, row).items() if k not in found
+    }
+    given["notice"] = {
+        k: v
+        for k, v in notice_payload(
+            {**row, "id": None}, NotificationEvent.booking_confirmed, {}
+        ).items()
+        if k not in ("crossing_id", "plate")
+    }
+    given["reason_params"] = dict(_reason(kind).params)
+    given["cargo"] = [_line_item(line) for line in request.cargo]
+    return given
+
+
+def _line_item(line: CargoLineIn) -> dict[str, Any]:
+    values = line.model_dump()
+    return {**values, "audit": audit_image(CargoLine, values) | {"id": None, "crossing_id": None}}
+
+
+def place(
+    session: Session,
+    kind: Kind,
+    caller: Caller,
+    request: BookingRequest | WalkInRequest,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
+) -> Placed:
+    """Book (or queue a walk-in) in the session's transaction, or raise the
+    refusal of the first rule that does not hold; the caller commits."""
+    inputs = inputs_for(kind, caller, request, now, idempotency_key)
+    run = _runner(session)
+    for _attempt in range(ATTEMPTS):
+        outputs = run(procedure(kind), inputs)
+        try:
+            return outcome(kind, request, inputs, outputs)
+        except NotReady as missing:
+            prepare(session, missing, request, now)
+        except WindowFull as full:
+            raise _with_free_windows(session, full, request) from None
+    raise Conflict("no_free_window", days=policy(session).booking_horizon_days)
+
+
+def _runner(session: Session) -> Callable[[Procedure, Mapping[str, Any]], dict[str, Any]]:
+    if session.get_bind().dialect.name == "postgresql":
+        return lambda p, inputs: p.run_function(session, inputs)
+    return lambda p, inputs: p.run(session, inputs)
+
+
+def outcome(
+    kind: Kind,
+    request: BookingRequest | WalkInRequest,
+    inputs: Mapping[str, Any],
+    outputs: Mapping[str, Any],
+) -> Placed:
+    """What the procedure's answer means: the crossing made, the one an
+    idempotency key made before, or the refusal it gives (raised)."""
+    if outputs["crossing_id"] is not None:
+        return Placed(outputs["crossing_id"], answer(kind, request, {**inputs, **outputs}))
+    remembered = outputs["remembered_crossing_id"]
+    if remembered is not None:
+        if outputs["remembered_digest"] != inputs["request_digest"]:
+            raise Conflict("idempotency_key_reused")
+        return Placed(remembered, None, replayed=True)
+    refusal = first_refusal(kind, {**inputs, "kind": kind, **outputs})
+    if refusal is None:  # the chosen window filled before it was locked
+        raise NotReady("window")
+    raise refusal
+
+
+def prepare(
+    session: Session, missing: NotReady, request: BookingRequest | WalkInRequest, now: datetime
+) -> None:
+    """Make what the rules found missing, before asking again."""
+    if missing.missing == "policy":
+        policy(session)
+    elif missing.missing == "windows":
+        gate = session.get(Gate, request.gate_id)
+        assert gate is not None  # the rules found it active
+        horizon_windows(session, gate, request.direction, now, policy(session))
+
+
+def _with_free_windows(
+    session: Session, full: WindowFull, request: BookingRequest | WalkInRequest
+) -> WindowFull:
+    gate = session.get_one(Gate, request.gate_id)
+    later = free_windows(
+        session,
+        gate,
+        request.direction,
+        full.starts_at,
+        utcnow(),
+        limit=SUGGESTIONS,
+        make_missing=False,
+    )
+    return WindowFull(full.starts_at, later)
+
+
+def answer(
+    kind: Kind, request: BookingRequest | WalkInRequest, of: Mapping[str, Any]
+) -> CrossingDetail:
+    """The crossing as the procedure wrote it, without reading it back."""
+    row = crossing_values(kind, of)
+    first_move = move_values(
+        crossing_id=of["crossing_id"],
+        from_state=None,
+        to_state=_first_state(kind),
+        at=of["now"],
+        actor_user_id=of["caller_id"],
+        actor_label=of["actor_label"],
+        reason=_reason(kind),
+    )
+    changes = []
+    if kind is Kind.walk_in:
+        changes.append(
+            WindowChangeRead(
+                at=of["now"],
+                from_window_starts_at=None,
+                to_window_starts_at=of["window_starts_at"],
+                **recorded_reason(_WALK_IN),
+            )
+        )
+    return CrossingDetail(
+        **row,
+        id=of["crossing_id"],
+        channel=None,
+        declaration_no=None,
+        hold_reason=None,
+        called_at=None,
+        crossed_at=None,
+        returned_at=None,
+        cargo=[line.model_dump() for line in request.cargo],
+        window_starts_at=of["window_starts_at"],
+        window_ends_at=of["window_ends_at"],
+        moves=[MoveRead(**first_move)],
+        window_changes=changes,
+    )
+
+
+def book(
+    session: Session, *, request: BookingRequest, now: datetime, enterprise_id: int | None = None
+) -> Crossing:
+    """A booking by the session's actor (a signed-in account, or the system: the
+    CLI, the demo), for ``enterprise_id`` when the actor is not an enterprise's.
+    The crossing as stored."""
+    if enterprise_id is not None:
+        request = request.model_copy(update={"enterprise_id": enterprise_id})
+    return _stored(session, place(session, Kind.booking, _actor(session), request, now))
+
+
+def walk_in(session: Session, *, request: WalkInRequest, now: datetime) -> Crossing:
+    """A truck in a yard without a booking, queued by the session's actor into
+    the next free window, or waiting for one. The crossing as stored."""
+    return _stored(session, place(session, Kind.walk_in, _actor(session), request, now))
+
+
+def _actor(session: Session) -> Caller:
+    return Caller.of(session.info.get("actor", SYSTEM))
+
+
+def _stored(session: Session, placed: Placed) -> Crossing:
+    crossing = session.get_one(Crossing, placed.crossing_id)
+    queue_changed(session, crossing.gate_id, crossing.direction.value)
+    return crossing
+
+
+# ---- windows -------------------------------------------------------------------
 
 
 def horizon_windows(
@@ -105,14 +699,10 @@ def free_windows(
     what it made would be rolled back with it."""
     if make_missing:
         horizon_windows(session, gate, direction, now, policy(session))
+    window = CrossingWindow.__table__
     stmt = (
         select(CrossingWindow)
-        .where(
-            CrossingWindow.gate_id == gate.id,
-            CrossingWindow.direction == direction,
-            CrossingWindow.starts_at >= after,
-            CrossingWindow.booked < CrossingWindow.capacity,
-        )
+        .where(at_gate_from(window, gate.id, direction, after), has_room(window))
         .order_by(CrossingWindow.starts_at)
         .execution_options(populate_existing=True)
     )
@@ -121,208 +711,11 @@ def free_windows(
     return list(session.scalars(stmt))
 
 
-def _active(session: Session, model: type, row_id: int, entity: str, field: str) -> object:
-    row = session.get(model, row_id)
-    if row is None or not getattr(row, "is_active", True):
-        raise InvalidInput("referenced_missing", field=field, entity=entity, id=row_id)
-    return row
-
-
-def _gate_for(session: Session, gate_id: int, direction: Direction) -> Gate:
-    gate = _active(session, Gate, gate_id, "gate", "gate_id")
-    assert isinstance(gate, Gate)
-    handles = gate.handles_export if direction is Direction.export else gate.handles_import
-    if not handles:
-        raise InvalidInput("gate_direction", field="direction", direction=direction.value)
-    return gate
-
-
-def _cargo_lines(cargo: Sequence[CargoLineIn]) -> list[CargoLine]:
-    return [CargoLine(**line.model_dump()) for line in cargo]
-
-
-def _holding(session: Session, window_id: int, **column: int) -> int:
-    """How many open crossings in this window share one value (a class, an enterprise)."""
-    ((name, value),) = column.items()
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Crossing)
-            .where(
-                Crossing.window_id == window_id,
-                getattr(Crossing, name) == value,
-                Crossing.state.in_(OPEN_STATES),
-            )
-        )
-        or 0
-    )
-
-
-def book(
-    session: Session, *, enterprise_id: int, request: BookingRequest, now: datetime
-) -> Crossing:
-    rules = policy(session)
-    # The vehicle's row is locked so that two requests for one truck count its
-    # open bookings one after the other (a no-op on SQLite, which takes the write
-    # lock at BEGIN IMMEDIATE).
-    vehicle = session.scalar(
-        select(Vehicle).where(Vehicle.id == request.vehicle_id).with_for_update(key_share=True)
-    )
-    if vehicle is None or vehicle.enterprise_id != enterprise_id:
-        raise NotFound("vehicle", request.vehicle_id)
-    if not vehicle.is_active:
-        raise InvalidInput(
-            "referenced_missing", field="vehicle_id", entity="vehicle", id=vehicle.id
-        )
-    if request.driver_id is not None:
-        driver = session.get(Driver, request.driver_id)
-        if driver is None or driver.enterprise_id != enterprise_id or not driver.is_active:
-            raise InvalidInput(
-                "referenced_missing", field="driver_id", entity="driver", id=request.driver_id
-            )
-    gate = _gate_for(session, request.gate_id, request.direction)
-    open_bookings = session.scalar(
-        select(func.count())
-        .select_from(Crossing)
-        .where(Crossing.vehicle_id == vehicle.id, Crossing.state.in_(OPEN_STATES))
-    )
-    if (open_bookings or 0) >= rules.max_open_bookings_per_vehicle:
-        raise RuleRefused(
-            "open_bookings", plate=vehicle.plate, limit=rules.max_open_bookings_per_vehicle
-        )
-    priority = classify(priority_classes(session), [line.perishable for line in request.cargo])
-    window = _Asking(session, gate, request, priority, enterprise_id, rules, now).take()
-    crossing = Crossing(
-        enterprise_id=enterprise_id,
-        vehicle_id=vehicle.id,
-        plate=vehicle.plate,
-        trailer_plate=vehicle.trailer_plate,
-        driver_id=request.driver_id,
-        gate_id=gate.id,
-        direction=request.direction,
-        regime=request.regime,
-        priority_class_id=priority.id,
-        window_id=window.id,
-        queued_at=now,
-        cargo=_cargo_lines(request.cargo),
-    )
-    move(session, crossing, CrossingState.booked, reason=Reason("booked"))
-    enqueue(
-        session,
-        crossing,
-        NotificationEvent.booking_confirmed,
-        window_starts_at=window.starts_at.isoformat(),
-        window_ends_at=window.ends_at.isoformat(),
-    )
-    return crossing
-
-
-@dataclass
-class _Asking:
-    """One booking request, as the steps that find and take its window see it."""
-
-    session: Session
-    gate: Gate
-    request: BookingRequest
-    priority: PriorityClass
-    enterprise_id: int
-    rules: BookingPolicy
-    now: datetime
-
-    def take(self) -> CrossingWindow:
-        if self.request.window_id is not None:
-            return self._take_chosen(self.request.window_id)
-        after = max(self.now, self.request.not_before or self.now)
-        refusal = None
-        for window in free_windows(
-            self.session, self.gate, self.request.direction, after, self.now
-        ):
-            refusal = self._share_refusal(window)
-            taken = take_unit(self.session, window.id) if refusal is None else None
-            if taken is not None:
-                return taken
-        if refusal is not None:
-            raise refusal
-        raise Conflict("no_free_window", days=self.rules.booking_horizon_days)
-
-    def _take_chosen(self, window_id: int) -> CrossingWindow:
-        """The window the request names, taken first as one conditional UPDATE; a
-        share rule that then refuses gives the unit back."""
-        bookable = (
-            CrossingWindow.gate_id == self.gate.id,
-            CrossingWindow.direction == self.request.direction,
-            CrossingWindow.starts_at > self.now,
-            CrossingWindow.starts_at
-            <= self.now + timedelta(days=self.rules.booking_horizon_days + 1),
-        )
-        window = take_unit(self.session, window_id, *bookable)
-        if window is None:
-            full = self.session.scalar(
-                select(CrossingWindow)
-                .where(CrossingWindow.id == window_id, *bookable)
-                .execution_options(populate_existing=True)
-            )
-            if full is None:
-                raise InvalidInput("window_not_bookable", field="window_id", id=window_id)
-            later = free_windows(
-                self.session,
-                self.gate,
-                self.request.direction,
-                full.starts_at,
-                self.now,
-                limit=SUGGESTIONS,
-                make_missing=False,
-            )
-            raise WindowFull(full, later)
-        refusal = self._share_refusal(window)
-        if refusal is not None:
-            release_unit(self.session, window.id)
-            raise refusal
-        return window
-
-    def _share_refusal(self, window: CrossingWindow) -> RuleRefused | None:
-        """Which share rule, if any, keeps this booking out of this window."""
-        if self.priority.window_share is not None:
-            limit = share_limit(window.capacity, float(self.priority.window_share))
-            held = _holding(self.session, window.id, priority_class_id=self.priority.id)
-            if held >= limit:
-                return RuleRefused("class_share", priority_class=self.priority.code, limit=limit)
-        peak_share = self._peak_share if is_peak(self.rules, window) else None
-        if peak_share is not None:
-            limit = share_limit(window.capacity, peak_share)
-            if _holding(self.session, window.id, enterprise_id=self.enterprise_id) >= limit:
-                return RuleRefused("peak_share", limit=limit)
-        return None
-
-    @cached_property
-    def _peak_share(self) -> float | None:
-        """Asked only for a peak window."""
-        return peak_cap(self.session, self.rules, self.enterprise_id)
-
-
-def cancel_deadline(session: Session, crossing: Crossing) -> datetime | None:
-    """The last moment ``cancel`` accepts: the cut-off before a booked crossing's
-    window. None when no cut-off applies (no window, or not booked)."""
-    if crossing.state is not CrossingState.booked or crossing.window_id is None:
-        return None
-    window = session.get_one(CrossingWindow, crossing.window_id)
-    return window.starts_at - timedelta(minutes=policy(session).cancel_cutoff_minutes)
-
-
-def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
-    deadline = cancel_deadline(session, crossing)
-    if deadline is not None and now > deadline:
-        raise RuleRefused("cancel_cutoff", minutes=policy(session).cancel_cutoff_minutes)
-    move(session, crossing, CrossingState.cancelled, reason=Reason("cancelled"))
-    return crossing
-
-
 def take_next_free(
     session: Session, gate_id: int, direction: Direction, after: datetime, now: datetime
 ) -> CrossingWindow | None:
     """One unit of the first window from ``after`` with room, or None within the horizon."""
-    gate = session.get(Gate, gate_id)
-    assert gate is not None
+    gate = session.get_one(Gate, gate_id)
     for window in free_windows(session, gate, direction, after, now):
         taken = take_unit(session, window.id)
         if taken is not None:
@@ -339,13 +732,13 @@ def change_window(
 ) -> None:
     session.add(
         WindowChange(
-            crossing_id=crossing.id,
-            from_window_id=crossing.window_id,
-            to_window_id=new.id if new else None,
-            at=now,
-            reason=reason.say("en"),
-            reason_code=reason.code,
-            reason_params=dict(reason.params),
+            **window_change_values(
+                crossing_id=crossing.id,
+                from_window_id=crossing.window_id,
+                to_window_id=new.id if new else None,
+                at=now,
+                reason=reason,
+            )
         )
     )
     crossing.window_id = new.id if new else None
@@ -361,13 +754,33 @@ def assign_next_free(
     return window
 
 
+# ---- after booking -------------------------------------------------------------
+
+
+def cancel_deadline(session: Session, crossing: Crossing) -> datetime | None:
+    """The last moment ``cancel`` accepts: the cut-off before a booked crossing's
+    window. None when no cut-off applies (no window, or not booked)."""
+    if crossing.state is not CrossingState.booked or crossing.window_id is None:
+        return None
+    window = session.get_one(CrossingWindow, crossing.window_id)
+    return window.starts_at - timedelta(minutes=policy(session).cancel_cutoff_minutes)
+
+
+def cancel(session: Session, crossing: Crossing, now: datetime) -> Crossing:
+    deadline = cancel_deadline(session, crossing)
+    if deadline is not None and now > deadline:
+        raise RuleRefused("cancel_cutoff", minutes=policy(session).cancel_cutoff_minutes)
+    move(session, crossing, CrossingState.cancelled, at=now, reason=Reason("cancelled"))
+    return crossing
+
+
 def arrive(
     session: Session, crossing: Crossing, now: datetime, yard_id: int | None = None
 ) -> Crossing:
-    """A booked truck reaches the zone. Later than its window plus the grace
-    period, it loses the window and rejoins the queue at the next free one."""
+    """A booked truck reaches the zone at ``now``. Later than its window plus the
+    grace period, it loses the window and rejoins the queue at the next free one."""
     rules = policy(session)
-    move(session, crossing, CrossingState.arrived, reason=Reason("arrived"))
+    move(session, crossing, CrossingState.arrived, at=now, reason=Reason("arrived"))
     if yard_id is not None:
         crossing.yard_id = yard_id
     window = session.get(CrossingWindow, crossing.window_id) if crossing.window_id else None
@@ -378,6 +791,7 @@ def arrive(
             session,
             crossing,
             NotificationEvent.lost_window,
+            at=now,
             window_starts_at=new.starts_at.isoformat() if new else None,
             **told(_LATE),
         )
@@ -385,52 +799,10 @@ def arrive(
     return crossing
 
 
-def walk_in(
-    session: Session,
-    *,
-    vehicle: Vehicle,
-    gate_id: int,
-    direction: Direction,
-    regime: object,
-    cargo: Sequence[CargoLineIn],
-    driver_id: int | None,
-    yard_id: int | None,
-    now: datetime,
-) -> Crossing:
-    """A truck in a yard without a booking: arrived, queued into the next free window."""
-    gate = _gate_for(session, gate_id, direction)
-    open_crossing = session.scalar(
-        select(Crossing.id).where(
-            Crossing.vehicle_id == vehicle.id, Crossing.state.in_(OPEN_STATES)
-        )
-    )
-    if open_crossing is not None:
-        raise RuleRefused("open_bookings", plate=vehicle.plate, limit=1)
-    priority = classify(priority_classes(session), [line.perishable for line in cargo])
-    crossing = Crossing(
-        enterprise_id=vehicle.enterprise_id,
-        vehicle_id=vehicle.id,
-        plate=vehicle.plate,
-        trailer_plate=vehicle.trailer_plate,
-        driver_id=driver_id,
-        gate_id=gate.id,
-        direction=direction,
-        regime=regime,
-        priority_class_id=priority.id,
-        queued_at=now,
-        is_walk_in=True,
-        yard_id=yard_id,
-        cargo=_cargo_lines(cargo),
-    )
-    move(session, crossing, CrossingState.arrived, reason=_WALK_IN)
-    assign_next_free(session, crossing, now, reason=_WALK_IN)
-    session.flush()
-    return crossing
-
-
 def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
     """Booked trucks that never came: their windows' capacity goes back to others,
-    and every enterprise's no-show standing is reckoned again."""
+    every enterprise's no-show standing is reckoned again, and idempotency keys
+    older than a day are forgotten."""
     rules = policy(session)
     late = timedelta(minutes=rules.no_show_after_minutes)
     missed = list(
@@ -447,8 +819,9 @@ def sweep_no_shows(session: Session, now: datetime) -> list[Crossing]:
         )
     )
     for crossing in missed:
-        move(session, crossing, CrossingState.no_show, reason=Reason("no_show"))
+        move(session, crossing, CrossingState.no_show, at=now, reason=Reason("no_show"))
     reckon_no_show_standings(session, now)
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at <= now - KEY_KEPT))
     return missed
 
 

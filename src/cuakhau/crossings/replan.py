@@ -97,6 +97,7 @@ def _record(
         session,
         crossing,
         NotificationEvent.moved_by_replan,
+        at=now,
         **told(reason),
         from_window_starts_at=old.starts_at.isoformat() if old else None,
         to_window_starts_at=new.starts_at.isoformat() if new else None,

@@ -1,19 +1,20 @@
+import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, status
+from fastapi import Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import (
-    BearerToken,
+    bearer_token,
     current_user,
     enterprise_scope,
     require_roles,
     roles_guard,
 )
-from cuakhau.accounts.service import resolve_token_hash
-from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
@@ -21,8 +22,9 @@ from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
-from cuakhau.crossings.express import Caller, ExpressBooking
+from cuakhau.crossings.booking import Caller, Placed
 from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
+from cuakhau.crossings.rules import BOOKING_ROLES, WALK_IN_ROLES, Kind
 from cuakhau.crossings.schemas import (
     BookingRequest,
     CrossingDetail,
@@ -37,19 +39,39 @@ from cuakhau.crossings.schemas import (
 )
 from cuakhau.crossings.states import move
 from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
-from cuakhau.enterprises.service import resolve_owner
-from cuakhau.models import Crossing, User, Vehicle
+from cuakhau.live.changes import queue_changed
+from cuakhau.models import Crossing, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
 
 router = api_router(tags=["crossings"])
 
-BOOKING_ROLES = (Role.enterprise, Role.admin, Role.gate_officer)
 Booker = Annotated[User, require_roles(*BOOKING_ROLES)]
 Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]
-YardSide = Annotated[User, require_roles(Role.admin, Role.gate_officer, Role.yard_operator)]
+YardSide = Annotated[User, require_roles(*WALK_IN_ROLES)]
 Officer = Annotated[User, require_roles(Role.admin, Role.gate_officer)]
+
+KEY_LENGTH = 100
+KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's ``Idempotency-Key``, if it sent one that is well formed."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise InvalidInput("idempotency_key_invalid", field="Idempotency-Key", max=KEY_LENGTH)
+    return key
+
+
+def is_json(content_type: str) -> bool:
+    """The content types FastAPI reads a JSON body from."""
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
 
 
 def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
@@ -61,58 +83,92 @@ def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
     return crossing
 
 
-_may_book = roles_guard(*BOOKING_ROLES)
+# The booking's body, checked by the booking route itself (``book_crossing``).
+_BOOKING_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": BookingRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+        }
+    },
+}
+_IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Any unique string (a UUID) per booking. Sent again with the same request "
+        f"within a day, it answers with the crossing the first one made (at most "
+        f"{KEY_LENGTH} letters, digits or - _ . :)."
+    ),
+    "schema": {"type": "string", "maxLength": KEY_LENGTH, "pattern": KEY_PATTERN},
+}
 
 
-async def booking_caller(request: Request, token: BearerToken) -> Caller:
-    """Who books, known before the request's body is read (so a caller who may
-    not book hears 401 or 403, whatever they sent). On PostgreSQL one read on
-    the express lane's connections, or none for a caller it remembers;
-    otherwise, or for a token it does not accept, the same check as every other
-    handler's, which names what is wrong."""
+@router.post(
+    "/crossings",
+    response_model=CrossingDetail,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={"requestBody": _BOOKING_BODY, "parameters": [_IDEMPOTENCY_HEADER]},
+)
+async def book_crossing(request: Request) -> Response:
+    """Book one unit of a window (``window_id``) or the earliest free one.
+    A full window answers 409 with the next free windows. The token is checked
+    by the booking's rules, in the booking's own transaction (an enterprise
+    books for itself; an officer names the enterprise)."""
+    token = bearer_token(request)
     if not token:
         raise NotAuthenticated()
-    express: ExpressBooking | None = request.app.state.express
-    caller = await express.caller(token, utcnow()) if express is not None else None
-    if caller is None:
-        caller = await run_in_threadpool(_authenticated, request, token)
-    _may_book(caller)
-    return caller
+    key = idempotency_key(request)
+    data = await _booking_request(request, token)
+    now = utcnow()
+    placed = await run_in_threadpool(_book, request, data, hash_token(token), key, now)
+    return _created(placed)
 
 
-def _authenticated(request: Request, token: str) -> Caller:
+async def _booking_request(request: Request, token: str) -> BookingRequest:
+    """The body as ``BookingRequest``. A caller who may not book hears 401 or
+    403 rather than what is wrong with the body."""
+    body = await request.body()
+    try:
+        if is_json(request.headers.get("content-type", "")):
+            return BookingRequest.model_validate_json(body)
+        return BookingRequest.model_validate(body)
+    except ValidationError as error:
+        await run_in_threadpool(_may_book, request, token)
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+        ) from None
+
+
+def _may_book(request: Request, token: str) -> None:
     with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
-        user = current_user(session, token)
-        return Caller(user.role, user.enterprise_id, hash_token(token))
+        roles_guard(*BOOKING_ROLES)(current_user(session, token))
 
 
-@router.post("/crossings", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED)
-async def book_crossing(
-    data: BookingRequest, request: Request, caller: Annotated[Caller, Depends(booking_caller)]
-) -> Any:
-    """Book one unit of a window (``window_id``) or the earliest free one.
-    A full window answers 409 with the next free windows.
-
-    On PostgreSQL an enterprise's booking of a named window is taken at the
-    door by the express lane (``crossings.door``); what the lane leaves, and
-    everything else, reaches here: the general path."""
-    return await run_in_threadpool(_book_generally, request, data, caller.token_hash, utcnow())
-
-
-def _book_generally(
-    request: Request, data: BookingRequest, token_hash: str, now: datetime
-) -> CrossingDetail:
-    """The booking as the other handlers work: one session, one thread, committed
-    before the answer leaves. The token is checked again in the booking's own
-    transaction: the caller let in may be one remembered from seconds ago
-    (``ExpressBooking.caller``)."""
+def _book(
+    request: Request, data: BookingRequest, token_hash: str, key: str | None, now: datetime
+) -> Placed:
     with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
-        user = resolve_token_hash(session=session, token_hash=token_hash)
-        _may_book(user)
-        session.info["actor"] = Actor(label=user.username, user_id=user.id)
-        owner = resolve_owner(session, user, data.enterprise_id)
-        crossing = booking.book(session, enterprise_id=owner, request=data, now=now)
-        return crossing_detail(session, crossing)
+        placed = booking.place(
+            session, Kind.booking, Caller(token_hash=token_hash), data, now, idempotency_key=key
+        )
+        if placed.detail is not None:
+            queue_changed(session, placed.detail.gate_id, placed.detail.direction.value)
+            return placed
+        replay = crossing_detail(session, session.get_one(Crossing, placed.crossing_id))
+        return Placed(placed.crossing_id, replay, replayed=True)
+
+
+def _created(placed: Placed) -> Response:
+    assert placed.detail is not None
+    headers = {"Idempotent-Replayed": "true"} if placed.replayed else None
+    return Response(
+        placed.detail.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 @router.get("/crossings", response_model=Page[CrossingRead])
@@ -157,25 +213,26 @@ def crossing_position(crossing_id: int, session: DbSession, user: Reader) -> Any
 
 
 @router.post(
-    "/crossings/walk-in", response_model=CrossingDetail, status_code=status.HTTP_201_CREATED
+    "/crossings/walk-in",
+    response_model=CrossingDetail,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={"parameters": [_IDEMPOTENCY_HEADER]},
 )
-def register_walk_in(data: WalkInRequest, session: DbSession, _user: YardSide) -> Any:
+def register_walk_in(
+    data: WalkInRequest, request: Request, session: DbSession, user: YardSide
+) -> Response:
     """A truck at a yard without a booking: queued into the next free window."""
-    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == data.plate))
-    if vehicle is None or not vehicle.is_active:
-        raise InvalidInput("unknown_plate", field="plate", plate=data.plate)
-    crossing = booking.walk_in(
+    placed = booking.place(
         session,
-        vehicle=vehicle,
-        gate_id=data.gate_id,
-        direction=data.direction,
-        regime=data.regime,
-        cargo=data.cargo,
-        driver_id=data.driver_id,
-        yard_id=data.yard_id,
-        now=utcnow(),
+        Kind.walk_in,
+        Caller(user_id=user.id, label=user.username),
+        data,
+        utcnow(),
+        idempotency_key=idempotency_key(request),
     )
-    return crossing_detail(session, crossing)
+    crossing = session.get_one(Crossing, placed.crossing_id)
+    queue_changed(session, crossing.gate_id, crossing.direction.value)
+    return _created(Placed(placed.crossing_id, crossing_detail(session, crossing), placed.replayed))
 
 
 @router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
@@ -192,7 +249,7 @@ def record_move(crossing_id: int, data: ManualMove, session: DbSession, user: Of
     if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
         booking.arrive(session, crossing, utcnow())
     else:
-        move(session, crossing, data.to_state, reason=data.reason)
+        move(session, crossing, data.to_state, at=utcnow(), reason=data.reason)
     return crossing_detail(session, crossing)
 
 

@@ -5,6 +5,7 @@ allowed with a message naming both states, and records who, when, from, to and w
 """
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,6 @@ from cuakhau.crossings.windows import release_unit
 from cuakhau.fees.service import charge_crossing
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingMove
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import NotificationEvent
 from cuakhau.notifications.outbox import enqueue
@@ -77,49 +77,48 @@ def move(
     crossing: Crossing,
     to_state: S,
     *,
+    at: datetime,
     reason: Reason | str | None = None,
     actor: Actor | None = None,
 ) -> CrossingMove:
-    """Move the crossing to ``to_state`` or refuse; the caller's transaction holds both.
-    ``reason``: the system's (a ``Reason``) or a person's words."""
+    """Move the crossing to ``to_state`` at the moment ``at`` (when it happened:
+    a camera's read may reach us late), or refuse; the caller's transaction
+    holds both. ``reason``: the system's (a ``Reason``) or a person's words."""
     from_state: S | None = crossing.state if crossing.id is not None else None
     if not can_move(from_state, to_state):
         raise IllegalMove(crossing.id or 0, from_state, to_state)
     actor = actor or session.info.get("actor", SYSTEM)
-    now = utcnow()
     was_released = from_state is S.held and to_state is S.cleared
     crossing.state = to_state
-    timestamp = {
-        S.arrived: "arrived_at",
-        S.called: "called_at",
-        S.crossed: "crossed_at",
-        S.returned: "returned_at",
-    }.get(to_state)
+    timestamp = STAMPED.get(to_state)
     if timestamp is not None:
-        setattr(crossing, timestamp, now)
+        setattr(crossing, timestamp, at)
     if crossing.id is None:
         session.add(crossing)
     if to_state in RELEASING_STATES and crossing.window_id is not None:
         release_unit(session, crossing.window_id)
     session.flush()
     record = CrossingMove(
-        crossing_id=crossing.id,
-        from_state=from_state,
-        to_state=to_state,
-        at=now,
-        actor_user_id=actor.user_id,
-        actor_label=actor.label,
-        **_recorded(reason),
+        **move_values(
+            crossing_id=crossing.id,
+            from_state=from_state,
+            to_state=to_state,
+            at=at,
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+            reason=reason,
+        )
     )
     session.add(record)
     if to_state is S.crossed:
-        charge_crossing(session, crossing, now)
+        charge_crossing(session, crossing, at)
     event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
     if event is not None:
         enqueue(
             session,
             crossing,
             event,
+            at=at,
             reason=record.reason,
             reason_code=record.reason_code,
             reason_params=record.reason_params,
@@ -129,14 +128,47 @@ def move(
     return record
 
 
-def _recorded(reason: Reason | str | None) -> dict[str, Any]:
+# The moment a crossing reached these states, kept on the crossing itself.
+STAMPED: Mapping[S, str] = {
+    S.arrived: "arrived_at",
+    S.called: "called_at",
+    S.crossed: "crossed_at",
+    S.returned: "returned_at",
+}
+
+
+def move_values(
+    *,
+    crossing_id: Any,
+    from_state: Any,
+    to_state: Any,
+    at: Any,
+    actor_user_id: Any,
+    actor_label: Any,
+    reason: Reason | str | None,
+) -> dict[str, Any]:
+    """A move's row: here and in the booking procedure, where the crossing and
+    the actor are values of the procedure (``core.procedure.Value``)."""
+    return {
+        "crossing_id": crossing_id,
+        "from_state": from_state,
+        "to_state": to_state,
+        "at": at,
+        "actor_user_id": actor_user_id,
+        "actor_label": actor_label,
+        **recorded_reason(reason),
+    }
+
+
+def recorded_reason(reason: Reason | str | None) -> dict[str, Any]:
+    """A reason as a move or a window change keeps it."""
     if isinstance(reason, Reason):
         return {
             "reason": _fitted(reason.say("en")),
             "reason_code": reason.code,
             "reason_params": dict(reason.params),
         }
-    return {"reason": reason}
+    return {"reason": reason, "reason_code": None, "reason_params": None}
 
 
 def _fitted(wording: str) -> str:

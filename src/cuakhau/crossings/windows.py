@@ -1,14 +1,31 @@
-"""Taking and giving back one unit of a window's capacity.
+"""Taking and giving back one unit of a window's capacity, and which windows
+have room.
 
 The unit is taken by a conditional UPDATE (``booked < capacity``) and its row
 count, in the caller's transaction: this holds on PostgreSQL under many
 processes and on SQLite alike, where "count, then insert" and "lock, then
-insert" both over-book (DESIGN.md, "Capacity and booking")."""
+insert" both over-book (DESIGN.md, "Capacity and booking"; docs/architecture.md)."""
 
-from sqlalchemy import ColumnElement, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.orm import Session
 
 from cuakhau.models import CrossingWindow
+
+
+def has_room(window: Any) -> ColumnElement[bool]:
+    """``window``: the table ``crossing_window`` or an alias of it."""
+    return window.c.booked < window.c.capacity
+
+
+def at_gate_from(window: Any, gate_id: Any, direction: Any, after: Any) -> ColumnElement[bool]:
+    """Windows of a gate in one direction starting at ``after`` or later."""
+    return and_(
+        window.c.gate_id == gate_id,
+        window.c.direction == direction,
+        window.c.starts_at >= after,
+    )
 
 
 def take_unit(
@@ -16,13 +33,10 @@ def take_unit(
 ) -> CrossingWindow | None:
     """The window as it is after taking one unit, or None when it is full or
     fails one of ``conditions``: one statement either way."""
+    table = CrossingWindow.__table__
     return session.scalars(
         update(CrossingWindow)
-        .where(
-            CrossingWindow.id == window_id,
-            CrossingWindow.booked < CrossingWindow.capacity,
-            *conditions,
-        )
+        .where(CrossingWindow.id == window_id, has_room(table), *conditions)
         .values(booked=CrossingWindow.booked + 1)
         .returning(CrossingWindow)
         .execution_options(synchronize_session=False, populate_existing=True)

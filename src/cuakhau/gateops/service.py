@@ -2,6 +2,8 @@
 ``crossings.states.move``; two officers calling at once cannot both call the same
 truck (the crossing's version refuses the second)."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,15 +15,23 @@ from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState, Direction
 
 
-def call_next(session: Session, gate_id: int, direction: Direction, count: int) -> list[Crossing]:
+def call_next(
+    session: Session, gate_id: int, direction: Direction, count: int, *, at: datetime
+) -> list[Crossing]:
     """The next ``count`` cleared trucks in queue order (window, then priority class,
-    then when they took their place) move to called."""
+    then when they took their place) move to called, at ``at``."""
     gate = session.get(Gate, gate_id)
     if gate is None:
         raise NotFound("gate", gate_id)
     chosen = eligible_to_call(session, gate_id, direction)[:count]
     for crossing in chosen:
-        move(session, crossing, CrossingState.called, reason=Reason("called", {"gate": gate.code}))
+        move(
+            session,
+            crossing,
+            CrossingState.called,
+            at=at,
+            reason=Reason("called", {"gate": gate.code}),
+        )
     return chosen
 
 
@@ -47,7 +57,7 @@ def awaiting_by_hand(
 
 
 def record_by_hand(
-    session: Session, crossing: Crossing, to: CrossingState, reason: str
+    session: Session, crossing: Crossing, to: CrossingState, reason: str, *, at: datetime
 ) -> Crossing:
-    move(session, crossing, to, reason=Reason("by_hand", {"reason": reason}))
+    move(session, crossing, to, at=at, reason=Reason("by_hand", {"reason": reason}))
     return crossing

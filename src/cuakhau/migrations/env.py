@@ -1,7 +1,10 @@
 from alembic import context
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from cuakhau.core.database import make_engine
+from cuakhau.core.procedure import install_functions
+from cuakhau.crossings.booking import procedures
 from cuakhau.models import Base
 
 config = context.config
@@ -18,6 +21,12 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        # The booking's functions are made from this version's code, not kept in
+        # a migration: installed whenever the schema reaches this code's head.
+        heads = context.get_context().get_current_heads()
+        at_head = heads == (ScriptDirectory.from_config(config).get_current_head(),)
+        if connection.dialect.name == "postgresql" and at_head:
+            install_functions(connection, procedures())
 
 
 def run_migrations_online() -> None:

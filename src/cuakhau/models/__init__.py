@@ -14,6 +14,7 @@ from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
 from cuakhau.models.fee import Fee, Receipt, ReceiptCounter, Tariff
 from cuakhau.models.gate import Gate
+from cuakhau.models.idempotency import IdempotencyKey
 from cuakhau.models.investment import Amendment, AmendmentInvestor, InvestmentProject, Investor
 from cuakhau.models.login_throttle import LoginThrottle
 from cuakhau.models.notification import DeliveryAttempt, Notification
@@ -44,6 +45,7 @@ __all__ = [
     "Enterprise",
     "Fee",
     "Gate",
+    "IdempotencyKey",
     "InvestmentProject",
     "Investor",
     "LoginThrottle",

@@ -106,7 +106,7 @@ def resolve(
         if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
             arrive(session, crossing, read.read_at, yard_id=read.yard_id)
         else:
-            move(session, crossing, data.to_state, reason=reason)
+            move(session, crossing, data.to_state, at=read.read_at, reason=reason)
     alert.resolved_at = utcnow()
     alert.resolved_by_user_id = user.id
     alert.resolution = data.resolution

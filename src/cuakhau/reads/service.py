@@ -197,6 +197,7 @@ def _apply(session: Session, crossing: Crossing, target: CrossingState, read: Pl
             session,
             crossing,
             target,
+            at=read.read_at,
             reason=Reason("plate_read", {"read": read.read_id, "point": read.point.value}),
         )
 

@@ -153,12 +153,13 @@ def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: dat
         session,
         crossing,
         Declaration(declaration_no=f"{n + 1:05d}/XK-MINHHOA", channel=CustomsChannel.green),
+        at=now,
     )
-    decide(session, crossing)
-    call_next(session, gate.id, crossing.direction, 1)
+    decide(session, crossing, at=now)
+    call_next(session, gate.id, crossing.direction, 1, at=now)
     camera = session.scalar(select(User).where(User.role == Role.camera).order_by(User.id))
     if camera is None:
-        record_by_hand(session, crossing, CrossingState.crossed, "demo")
+        record_by_hand(session, crossing, CrossingState.crossed, "demo", at=now)
         return
     # Seen leaving once called: a read from before the call would be an alert.
     left_at = crossing.called_at or now

@@ -19,6 +19,7 @@ from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
+from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CustomsChannel, Role
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
@@ -126,21 +127,21 @@ def _declare(session: Session, crossing: Crossing, values: dict[str, str]) -> No
             "needs_quarantine": values.get("needs_quarantine") == "on",
         }
     )
-    service.declare(session, crossing, data)
+    service.declare(session, crossing, data, at=utcnow())
 
 
 def _decide(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
     data = Decision.model_validate({"hold_reason": values.get("hold_reason") or None})
-    service.decide(session, crossing, data.hold_reason)
+    service.decide(session, crossing, data.hold_reason, at=utcnow())
 
 
 def _with_reason(
-    act: Callable[[Session, Crossing, str], Crossing],
+    act: Callable[..., Crossing],
 ) -> Callable[[Session, Crossing, dict[str, str]], None]:
     def run(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
         reason = values.get("reason")
         data = ReasonGiven.model_validate({"reason": reason} if reason else {})
-        act(session, crossing, data.reason)
+        act(session, crossing, data.reason, at=utcnow())
 
     return run
 

@@ -300,7 +300,7 @@ async def gate_call(request: Request, session: DbSession, _user: Officer) -> Res
         return _console(
             request, session, gate.id, direction.value, status_code=status_code, call_error=message
         )
-    called = call_next(session, gate.id, call.direction, call.count)
+    called = call_next(session, gate.id, call.direction, call.count, at=utcnow())
     return redirect(request, _back(gate, direction, called=len(called)))
 
 
@@ -350,7 +350,7 @@ async def gate_by_hand(
     try:
         to_state = CrossingState(str(submitted.get("to_state", "")))
         data = ByHand(reason=reason)
-        record_by_hand(session, crossing, to_state, data.reason)
+        record_by_hand(session, crossing, to_state, data.reason, at=utcnow())
     except (ValueError, DomainError) as error:
         # No such state is a ValueError; so is a reason too short (a ValidationError).
         if isinstance(error, ValidationError | DomainError):

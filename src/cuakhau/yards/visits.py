@@ -16,7 +16,7 @@ from cuakhau.capacity.calendar import local_datetime
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
 from cuakhau.crossings.booking import arrive, walk_in
-from cuakhau.crossings.schemas import CargoLineIn
+from cuakhau.crossings.schemas import CargoLineIn, WalkInRequest
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.live.changes import yard_changed
 from cuakhau.models import Crossing, User, Vehicle, Yard, YardSpace, YardVisit
@@ -241,17 +241,16 @@ def _crossing_for(
         return crossing
     if data.walk_in is None:
         return None
-    return walk_in(
-        session,
-        vehicle=vehicle,
+    request = WalkInRequest(
+        plate=vehicle.plate,
+        driver_id=data.walk_in.driver_id,
         gate_id=yard.gate_id,
         direction=data.walk_in.direction,
         regime=data.walk_in.regime,
         cargo=data.walk_in.cargo,
-        driver_id=data.walk_in.driver_id,
         yard_id=yard.id,
-        now=now,
     )
+    return walk_in(session, request=request, now=now)
 
 
 def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVisit:

@@ -1,0 +1,79 @@
+"""Date and time arithmetic in SQL, the same on PostgreSQL and SQLite.
+
+SQLite keeps times as text (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC) and dates as
+``YYYY-MM-DD``; what is computed here is written in those forms, so it compares
+with stored values as text does. SQLite's ``%f`` gives milliseconds: a moment
+computed there is exact to the millisecond."""
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Time
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+
+class add_days(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it is
+    """``moment + days``: a UTC time or a date, and a whole number of days."""
+
+    inherit_cache = True
+    name = "add_days"
+
+    def __init__(self, moment: ColumnElement[Any], days: ColumnElement[int]) -> None:
+        super().__init__(moment, days)
+        self.type = moment.type
+
+
+@compiles(add_days, "postgresql")
+def _add_days_postgresql(element: add_days, compiler: Any, **kw: Any) -> str:
+    moment, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    if isinstance(element.type, Date):
+        return f"({moment} + {days})"
+    return f"({moment} + make_interval(days => {days}))"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: add_days, compiler: Any, **kw: Any) -> str:
+    moment, days = element.clauses
+    shift = f"'+' || ({compiler.process(days, **kw)}) || ' days'"
+    if isinstance(element.type, Date):
+        return f"date({compiler.process(moment, **kw)}, {shift})"
+    return f"(strftime('%Y-%m-%d %H:%M:%f', {compiler.process(moment, **kw)}, {shift}) || '000')"
+
+
+class time_of_day_in(FunctionElement[Any]):  # noqa: N801
+    """The time of day a UTC moment is in ``zone``, as a ``Time`` column holds it."""
+
+    inherit_cache = True
+    name = "time_of_day_in"
+    type = Time()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration
+        *FunctionElement._traverse_internals,
+        ("zone_key", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, moment: ColumnElement[Any], zone: ZoneInfo) -> None:
+        super().__init__(moment)
+        self.zone = zone
+        self.zone_key = zone.key
+
+
+@compiles(time_of_day_in, "postgresql")
+def _time_of_day_postgresql(element: time_of_day_in, compiler: Any, **kw: Any) -> str:
+    (moment,) = element.clauses
+    return f"(({compiler.process(moment, **kw)}) AT TIME ZONE '{element.zone.key}')::time"
+
+
+@compiles(time_of_day_in, "sqlite")
+def _time_of_day_sqlite(element: time_of_day_in, compiler: Any, **kw: Any) -> str:
+    # SQLite knows no zones: the zone's offset now (Vietnam's has been +07:00 since 1975).
+    offset = element.zone.utcoffset(datetime.now(UTC))
+    assert offset is not None
+    minutes = int(offset.total_seconds() // 60)
+    (moment,) = element.clauses
+    return (
+        f"(strftime('%H:%M:%f', {compiler.process(moment, **kw)}, '{minutes:+d} minutes') || '000')"
+    )
