@@ -29,9 +29,7 @@ def zone(db: Database) -> Any:
     return gate, firm
 
 
-def crossing_at(
-    db: Database, zone: Any, state: CrossingState, moved_minutes: int = 0
-) -> Crossing:
+def crossing_at(db: Database, zone: Any, state: CrossingState, moved_minutes: int = 0) -> Crossing:
     """A crossing walked to ``state``, each move ``moved_minutes`` from now."""
     gate, firm = zone
     with db.write() as session:
