@@ -13,23 +13,24 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
+from cuakhau.core.config import DEFAULT_POOL_SIZE
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.schema_version import upgrade
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
-from cuakhau.models import Crossing, CrossingWindow, Gate
+from cuakhau.models import Crossing, CrossingWindow, Gate, Vehicle
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Role
 from tests.concurrency.live_server import live_server
@@ -60,6 +61,9 @@ class Fleet:
     gate_id: int
     # (bearer headers, vehicle id) for every request of the burst.
     requests: list[tuple[dict[str, str], int]]
+    enterprise_ids: list[int]
+    officer: dict[str, str]
+    admin: dict[str, str]
 
 
 @dataclass
@@ -87,21 +91,31 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         engine.dispose()
 
 
-def arrange(factory: sessionmaker[Session], *, capacity: int, horizon_days: int) -> Fleet:
-    """A gate with one-hour windows 07:00–19:00 of ``capacity`` trucks, and
-    enterprises with their own accounts and tokens and a vehicle per request."""
+def arrange(
+    factory: sessionmaker[Session],
+    *,
+    capacity: int,
+    horizon_days: int,
+    vehicles_each: int = VEHICLES_EACH,
+) -> Fleet:
+    """A gate with one-hour windows 07:00–19:00 of ``capacity`` trucks,
+    enterprises with their own accounts and tokens and a vehicle per request,
+    a gate officer and an administrator."""
     with session_scope(factory, Actor(label="test")) as session:
         # Made now, not by the first requests: the burst is about windows.
         policy(session).booking_horizon_days = horizon_days
         make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=capacity)
-        requests = []
+        requests, firms = [], []
         for _ in range(ENTERPRISES):
             firm = make_enterprise(session)
+            firms.append(firm.id)
             headers = bearer(session, make_user(session, Role.enterprise, enterprise=firm))
-            requests += [(headers, make_vehicle(session, firm).id) for _ in range(VEHICLES_EACH)]
-        return Fleet(gate.id, requests)
+            requests += [(headers, make_vehicle(session, firm).id) for _ in range(vehicles_each)]
+        officer = bearer(session, make_user(session, Role.gate_officer))
+        admin = bearer(session, make_user(session, Role.admin))
+        return Fleet(gate.id, requests, firms, officer, admin)
 
 
 def tomorrows_windows(factory: sessionmaker[Session], gate_id: int) -> list[int]:
@@ -144,39 +158,62 @@ def post_json(url: str, headers: dict[str, str], payload: dict[str, Any]) -> Ans
             return Answer(error.code, {"raw": body.decode(errors="replace")})
 
 
-def burst(base_url: str, fleet: Fleet, window_id: int | list[int] | None) -> list[Answer]:
-    """Every request at once: each thread waits at the barrier, then posts. A list
-    of windows is asked for in turn."""
-    answers: list[Answer | None] = [None] * len(fleet.requests)
-    barrier = threading.Barrier(len(fleet.requests))
+def booking(fleet: Fleet, vehicle_id: int, window_id: int | None) -> dict[str, Any]:
+    return {
+        "vehicle_id": vehicle_id,
+        "gate_id": fleet.gate_id,
+        "direction": "export",
+        "regime": "export",
+        "cargo": cargo(),
+        "window_id": window_id,
+    }
 
-    def one(index: int, headers: dict[str, str], vehicle_id: int) -> None:
-        payload = {
-            "vehicle_id": vehicle_id,
-            "gate_id": fleet.gate_id,
-            "direction": "export",
-            "regime": "export",
-            "cargo": cargo(),
-            "window_id": window_id[index % len(window_id)]
-            if isinstance(window_id, list)
-            else window_id,
-        }
+
+@dataclass
+class Ask:
+    """One request of a burst."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+def burst_of(base_url: str, asks: list[Ask]) -> list[Answer]:
+    """Every request at once: each thread waits at the barrier, then posts."""
+    answers: list[Answer | None] = [None] * len(asks)
+    barrier = threading.Barrier(len(asks))
+
+    def one(index: int, ask: Ask) -> None:
         barrier.wait()
         try:
-            answers[index] = post_json(f"{base_url}/api/v1/crossings", headers, payload)
+            answers[index] = post_json(f"{base_url}{ask.path}", ask.headers, ask.body)
         except OSError as error:  # a refused or reset connection is a failure too
             answers[index] = Answer(0, {"error": repr(error)})
 
-    threads = [
-        threading.Thread(target=one, args=(i, headers, vehicle))
-        for i, (headers, vehicle) in enumerate(fleet.requests)
-    ]
+    threads = [threading.Thread(target=one, args=(i, ask)) for i, ask in enumerate(asks)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert all(answer is not None for answer in answers)
     return [answer for answer in answers if answer is not None]
+
+
+def burst(base_url: str, fleet: Fleet, window_id: int | list[int] | None) -> list[Answer]:
+    """Every booking of the fleet at once. A list of windows is asked for in turn."""
+    asks = [
+        Ask(
+            "/api/v1/crossings",
+            headers,
+            booking(
+                fleet,
+                vehicle_id,
+                window_id[index % len(window_id)] if isinstance(window_id, list) else window_id,
+            ),
+        )
+        for index, (headers, vehicle_id) in enumerate(fleet.requests)
+    ]
+    return burst_of(base_url, asks)
 
 
 def open_crossings_per_window(session: Session) -> dict[int, int]:
@@ -194,17 +231,29 @@ def describe(answers: list[Answer]) -> str:
     return f"answers {dict(seen)}; first unexpected: {odd}"
 
 
-@pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+# PostgreSQL takes 1,000 requests from four server processes; SQLite, whose
+# writers wait in turn, 240 from two.
+ONE_WINDOW = [
+    pytest.param("postgresql", 4, 50, id="postgresql"),
+    pytest.param("sqlite", 2, VEHICLES_EACH, id="sqlite"),
+]
+
+
+@pytest.mark.parametrize(
+    ("database", "workers", "vehicles_each"), ONE_WINDOW, indirect=["database"]
+)
 def test_one_window_takes_exactly_its_capacity(
-    database: Database, workers: int, tmp_path: Path
+    database: Database, workers: int, vehicles_each: int, tmp_path: Path
 ) -> None:
-    fleet = arrange(database.sessions, capacity=CAPACITY, horizon_days=14)
+    fleet = arrange(
+        database.sessions, capacity=CAPACITY, horizon_days=14, vehicles_each=vehicles_each
+    )
     window_id = horizon_windows(database.sessions, fleet.gate_id, days=14)
 
     with live_server(database.url, workers, tmp_path) as base_url:
         answers = burst(base_url, fleet, window_id)
 
-    assert len(answers) >= 200
+    assert len(answers) == ENTERPRISES * vehicles_each
     created = [a for a in answers if a.status == 201]
     refused = [a for a in answers if a.status == 409]
     assert len(created) == CAPACITY, describe(answers)
@@ -255,9 +304,8 @@ def test_earliest_bookings_fill_small_windows_without_overbooking(
 
 
 @pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
-# Earliest: the general path. Named windows, each asked for by some of the
-# requests: on PostgreSQL, the express lane, where only the truck's lock keeps
-# two windows from both taking it.
+# Named windows, each asked for by some of the requests: only the truck's lock
+# keeps two windows from both taking it.
 @pytest.mark.parametrize("named_window", [False, True], ids=["earliest", "named-windows"])
 def test_one_truck_asking_many_times_at_once_gets_its_limit_of_bookings(
     database: Database, workers: int, tmp_path: Path, named_window: bool
@@ -266,7 +314,7 @@ def test_one_truck_asking_many_times_at_once_gets_its_limit_of_bookings(
     with session_scope(database.sessions, Actor(label="test")) as session:
         limit = policy(session).max_open_bookings_per_vehicle
     headers, vehicle_id = fleet.requests[0]
-    same_truck = Fleet(fleet.gate_id, [(headers, vehicle_id)] * 40)
+    same_truck = replace(fleet, requests=[(headers, vehicle_id)] * 40)
     window_id = tomorrows_windows(database.sessions, fleet.gate_id) if named_window else None
 
     with live_server(database.url, workers, tmp_path) as base_url:
@@ -284,3 +332,140 @@ def test_one_truck_asking_many_times_at_once_gets_its_limit_of_bookings(
             .where(Crossing.vehicle_id == vehicle_id, Crossing.state.in_(OPEN_STATES))
         )
     assert open_bookings == limit
+
+
+def _database_agrees(database: Database, limit: int) -> None:
+    """Every window's count is its open crossings, and no truck holds more open
+    crossings than the limit."""
+    with session_scope(database.sessions, Actor(label="test")) as session:
+        per_window = open_crossings_per_window(session)
+        for window in session.scalars(select(CrossingWindow)):
+            assert 0 <= window.booked <= window.capacity, window.id
+            assert window.booked == per_window.get(window.id, 0), window.id
+        per_truck = session.scalars(
+            select(func.count())
+            .select_from(Crossing)
+            .where(Crossing.state.in_(OPEN_STATES))
+            .group_by(Crossing.vehicle_id)
+        ).all()
+        assert max(per_truck, default=0) <= limit
+
+
+def _walk_in(fleet: Fleet, plate: str) -> Ask:
+    body = {"plate": plate, "gate_id": fleet.gate_id, "direction": "export", "regime": "export"}
+    return Ask("/api/v1/crossings/walk-in", fleet.officer, body)
+
+
+def _plate(database: Database, vehicle_id: int) -> str:
+    with session_scope(database.sessions, Actor(label="test")) as session:
+        return session.get_one(Vehicle, vehicle_id).plate
+
+
+@pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+def test_twenty_walk_ins_of_one_plate_queue_the_truck_once(
+    database: Database, workers: int, tmp_path: Path
+) -> None:
+    """A walk-in locks its truck and counts its open crossings against the
+    policy's limit, as a booking does: on PostgreSQL 20 at once once gave a
+    truck 17 open crossings."""
+    fleet = arrange(database.sessions, capacity=CAPACITY, horizon_days=2, vehicles_each=1)
+    _headers, vehicle_id = fleet.requests[0]
+    plate = _plate(database, vehicle_id)
+    with live_server(database.url, workers, tmp_path) as base_url:
+        answers = burst_of(base_url, [_walk_in(fleet, plate)] * 20)
+    created = [a for a in answers if a.status == 201]
+    assert len(created) == 1, describe(answers)
+    assert all(
+        a.status == 409 and a.body["rule"] == "open_bookings" for a in answers if a.status != 201
+    ), describe(answers)
+    _database_agrees(database, limit=1)
+
+
+@pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+def test_a_booking_a_walk_in_and_an_earliest_booking_of_one_truck_at_once(
+    database: Database, workers: int, tmp_path: Path
+) -> None:
+    fleet = arrange(database.sessions, capacity=CAPACITY, horizon_days=2, vehicles_each=1)
+    headers, vehicle_id = fleet.requests[0]
+    plate = _plate(database, vehicle_id)
+    window_id = tomorrows_windows(database.sessions, fleet.gate_id)[0]
+    named = Ask("/api/v1/crossings", headers, booking(fleet, vehicle_id, window_id))
+    earliest = Ask("/api/v1/crossings", headers, booking(fleet, vehicle_id, None))
+    with live_server(database.url, workers, tmp_path) as base_url:
+        answers = burst_of(base_url, [named, _walk_in(fleet, plate), earliest] * 5)
+    created = [a for a in answers if a.status == 201]
+    assert len(created) == 1, describe(answers)
+    assert all(a.body.get("rule") == "open_bookings" for a in answers if a.status != 201)
+    _database_agrees(database, limit=1)
+
+
+@pytest.mark.parametrize(("database", "workers"), SERVERS, indirect=["database"])
+def test_a_deactivation_racing_bookings_leaves_the_database_agreeing(
+    database: Database, workers: int, tmp_path: Path
+) -> None:
+    """The enterprise's bookings before its deactivation stand, those after it
+    are refused; whichever, the counts agree, and it books nothing afterwards."""
+    fleet = arrange(database.sessions, capacity=3, horizon_days=1)
+    firm = fleet.enterprise_ids[0]
+    bookings = [
+        Ask("/api/v1/crossings", headers, booking(fleet, vehicle_id, None))
+        for headers, vehicle_id in fleet.requests
+    ]
+    deactivation = Ask(f"/api/v1/enterprises/{firm}/deactivate", fleet.admin, {})
+    firms_headers = fleet.requests[0][0]
+    with live_server(database.url, workers, tmp_path) as base_url:
+        answers = burst_of(base_url, [deactivation, *bookings])
+        assert answers[0].status == 200, answers[0].body
+        after = post_json(
+            f"{base_url}/api/v1/crossings",
+            firms_headers,
+            booking(fleet, fleet.requests[1][1], None),
+        )
+    assert (after.status, after.body["code"]) == (403, "enterprise_inactive")
+    expected = {201, 409, 403}
+    assert all(a.status in expected for a in answers[1:]), describe(answers)
+    refused_for_firm = [a for a in answers[1:] if a.status == 403]
+    assert all(a.body["code"] == "enterprise_inactive" for a in refused_for_firm)
+    _database_agrees(database, limit=1)
+
+
+# Each server process's own connections beside its pool: LISTEN and NOTIFY.
+LIVE_CONNECTIONS = 2
+
+
+def test_a_burst_waits_for_connections_when_the_database_has_few(tmp_path: Path) -> None:
+    """240 "earliest" bookings at four server processes whose database role may
+    hold just the connections their pools and live updates keep. Each process
+    opening connections for its burst (up to 21 each) had PostgreSQL refuse
+    them ("too many clients"): 178 answers of 503 and 25 of 500 on a host where
+    other clients held 40 connections. A booking waits for a pooled connection."""
+    workers = 4
+    url = fresh_database_url("postgresql", tmp_path, "cuakhau_overbook_limited")
+    upgrade(url)
+    database = make_url(url).database
+    role = f"{database}_server"
+    limit = workers * (DEFAULT_POOL_SIZE + LIVE_CONNECTIONS)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    engine = make_engine(url)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            connection.execute(text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT {limit}'))
+            for grant in (
+                "ALL ON ALL TABLES IN SCHEMA public",
+                "ALL ON ALL SEQUENCES IN SCHEMA public",
+                "EXECUTE ON ALL FUNCTIONS IN SCHEMA public",
+            ):
+                connection.execute(text(f'GRANT {grant} TO "{role}"'))
+        fleet = arrange(make_session_factory(engine), capacity=3, horizon_days=1)
+        as_server = make_url(url).set(username=role).render_as_string(hide_password=False)
+        with live_server(as_server, workers, tmp_path) as base_url:
+            answers = burst(base_url, fleet, window_id=None)
+        assert {a.status for a in answers} <= {201, 409}, describe(answers)
+        assert any(a.status == 201 for a in answers)
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()

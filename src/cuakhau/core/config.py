@@ -7,12 +7,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 SECRET_FILE_NAME = ".cuakhau-secret"
+# Two cores' worth of PostgreSQL work at once; more only queue inside it.
+DEFAULT_POOL_SIZE = 5
 
 
 class Environment(StrEnum):
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.development
     database_url: str = "sqlite:///cuakhau.db"
+    # PostgreSQL connections each server process keeps, and never more: a burst
+    # waits for one of them rather than opening more than the server allows.
+    database_pool_size: int = Field(DEFAULT_POOL_SIZE, ge=1, le=100)
     secret_key: SecretStr | None = None
     # Where generated files (the development secret) are kept.
     data_dir: Path = Path(".")

@@ -1,6 +1,7 @@
 """Engine and sessions. The request (or the CLI command) owns the transaction;
 services only flush."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,16 +11,57 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.audit.recorder import install_audit_recorder
 from cuakhau.core.actor import Actor
+from cuakhau.core.config import DEFAULT_POOL_SIZE
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    database_url: str, *, pool_size: int = DEFAULT_POOL_SIZE, **kwargs: Any
+) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         _make_sqlite_transactional(engine)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+    # A fixed pool: a burst queues for its connections (``POOL_WAIT_SECONDS``)
+    # instead of opening more than PostgreSQL's max_connections leaves, which
+    # answered hundreds of bookings 503 when other clients held connections.
+    engine = create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=POOL_WAIT_SECONDS,
+        **kwargs,
+    )
+    _wait_for_a_free_connection(engine)
+    return engine
+
+
+# How long a request waits for a connection of its process's pool, or for
+# PostgreSQL to accept one, before it is answered 503.
+POOL_WAIT_SECONDS = 30.0
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def _wait_for_a_free_connection(engine: Engine) -> None:
+    """When PostgreSQL has no connection left (other clients hold them), try
+    again until one frees up, as a pool's caller waits for a pooled one."""
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + POOL_WAIT_SECONDS
+        pause = 0.05
+        while True:
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as error:
+                if getattr(error, "sqlstate", None) != _TOO_MANY_CONNECTIONS:
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:

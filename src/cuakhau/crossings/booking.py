@@ -217,7 +217,8 @@ def window_change_values(
 def _choose(kind: Kind) -> Fetch:
     """The window to lock: the one named; the earliest every window rule lets
     through (else the earliest with room, whose rule then explains); a walk-in's
-    first window with room."""
+    first window with room. ``chosen_passed``: chosen because every rule let
+    it through, so a rule that refuses it once it is locked lost a race."""
     candidate = _window.alias("candidate")
     after = at_gate_from(candidate, value("gate_id"), value("direction"), value("now"))
 
@@ -231,17 +232,21 @@ def _choose(kind: Kind) -> Fetch:
         )
 
     if kind is Kind.walk_in:
-        chosen = first(has_room(candidate))
+        passing = first(has_room(candidate))
+        chosen = passing
     else:
         stage = WindowStage(candidate)
-        rules = [held(rule.holds(stage)) for rule in window_rules(kind)]
+        rules = {rule.name: held(rule.holds(stage)) for rule in window_rules(kind)}
         not_before = candidate.c.starts_at >= func.coalesce(value("not_before"), value("now"))
-        chosen = func.coalesce(
-            value("window_id"),
-            first(not_before, *rules),
-            first(not_before, *rules[:2]),
+        passing = first(not_before, *rules.values())
+        with_room = first(not_before, rules["window_bookable"], rules["window_room"])
+        chosen = func.coalesce(value("window_id"), passing, with_room)
+    return Fetch(
+        select(
+            cast(chosen, Integer).label("chosen_window_id"),
+            and_(value("window_id").is_(None), passing.is_not(None)).label("chosen_passed"),
         )
-    return Fetch(select(cast(chosen, Integer).label("chosen_window_id")))
+    )
 
 
 @cache
@@ -258,7 +263,7 @@ def procedure(kind: Kind) -> Procedure:
     types = {**INPUTS, **_JSON_INPUTS}
     types |= {c.key: c.type for c in reading.statement.selected_columns}
     choosing = _choose(kind)
-    types["chosen_window_id"] = Integer()
+    types |= {c.key: c.type for c in choosing.statement.selected_columns}
     chosen = Value("chosen_window_id", Integer())
 
     window = _window.alias("chosen")
@@ -432,6 +437,7 @@ def procedure(kind: Kind) -> Procedure:
         *flags,
         *facts,
         "chosen_window_id",
+        "chosen_passed",
         *window_flags,
         *window_facts(wstage),
         "crossing_id",
@@ -561,7 +567,10 @@ def outcome(
             raise Conflict("idempotency_key_reused")
         return Placed(remembered, None, replayed=True)
     refusal = first_refusal(kind, {**inputs, "kind": kind, **outputs})
-    if refusal is None:  # the chosen window filled before it was locked
+    assert refusal is not None  # the procedure stops only at a rule that does not hold
+    if outputs["chosen_passed"] and outputs["ok_windows_made"]:
+        # Every rule let the window through when it was chosen; before it was
+        # locked, another booking took what this one needed: choose again.
         raise NotReady("window")
     raise refusal
 

@@ -60,6 +60,7 @@ from cuakhau.core.errors import (
 from cuakhau.core.procedure import Value
 from cuakhau.core.sqltime import add_days, time_of_day_in
 from cuakhau.crossings.states import OPEN_STATES
+from cuakhau.crossings.windows import has_room
 from cuakhau.models import (
     ApiToken,
     BookingPolicy,
@@ -298,6 +299,7 @@ CALLER_FACTS = {
     "peak_ends_at": Time(),
     "peak_share_mille": Integer(),
     "horizon_days": Integer(),
+    "chosen_window_id": Integer(),
 }
 
 
@@ -543,10 +545,20 @@ def caller_rules(kind: Kind) -> list[CallerRule]:
     return [rule for rule in CALLER_RULES if kind in rule.kinds]
 
 
-def window_rules(kind: Kind) -> list[WindowRule]:
-    """A walk-in is in the yard already: it takes the first window with room,
-    or waits for one, whatever the shares."""
-    return list(WINDOW_RULES) if kind is Kind.booking else []
+# A walk-in is in the yard already: it takes the first window with room, or
+# waits for one, whatever the shares. The window it chose must still have room
+# once locked; if another took the last unit meanwhile, it chooses again.
+WALK_IN_WINDOW_RULES: Sequence[WindowRule] = [
+    WindowRule(
+        "window_still_free",
+        lambda w: or_(fact("chosen_window_id").is_(None), has_room(w.window)),
+        lambda _f: NotReady("window"),
+    )
+]
+
+
+def window_rules(kind: Kind) -> Sequence[WindowRule]:
+    return WINDOW_RULES if kind is Kind.booking else WALK_IN_WINDOW_RULES
 
 
 def caller_facts(stage: CallerStage) -> dict[str, ColumnElement[Any]]:
