@@ -38,9 +38,20 @@ RESULTS = REPO / "benchmarks" / "results"
 
 def use_repo_imports() -> None:
     """The test factories make data through the same services the API uses;
-    the benchmarks arrange their data with them rather than a second copy."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    the benchmarks arrange their data with them rather than a second copy: those
+    of the checkout whose ``cuakhau`` is imported."""
+    root = str(imported_checkout())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def imported_checkout() -> Path:
+    """The repository whose ``cuakhau`` this process imports: this one (the
+    development install), or in an A/B run the checkout on ``PYTHONPATH``."""
+    import cuakhau
+
+    root = Path(cuakhau.__file__).resolve().parents[2]
+    return root if (root / "tests" / "factories.py").is_file() else REPO
 
 
 # ---- databases -----------------------------------------------------------------
