@@ -122,10 +122,26 @@ class Server:
     group: int
 
 
+# ``python -m cuakhau`` that first says which cuakhau it imported (see ``live_server``).
+_SERVE_SAYING_WHICH = (
+    "import runpy, cuakhau\n"
+    "print('cuakhau imported from', cuakhau.__file__, flush=True)\n"
+    "runpy.run_module('cuakhau', run_name='__main__', alter_sys=True)\n"
+)
+
+
 @contextmanager
-def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
+def live_server(
+    database_url: str, workers: int, log: Path, source: Path | None = None
+) -> Iterator[Server]:
     """``cuakhau serve --workers N`` on ``database_url``. The whole process
-    group is stopped on the way out."""
+    group is stopped on the way out.
+
+    ``source``: another checkout's ``src``, put first on the server's
+    ``PYTHONPATH`` (the log's folder, its working directory, is in no
+    checkout, and this venv's development install comes after it). The server
+    says at start-up which ``cuakhau`` it imported, and it must be that one;
+    its workers are spawned with the same ``sys.path``."""
     port = free_port()
     env = {
         **os.environ,
@@ -134,7 +150,11 @@ def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
         "CUAKHAU_ENVIRONMENT": "production",
         "CUAKHAU_DATA_DIR": str(log.parent),
     }
-    command = [sys.executable, "-m", "cuakhau", "serve", "--workers", str(workers)]
+    serve = ["serve", "--workers", str(workers)]
+    command = [sys.executable, "-m", "cuakhau", *serve]
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+        command = [sys.executable, "-c", _SERVE_SAYING_WHICH, *serve]
     with log.open("wb") as output:
         process = subprocess.Popen(
             [*command, "--port", str(port)],
@@ -146,6 +166,8 @@ def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
         )
     try:
         _wait_for_workers(process, log, workers)
+        if source is not None:
+            _check_imported_from(log, source)
         yield Server(f"http://{HOST}:{port}", process.pid)
     finally:
         if process.poll() is None:
@@ -155,6 +177,12 @@ def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+
+
+def _check_imported_from(log: Path, source: Path) -> None:
+    said = re.search(r"^cuakhau imported from (.+)$", log.read_text(errors="replace"), re.M)
+    if said is None or not Path(said.group(1)).resolve().is_relative_to(source.resolve()):
+        raise SystemExit(f"the server in {log.parent} did not import cuakhau from {source}")
 
 
 def _wait_for_workers(process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
