@@ -12,6 +12,7 @@ does per booking, with no HTTP and no Python.
 
     python benchmarks/gate/bench_booking.py                      # 50 and 200 clients
     python benchmarks/gate/bench_booking.py --clients 50 200 --requests 4000 --workers 4
+    python benchmarks/gate/bench_booking.py --ab main HEAD       # before and after: booking_ab.py
 
 Makes its own databases on the local server (``cuakhau_bench`` and
 ``cuakhau_bench_pgbench``, dropped first), books real crossings over HTTP
@@ -391,7 +392,12 @@ def plot_cpu(rows: list[dict[str, Any]], cpus: int, path: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--requests", type=int, default=3000, help="bookings per client count")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=3000,
+        help="bookings per client count (with --ab: per round and checkout)",
+    )
     parser.add_argument("--warmup", type=int, default=200, help="bookings before measuring")
     parser.add_argument(
         "--workers",
@@ -402,7 +408,20 @@ def main() -> None:
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--database", default="cuakhau_bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results file")
+    parser.add_argument(
+        "--ab",
+        nargs=2,
+        metavar=("BEFORE", "AFTER"),
+        help="compare two checkouts (folders, or revisions of this repository) in alternating "
+        "rounds against one PostgreSQL server (booking_ab.py)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --ab: rounds of each")
     args = parser.parse_args()
+    if args.ab:
+        import booking_ab
+
+        booking_ab.run(args)
+        return
 
     url = gatebench.fresh_database(args.database)
     total = args.warmup + args.requests * len(args.clients)
