@@ -223,9 +223,11 @@ def pgbench_level(
     scratch: Path,
     prepared: bool = False,
     session_options: str = "",
+    most: int = PGBENCH_MAX_CONNECTIONS,
 ) -> PgbenchRun:
-    """One pgbench run of ``script`` for a client count, up to the connections allowed."""
-    connections = min(count, PGBENCH_MAX_CONNECTIONS)
+    """One pgbench run of ``script`` for a client count, up to the connections
+    allowed (``most``)."""
+    connections = min(count, most)
     task = progress.add_task(f"{label}, {connections} clients", total=None)
     run = gatebench.run_pgbench(
         url,

@@ -31,7 +31,8 @@ tenants of a shared machine weigh on both alike: the ratios B/A are the medians
 of the pairs' ratios. The idle server stays up and idle.
 
 Baselines, in the same run. The single-row lock-and-insert (``PGBENCH_SCRIPT``)
-right after each client count's rounds, in its own database. Then, both servers
+right after each client count's rounds, in its own database, on the connections
+the two servers leave free. Then, both servers
 stopped, each checkout's booking's own statements straight from pgbench on its
 own database (``bench_booking.pgbench_booking``, built in the checkout's
 process), A then B at each client count: last, because making them ready
@@ -43,6 +44,7 @@ rounds and again after pgbench's bookings.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -54,6 +56,7 @@ import checkouts
 import gatebench
 from bench_booking import (
     ENTERPRISES,
+    PGBENCH_MAX_CONNECTIONS,
     PGBENCH_SCRIPT,
     WINDOW_CAPACITY,
     BookingStatements,
@@ -73,6 +76,10 @@ from rich.table import Table
 # statements do straight from pgbench.
 GOAL_RATIO = 0.95
 GOAL_OF_PGBENCH_BOOKING = 0.90
+# The single-row pgbench runs while both servers hold their connections (about
+# 16 each with two workers): it leaves this many of the server's free for
+# other work on it rather than fail to connect.
+CONNECTIONS_SPARED = 10
 
 
 @dataclass
@@ -102,8 +109,8 @@ def run(args: argparse.Namespace) -> None:
         if missing:
             wanted = " ".join(f"'{line}'" for line in missing)
             raise SystemExit(
-                "This venv runs both checkouts and lacks what they depend on; install it "
-                f"beside the development install:\n  python -m pip install {wanted}"
+                "This venv runs both checkouts and lacks what they depend on; install them "
+                f"beside the development install:\n  {sys.executable} -m pip install {wanted}"
             )
         _run(args, pair, scratch)
 
@@ -240,6 +247,7 @@ def _rounds(
                     )
                     side.loads.setdefault(count, []).append(load)
                 start += args.requests
+            free = gatebench.free_connections(baseline_url) - CONNECTIONS_SPARED
             baseline.append(
                 pgbench_level(
                     progress,
@@ -250,6 +258,7 @@ def _rounds(
                     args.pgbench_seconds,
                     {"slots": str(windows)},
                     scratch / "pgbench",
+                    most=max(1, min(PGBENCH_MAX_CONNECTIONS, free)),
                 )
             )
     return baseline, imported

@@ -87,6 +87,25 @@ def libpq_env(url: str) -> dict[str, str]:
     return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
 
 
+def free_connections(url: str) -> int:
+    """How many more connections the server takes now, its superusers' reserve aside."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.scalar(
+                    text(
+                        "SELECT current_setting('max_connections')::int"
+                        " - current_setting('superuser_reserved_connections')::int"
+                        " - (SELECT count(*) FROM pg_stat_activity"
+                        " WHERE backend_type = 'client backend')"
+                    )
+                )
+            )
+    finally:
+        engine.dispose()
+
+
 def server_settings(url: str) -> dict[str, str]:
     """The PostgreSQL settings that bound both cuakhau and pgbench, for the record."""
     engine = create_engine(url)
