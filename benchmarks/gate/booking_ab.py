@@ -85,8 +85,8 @@ CONNECTIONS_SPARED = 10
 @dataclass
 class Side:
     """A checkout under test: its database, what its arrange made, its calls
-    (warm-up first, then one batch per round), and its rounds' loads per
-    client count."""
+    (warm-up first, then one batch per round), and per client count its
+    rounds' loads and the CPU other processes spent during each (cores)."""
 
     checkout: Checkout
     url: str
@@ -94,6 +94,7 @@ class Side:
     window_ids: list[int]
     calls: list[Call]
     loads: dict[int, list[Load]] = field(default_factory=dict)
+    others: dict[int, list[float]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -242,10 +243,12 @@ def _rounds(
                     task = progress.add_task(
                         f"{side.label} round {n + 1}, {count} clients", total=len(batch)
                     )
+                    busy = gatebench.busy_seconds()
                     load = gatebench.run_load(
                         servers[side.label], batch, count, lambda t=task: progress.advance(t)
                     )
                     side.loads.setdefault(count, []).append(load)
+                    side.others.setdefault(count, []).append(_others(load, busy))
                 start += args.requests
             free = gatebench.free_connections(baseline_url) - CONNECTIONS_SPARED
             baseline.append(
@@ -309,6 +312,16 @@ def _imported_from(log: Path) -> str:
     return "?"
 
 
+def _others(load: Load, busy_before: float) -> float:
+    """Cores' worth of CPU that processes other than the server, PostgreSQL and
+    the load generator spent during a round: the machine's other tenants, whose
+    work comes and goes (their PostgreSQL work counts as PostgreSQL's)."""
+    assert load.cpu is not None
+    ours = load.cpu.server + load.cpu.postgres + load.cpu.client
+    others = gatebench.busy_seconds() - busy_before - ours
+    return max(others, 0.0) / load.seconds if load.seconds else 0.0
+
+
 def _overbookings(sides: list[Side], scratch: Path) -> dict[str, dict[str, int]]:
     """Each database checked with its own checkout's code, both at once."""
     answers = checkouts.call_each(
@@ -329,7 +342,10 @@ def _level(
     ratios and their medians, and the baselines."""
     sides = {}
     for side in (a, b):
-        rounds = [summarise(load) for load in side.loads[count]]
+        rounds = [
+            {**summarise(load), "other_processes_cpu_cores": others}
+            for load, others in zip(side.loads[count], side.others[count], strict=True)
+        ]
         per_second = median(r["bookings_per_second"] for r in rounds)
         runs = own.get(side.label)
         booking_run = runs[index] if runs else None
@@ -390,6 +406,7 @@ def _print(
         "5xx/errors",
         "server CPU ms per booking per round",
         "CPU ms per booking: server / PostgreSQL / load",
+        "other processes' CPU, cores, per round",
         "pgbench booking tps",
         "of it",
         "of single-row pgbench",
@@ -410,6 +427,7 @@ def _print(
                 str(figures["errors"]),
                 " ".join(rounded(r["cpu_ms_per_booking"]["server"], 2) for r in figures["rounds"]),
                 " / ".join(rounded(ms, 2) for ms in figures["cpu_ms_per_booking"].values()),
+                " ".join(rounded(r["other_processes_cpu_cores"], 2) for r in figures["rounds"]),
                 rounded(booking_run.tps) if booking_run else "-",
                 f"{of_it:.0%}" if of_it is not None else "-",
                 f"{figures['ratio_to_pgbench']:.1%}",

@@ -274,6 +274,14 @@ def _cpu_ticks(server_group: int) -> tuple[dict[int, int], dict[int, int]]:
     return server, postgres
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy so far, all cores (user,
+    nice, system and interrupts: not idle, waiting on I/O, or stolen)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(n) for n in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def _client_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
