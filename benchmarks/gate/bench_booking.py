@@ -419,6 +419,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --ab: rounds of each")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.ab:
         import booking_ab
 

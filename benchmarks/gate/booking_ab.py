@@ -3,13 +3,13 @@ booking against one PostgreSQL server in alternating rounds, and their ratios
 measured in the same run.
 
     python benchmarks/gate/bench_booking.py --ab main HEAD
-    python benchmarks/gate/bench_booking.py --ab /work/main /work/wt-floor --rounds 3
+    python benchmarks/gate/bench_booking.py --ab /work/main /work/wt-after --rounds 3
 
 Databases. Each checkout serves a database of its own on the same server
-(``<database>_ab_a`` and ``_ab_b``), migrated by its own code and filled by its
-own factories: ``bench_booking.arrange`` runs in a process with the checkout on
-``PYTHONPATH`` (``checkouts.call_each``; both at once). One database both
-serve is not sound: each server refuses a schema that is not its own head, and
+(``<database>_ab_a`` and ``_ab_b``), upgraded by its own ``cuakhau db upgrade``
+and filled by its own factories: ``bench_booking.arrange`` runs in a process
+with the checkout on ``PYTHONPATH`` (``checkouts.call_each``; both at once).
+One database both serve is not sound: each server refuses a schema that is not its own head, and
 an after whose migrations add tables or install a function changes the very
 thing measured. The two get the same gate, windows, enterprises and trucks,
 from the same counts and the factories' same sequences; only the tokens differ
@@ -187,10 +187,13 @@ def _run(args: argparse.Namespace, pair: list[Checkout], scratch: Path) -> None:
 
 
 def _arrange(args: argparse.Namespace, pair: list[Checkout], scratch: Path) -> list[Side]:
-    """Each checkout's database, made by its own migrations and factories (both
-    at once), and its calls: warm-up, then a batch per round and client count."""
+    """Each checkout's database, upgraded by its own ``cuakhau db upgrade`` and
+    filled by its own factories (both at once), and its calls: warm-up, then a
+    batch per round and client count."""
     total = args.warmup + args.rounds * args.requests * len(args.clients)
     urls = [gatebench.fresh_database(f"{args.database}_ab_{c.label.lower()}") for c in pair]
+    for checkout, url in zip(pair, urls, strict=True):
+        checkouts.upgrade(checkout, url, scratch)
     with console.status(f"Arranging {total:,} vehicles, windows and tokens for each checkout"):
         arranged = checkouts.call_each(
             [(c, "bench_booking:arrange", [url, total]) for c, url in zip(pair, urls, strict=True)],

@@ -6,7 +6,8 @@ revision of this repository, checked out with ``git worktree add --detach`` in
 the run's scratch folder and removed on the way out. Its code runs in processes
 of its own, from this venv, with its ``src`` first on ``PYTHONPATH`` and a
 working directory in no checkout, so this venv's development install does not
-shadow it: the steps below (``call``) and its server (``gatebench.live_server``).
+shadow it: its ``cuakhau db upgrade`` (``upgrade``), the benchmark's steps
+(``call``) and its server (``gatebench.live_server``).
 
 Run as a script, this module is such a step's process:
 ``checkouts.py MODULE:FUNCTION ARGUMENTS.json ANSWER.json`` calls a function of
@@ -29,6 +30,7 @@ from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
 
+import gatebench
 from packaging.requirements import Requirement
 
 GATE = Path(__file__).resolve().parent
@@ -123,6 +125,26 @@ def missing_dependencies(checkout: Checkout) -> list[str]:
 def environment(checkout: Checkout) -> dict[str, str]:
     """This process's environment with the checkout's code first on the path."""
     return {**os.environ, "PYTHONPATH": str(checkout.source)}
+
+
+def upgrade(checkout: Checkout, database_url: str, scratch: Path) -> None:
+    """The checkout's own ``cuakhau db upgrade`` on the database: its
+    migrations, and whatever else its upgrade installs."""
+    folder = Path(tempfile.mkdtemp(prefix=f"upgrade-{checkout.label}-", dir=scratch))
+    command, env = gatebench.cuakhau_process(database_url, folder, checkout.source)
+    log = folder / "output.log"
+    with log.open("wb") as output:
+        done = subprocess.run(
+            [*command, "db", "upgrade"],
+            cwd=folder,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"cuakhau db upgrade of {checkout} failed:\n{log.read_text()[-3000:]}")
+    gatebench.check_imported_from(log, checkout.source)
 
 
 class StepFailed(Exception):

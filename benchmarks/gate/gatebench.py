@@ -141,12 +141,40 @@ class Server:
     group: int
 
 
-# ``python -m cuakhau`` that first says which cuakhau it imported (see ``live_server``).
-_SERVE_SAYING_WHICH = (
+# ``python -m cuakhau`` that first says which cuakhau it imported.
+_SAYING_WHICH = (
     "import runpy, cuakhau\n"
     "print('cuakhau imported from', cuakhau.__file__, flush=True)\n"
     "runpy.run_module('cuakhau', run_name='__main__', alter_sys=True)\n"
 )
+
+
+def cuakhau_process(
+    database_url: str, folder: Path, source: Path | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command that runs ``cuakhau`` (its arguments to follow) on
+    ``database_url``, with ``folder`` for its files, and its environment.
+
+    ``source``: another checkout's ``src``, put first on ``PYTHONPATH`` (run
+    it in a working directory in no checkout: this venv's development install
+    comes after it). The process then says first which ``cuakhau`` it
+    imported (``check_imported_from``)."""
+    env = {
+        **os.environ,
+        "CUAKHAU_DATABASE_URL": database_url,
+        "CUAKHAU_SECRET_KEY": SECRET,
+        "CUAKHAU_ENVIRONMENT": "production",
+        "CUAKHAU_DATA_DIR": str(folder),
+    }
+    if source is None:
+        return [sys.executable, "-m", "cuakhau"], env
+    return [sys.executable, "-c", _SAYING_WHICH], {**env, "PYTHONPATH": str(source)}
+
+
+def check_imported_from(output: Path, source: Path) -> None:
+    said = re.search(r"^cuakhau imported from (.+)$", output.read_text(errors="replace"), re.M)
+    if said is None or not Path(said.group(1)).resolve().is_relative_to(source.resolve()):
+        raise SystemExit(f"{output}: cuakhau was not imported from {source}")
 
 
 @contextmanager
@@ -156,27 +184,14 @@ def live_server(
     """``cuakhau serve --workers N`` on ``database_url``. The whole process
     group is stopped on the way out.
 
-    ``source``: another checkout's ``src``, put first on the server's
-    ``PYTHONPATH`` (the log's folder, its working directory, is in no
-    checkout, and this venv's development install comes after it). The server
-    says at start-up which ``cuakhau`` it imported, and it must be that one;
-    its workers are spawned with the same ``sys.path``."""
+    ``source``: another checkout's ``src`` to serve (``cuakhau_process``); the
+    server must say it imported that checkout's ``cuakhau``, and its workers
+    are spawned with the same ``sys.path``."""
     port = free_port()
-    env = {
-        **os.environ,
-        "CUAKHAU_DATABASE_URL": database_url,
-        "CUAKHAU_SECRET_KEY": SECRET,
-        "CUAKHAU_ENVIRONMENT": "production",
-        "CUAKHAU_DATA_DIR": str(log.parent),
-    }
-    serve = ["serve", "--workers", str(workers)]
-    command = [sys.executable, "-m", "cuakhau", *serve]
-    if source is not None:
-        env["PYTHONPATH"] = str(source)
-        command = [sys.executable, "-c", _SERVE_SAYING_WHICH, *serve]
+    command, env = cuakhau_process(database_url, log.parent, source)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [*command, "--port", str(port)],
+            [*command, "serve", "--workers", str(workers), "--port", str(port)],
             cwd=log.parent,
             env=env,
             stdout=output,
@@ -186,7 +201,7 @@ def live_server(
     try:
         _wait_for_workers(process, log, workers)
         if source is not None:
-            _check_imported_from(log, source)
+            check_imported_from(log, source)
         yield Server(f"http://{HOST}:{port}", process.pid)
     finally:
         if process.poll() is None:
@@ -196,12 +211,6 @@ def live_server(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
-
-
-def _check_imported_from(log: Path, source: Path) -> None:
-    said = re.search(r"^cuakhau imported from (.+)$", log.read_text(errors="replace"), re.M)
-    if said is None or not Path(said.group(1)).resolve().is_relative_to(source.resolve()):
-        raise SystemExit(f"the server in {log.parent} did not import cuakhau from {source}")
 
 
 def _wait_for_workers(process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
