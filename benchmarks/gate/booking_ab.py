@@ -24,9 +24,13 @@ dependency an after drops, so ``pip install -e '.[dev,bench]'`` keeps the
 before's, and what is missing is named with the command that installs it).
 
 Rounds. Each server is warmed up with ``--warmup`` bookings; then, at each
-client count, A, B, A, B, ... (``--rounds`` each), each round a fresh batch of
-``--requests`` bookings of trucks never booked before, with the CPU each side
-spent read from /proc around it. A round pair runs seconds apart, so the other
+client count, A, B, A, B, ... (``--rounds`` each, after a lead-in round of each
+that is not measured), each round a fresh batch of ``--requests`` bookings of
+trucks never booked before, with the CPU each side spent read from /proc around
+it. The lead-in makes every measured round follow a round of the other as large
+as itself: a round leaves PostgreSQL work behind (pages to write, tables to
+vacuum), and the count before leaves its pgbench's, which would otherwise fall
+on A's first round. A round pair runs seconds apart, so the other
 tenants of a shared machine weigh on both alike: the ratios B/A are the medians
 of the pairs' ratios. The idle server stays up and idle.
 
@@ -190,7 +194,7 @@ def _arrange(args: argparse.Namespace, pair: list[Checkout], scratch: Path) -> l
     """Each checkout's database, upgraded by its own ``cuakhau db upgrade`` and
     filled by its own factories (both at once), and its calls: warm-up, then a
     batch per round and client count."""
-    total = args.warmup + args.rounds * args.requests * len(args.clients)
+    total = args.warmup + (1 + args.rounds) * args.requests * len(args.clients)
     urls = [gatebench.fresh_database(f"{args.database}_ab_{c.label.lower()}") for c in pair]
     for checkout, url in zip(pair, urls, strict=True):
         checkouts.upgrade(checkout, url, scratch)
@@ -240,18 +244,24 @@ def _rounds(
             )
         start = args.warmup
         for count in args.clients:
-            for n in range(args.rounds):
+            # Round 0, of each, is not measured: every measured round then
+            # follows a round of the other checkout as large as itself. A round
+            # leaves PostgreSQL work behind (pages to write, tables to vacuum),
+            # and the count before leaves its pgbench's.
+            for n in range(1 + args.rounds):
                 for side in sides:
                     batch = side.calls[start : start + args.requests]
+                    name = f"round {n}" if n else "lead-in"
                     task = progress.add_task(
-                        f"{side.label} round {n + 1}, {count} clients", total=len(batch)
+                        f"{side.label} {name}, {count} clients", total=len(batch)
                     )
                     busy = gatebench.busy_seconds()
                     load = gatebench.run_load(
                         servers[side.label], batch, count, lambda t=task: progress.advance(t)
                     )
-                    side.loads.setdefault(count, []).append(load)
-                    side.others.setdefault(count, []).append(_others(load, busy))
+                    if n:
+                        side.loads.setdefault(count, []).append(load)
+                        side.others.setdefault(count, []).append(_others(load, busy))
                 start += args.requests
             free = gatebench.free_connections(baseline_url) - CONNECTIONS_SPARED
             baseline.append(
