@@ -412,17 +412,17 @@ def _print(
     for column in (
         "clients",
         "checkout",
-        "bookings/s per round",
+        "bookings/s, rounds",
         "median",
         "p50 / p99 ms",
         "409s",
         "5xx/errors",
-        "server CPU ms per booking per round",
-        "CPU ms per booking: server / PostgreSQL / load",
-        "other processes' CPU, cores, per round",
+        "server CPU ms/booking, rounds",
+        "CPU ms/booking: server / PostgreSQL / load",
+        "other processes' cores, rounds",
         "pgbench booking tps",
         "of it",
-        "of single-row pgbench",
+        "of single-row pgbench tps",
     ):
         rounds.add_column(column, justify="right")
     for level in levels:
