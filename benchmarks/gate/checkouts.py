@@ -10,8 +10,9 @@ shadow it: its ``cuakhau db upgrade`` (``upgrade``), the benchmark's steps
 (``call``) and its server (``gatebench.live_server``).
 
 Run as a script, this module is such a step's process:
-``checkouts.py MODULE:FUNCTION ARGUMENTS.json ANSWER.json`` calls a function of
-the benchmarks here with the checkout's ``cuakhau`` imported.
+``checkouts.py MODULE:FUNCTION ARGUMENTS.json`` calls a function of the
+benchmarks here with the checkout's ``cuakhau`` imported, and writes its answer
+beside the arguments.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ from typing import Any
 import gatebench
 from packaging.requirements import Requirement
 
-GATE = Path(__file__).resolve().parent
-REPO = GATE.parents[1]
+REPO = gatebench.REPO
 
 
 @dataclass(frozen=True)
