@@ -270,7 +270,13 @@ def pgbench_booking(url: str, gate_id: int, window_ids: list[int]) -> BookingSta
     if own.is_file():
         source, names = own, runpy.run_path(str(own))
     else:
-        adapter = importlib.import_module("express_pgbench")
+        try:
+            adapter = importlib.import_module("express_pgbench")
+        except ImportError as error:
+            raise SystemExit(
+                f"{own.parents[2]} has no {OWN_PGBENCH_BOOKING}, and its booking is not the "
+                f"express lane's ({error}): benchmarks/README.md says what the file gives"
+            ) from error
         source, names = Path(str(adapter.__file__)), vars(adapter)
     script, variables = names["pgbench_booking_script"](url, gate_id, window_ids)
     return BookingStatements(

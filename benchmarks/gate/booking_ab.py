@@ -296,7 +296,8 @@ def _pgbench_bookings(
                 scratch,
             )
         except StepFailed as error:
-            console.print(f"[red]No pgbench booking for {side.checkout}: {error}[/red]")
+            said = str(error).strip().splitlines()[-1]
+            console.print(f"[red]No pgbench booking for {side.checkout}: {said}[/red]")
             continue
         statements[side.label] = BookingStatements(**answer)
     own: dict[str, list[PgbenchRun]] = {label: [] for label in statements}
