@@ -6,11 +6,13 @@ server answers as many bare authenticated reads (``GET /api/v1/auth/me``: the
 token check and a small answer): the most this server stack does per request,
 whatever a booking costs. And pgbench runs the booking's own statements (the
 express lane's, ``crossings.express``: who books, lock the truck, lock the
-window, write the crossing, cargo, move, notice and audit entries): the most the
-database does per booking, with no HTTP and no Python.
+window, write the crossing, cargo, move, notice and audit entries; or those a
+checkout's ``benchmarks/gate/pgbench_booking.py`` gives): the most the database
+does per booking, with no HTTP and no Python.
 
     python benchmarks/gate/bench_booking.py                      # 50 and 200 clients
     python benchmarks/gate/bench_booking.py --clients 50 200 --requests 4000 --workers 4
+    python benchmarks/gate/bench_booking.py --ab main HEAD       # before and after: booking_ab.py
 
 Makes its own databases on the local server (``cuakhau_bench`` and
 ``cuakhau_bench_pgbench``, dropped first), books real crossings over HTTP
@@ -22,12 +24,14 @@ written as JSON under benchmarks/results/ (or ``--out``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
-import re
+import runpy
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +41,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import create_engine, text
-
-from cuakhau.crossings.states import OPEN_STATES
 
 # Wide enough for the results table when the output goes to a file.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -165,6 +167,10 @@ def booking_calls(
 def overbookings(url: str) -> dict[str, int]:
     """After the run: windows over capacity, windows whose count disagrees with
     their open crossings, and crossings in all."""
+    # The open states of the checkout whose cuakhau is imported (an A/B run
+    # checks each database with its own checkout's).
+    from cuakhau.crossings.states import OPEN_STATES
+
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -192,9 +198,9 @@ def overbookings(url: str) -> dict[str, int]:
     }
 
 
-def baseline_database(slots: int) -> str:
+def baseline_database(name: str, slots: int) -> str:
     """pgbench's own database for the single-row lock-and-insert baseline."""
-    url = gatebench.fresh_database("cuakhau_bench_pgbench")
+    url = gatebench.fresh_database(name)
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
@@ -217,9 +223,11 @@ def pgbench_level(
     scratch: Path,
     prepared: bool = False,
     session_options: str = "",
+    most: int = PGBENCH_MAX_CONNECTIONS,
 ) -> PgbenchRun:
-    """One pgbench run of ``script`` for a client count, up to the connections allowed."""
-    connections = min(count, PGBENCH_MAX_CONNECTIONS)
+    """One pgbench run of ``script`` for a client count, up to the connections
+    allowed (``most``)."""
+    connections = min(count, most)
     task = progress.add_task(f"{label}, {connections} clients", total=None)
     run = gatebench.run_pgbench(
         url,
@@ -235,96 +243,48 @@ def pgbench_level(
     return run
 
 
-def booking_script(url: str, gate_id: int, window_ids: list[int]) -> tuple[str, dict[str, str]]:
-    """pgbench's script for the booking itself: the express lane's own statements
-    (``crossings.express``), each booking for a truck drawn from the whole
-    fleet. A one-row lookup draws the truck and its enterprise's token, as the
-    app's lookup of a caller it has not seen lately does."""
-    gatebench.use_repo_imports()
-    from tests.factories import cargo
+# A checkout whose booking is not the express lane's says here how pgbench runs
+# its booking's own statements (the contract is in benchmarks/README.md).
+OWN_PGBENCH_BOOKING = Path("benchmarks") / "gate" / "pgbench_booking.py"
 
-    from cuakhau.crossings import express
-    from cuakhau.crossings.schemas import BookingRequest
-    from cuakhau.models.base import utcnow
-    from cuakhau.models.enums import Role
 
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            # pgbench books the fleet the HTTP run has booked already, a few
-            # times over; the rule of one open booking per truck would refuse it.
-            # Drawn from the whole fleet, a truck's open bookings stay a few: a
-            # truck booked again and again would make its count, and the
-            # database's work, grow with every booking.
-            connection.execute(
-                text("UPDATE booking_policy SET max_open_bookings_per_vehicle = 2147483647")
-            )
-            connection.execute(text("DROP TABLE IF EXISTS bench_booker"))
-            connection.execute(
-                text(
-                    "CREATE TABLE bench_booker AS SELECT row_number() OVER (ORDER BY v.id) - 1"
-                    " AS booker, v.id AS vehicle_id, u.enterprise_id, t.token_hash"
-                    " FROM vehicle v JOIN user_account u"
-                    " ON u.enterprise_id = v.enterprise_id AND u.role = 'enterprise'"
-                    " JOIN api_token t ON t.user_id = u.id"
-                )
-            )
-            connection.execute(text("CREATE UNIQUE INDEX ON bench_booker (booker)"))
-            fleet = connection.scalar(text("SELECT count(*) FROM bench_booker"))
-    finally:
-        engine.dispose()
-    if window_ids != list(range(window_ids[0], window_ids[-1] + 1)):
-        raise SystemExit("the bookable windows' ids are not one run; pgbench draws from a range")
-    sample = BookingRequest(
-        vehicle_id=0,
-        gate_id=gate_id,
-        direction="export",
-        regime="export",
-        window_id=0,
-        cargo=cargo(),
+@dataclass(frozen=True)
+class BookingStatements:
+    """The booking's own statements as pgbench runs them: the script, its
+    variables (``-D``), each connection's settings, and the file they came from."""
+
+    script: str
+    variables: dict[str, str]
+    session_settings: dict[str, str]
+    source: str
+
+    def session_options(self) -> str:
+        return " ".join(f"-c {name}={value}" for name, value in self.session_settings.items())
+
+
+def pgbench_booking(url: str, gate_id: int, window_ids: list[int]) -> BookingStatements:
+    """The booking's own statements of the checkout whose ``cuakhau`` this
+    process imports: its ``benchmarks/gate/pgbench_booking.py``, or for a
+    checkout without one, the express lane's (``express_pgbench.py``)."""
+    own = gatebench.imported_checkout() / OWN_PGBENCH_BOOKING
+    if own.is_file():
+        source, names = own, runpy.run_path(str(own))
+    else:
+        try:
+            adapter = importlib.import_module("express_pgbench")
+        except ImportError as error:
+            raise SystemExit(
+                f"{own.parents[2]} has no {OWN_PGBENCH_BOOKING}, and its booking is not the "
+                f"express lane's ({error}): benchmarks/README.md says what the file gives"
+            ) from error
+        source, names = Path(str(adapter.__file__)), vars(adapter)
+    script, variables = names["pgbench_booking_script"](url, gate_id, window_ids)
+    return BookingStatements(
+        script=script,
+        variables=dict(variables),
+        session_settings=dict(names.get("SESSION_SETTINGS", {})),
+        source=str(source),
     )
-    caller = express.Caller(Role.enterprise, 0, "")
-    # Drawn per booking, or (the driver) left out: pgbench has no NULL to give.
-    per_booking = {"token_hash", "enterprise_id", "vehicle_id", "window_id", "driver_id"}
-    constants = {
-        name: _pgbench_value(value)
-        for name, value in express.booking_parameters(caller, sample, utcnow()).items()
-        if name not in per_booking
-    }
-    # pgbench sends its variables untyped: say what the statements' comparisons need.
-    casts = {"now": "timestamptz", "open_states": "text[]"}
-
-    def pgbench_sql(statement: str) -> str:
-        statement = statement.replace("%(driver_id)s::integer", "NULL::integer")
-        statement = statement.replace("%(driver_id)s", "NULL::integer")
-        for name, cast in casts.items():
-            statement = statement.replace(f"%({name})s::{cast}", f"%({name})s")
-            statement = statement.replace(f"%({name})s", f"%({name})s::{cast}")
-        return " ".join(re.sub(r"%\((\w+)\)s", r":\1", statement).split()) + ";"
-
-    script = "\n".join(
-        [
-            f"\\set window_id random({window_ids[0]}, {window_ids[-1]})",
-            f"\\set booker random(0, {fleet - 1})",
-            "SELECT vehicle_id, enterprise_id, token_hash FROM bench_booker"
-            " WHERE booker = :booker \\gset",
-            "BEGIN;",
-            *(pgbench_sql(s) for s in (express.LOCK_TRUCK, express.LOCK_WINDOW, express.BOOK)),
-            "COMMIT;",
-            "",
-        ]
-    )
-    return script, constants
-
-
-def _pgbench_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "{" + ",".join(str(item) for item in value) + "}"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def booking_baseline(
@@ -332,27 +292,39 @@ def booking_baseline(
 ) -> list[PgbenchRun]:
     """The booking's own statements, straight from pgbench: what the database
     alone does for a whole booking, with no HTTP and no Python."""
-    gatebench.use_repo_imports()
-    from cuakhau.crossings.express import SESSION_SETTINGS
-
-    script, constants = booking_script(url, gate_id, window_ids)
-    options = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+    statements = pgbench_booking(url, gate_id, window_ids)
     with progress_bar() as progress:
         return [
-            pgbench_level(
-                progress,
-                "pgbench booking",
-                url,
-                script,
-                count,
-                seconds,
-                constants,
-                scratch,
-                prepared=True,
-                session_options=options,
+            pgbench_booking_level(
+                progress, "pgbench booking", url, statements, count, seconds, scratch
             )
             for count in clients
         ]
+
+
+def pgbench_booking_level(
+    progress: Progress,
+    label: str,
+    url: str,
+    statements: BookingStatements,
+    count: int,
+    seconds: int,
+    scratch: Path,
+) -> PgbenchRun:
+    """One pgbench run of the booking's own statements, each prepared once per
+    connection, as the app's are."""
+    return pgbench_level(
+        progress,
+        label,
+        url,
+        statements.script,
+        count,
+        seconds,
+        statements.variables,
+        scratch,
+        prepared=True,
+        session_options=statements.session_options(),
+    )
 
 
 def progress_bar() -> Progress:
@@ -428,7 +400,12 @@ def plot_cpu(rows: list[dict[str, Any]], cpus: int, path: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--requests", type=int, default=3000, help="bookings per client count")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=3000,
+        help="bookings per client count (with --ab: per round and checkout)",
+    )
     parser.add_argument("--warmup", type=int, default=200, help="bookings before measuring")
     parser.add_argument(
         "--workers",
@@ -439,7 +416,22 @@ def main() -> None:
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--database", default="cuakhau_bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results file")
+    parser.add_argument(
+        "--ab",
+        nargs=2,
+        metavar=("BEFORE", "AFTER"),
+        help="compare two checkouts (folders, or revisions of this repository) in alternating "
+        "rounds against one PostgreSQL server (booking_ab.py)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --ab: rounds of each")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if args.ab:
+        import booking_ab
+
+        booking_ab.run(args)
+        return
 
     url = gatebench.fresh_database(args.database)
     total = args.warmup + args.requests * len(args.clients)
@@ -449,7 +441,7 @@ def main() -> None:
     console.print(f"{len(window_ids)} windows of {WINDOW_CAPACITY:,}; {ENTERPRISES} enterprises")
 
     scratch = Path(tempfile.mkdtemp(prefix="cuakhau-bench-"))
-    baseline_url = baseline_database(len(window_ids))
+    baseline_url = baseline_database("cuakhau_bench_pgbench", len(window_ids))
     loads: list[Load] = []
     bare: list[Load] = []
     # Each level's baseline runs right after its load: on a shared machine the

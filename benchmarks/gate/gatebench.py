@@ -38,9 +38,20 @@ RESULTS = REPO / "benchmarks" / "results"
 
 def use_repo_imports() -> None:
     """The test factories make data through the same services the API uses;
-    the benchmarks arrange their data with them rather than a second copy."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    the benchmarks arrange their data with them rather than a second copy: those
+    of the checkout whose ``cuakhau`` is imported."""
+    root = str(imported_checkout())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def imported_checkout() -> Path:
+    """The repository whose ``cuakhau`` this process imports: this one (the
+    development install), or in an A/B run the checkout on ``PYTHONPATH``."""
+    import cuakhau
+
+    root = Path(cuakhau.__file__).resolve().parents[2]
+    return root if (root / "tests" / "factories.py").is_file() else REPO
 
 
 # ---- databases -----------------------------------------------------------------
@@ -74,6 +85,25 @@ def libpq_args(url: str) -> list[str]:
 def libpq_env(url: str) -> dict[str, str]:
     password = make_url(url).password
     return {**os.environ, **({"PGPASSWORD": str(password)} if password else {})}
+
+
+def free_connections(url: str) -> int:
+    """How many more connections the server takes now, its superusers' reserve aside."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.scalar(
+                    text(
+                        "SELECT current_setting('max_connections')::int"
+                        " - current_setting('superuser_reserved_connections')::int"
+                        " - (SELECT count(*) FROM pg_stat_activity"
+                        " WHERE backend_type = 'client backend')"
+                    )
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 def server_settings(url: str) -> dict[str, str]:
@@ -111,22 +141,57 @@ class Server:
     group: int
 
 
-@contextmanager
-def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
-    """``cuakhau serve --workers N`` on ``database_url``. The whole process
-    group is stopped on the way out."""
-    port = free_port()
+# ``python -m cuakhau`` that first says which cuakhau it imported.
+_SAYING_WHICH = (
+    "import runpy, cuakhau\n"
+    "print('cuakhau imported from', cuakhau.__file__, flush=True)\n"
+    "runpy.run_module('cuakhau', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def cuakhau_process(
+    database_url: str, folder: Path, source: Path | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command that runs ``cuakhau`` (its arguments to follow) on
+    ``database_url``, with ``folder`` for its files, and its environment.
+
+    ``source``: another checkout's ``src``, put first on ``PYTHONPATH`` (run
+    it in a working directory in no checkout: this venv's development install
+    comes after it). The process then says first which ``cuakhau`` it
+    imported (``check_imported_from``)."""
     env = {
         **os.environ,
         "CUAKHAU_DATABASE_URL": database_url,
         "CUAKHAU_SECRET_KEY": SECRET,
         "CUAKHAU_ENVIRONMENT": "production",
-        "CUAKHAU_DATA_DIR": str(log.parent),
+        "CUAKHAU_DATA_DIR": str(folder),
     }
-    command = [sys.executable, "-m", "cuakhau", "serve", "--workers", str(workers)]
+    if source is None:
+        return [sys.executable, "-m", "cuakhau"], env
+    return [sys.executable, "-c", _SAYING_WHICH], {**env, "PYTHONPATH": str(source)}
+
+
+def check_imported_from(output: Path, source: Path) -> None:
+    said = re.search(r"^cuakhau imported from (.+)$", output.read_text(errors="replace"), re.M)
+    if said is None or not Path(said.group(1)).resolve().is_relative_to(source.resolve()):
+        raise SystemExit(f"{output}: cuakhau was not imported from {source}")
+
+
+@contextmanager
+def live_server(
+    database_url: str, workers: int, log: Path, source: Path | None = None
+) -> Iterator[Server]:
+    """``cuakhau serve --workers N`` on ``database_url``. The whole process
+    group is stopped on the way out.
+
+    ``source``: another checkout's ``src`` to serve (``cuakhau_process``); the
+    server must say it imported that checkout's ``cuakhau``, and its workers
+    are spawned with the same ``sys.path``."""
+    port = free_port()
+    command, env = cuakhau_process(database_url, log.parent, source)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [*command, "--port", str(port)],
+            [*command, "serve", "--workers", str(workers), "--port", str(port)],
             cwd=log.parent,
             env=env,
             stdout=output,
@@ -135,6 +200,8 @@ def live_server(database_url: str, workers: int, log: Path) -> Iterator[Server]:
         )
     try:
         _wait_for_workers(process, log, workers)
+        if source is not None:
+            check_imported_from(log, source)
         yield Server(f"http://{HOST}:{port}", process.pid)
     finally:
         if process.poll() is None:
@@ -214,6 +281,14 @@ def _cpu_ticks(server_group: int) -> tuple[dict[int, int], dict[int, int]]:
         elif name == "postgres":
             postgres[int(entry.name)] = ticks
     return server, postgres
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy so far, all cores (user,
+    nice, system and interrupts: not idle, waiting on I/O, or stolen)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(n) for n in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _client_seconds() -> float:
