@@ -14,9 +14,7 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import DEFAULT_POOL_SIZE
 
 
-def make_engine(
-    database_url: str, *, pool_size: int = DEFAULT_POOL_SIZE, **kwargs: Any
-) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = DEFAULT_POOL_SIZE, **kwargs: Any) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs

@@ -257,6 +257,21 @@ class Procedure:
         row = session.execute(self.call, given).one()
         return dict(zip(self.outputs, row, strict=True))
 
+    def arguments(self, inputs: Mapping[str, Any]) -> list[Any]:
+        """The call's arguments in order, as a driver sends them: each input bound
+        as its column type binds it (an enumeration by name), JSON as text."""
+        return [processor(inputs[name]) for name, processor in self._binders.items()]
+
+    @cached_property
+    def _binders(self) -> dict[str, Any]:
+        def binder(type_: TypeEngine[Any]) -> Any:
+            if isinstance(type_, JSON):
+                return lambda value: None if value is None else json.dumps(json_ready(value))
+            processor = type_.bind_processor(_POSTGRESQL)
+            return processor or (lambda value: value)
+
+        return {name: binder(type_) for name, type_ in self.inputs.items()}
+
     def _definition(self, name: str) -> str:
         made = self.made
         variables = {name: f"p_{name}" for name in self.inputs}
