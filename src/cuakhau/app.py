@@ -1,7 +1,7 @@
 """The ASGI application: ``create_app()`` wires settings, database, routers and pages."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI
@@ -19,6 +19,7 @@ from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import procedures, sweep_job
+from cuakhau.crossings.calls import function_calls
 from cuakhau.crossings.policy_router import router as policy_router
 from cuakhau.crossings.public import SharedWaitTimes
 from cuakhau.crossings.public_router import router as public_router
@@ -65,8 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "webhook delivery",
             ),
             every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
+            AsyncExitStack() as postgresql_only,
         ):
+            if engine.dialect.name == "postgresql":
+                app.state.calls = await postgresql_only.enter_async_context(
+                    function_calls(settings.database_url, settings.database_pool_size)
+                )
             yield
+            app.state.calls = None
         engine.dispose()
 
     # Swagger UI from the installed package, not a CDN: border posts lose their uplink.
@@ -87,7 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.wait_times = SharedWaitTimes()
     hub.on_change(app.state.wait_times.forget)
     broadcaster = Broadcaster()
-    install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
+    app.state.announce = install_announcer(session_factory, hub, broadcaster, engine.dialect.name)
+    # The booking API's function calls from the event loop (PostgreSQL only).
+    app.state.calls = None
     install_error_handlers(app)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting

@@ -444,7 +444,8 @@ def test_a_burst_waits_for_connections_when_the_database_has_few(tmp_path: Path)
     upgrade(url)
     database = make_url(url).database
     role = f"{database}_server"
-    limit = workers * (DEFAULT_POOL_SIZE + LIVE_CONNECTIONS)
+    # Two pools (the sessions' and the booking calls') and live updates, per process.
+    limit = workers * (2 * DEFAULT_POOL_SIZE + LIVE_CONNECTIONS)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     engine = make_engine(url)
     try:

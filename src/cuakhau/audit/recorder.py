@@ -3,6 +3,7 @@ transaction as the change itself, so a change is never stored without its record
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -88,6 +89,7 @@ def entry_values(
     }
 
 
+@cache
 def audited_columns(model: type[Audited]) -> list[str]:
     """The columns whose values an audit entry keeps."""
     excluded = _ALWAYS_EXCLUDED | model.__audit_exclude__

@@ -54,6 +54,11 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def dumps(value: Any) -> str:
+    """``value`` as JSON, every column value in it as ``plain_value`` gives it."""
+    return json.dumps(value, default=plain_value)
+
+
 def json_ready(value: Any) -> Any:
     """``value`` with every column value in it as ``plain_value`` gives it."""
     if isinstance(value, Mapping):
@@ -266,7 +271,7 @@ class Procedure:
     def _binders(self) -> dict[str, Any]:
         def binder(type_: TypeEngine[Any]) -> Any:
             if isinstance(type_, JSON):
-                return lambda value: None if value is None else json.dumps(json_ready(value))
+                return lambda value: None if value is None else dumps(value)
             processor = type_.bind_processor(_POSTGRESQL)
             return processor or (lambda value: value)
 
@@ -403,7 +408,7 @@ def _sql(statement: Executable, variables: Mapping[str, str]) -> str:
         if bind is None:
             bind = compiled.binds[name.rsplit("_", 1)[0]]
         if isinstance(bind.type, JSON):
-            constants[name] = _literal(json.dumps(json_ready(constant)))
+            constants[name] = _literal(dumps(constant))
             continue
         processor = processors.get(name)
         constants[name] = _literal(processor(constant) if processor else constant)

@@ -160,7 +160,7 @@ _FOUND = {
     "priority_class_id": "priority_class_id",
     "window_id": "chosen_window_id",
 }
-# Given as JSON ready for the audit entries and the notice (``json_ready``).
+# The audit entries' and the notice's values the caller gives, as JSON (``dumps``).
 _JSON_INPUTS = {
     "cargo": JSON(),
     "crossing_audit": JSON(),

@@ -23,6 +23,7 @@ from cuakhau.core.schemas import Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
 from cuakhau.crossings.booking import Caller, Placed
+from cuakhau.crossings.calls import place_now
 from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
 from cuakhau.crossings.rules import BOOKING_ROLES, WALK_IN_ROLES, Kind
 from cuakhau.crossings.schemas import (
@@ -40,6 +41,7 @@ from cuakhau.crossings.schemas import (
 from cuakhau.crossings.states import move
 from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
 from cuakhau.live.changes import queue_changed
+from cuakhau.live.hub import QueueChange
 from cuakhau.models import Crossing, User
 from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
@@ -121,8 +123,24 @@ async def book_crossing(request: Request) -> Response:
         raise NotAuthenticated()
     key = idempotency_key(request)
     data = await _booking_request(request, token)
-    now = utcnow()
-    placed = await run_in_threadpool(_book, request, data, hash_token(token), key, now)
+    caller = Caller(token_hash=hash_token(token))
+    state = request.app.state
+    if state.calls is None:
+        placed = await run_in_threadpool(_book, request, data, caller, key, utcnow())
+    else:
+        placed = await place_now(
+            state.calls,
+            state.session_factory,
+            Kind.booking,
+            caller,
+            data,
+            utcnow(),
+            idempotency_key=key,
+        )
+        if placed.detail is not None:
+            state.announce([QueueChange(data.gate_id, data.direction.value)])
+    if placed.detail is None:
+        placed = await run_in_threadpool(_replayed, request, placed)
     return _created(placed)
 
 
@@ -147,17 +165,20 @@ def _may_book(request: Request, token: str) -> None:
 
 
 def _book(
-    request: Request, data: BookingRequest, token_hash: str, key: str | None, now: datetime
+    request: Request, data: BookingRequest, caller: Caller, key: str | None, now: datetime
 ) -> Placed:
     with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
-        placed = booking.place(
-            session, Kind.booking, Caller(token_hash=token_hash), data, now, idempotency_key=key
-        )
+        placed = booking.place(session, Kind.booking, caller, data, now, idempotency_key=key)
         if placed.detail is not None:
-            queue_changed(session, placed.detail.gate_id, placed.detail.direction.value)
-            return placed
-        replay = crossing_detail(session, session.get_one(Crossing, placed.crossing_id))
-        return Placed(placed.crossing_id, replay, replayed=True)
+            queue_changed(session, data.gate_id, data.direction.value)
+        return placed
+
+
+def _replayed(request: Request, placed: Placed) -> Placed:
+    """The crossing an idempotency key made, as it is now."""
+    with session_scope(request.app.state.session_factory, ANONYMOUS) as session:
+        crossing = session.get_one(Crossing, placed.crossing_id)
+        return Placed(placed.crossing_id, crossing_detail(session, crossing), replayed=True)
 
 
 def _created(placed: Placed) -> Response:

@@ -8,6 +8,7 @@ job), ``pg_notify`` inside the transaction, which PostgreSQL delivers only on
 commit. A rolled-back change is never announced.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, text
@@ -25,8 +26,10 @@ def _changes(session: Session) -> list[QueueChange]:
 
 def install_announcer(
     factory: sessionmaker[Session], hub: Hub, broadcaster: Broadcaster, dialect: str
-) -> None:
-    """Hooks the announcement on the factory's sessions."""
+) -> Callable[[list[QueueChange]], None]:
+    """Hooks the announcement on the factory's sessions; the same announcement
+    for changes committed without a session (a booking function called from
+    the event loop, ``crossings.calls``)."""
     across_processes = dialect == "postgresql"
 
     def announce(changes: list[QueueChange]) -> None:
@@ -58,3 +61,5 @@ def install_announcer(
         # A savepoint's rollback leaves the outer transaction's changes standing.
         if not previous.nested:
             session.info.pop(QUEUE_CHANGES_KEY, None)
+
+    return announce
