@@ -10,6 +10,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from cuakhau.app import create_app
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.schema_version import (
@@ -20,7 +21,6 @@ from cuakhau.core.schema_version import (
     upgrade,
 )
 from cuakhau.models import Base, Crossing, CrossingMove, WindowChange
-from cuakhau.models.base import utcnow
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
 from tests.factories import make_booking, make_enterprise, make_open_gate
 

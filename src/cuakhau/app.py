@@ -13,6 +13,7 @@ from cuakhau.accounts.router import auth_router, users_router
 from cuakhau.audit.router import router as audit_router
 from cuakhau.capacity.router import router as capacity_router
 from cuakhau.clearance.router import router as clearance_router
+from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory
 from cuakhau.core.errors import install_error_handlers
@@ -49,7 +50,8 @@ from cuakhau.yards.visits_router import router as visits_router
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastAPI:
+    """The app on these settings; ``clock`` tells handlers the moment (``core.deps.Now``)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
 
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.engine = engine
     app.state.session_factory = session_factory = make_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.

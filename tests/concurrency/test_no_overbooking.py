@@ -22,15 +22,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.schema_version import upgrade
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import Crossing, CrossingWindow, Gate
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Role
 from tests.concurrency.live_server import live_server
 from tests.conftest import fresh_database_url

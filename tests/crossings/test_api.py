@@ -7,14 +7,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.crossings.booking import sweep_no_shows, walk_in
 from cuakhau.crossings.states import RELEASING_STATES
 from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, NoShowStanding, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Regime, Role
 from tests.conftest import Database, People
 from tests.factories import (

@@ -23,9 +23,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
 from cuakhau.app import create_app
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS
@@ -38,7 +38,6 @@ from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.live.listener import libpq_url
 from cuakhau.models import ApiToken, Crossing, CrossingWindow, Enterprise, Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
 from tests.conftest import Database, People, empty_all_tables
 from tests.crossings.conftest import NOW

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.database import session_scope
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from cuakhau.notifications.delivery import (
     LEASE,

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.schemas import UserCreate, UserUpdate
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from cuakhau.core.security import (
@@ -17,7 +18,6 @@ from cuakhau.core.security import (
     verify_password,
 )
 from cuakhau.models import ApiToken, Enterprise, LoginThrottle, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 
 # Roles whose accounts belong to one enterprise.

@@ -5,7 +5,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.schemas import (
     CapacityChangeResult,
     OverrideCreate,
@@ -17,11 +16,11 @@ from cuakhau.capacity.schemas import (
     WindowsQuery,
 )
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.crossings.replan import Replan, replan_gate
 from cuakhau.models import CapacityOverride, CapacityPattern, Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 
 router = api_router(prefix="/gates/{gate_id}", tags=["capacity"])

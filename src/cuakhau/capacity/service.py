@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import days, local_datetime, plan_day
+from cuakhau.capacity.calendar import days, plan_day
+from cuakhau.core.clock import local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
 from cuakhau.models import CapacityOverride, CapacityPattern, CrossingWindow, Gate
 from cuakhau.models.enums import Direction

@@ -14,8 +14,9 @@ from cuakhau.accounts.deps import (
 )
 from cuakhau.accounts.service import resolve_token_hash
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.core.database import session_scope
-from cuakhau.core.deps import ANONYMOUS, DbSession, api_router
+from cuakhau.core.deps import ANONYMOUS, DbSession, Now, api_router
 from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
 from cuakhau.core.registry import page_of, paginate
 from cuakhau.core.schemas import Page
@@ -39,7 +40,6 @@ from cuakhau.crossings.states import move
 from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.models import Crossing, User, Vehicle
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
 
 router = api_router(tags=["crossings"])
@@ -143,16 +143,16 @@ def read_crossing(crossing_id: int, session: DbSession, user: Reader) -> Any:
 
 
 @router.post("/crossings/{crossing_id}/cancel", response_model=CrossingDetail)
-def cancel_crossing(crossing_id: int, session: DbSession, user: Booker) -> Any:
-    crossing = booking.cancel(session, get_crossing(session, crossing_id, user), utcnow())
+def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now) -> Any:
+    crossing = booking.cancel(session, get_crossing(session, crossing_id, user), now)
     return crossing_detail(session, crossing)
 
 
 @router.get("/crossings/{crossing_id}/position", response_model=Position)
-def crossing_position(crossing_id: int, session: DbSession, user: Reader) -> Any:
+def crossing_position(crossing_id: int, session: DbSession, user: Reader, now: Now) -> Any:
     """Where is my truck: its place in the queue and estimated crossing time.
     Each estimate given is kept, to publish how far estimates are from the truth."""
-    entry = position_of(session, get_crossing(session, crossing_id, user), utcnow())
+    entry = position_of(session, get_crossing(session, crossing_id, user), now)
     return position_view(entry)
 
 
@@ -179,27 +179,31 @@ def register_walk_in(data: WalkInRequest, session: DbSession, _user: YardSide) -
 
 
 @router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
-def record_arrival(crossing_id: int, session: DbSession, user: YardSide) -> Any:
+def record_arrival(crossing_id: int, session: DbSession, user: YardSide, now: Now) -> Any:
     """Record by hand that a booked truck has arrived (when a camera is down)."""
-    crossing = booking.arrive(session, get_crossing(session, crossing_id, user), utcnow())
+    crossing = booking.arrive(session, get_crossing(session, crossing_id, user), now)
     return crossing_detail(session, crossing)
 
 
 @router.post("/crossings/{crossing_id}/moves", response_model=CrossingDetail)
-def record_move(crossing_id: int, data: ManualMove, session: DbSession, user: Officer) -> Any:
+def record_move(
+    crossing_id: int, data: ManualMove, session: DbSession, user: Officer, now: Now
+) -> Any:
     """Record any allowed move by hand, with the reason; illegal moves are refused."""
     crossing = get_crossing(session, crossing_id, user)
     if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
-        booking.arrive(session, crossing, utcnow())
+        booking.arrive(session, crossing, now)
     else:
         move(session, crossing, data.to_state, reason=data.reason)
     return crossing_detail(session, crossing)
 
 
 @router.get("/queue", response_model=list[QueueEntryRead])
-def live_queue(session: DbSession, _user: Staff, query: Annotated[QueueQuery, Query()]) -> Any:
+def live_queue(
+    session: DbSession, _user: Staff, query: Annotated[QueueQuery, Query()], now: Now
+) -> Any:
     """A gate's queue in one direction: every open crossing in order, with estimates."""
-    entries = queue_with_estimates(session, query.gate_id, query.direction, utcnow())
+    entries = queue_with_estimates(session, query.gate_id, query.direction, now)
     return [queue_entry(entry) for entry in entries]
 
 
@@ -208,8 +212,9 @@ def gate_estimate_accuracy(
     gate_id: int,
     session: DbSession,
     _user: Staff,
+    now: Now,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
 ) -> Any:
     """How far the estimates given were from the real crossing times (minutes)."""
-    accuracy = estimate_accuracy(session, gate_id, utcnow() - timedelta(days=days))
+    accuracy = estimate_accuracy(session, gate_id, now - timedelta(days=days))
     return EstimateAccuracyRead.model_validate(accuracy)

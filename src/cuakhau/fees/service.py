@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date, local_datetime
+from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
 from cuakhau.fees.schemas import EnterpriseTotal, FeeRead, FeeTotals, PeriodQuery, ReceiptRead
 from cuakhau.models import Crossing, Fee, Receipt, ReceiptCounter, Tariff, Vehicle, YardVisit

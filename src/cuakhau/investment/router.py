@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import require_roles
+from cuakhau.core.clock import utcnow
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, problem
 from cuakhau.core.messages import pick_language, translate
@@ -38,7 +39,6 @@ from cuakhau.investment.schemas import (
 from cuakhau.investment.service import amend, create_investor, register_project, update_project
 from cuakhau.investment.state import ProjectState, state_as_of
 from cuakhau.models import User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 from cuakhau.models.investment import Amendment, InvestmentProject, Investor
 

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import DomainError
 from cuakhau.core.registry import apply_changes
 from cuakhau.core.schemas import InputSchema, Name, PhoneNumber, TaxCode
@@ -38,7 +39,6 @@ from cuakhau.models import (
     Yard,
     Zone,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction
 from cuakhau.vehicles.schemas import VehicleBase, VehicleCreate, VehicleUpdate
 from cuakhau.vehicles.service import create_vehicle, update_vehicle

@@ -18,7 +18,7 @@ from cuakhau.accounts.schemas import UserCreate
 from cuakhau.accounts.service import create_user, get_user, set_password, set_user_active
 from cuakhau.audit.router import list_audit_entries
 from cuakhau.audit.schemas import AuditFilters
-from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
 from cuakhau.investment.cells import CellError, parse_date

@@ -14,13 +14,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.clock import ZONE_TZ, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import InvalidInput
 from cuakhau.dashboard.schemas import Dashboard, QueueCount
 from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
 from cuakhau.models import Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
 from cuakhau.web import i18n
 from cuakhau.web.pages import PageRoute, page_roles, render

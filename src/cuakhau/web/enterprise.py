@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
@@ -34,7 +34,6 @@ from cuakhau.models import (
     User,
     Vehicle,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Regime, Role
 from cuakhau.reference.hs_codes import HsHeading, heading_for, search_headings
 from cuakhau.web import i18n

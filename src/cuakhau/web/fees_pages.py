@@ -10,13 +10,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.fees.router import get_receipt
 from cuakhau.fees.schemas import PeriodQuery
 from cuakhau.fees.service import period_filter, receipt_views, totals
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
-from cuakhau.models.base import utcnow
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser, enterprise_id_of
 from cuakhau.web.pages import FormState, PageRoute, render

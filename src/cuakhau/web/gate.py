@@ -16,17 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.router import create_override, deactivate_override, list_overrides
 from cuakhau.capacity.schemas import OverrideCreate, OverrideRead, OverrideResult
 from cuakhau.clearance.service import get_crossing
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
 from cuakhau.crossings.queue import queue_with_estimates
 from cuakhau.gateops.schemas import ByHand, CallRequest
 from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
 from cuakhau.models import Crossing, Gate, PriorityClass, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, OverrideKind, Role
 from cuakhau.reads import alerts
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve

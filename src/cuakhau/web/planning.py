@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import InvalidInput
 from cuakhau.models import Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario, simulate
 from cuakhau.simulation.loader import dump_scenario, load_raw, shipped_names

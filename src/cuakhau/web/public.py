@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.crossings.public import shared_wait_times
 from cuakhau.models import Gate, Zone
-from cuakhau.models.base import utcnow
 from cuakhau.web.pages import MaybeUser, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)

@@ -14,11 +14,10 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.models import User, Vehicle, Yard
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.vehicles.router import vehicles
 from cuakhau.vehicles.schemas import VehicleFilters

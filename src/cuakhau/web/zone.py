@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.crossings.public import GateWaitRead, Warning, shared_wait_times
 from cuakhau.crossings.rules import policy
 from cuakhau.models import Gate, Zone
-from cuakhau.models.base import utcnow
 from cuakhau.web.pages import MaybeUser, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)

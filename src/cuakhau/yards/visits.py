@@ -12,7 +12,7 @@ from pydantic import Field
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_datetime
+from cuakhau.core.clock import local_datetime
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
 from cuakhau.crossings.booking import arrive, walk_in
