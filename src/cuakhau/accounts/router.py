@@ -18,7 +18,7 @@ from cuakhau.accounts.schemas import (
 )
 from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import ListQuery, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import AuditReader
 from cuakhau.audit.schemas import AuditEntryRead, AuditFilters
 from cuakhau.core.deps import DbSession, api_router
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import AuditEntry
 

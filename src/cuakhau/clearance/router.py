@@ -8,7 +8,7 @@ from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
 from cuakhau.core.deps import DbSession, api_router
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.errors import NotFound
-from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
+from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
 from cuakhau.crossings.rules import policy, reckon_no_show_standings
 from cuakhau.crossings.schemas import (
     PolicyRead,

@@ -18,7 +18,7 @@ from cuakhau.core.clock import utcnow
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, Now, api_router
 from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import Admin, StaffOrEnterprise, enterprise_scope
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.fees.schemas import (
     FeeTotals,

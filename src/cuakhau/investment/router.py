@@ -16,7 +16,7 @@ from cuakhau.core.clock import utcnow
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import InvalidInput, problem
 from cuakhau.core.messages import pick_language, translate
-from cuakhau.core.registry import page_of, patch_values
+from cuakhau.core.rows import page_of, patch_values
 from cuakhau.core.schemas import ListQuery, Page
 from cuakhau.investment import render
 from cuakhau.investment.exporter import registry_tables

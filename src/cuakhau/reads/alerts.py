@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import DomainError
-from cuakhau.core.registry import apply_changes
+from cuakhau.core.rows import apply_changes
 from cuakhau.core.schemas import InputSchema, Name
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy

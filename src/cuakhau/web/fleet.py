@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
-from cuakhau.core.registry import Registry, apply_changes
-from cuakhau.drivers.router import drivers
 from cuakhau.drivers.schemas import DriverCreate
+from cuakhau.drivers.service import drivers
 from cuakhau.models import Driver, User, Vehicle
 from cuakhau.models.enums import VehicleKind
-from cuakhau.vehicles.router import vehicles
+from cuakhau.registry import Registry
 from cuakhau.vehicles.schemas import VehicleCreate
+from cuakhau.vehicles.service import vehicles
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser
 from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, redirect, render
@@ -65,7 +65,7 @@ def _notice(request: Request, session: Session, user: User) -> str | None:
     ):
         row_id = request.query_params.get(key)
         if row_id and row_id.isdigit():
-            row = registry.get(session, int(row_id), user)
+            row = registry.get(session=session, user=user, row_id=int(row_id))
             name = row.plate if registry is vehicles else row.full_name
             return i18n.translate(f"fleet_{key}", language, name=name)
     return None
@@ -89,7 +89,7 @@ def _create(
     try:
         # A field left empty is missing, as in a JSON body without it.
         data = schema.model_validate({k: v for k, v in form.values.items() if v})
-        return registry.create(session, data, user)
+        return registry.add(session=session, user=user, data=data)
     except (ValidationError, DomainError) as error:
         session.rollback()
         form.refuse(error, language)
@@ -120,8 +120,7 @@ def _deactivate_page(kind: str, registry: Registry) -> Callable[..., Response]:
         request: Request, row_id: int, session: DbSession, user: EnterpriseUser
     ) -> Response:
         """As ``POST /api/v1/<registry>/{id}/deactivate``: another enterprise's row is a 404."""
-        apply_changes(registry.get(session, row_id, user), {"is_active": False})
-        session.flush()
+        registry.set_active(session=session, user=user, row_id=row_id, active=False)
         return redirect(request, f"/fleet?{kind}_deactivated={row_id}#{kind}s")
 
     return deactivate

@@ -19,9 +19,8 @@ from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.models import User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role
-from cuakhau.vehicles.router import vehicles
 from cuakhau.vehicles.schemas import VehicleFilters
-from cuakhau.vehicles.service import filter_vehicles
+from cuakhau.vehicles.service import filter_vehicles, vehicles
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
 from cuakhau.yards import visits

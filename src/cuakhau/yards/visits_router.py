@@ -8,7 +8,7 @@ from fastapi import Query, status
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
 from cuakhau.models.enums import STAFF_ROLES, Role
