@@ -15,7 +15,7 @@ from cuakhau.capacity.router import router as capacity_router
 from cuakhau.clearance.router import router as clearance_router
 from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory
+from cuakhau.core.database import make_engine
 from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
@@ -42,6 +42,7 @@ from cuakhau.live.router import router as live_router
 from cuakhau.notifications.delivery import delivery_job
 from cuakhau.notifications.router import router as notifications_router
 from cuakhau.reads.router import router as reads_router
+from cuakhau.sessions import audited_session_factory
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.router import router as web_router
 from cuakhau.yards.router import router as yards_router
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     app.state.settings = settings
     app.state.clock = clock
     app.state.engine = engine
-    app.state.session_factory = session_factory = make_session_factory(engine)
+    app.state.session_factory = session_factory = audited_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.
     app.state.hub = hub = Hub()
     app.state.wait_times = SharedWaitTimes()

@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
 from cuakhau.core.clock import local_date, utcnow
-from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.schema_version import upgrade
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import Crossing, CrossingWindow, Gate
 from cuakhau.models.enums import Direction, Role
+from cuakhau.sessions import audited_session_factory
 from tests.concurrency.live_server import live_server
 from tests.conftest import fresh_database_url
 from tests.factories import (
@@ -81,7 +82,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     upgrade(url)
     engine = make_engine(url)
     try:
-        yield Database(url, make_session_factory(engine))
+        yield Database(url, audited_session_factory(engine))
     finally:
         engine.dispose()
 
