@@ -1,6 +1,6 @@
 """Who may import whom, read from the source with ``ast``: the ground floor
-(``core/``) imports no feature, and only ``cuakhau.sessions`` makes a session
-factory without the audit recorder."""
+(``core/``) imports no feature, pages import no route handlers, and only
+``cuakhau.sessions`` makes a session factory without the audit recorder."""
 
 import ast
 from collections.abc import Iterator
@@ -66,6 +66,16 @@ def test_core_imports_no_feature() -> None:
             for name in imported(package, tree)
             if name.startswith("cuakhau.") and not name.startswith("cuakhau.core")
         )
+        for module, package, tree in modules
+    }
+    assert {module: names for module, names in offending.items() if names} == {}
+
+
+def test_pages_import_no_route_handlers() -> None:
+    modules = list(_modules(PACKAGE / "web"))
+    assert "cuakhau.web.gate" in {module for module, _, _ in modules}
+    offending = {
+        module: sorted(name for name in imported(package, tree) if _is_router(name))
         for module, package, tree in modules
     }
     assert {module: names for module, names in offending.items() if names} == {}

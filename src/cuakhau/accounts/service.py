@@ -97,6 +97,15 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     session.flush()
 
 
+def disable_user(*, session: Session, user_id: int, admin: User) -> User:
+    """An admin may disable any account but their own: nobody locks themselves out."""
+    if user_id == admin.id:
+        raise InvalidInput("cannot_disable_self")
+    return set_user_active(
+        session=session, user=get_user(session=session, user_id=user_id), active=False
+    )
+
+
 def set_user_active(*, session: Session, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active

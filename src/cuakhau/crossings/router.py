@@ -17,11 +17,12 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.clock import utcnow
 from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, Now, api_router
-from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
+from cuakhau.core.errors import InvalidInput, NotAuthenticated
 from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
+from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.express import Caller, ExpressBooking
 from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
 from cuakhau.crossings.schemas import (
@@ -50,15 +51,6 @@ Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]
 YardSide = Annotated[User, require_roles(Role.admin, Role.gate_officer, Role.yard_operator)]
 Officer = Annotated[User, require_roles(Role.admin, Role.gate_officer)]
-
-
-def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
-    """The crossing if this user may see it; 404 otherwise, never another's crossing."""
-    crossing = session.get(Crossing, crossing_id)
-    scope = enterprise_scope(user)
-    if crossing is None or (scope is not None and crossing.enterprise_id != scope):
-        raise NotFound("crossing", crossing_id)
-    return crossing
 
 
 _may_book = roles_guard(*BOOKING_ROLES)
@@ -139,12 +131,16 @@ def list_crossings(
 
 @router.get("/crossings/{crossing_id}", response_model=CrossingDetail)
 def read_crossing(crossing_id: int, session: DbSession, user: Reader) -> Any:
-    return crossing_detail(session, get_crossing(session, crossing_id, user))
+    return crossing_detail(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id)
+    )
 
 
 @router.post("/crossings/{crossing_id}/cancel", response_model=CrossingDetail)
 def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now) -> Any:
-    crossing = booking.cancel(session, get_crossing(session, crossing_id, user), now)
+    crossing = booking.cancel(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return crossing_detail(session, crossing)
 
 
@@ -152,7 +148,9 @@ def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now
 def crossing_position(crossing_id: int, session: DbSession, user: Reader, now: Now) -> Any:
     """Where is my truck: its place in the queue and estimated crossing time.
     Each estimate given is kept, to publish how far estimates are from the truth."""
-    entry = position_of(session, get_crossing(session, crossing_id, user), now)
+    entry = position_of(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return position_view(entry)
 
 
@@ -181,7 +179,9 @@ def register_walk_in(data: WalkInRequest, session: DbSession, _user: YardSide) -
 @router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
 def record_arrival(crossing_id: int, session: DbSession, user: YardSide, now: Now) -> Any:
     """Record by hand that a booked truck has arrived (when a camera is down)."""
-    crossing = booking.arrive(session, get_crossing(session, crossing_id, user), now)
+    crossing = booking.arrive(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return crossing_detail(session, crossing)
 
 
@@ -190,7 +190,7 @@ def record_move(
     crossing_id: int, data: ManualMove, session: DbSession, user: Officer, now: Now
 ) -> Any:
     """Record any allowed move by hand, with the reason; illegal moves are refused."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
         booking.arrive(session, crossing, now)
     else:

@@ -17,9 +17,9 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
 from cuakhau.crossings.queue import position_of
-from cuakhau.crossings.router import get_crossing
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.crossings.states import OPEN_STATES, can_move
@@ -344,7 +344,7 @@ def crossing_page(
     request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
     """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     notice = None
     if "cancelled" in request.query_params:
         language = i18n.page_language(request)
@@ -357,7 +357,7 @@ def crossing_live(
     request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
     """The crossing's live part alone, fetched again on each queue change."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     return render(request, "enterprise_crossing_live.html", **_crossing_context(session, crossing))
 
 
@@ -368,14 +368,14 @@ def cancel_crossing(
     request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
 ) -> Response:
     """``booking.cancel`` decides; a refusal comes back with the rule's message."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     try:
         cancel(session, crossing, utcnow())
     except DomainError as error:
         session.rollback()
         language = i18n.page_language(request)
         message = i18n.translate(error.code, language, **error.params)
-        crossing = get_crossing(session, crossing_id, user)
+        crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
         return _crossing_page(
             request, session, crossing, status_code=error.status_code, cancel_error=message
         )

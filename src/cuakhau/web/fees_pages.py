@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.deps import DbSession
-from cuakhau.fees.router import get_receipt
 from cuakhau.fees.schemas import PeriodQuery
-from cuakhau.fees.service import period_filter, receipt_views, totals
+from cuakhau.fees.service import get_receipt, period_filter, receipt_views, totals
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser, enterprise_id_of
@@ -101,7 +100,7 @@ def fees(
 def receipt_page(
     request: Request, receipt_id: int, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
-    receipt = get_receipt(receipt_id, session, user)
+    receipt = get_receipt(session=session, receipt_id=receipt_id, scope=enterprise_id_of(user))
     crossing = session.get_one(Crossing, receipt.crossing_id)
     tariff_ids = [fee.tariff_id for fee in receipt.fees]
     tariffs = {t.id: t for t in session.scalars(select(Tariff).where(Tariff.id.in_(tariff_ids)))}
