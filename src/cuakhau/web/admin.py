@@ -30,7 +30,15 @@ from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.models import AuditEntry, Enterprise, Gate, User, Yard
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import (
+    CsrfChecked,
+    FormState,
+    PageRoute,
+    SubmittedForm,
+    page_roles,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 
@@ -91,8 +99,10 @@ def users(
 
 
 @router.post("/admin/users", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_user(request: Request, session: DbSession, _admin: Admin) -> Response:
-    form = FormState.read(await request.form(), USER_FIELDS)
+def add_user(
+    request: Request, session: DbSession, _admin: Admin, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, USER_FIELDS)
     language = i18n.page_language(request)
     try:
         data = UserCreate.model_validate({k: v or None for k, v in form.values.items()})
@@ -160,10 +170,10 @@ def enable(request: Request, user_id: int, session: DbSession, _admin: Admin) ->
 @router.post(
     "/admin/users/{user_id}/password", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def reset_password(
-    request: Request, user_id: int, session: DbSession, _admin: Admin
+def reset_password(
+    request: Request, user_id: int, session: DbSession, _admin: Admin, submitted: SubmittedForm
 ) -> Response:
-    password = str((await request.form()).get("password", ""))
+    password = str(submitted.get("password", ""))
     account = get_user(session=session, user_id=user_id)
     try:
         set_password(session=session, user=account, password=password)

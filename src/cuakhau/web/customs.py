@@ -3,7 +3,7 @@ declared or held, perishables first) and one crossing's page, where the officer
 records the declaration and channel, decides, holds, releases or rejects. They
 call ``clearance.service`` as the API does; every refusal is the rule's own message."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
@@ -21,7 +22,7 @@ from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
 from cuakhau.models.enums import CustomsChannel, Role
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -154,10 +155,11 @@ ACTIONS: dict[str, tuple[tuple[str, ...], Callable[[Session, Crossing, dict[str,
 }
 
 
-async def _act(request: Request, session: Session, crossing_id: int, action: str) -> Response:
+def _act(
+    request: Request, session: Session, crossing_id: int, action: str, submitted: FormData
+) -> Response:
     crossing = service.get_crossing(session, crossing_id)
     names, run = ACTIONS[action]
-    submitted = await request.form()
     form = ActionForm(action, {name: str(submitted.get(name, "")).strip() for name in names})
     language = i18n.page_language(request)
     try:
@@ -176,11 +178,15 @@ async def _act(request: Request, session: Session, crossing_id: int, action: str
     return redirect(request, f"/customs/crossings/{crossing.id}?done={action}")
 
 
-def _action_page(action: str) -> Callable[..., Awaitable[Response]]:
-    async def act(
-        request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+def _action_page(action: str) -> Callable[..., Response]:
+    def act(
+        request: Request,
+        crossing_id: int,
+        session: DbSession,
+        _user: CustomsUser,
+        submitted: SubmittedForm,
     ) -> Response:
-        return await _act(request, session, crossing_id, action)
+        return _act(request, session, crossing_id, action, submitted)
 
     return act
 

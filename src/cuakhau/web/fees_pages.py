@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from cuakhau.core.clock import local_date, utcnow
-from cuakhau.core.deps import DbSession
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.fees.schemas import PeriodQuery
 from cuakhau.fees.service import get_receipt, period_filter, receipt_views, totals
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
@@ -56,11 +56,12 @@ def fees(
     request: Request,
     session: DbSession,
     user: EnterpriseUser,
+    now: Now,
     from_: Annotated[str | None, Query(alias="from")] = None,
     to: str | None = None,
 ) -> HTMLResponse:
     language = i18n.page_language(request)
-    today = local_date(utcnow())
+    today = local_date(now)
     presets = _presets(today)
     this_month = presets[0]
     form = FormState(

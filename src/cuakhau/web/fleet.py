@@ -21,7 +21,14 @@ from cuakhau.vehicles.schemas import VehicleCreate
 from cuakhau.vehicles.service import vehicles
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, redirect, render
+from cuakhau.web.pages import (
+    CsrfChecked,
+    FormState,
+    PageRoute,
+    SubmittedForm,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 
@@ -97,8 +104,10 @@ def _create(
 
 
 @router.post("/fleet/vehicles", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_vehicle(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
-    form = FormState.read(await request.form(), VEHICLE_FIELDS)
+def add_vehicle(
+    request: Request, session: DbSession, user: EnterpriseUser, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, VEHICLE_FIELDS)
     vehicle = _create(request, session, user, vehicles, VehicleCreate, form)
     if vehicle is None:
         return _fleet_page(request, session, user, vehicle_form=form, status_code=422)
@@ -106,8 +115,10 @@ async def add_vehicle(request: Request, session: DbSession, user: EnterpriseUser
 
 
 @router.post("/fleet/drivers", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_driver(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
-    form = FormState.read(await request.form(), DRIVER_FIELDS)
+def add_driver(
+    request: Request, session: DbSession, user: EnterpriseUser, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, DRIVER_FIELDS)
     form.values["nationality"] = form.values.get("nationality", "").upper()
     driver = _create(request, session, user, drivers, DriverCreate, form)
     if driver is None:

@@ -30,7 +30,7 @@ from cuakhau.reads import alerts
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve
 from cuakhau.reads.service import TRACKED_STATES
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -226,10 +226,11 @@ def _back(gate: Gate, direction: Direction, **extra: Any) -> str:
 
 
 @router.post("/gate/capacity", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def gate_capacity(request: Request, session: DbSession, _user: Officer, now: Now) -> Response:
+def gate_capacity(
+    request: Request, session: DbSession, _user: Officer, now: Now, submitted: SubmittedForm
+) -> Response:
     """``action=preview`` shows the trucks that would move and saves nothing (the
     API's own ``preview``, made in a savepoint); ``action=save`` saves the override."""
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     form = CapacityForm.from_form(submitted)
     preview = submitted.get("action", "preview") != "save"
@@ -287,8 +288,9 @@ def _refusal(
 
 
 @router.post("/gate/call", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def gate_call(request: Request, session: DbSession, _user: Officer, now: Now) -> Response:
-    submitted = await request.form()
+def gate_call(
+    request: Request, session: DbSession, _user: Officer, now: Now, submitted: SubmittedForm
+) -> Response:
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     try:
@@ -311,10 +313,14 @@ async def gate_call(request: Request, session: DbSession, _user: Officer, now: N
 @router.post(
     "/gate/alerts/{alert_id}/resolve", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_resolve_alert(
-    request: Request, alert_id: int, session: DbSession, user: Officer, now: Now
+def gate_resolve_alert(
+    request: Request,
+    alert_id: int,
+    session: DbSession,
+    user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     # With a crossing and a move, the move the camera missed is recorded as well.
@@ -343,11 +349,15 @@ async def gate_resolve_alert(
 @router.post(
     "/gate/crossings/{crossing_id}/by-hand", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_by_hand(
-    request: Request, crossing_id: int, session: DbSession, _user: Officer, now: Now
+def gate_by_hand(
+    request: Request,
+    crossing_id: int,
+    session: DbSession,
+    _user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
     """Crossed or returned, recorded by the officer when the cameras cannot."""
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     reason = str(submitted.get("reason", "")).strip()
@@ -377,11 +387,15 @@ async def gate_by_hand(
 @router.post(
     "/gate/overrides/{override_id}/lift", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_lift_override(
-    request: Request, override_id: int, session: DbSession, _user: Officer, now: Now
+def gate_lift_override(
+    request: Request,
+    override_id: int,
+    session: DbSession,
+    _user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
     """Lift an override; capacity that comes back pulls waiting trucks earlier."""
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     result = planning.deactivate_override(
         session=session, gate_id=gate.id, override_id=override_id, now=now

@@ -49,6 +49,7 @@ from cuakhau.web.pages import (
     FormState,
     MaybeUser,
     PageRoute,
+    SubmittedForm,
     page_roles,
     redirect,
     render,
@@ -227,8 +228,9 @@ def _register_page(
 
 
 @router.post("/investment/projects", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def register(request: Request, session: DbSession, _user: Board) -> Response:
-    submitted = await request.form()
+def register(
+    request: Request, session: DbSession, _user: Board, submitted: SubmittedForm
+) -> Response:
     form = FormState.read(submitted, PROJECT_FIELDS)
     language = i18n.page_language(request)
     entry, problems = parse_row("projects", 0, dict(form.values))
@@ -263,10 +265,14 @@ def project_file(
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
-async def record_amendment(
-    request: Request, project_id: int, session: DbSession, user: Board, now: Now
+def record_amendment(
+    request: Request,
+    project_id: int,
+    session: DbSession,
+    user: Board,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
-    submitted = await request.form()
     form = FormState.read(submitted, ("kind", *AMENDMENT_FIELDS))
     language = i18n.page_language(request)
     project = get_project(session, project_id)
@@ -294,15 +300,17 @@ def import_form(request: Request, _user: Board) -> HTMLResponse:
 
 
 @router.post("/investment/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def import_upload(request: Request, session: DbSession, _user: Board) -> HTMLResponse:
+def import_upload(
+    request: Request, session: DbSession, _user: Board, submitted: SubmittedForm
+) -> HTMLResponse:
     """The importer checks the whole file; one with any problem imports nothing and
     its problems are listed, row by row."""
-    upload = (await request.form()).get("file")
+    upload = submitted.get("file")
     language = i18n.page_language(request)
     if not isinstance(upload, UploadFile) or not upload.filename:
         message = i18n.translate("inv_page_import_no_file", language)
         return render(request, "investment_import.html", status_code=422, message=message)
-    content = await upload.read()
+    content = upload.file.read()
     try:
         report = import_file(session, upload.filename, content)
     except ImportRejected as rejected:
