@@ -42,7 +42,7 @@ async def _now(request: Request) -> datetime:
 # never told "created" about a transaction that then failed to commit.
 DbSession = Annotated[Session, Depends(_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(_settings)]
-# The moment a handler works at: from ``create_app(clock=...)``, never read inside.
+# The moment a handler works at, from the app's clock (``create_app(clock=...)``).
 Now = Annotated[datetime, Depends(_now)]
 
 
