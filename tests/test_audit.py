@@ -1,14 +1,18 @@
 from fastapi import APIRouter, status
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from cuakhau.app import create_app
+from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
+from cuakhau.core.database import make_engine, make_session_factory, session_scope
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import Conflict
 from cuakhau.gates.schemas import GateCreate
 from cuakhau.gates.service import create_gate
 from cuakhau.models import AuditEntry, Gate
 from cuakhau.models.enums import Role
+from cuakhau.sessions import audited_session_factory
 from tests.conftest import Database, People
 from tests.factories import gate_data
 
@@ -76,3 +80,20 @@ def test_a_failed_request_leaves_nothing_behind(settings: Settings, db: Database
     assert response.status_code == 409
     assert db.count(Gate) == 0
     assert db.count(AuditEntry) == 0
+
+
+def test_only_the_audited_factory_records(database_url: str):
+    """Core's bare factory writes no audit entries; ``cuakhau.sessions`` adds them."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine), Actor(label="bare")) as session:
+            create_gate(session, GateCreate(**gate_data(code="BARE")))
+        with session_scope(audited_session_factory(engine), Actor(label="audited")) as session:
+            create_gate(session, GateCreate(**gate_data(code="AUDITED")))
+        with session_scope(make_session_factory(engine), Actor(label="check")) as session:
+            recorded = session.execute(select(AuditEntry.actor_label, AuditEntry.entity)).all()
+            gates = session.scalars(select(Gate.code).order_by(Gate.code)).all()
+    finally:
+        engine.dispose()
+    assert gates == ["AUDITED", "BARE"]
+    assert recorded == [("audited", "gate")]

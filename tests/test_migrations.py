@@ -10,8 +10,9 @@ from sqlalchemy import Engine, inspect, select, text
 
 from cuakhau.app import create_app
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.schema_version import (
     SchemaOutdated,
     current_revision,
@@ -20,7 +21,7 @@ from cuakhau.core.schema_version import (
     upgrade,
 )
 from cuakhau.models import Base, Crossing, CrossingMove, WindowChange
-from cuakhau.models.base import utcnow
+from cuakhau.sessions import audited_session_factory
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
 from tests.factories import make_booking, make_enterprise, make_open_gate
 
@@ -58,7 +59,7 @@ def test_server_refuses_an_out_of_date_schema(empty_database_url: str, tmp_path:
 def _one_booking(url: str, engine: Engine) -> tuple[int, int | None]:
     """The schema at its head, and one booked crossing: its id and window's."""
     upgrade(url)
-    with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+    with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
         gate = make_open_gate(session)
         crossing = make_booking(session, make_enterprise(session), gate, now=utcnow())
         return crossing.id, crossing.window_id
@@ -94,7 +95,7 @@ def test_reasons_written_as_words_get_their_codes(empty_database_url: str):
                 {"crossing": crossing_id, "words": old_words[3]},
             )
         upgrade(empty_database_url)
-        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
             moves = session.scalars(select(CrossingMove).order_by(CrossingMove.id)).all()
             coded = [(m.reason, m.reason_code, m.reason_params) for m in moves]
             grounds = session.get_one(Crossing, crossing_id).hold_grounds
@@ -129,7 +130,7 @@ def test_window_changes_written_as_words_get_their_codes(empty_database_url: str
                     {"crossing": crossing_id, "window": window_id, "at": utcnow(), "words": words},
                 )
         upgrade(empty_database_url)
-        with session_scope(make_session_factory(engine), Actor(label="test")) as session:
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
             changes = session.scalars(select(WindowChange).order_by(WindowChange.id)).all()
             coded = [(c.reason, c.reason_code, c.reason_params) for c in changes]
     finally:

@@ -4,6 +4,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.models import (
     AuditEntry,
@@ -18,7 +19,6 @@ from cuakhau.models import (
     YardVisit,
     Zone,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.reference.demo import create_demo_accounts, create_demo_traffic
 from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
 from tests.conftest import Database

@@ -31,9 +31,10 @@ import runpy
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import gatebench
 from gatebench import Call, Load, PgbenchRun, percentile, rounded
@@ -50,6 +51,8 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 WINDOW_CAPACITY = 100_000
 HORIZON_DAYS = 14
 ENTERPRISES = 50
+# The zone's days: windows are made for them.
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # pgbench opens one connection per client; the server allows 100 in all, and the
 # app itself never uses more than its pools (15 per worker), so the baseline
 # stops at this many connections and says so.
@@ -99,30 +102,28 @@ def arrange(url: str, bookings: int) -> tuple[int, list[int], list[tuple[dict[st
         make_vehicle,
     )
 
-    from cuakhau.capacity.calendar import local_date
     from cuakhau.capacity.service import ensure_windows
     from cuakhau.core.actor import Actor
-    from cuakhau.core.database import make_engine, make_session_factory, session_scope
+    from cuakhau.core.database import make_engine, session_scope
     from cuakhau.core.schema_version import upgrade
     from cuakhau.crossings.rules import policy
-    from cuakhau.models.base import utcnow
     from cuakhau.models.enums import Direction, Role
 
     upgrade(url)
     engine = make_engine(url)
     try:
-        factory = make_session_factory(engine)
+        factory = gatebench.audited_factory(engine)
         with session_scope(factory, Actor(label="benchmark")) as session:
             policy(session).booking_horizon_days = HORIZON_DAYS
             make_priority_classes(session)
             gate = make_gate(session, holiday_calendars=[])
             make_pattern(session, gate, capacity=WINDOW_CAPACITY, hours=range(24))
-            today = local_date(utcnow())
+            today = datetime.now(ZONE).date()
             windows = ensure_windows(
                 session, gate, Direction.export, today, today + timedelta(days=HORIZON_DAYS)
             )
             # Well clear of now: a window must still be in the future when booked.
-            soon = utcnow() + timedelta(hours=2)
+            soon = datetime.now(UTC) + timedelta(hours=2)
             window_ids = [w.id for w in windows if w.starts_at > soon]
             firms = []
             for _ in range(ENTERPRISES):

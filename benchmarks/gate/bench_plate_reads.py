@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,21 +75,20 @@ def arrange(url: str, cameras: int) -> tuple[list[str], list[dict[str, str]]]:
     )
 
     from cuakhau.core.actor import Actor
-    from cuakhau.core.database import make_engine, make_session_factory, session_scope
+    from cuakhau.core.database import make_engine, session_scope
     from cuakhau.core.schema_version import upgrade
-    from cuakhau.models.base import utcnow
     from cuakhau.models.enums import Role
 
     upgrade(url)
     engine = make_engine(url)
     try:
-        factory = make_session_factory(engine)
+        factory = gatebench.audited_factory(engine)
         with session_scope(factory, Actor(label="benchmark")) as session:
             make_priority_classes(session)
             gate = make_gate(session, holiday_calendars=[])
             make_pattern(session, gate, capacity=TRUCKS, hours=range(24))
             firm = make_enterprise(session)
-            now = utcnow()
+            now = datetime.now(UTC)
             plates = [make_booking(session, firm, gate, now=now).plate for _ in range(TRUCKS)]
             headers = [bearer(session, make_user(session, Role.camera)) for _ in range(cameras)]
             return plates, headers

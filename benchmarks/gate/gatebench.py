@@ -54,6 +54,17 @@ def imported_checkout() -> Path:
     return root if (root / "tests" / "factories.py").is_file() else REPO
 
 
+def audited_factory(engine: Any) -> Any:
+    """The session factory that writes audit entries, as the app's does: made
+    by ``cuakhau.sessions`` since the ground floor imports no feature, by
+    ``core.database`` in older checkouts."""
+    try:
+        from cuakhau.sessions import audited_session_factory
+    except ImportError:
+        from cuakhau.core.database import make_session_factory as audited_session_factory
+    return audited_session_factory(engine)
+
+
 # ---- databases -----------------------------------------------------------------
 
 

@@ -24,10 +24,10 @@ def pgbench_booking_script(
     gatebench.use_repo_imports()
     from tests.factories import cargo
 
+    from cuakhau.core.clock import utcnow
     from cuakhau.crossings.booking import Caller, inputs_for, procedure
     from cuakhau.crossings.rules import Kind
     from cuakhau.crossings.schemas import BookingRequest
-    from cuakhau.models.base import utcnow
 
     engine = create_engine(url)
     try:

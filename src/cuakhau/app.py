@@ -13,8 +13,9 @@ from cuakhau.accounts.router import auth_router, users_router
 from cuakhau.audit.router import router as audit_router
 from cuakhau.capacity.router import router as capacity_router
 from cuakhau.clearance.router import router as clearance_router
+from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory
+from cuakhau.core.database import make_engine
 from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
@@ -40,6 +41,7 @@ from cuakhau.live.router import router as live_router
 from cuakhau.notifications.delivery import delivery_job
 from cuakhau.notifications.router import router as notifications_router
 from cuakhau.reads.router import router as reads_router
+from cuakhau.sessions import audited_session_factory
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.router import router as web_router
 from cuakhau.yards.router import router as yards_router
@@ -48,7 +50,8 @@ from cuakhau.yards.visits_router import router as visits_router
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastAPI:
+    """The app on these settings; ``clock`` tells handlers the moment (``core.deps.Now``)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
 
@@ -87,8 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.engine = engine
-    app.state.session_factory = session_factory = make_session_factory(engine)
+    app.state.session_factory = session_factory = audited_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.
     app.state.hub = hub = Hub()
     app.state.wait_times = SharedWaitTimes()

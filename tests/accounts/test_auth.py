@@ -3,8 +3,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.models import ApiToken, LoginThrottle
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from tests.conftest import Database, People
 from tests.factories import make_user

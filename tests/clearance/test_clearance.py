@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.models import Crossing, CrossingMove, CrossingWindow, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
 from tests.factories import (

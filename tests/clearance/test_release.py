@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare, release
+from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import Conflict
 from cuakhau.models import Crossing, CrossingMove
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, CustomsChannel
 from tests.conftest import Database
 from tests.factories import advance, make_booking, make_enterprise, make_open_gate

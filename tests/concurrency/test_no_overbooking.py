@@ -22,17 +22,17 @@ import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import DEFAULT_POOL_SIZE
-from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.schema_version import upgrade
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import Crossing, CrossingWindow, Gate, Vehicle
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Role
+from cuakhau.sessions import audited_session_factory
 from tests.concurrency.live_server import live_server
 from tests.conftest import fresh_database_url
 from tests.factories import (
@@ -86,7 +86,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     upgrade(url)
     engine = make_engine(url)
     try:
-        yield Database(url, make_session_factory(engine))
+        yield Database(url, audited_session_factory(engine))
     finally:
         engine.dispose()
 
@@ -458,7 +458,7 @@ def test_a_burst_waits_for_connections_when_the_database_has_few(tmp_path: Path)
                 "EXECUTE ON ALL FUNCTIONS IN SCHEMA public",
             ):
                 connection.execute(text(f'GRANT {grant} TO "{role}"'))
-        fleet = arrange(make_session_factory(engine), capacity=3, horizon_days=1)
+        fleet = arrange(audited_session_factory(engine), capacity=3, horizon_days=1)
         as_server = make_url(url).set(username=role).render_as_string(hide_password=False)
         with live_server(as_server, workers, tmp_path) as base_url:
             answers = burst(base_url, fleet, window_id=None)

@@ -7,16 +7,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.database import make_engine, session_scope
 from cuakhau.crossings.booking import sweep_no_shows, walk_in
 from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import RELEASING_STATES
 from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, NoShowStanding, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Regime, Role
+from cuakhau.sessions import audited_session_factory
 from tests.conftest import Database, People
 from tests.factories import (
     bearer,
@@ -346,7 +346,7 @@ def test_public_wait_times_are_shared_until_a_queue_changes(
     # announced here, so the shared answer stands (for at most two seconds).
     engine = make_engine(settings.database_url)
     try:
-        walk_in_truck(make_session_factory(engine))
+        walk_in_truck(audited_session_factory(engine))
     finally:
         engine.dispose()
     assert waiting() == 0

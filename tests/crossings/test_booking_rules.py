@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.crossings.booking import Caller, place
 from cuakhau.crossings.rules import Kind
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.crossings.states import move
 from cuakhau.models import AuditEntry, CargoLine, Crossing, CrossingWindow, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
 from tests.crossings.test_api import booking_body, tomorrow_window

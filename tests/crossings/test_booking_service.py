@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.clock import local_date
 from cuakhau.crossings.booking import (
     WindowFull,
     arrive,

@@ -19,7 +19,7 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date, local_datetime
+from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.errors import DomainError
 from cuakhau.crossings import booking
 from cuakhau.crossings.queue import ordered_queue

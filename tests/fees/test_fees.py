@@ -7,12 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.crossings.states import move
 from cuakhau.fees.service import charge_crossing
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.models import Crossing, Enterprise, Fee, Gate, Receipt, YardVisit
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
 from tests.factories import (

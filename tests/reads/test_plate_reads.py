@@ -5,8 +5,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.models import Crossing, CrossingMove, PlateAlert, PlateRead, Receipt
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
 from tests.factories import (

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cuakhau.capacity.calendar import ZONE_TZ
 from cuakhau.cli.app import app
+from cuakhau.core.clock import ZONE_TZ, utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.models import CapacityOverride
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, OverrideKind
 from cuakhau.simulation import load_scenario, parse_scenario, simulate
 from cuakhau.simulation.snapshot import gate_key, snapshot_scenario

@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from cuakhau.capacity.calendar import local_date, local_datetime
+from cuakhau.core.clock import local_date, local_datetime, utcnow
 from cuakhau.crossings.queue import position_of
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, CrossingWindow, Vehicle
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction
 from cuakhau.web import i18n
 from cuakhau.yards.visits import CheckIn, check_in

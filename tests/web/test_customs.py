@@ -6,9 +6,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare, release
+from cuakhau.core.clock import utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.models import Crossing
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from tests.factories import make_booking
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of

@@ -8,16 +8,15 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import declare
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Gate, Vehicle
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, OverrideKind
 from tests.factories import (
     cargo,

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from cuakhau.core.clock import utcnow
 from cuakhau.models import Enterprise, Receipt
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState
 from tests.factories import advance, make_booking, make_enterprise, make_tariff
 from tests.web.conftest import Site, log_in, screenshot, status_of

@@ -9,12 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cuakhau.app import create_app
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
 from cuakhau.web import i18n
 from tests.conftest import Database

@@ -6,11 +6,10 @@ import re
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest

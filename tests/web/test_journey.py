@@ -5,9 +5,8 @@ truck clears customs and the officer calls it, which the enterprise also sees li
 
 from playwright.sync_api import Browser, Page, expect
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.models import CrossingWindow
-from cuakhau.models.base import utcnow
 from tests.factories import make_booking, make_enterprise, make_vehicle
 from tests.web.conftest import Site, log_in
 from tests.web.test_gate_console import _clear

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from playwright.sync_api import Page, Request, expect
 
+from cuakhau.core.clock import utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.models import Gate
-from cuakhau.models.base import utcnow
 from cuakhau.simulation import parse_scenario
 from cuakhau.simulation.snapshot import gate_key
 from tests.factories import make_booking

@@ -4,10 +4,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from cuakhau.core.clock import utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState
 from tests.factories import make_booking
 from tests.web.conftest import Site, screenshot

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from cuakhau.core.clock import utcnow
 from cuakhau.models import Crossing, Enterprise, Yard, YardVisit
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from cuakhau.yards.visits import CheckIn, check_in, check_out
 from tests.factories import make_enterprise, make_vehicle, make_yard

@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
+from cuakhau.core.clock import utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.rules import policy
 from cuakhau.models import Gate
-from cuakhau.models.base import utcnow
 from cuakhau.web.zone import zone_map
 from tests.factories import gate_data, make_booking, make_gate
 from tests.web.conftest import Site, screenshot

@@ -6,12 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.capacity.calendar import ZONE_TZ
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import ZONE_TZ, utcnow
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict
 from cuakhau.models import Crossing, Yard, YardSpace, YardVisit
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 from cuakhau.yards.visits import CheckIn, check_in, check_out, hourly_occupancy
 from tests.conftest import Database, People

@@ -17,8 +17,7 @@ from cuakhau.accounts.schemas import (
     UserUpdate,
 )
 from cuakhau.core.deps import AppSettings, DbSession, api_router
-from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import ListQuery, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
@@ -102,12 +101,8 @@ def update_user(user_id: int, data: UserUpdate, session: DbSession, _admin: Admi
 
 @users_router.post("/{user_id}/disable", response_model=UserRead)
 def disable_user(user_id: int, session: DbSession, admin: Admin) -> Any:
-    if user_id == admin.id:
-        raise InvalidInput("cannot_disable_self")
-    user = service.get_user(session=session, user_id=user_id)
-    return UserRead.model_validate(
-        service.set_user_active(session=session, user=user, active=False)
-    )
+    user = service.disable_user(session=session, user_id=user_id, admin=admin)
+    return UserRead.model_validate(user)
 
 
 @users_router.post("/{user_id}/enable", response_model=UserRead)

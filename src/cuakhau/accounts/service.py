@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.schemas import UserCreate, UserUpdate
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from cuakhau.core.security import (
@@ -18,7 +19,7 @@ from cuakhau.core.security import (
     verify_password,
 )
 from cuakhau.models import ApiToken, Enterprise, LoginThrottle, User
-from cuakhau.models.base import UtcDateTime, utcnow
+from cuakhau.models.base import UtcDateTime
 from cuakhau.models.enums import Role
 
 # Roles whose accounts belong to one enterprise.
@@ -96,6 +97,15 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     _check_password(password, user.role)
     user.password_hash = hash_password(password)
     session.flush()
+
+
+def disable_user(*, session: Session, user_id: int, admin: User) -> User:
+    """An admin may disable any account but their own: nobody locks themselves out."""
+    if user_id == admin.id:
+        raise InvalidInput("cannot_disable_self")
+    return set_user_active(
+        session=session, user=get_user(session=session, user_id=user_id), active=False
+    )
 
 
 def set_user_active(*, session: Session, user: User, active: bool) -> User:

@@ -10,9 +10,10 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.actor import SYSTEM, Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.core.procedure import plain_value
 from cuakhau.models.audit_entry import AuditEntry
-from cuakhau.models.base import Audited, utcnow
+from cuakhau.models.base import Audited
 
 # Kept by the entry itself.
 _ALWAYS_EXCLUDED = frozenset({"created_at", "updated_at"})

@@ -4,19 +4,15 @@ capacity of each window of a day. Pure functions: no database."""
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from cuakhau.core.clock import local_datetime
 from cuakhau.models import CapacityOverride, CapacityPattern
 from cuakhau.models.enums import Direction, OverrideKind
-
-# Gate hours are Vietnamese local time; the Chinese side is one hour ahead.
-ZONE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -39,14 +35,6 @@ def holiday_names(calendars: str, day: date) -> list[str]:
         if name:
             names.append(f"{country}: {name}")
     return names
-
-
-def local_datetime(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, ZONE_TZ).astimezone(UTC)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(ZONE_TZ).date()
 
 
 def _applies(override: CapacityOverride, direction: Direction, day: date, start: time) -> bool:

@@ -7,12 +7,17 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import days, local_datetime, plan_day
+from cuakhau.capacity.calendar import days, plan_day
+from cuakhau.capacity.schemas import WindowAvailability, WindowsQuery
+from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
+from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.models import CapacityOverride, CapacityPattern, CrossingWindow, Gate
 from cuakhau.models.enums import Direction
 
 NOT_IN_PATTERN = "not in the weekly pattern"
+# A public question must not make the server build years of windows.
+MAX_DAYS_ASKED = 31
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,13 @@ class CapacityChange:
     window: CrossingWindow
     capacity: int
     note: str | None
+
+
+def get_gate(*, session: Session, gate_id: int) -> Gate:
+    gate = session.get(Gate, gate_id)
+    if gate is None:
+        raise NotFound("gate", gate_id)
+    return gate
 
 
 def _inputs(session: Session, gate: Gate) -> tuple[list[CapacityPattern], list[CapacityOverride]]:
@@ -62,6 +74,31 @@ def ensure_windows(
         rows[0]["starts_at"] if rows else None,
         rows[-1]["starts_at"] if rows else None,
     )
+
+
+def window_availability(
+    *, session: Session, gate_id: int, query: WindowsQuery, now: datetime
+) -> list[WindowAvailability]:
+    """Capacity, booked, free, open or closed, per window of the days asked (today
+    when none are)."""
+    gate = get_gate(session=session, gate_id=gate_id)
+    first = query.start or local_date(now)
+    last = query.end or first
+    if last < first or (last - first).days >= MAX_DAYS_ASKED:
+        raise InvalidInput("period_too_long", field="to", days=MAX_DAYS_ASKED)
+    return [
+        WindowAvailability(
+            id=w.id,
+            starts_at=w.starts_at,
+            ends_at=w.ends_at,
+            capacity=w.capacity,
+            booked=w.booked,
+            free=max(w.capacity - w.booked, 0),
+            open=w.capacity > 0,
+            note=w.note,
+        )
+        for w in ensure_windows(session, gate, query.direction, first, last)
+    ]
 
 
 def windows_between(

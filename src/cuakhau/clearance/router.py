@@ -7,13 +7,12 @@ from fastapi import Query
 from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
-from cuakhau.core.deps import DbSession, api_router
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 
 router = api_router(tags=["clearance"])
@@ -33,34 +32,32 @@ def work_list(
 
 @router.post("/crossings/{crossing_id}/declaration", response_model=CrossingDetail)
 def declare(
-    crossing_id: int, data: Declaration, session: DbSession, _user: Customs
+    crossing_id: int, data: Declaration, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
-    crossing = service.declare(
-        session, service.get_crossing(session, crossing_id), data, at=utcnow()
-    )
+    crossing = service.declare(session, service.get_crossing(session, crossing_id), data, at=now)
     return crossing_detail(session, crossing)
 
 
 @router.post("/crossings/{crossing_id}/clearance", response_model=CrossingDetail)
-def decide(crossing_id: int, data: Decision, session: DbSession, _user: Customs) -> CrossingDetail:
+def decide(
+    crossing_id: int, data: Decision, session: DbSession, _user: Customs, now: Now
+) -> CrossingDetail:
     """Green or yellow without quarantine: cleared. Red channel or quarantine: held."""
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(
-        session, service.decide(session, crossing, data.hold_reason, at=utcnow())
-    )
+    return crossing_detail(session, service.decide(session, crossing, data.hold_reason, at=now))
 
 
 @router.post("/crossings/{crossing_id}/release", response_model=CrossingDetail)
 def release(
-    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs
+    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(session, service.release(session, crossing, data.reason, at=utcnow()))
+    return crossing_detail(session, service.release(session, crossing, data.reason, at=now))
 
 
 @router.post("/crossings/{crossing_id}/reject", response_model=CrossingDetail)
 def reject(
-    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs
+    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
-    return crossing_detail(session, service.reject(session, crossing, data.reason, at=utcnow()))
+    return crossing_detail(session, service.reject(session, crossing, data.reason, at=now))

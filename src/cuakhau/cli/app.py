@@ -17,6 +17,7 @@ from cuakhau import __version__
 from cuakhau.cli import db as db_commands
 from cuakhau.cli import users as user_commands
 from cuakhau.cli.common import error_console, fail, open_session
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import ConfigurationError, Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.errors import field_errors
@@ -27,7 +28,6 @@ from cuakhau.fees import cli as tariff_commands
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.investment import cli as investment_commands
 from cuakhau.investment.demo import load_demo_portfolio
-from cuakhau.models.base import utcnow
 from cuakhau.notifications import cli as notification_commands
 from cuakhau.reference.demo import IssuedCredential, create_demo_accounts, create_demo_traffic
 from cuakhau.reference.loader import (

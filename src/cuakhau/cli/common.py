@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory, session_scope
+from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.errors import DomainError
+from cuakhau.sessions import audited_session_factory
 
 # Messages are not hard-wrapped: people copy the command in them.
 error_console = Console(stderr=True, soft_wrap=True)
@@ -30,7 +31,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
     """One transaction for the command; a domain error becomes a message and exit 1."""
     engine = make_engine(settings.database_url)
     try:
-        with session_scope(make_session_factory(engine), CLI_ACTOR) as session:
+        with session_scope(audited_session_factory(engine), CLI_ACTOR) as session:
             yield session
     except DomainError as error:
         fail(error.detail("en"))

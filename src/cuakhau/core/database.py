@@ -1,5 +1,6 @@
 """Engine and sessions. The request (or the CLI command) owns the transaction;
-services only flush."""
+services only flush. The factory made here is bare: ``cuakhau.sessions`` adds the
+audit recorder, and the app and the CLI take their sessions from there."""
 
 import time
 from collections.abc import Iterator
@@ -9,7 +10,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from cuakhau.audit.recorder import install_audit_recorder
 from cuakhau.core.actor import Actor
 from cuakhau.core.config import DEFAULT_POOL_SIZE
 
@@ -88,9 +88,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: responses are built from them.
-    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
-    install_audit_recorder(factory)
-    return factory
+    return sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
 @contextmanager

@@ -1,8 +1,10 @@
-"""Request-scoped dependencies: the session that owns the transaction, the caller."""
+"""Request-scoped dependencies: the session that owns the transaction, the
+settings, and the moment the request is answered at."""
 
 import functools
 import inspect
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +12,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import Clock
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 
@@ -28,10 +31,19 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def _now(request: Request) -> datetime:
+    """The app's clock, read once per request (FastAPI caches a dependency's value
+    within a request). Async: reading it costs no hop to the thread pool."""
+    clock: Clock = request.app.state.clock
+    return clock()
+
+
 # scope="function": the commit happens before the response leaves, so a client is
 # never told "created" about a transaction that then failed to commit.
 DbSession = Annotated[Session, Depends(_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(_settings)]
+# The moment a handler works at, from the app's clock (``create_app(clock=...)``).
+Now = Annotated[datetime, Depends(_now)]
 
 
 class TransactionalRoute(APIRoute):

@@ -1,14 +1,11 @@
-"""Base classes and field types shared by every API schema."""
+"""Base classes and field types shared by every API schema. Field types that
+know a feature's rules (plates, tax codes, phone numbers) live in that feature."""
 
 from typing import Annotated, Generic, TypeVar
 
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
-
-from cuakhau.drivers.identity import normalise_phone
-from cuakhau.enterprises.tax_code import TaxCodeError, normalise_tax_code
-from cuakhau.vehicles.plate import PlateError, normalise_plate
 
 T = TypeVar("T")
 
@@ -38,33 +35,6 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
-def _plate(value: str) -> str:
-    try:
-        return normalise_plate(value)
-    except PlateError:
-        raise PydanticCustomError(
-            "plate_invalid", "Plate '{plate}' is not valid", {"plate": value}
-        ) from None
-
-
-def _tax_code(value: str) -> str:
-    try:
-        return normalise_tax_code(value)
-    except TaxCodeError as error:
-        raise PydanticCustomError(
-            error.code, "Tax code '{tax_code}' is not valid", {"tax_code": value}
-        ) from None
-
-
-def _phone(value: str) -> str:
-    try:
-        return normalise_phone(value)
-    except ValueError:
-        raise PydanticCustomError(
-            "phone_invalid", "Phone number '{phone}' is not valid", {"phone": value}
-        ) from None
-
-
 def _country(value: str) -> str:
     code = value.upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
@@ -74,9 +44,6 @@ def _country(value: str) -> str:
     return code
 
 
-PlateText = Annotated[str, Field(max_length=32), AfterValidator(_plate)]
-TaxCode = Annotated[str, Field(max_length=20), AfterValidator(_tax_code)]
-PhoneNumber = Annotated[str, Field(max_length=32), AfterValidator(_phone)]
 CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_\-]+$")]

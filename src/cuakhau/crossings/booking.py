@@ -39,9 +39,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.audit.recorder import audit_image, entry_values
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import SYSTEM, Actor
+from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.database import session_scope, upsert_unless_newer
 from cuakhau.core.errors import Conflict
 from cuakhau.core.procedure import (
@@ -100,7 +100,6 @@ from cuakhau.models import (
     WindowChange,
     WindowsMade,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
 from cuakhau.notifications.outbox import enqueue, notice_payload, notification_values
 
@@ -541,7 +540,7 @@ def place(
         except NotReady as missing:
             prepare(session, missing, request, now)
         except WindowFull as full:
-            raise _with_free_windows(session, full, request) from None
+            raise _with_free_windows(session, full, request, now) from None
     raise Conflict("no_free_window", days=policy(session).booking_horizon_days)
 
 
@@ -588,7 +587,7 @@ def prepare(
 
 
 def _with_free_windows(
-    session: Session, full: WindowFull, request: BookingRequest | WalkInRequest
+    session: Session, full: WindowFull, request: BookingRequest | WalkInRequest, now: datetime
 ) -> WindowFull:
     gate = session.get_one(Gate, request.gate_id)
     later = free_windows(
@@ -596,7 +595,7 @@ def _with_free_windows(
         gate,
         request.direction,
         full.starts_at,
-        utcnow(),
+        now,
         limit=SUGGESTIONS,
         make_missing=False,
     )

@@ -4,9 +4,9 @@ from fastapi import status
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.errors import NotFound
-from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
+from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
 from cuakhau.crossings.rules import policy, reckon_no_show_standings
 from cuakhau.crossings.schemas import (
     PolicyRead,
@@ -16,7 +16,6 @@ from cuakhau.crossings.schemas import (
     PriorityClassUpdate,
 )
 from cuakhau.models import PriorityClass, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 
 router = api_router(tags=["booking rules"])
@@ -31,11 +30,11 @@ def read_policy(session: DbSession, _user: Reader) -> Any:
 
 
 @router.patch("/booking-policy", response_model=PolicyRead)
-def update_policy(data: PolicyUpdate, session: DbSession, _user: Admin) -> Any:
+def update_policy(data: PolicyUpdate, session: DbSession, _user: Admin, now: Now) -> Any:
     current = policy(session)
     apply_changes(current, patch_values(data, nullable=frozenset()))
     # A new no-show period counts from now, not from the next sweep.
-    reckon_no_show_standings(session, utcnow())
+    reckon_no_show_standings(session, now)
     return PolicyRead.model_validate(current)
 
 

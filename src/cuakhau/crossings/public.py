@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.clock import local_date
 from cuakhau.core.schemas import OutputSchema
 from cuakhau.crossings.booking import free_windows
 from cuakhau.crossings.queue import estimate_accuracy, trucks_waiting

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import CapacityChange, capacity_changes
+from cuakhau.core.clock import local_date
 from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import policy

@@ -16,12 +16,13 @@ from cuakhau.accounts.deps import (
     roles_guard,
 )
 from cuakhau.core.database import session_scope
-from cuakhau.core.deps import ANONYMOUS, DbSession, api_router
-from cuakhau.core.errors import InvalidInput, NotAuthenticated, NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.deps import ANONYMOUS, DbSession, Now, api_router
+from cuakhau.core.errors import InvalidInput, NotAuthenticated
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
+from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.booking import Caller, Placed
 from cuakhau.crossings.calls import place_now
 from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_estimates
@@ -43,7 +44,6 @@ from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
 from cuakhau.live.changes import queue_changed
 from cuakhau.live.hub import QueueChange
 from cuakhau.models import Crossing, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, CrossingState, Role
 
 router = api_router(tags=["crossings"])
@@ -74,15 +74,6 @@ def is_json(content_type: str) -> bool:
     return media_type == "application/json" or (
         media_type.startswith("application/") and media_type.endswith("+json")
     )
-
-
-def get_crossing(session: DbSession, crossing_id: int, user: User) -> Crossing:
-    """The crossing if this user may see it; 404 otherwise, never another's crossing."""
-    crossing = session.get(Crossing, crossing_id)
-    scope = enterprise_scope(user)
-    if crossing is None or (scope is not None and crossing.enterprise_id != scope):
-        raise NotFound("crossing", crossing_id)
-    return crossing
 
 
 # The booking's body, checked by the booking route itself (``book_crossing``).
@@ -125,8 +116,9 @@ async def book_crossing(request: Request) -> Response:
     data = await _booking_request(request, token)
     caller = Caller(token_hash=hash_token(token))
     state = request.app.state
+    now = state.clock()
     if state.calls is None:
-        placed = await run_in_threadpool(_book, request, data, caller, key, utcnow())
+        placed = await run_in_threadpool(_book, request, data, caller, key, now)
     else:
         placed = await place_now(
             state.calls,
@@ -134,7 +126,7 @@ async def book_crossing(request: Request) -> Response:
             Kind.booking,
             caller,
             data,
-            utcnow(),
+            now,
             idempotency_key=key,
         )
         if placed.detail is not None:
@@ -216,20 +208,26 @@ def list_crossings(
 
 @router.get("/crossings/{crossing_id}", response_model=CrossingDetail)
 def read_crossing(crossing_id: int, session: DbSession, user: Reader) -> Any:
-    return crossing_detail(session, get_crossing(session, crossing_id, user))
+    return crossing_detail(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id)
+    )
 
 
 @router.post("/crossings/{crossing_id}/cancel", response_model=CrossingDetail)
-def cancel_crossing(crossing_id: int, session: DbSession, user: Booker) -> Any:
-    crossing = booking.cancel(session, get_crossing(session, crossing_id, user), utcnow())
+def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now) -> Any:
+    crossing = booking.cancel(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return crossing_detail(session, crossing)
 
 
 @router.get("/crossings/{crossing_id}/position", response_model=Position)
-def crossing_position(crossing_id: int, session: DbSession, user: Reader) -> Any:
+def crossing_position(crossing_id: int, session: DbSession, user: Reader, now: Now) -> Any:
     """Where is my truck: its place in the queue and estimated crossing time.
     Each estimate given is kept, to publish how far estimates are from the truth."""
-    entry = position_of(session, get_crossing(session, crossing_id, user), utcnow())
+    entry = position_of(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return position_view(entry)
 
 
@@ -240,7 +238,7 @@ def crossing_position(crossing_id: int, session: DbSession, user: Reader) -> Any
     openapi_extra={"parameters": [_IDEMPOTENCY_HEADER]},
 )
 def register_walk_in(
-    data: WalkInRequest, request: Request, session: DbSession, user: YardSide
+    data: WalkInRequest, request: Request, session: DbSession, user: YardSide, now: Now
 ) -> Response:
     """A truck at a yard without a booking: queued into the next free window."""
     placed = booking.place(
@@ -248,7 +246,7 @@ def register_walk_in(
         Kind.walk_in,
         Caller(user_id=user.id, label=user.username),
         data,
-        utcnow(),
+        now,
         idempotency_key=idempotency_key(request),
     )
     crossing = session.get_one(Crossing, placed.crossing_id)
@@ -257,27 +255,33 @@ def register_walk_in(
 
 
 @router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
-def record_arrival(crossing_id: int, session: DbSession, user: YardSide) -> Any:
+def record_arrival(crossing_id: int, session: DbSession, user: YardSide, now: Now) -> Any:
     """Record by hand that a booked truck has arrived (when a camera is down)."""
-    crossing = booking.arrive(session, get_crossing(session, crossing_id, user), utcnow())
+    crossing = booking.arrive(
+        session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
+    )
     return crossing_detail(session, crossing)
 
 
 @router.post("/crossings/{crossing_id}/moves", response_model=CrossingDetail)
-def record_move(crossing_id: int, data: ManualMove, session: DbSession, user: Officer) -> Any:
+def record_move(
+    crossing_id: int, data: ManualMove, session: DbSession, user: Officer, now: Now
+) -> Any:
     """Record any allowed move by hand, with the reason; illegal moves are refused."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
-        booking.arrive(session, crossing, utcnow())
+        booking.arrive(session, crossing, now)
     else:
-        move(session, crossing, data.to_state, at=utcnow(), reason=data.reason)
+        move(session, crossing, data.to_state, at=now, reason=data.reason)
     return crossing_detail(session, crossing)
 
 
 @router.get("/queue", response_model=list[QueueEntryRead])
-def live_queue(session: DbSession, _user: Staff, query: Annotated[QueueQuery, Query()]) -> Any:
+def live_queue(
+    session: DbSession, _user: Staff, query: Annotated[QueueQuery, Query()], now: Now
+) -> Any:
     """A gate's queue in one direction: every open crossing in order, with estimates."""
-    entries = queue_with_estimates(session, query.gate_id, query.direction, utcnow())
+    entries = queue_with_estimates(session, query.gate_id, query.direction, now)
     return [queue_entry(entry) for entry in entries]
 
 
@@ -286,8 +290,9 @@ def gate_estimate_accuracy(
     gate_id: int,
     session: DbSession,
     _user: Staff,
+    now: Now,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
 ) -> Any:
     """How far the estimates given were from the real crossing times (minutes)."""
-    accuracy = estimate_accuracy(session, gate_id, utcnow() - timedelta(days=days))
+    accuracy = estimate_accuracy(session, gate_id, now - timedelta(days=days))
     return EstimateAccuracyRead.model_validate(accuracy)

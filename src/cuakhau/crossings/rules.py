@@ -48,7 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.service import token_checks
-from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.database import insert_ignoring_duplicates, upsert_unless_newer
 from cuakhau.core.errors import (
     Conflict,

@@ -4,8 +4,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
-from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema, PlateText
+from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
+from cuakhau.vehicles.schemas import PlateText
 
 HsCode = Annotated[str, Field(pattern=r"^\d{4,10}$")]
 

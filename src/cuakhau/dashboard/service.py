@@ -14,8 +14,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import ZONE_TZ, local_date, local_datetime
 from cuakhau.capacity.service import ensure_windows
+from cuakhau.core.clock import ZONE_TZ, local_date, local_datetime
 from cuakhau.core.errors import NotFound
 from cuakhau.crossings.queue import estimate_accuracy
 from cuakhau.crossings.rules import no_show_counts, policy

@@ -1,18 +1,22 @@
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import (
-    CountryCode,
-    InputSchema,
-    ListQuery,
-    Name,
-    OutputSchema,
-    PhoneNumber,
-)
-from cuakhau.drivers.identity import normalise_id_number
+from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, Name, OutputSchema
+from cuakhau.drivers.identity import normalise_id_number, normalise_phone
 
+
+def _phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "phone_invalid", "Phone number '{phone}' is not valid", {"phone": value}
+        ) from None
+
+
+PhoneNumber = Annotated[str, Field(max_length=32), AfterValidator(_phone)]
 IdNumber = Annotated[str, Field(min_length=5, max_length=20)]
 
 

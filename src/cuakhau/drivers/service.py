@@ -4,10 +4,12 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import Conflict
-from cuakhau.core.registry import apply_changes, patch_values
-from cuakhau.drivers.schemas import DriverCreate, DriverFilters, DriverUpdate
+from cuakhau.core.rows import apply_changes, patch_values
+from cuakhau.drivers.schemas import DriverCreate, DriverFilters, DriverRead, DriverUpdate
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.models import Driver, User
+from cuakhau.models.enums import STAFF_ROLES, Role
+from cuakhau.registry import Registry
 
 
 def filter_drivers(stmt: Select[Any], filters: DriverFilters) -> Select[Any]:
@@ -44,3 +46,21 @@ def update_driver(
     apply_changes(driver, patch_values(data, nullable=frozenset()))
     session.flush()
     return driver
+
+
+drivers = Registry(
+    model=Driver,
+    entity="driver",
+    read_schema=DriverRead,
+    create_schema=DriverCreate,
+    update_schema=DriverUpdate,
+    filter_schema=DriverFilters,
+    apply_filters=filter_drivers,
+    create=create_driver,
+    update=update_driver,
+    read_roles=(*STAFF_ROLES, Role.enterprise),
+    create_roles=(Role.admin, Role.enterprise),
+    update_roles=(Role.admin, Role.enterprise),
+    lifecycle_roles=(Role.admin, Role.enterprise),
+    enterprise_column=Driver.enterprise_id,
+)

@@ -1,9 +1,23 @@
 from typing import Annotated
 
-from pydantic import Field, HttpUrl, field_validator
+from pydantic import AfterValidator, Field, HttpUrl, field_validator
+from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, OutputSchema, TaxCode
+from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, OutputSchema
+from cuakhau.enterprises.tax_code import TaxCodeError, normalise_tax_code
 from cuakhau.models.enums import EnterpriseRole
+
+
+def _tax_code(value: str) -> str:
+    try:
+        return normalise_tax_code(value)
+    except TaxCodeError as error:
+        raise PydanticCustomError(
+            error.code, "Tax code '{tax_code}' is not valid", {"tax_code": value}
+        ) from None
+
+
+TaxCode = Annotated[str, Field(max_length=20), AfterValidator(_tax_code)]
 
 CompanyName = Annotated[str, Field(min_length=1, max_length=300)]
 Address = Annotated[str, Field(max_length=500)]

@@ -4,7 +4,7 @@ from sqlalchemy import Select, or_
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput, PermissionDenied
-from cuakhau.core.registry import (
+from cuakhau.core.rows import (
     apply_changes,
     ensure_active_reference,
     ensure_unique,
@@ -14,10 +14,12 @@ from cuakhau.enterprises.schemas import (
     SELF_SERVICE_FIELDS,
     EnterpriseCreate,
     EnterpriseFilters,
+    EnterpriseRead,
     EnterpriseUpdate,
 )
 from cuakhau.models import Enterprise, User
-from cuakhau.models.enums import Role
+from cuakhau.models.enums import STAFF_ROLES, Role
+from cuakhau.registry import Registry
 
 NULLABLE_FIELDS = frozenset({"name_en", "address", "webhook_url"})
 
@@ -92,3 +94,20 @@ def resolve_owner(session: Session, user: User | None, requested_id: int | None)
         session, Enterprise, requested_id, entity="enterprise", field="enterprise_id"
     )
     return requested_id
+
+
+enterprises = Registry(
+    model=Enterprise,
+    entity="enterprise",
+    read_schema=EnterpriseRead,
+    create_schema=EnterpriseCreate,
+    update_schema=EnterpriseUpdate,
+    filter_schema=EnterpriseFilters,
+    apply_filters=filter_enterprises,
+    create=create_enterprise,
+    update=update_enterprise,
+    read_roles=(*STAFF_ROLES, Role.enterprise),
+    create_roles=(Role.admin,),
+    update_roles=(Role.admin, Role.enterprise),
+    enterprise_column=Enterprise.id,
+)

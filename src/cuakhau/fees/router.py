@@ -9,8 +9,9 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import Admin, StaffOrEnterprise, enterprise_scope
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
+from cuakhau.fees import service
 from cuakhau.fees.schemas import (
     FeeTotals,
     PeriodQuery,
@@ -80,10 +81,7 @@ def list_receipts(
 @router.get("/receipts/{receipt_id}", response_model=ReceiptRead)
 def get_receipt(receipt_id: int, session: DbSession, user: StaffOrEnterprise) -> Any:
     scope = enterprise_scope(user)
-    receipt = session.get(Receipt, receipt_id)
-    if receipt is None or (scope is not None and receipt.enterprise_id != scope):
-        raise NotFound("receipt", receipt_id)
-    return receipt_views(session, [receipt])[0]
+    return service.get_receipt(session=session, receipt_id=receipt_id, scope=scope)
 
 
 @router.get("/fees/totals", response_model=FeeTotals)

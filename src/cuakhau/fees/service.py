@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date, local_datetime
+from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
+from cuakhau.core.errors import NotFound
 from cuakhau.fees.schemas import EnterpriseTotal, FeeRead, FeeTotals, PeriodQuery, ReceiptRead
 from cuakhau.models import Crossing, Fee, Receipt, ReceiptCounter, Tariff, Vehicle, YardVisit
 from cuakhau.models.enums import VEHICLE_CLASS_OF_KIND, FeeKind, Regime, VehicleClass
@@ -182,6 +183,15 @@ def receipt_views(session: Session, receipts: Sequence[Receipt]) -> list[Receipt
         )
         for receipt in receipts
     ]
+
+
+def get_receipt(*, session: Session, receipt_id: int, scope: int | None) -> ReceiptRead:
+    """One receipt with its fees; outside the enterprise ``scope`` it is a 404, as if
+    it did not exist."""
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None or (scope is not None and receipt.enterprise_id != scope):
+        raise NotFound("receipt", receipt_id)
+    return receipt_views(session, [receipt])[0]
 
 
 def totals(session: Session, period: PeriodQuery, scope: int | None) -> FeeTotals:

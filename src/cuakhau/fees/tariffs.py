@@ -11,9 +11,9 @@ from pydantic import Field, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_date
+from cuakhau.core.clock import local_date
 from cuakhau.core.errors import Conflict, InvalidInput
-from cuakhau.core.registry import apply_changes, patch_values
+from cuakhau.core.rows import apply_changes, patch_values
 from cuakhau.core.schemas import InputSchema
 from cuakhau.fees.schemas import TariffCreate, TariffFilters, TariffUpdate
 from cuakhau.fees.service import in_force

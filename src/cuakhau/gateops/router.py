@@ -4,13 +4,12 @@ from typing import Annotated
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance.service import get_crossing
-from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.gateops.schemas import ByHand, CallRequest, CallResult
 from cuakhau.gateops.service import call_next, record_by_hand
 from cuakhau.models import User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Role
 
 router = api_router(tags=["gate"])
@@ -19,8 +18,10 @@ Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
 
 
 @router.post("/gates/{gate_id}/call", response_model=CallResult)
-def call(gate_id: int, data: CallRequest, session: DbSession, _user: Officer) -> CallResult:
-    called = call_next(session, gate_id, data.direction, data.count, at=utcnow())
+def call(
+    gate_id: int, data: CallRequest, session: DbSession, _user: Officer, now: Now
+) -> CallResult:
+    called = call_next(session, gate_id, data.direction, data.count, at=now)
     return CallResult(
         gate_id=gate_id,
         direction=data.direction,
@@ -29,14 +30,18 @@ def call(gate_id: int, data: CallRequest, session: DbSession, _user: Officer) ->
 
 
 @router.post("/crossings/{crossing_id}/crossed", response_model=CrossingDetail)
-def crossed(crossing_id: int, data: ByHand, session: DbSession, _user: Officer) -> CrossingDetail:
+def crossed(
+    crossing_id: int, data: ByHand, session: DbSession, _user: Officer, now: Now
+) -> CrossingDetail:
     crossing = get_crossing(session, crossing_id)
-    record_by_hand(session, crossing, CrossingState.crossed, data.reason, at=utcnow())
+    record_by_hand(session, crossing, CrossingState.crossed, data.reason, at=now)
     return crossing_detail(session, crossing)
 
 
 @router.post("/crossings/{crossing_id}/returned", response_model=CrossingDetail)
-def returned(crossing_id: int, data: ByHand, session: DbSession, _user: Officer) -> CrossingDetail:
+def returned(
+    crossing_id: int, data: ByHand, session: DbSession, _user: Officer, now: Now
+) -> CrossingDetail:
     crossing = get_crossing(session, crossing_id)
-    record_by_hand(session, crossing, CrossingState.returned, data.reason, at=utcnow())
+    record_by_hand(session, crossing, CrossingState.returned, data.reason, at=now)
     return crossing_detail(session, crossing)

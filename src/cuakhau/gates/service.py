@@ -5,9 +5,11 @@ from sqlalchemy import Select, or_
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
-from cuakhau.gates.schemas import GateCreate, GateFilters, GateUpdate, check_gate_rules
+from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
+from cuakhau.gates.schemas import GateCreate, GateFilters, GateRead, GateUpdate, check_gate_rules
 from cuakhau.models import Gate, User
+from cuakhau.models.enums import STAFF_ROLES, Role
+from cuakhau.registry import Registry
 
 NULLABLE_FIELDS = frozenset({"counterpart_name", "counterpart_name_zh", "latitude", "longitude"})
 
@@ -53,3 +55,19 @@ def update_gate(session: Session, gate: Gate, data: GateUpdate, _user: User | No
     apply_changes(gate, values)
     session.flush()
     return gate
+
+
+gates = Registry(
+    model=Gate,
+    entity="gate",
+    read_schema=GateRead,
+    create_schema=GateCreate,
+    update_schema=GateUpdate,
+    filter_schema=GateFilters,
+    apply_filters=filter_gates,
+    create=create_gate,
+    update=update_gate,
+    read_roles=(*STAFF_ROLES, Role.enterprise),
+    create_roles=(Role.admin,),
+    update_roles=(Role.admin,),
+)

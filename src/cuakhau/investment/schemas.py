@@ -11,7 +11,8 @@ from typing import Annotated
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import Code, CountryCode, InputSchema, ListQuery, OutputSchema, TaxCode
+from cuakhau.core.schemas import Code, CountryCode, InputSchema, ListQuery, OutputSchema
+from cuakhau.enterprises.schemas import TaxCode
 from cuakhau.models.investment import (
     AmendmentKind,
     Area,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import Conflict, InvalidInput
-from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
+from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
 from cuakhau.investment.schemas import (
     DESCRIPTIVE_FIELDS,
     AmendmentCreate,

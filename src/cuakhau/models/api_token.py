@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cuakhau.models.base import Audited, Base, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Audited, Base, UtcDateTime
 from cuakhau.models.user import User
 
 

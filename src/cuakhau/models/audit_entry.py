@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cuakhau.models.base import Base, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Base, UtcDateTime
 
 
 class AuditEntry(Base):

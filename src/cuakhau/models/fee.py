@@ -12,7 +12,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime
 from cuakhau.models.enums import FeeKind, Regime, VehicleClass
 
 

@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime
 
 
 class Sector(StrEnum):

@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cuakhau.models.base import Base, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Base, UtcDateTime
 from cuakhau.models.enums import NotificationEvent
 
 

@@ -5,7 +5,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cuakhau.models.base import Base, UtcDateTime, utcnow
+from cuakhau.core.clock import utcnow
+from cuakhau.models.base import Base, UtcDateTime
 from cuakhau.models.enums import ReadPoint
 
 

@@ -5,8 +5,9 @@ import typer
 from rich.console import Console
 
 from cuakhau.core.config import Settings
-from cuakhau.core.database import make_engine, make_session_factory
+from cuakhau.core.database import make_engine
 from cuakhau.notifications.delivery import deliver_due
+from cuakhau.sessions import audited_session_factory
 
 app = typer.Typer(help="Notifications to enterprises (webhook outbox).", no_args_is_help=True)
 console = Console()
@@ -17,7 +18,7 @@ def deliver() -> None:
     """Send every notification that is due now; failures are scheduled for retry."""
     settings = Settings()
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
+    factory = audited_session_factory(engine)
     sent = delivered = 0
     try:
         # Pass after pass until nothing is due: a failed one is scheduled later.

@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau import __version__
 from cuakhau.core.actor import Actor
+from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification
-from cuakhau.models.base import utcnow
 from cuakhau.notifications.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

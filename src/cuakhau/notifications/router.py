@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import StaffOrEnterprise, enterprise_scope, require_roles
 from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification, User
 from cuakhau.models.enums import Role

@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, PlateAlert, PlateRead, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve
 from cuakhau.reads.service import TARGET, alert_text

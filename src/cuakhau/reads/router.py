@@ -5,11 +5,10 @@ from typing import Annotated
 from fastapi import Query, Request
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.messages import pick_language
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from cuakhau.reads import alerts
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve, BatchResult, PlateReadBatch
@@ -22,10 +21,12 @@ Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
 
 
 @router.post("/plate-reads", response_model=BatchResult)
-def post_plate_reads(batch: PlateReadBatch, session: DbSession, camera: Camera) -> BatchResult:
+def post_plate_reads(
+    batch: PlateReadBatch, session: DbSession, camera: Camera, now: Now
+) -> BatchResult:
     """A batch of 1–1000 reads, one transaction. Re-posting a read changes nothing
     (outcome ``duplicate``); each read's outcome is in ``results``, in order."""
-    return ingest(session, camera=camera, reads=batch.reads, now=utcnow())
+    return ingest(session, camera=camera, reads=batch.reads, now=now)
 
 
 @router.get("/plate-alerts", response_model=Page[AlertRead])

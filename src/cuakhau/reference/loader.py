@@ -14,15 +14,16 @@ from pydantic import Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cuakhau.core.clock import utcnow
 from cuakhau.core.errors import DomainError
-from cuakhau.core.registry import apply_changes
-from cuakhau.core.schemas import InputSchema, Name, PhoneNumber, TaxCode
+from cuakhau.core.rows import apply_changes
+from cuakhau.core.schemas import InputSchema, Name
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import PolicyUpdate, PriorityClassIn
-from cuakhau.drivers.schemas import DriverBase, DriverCreate, DriverUpdate
+from cuakhau.drivers.schemas import DriverBase, DriverCreate, DriverUpdate, PhoneNumber
 from cuakhau.drivers.service import create_driver, update_driver
-from cuakhau.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
+from cuakhau.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate, TaxCode
 from cuakhau.enterprises.service import create_enterprise, update_enterprise
 from cuakhau.gates.schemas import GateCreate, GateUpdate
 from cuakhau.gates.service import create_gate, update_gate
@@ -38,7 +39,6 @@ from cuakhau.models import (
     Yard,
     Zone,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction
 from cuakhau.vehicles.schemas import VehicleBase, VehicleCreate, VehicleUpdate
 from cuakhau.vehicles.service import create_vehicle, update_vehicle

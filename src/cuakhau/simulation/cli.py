@@ -55,9 +55,9 @@ def snapshot_command(
 ) -> None:
     """Write a scenario that starts from now: the live queue, bookings and capacity."""
     from cuakhau.cli.common import fail, open_session
+    from cuakhau.core.clock import utcnow
     from cuakhau.core.database import make_engine
     from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current
-    from cuakhau.models.base import utcnow
     from cuakhau.simulation.snapshot import SnapshotError, snapshot_scenario
 
     settings = Settings()

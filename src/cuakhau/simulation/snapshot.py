@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import ZONE_TZ, days, local_datetime, plan_day
+from cuakhau.capacity.calendar import days, plan_day
+from cuakhau.core.clock import ZONE_TZ, local_datetime
 from cuakhau.core.messages import translate
 from cuakhau.crossings.states import WAITING_STATES
 from cuakhau.models import (

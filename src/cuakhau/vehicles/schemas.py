@@ -1,11 +1,24 @@
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
 from cuakhau.models.enums import VehicleKind
-from cuakhau.vehicles.plate import parse_plate
+from cuakhau.vehicles.plate import PlateError, normalise_plate, parse_plate
+
+
+def _plate(value: str) -> str:
+    try:
+        return normalise_plate(value)
+    except PlateError:
+        raise PydanticCustomError(
+            "plate_invalid", "Plate '{plate}' is not valid", {"plate": value}
+        ) from None
+
+
+# A plate as a person or a camera wrote it, read into its canonical form.
+PlateText = Annotated[str, Field(max_length=32), AfterValidator(_plate)]
 
 Axles = Annotated[int, Field(ge=2, le=10)]
 PayloadKg = Annotated[int, Field(gt=0, le=100_000)]

@@ -5,10 +5,18 @@ from sqlalchemy import Select, func
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import apply_changes, ensure_unique, patch_values
+from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
 from cuakhau.enterprises.service import resolve_owner
 from cuakhau.models import User, Vehicle
-from cuakhau.vehicles.schemas import VehicleCreate, VehicleFilters, VehicleUpdate, plate_country
+from cuakhau.models.enums import STAFF_ROLES, Role
+from cuakhau.registry import Registry
+from cuakhau.vehicles.schemas import (
+    VehicleCreate,
+    VehicleFilters,
+    VehicleRead,
+    VehicleUpdate,
+    plate_country,
+)
 
 NULLABLE_FIELDS = frozenset({"trailer_plate"})
 
@@ -50,3 +58,21 @@ def update_vehicle(
     apply_changes(vehicle, values)
     session.flush()
     return vehicle
+
+
+vehicles = Registry(
+    model=Vehicle,
+    entity="vehicle",
+    read_schema=VehicleRead,
+    create_schema=VehicleCreate,
+    update_schema=VehicleUpdate,
+    filter_schema=VehicleFilters,
+    apply_filters=filter_vehicles,
+    create=create_vehicle,
+    update=update_vehicle,
+    read_roles=(*STAFF_ROLES, Role.enterprise),
+    create_roles=(Role.admin, Role.enterprise),
+    update_roles=(Role.admin, Role.enterprise),
+    lifecycle_roles=(Role.admin, Role.enterprise),
+    enterprise_column=Vehicle.enterprise_id,
+)

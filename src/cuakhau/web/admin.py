@@ -1,5 +1,5 @@
 """The admin's pages: accounts and roles, the reference data, and the audit log.
-They call the functions behind ``/api/v1/users`` and ``/api/v1/audit``, so a page
+They call the services behind ``/api/v1/users`` and ``/api/v1/audit``, so a page
 refuses what the API refuses (an admin cannot disable their own account, an
 enterprise account needs its enterprise)."""
 
@@ -13,19 +13,32 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.accounts import router as accounts_api
 from cuakhau.accounts.schemas import UserCreate
-from cuakhau.accounts.service import create_user, get_user, set_password, set_user_active
-from cuakhau.audit.router import list_audit_entries
+from cuakhau.accounts.service import (
+    create_user,
+    disable_user,
+    get_user,
+    set_password,
+    set_user_active,
+)
 from cuakhau.audit.schemas import AuditFilters
-from cuakhau.capacity.calendar import ZONE_TZ
+from cuakhau.audit.service import list_audit_entries
+from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
 from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.models import AuditEntry, Enterprise, Gate, User, Yard
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import (
+    CsrfChecked,
+    FormState,
+    PageRoute,
+    SubmittedForm,
+    page_roles,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 
@@ -86,8 +99,10 @@ def users(
 
 
 @router.post("/admin/users", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_user(request: Request, session: DbSession, _admin: Admin) -> Response:
-    form = FormState.read(await request.form(), USER_FIELDS)
+def add_user(
+    request: Request, session: DbSession, _admin: Admin, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, USER_FIELDS)
     language = i18n.page_language(request)
     try:
         data = UserCreate.model_validate({k: v or None for k, v in form.values.items()})
@@ -134,9 +149,9 @@ def user_detail(request: Request, user_id: int, session: DbSession, _admin: Admi
     "/admin/users/{user_id}/disable", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def disable(request: Request, user_id: int, session: DbSession, admin: Admin) -> Response:
-    """The API's own handler: it refuses to lock an admin out of their own account."""
+    """As the API: an admin cannot lock themselves out of their own account."""
     try:
-        accounts_api.disable_user(user_id, session, admin)
+        disable_user(session=session, user_id=user_id, admin=admin)
     except DomainError as error:
         form = FormState()
         form.refuse(error, i18n.page_language(request))
@@ -155,10 +170,10 @@ def enable(request: Request, user_id: int, session: DbSession, _admin: Admin) ->
 @router.post(
     "/admin/users/{user_id}/password", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def reset_password(
-    request: Request, user_id: int, session: DbSession, _admin: Admin
+def reset_password(
+    request: Request, user_id: int, session: DbSession, _admin: Admin, submitted: SubmittedForm
 ) -> Response:
-    password = str((await request.form()).get("password", ""))
+    password = str(submitted.get("password", ""))
     account = get_user(session=session, user_id=user_id)
     try:
         set_password(session=session, user=account, password=password)
@@ -219,11 +234,11 @@ def _audit_filters(form: FormState, offset: int, language: str) -> AuditFilters 
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
-def audit(request: Request, session: DbSession, admin: Admin, offset: int = 0) -> HTMLResponse:
+def audit(request: Request, session: DbSession, _admin: Admin, offset: int = 0) -> HTMLResponse:
     language = i18n.page_language(request)
     form = FormState.read(request.query_params, AUDIT_FIELDS)
     filters = _audit_filters(form, offset, language)
-    page = list_audit_entries(session, admin, filters) if filters else None
+    page = list_audit_entries(session=session, filters=filters) if filters else None
     entities = session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
     return render(
         request,

@@ -14,13 +14,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import ZONE_TZ
-from cuakhau.core.deps import DbSession
+from cuakhau.core.clock import ZONE_TZ
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
 from cuakhau.dashboard.schemas import Dashboard, QueueCount
 from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
 from cuakhau.models import Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Role
 from cuakhau.web import i18n
 from cuakhau.web.pages import PageRoute, page_roles, render
@@ -222,10 +221,10 @@ def _all_gates(session: Session) -> list[Gate]:
 
 @router.get("/board", response_class=HTMLResponse)
 def board_page(
-    request: Request, session: DbSession, _user: BoardUser, gate_id: str | None = None
+    request: Request, session: DbSession, _user: BoardUser, now: Now, gate_id: str | None = None
 ) -> HTMLResponse:
     chosen = _chosen_gate(gate_id)
-    board = dashboard(session, utcnow(), chosen)
+    board = dashboard(session, now, chosen)
     t = _translator(request)
     return render(
         request,

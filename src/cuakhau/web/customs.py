@@ -3,8 +3,9 @@ declared or held, perishables first) and one crossing's page, where the officer
 records the declaration and channel, decides, holds, releases or rejects. They
 call ``clearance.service`` as the API does; every refusal is the rule's own message."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,17 +13,17 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CustomsChannel, Role
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -119,7 +120,11 @@ def customs_crossing(
     return _crossing_page(request, session, crossing, notice=notice)
 
 
-def _declare(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+# A form's service call: the session, the crossing, the form's values, the moment.
+Action = Callable[[Session, Crossing, dict[str, str], datetime], None]
+
+
+def _declare(session: Session, crossing: Crossing, values: dict[str, str], now: datetime) -> None:
     data = Declaration.model_validate(
         {
             # An empty field is a missing one: "required", not "too short".
@@ -127,27 +132,27 @@ def _declare(session: Session, crossing: Crossing, values: dict[str, str]) -> No
             "needs_quarantine": values.get("needs_quarantine") == "on",
         }
     )
-    service.declare(session, crossing, data, at=utcnow())
+    service.declare(session, crossing, data, at=now)
 
 
-def _decide(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+def _decide(session: Session, crossing: Crossing, values: dict[str, str], now: datetime) -> None:
     data = Decision.model_validate({"hold_reason": values.get("hold_reason") or None})
-    service.decide(session, crossing, data.hold_reason, at=utcnow())
+    service.decide(session, crossing, data.hold_reason, at=now)
 
 
 def _with_reason(
     act: Callable[..., Crossing],
-) -> Callable[[Session, Crossing, dict[str, str]], None]:
-    def run(session: Session, crossing: Crossing, values: dict[str, str]) -> None:
+) -> Action:
+    def run(session: Session, crossing: Crossing, values: dict[str, str], now: datetime) -> None:
         reason = values.get("reason")
         data = ReasonGiven.model_validate({"reason": reason} if reason else {})
-        act(session, crossing, data.reason, at=utcnow())
+        act(session, crossing, data.reason, at=now)
 
     return run
 
 
 # Each form: the fields it sends, and the service call it makes.
-ACTIONS: dict[str, tuple[tuple[str, ...], Callable[[Session, Crossing, dict[str, str]], None]]] = {
+ACTIONS: dict[str, tuple[tuple[str, ...], Action]] = {
     "declaration": (("declaration_no", "channel", "needs_quarantine"), _declare),
     "decision": (("hold_reason",), _decide),
     "release": (("reason",), _with_reason(service.release)),
@@ -155,14 +160,20 @@ ACTIONS: dict[str, tuple[tuple[str, ...], Callable[[Session, Crossing, dict[str,
 }
 
 
-async def _act(request: Request, session: Session, crossing_id: int, action: str) -> Response:
+def _act(
+    request: Request,
+    session: Session,
+    crossing_id: int,
+    action: str,
+    submitted: FormData,
+    now: datetime,
+) -> Response:
     crossing = service.get_crossing(session, crossing_id)
     names, run = ACTIONS[action]
-    submitted = await request.form()
     form = ActionForm(action, {name: str(submitted.get(name, "")).strip() for name in names})
     language = i18n.page_language(request)
     try:
-        run(session, crossing, form.values)
+        run(session, crossing, form.values, now)
     except ValidationError as error:
         for entry in field_errors(list(error.errors()), language):
             form.errors.setdefault(entry["field"] or "form", entry["message"])
@@ -177,11 +188,16 @@ async def _act(request: Request, session: Session, crossing_id: int, action: str
     return redirect(request, f"/customs/crossings/{crossing.id}?done={action}")
 
 
-def _action_page(action: str) -> Callable[..., Awaitable[Response]]:
-    async def act(
-        request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+def _action_page(action: str) -> Callable[..., Response]:
+    def act(
+        request: Request,
+        crossing_id: int,
+        session: DbSession,
+        _user: CustomsUser,
+        submitted: SubmittedForm,
+        now: Now,
     ) -> Response:
-        return await _act(request, session, crossing_id, action)
+        return _act(request, session, crossing_id, action, submitted, now)
 
     return act
 

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
 from cuakhau.capacity.service import ensure_windows
-from cuakhau.core.deps import DbSession
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
 from cuakhau.crossings.queue import position_of
-from cuakhau.crossings.router import get_crossing
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.crossings.states import OPEN_STATES, can_move
@@ -34,11 +34,10 @@ from cuakhau.models import (
     User,
     Vehicle,
 )
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, Regime, Role
 from cuakhau.reference.hs_codes import HsHeading, heading_for, search_headings
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -56,9 +55,13 @@ def enterprise_id_of(user: User) -> int:
 
 @router.get("/crossings", response_class=HTMLResponse)
 def my_crossings(
-    request: Request, session: DbSession, user: EnterpriseUser, booked: int | None = None
+    request: Request,
+    session: DbSession,
+    user: EnterpriseUser,
+    now: Now,
+    booked: int | None = None,
 ) -> HTMLResponse:
-    context = _my_crossings(session, user)
+    context = _my_crossings(session, user, now)
     just_booked = next((r["crossing"] for r in context["rows"] if r["crossing"].id == booked), None)
     notice = None
     if just_booked is not None:
@@ -70,13 +73,14 @@ def my_crossings(
 
 
 @router.get("/crossings/table", response_class=HTMLResponse)
-def my_crossings_table(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
+def my_crossings_table(
+    request: Request, session: DbSession, user: EnterpriseUser, now: Now
+) -> HTMLResponse:
     """The table alone, fetched again by the page's script on each queue change."""
-    return render(request, "_my_crossings_table.html", **_my_crossings(session, user))
+    return render(request, "_my_crossings_table.html", **_my_crossings(session, user, now))
 
 
-def _my_crossings(session: Session, user: User) -> dict[str, Any]:
-    now = utcnow()
+def _my_crossings(session: Session, user: User, now: datetime) -> dict[str, Any]:
     crossings = session.scalars(
         select(Crossing)
         .where(Crossing.enterprise_id == enterprise_id_of(user))
@@ -171,9 +175,13 @@ class BookingForm:
 
 
 def _form_page(
-    request: Request, session: Session, user: User, form: BookingForm, status_code: int = 200
+    request: Request,
+    session: Session,
+    user: User,
+    now: datetime,
+    form: BookingForm,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    now = utcnow()
     vehicles = list(
         session.scalars(
             select(Vehicle)
@@ -233,20 +241,28 @@ def _first_day_with_room(
 
 
 @router.get("/crossings/book", response_class=HTMLResponse)
-def booking_form(request: Request, session: DbSession, user: EnterpriseUser) -> HTMLResponse:
+def booking_form(
+    request: Request, session: DbSession, user: EnterpriseUser, now: Now
+) -> HTMLResponse:
     """``?day=dd/mm/yyyy`` opens the form on that day's windows (a link from a
     message, or the evening's planning for tomorrow); otherwise the first day
     with a window left to book."""
     day = request.query_params.get("day")
-    return _form_page(request, session, user, BookingForm(values={"day": day} if day else {}))
+    form = BookingForm(values={"day": day} if day else {})
+    return _form_page(request, session, user, now, form)
 
 
 @router.post("/crossings/book", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def submit_booking(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
+def submit_booking(
+    request: Request,
+    session: DbSession,
+    user: EnterpriseUser,
+    now: Now,
+    submitted: SubmittedForm,
+) -> Response:
     """``action=book`` books; ``windows`` shows another day's windows, ``add_line``
     adds a cargo line, ``hs_search:<line>`` finds HS headings for a line and
     ``hs_pick:<line>:<code>`` chooses one, all keeping everything typed."""
-    submitted = await request.form()
     form = BookingForm.from_form(submitted)
     action = str(submitted.get("action", "book"))
     kind, _, argument = action.partition(":")
@@ -259,15 +275,15 @@ async def submit_booking(request: Request, session: DbSession, user: EnterpriseU
         if line.isdigit():
             form.pick_hs(int(line), hs_code, i18n.page_language(request))
     if kind != "book":
-        return _form_page(request, session, user, form)
+        return _form_page(request, session, user, now, form)
     language = i18n.page_language(request)
     try:
         data = BookingRequest.model_validate(form.request_data())
-        crossing = book(session, enterprise_id=enterprise_id_of(user), request=data, now=utcnow())
+        crossing = book(session, enterprise_id=enterprise_id_of(user), request=data, now=now)
     except ValidationError as error:
         for entry in field_errors(list(error.errors()), language):
             form.errors[entry["field"].replace(".", "-")] = entry["message"]
-        return _form_page(request, session, user, form, status_code=422)
+        return _form_page(request, session, user, now, form, status_code=422)
     except DomainError as error:
         # Nothing of a refused booking is kept.
         session.rollback()
@@ -279,7 +295,7 @@ async def submit_booking(request: Request, session: DbSession, user: EnterpriseU
         field_name = getattr(error, "field", None)
         if field_name:
             form.errors[field_name] = form.message
-        return _form_page(request, session, user, form, status_code=error.status_code)
+        return _form_page(request, session, user, now, form, status_code=error.status_code)
     return redirect(request, f"/crossings?booked={crossing.id}")
 
 
@@ -301,10 +317,9 @@ def hs_codes(request: Request, q: str = "") -> JSONResponse:
     )
 
 
-def _crossing_context(session: Session, crossing: Crossing) -> dict[str, Any]:
+def _crossing_context(session: Session, crossing: Crossing, now: datetime) -> dict[str, Any]:
     """What the crossing page shows and refreshes live: state, place in the queue,
     history, clearance, receipt, and whether it may still be cancelled."""
-    now = utcnow()
     entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
     deadline = cancel_deadline(session, crossing)
     cancellable = can_move(crossing.state, CrossingState.cancelled)
@@ -328,6 +343,7 @@ def _crossing_page(
     request: Request,
     session: Session,
     crossing: Crossing,
+    now: datetime,
     status_code: int = 200,
     **values: Any,
 ) -> HTMLResponse:
@@ -335,49 +351,50 @@ def _crossing_page(
         request,
         "enterprise_crossing.html",
         status_code=status_code,
-        **_crossing_context(session, crossing),
+        **_crossing_context(session, crossing, now),
         **values,
     )
 
 
 @router.get("/crossings/{crossing_id}", response_class=HTMLResponse)
 def crossing_page(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
 ) -> HTMLResponse:
     """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     notice = None
     if "cancelled" in request.query_params:
         language = i18n.page_language(request)
         notice = i18n.translate("crossing_cancelled_notice", language, id=crossing.id)
-    return _crossing_page(request, session, crossing, notice=notice)
+    return _crossing_page(request, session, crossing, now, notice=notice)
 
 
 @router.get("/crossings/{crossing_id}/live", response_class=HTMLResponse)
 def crossing_live(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
 ) -> HTMLResponse:
     """The crossing's live part alone, fetched again on each queue change."""
-    crossing = get_crossing(session, crossing_id, user)
-    return render(request, "enterprise_crossing_live.html", **_crossing_context(session, crossing))
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
+    context = _crossing_context(session, crossing, now)
+    return render(request, "enterprise_crossing_live.html", **context)
 
 
 @router.post(
     "/crossings/{crossing_id}/cancel", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def cancel_crossing(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser
+    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
 ) -> Response:
     """``booking.cancel`` decides; a refusal comes back with the rule's message."""
-    crossing = get_crossing(session, crossing_id, user)
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     try:
-        cancel(session, crossing, utcnow())
+        cancel(session, crossing, now)
     except DomainError as error:
         session.rollback()
         language = i18n.page_language(request)
         message = i18n.translate(error.code, language, **error.params)
-        crossing = get_crossing(session, crossing_id, user)
+        crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
         return _crossing_page(
-            request, session, crossing, status_code=error.status_code, cancel_error=message
+            request, session, crossing, now, status_code=error.status_code, cancel_error=message
         )
     return redirect(request, f"/crossings/{crossing.id}?cancelled")

@@ -10,13 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from cuakhau.capacity.calendar import local_date
-from cuakhau.core.deps import DbSession
-from cuakhau.fees.router import get_receipt
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.fees.schemas import PeriodQuery
-from cuakhau.fees.service import period_filter, receipt_views, totals
+from cuakhau.fees.service import get_receipt, period_filter, receipt_views, totals
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
-from cuakhau.models.base import utcnow
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser, enterprise_id_of
 from cuakhau.web.pages import FormState, PageRoute, render
@@ -58,11 +56,12 @@ def fees(
     request: Request,
     session: DbSession,
     user: EnterpriseUser,
+    now: Now,
     from_: Annotated[str | None, Query(alias="from")] = None,
     to: str | None = None,
 ) -> HTMLResponse:
     language = i18n.page_language(request)
-    today = local_date(utcnow())
+    today = local_date(now)
     presets = _presets(today)
     this_month = presets[0]
     form = FormState(
@@ -102,7 +101,7 @@ def fees(
 def receipt_page(
     request: Request, receipt_id: int, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
-    receipt = get_receipt(receipt_id, session, user)
+    receipt = get_receipt(session=session, receipt_id=receipt_id, scope=enterprise_id_of(user))
     crossing = session.get_one(Crossing, receipt.crossing_id)
     tariff_ids = [fee.tariff_id for fee in receipt.fees]
     tariffs = {t.id: t for t in session.scalars(select(Tariff).where(Tariff.id.in_(tariff_ids)))}

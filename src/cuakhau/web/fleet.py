@@ -12,16 +12,23 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
-from cuakhau.core.registry import Registry, apply_changes
-from cuakhau.drivers.router import drivers
 from cuakhau.drivers.schemas import DriverCreate
+from cuakhau.drivers.service import drivers
 from cuakhau.models import Driver, User, Vehicle
 from cuakhau.models.enums import VehicleKind
-from cuakhau.vehicles.router import vehicles
+from cuakhau.registry import Registry
 from cuakhau.vehicles.schemas import VehicleCreate
+from cuakhau.vehicles.service import vehicles
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, redirect, render
+from cuakhau.web.pages import (
+    CsrfChecked,
+    FormState,
+    PageRoute,
+    SubmittedForm,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 
@@ -65,7 +72,7 @@ def _notice(request: Request, session: Session, user: User) -> str | None:
     ):
         row_id = request.query_params.get(key)
         if row_id and row_id.isdigit():
-            row = registry.get(session, int(row_id), user)
+            row = registry.get(session=session, user=user, row_id=int(row_id))
             name = row.plate if registry is vehicles else row.full_name
             return i18n.translate(f"fleet_{key}", language, name=name)
     return None
@@ -89,7 +96,7 @@ def _create(
     try:
         # A field left empty is missing, as in a JSON body without it.
         data = schema.model_validate({k: v for k, v in form.values.items() if v})
-        return registry.create(session, data, user)
+        return registry.add(session=session, user=user, data=data)
     except (ValidationError, DomainError) as error:
         session.rollback()
         form.refuse(error, language)
@@ -97,8 +104,10 @@ def _create(
 
 
 @router.post("/fleet/vehicles", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_vehicle(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
-    form = FormState.read(await request.form(), VEHICLE_FIELDS)
+def add_vehicle(
+    request: Request, session: DbSession, user: EnterpriseUser, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, VEHICLE_FIELDS)
     vehicle = _create(request, session, user, vehicles, VehicleCreate, form)
     if vehicle is None:
         return _fleet_page(request, session, user, vehicle_form=form, status_code=422)
@@ -106,8 +115,10 @@ async def add_vehicle(request: Request, session: DbSession, user: EnterpriseUser
 
 
 @router.post("/fleet/drivers", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def add_driver(request: Request, session: DbSession, user: EnterpriseUser) -> Response:
-    form = FormState.read(await request.form(), DRIVER_FIELDS)
+def add_driver(
+    request: Request, session: DbSession, user: EnterpriseUser, submitted: SubmittedForm
+) -> Response:
+    form = FormState.read(submitted, DRIVER_FIELDS)
     form.values["nationality"] = form.values.get("nationality", "").upper()
     driver = _create(request, session, user, drivers, DriverCreate, form)
     if driver is None:
@@ -120,8 +131,7 @@ def _deactivate_page(kind: str, registry: Registry) -> Callable[..., Response]:
         request: Request, row_id: int, session: DbSession, user: EnterpriseUser
     ) -> Response:
         """As ``POST /api/v1/<registry>/{id}/deactivate``: another enterprise's row is a 404."""
-        apply_changes(registry.get(session, row_id, user), {"is_active": False})
-        session.flush()
+        registry.set_active(session=session, user=user, row_id=row_id, active=False)
         return redirect(request, f"/fleet?{kind}_deactivated={row_id}#{kind}s")
 
     return deactivate

@@ -2,7 +2,7 @@
 overrides with a preview of the re-plan and lifting them, calling the next trucks,
 crossings recorded by hand, and plate-read alerts (dismissed, or resolved with the
 move the camera missed). It calls the same functions as the API
-(``capacity.router``, ``gateops.service``, ``reads.alerts``), never the API over HTTP."""
+(``capacity.planning``, ``gateops.service``, ``reads.alerts``), never the API over HTTP."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,23 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
-from cuakhau.capacity.router import create_override, deactivate_override, list_overrides
-from cuakhau.capacity.schemas import OverrideCreate, OverrideRead, OverrideResult
+from cuakhau.capacity import planning
+from cuakhau.capacity.schemas import OverrideCreate, OverrideResult
 from cuakhau.clearance.service import get_crossing
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
 from cuakhau.crossings.queue import queue_with_estimates
 from cuakhau.gateops.schemas import ByHand, CallRequest
 from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
 from cuakhau.models import Crossing, Gate, PriorityClass, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import CrossingState, Direction, OverrideKind, Role
 from cuakhau.reads import alerts
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve
 from cuakhau.reads.service import TRACKED_STATES
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -100,8 +98,9 @@ def _choice(
     return gates, gate, Direction(chosen)
 
 
-def _queue_context(session: Session, gate: Gate, direction: Direction) -> dict[str, Any]:
-    now = utcnow()
+def _queue_context(
+    session: Session, gate: Gate, direction: Direction, now: datetime
+) -> dict[str, Any]:
     classes = {c.id: c for c in session.scalars(select(PriorityClass))}
     return {
         "entries": queue_with_estimates(session, gate.id, direction, now),
@@ -141,15 +140,10 @@ def _alert_crossings(
     }
 
 
-def _current_overrides(session: Session, gate: Gate, user: User) -> list[OverrideRead]:
-    """Active overrides that still apply today or later: the ones worth lifting."""
-    today = local_date(utcnow())
-    return [o for o in list_overrides(gate.id, session, user) if o.is_active and o.ends_on >= today]
-
-
 def _console(
     request: Request,
     session: Session,
+    now: datetime,
     gate_id: int | None,
     direction: str | None,
     form: CapacityForm | None = None,
@@ -175,9 +169,9 @@ def _console(
         moves_by_hand=sorted({s.value for s in alerts.MOVES_BY_HAND}),
         by_hand=awaiting_by_hand(session, gate.id, chosen),
         next_by_hand=BY_HAND,
-        overrides=_current_overrides(session, gate, request.state.user),
+        overrides=planning.current_overrides(session=session, gate_id=gate.id, now=now),
         query=urlencode({"gate_id": gate.id, "direction": chosen.value}),
-        **_queue_context(session, gate, chosen),
+        **_queue_context(session, gate, chosen, now),
         **values,
     )
 
@@ -206,10 +200,11 @@ def gate_console(
     request: Request,
     session: DbSession,
     _user: Officer,
+    now: Now,
     gate_id: int | None = None,
     direction: str | None = None,
 ) -> HTMLResponse:
-    return _console(request, session, gate_id, direction, notice=_notice(request))
+    return _console(request, session, now, gate_id, direction, notice=_notice(request))
 
 
 @router.get("/gate/queue", response_class=HTMLResponse)
@@ -217,12 +212,13 @@ def gate_queue(
     request: Request,
     session: DbSession,
     _user: Officer,
+    now: Now,
     gate_id: int | None = None,
     direction: str | None = None,
 ) -> HTMLResponse:
     """The queue table alone, fetched again by the page's script on each queue change."""
     _, gate, chosen = _choice(session, gate_id, direction)
-    return render(request, "gate_queue.html", **_queue_context(session, gate, chosen))
+    return render(request, "gate_queue.html", **_queue_context(session, gate, chosen, now))
 
 
 def _back(gate: Gate, direction: Direction, **extra: Any) -> str:
@@ -230,10 +226,11 @@ def _back(gate: Gate, direction: Direction, **extra: Any) -> str:
 
 
 @router.post("/gate/capacity", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def gate_capacity(request: Request, session: DbSession, user: Officer) -> Response:
+def gate_capacity(
+    request: Request, session: DbSession, _user: Officer, now: Now, submitted: SubmittedForm
+) -> Response:
     """``action=preview`` shows the trucks that would move and saves nothing (the
-    API's own ``preview``, which rolls back); ``action=save`` saves the override."""
-    submitted = await request.form()
+    API's own ``preview``, made in a savepoint); ``action=save`` saves the override."""
     gate, direction = _chosen(session, submitted)
     form = CapacityForm.from_form(submitted)
     preview = submitted.get("action", "preview") != "save"
@@ -244,21 +241,23 @@ async def gate_capacity(request: Request, session: DbSession, user: Officer) -> 
     except ValidationError as error:
         for entry in field_errors(list(error.errors()), language):
             form.errors.setdefault(entry["field"] or "form", entry["message"])
-        return _console(request, session, gate.id, direction.value, form, 422)
+        return _console(request, session, now, gate.id, direction.value, form, 422)
     if form.errors:
-        return _console(request, session, gate.id, direction.value, form, 422)
+        return _console(request, session, now, gate.id, direction.value, form, 422)
     try:
-        result: OverrideResult = create_override(gate.id, override, session, user, preview)
+        result: OverrideResult = planning.create_override(
+            session=session, gate_id=gate.id, data=override, now=now, preview=preview
+        )
     except DomainError as error:
         session.rollback()
         form.message = i18n.translate(error.code, language, **error.params)
         field_name = getattr(error, "field", None)
         if field_name:
             form.errors[field_name] = form.message
-        return _console(request, session, gate.id, direction.value, form, error.status_code)
+        return _console(request, session, now, gate.id, direction.value, form, error.status_code)
     if preview:
         form.result = result
-        return _console(request, session, gate.id, direction.value, form)
+        return _console(request, session, now, gate.id, direction.value, form)
     return redirect(request, _back(gate, direction, saved=len(result.moves)))
 
 
@@ -289,8 +288,9 @@ def _refusal(
 
 
 @router.post("/gate/call", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def gate_call(request: Request, session: DbSession, _user: Officer) -> Response:
-    submitted = await request.form()
+def gate_call(
+    request: Request, session: DbSession, _user: Officer, now: Now, submitted: SubmittedForm
+) -> Response:
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     try:
@@ -298,19 +298,29 @@ async def gate_call(request: Request, session: DbSession, _user: Officer) -> Res
     except ValidationError as error:
         message, status_code = _refusal(session, error, language)
         return _console(
-            request, session, gate.id, direction.value, status_code=status_code, call_error=message
+            request,
+            session,
+            now,
+            gate.id,
+            direction.value,
+            status_code=status_code,
+            call_error=message,
         )
-    called = call_next(session, gate.id, call.direction, call.count, at=utcnow())
+    called = call_next(session, gate.id, call.direction, call.count, at=now)
     return redirect(request, _back(gate, direction, called=len(called)))
 
 
 @router.post(
     "/gate/alerts/{alert_id}/resolve", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_resolve_alert(
-    request: Request, alert_id: int, session: DbSession, user: Officer
+def gate_resolve_alert(
+    request: Request,
+    alert_id: int,
+    session: DbSession,
+    user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     # With a crossing and a move, the move the camera missed is recorded as well.
@@ -327,6 +337,7 @@ async def gate_resolve_alert(
         return _console(
             request,
             session,
+            now,
             gate.id,
             direction.value,
             status_code=status_code,
@@ -338,11 +349,15 @@ async def gate_resolve_alert(
 @router.post(
     "/gate/crossings/{crossing_id}/by-hand", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_by_hand(
-    request: Request, crossing_id: int, session: DbSession, _user: Officer
+def gate_by_hand(
+    request: Request,
+    crossing_id: int,
+    session: DbSession,
+    _user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
     """Crossed or returned, recorded by the officer when the cameras cannot."""
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
     language = i18n.page_language(request)
     reason = str(submitted.get("reason", "")).strip()
@@ -350,7 +365,7 @@ async def gate_by_hand(
     try:
         to_state = CrossingState(str(submitted.get("to_state", "")))
         data = ByHand(reason=reason)
-        record_by_hand(session, crossing, to_state, data.reason, at=utcnow())
+        record_by_hand(session, crossing, to_state, data.reason, at=now)
     except (ValueError, DomainError) as error:
         # No such state is a ValueError; so is a reason too short (a ValidationError).
         if isinstance(error, ValidationError | DomainError):
@@ -360,6 +375,7 @@ async def gate_by_hand(
         return _console(
             request,
             session,
+            now,
             gate.id,
             direction.value,
             status_code=status_code,
@@ -371,11 +387,17 @@ async def gate_by_hand(
 @router.post(
     "/gate/overrides/{override_id}/lift", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-async def gate_lift_override(
-    request: Request, override_id: int, session: DbSession, user: Officer
+def gate_lift_override(
+    request: Request,
+    override_id: int,
+    session: DbSession,
+    _user: Officer,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
     """Lift an override; capacity that comes back pulls waiting trucks earlier."""
-    submitted = await request.form()
     gate, direction = _chosen(session, submitted)
-    result = deactivate_override(gate.id, override_id, session, user)
+    result = planning.deactivate_override(
+        session=session, gate_id=gate.id, override_id=override_id, now=now
+    )
     return redirect(request, _back(gate, direction, lifted=override_id, moved=len(result.moves)))

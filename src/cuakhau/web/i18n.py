@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from cuakhau.capacity.calendar import CHINA_TZ, ZONE_TZ
+from cuakhau.core.clock import CHINA_TZ, ZONE_TZ
 from cuakhau.core.messages import LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
 from cuakhau.core.numbers import format_number as format_number

@@ -1,10 +1,10 @@
 """The board's investment portfolio as pages: the registry, each project's file,
 registering and amending projects, imports, the reports as of a date with charts,
-and the public summary for investors. They call the functions behind
+and the public summary for investors. They call the services behind
 ``/api/v1/investment`` and read typed values with the importer's own rules, so a
 form, an import row and an API body pass the same checks."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from cuakhau.core.deps import DbSession
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError
-from cuakhau.investment import router as api
+from cuakhau.investment import downloads
 from cuakhau.investment.cells import CellError, parse_date
+from cuakhau.investment.downloads import ReportFormat, Sheet, TableFormat
 from cuakhau.investment.importer import (
     ImportRejected,
     Problem,
@@ -30,6 +32,7 @@ from cuakhau.investment.reports import Report, ReportName, build_report
 from cuakhau.investment.repository import get_project
 from cuakhau.investment.schemas import AmendmentCreate, ProjectFilters
 from cuakhau.investment.service import amend, register_project
+from cuakhau.investment.views import list_projects, project_history
 from cuakhau.models import User
 from cuakhau.models.enums import STAFF_ROLES, Role
 from cuakhau.models.investment import (
@@ -46,6 +49,7 @@ from cuakhau.web.pages import (
     FormState,
     MaybeUser,
     PageRoute,
+    SubmittedForm,
     page_roles,
     redirect,
     render,
@@ -114,10 +118,10 @@ def _refuse_rows(form: FormState, problems: list[Problem], language: str) -> Non
 
 
 @router.get("/invest", response_class=HTMLResponse)
-def invest(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
+def invest(request: Request, session: DbSession, _user: MaybeUser, now: Now) -> HTMLResponse:
     """For would-be investors, without login: what is in the zone, what is planned."""
     language = i18n.page_language(request)
-    summary = public_summary(session, api.zone_today(), language)
+    summary = public_summary(session, local_date(now), language)
     return render(request, "investment_public.html", summary=summary)
 
 
@@ -141,11 +145,14 @@ def _filters(form: FormState, offset: int, language: str) -> ProjectFilters | No
 
 
 @router.get("/investment", response_class=HTMLResponse)
-def registry(request: Request, session: DbSession, user: Reader, offset: int = 0) -> HTMLResponse:
+def registry(
+    request: Request, session: DbSession, user: Reader, now: Now, offset: int = 0
+) -> HTMLResponse:
     language = i18n.page_language(request)
+    today = local_date(now)
     form = FormState.read(request.query_params, FILTER_FIELDS)
     filters = _filters(form, offset, language)
-    page = api.list_projects(session, user, filters) if filters else None
+    page = list_projects(session=session, filters=filters, today=today) if filters else None
     query = {name: value for name, value in form.values.items() if value}
     return render(
         request,
@@ -156,19 +163,20 @@ def registry(request: Request, session: DbSession, user: Reader, offset: int = 0
         choices=_choices(language),
         query=urlencode(query),
         can_edit=user.role in (Role.admin, Role.board),
-        today=api.zone_today(),
+        today=today,
     )
 
 
 @router.get("/investment/export")
 def registry_export(
     session: DbSession,
-    user: Reader,
-    format: api.TableFormat = api.TableFormat.xlsx,
-    sheet: api.Sheet = api.Sheet.projects,
+    _user: Reader,
+    format: TableFormat = TableFormat.xlsx,
+    sheet: Sheet = Sheet.projects,
 ) -> Response:
     """The API's export, for a browser session."""
-    return api.export_registry(session, user, format, sheet)
+    download = downloads.registry_download(session=session, format=format, sheet=sheet)
+    return download.response()
 
 
 # -- one project's file --------------------------------------------------------------
@@ -178,12 +186,13 @@ def _project_page(
     request: Request,
     session: Session,
     user: User,
+    now: datetime,
     project_id: int,
     form: FormState | None = None,
     status_code: int = 200,
     notice: str | None = None,
 ) -> HTMLResponse:
-    history = api.project_history(project_id, session, user)
+    history = project_history(session=session, project_id=project_id, today=local_date(now))
     language = i18n.page_language(request)
     return render(
         request,
@@ -219,8 +228,9 @@ def _register_page(
 
 
 @router.post("/investment/projects", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def register(request: Request, session: DbSession, _user: Board) -> Response:
-    submitted = await request.form()
+def register(
+    request: Request, session: DbSession, _user: Board, submitted: SubmittedForm
+) -> Response:
     form = FormState.read(submitted, PROJECT_FIELDS)
     language = i18n.page_language(request)
     entry, problems = parse_row("projects", 0, dict(form.values))
@@ -238,7 +248,7 @@ async def register(request: Request, session: DbSession, _user: Board) -> Respon
 
 @router.get("/investment/projects/{project_id}", response_class=HTMLResponse)
 def project_file(
-    request: Request, project_id: int, session: DbSession, user: Reader
+    request: Request, project_id: int, session: DbSession, user: Reader, now: Now
 ) -> HTMLResponse:
     language = i18n.page_language(request)
     params = request.query_params
@@ -247,7 +257,7 @@ def project_file(
         notice = i18n.translate("inv_page_registered", language)
     elif "amended" in params:
         notice = i18n.translate("inv_page_amended", language)
-    return _project_page(request, session, user, project_id, notice=notice)
+    return _project_page(request, session, user, now, project_id, notice=notice)
 
 
 @router.post(
@@ -255,10 +265,14 @@ def project_file(
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
-async def record_amendment(
-    request: Request, project_id: int, session: DbSession, user: Board
+def record_amendment(
+    request: Request,
+    project_id: int,
+    session: DbSession,
+    user: Board,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
-    submitted = await request.form()
     form = FormState.read(submitted, ("kind", *AMENDMENT_FIELDS))
     language = i18n.page_language(request)
     project = get_project(session, project_id)
@@ -266,14 +280,14 @@ async def record_amendment(
     entry, problems = parse_row("amendments", 0, cells)
     if problems or entry is None:
         _refuse_rows(form, problems, language)
-        return _project_page(request, session, user, project_id, form, 422)
+        return _project_page(request, session, user, now, project_id, form, 422)
     try:
         amend(session, project, AmendmentCreate(**entry.model_dump(exclude={"project_code"})))
         session.flush()
     except DomainError as error:
         session.rollback()
         form.refuse(error, language)
-        return _project_page(request, session, user, project_id, form, error.status_code)
+        return _project_page(request, session, user, now, project_id, form, error.status_code)
     return redirect(request, f"/investment/projects/{project_id}?amended=1")
 
 
@@ -286,15 +300,17 @@ def import_form(request: Request, _user: Board) -> HTMLResponse:
 
 
 @router.post("/investment/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def import_upload(request: Request, session: DbSession, _user: Board) -> HTMLResponse:
+def import_upload(
+    request: Request, session: DbSession, _user: Board, submitted: SubmittedForm
+) -> HTMLResponse:
     """The importer checks the whole file; one with any problem imports nothing and
     its problems are listed, row by row."""
-    upload = (await request.form()).get("file")
+    upload = submitted.get("file")
     language = i18n.page_language(request)
     if not isinstance(upload, UploadFile) or not upload.filename:
         message = i18n.translate("inv_page_import_no_file", language)
         return render(request, "investment_import.html", status_code=422, message=message)
-    content = await upload.read()
+    content = upload.file.read()
     try:
         report = import_file(session, upload.filename, content)
     except ImportRejected as rejected:
@@ -337,11 +353,11 @@ def _charts(report: Report) -> list[dict[str, Any]]:
 
 
 @router.get("/investment/reports", response_class=HTMLResponse)
-def reports(request: Request, session: DbSession, _user: Board) -> HTMLResponse:
+def reports(request: Request, session: DbSession, _user: Board, now: Now) -> HTMLResponse:
     language = i18n.page_language(request)
     form = FormState.read(request.query_params, ("report", "as_of", "since"))
     form.values["report"] = form.values["report"] or ReportName.summary.value
-    form.values["as_of"] = form.values["as_of"] or i18n.format_date(api.zone_today())
+    form.values["as_of"] = form.values["as_of"] or i18n.format_date(local_date(now))
     as_of = _day(form, "as_of", language)
     since = _day(form, "since", language)
     built = None
@@ -379,10 +395,19 @@ def report_download(
     name: ReportName,
     request: Request,
     session: DbSession,
-    user: Board,
-    format: api.ReportFormat,
+    _user: Board,
+    now: Now,
+    format: ReportFormat,
     as_of: date | None = None,
     since: date | None = None,
 ) -> Response:
     """The API's report exports (CSV, XLSX, PDF), for a browser session."""
-    return api.report(name, request, session, user, as_of, since, format)
+    download = downloads.report_download(
+        session=session,
+        report=name,
+        as_of=as_of or local_date(now),
+        since=since,
+        language=i18n.page_language(request),
+        format=format,
+    )
+    return download.response()

@@ -1,5 +1,11 @@
-"""What every page shares: templates, the signed-in user, role checks, CSRF, and
-errors shown as pages rather than problem+json."""
+"""What every page shares: templates, the signed-in user, role checks, CSRF, the
+submitted form, and errors shown as pages rather than problem+json.
+
+A page handler that touches the database is a plain ``def``: FastAPI runs it in
+the thread pool, and on a ``PageRoute`` (a ``TransactionalRoute``) it commits in
+that same thread. Reading a form body is async, so it comes in already read, as a
+``SubmittedForm`` parameter; an ``async def`` handler would run its database calls
+on the event loop and stall every other request."""
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -10,15 +16,15 @@ from urllib.parse import quote
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 
 from cuakhau import __version__
 from cuakhau.accounts.deps import roles_guard
 from cuakhau.accounts.service import resolve_token
 from cuakhau.core.actor import Actor
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, TransactionalRoute
 from cuakhau.core.errors import DomainError, NotAuthenticated, PermissionDenied, field_errors
 from cuakhau.core.messages import LANGUAGES
 from cuakhau.models import User
@@ -127,12 +133,20 @@ async def _csrf_checked(request: Request) -> None:
 CsrfChecked = Depends(_csrf_checked)
 
 
+async def _submitted_form(request: Request) -> FormData:
+    # Starlette parses a request's body once: the CSRF check reads this same form.
+    return await request.form()
+
+
+SubmittedForm = Annotated[FormData, Depends(_submitted_form)]
+
+
 def login_url(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return f"/login?next={quote(target, safe='')}"
 
 
-class PageRoute(APIRoute):
+class PageRoute(TransactionalRoute):
     """Errors on a page are pages: a login form, or a message in the reader's language."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:

@@ -20,12 +20,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
 from cuakhau.models import Gate, User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Role
 from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario, simulate
 from cuakhau.simulation.loader import dump_scenario, load_raw, shipped_names
@@ -34,7 +32,7 @@ from cuakhau.simulation.scenario import Scenario
 from cuakhau.simulation.snapshot import SnapshotError, gate_key, snapshot_scenario
 from cuakhau.simulation.whatif import WhatIf, expected_trucks
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, page_roles, render
+from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, SubmittedForm, page_roles, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -148,13 +146,15 @@ def planning_page(request: Request, session: DbSession, _user: Planner) -> HTMLR
 
 
 @router.post("/planning", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def planning_run(request: Request, session: DbSession, _user: Planner) -> HTMLResponse:
-    form = FormState.read(await request.form(), FIELDS)
+def planning_run(
+    request: Request, session: DbSession, _user: Planner, now: Now, submitted: SubmittedForm
+) -> HTMLResponse:
+    form = FormState.read(submitted, FIELDS)
     language = i18n.page_language(request)
     t = _translator(language)
     try:
         name, replications, compare = _basics(form, t)
-        raw = _scenario_raw(session, name, form, t, language)
+        raw = _scenario_raw(session, name, form, t, language, now)
         # Nothing is written: end the transaction now, so no lock is held while it runs.
         session.commit()
         what_if = _what_if(form, _parse(raw, name, language), t)
@@ -169,7 +169,7 @@ async def planning_run(request: Request, session: DbSession, _user: Planner) -> 
             form.errors[refused.field] = refused.message
         return _page(request, session, form, status_code=422)
     runs = [
-        Run(key, await run_in_threadpool(simulate, scenario, replications, SEED, 1))
+        Run(key, simulate(scenario, replications, SEED, 1))
         for key, scenario in sorted(scenarios.items(), key=lambda item: item[0] != "planned")
     ]
     return _page(request, session, form, runs=runs, gate=what_if.gate)
@@ -177,7 +177,7 @@ async def planning_run(request: Request, session: DbSession, _user: Planner) -> 
 
 @router.get("/planning/today.yaml")
 def planning_snapshot(
-    request: Request, session: DbSession, _user: Planner, days: str = str(TODAY_DAYS)
+    request: Request, session: DbSession, _user: Planner, now: Now, days: str = str(TODAY_DAYS)
 ) -> Response:
     """Today's position as a scenario file, to run or change on the command line."""
     if not days.isdigit() or not 1 <= int(days) <= TODAY_MAX_DAYS:
@@ -185,7 +185,7 @@ def planning_snapshot(
     try:
         raw = snapshot_scenario(
             session,
-            now=utcnow(),
+            now=now,
             days_ahead=int(days),
             template=load_scenario(TEMPLATE),
             language=i18n.page_language(request),
@@ -226,7 +226,7 @@ def _integer(
 
 
 def _scenario_raw(
-    session: Session, name: str, form: FormState, t: Translate, language: str
+    session: Session, name: str, form: FormState, t: Translate, language: str, now: dt.datetime
 ) -> dict[str, Any]:
     if name != TODAY:
         return load_raw(name)
@@ -234,7 +234,7 @@ def _scenario_raw(
     try:
         return snapshot_scenario(
             session,
-            now=utcnow(),
+            now=now,
             days_ahead=days,
             template=load_scenario(TEMPLATE),
             language=language,

@@ -1,13 +1,15 @@
 """Pages for everyone, without logging in: the zone's gates and the wait times."""
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.crossings.public import shared_wait_times
 from cuakhau.models import Gate, Zone
-from cuakhau.models.base import utcnow
 from cuakhau.web.pages import MaybeUser, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)
@@ -20,18 +22,19 @@ def home(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse
     return render(request, "home.html", zone=zone, gates=gates)
 
 
-def _wait_context(request: Request, session: DbSession) -> dict[str, object]:
-    now = utcnow()
+def _wait_context(request: Request, session: Session, now: datetime) -> dict[str, object]:
     return {"waits": shared_wait_times(request).get(session, now), "now": now}
 
 
 @router.get("/wait-times", response_class=HTMLResponse)
-def wait_times_page(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
+def wait_times_page(
+    request: Request, session: DbSession, _user: MaybeUser, now: Now
+) -> HTMLResponse:
     """The public wait page; its table refreshes when the public event stream says so."""
-    return render(request, "wait_times.html", **_wait_context(request, session))
+    return render(request, "wait_times.html", **_wait_context(request, session, now))
 
 
 @router.get("/wait-times/table", response_class=HTMLResponse)
-def wait_times_table(request: Request, session: DbSession) -> HTMLResponse:
+def wait_times_table(request: Request, session: DbSession, now: Now) -> HTMLResponse:
     """The table alone, fetched again by the page's script on each queue change."""
-    return render(request, "_wait_table.html", **_wait_context(request, session))
+    return render(request, "_wait_table.html", **_wait_context(request, session, now))

@@ -14,17 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.calendar import local_date
-from cuakhau.core.deps import DbSession
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.models import User, Vehicle, Yard
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import Direction, Regime, Role
-from cuakhau.vehicles.router import vehicles
 from cuakhau.vehicles.schemas import VehicleFilters
-from cuakhau.vehicles.service import filter_vehicles
+from cuakhau.vehicles.service import filter_vehicles, vehicles
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, PageRoute, page_roles, redirect, render
+from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 from cuakhau.yards import visits
 from cuakhau.yards.visits import CheckIn, CheckOut, VisitFilters, YardFull
 
@@ -117,6 +115,7 @@ def _page(
     request: Request,
     session: Session,
     user: User,
+    now: datetime,
     yard_id: int | None,
     form: PlateForm | None = None,
     status_code: int = 200,
@@ -130,7 +129,6 @@ def _page(
     searched = search or "plate" in form.errors
     if yard is None:
         return render(request, "yard.html", status_code=status_code, yards=[], yard=None, form=form)
-    now = utcnow()
     typed_over = request.query_params.get("over")
     hours, over_error = _overstay_hours(typed_over, language)
     return render(
@@ -180,20 +178,25 @@ def _notice(request: Request) -> str | None:
 
 @router.get("/yard", response_class=HTMLResponse)
 def yard_page(
-    request: Request, session: DbSession, user: YardUser, yard_id: int | None = None
+    request: Request, session: DbSession, user: YardUser, now: Now, yard_id: int | None = None
 ) -> HTMLResponse:
-    return _page(request, session, user, yard_id, notice=_notice(request))
+    return _page(request, session, user, now, yard_id, notice=_notice(request))
 
 
 @router.get("/yard/live", response_class=HTMLResponse)
 def yard_live(
-    request: Request, session: DbSession, user: YardUser, yard_id: int, over: str | None = None
+    request: Request,
+    session: DbSession,
+    user: YardUser,
+    now: Now,
+    yard_id: int,
+    over: str | None = None,
 ) -> HTMLResponse:
     """Occupancy and the trucks inside alone, fetched again on each change at the gate."""
     yards, yard = _yards(session, user, yard_id)
     assert yard is not None
     hours, _ = _overstay_hours(over, i18n.page_language(request))
-    return render(request, "_yard_live.html", **_live_values(session, yards, yard, utcnow(), hours))
+    return render(request, "_yard_live.html", **_live_values(session, yards, yard, now, hours))
 
 
 @router.get("/yard/vehicles", response_class=HTMLResponse)
@@ -206,19 +209,22 @@ def yard_vehicles(
 
 
 @router.post("/yard/{yard_id}/visits", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def yard_visit(
-    request: Request, yard_id: int, session: DbSession, user: YardUser
+def yard_visit(
+    request: Request,
+    yard_id: int,
+    session: DbSession,
+    user: YardUser,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
     """``action=check_in`` or ``check_out`` the typed plate; ``search`` lists the
     vehicles whose plate contains it; ``pick`` puts a listed plate in the field."""
-    submitted = await request.form()
     yard = visits.visible_yard(session, yard_id, user)
     form = PlateForm.from_form(submitted)
     action = str(submitted.get("action", "check_in"))
     if "pick" in submitted or action == "search":
-        return _page(request, session, user, yard.id, form, search=True)
+        return _page(request, session, user, now, yard.id, form, search=True)
     language = i18n.page_language(request)
-    now = utcnow()
     try:
         if action == "check_out":
             checked = visits.check_out(session, yard, CheckOut(plate=form.plate).plate, now)
@@ -227,7 +233,7 @@ async def yard_visit(
             checked = visits.check_in(session, yard, data, now)
     except ValidationError as error:
         form.refuse(error, language)
-        return _page(request, session, user, yard.id, form, status_code=422)
+        return _page(request, session, user, now, yard.id, form, status_code=422)
     except DomainError as error:
         session.rollback()
         params = dict(error.params)
@@ -240,7 +246,7 @@ async def yard_visit(
         field_name = getattr(error, "field", None)
         if field_name:
             form.errors[field_name] = form.message
-        return _page(request, session, user, yard.id, form, status_code=error.status_code)
+        return _page(request, session, user, now, yard.id, form, status_code=error.status_code)
     done = "out" if action == "check_out" else "in"
     query = urlencode({"yard_id": yard.id, "done": done, "plate": checked.plate})
     return redirect(request, f"/yard?{query}")

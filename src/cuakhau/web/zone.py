@@ -7,6 +7,7 @@ border is a line through them, since the gates sit on it."""
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -15,11 +16,10 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.core.deps import DbSession
+from cuakhau.core.deps import DbSession, Now
 from cuakhau.crossings.public import GateWaitRead, Warning, shared_wait_times
 from cuakhau.crossings.rules import policy
 from cuakhau.models import Gate, Zone
-from cuakhau.models.base import utcnow
 from cuakhau.web.pages import MaybeUser, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)
@@ -163,21 +163,21 @@ def zone_map(gates: list[Gate], waits: list[GateWaitRead]) -> ZoneMap:
     )
 
 
-def _map_context(request: Request, session: Session) -> dict[str, Any]:
-    now = utcnow()
+def _map_context(request: Request, session: Session, now: datetime) -> dict[str, Any]:
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
     waits = shared_wait_times(request).get(session, now)
     return {"zone_map": zone_map(gates, waits), "now": now}
 
 
 @router.get("/zone", response_class=HTMLResponse)
-def zone_page(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
+def zone_page(request: Request, session: DbSession, _user: MaybeUser, now: Now) -> HTMLResponse:
     zone = session.scalar(select(Zone).order_by(Zone.id))
     rules = policy(session)
-    return render(request, "zone.html", zone=zone, rules=rules, **_map_context(request, session))
+    context = _map_context(request, session, now)
+    return render(request, "zone.html", zone=zone, rules=rules, **context)
 
 
 @router.get("/zone/map", response_class=HTMLResponse)
-def zone_map_part(request: Request, session: DbSession) -> HTMLResponse:
+def zone_map_part(request: Request, session: DbSession, now: Now) -> HTMLResponse:
     """The map and its list alone, fetched again by the page's script on each queue change."""
-    return render(request, "zone_map.html", **_map_context(request, session))
+    return render(request, "zone_map.html", **_map_context(request, session, now))

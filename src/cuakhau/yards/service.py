@@ -4,15 +4,16 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.registry import (
+from cuakhau.core.rows import (
     apply_changes,
     ensure_active_reference,
     ensure_unique,
     patch_values,
 )
 from cuakhau.models import Enterprise, Gate, User, Yard, YardSpace
-from cuakhau.models.enums import VehicleClass
-from cuakhau.yards.schemas import YardCreate, YardFilters, YardUpdate
+from cuakhau.models.enums import STAFF_ROLES, Role, VehicleClass
+from cuakhau.registry import Registry
+from cuakhau.yards.schemas import YardCreate, YardFilters, YardRead, YardUpdate
 
 NULLABLE_FIELDS = frozenset({"name_en"})
 
@@ -71,3 +72,19 @@ def update_yard(session: Session, yard: Yard, data: YardUpdate, _user: User | No
         _set_spaces(yard, spaces)
     session.flush()
     return yard
+
+
+yards = Registry(
+    model=Yard,
+    entity="yard",
+    read_schema=YardRead,
+    create_schema=YardCreate,
+    update_schema=YardUpdate,
+    filter_schema=YardFilters,
+    apply_filters=filter_yards,
+    create=create_yard,
+    update=update_yard,
+    read_roles=(*STAFF_ROLES, Role.enterprise),
+    create_roles=(Role.admin,),
+    update_roles=(Role.admin,),
+)

@@ -12,9 +12,9 @@ from pydantic import Field
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.calendar import local_datetime
+from cuakhau.core.clock import local_datetime
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, PlateText
+from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
 from cuakhau.crossings.booking import arrive, walk_in
 from cuakhau.crossings.schemas import CargoLineIn, WalkInRequest
 from cuakhau.crossings.states import OPEN_STATES
@@ -28,6 +28,7 @@ from cuakhau.models.enums import (
     Role,
     VehicleClass,
 )
+from cuakhau.vehicles.schemas import PlateText
 
 # ---- What clients send and receive.
 

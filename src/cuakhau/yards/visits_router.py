@@ -6,12 +6,11 @@ from typing import Annotated
 from fastapi import Query, status
 
 from cuakhau.accounts.deps import require_roles
-from cuakhau.capacity.calendar import local_date
-from cuakhau.core.deps import DbSession, api_router
-from cuakhau.core.registry import page_of, paginate
+from cuakhau.core.clock import local_date
+from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Page
 from cuakhau.models import User
-from cuakhau.models.base import utcnow
 from cuakhau.models.enums import STAFF_ROLES, Role
 from cuakhau.yards import visits
 from cuakhau.yards.visits import (
@@ -31,40 +30,49 @@ Reader = Annotated[User, require_roles(*STAFF_ROLES)]
 
 
 @router.post("/check-in", response_model=VisitRead, status_code=status.HTTP_201_CREATED)
-def check_in(yard_id: int, data: CheckIn, session: DbSession, user: Operator) -> VisitRead:
+def check_in(
+    yard_id: int, data: CheckIn, session: DbSession, user: Operator, now: Now
+) -> VisitRead:
     """Takes one space of the truck's class; a booked truck arrives, and with
     ``walk_in`` details a truck without a booking is queued."""
     yard = visits.visible_yard(session, yard_id, user)
-    now = utcnow()
     return visits.visit_view(visits.check_in(session, yard, data, now), now)
 
 
 @router.post("/check-out", response_model=VisitRead)
-def check_out(yard_id: int, data: CheckOut, session: DbSession, user: Operator) -> VisitRead:
+def check_out(
+    yard_id: int, data: CheckOut, session: DbSession, user: Operator, now: Now
+) -> VisitRead:
     yard = visits.visible_yard(session, yard_id, user)
-    now = utcnow()
     return visits.visit_view(visits.check_out(session, yard, data.plate, now), now)
 
 
 @router.get("/occupancy", response_model=Occupancy)
-def occupancy(yard_id: int, session: DbSession, user: Reader) -> Occupancy:
+def occupancy(yard_id: int, session: DbSession, user: Reader, now: Now) -> Occupancy:
     yard = visits.visible_yard(session, yard_id, user)
-    return visits.occupancy(session, yard, utcnow())
+    return visits.occupancy(session, yard, now)
 
 
 @router.get("/occupancy/hourly", response_model=DayOccupancy)
 def hourly_occupancy(
-    yard_id: int, session: DbSession, user: Reader, query: Annotated[HourQuery, Query()]
+    yard_id: int,
+    session: DbSession,
+    user: Reader,
+    query: Annotated[HourQuery, Query()],
+    now: Now,
 ) -> DayOccupancy:
     yard = visits.visible_yard(session, yard_id, user)
-    return visits.hourly_occupancy(session, yard, query.day or local_date(utcnow()))
+    return visits.hourly_occupancy(session, yard, query.day or local_date(now))
 
 
 @router.get("/visits", response_model=Page[VisitRead])
 def list_visits(
-    yard_id: int, session: DbSession, user: Reader, filters: Annotated[VisitFilters, Query()]
+    yard_id: int,
+    session: DbSession,
+    user: Reader,
+    filters: Annotated[VisitFilters, Query()],
+    now: Now,
 ) -> Page[VisitRead]:
     yard = visits.visible_yard(session, yard_id, user)
     rows, total = paginate(session, visits.visit_query(yard, filters), filters)
-    now = utcnow()
     return page_of(VisitRead, [visits.visit_view(v, now) for v in rows], total, filters)

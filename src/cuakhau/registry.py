@@ -1,9 +1,12 @@
 """The shared shape of the zone's registries (gates, yards, enterprises, vehicles,
-drivers): paged lists with filters, get, create, update, deactivate. No hard
-deletes: rows are referenced by crossings, fees and the audit log.
+drivers): paged lists with filters, get, create, update, deactivate, each open to
+its roles. No hard deletes: rows are referenced by crossings, fees and the audit log.
 
-Each feature describes itself with a ``Registry``; its own rules live in its
-``create`` and ``update`` functions.
+Each feature describes itself with a ``Registry`` in its ``service.py`` (its own
+rules live in its ``create`` and ``update`` functions) and its ``router.py`` is
+``registry.router(...)``; pages call the same methods as the routes. The shape
+lives here, above ``core/``, because it knows who may do what: the accounts'
+roles and an enterprise user's scope.
 """
 
 from collections.abc import Callable, Sequence
@@ -11,74 +14,16 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cuakhau.accounts.deps import enterprise_scope, require_roles
 from cuakhau.core.deps import DbSession, api_router
-from cuakhau.core.errors import Conflict, InvalidInput, NotFound
+from cuakhau.core.errors import NotFound
+from cuakhau.core.rows import apply_changes, page_of, paginate
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
-
-
-def paginate(session: Session, stmt: Select[Any], params: ListQuery) -> tuple[list[Any], int]:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(session.scalars(stmt.limit(params.limit).offset(params.offset)))
-    return items, total
-
-
-def page_of(schema: type[BaseModel], items: list[Any], total: int, params: ListQuery) -> Page[Any]:
-    return Page[schema](  # type: ignore[valid-type]
-        items=[schema.model_validate(item) for item in items],
-        total=total,
-        limit=params.limit,
-        offset=params.offset,
-    )
-
-
-def apply_changes(obj: object, values: dict[str, Any]) -> None:
-    """Set only what differs, so an unchanged row writes nothing and logs nothing."""
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-
-
-def patch_values(data: BaseModel, *, nullable: frozenset[str]) -> dict[str, Any]:
-    """The fields a PATCH sets; null only where the field may be empty."""
-    values = data.model_dump(exclude_unset=True)
-    for key, value in values.items():
-        if value is None and key not in nullable:
-            raise InvalidInput("null_not_allowed", field=key)
-    return values
-
-
-def ensure_unique(
-    session: Session,
-    column: InstrumentedAttribute[Any],
-    value: object,
-    *,
-    entity: str,
-    field: str,
-    exclude_id: int | None = None,
-) -> None:
-    model = column.class_
-    stmt = select(model.id).where(column == value)
-    if exclude_id is not None:
-        stmt = stmt.where(model.id != exclude_id)
-    if session.scalar(stmt) is not None:
-        raise Conflict("duplicate", entity=entity, field=field, value=value)
-
-
-def ensure_active_reference(
-    session: Session, model: type[Any], row_id: int, *, entity: str, field: str
-) -> Any:
-    row = session.get(model, row_id)
-    if row is None or not getattr(row, "is_active", True):
-        raise InvalidInput("referenced_missing", field=field, entity=entity, id=row_id)
-    return row
-
 
 Creator = Callable[[Session, Any, User], Any]
 Updater = Callable[[Session, Any, Any, User], Any]
@@ -92,7 +37,7 @@ class Registry:
     read_schema: type[OutputSchema]
     create_schema: type[InputSchema]
     update_schema: type[InputSchema]
-    filter_schema: type[BaseModel]
+    filter_schema: type[ListQuery]
     apply_filters: Filterer
     create: Creator
     update: Updater
@@ -104,18 +49,40 @@ class Registry:
     enterprise_column: InstrumentedAttribute[Any] | None = None
 
     def scoped_query(self, user: User) -> Select[Any]:
+        """The rows this user may see."""
         stmt = select(self.model)
         scope = enterprise_scope(user)
         if scope is not None and self.enterprise_column is not None:
             stmt = stmt.where(self.enterprise_column == scope)
         return stmt
 
-    def get(self, session: Session, row_id: int, user: User) -> Any:
+    def get(self, *, session: Session, user: User, row_id: int) -> Any:
         """The row if this user may see it; otherwise 404, never someone else's data."""
-        stmt = self.scoped_query(user).where(self.model.id == row_id)
-        row = session.scalar(stmt)
+        row = session.scalar(self.scoped_query(user).where(self.model.id == row_id))
         if row is None:
             raise NotFound(self.entity, row_id)
+        return row
+
+    def page(self, *, session: Session, user: User, filters: ListQuery) -> Page[Any]:
+        stmt = self.apply_filters(self.scoped_query(user), filters)
+        items, total = paginate(session, stmt.order_by(self.model.id), filters)
+        return page_of(self.read_schema, items, total, filters)
+
+    def add(self, *, session: Session, user: User, data: InputSchema) -> Any:
+        row = self.create(session, data, user)
+        session.flush()
+        return row
+
+    def change(self, *, session: Session, user: User, row_id: int, data: InputSchema) -> Any:
+        row = self.get(session=session, user=user, row_id=row_id)
+        self.update(session, row, data, user)
+        session.flush()
+        return row
+
+    def set_active(self, *, session: Session, user: User, row_id: int, active: bool) -> Any:
+        row = self.get(session=session, user=user, row_id=row_id)
+        apply_changes(row, {"is_active": active})
+        session.flush()
         return row
 
     def router(self, prefix: str, tag: str) -> APIRouter:
@@ -139,39 +106,29 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
         user: Reader,
         filters: Annotated[filter_schema, Query()],  # type: ignore[valid-type]
     ) -> Any:
-        stmt = registry.apply_filters(registry.scoped_query(user), filters)
-        items, total = paginate(session, stmt.order_by(registry.model.id), filters)
-        return page_of(read_schema, items, total, filters)
+        return registry.page(session=session, user=user, filters=filters)
 
     @router.get("/{row_id}", response_model=read_schema)
     def get_row(row_id: int, session: DbSession, user: Reader) -> Any:
-        return read_schema.model_validate(registry.get(session, row_id, user))
+        return read_schema.model_validate(registry.get(session=session, user=user, row_id=row_id))
 
     @router.post("", response_model=read_schema, status_code=status.HTTP_201_CREATED)
     def create_row(data: create_schema, session: DbSession, user: Creator) -> Any:  # type: ignore[valid-type]
-        row = registry.create(session, data, user)
-        session.flush()
-        return read_schema.model_validate(row)
+        return read_schema.model_validate(registry.add(session=session, user=user, data=data))
 
     @router.patch("/{row_id}", response_model=read_schema)
     def update_row(row_id: int, data: update_schema, session: DbSession, user: Updater) -> Any:  # type: ignore[valid-type]
-        row = registry.get(session, row_id, user)
-        registry.update(session, row, data, user)
-        session.flush()
-        return read_schema.model_validate(row)
-
-    def set_active(row_id: int, session: Session, user: User, active: bool) -> Any:
-        row = registry.get(session, row_id, user)
-        apply_changes(row, {"is_active": active})
-        session.flush()
+        row = registry.change(session=session, user=user, row_id=row_id, data=data)
         return read_schema.model_validate(row)
 
     @router.post("/{row_id}/deactivate", response_model=read_schema)
     def deactivate_row(row_id: int, session: DbSession, user: Lifecycle) -> Any:
-        return set_active(row_id, session, user, active=False)
+        row = registry.set_active(session=session, user=user, row_id=row_id, active=False)
+        return read_schema.model_validate(row)
 
     @router.post("/{row_id}/activate", response_model=read_schema)
     def activate_row(row_id: int, session: DbSession, user: Lifecycle) -> Any:
-        return set_active(row_id, session, user, active=True)
+        row = registry.set_active(session=session, user=user, row_id=row_id, active=True)
+        return read_schema.model_validate(row)
 
     return router
