@@ -100,7 +100,7 @@ from cuakhau.models import (
     WindowChange,
     WindowsMade,
 )
-from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
+from cuakhau.models.enums import CrossingState, Direction, NotificationEvent, Regime
 from cuakhau.notifications.outbox import enqueue, notice_payload, notification_values
 
 # Why a truck changed window without a re-plan; why it entered the queue.
@@ -149,7 +149,7 @@ _window = CrossingWindow.__table__
 _line = CargoLine.__table__
 _CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd", "perishable")
 # The crossing's columns whose values the procedure finds: the rest the
-# request gives (``crossing_values``).
+# request gives, or are the same for every booking (``crossing_values``).
 _FOUND = {
     "id": "crossing_id",
     "enterprise_id": "owner_id",
@@ -159,6 +159,10 @@ _FOUND = {
     "priority_class_id": "priority_class_id",
     "window_id": "chosen_window_id",
 }
+# The crossing's columns whose values are the request's own, by the name of the
+# value: the audit entry takes them, with those found, from the procedure's
+# values; the rest of it is the same for every request alike (``_audit_base``).
+_GIVEN = {"driver_id": "driver_id", "gate_id": "gate_id", "yard_id": "yard_id", "queued_at": "now"}
 # The audit entries' and the notice's values the caller gives, as JSON (``dumps``).
 _JSON_INPUTS = {
     "cargo": JSON(),
@@ -286,7 +290,7 @@ def procedure(kind: Kind) -> Procedure:
 
     names = {name: v(name) for name in types}
     json_objects = [
-        JsonObject("crossing_image", "crossing_audit", {k: _FOUND[k] for k in _FOUND}),
+        JsonObject("crossing_image", "crossing_audit", {**_FOUND, **_given(kind)}),
         JsonObject("line_image", "line_audit", {"id": "line_id", "crossing_id": "crossing_id"}),
     ]
     audit = {"action": "create", "before": None, "actor_user_id": v("caller_id")}
@@ -382,6 +386,7 @@ def procedure(kind: Kind) -> Procedure:
                 {
                     "crossing_id": "crossing_id",
                     "plate": "truck_plate",
+                    "gate_id": "gate_id",
                     "window_starts_at": "window_starts_at",
                     "window_ends_at": "window_ends_at",
                 },
@@ -495,29 +500,36 @@ def inputs_for(
         "request_digest": request_digest(kind, request) if idempotency_key else None,
         "key_expired_before": now - KEY_KEPT,
     }
-    # Everything but what the procedure finds, as the audit entry and the
-    # notice show it.
-    unknown = dict.fromkeys(_FOUND.values())
-    row = crossing_values(kind, {**given, **unknown})
-    found = set(_FOUND)
-    given["crossing_audit"] = {
-        k: v for k, v in audit_image(Crossing, row).items() if k not in found
-    }
-    given["notice"] = {
-        k: v
-        for k, v in notice_payload(
-            {**row, "id": None}, NotificationEvent.booking_confirmed, {}
-        ).items()
-        if k not in ("crossing_id", "plate")
-    }
+    crossing_audit, notice = _alike(kind, request.direction, request.regime)
+    given["crossing_audit"], given["notice"] = crossing_audit, notice
     given["reason_params"] = dict(_reason(kind).params)
     given["cargo"] = [_line_item(line) for line in request.cargo]
     return given
 
 
+def _given(kind: Kind) -> dict[str, str]:
+    return {**_GIVEN, "arrived_at": "now"} if kind is Kind.walk_in else _GIVEN
+
+
+@cache
+def _alike(
+    kind: Kind, direction: Direction, regime: Regime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the crossing's audit entry and its notice say alike for every
+    request of this kind, direction and regime (the rest the procedure fills)."""
+    blank = dict.fromkeys({*_FOUND.values(), *_GIVEN.values()})
+    row = crossing_values(kind, {**blank, "direction": direction, "regime": regime})
+    filled = {*_FOUND, *_given(kind)}
+    image = {k: v for k, v in audit_image(Crossing, row).items() if k not in filled}
+    told = notice_payload({**row, "id": None}, NotificationEvent.booking_confirmed, {})
+    return image, {k: v for k, v in told.items() if k not in ("crossing_id", "plate", "gate_id")}
+
+
 def _line_item(line: CargoLineIn) -> dict[str, Any]:
-    values = line.model_dump()
-    return {**values, "audit": audit_image(CargoLine, values) | {"id": None, "crossing_id": None}}
+    """A cargo line as the procedure takes it: its values, and as its audit
+    entry shows them (JSON's forms: the value as text)."""
+    audit = line.model_dump(mode="json") | {"id": None, "crossing_id": None}
+    return {**line.model_dump(), "audit": audit}
 
 
 def place(
