@@ -1,5 +1,5 @@
 """No window is ever over-booked: hundreds of concurrent booking requests over
-real HTTP at a multi-worker server (DESIGN.md, "Capacity and booking").
+real HTTP at a multi-worker server (docs/architecture.md, "Booking").
 
 Each test makes its own database, runs the migrations, arranges data through
 the services, starts ``cuakhau serve --workers N`` on it and fires the burst

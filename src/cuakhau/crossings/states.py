@@ -1,4 +1,5 @@
-"""The crossing's states and the only moves between them (DESIGN.md, "The crossing").
+"""The crossing's states and the only moves between them (docs/architecture.md,
+"The crossing").
 
 Every change of state goes through ``move``: it refuses a move that is not
 allowed with a message naming both states, and records who, when, from, to and why.

@@ -4,7 +4,7 @@ have room.
 The unit is taken by a conditional UPDATE (``booked < capacity``) and its row
 count, in the caller's transaction: this holds on PostgreSQL under many
 processes and on SQLite alike, where "count, then insert" and "lock, then
-insert" both over-book (DESIGN.md, "Capacity and booking"; docs/architecture.md)."""
+insert" both over-book (docs/architecture.md, "Booking")."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""Closed vocabularies of the domain (DESIGN.md, "Domain words")."""
+"""Closed vocabularies of the domain (docs/architecture.md, "Domain words")."""
 
 from enum import StrEnum
 

@@ -3,7 +3,7 @@
 Every read is stored as sent (append-only; ``(camera, read id)`` makes a repeat
 change nothing). A read that matches a crossing moves it at most one step and
 never backwards; a read that cannot be trusted or matched becomes an alert for an
-officer, never an error for the batch (DESIGN.md, "Plate reads").
+officer, never an error for the batch (docs/architecture.md, "Plate reads").
 
 Lookups are made once per batch (existing read ids, crossings and vehicles by
 plate), not once per read: a batch is up to a thousand reads.

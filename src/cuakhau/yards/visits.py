@@ -3,7 +3,7 @@
 A space is taken by a conditional UPDATE (``occupied < spaces``) and its row
 count, in the request's transaction, so a yard is never over capacity, also under
 concurrent check-ins; the CHECK constraint on ``yard_space`` is the backstop
-(DESIGN.md, "Capacity and booking": the same trap as windows)."""
+(docs/architecture.md, "Booking": the same trap as windows)."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
