@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from cuakhau.crossings.rules import policy
 from cuakhau.models import Enterprise, Gate
 from tests.conftest import Database
 from tests.factories import make_enterprise, make_gate, make_pattern, make_priority_classes
@@ -26,6 +27,10 @@ def zone(db: Database) -> tuple[Gate, Enterprise]:
 def gate_id(db: Database) -> int:
     """A gate with three-truck windows round the clock, for the API's tests."""
     with db.write() as session:
+        # The zone's booking rules, as a running zone has them: the express lane
+        # books only under a policy row, which the general path (or the no-show
+        # sweep's first pass, a background job the tests' app does not run) makes.
+        policy(session)
         make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=3, hours=range(24))
