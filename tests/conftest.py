@@ -163,6 +163,10 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     return base_settings(database_url, tmp_path_factory.getbasetemp() / "data")
 
 
+# https: the pages' cookies are Secure, and a client sends them back only over TLS.
+BASE_URL = "https://testserver"
+
+
 @pytest.fixture(scope="session")
 def shared_clients() -> Iterator[dict[str, TestClient]]:
     """One started app per database for the session, made when a test first needs it."""
@@ -181,11 +185,11 @@ def client(
     shared = base_settings(settings.database_url, tmp_path_factory.getbasetemp() / "data")
     if settings.model_dump() != shared.model_dump():
         # Other settings (a conftest or a test overrode them): an app of its own.
-        with TestClient(create_app(settings)) as own:
+        with TestClient(create_app(settings), base_url=BASE_URL) as own:
             yield own
         return
     if settings.database_url not in shared_clients:
-        started = TestClient(create_app(shared))
+        started = TestClient(create_app(shared), base_url=BASE_URL)
         started.__enter__()
         shared_clients[settings.database_url] = started
     test_client = shared_clients[settings.database_url]
