@@ -64,11 +64,15 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         async with (
             live_updates(settings.database_url, hub, broadcaster),
             every(
-                settings.webhook_interval_seconds,
+                settings.webhook_interval_seconds if settings.background_jobs else 0,
                 delivery_job(session_factory, settings),
                 "webhook delivery",
             ),
-            every(settings.no_show_sweep_seconds, sweep_job(session_factory), "no-show sweep"),
+            every(
+                settings.no_show_sweep_seconds if settings.background_jobs else 0,
+                sweep_job(session_factory),
+                "no-show sweep",
+            ),
             AsyncExitStack() as postgresql_only,
         ):
             if engine.dialect.name == "postgresql":

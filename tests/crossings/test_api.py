@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,9 +109,9 @@ def test_book_see_position_and_cancel(
 def test_the_booking_answers_the_crossing_as_read_back(
     client: TestClient, people: People, db: Database, gate_id: int
 ):
-    """On PostgreSQL the express lane writes the answer, on SQLite the general
-    path does: either way it is the crossing as stored, a value written without
-    its cents included."""
+    """The booking's answer is made from what the procedure wrote, without
+    reading it back: it is the crossing as stored, a value written without its
+    cents included."""
     window = tomorrow_window(client, gate_id)
     lines = [{**cargo()[0], "value_usd": "12000"}]
     booked = book(client, people, db, gate_id, window_id=window["id"], cargo=lines)
@@ -326,8 +327,19 @@ def test_override_input_is_checked(client: TestClient, people: People, gate_id: 
 
 
 def test_public_wait_times_are_shared_until_a_queue_changes(
-    client: TestClient, people: People, db: Database, settings: Settings, gate_id: int
+    client: TestClient,
+    people: People,
+    db: Database,
+    settings: Settings,
+    gate_id: int,
+    monkeypatch: pytest.MonkeyPatch,
 ):
+    # The answer's age by a clock of the test's: however slow the machine, no
+    # answer grows old between two requests unless the test says so.
+    shared = client.app.state.wait_times  # type: ignore[attr-defined]
+    moment = [0.0]
+    monkeypatch.setattr(shared, "clock", lambda: moment[0])
+
     def waiting() -> int:
         answer = client.get("/api/v1/public/wait-times").json()
         mine = [g for g in answer if g["gate_id"] == gate_id and g["direction"] == "export"]
@@ -350,6 +362,9 @@ def test_public_wait_times_are_shared_until_a_queue_changes(
     finally:
         engine.dispose()
     assert waiting() == 0
+    # Once the answer is as old as it may be, it is computed again.
+    moment[0] += shared.max_age
+    assert waiting() == 1
     # Written through this process, the change is announced before anyone reads.
     walk_in_truck(db.factory)
     assert waiting() == 2

@@ -19,12 +19,6 @@ from tests.fees.test_fees import BOOKED_AT
 from tests.live.streams import Stream, serve_in_process, serve_in_thread
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    # Short heartbeats: a closed stream is noticed quickly when the server stops.
-    return settings.model_copy(update={"live_heartbeat_seconds": 1, "webhook_interval_seconds": 0})
-
-
 class RolledBack(Exception):
     pass
 
@@ -50,7 +44,9 @@ def cancel(db: Database, crossing_id: int, then: type[Exception] | None = None) 
 def test_subscribers_hear_committed_changes_of_their_gate(
     client: TestClient, settings: Settings, people: People
 ):
-    app = create_app(settings)
+    # A server of its own, with short heartbeats: a closed stream is noticed
+    # quickly when the server stops.
+    app = create_app(settings.model_copy(update={"live_heartbeat_seconds": 1}))
     db = Database(app.state.session_factory)
     gate_a, first, second, elsewhere = bookings(db, people)
     with serve_in_thread(app) as port:
@@ -94,7 +90,7 @@ def test_a_change_through_one_server_process_reaches_a_subscriber_of_another(
         "CUAKHAU_DATABASE_URL": settings.database_url,
         "CUAKHAU_SECRET_KEY": TEST_SECRET,
         "CUAKHAU_LIVE_HEARTBEAT_SECONDS": "1",
-        "CUAKHAU_WEBHOOK_INTERVAL_SECONDS": "0",
+        "CUAKHAU_BACKGROUND_JOBS": "false",
     }
     with serve_in_process(env) as writer, serve_in_process(env) as reader:
         stream = Stream(

@@ -6,13 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cuakhau.core.config import Settings
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The app's own delivery loop is off: each test runs the passes it means to."""
-    return settings.model_copy(update={"webhook_interval_seconds": 0})
+# The app's own delivery loop is off in the tests (``background_jobs=False`` in
+# tests/conftest.py): each test runs the delivery passes it means to.
 
 
 @dataclass

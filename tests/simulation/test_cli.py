@@ -68,9 +68,14 @@ def test_bad_scenario_exits_2_with_a_message_and_no_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], said: list[str]
 ) -> None:
     monkeypatch.delenv("CUAKHAU_DEFAULT_LANGUAGE", raising=False)
-    scenario = _scenario_file(tmp_path, days="soon")
-    result = runner.invoke(app, ["simulate", str(scenario)], env=env)
+    # A path longer than a narrow terminal is wide: the message names it whole,
+    # on one line, whatever the terminal (a wrapped path cannot be copied).
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 3)
+    folder.mkdir()
+    scenario = _scenario_file(folder, days="soon")
+    result = runner.invoke(app, ["simulate", str(scenario)], env={**env, "COLUMNS": "40"})
     assert result.exit_code == EXIT_BAD_SCENARIO
+    assert result.stderr.splitlines()[0] == f"{scenario}: {said[0]}"
     for text in said:
         assert text in result.stderr
     assert "Traceback" not in result.output

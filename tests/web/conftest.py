@@ -1,18 +1,21 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright, against the
-app served by uvicorn on 127.0.0.1 over a fresh SQLite database per test.
+app served by uvicorn on 127.0.0.1 over a SQLite database. One server per worker
+for the session, its periodic jobs off; after each test its tables are emptied,
+its shared wait-time answer forgotten and every browser context closed, so each
+test starts from an empty zone and a browser with no cookies.
 
 Never a browser download: ``.ci/run`` installs the Debian package when missing.
 Without Chromium the browser tests are skipped locally and fail in CI.
 """
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from cuakhau.app import create_app
@@ -23,7 +26,7 @@ from cuakhau.core.schema_version import upgrade
 from cuakhau.core.security import hash_password
 from cuakhau.models import Enterprise, Gate, User
 from cuakhau.models.enums import Direction, Role
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, empty_all_tables
 from tests.factories import (
     make_enterprise,
     make_gate,
@@ -65,10 +68,21 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "migrated.db"
-    upgrade(f"sqlite:///{path}")
-    return path
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FastAPI]]:
+    """The app on 127.0.0.1 for the session: its address and the app."""
+    folder = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{folder / 'web.db'}"
+    upgrade(url)
+    settings = Settings(
+        database_url=url,
+        data_dir=folder,
+        secret_key=TEST_SECRET,
+        live_heartbeat_seconds=1,
+        background_jobs=False,
+    )
+    app = create_app(settings)
+    with serve_in_thread(app) as port:
+        yield f"http://127.0.0.1:{port}", app
 
 
 @dataclass
@@ -86,17 +100,11 @@ class Site:
 
 
 @pytest.fixture
-def site(migrated_sqlite: Path, tmp_path: Path) -> Iterator[Site]:
-    database = tmp_path / "web.db"
-    shutil.copy(migrated_sqlite, database)
-    settings = Settings(
-        database_url=f"sqlite:///{database}",
-        data_dir=tmp_path,
-        secret_key=TEST_SECRET,
-        live_heartbeat_seconds=1,
-    )
-    app = create_app(settings)
+def site(served: tuple[str, FastAPI], browser: Browser) -> Iterator[Site]:
+    url, app = served
     factory = app.state.session_factory
+    # Shared for two seconds unless a queue changes; the last test's is not this one's.
+    app.state.wait_times.forget()
     with session_scope(factory, Actor(label="test")) as session:
         make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[], name_vi="Hữu Nghị", name_en="Huu Nghi")
@@ -120,8 +128,12 @@ def site(migrated_sqlite: Path, tmp_path: Path) -> Iterator[Site]:
             user.password_hash = PASSWORD_HASH
         session.flush()
         session.expunge_all()
-    with serve_in_thread(app) as port:
-        yield Site(f"http://127.0.0.1:{port}", factory, gate, enterprise, users)
+    yield Site(url, factory, gate, enterprise, users)
+    # Every page of the test leaves (some tests open a second browser of their
+    # own), so no stream of theirs is still open on the server, then the zone goes.
+    for context in browser.contexts:
+        context.close()
+    empty_all_tables(app.state.engine)
 
 
 @pytest.fixture

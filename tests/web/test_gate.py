@@ -1,16 +1,14 @@
 """The gate console over HTTP, without a browser, on SQLite and PostgreSQL: who may
 see it, a preview that saves nothing, a save that moves the trucks, calling next."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.app import create_app
 from cuakhau.core.clock import local_date, utcnow
-from cuakhau.core.config import Settings
+from cuakhau.core.security import hash_password
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
@@ -28,6 +26,8 @@ from tests.factories import (
 )
 
 PASSWORD = "mat-khau-thu-123"
+# Hashed once: Argon2 is slow on purpose.
+PASSWORD_HASH = hash_password(PASSWORD)
 
 
 @dataclass
@@ -41,30 +41,32 @@ class Console:
 
 
 @pytest.fixture
-def console(settings: Settings) -> Iterator[Console]:
-    # https: the cookies are Secure, and a client sends them back only over TLS.
-    with TestClient(create_app(settings), base_url="https://testserver") as client:
-        db = Database(client.app.state.session_factory)  # type: ignore[attr-defined]
-        with db.write() as session:
-            make_priority_classes(session)
-            gate = make_gate(session, holiday_calendars=[])
-            make_pattern(session, gate, capacity=4, hours=range(24))
-            enterprise = make_enterprise(session, roles=["exporter"])
-            users = {
-                role: make_user(
-                    session,
-                    role,
-                    enterprise=enterprise if role is Role.enterprise else None,
-                    password=PASSWORD,
-                ).username
-                for role in (Role.enterprise, Role.gate_officer)
-            }
-            # Four trucks fill the earliest free window.
-            crossings = [make_booking(session, enterprise, gate, now=utcnow()) for _ in range(4)]
-            window_ids = {c.window_id for c in crossings}
-            assert len(window_ids) == 1
-            arranged = (gate.id, users, window_ids.pop(), [c.id for c in crossings])
-        yield Console(client, db, *arranged)
+def console(client: TestClient, db: Database) -> Console:
+    """The tests' app (over https: the cookies are Secure) and a gate with a full window."""
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=4, hours=range(24))
+        enterprise = make_enterprise(session, roles=["exporter"])
+        users = {
+            role: make_user(
+                session, role, enterprise=enterprise if role is Role.enterprise else None
+            )
+            for role in (Role.enterprise, Role.gate_officer)
+        }
+        for user in users.values():
+            user.password_hash = PASSWORD_HASH
+        # Four trucks fill the earliest free window.
+        crossings = [make_booking(session, enterprise, gate, now=utcnow()) for _ in range(4)]
+        window_ids = {c.window_id for c in crossings}
+        assert len(window_ids) == 1
+        arranged = (
+            gate.id,
+            {role: user.username for role, user in users.items()},
+            window_ids.pop(),
+            [c.id for c in crossings],
+        )
+    return Console(client, db, *arranged)
 
 
 def _csrf(client: TestClient, path: str = "/login") -> str:

@@ -1,13 +1,9 @@
 """Session cookies and CSRF, over HTTP without a browser, on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.app import create_app
-from cuakhau.core.config import Settings
 from cuakhau.models import ApiToken, LoginThrottle
 from cuakhau.models.enums import Role
 from tests.conftest import Database
@@ -17,10 +13,9 @@ PASSWORD = "mat-khau-thu-123"
 
 
 @pytest.fixture
-def browser_client(settings: Settings) -> Iterator[TestClient]:
-    # https: the cookies are Secure, and a client sends them back only over TLS.
-    with TestClient(create_app(settings), base_url="https://testserver") as client:
-        yield client
+def browser_client(client: TestClient) -> TestClient:
+    """The tests' app, over https (the cookies are Secure), with no cookies yet."""
+    return client
 
 
 @pytest.fixture

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 300
     # The simulator commands' language; pages and the API follow each reader's choice.
     default_language: Literal["vi", "en"] = "vi"
+    # The periodic jobs inside each app process (webhook delivery, no-show sweep);
+    # off, the process only serves (the tests run each job's function themselves).
+    background_jobs: bool = True
     # Webhook delivery inside each app process; 0 turns it off (run
     # `cuakhau notifications deliver` from a timer instead).
     webhook_interval_seconds: float = 5.0

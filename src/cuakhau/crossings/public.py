@@ -5,6 +5,7 @@ now should expect, how wrong such estimates have been, and a warning colour."""
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -99,8 +100,10 @@ class SharedWaitTimes:
     the clock). After each change every watching browser asks again at once: the
     first computes, the others wait for it and share its answer."""
 
-    def __init__(self, max_age: float = 2.0) -> None:
+    def __init__(self, max_age: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_age = max_age
+        # Seconds from any origin; a test gives its own to say when an answer is old.
+        self.clock = clock
         self._computing = threading.Lock()
         # Bumped by each change; ``next`` on a count is atomic, so ``forget``
         # never waits for a computation (it runs on the event loop).
@@ -112,13 +115,13 @@ class SharedWaitTimes:
 
     def get(self, session: Session, now: datetime) -> list[GateWaitRead]:
         with self._computing:
-            fresh = time.monotonic() - self._computed_at < self.max_age
+            fresh = self.clock() - self._computed_at < self.max_age
             if self._answer_version == self._version and fresh:
                 return self._answer
             # Read before computing: a change while it runs leaves this answer old.
             version = self._version
             self._answer = wait_times(session, now)
-            self._answer_version, self._computed_at = version, time.monotonic()
+            self._answer_version, self._computed_at = version, self.clock()
             return self._answer
 
     def forget(self, *_change: object) -> None:

@@ -86,7 +86,9 @@ def snapshot_command(
     except ScenarioError as error:
         fail(error.render(language))
     write_scenario_file(raw, out)
-    Console().print(translate("sim_wrote_snapshot", language, out=out, name=raw["name"]))
+    Console(soft_wrap=True).print(
+        translate("sim_wrote_snapshot", language, out=out, name=raw["name"])
+    )
 
 
 def simulate_command(
@@ -102,7 +104,7 @@ def simulate_command(
     result = _run(loaded, replications, seed, workers, language)
     folder = out or Path("simulation-results") / loaded.name
     write_run(result, folder, language)
-    Console().print(translate("sim_wrote_results", language, out=folder))
+    Console(soft_wrap=True).print(translate("sim_wrote_results", language, out=folder))
 
 
 def compare_command(
@@ -121,14 +123,18 @@ def compare_command(
     write_comparison(results, out, language)
     console = Console()
     console.print(_comparison_table(results, language))
-    console.print(translate("sim_wrote_results", language, out=out))
+    console.print(translate("sim_wrote_results", language, out=out), soft_wrap=True)
 
 
 def _load(name: str, language: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        Console(stderr=True).print(error.render(language), markup=False, highlight=False)
+        # Soft wrap here and wherever a message names a file: a line broken at the
+        # terminal's width splits the user's path, which must stay copyable whole.
+        Console(stderr=True, soft_wrap=True).print(
+            error.render(language), markup=False, highlight=False
+        )
         raise typer.Exit(EXIT_BAD_SCENARIO) from None
 
 
