@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,6 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.core.schema_version import upgrade
-from cuakhau.core.security import hash_password
 from cuakhau.models import Enterprise, Gate, User
 from cuakhau.models.enums import Direction, Role
 from tests.conftest import TEST_SECRET, empty_all_tables
@@ -48,8 +48,10 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "mat-khau-thu-123"
-# Hashed once: Argon2 is slow on purpose, and every test makes four accounts.
-PASSWORD_HASH = hash_password(PASSWORD)
+# Hashed once, with Argon2's lightest cost: the app verifies any Argon2 hash by
+# the cost written in it, and its own cost (about 0.13 s a login here) is slow
+# on purpose; the pages' tests log in some two hundred times.
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
