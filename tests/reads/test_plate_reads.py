@@ -1,4 +1,5 @@
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -56,8 +57,13 @@ def state_of(db: Database, crossing: Crossing) -> CrossingState:
     return db.scalar(select(Crossing.state).where(Crossing.id == crossing.id))
 
 
-def post(client: TestClient, people: People, reads: list[dict[str, Any]]) -> dict[str, Any]:
-    response = client.post(URL, json={"reads": reads}, headers=people[Role.camera])
+def post(client: TestClient, people: People, reads: list[Any]) -> dict[str, Any]:
+    # Escaped as ASCII, as JSON may carry what UTF-8 cannot (a lone surrogate).
+    response = client.post(
+        URL,
+        content=json.dumps({"reads": reads}),
+        headers={**people[Role.camera], "Content-Type": "application/json"},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -84,7 +90,13 @@ def test_reads_move_crossings_and_a_repost_changes_nothing(
         ("alert", booked.id, "low_confidence"),
         ("alert", None, "unreadable"),
     ]
-    assert answer["counts"] == {"applied": 2, "no_change": 0, "duplicate": 0, "alert": 3}
+    assert answer["counts"] == {
+        "applied": 2,
+        "no_change": 0,
+        "duplicate": 0,
+        "alert": 3,
+        "refused": 0,
+    }
     assert state_of(db, booked) is CrossingState.arrived
     assert state_of(db, called) is CrossingState.crossed
     assert db.count(PlateAlert) == 3
@@ -230,25 +242,19 @@ def test_a_full_batch_of_a_thousand_reads(
     reads = [read(f"b{i}", c.plate, "yard_in") for i, c in enumerate(booked)]
     reads += [read(f"u{i}", f"98A-{i // 100:03d}.{i % 100:02d}", "yard_out") for i in range(990)]
     answer = post(client, people, reads)
-    assert answer["counts"] == {"applied": 10, "no_change": 0, "duplicate": 0, "alert": 990}
+    assert answer["counts"] == {
+        "applied": 10,
+        "no_change": 0,
+        "duplicate": 0,
+        "alert": 990,
+        "refused": 0,
+    }
     assert db.count(PlateRead) == 1000
     assert db.count(Crossing, Crossing.state == CrossingState.arrived) == 10
     too_many = client.post(
         URL, json={"reads": [*reads, read("z", "x", "yard_in")]}, headers=people[Role.camera]
     )
     assert too_many.status_code == 422
-
-
-def test_a_read_naming_an_unknown_gate_refuses_the_batch(
-    client: TestClient, people: People, db: Database, zone: Any
-):
-    booked = crossing_at(db, zone, CrossingState.booked)
-    reads = [read("a", booked.plate, "yard_in"), read("b", "99Z-999.99", "yard_in", gate_id=999)]
-    response = client.post(URL, json={"reads": reads}, headers=people[Role.camera])
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "reads.1.gate_id"
-    assert db.count(PlateRead) == 0
-    assert state_of(db, booked) is CrossingState.booked
 
 
 def test_officer_lists_and_resolves_alerts_recording_the_move(
@@ -284,3 +290,194 @@ def test_officer_lists_and_resolves_alerts_recording_the_move(
     assert client.post(url, json=body, headers=officer).status_code == 409
     still_open = client.get("/api/v1/plate-alerts?open=true", headers=officer)
     assert still_open.json()["total"] == 0
+
+
+# A batch of 1,000 with bad reads scattered through it: index -> (what is wrong, the
+# field refused, its code). Each of these made the whole batch a 500 or a 422.
+BAD_READS: dict[int, tuple[dict[str, Any], str, str]] = {
+    0: ({"read_id": "cam-\u0000-0"}, "read_id", "text_control_character"),
+    3: ({"plate": "12C\u000012345"}, "plate", "text_control_character"),
+    123: ({"plate": "12C\ud80012345"}, "plate", "string_unicode"),
+    150: ({"gate_id": 2**31}, "gate_id", "less_than_equal"),
+    271: ({"read_at": "0001-01-01T00:05:00+13:08"}, "read_at", "datetime_out_of_range"),
+    402: ({"read_at": "9999-12-31T23:59:59-13:08"}, "read_at", "datetime_out_of_range"),
+    500: ({"read_at": "1999-12-31T23:59:59Z"}, "read_at", "datetime_out_of_range"),
+    613: ({"confidence": "high"}, "confidence", "float_parsing"),
+    777: ({"plate": None}, "plate", "string_type"),
+    850: ({"read_id": 850}, "read_id", "string_type"),
+    888: ({"point": "roof"}, "point", "enum"),
+    901: ({"gate_id": 999_999}, "gate_id", "referenced_missing"),
+    950: ({"yard_id": 999_999}, "yard_id", "referenced_missing"),
+    999: ({"read_at": "2026-12-08T07:05:00"}, "read_at", "timezone_aware"),
+}
+
+
+def scattered_batch(booked: list[Crossing], gate_id: int) -> list[Any]:
+    """1,000 reads: the booked trucks seen at the yard, unknown plates, the bad
+    reads above, one item that is not a read at all, one without a plate, and
+    one read sent twice."""
+    reads: list[Any] = [
+        read(f"cam-{i}", f"98A-{i // 100:03d}.{i % 100:02d}", "yard_out", gate_id=gate_id)
+        for i in range(1000)
+    ]
+    for n, crossing in enumerate(booked):
+        reads[10 + 97 * n] = read(f"cam-{10 + 97 * n}", crossing.plate, "yard_in")
+    # Any offset Python can hold is a moment: kept, in UTC.
+    reads[42]["read_at"] = "2026-12-08T13:13:00+13:08"
+    for index, (change, _, _) in BAD_READS.items():
+        reads[index] = {**reads[index], **change}
+    reads[700] = "cam-700 yard_in 12C12345"
+    del reads[720]["plate"]
+    reads[998] = reads[997]
+    return reads
+
+
+EXPECTED_REFUSALS = {
+    **{index: (f"reads.{index}.{field}", code) for index, (_, field, code) in BAD_READS.items()},
+    700: ("reads.700", "model_type"),
+    720: ("reads.720.plate", "missing"),
+}
+
+
+def test_a_bad_read_is_refused_alone_and_the_rest_of_the_batch_is_stored(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    gate, _ = zone
+    booked = [crossing_at(db, zone, CrossingState.booked) for _ in range(10)]
+    batch = scattered_batch(booked, gate.id)
+    answer = post(client, people, batch)
+
+    refused = {r["index"]: r for r in answer["refused"]}
+    assert {i: (r["errors"][0]["field"], r["errors"][0]["code"]) for i, r in refused.items()} == (
+        EXPECTED_REFUSALS
+    )
+    assert all(len(r["errors"]) == 1 and r["errors"][0]["message"] for r in refused.values())
+    assert refused[0]["read_id"] == "cam-\u0000-0"
+    assert (refused[700]["read_id"], refused[850]["read_id"]) == (None, None)
+    assert [i for i, r in enumerate(answer["results"]) if r["outcome"] == "refused"] == sorted(
+        EXPECTED_REFUSALS
+    )
+    good = 1000 - len(EXPECTED_REFUSALS)
+    assert (answer["taken"], answer["already_known"]) == (good - 1, 1)
+    assert answer["results"][998]["outcome"] == "duplicate"
+    assert answer["counts"] == {
+        "applied": 10,
+        "no_change": 0,
+        "duplicate": 1,
+        "alert": good - 1 - 10,
+        "refused": len(EXPECTED_REFUSALS),
+    }
+    assert db.count(PlateRead) == good - 1
+    assert db.count(Crossing, Crossing.state == CrossingState.arrived) == 10
+    odd_offset = db.scalar(select(PlateRead.read_at).where(PlateRead.read_id == "cam-42"))
+    assert odd_offset == datetime(2026, 12, 8, 0, 5, tzinfo=UTC)
+    moves, alerts = db.count(CrossingMove), db.count(PlateAlert)
+
+    again = post(client, people, batch)
+    assert (again["taken"], again["already_known"]) == (0, good)
+    assert again["refused"] == answer["refused"]
+    assert again["counts"]["refused"] == len(EXPECTED_REFUSALS)
+    assert [r["crossing_id"] for r in again["results"]] == [
+        r["crossing_id"] for r in answer["results"]
+    ]
+    assert (db.count(PlateRead), db.count(CrossingMove), db.count(PlateAlert)) == (
+        good - 1,
+        moves,
+        alerts,
+    )
+
+
+@pytest.mark.parametrize("bad", BAD_READS.values(), ids=[code for *_, code in BAD_READS.values()])
+def test_one_bad_read_between_two_good_ones(
+    client: TestClient,
+    people: People,
+    db: Database,
+    zone: Any,
+    bad: tuple[dict[str, Any], str, str],
+):
+    change, field, code = bad
+    reads = [read(f"r{i}", "99Z-999.99", "yard_in", gate_id=zone[0].id) for i in range(3)]
+    reads[1].update(change)
+    answer = post(client, people, reads)
+    assert [(e["field"], e["code"]) for e in answer["refused"][0]["errors"]] == [
+        (f"reads.1.{field}", code)
+    ]
+    assert [r["outcome"] for r in answer["results"]] == ["alert", "refused", "alert"]
+    assert db.count(PlateRead) == 2
+
+
+def test_a_refusal_reads_in_the_language_asked_for(client: TestClient, people: People, zone: Any):
+    batch = [read("a", "12C-123.45", "yard_in", gate_id=999), read("b", "12C\u0000", "yard_in")]
+
+    def messages(language: str) -> list[str]:
+        response = client.post(
+            f"{URL}?lang={language}", json={"reads": batch}, headers=people[Role.camera]
+        )
+        return [r["errors"][0]["message"] for r in response.json()["refused"]]
+
+    assert messages("vi") == [
+        "cửa khẩu #999 không tồn tại hoặc đã ngừng hoạt động.",
+        "Không được chứa ký tự điều khiển (U+0000).",
+    ]
+    assert messages("en") == [
+        "gate #999 does not exist or is inactive.",
+        "Must not contain a control character (U+0000).",
+    ]
+
+
+def test_a_read_naming_an_unknown_gate_or_yard_is_refused_alone(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    booked = crossing_at(db, zone, CrossingState.booked)
+    reads = [
+        read("a", booked.plate, "yard_in"),
+        read("b", "99Z-999.99", "yard_in", gate_id=999, yard_id=998),
+    ]
+    answer = post(client, people, reads)
+    assert [(e["field"], e["code"]) for e in answer["refused"][0]["errors"]] == [
+        ("reads.1.gate_id", "referenced_missing"),
+        ("reads.1.yard_id", "referenced_missing"),
+    ]
+    assert [r["outcome"] for r in answer["results"]] == ["applied", "refused"]
+    assert db.count(PlateRead) == 1
+    assert state_of(db, booked) is CrossingState.arrived
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [read("a", "12C-123.45", "yard_in")],
+        {"reads": read("a", "12C-123.45", "yard_in")},
+        {"reads": []},
+        {"reads": [read("a", "12C-123.45", "yard_in")], "camera": "cam1"},
+        "reads",
+    ],
+    ids=["a list", "one read", "no reads", "an unknown field", "text"],
+)
+def test_a_body_that_is_not_a_batch_is_refused_whole(
+    client: TestClient, people: People, db: Database, body: Any
+):
+    response = client.post(URL, json=body, headers=people[Role.camera])
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
+    assert db.count(PlateRead) == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/plate-alerts?gate_id=2147483648", None),
+        ("post", "/api/v1/plate-alerts/2147483648/resolve", {"resolution": "seen on video"}),
+        ("post", "/api/v1/plate-alerts/1/resolve", {"resolution": "seen\u0000on video"}),
+        (
+            "post",
+            "/api/v1/plate-alerts/1/resolve",
+            {"resolution": "seen on video", "crossing_id": 2**31},
+        ),
+    ],
+)
+def test_alerts_refuse_values_the_database_cannot_hold(
+    client: TestClient, people: People, method: str, url: str, body: Any
+):
+    response = client.request(method, url, json=body, headers=people[Role.gate_officer])
+    assert response.status_code == 422, response.text

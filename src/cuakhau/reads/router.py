@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, Now, api_router
@@ -11,6 +11,7 @@ from cuakhau.core.schemas import Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.reads import alerts
+from cuakhau.reads.fields import DatabaseId
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve, BatchResult, PlateReadBatch
 from cuakhau.reads.service import ingest
 
@@ -22,11 +23,15 @@ Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
 
 @router.post("/plate-reads", response_model=BatchResult)
 def post_plate_reads(
-    batch: PlateReadBatch, session: DbSession, camera: Camera, now: Now
+    request: Request, batch: PlateReadBatch, session: DbSession, camera: Camera, now: Now
 ) -> BatchResult:
-    """A batch of 1–1000 reads, one transaction. Re-posting a read changes nothing
-    (outcome ``duplicate``); each read's outcome is in ``results``, in order."""
-    return ingest(session, camera=camera, reads=batch.reads, now=now)
+    """A batch of 1–1000 reads, one transaction. A read that breaks a rule is
+    refused alone (``refused``: its index and why, in the language asked for) and
+    the rest are stored; re-posting a read changes nothing (outcome ``duplicate``,
+    counted in ``already_known``). Each read's outcome is in ``results``, in order."""
+    return ingest(
+        session, camera=camera, reads=batch.reads, now=now, language=pick_language(request)
+    )
 
 
 @router.get("/plate-alerts", response_model=Page[AlertRead])
@@ -43,6 +48,10 @@ def list_plate_alerts(
 
 @router.post("/plate-alerts/{alert_id}/resolve", response_model=AlertRead)
 def resolve_plate_alert(
-    request: Request, alert_id: int, data: AlertResolve, session: DbSession, user: Officer
+    request: Request,
+    alert_id: Annotated[DatabaseId, Path()],
+    data: AlertResolve,
+    session: DbSession,
+    user: Officer,
 ) -> AlertRead:
     return alerts.resolve(session, alert_id, data, user, pick_language(request))

@@ -1,12 +1,15 @@
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field, PlainValidator, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
 from cuakhau.models.enums import CrossingState, ReadPoint
+from cuakhau.reads.fields import DatabaseId, Moment, NoControlCharacters
 
 MAX_BATCH = 1000
 
@@ -16,6 +19,8 @@ class ReadOutcome(StrEnum):
     no_change = "no_change"
     duplicate = "duplicate"
     alert = "alert"
+    # Not stored: the read breaks a rule of its own (``BatchResult.refused`` says which).
+    refused = "refused"
 
 
 class AlertKind(StrEnum):
@@ -28,36 +33,85 @@ class AlertKind(StrEnum):
 
 
 class PlateReadIn(InputSchema):
-    read_id: Annotated[str, Field(min_length=1, max_length=64)]
+    read_id: Annotated[str, Field(min_length=1, max_length=64), NoControlCharacters]
     # As the camera read it: normalised here, kept as sent.
-    plate: Annotated[str, Field(min_length=1, max_length=32)]
+    plate: Annotated[str, Field(min_length=1, max_length=32), NoControlCharacters]
     point: ReadPoint
-    read_at: AwareDatetime
+    read_at: Moment
     confidence: Annotated[float, Field(ge=0, le=1)]
-    gate_id: int | None = None
-    yard_id: int | None = None
+    gate_id: DatabaseId | None = None
+    yard_id: DatabaseId | None = None
+
+
+@dataclass(frozen=True)
+class MalformedRead:
+    """An item of a batch that is not a valid read, with Pydantic's errors
+    (their ``loc`` within the item): refused alone, never the batch."""
+
+    read_id: str | None
+    errors: list[dict[str, Any]]
+
+
+def _read_or_malformed(item: Any) -> PlateReadIn | MalformedRead:
+    try:
+        return PlateReadIn.model_validate(item)
+    except ValidationError as error:
+        read_id = item.get("read_id") if isinstance(item, dict) else None
+        return MalformedRead(
+            read_id if isinstance(read_id, str) else None,
+            list(error.errors(include_url=False, include_input=False)),
+        )
+
+
+# Documented as a read; checked one by one so one bad read does not sink the batch.
+PlateReadItem = Annotated[
+    PlateReadIn | SkipJsonSchema[MalformedRead],
+    PlainValidator(_read_or_malformed, json_schema_input_type=PlateReadIn),
+]
 
 
 class PlateReadBatch(InputSchema):
-    reads: Annotated[list[PlateReadIn], Field(min_length=1, max_length=MAX_BATCH)]
+    reads: Annotated[list[PlateReadItem], Field(min_length=1, max_length=MAX_BATCH)]
 
 
 class ReadResult(OutputSchema):
-    read_id: str
+    # None when a refused item carried no read id (or not as text).
+    read_id: str | None
     outcome: ReadOutcome
     crossing_id: int | None = None
     alert_id: int | None = None
     alert_kind: AlertKind | None = None
 
 
+class FieldProblem(OutputSchema):
+    """One reason, as in a problem response's ``errors``: ``field`` is the path
+    in the request body (``reads.17.plate``), ``message`` in the caller's language."""
+
+    field: str
+    code: str
+    message: str
+
+
+class ReadRefusal(OutputSchema):
+    index: int
+    read_id: str | None
+    errors: list[FieldProblem]
+
+
 class BatchResult(OutputSchema):
-    results: list[ReadResult]
+    # Stored by this post (applied, no change or alert).
+    taken: int
+    # Stored before, or earlier in the same batch: nothing changed.
+    already_known: int
+    refused: list[ReadRefusal]
     counts: dict[ReadOutcome, int]
+    # One per read, in the order sent.
+    results: list[ReadResult]
 
 
 class AlertFilters(ListQuery):
     open: bool | None = None
-    gate_id: int | None = None
+    gate_id: DatabaseId | None = None
     kind: AlertKind | None = None
 
 
@@ -82,7 +136,7 @@ class AlertRead(OutputSchema):
 
 
 class AlertResolve(InputSchema):
-    resolution: Annotated[str, Field(min_length=3, max_length=300)]
+    resolution: Annotated[str, Field(min_length=3, max_length=300), NoControlCharacters]
     # Optionally the move the camera should have caused, recorded by hand.
-    crossing_id: int | None = None
+    crossing_id: DatabaseId | None = None
     to_state: CrossingState | None = None

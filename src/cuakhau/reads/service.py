@@ -4,6 +4,9 @@ Every read is stored as sent (append-only; ``(camera, read id)`` makes a repeat
 change nothing). A read that matches a crossing moves it at most one step and
 never backwards; a read that cannot be trusted or matched becomes an alert for an
 officer, never an error for the batch (docs/architecture.md, "Plate reads").
+A read that breaks a rule of its own (malformed, out of range, naming a gate or
+yard that does not exist) is refused alone, stored nowhere, and the batch's
+other reads are taken.
 
 Lookups are made once per batch (existing read ids, crossings and vehicles by
 plate), not once per read: a batch is up to a thousand reads.
@@ -19,14 +22,23 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from cuakhau.core.errors import InvalidInput
-from cuakhau.core.messages import translate
+from cuakhau.core.errors import field_errors
+from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.states import OPEN_STATES, can_move, move
 from cuakhau.models import Crossing, Gate, PlateAlert, PlateRead, User, Vehicle, Yard
 from cuakhau.models.enums import CrossingState, ReadPoint
-from cuakhau.reads.schemas import AlertKind, BatchResult, PlateReadIn, ReadOutcome, ReadResult
+from cuakhau.reads.schemas import (
+    AlertKind,
+    BatchResult,
+    FieldProblem,
+    MalformedRead,
+    PlateReadIn,
+    ReadOutcome,
+    ReadRefusal,
+    ReadResult,
+)
 from cuakhau.vehicles.plate import PlateError, normalise_plate
 
 # Below this a read is a person's call, not the camera's.
@@ -59,6 +71,9 @@ STEP_STARTED: Mapping[CrossingState, str] = {
     CrossingState.returned: "crossed_at",
 }
 
+# What a read taken by this post may come to; the others are repeats or refusals.
+STORED_OUTCOMES = (ReadOutcome.applied, ReadOutcome.no_change, ReadOutcome.alert)
+
 # Crossings a read may be about: still on their trip, or across and not yet back.
 TRACKED_STATES = OPEN_STATES | {CrossingState.crossed}
 
@@ -72,20 +87,56 @@ class Verdict:
 
 
 def ingest(
-    session: Session, *, camera: User, reads: Sequence[PlateReadIn], now: datetime
+    session: Session,
+    *,
+    camera: User,
+    reads: Sequence[PlateReadIn | MalformedRead],
+    now: datetime,
+    language: str = LANGUAGES[0],
 ) -> BatchResult:
-    yard_gates = _check_references(session, reads)
-    stored = _stored_reads(session, camera.id, {r.read_id for r in reads})
-    plates = {index: _normalise(r.plate) for index, r in enumerate(reads)}
+    """Store the batch's reads and act on them. A read that breaks a rule of its
+    own (malformed, or naming a gate or yard that does not exist) is refused
+    alone and stored nowhere; the rest are taken. ``language`` is the refusals'."""
+    valid = {index: read for index, read in enumerate(reads) if isinstance(read, PlateReadIn)}
+    gates, yard_gates = _references(session, valid.values())
+    problems: dict[int, list[dict[str, Any]]] = {}
+    for index, item in enumerate(reads):
+        errors = (
+            _unknown_references(item, gates, yard_gates)
+            if isinstance(item, PlateReadIn)
+            else item.errors
+        )
+        if errors:
+            problems[index] = [{**e, "loc": ("reads", index, *e["loc"])} for e in errors]
+    taken = {index: read for index, read in valid.items() if index not in problems}
+
+    results = _take(session, camera, taken, yard_gates, now)
+    for index in problems:
+        results[index] = ReadResult(read_id=reads[index].read_id, outcome=ReadOutcome.refused)
+    return _answer([results[index] for index in range(len(reads))], problems, language)
+
+
+def _take(
+    session: Session,
+    camera: User,
+    reads: Mapping[int, PlateReadIn],
+    yard_gates: Mapping[int, int],
+    now: datetime,
+) -> dict[int, ReadResult]:
+    """Store and act on the reads that break no rule; their results by index."""
+    if not reads:
+        return {}
+    stored = _stored_reads(session, camera.id, {r.read_id for r in reads.values()})
+    plates = {index: _normalise(r.plate) for index, r in reads.items()}
     known_plates = {p for p in plates.values() if p is not None}
-    earliest = min(r.read_at for r in reads)
+    earliest = min(r.read_at for r in reads.values())
     candidates = _crossings_by_plate(session, known_plates, earliest)
     vehicles = set(session.scalars(select(Vehicle.plate).where(Vehicle.plate.in_(known_plates))))
 
     results: dict[int, ReadResult] = {}
     firsts: list[int] = []
     seen: set[str] = set()
-    for index, read in enumerate(reads):
+    for index, read in reads.items():
         previous = stored.get(read.read_id)
         if previous is not None or read.read_id in seen:
             results[index] = ReadResult(
@@ -146,9 +197,27 @@ def ingest(
             alert_id=alert.id if alert else None,
             alert_kind=verdict.alert,
         )
-    ordered = [results[index] for index in range(len(reads))]
-    counts = Counter(result.outcome for result in ordered)
-    return BatchResult(results=ordered, counts={o: counts.get(o, 0) for o in ReadOutcome})
+    return results
+
+
+def _answer(
+    results: list[ReadResult], problems: Mapping[int, list[dict[str, Any]]], language: str
+) -> BatchResult:
+    counts = Counter(result.outcome for result in results)
+    return BatchResult(
+        taken=sum(counts[outcome] for outcome in STORED_OUTCOMES),
+        already_known=counts[ReadOutcome.duplicate],
+        refused=[
+            ReadRefusal(
+                index=index,
+                read_id=results[index].read_id,
+                errors=[FieldProblem(**e) for e in field_errors(errors, language)],
+            )
+            for index, errors in sorted(problems.items())
+        ],
+        counts={outcome: counts.get(outcome, 0) for outcome in ReadOutcome},
+        results=results,
+    )
 
 
 def _judge(
@@ -239,25 +308,40 @@ def _confidence(value: float) -> Decimal:
     return Decimal(str(round(value, 3)))
 
 
-def _check_references(session: Session, reads: Sequence[PlateReadIn]) -> dict[int, int]:
-    """Unknown gates or yards are a camera set up wrongly: refuse the batch, naming
-    the first read at fault. Returns each named yard's gate."""
+def _references(session: Session, reads: Iterable[PlateReadIn]) -> tuple[set[int], dict[int, int]]:
+    """The gates the reads name that exist, and each named yard's gate."""
+    reads = list(reads)
     gate_ids = {r.gate_id for r in reads if r.gate_id is not None}
     yard_ids = {r.yard_id for r in reads if r.yard_id is not None}
     gates = set(session.scalars(select(Gate.id).where(Gate.id.in_(gate_ids))))
     yard_gates = dict(
         session.execute(select(Yard.id, Yard.gate_id).where(Yard.id.in_(yard_ids))).all()
     )
-    for index, read in enumerate(reads):
-        if read.gate_id is not None and read.gate_id not in gates:
-            raise InvalidInput(
-                "referenced_missing", field=f"reads.{index}.gate_id", entity="gate", id=read.gate_id
-            )
-        if read.yard_id is not None and read.yard_id not in yard_gates:
-            raise InvalidInput(
-                "referenced_missing", field=f"reads.{index}.yard_id", entity="yard", id=read.yard_id
-            )
-    return yard_gates
+    return gates, yard_gates
+
+
+def _unknown_references(
+    read: PlateReadIn, gates: set[int], yard_gates: Mapping[int, int]
+) -> list[dict[str, Any]]:
+    """A gate or yard that does not exist is a camera set up wrongly: the read is
+    refused, as Pydantic's errors are, ``loc`` within the read."""
+    missing = [
+        (name, entity, value)
+        for name, entity, value, known in (
+            ("gate_id", "gate", read.gate_id, gates),
+            ("yard_id", "yard", read.yard_id, yard_gates),
+        )
+        if value is not None and value not in known
+    ]
+    return [
+        {
+            "type": "referenced_missing",
+            "loc": (name,),
+            "msg": "referenced_missing",
+            "ctx": {"entity": entity, "id": value},
+        }
+        for name, entity, value in missing
+    ]
 
 
 def _stored_reads(
