@@ -481,3 +481,10 @@ def test_alerts_refuse_values_the_database_cannot_hold(
 ):
     response = client.request(method, url, json=body, headers=people[Role.gate_officer])
     assert response.status_code == 422, response.text
+
+
+def test_the_batch_is_documented_as_a_list_of_reads(client: TestClient):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    reads = schemas["PlateReadBatch"]["properties"]["reads"]
+    assert reads["items"] == {"$ref": "#/components/schemas/PlateReadIn"}
+    assert "MalformedRead" not in schemas

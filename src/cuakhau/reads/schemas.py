@@ -4,8 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, PlainValidator, ValidationError
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import Field, PlainSerializer, PlainValidator, ValidationError
 
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
 from cuakhau.models.enums import CrossingState, ReadPoint
@@ -63,10 +62,13 @@ def _read_or_malformed(item: Any) -> PlateReadIn | MalformedRead:
         )
 
 
-# Documented as a read; checked one by one so one bad read does not sink the batch.
+# Documented as a read; checked one by one so one bad read does not sink the
+# batch. A batch is never sent back: the serializer only keeps Pydantic from
+# documenting ``MalformedRead`` as a schema of the API.
 PlateReadItem = Annotated[
-    PlateReadIn | SkipJsonSchema[MalformedRead],
+    PlateReadIn | MalformedRead,
     PlainValidator(_read_or_malformed, json_schema_input_type=PlateReadIn),
+    PlainSerializer(lambda item: item, return_type=Any),
 ]
 
 
