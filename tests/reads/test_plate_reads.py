@@ -1,9 +1,11 @@
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from cuakhau.core.clock import utcnow
@@ -488,3 +490,56 @@ def test_the_batch_is_documented_as_a_list_of_reads(client: TestClient):
     reads = schemas["PlateReadBatch"]["properties"]["reads"]
     assert reads["items"] == {"$ref": "#/components/schemas/PlateReadIn"}
     assert "MalformedRead" not in schemas
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+MOMENTS = st.datetimes(
+    timezones=st.builds(
+        timezone,
+        st.timedeltas(
+            min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59)
+        ),
+    )
+).map(datetime.isoformat)
+# Each field as a camera should send it, or anything JSON can carry.
+READS = st.fixed_dictionaries(
+    {
+        "read_id": st.text(min_size=1, max_size=70) | JSON,
+        "plate": st.sampled_from(["12C-123.45", "桂A12345", "???"]) | st.text(max_size=40) | JSON,
+        "point": st.sampled_from(["yard_in", "border_out", "gate_in"]) | JSON,
+        "read_at": MOMENTS | JSON,
+        "confidence": st.floats() | JSON,
+    },
+    optional={"gate_id": st.integers() | JSON, "yard_id": st.integers() | JSON},
+)
+
+
+def test_any_batch_is_answered_read_by_read(
+    client: TestClient, people: People, db: Database, zone: Any
+):
+    """Whatever each item holds, the batch is answered 200: every item is taken,
+    already known or refused, and only the taken ones are stored."""
+
+    @given(st.lists(READS | JSON, min_size=1, max_size=5))
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    def check(batch: list[Any]) -> None:
+        before = db.count(PlateRead)
+        answer = post(client, people, batch)
+        assert len(answer["results"]) == len(batch)
+        refused = [r["index"] for r in answer["refused"]]
+        assert refused == [i for i, r in enumerate(answer["results"]) if r["outcome"] == "refused"]
+        assert answer["taken"] + answer["already_known"] + len(refused) == len(batch)
+        assert db.count(PlateRead) == before + answer["taken"]
+
+    check()
