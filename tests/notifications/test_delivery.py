@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cuakhau.app import create_app
+from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification
 from cuakhau.models.enums import Role
@@ -249,3 +251,20 @@ def test_the_log_tells_the_enterprise_only_that_no_answer_came(
     assert detail["last_error"] == NO_ANSWER
     ((attempt),) = detail["delivery_attempts"]
     assert (attempt["status_code"], attempt["error"]) == (None, NO_ANSWER)
+
+
+def test_the_app_delivers_in_the_background(
+    client: TestClient, db: Database, people: People, settings: Settings, receiver: Receiver
+):
+    hook_up(db, people.own_enterprise, receiver.url)
+    ids = notify(db, people.own_enterprise, count=3)
+    working = settings.model_copy(
+        update={
+            "background_jobs": True,
+            "webhook_interval_seconds": 0.1,
+            "webhook_allowed_hosts": ("127.0.0.1",),
+        }
+    )
+    with TestClient(create_app(working, clock=lambda: BOOKED_AT)):
+        receiver.wait_for(len(ids))
+    assert receiver.ids() == ids
