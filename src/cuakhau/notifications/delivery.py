@@ -69,7 +69,7 @@ WORKER = Actor(label="webhook-delivery")
 # Endpoints one process sends to at once: a hanging receiver takes one of them.
 SENDERS = 16
 # Notices one claim takes of an endpoint; a sender claims the next ones itself.
-PER_ENDPOINT = 20
+PER_ENDPOINT = 10
 # Longer than a claim's sends can take (PER_ENDPOINT rounds of connect, send
 # and answer, each bounded by the timeout), so a live sender never loses it.
 LEASE_TIMEOUTS = 3 * PER_ENDPOINT
@@ -221,15 +221,14 @@ class _PinnedTlsConnection(HTTPSConnection):
 
 
 def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST ``body``; the answer's status. A redirect is an answer like any
-    other, not followed: the POST would be replayed elsewhere."""
+    """POST ``body``; the answer's status (its body is not read: a receiver
+    cannot make the sender wait on it or hold it in memory). A redirect is an
+    answer like any other, not followed: the POST would be replayed elsewhere."""
     kind = _PinnedTlsConnection if target.scheme == "https" else _PinnedConnection
     connection = kind(target, timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
+        return connection.getresponse().status
     finally:
         connection.close()
 
@@ -256,7 +255,7 @@ def send(outgoing: Outgoing, secret_key: str, timeout: float, policy: WebhookPol
             error = f"HTTP {status}"
     except RefusedUrl as refused:
         error = f"refused: {refused.code}"
-    except (Unresolved, OSError, HTTPException) as failed:
+    except (Unresolved, OSError, HTTPException, ValueError) as failed:
         log.info(
             "webhook %s to enterprise %s got no answer: %r",
             outgoing.notification_id,
