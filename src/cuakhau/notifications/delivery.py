@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau import __version__
 from cuakhau.core.actor import Actor
@@ -145,34 +145,29 @@ def claim_due(
     set later."""
     if endpoints <= 0:
         return []
-    older = aliased(Notification)
-    is_head = ~(
-        select(older.id)
-        .where(
-            older.enterprise_id == Notification.enterprise_id,
-            older.delivered_at.is_(None),
-            older.id < Notification.id,
-        )
-        .exists()
+    # Each endpoint's head, read from the undelivered notices only (the due
+    # index), never from an enterprise's whole history.
+    heads = (
+        select(Notification.enterprise_id, func.min(Notification.id).label("head_id"))
+        .join(Enterprise, Enterprise.id == Notification.enterprise_id)
+        .where(Notification.delivered_at.is_(None), Enterprise.webhook_url.is_not(None))
+        .group_by(Notification.enterprise_id)
     )
+    if enterprise_id is not None:
+        heads = heads.where(Notification.enterprise_id == enterprise_id)
+    head = heads.subquery()
     stmt = (
         select(Notification.enterprise_id, Notification.id, Enterprise.webhook_url)
+        .join(head, head.c.head_id == Notification.id)
         .join(Enterprise, Enterprise.id == Notification.enterprise_id)
-        .where(
-            Notification.delivered_at.is_(None),
-            Notification.next_attempt_at <= now,
-            Enterprise.webhook_url.is_not(None),
-            is_head,
-        )
+        # Checked again on the row's newest version when it was locked meanwhile.
+        .where(Notification.delivered_at.is_(None), Notification.next_attempt_at <= now)
         .order_by(Notification.next_attempt_at, Notification.id)
         .limit(endpoints)
         .with_for_update(of=Notification, skip_locked=True)
     )
-    if enterprise_id is not None:
-        stmt = stmt.where(Notification.enterprise_id == enterprise_id)
-    heads = session.execute(stmt).all()
     claims = []
-    for owner, head_id, url in heads:
+    for owner, head_id, url in session.execute(stmt).all():
         notices = session.scalars(
             select(Notification)
             .where(
