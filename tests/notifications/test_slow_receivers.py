@@ -1,18 +1,20 @@
 """A receiver that accepts and never answers holds back only its own
 enterprise's notices, on both databases."""
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, wait
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.models import Notification
 from cuakhau.notifications.delivery import PER_ENDPOINT, DeliveryPool, PassReport, lease_of
-from tests.conftest import Database, People
-from tests.notifications.conftest import Clock, Receiver
-from tests.notifications.test_delivery import hook_up, notify
+from tests.conftest import TEST_SECRET, Database, People
+from tests.notifications.conftest import LOCAL, TIMEOUT, Clock, Receiver
+from tests.notifications.test_delivery import due_at, hook_up, notify
 
 
 def undelivered(db: Database, ids: list[int]) -> int:
@@ -82,3 +84,31 @@ def test_a_busy_endpoint_takes_its_notices_in_claims_of_its_own(
     report = pool.deliver_due()
     assert (report.sent, report.delivered) == (len(ids), len(ids))
     assert receiver.ids() == ids
+
+
+def test_a_pool_that_stops_hands_back_what_it_has_not_sent(
+    client: TestClient,
+    db: Database,
+    people: People,
+    receivers: Callable[..., Receiver],
+    pool: DeliveryPool,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+):
+    hanging = receivers(hanging=True)
+    hook_up(db, people.own_enterprise, hanging.url)
+    ids = notify(db, people.own_enterprise, count=3)
+    stopping = DeliveryPool(session_factory, TEST_SECRET, LOCAL, timeout=TIMEOUT, clock=clock)
+    stopping.run_pass()
+    hanging.wait_for(1)
+    closer = threading.Thread(target=stopping.close)
+    closer.start()
+    assert stopping.stopping.wait(timeout=60)
+    hanging.let_go()
+    closer.join()
+    # The notice in hand was answered; the others are due now, not after the lease.
+    assert hanging.ids() == ids[:1]
+    assert undelivered(db, ids) == 2
+    assert due_at(db, ids[1:]) == [clock.now, clock.now]
+    assert pool.deliver_due() == PassReport(2, 2)
+    assert hanging.ids() == ids

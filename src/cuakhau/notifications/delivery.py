@@ -334,7 +334,8 @@ class DeliveryPool:
         self._executor = ThreadPoolExecutor(senders, thread_name_prefix="webhook")
         self._running: set[Future[PassReport]] = set()
         self._lock = threading.Lock()
-        self._closing = False
+        # Set by ``close``: no more claims, and the senders hand theirs back.
+        self.stopping = threading.Event()
 
     @classmethod
     def of(
@@ -353,7 +354,7 @@ class DeliveryPool:
         with self._lock:
             self._running = {future for future in self._running if not future.done()}
             idle = self.senders - len(self._running)
-        if idle <= 0 or self._closing:
+        if idle <= 0 or self.stopping.is_set():
             return []
         with session_scope(self.factory, WORKER) as session:
             claims = claim_due(session, self.clock(), lease_of(self.timeout), endpoints=idle)
@@ -376,17 +377,18 @@ class DeliveryPool:
         wait(running, timeout=timeout)
 
     def close(self) -> None:
-        """Let the senders finish the notice in hand; claim nothing more."""
-        self._closing = True
+        """Let the senders finish the notice in hand and hand the rest of their
+        claims back; claim nothing more."""
+        self.stopping.set()
         self._executor.shutdown(wait=True)
 
     def _serve(self, claim: Claim) -> PassReport:
         """Send an endpoint's notices in order, until one fails or none is due."""
         report = PassReport(0, 0)
         try:
-            while claim.notices and not self._closing:
+            while True:
                 report += self._send_in_order(claim.notices)
-                if report.sent > report.delivered:
+                if report.sent > report.delivered or self.stopping.is_set():
                     break
                 with session_scope(self.factory, WORKER) as session:
                     more = claim_due(
@@ -396,7 +398,9 @@ class DeliveryPool:
                         endpoints=1,
                         enterprise_id=claim.enterprise_id,
                     )
-                claim = more[0] if more else Claim(claim.enterprise_id, [])
+                if not more:
+                    break
+                (claim,) = more
         except Exception:
             # Its lease runs out and another pass takes the endpoint up again.
             log.exception("webhook delivery to enterprise %s failed", claim.enterprise_id)
@@ -404,12 +408,24 @@ class DeliveryPool:
 
     def _send_in_order(self, notices: list[Outgoing]) -> PassReport:
         for sent, outgoing in enumerate(notices, start=1):
+            if self.stopping.is_set():
+                # Stopping: the rest go back at once rather than after the lease.
+                self._hand_back(notices[sent - 1 :])
+                return PassReport(sent - 1, sent - 1)
             outcome = send(outgoing, self.secret_key, self.timeout, self.policy)
             with session_scope(self.factory, WORKER) as session:
                 record(session, outgoing, outcome, self.clock(), self.rng)
             if not outcome.delivered:
                 return PassReport(sent, sent - 1)
         return PassReport(len(notices), len(notices))
+
+    def _hand_back(self, notices: list[Outgoing]) -> None:
+        with session_scope(self.factory, WORKER) as session:
+            session.execute(
+                update(Notification)
+                .where(Notification.id.in_([n.notification_id for n in notices]))
+                .values(next_attempt_at=self.clock())
+            )
 
 
 @contextmanager
