@@ -22,7 +22,8 @@ endpoint's next ones itself, without waiting for the next pass.
 A pass never waits for the senders, so a receiver that accepts and never
 answers holds one sender for the timeout and then its own endpoint's back-off,
 and nothing of anyone else's. A process that dies between sending and
-recording leaves the lease to run out: the notice is sent again. Receivers
+recording leaves the lease to run out: the notice is sent again; a process
+that stops hands back at once what it claimed and has not sent. Receivers
 de-duplicate on the ``id`` in the body (also the ``X-Cuakhau-Delivery`` header).
 """
 
