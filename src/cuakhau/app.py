@@ -38,7 +38,7 @@ from cuakhau.live.broadcast import Broadcaster
 from cuakhau.live.hub import Hub
 from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
-from cuakhau.notifications.delivery import delivery_job
+from cuakhau.notifications.delivery import delivery_pool
 from cuakhau.notifications.router import router as notifications_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
@@ -61,26 +61,27 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         # rather than at the first request if the secret is missing.
         ensure_schema_current(engine, procedures())
         _ = settings.resolved_secret_key
-        async with (
-            live_updates(settings.database_url, hub, broadcaster),
-            every(
-                settings.webhook_interval_seconds if settings.background_jobs else 0,
-                delivery_job(session_factory, settings),
-                "webhook delivery",
-            ),
-            every(
-                settings.no_show_sweep_seconds if settings.background_jobs else 0,
-                sweep_job(session_factory),
-                "no-show sweep",
-            ),
-            AsyncExitStack() as postgresql_only,
-        ):
-            if engine.dialect.name == "postgresql":
-                app.state.calls = await postgresql_only.enter_async_context(
-                    function_calls(settings.database_url, settings.database_pool_size)
-                )
-            yield
-            app.state.calls = None
+        with delivery_pool(session_factory, settings, clock) as webhooks:
+            async with (
+                live_updates(settings.database_url, hub, broadcaster),
+                every(
+                    settings.webhook_interval_seconds if settings.background_jobs else 0,
+                    webhooks.run_pass,
+                    "webhook delivery",
+                ),
+                every(
+                    settings.no_show_sweep_seconds if settings.background_jobs else 0,
+                    sweep_job(session_factory),
+                    "no-show sweep",
+                ),
+                AsyncExitStack() as postgresql_only,
+            ):
+                if engine.dialect.name == "postgresql":
+                    app.state.calls = await postgresql_only.enter_async_context(
+                        function_calls(settings.database_url, settings.database_pool_size)
+                    )
+                yield
+                app.state.calls = None
         engine.dispose()
 
     # Swagger UI from the installed package, not a CDN: border posts lose their uplink.

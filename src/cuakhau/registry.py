@@ -18,7 +18,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cuakhau.accounts.deps import enterprise_scope, require_roles
-from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.config import Settings
+from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.rows import apply_changes, page_of, paginate
 from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, Page
@@ -28,6 +29,7 @@ from cuakhau.models.enums import Role
 Creator = Callable[[Session, Any, User], Any]
 Updater = Callable[[Session, Any, Any, User], Any]
 Filterer = Callable[[Select[Any], Any], Select[Any]]
+Checker = Callable[[Any, Settings], None]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class Registry:
     lifecycle_roles: Sequence[Role] = (Role.admin,)
     # The column that ties a row to one enterprise, for enterprise users' isolation.
     enterprise_column: InstrumentedAttribute[Any] | None = None
+    # A rule on new or changed values that depends on the installation's
+    # settings (which webhook hosts may be reached), checked before ``create``
+    # and ``update``.
+    check: Checker | None = None
 
     def scoped_query(self, user: User) -> Select[Any]:
         """The rows this user may see."""
@@ -68,13 +74,19 @@ class Registry:
         items, total = paginate(session, stmt.order_by(self.model.id), filters)
         return page_of(self.read_schema, items, total, filters)
 
-    def add(self, *, session: Session, user: User, data: InputSchema) -> Any:
+    def add(self, *, session: Session, user: User, data: InputSchema, settings: Settings) -> Any:
+        if self.check is not None:
+            self.check(data, settings)
         row = self.create(session, data, user)
         session.flush()
         return row
 
-    def change(self, *, session: Session, user: User, row_id: int, data: InputSchema) -> Any:
+    def change(
+        self, *, session: Session, user: User, row_id: int, data: InputSchema, settings: Settings
+    ) -> Any:
         row = self.get(session=session, user=user, row_id=row_id)
+        if self.check is not None:
+            self.check(data, settings)
         self.update(session, row, data, user)
         session.flush()
         return row
@@ -113,12 +125,26 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
         return read_schema.model_validate(registry.get(session=session, user=user, row_id=row_id))
 
     @router.post("", response_model=read_schema, status_code=status.HTTP_201_CREATED)
-    def create_row(data: create_schema, session: DbSession, user: Creator) -> Any:  # type: ignore[valid-type]
-        return read_schema.model_validate(registry.add(session=session, user=user, data=data))
+    def create_row(
+        data: create_schema,  # type: ignore[valid-type]
+        session: DbSession,
+        user: Creator,
+        settings: AppSettings,
+    ) -> Any:
+        row = registry.add(session=session, user=user, data=data, settings=settings)
+        return read_schema.model_validate(row)
 
     @router.patch("/{row_id}", response_model=read_schema)
-    def update_row(row_id: int, data: update_schema, session: DbSession, user: Updater) -> Any:  # type: ignore[valid-type]
-        row = registry.change(session=session, user=user, row_id=row_id, data=data)
+    def update_row(
+        row_id: int,
+        data: update_schema,  # type: ignore[valid-type]
+        session: DbSession,
+        user: Updater,
+        settings: AppSettings,
+    ) -> Any:
+        row = registry.change(
+            session=session, user=user, row_id=row_id, data=data, settings=settings
+        )
         return read_schema.model_validate(row)
 
     @router.post("/{row_id}/deactivate", response_model=read_schema)

@@ -5,10 +5,10 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,32 @@ class Settings(BaseSettings):
     # `cuakhau notifications deliver` from a timer instead).
     webhook_interval_seconds: float = 5.0
     webhook_timeout_seconds: float = 10.0
+    # Hosts that may receive webhooks although they are inside the network
+    # (comma-separated names or addresses); every other host must be public.
+    webhook_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    # Only https webhook URLs; unset: required outside development.
+    webhook_require_https: bool | None = None
     # How often each app process frees the windows of booked trucks that never came.
     no_show_sweep_seconds: float = 60.0
     # Comment lines on idle event streams, so proxies do not cut them.
     live_heartbeat_seconds: float = 15.0
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple):
+            return value
+        # As the webhook URL's host is compared: no brackets, no final dot, lower case.
+        hosts = (str(host).strip().strip("[]").rstrip(".").lower() for host in value)
+        return tuple(host for host in hosts if host)
+
+    @property
+    def webhook_https_only(self) -> bool:
+        if self.webhook_require_https is not None:
+            return self.webhook_require_https
+        return self.environment is not Environment.development
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,6 +3,7 @@ from typing import Any
 from sqlalchemy import Select, or_
 from sqlalchemy.orm import Session
 
+from cuakhau.core.config import Settings
 from cuakhau.core.errors import InvalidInput, PermissionDenied
 from cuakhau.core.rows import (
     apply_changes,
@@ -19,6 +20,7 @@ from cuakhau.enterprises.schemas import (
 )
 from cuakhau.models import Enterprise, User
 from cuakhau.models.enums import STAFF_ROLES, Role
+from cuakhau.notifications.webhook_url import check_webhook_url
 from cuakhau.registry import Registry
 
 NULLABLE_FIELDS = frozenset({"name_en", "address", "webhook_url"})
@@ -45,6 +47,11 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
     if values.get("webhook_url") is not None:
         values["webhook_url"] = str(values["webhook_url"])
     return values
+
+
+def check_enterprise(data: EnterpriseCreate | EnterpriseUpdate, settings: Settings) -> None:
+    if data.webhook_url is not None:
+        check_webhook_url(str(data.webhook_url), settings)
 
 
 def create_enterprise(
@@ -110,4 +117,5 @@ enterprises = Registry(
     create_roles=(Role.admin,),
     update_roles=(Role.admin, Role.enterprise),
     enterprise_column=Enterprise.id,
+    check=check_enterprise,
 )

@@ -6,7 +6,7 @@ from rich.console import Console
 
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine
-from cuakhau.notifications.delivery import deliver_due
+from cuakhau.notifications.delivery import PassReport, delivery_pool
 from cuakhau.sessions import audited_session_factory
 
 app = typer.Typer(help="Notifications to enterprises (webhook outbox).", no_args_is_help=True)
@@ -19,17 +19,15 @@ def deliver() -> None:
     settings = Settings()
     engine = make_engine(settings.database_url)
     factory = audited_session_factory(engine)
-    sent = delivered = 0
+    total = PassReport(0, 0)
     try:
-        # Pass after pass until nothing is due: a failed one is scheduled later.
-        while True:
-            report = deliver_due(
-                factory, settings.resolved_secret_key, timeout=settings.webhook_timeout_seconds
-            )
-            sent += report.sent
-            delivered += report.delivered
-            if not report.sent:
-                break
+        # Pass after pass until nothing is due: a failed endpoint is put off.
+        with delivery_pool(factory, settings) as pool:
+            while (report := pool.deliver_due()).sent:
+                total += report
     finally:
         engine.dispose()
-    console.print(f"Sent {sent}, delivered {delivered}, to retry later {sent - delivered}.")
+    console.print(
+        f"Sent {total.sent}, delivered {total.delivered}, "
+        f"to retry later {total.sent - total.delivered}."
+    )

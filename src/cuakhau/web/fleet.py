@@ -96,7 +96,9 @@ def _create(
     try:
         # A field left empty is missing, as in a JSON body without it.
         data = schema.model_validate({k: v for k, v in form.values.items() if v})
-        return registry.add(session=session, user=user, data=data)
+        return registry.add(
+            session=session, user=user, data=data, settings=request.app.state.settings
+        )
     except (ValidationError, DomainError) as error:
         session.rollback()
         form.refuse(error, language)
