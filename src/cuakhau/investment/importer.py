@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import DomainError, InvalidInput
 from cuakhau.core.messages import translate
+from cuakhau.core.spreadsheet import read_csv_cell
 from cuakhau.investment.cells import (
     CellError,
     is_blank,
@@ -148,7 +149,8 @@ def _read_csv(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]
         return [], [Problem(filename, None, None, None, "file_not_utf8")]
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [[read_csv_cell(cell) for cell in row] for row in reader]
     header = {cell.strip().lower() for cell in rows[0]} if rows else set()
     # A CSV file holds one sheet, known by its columns.
     name = next((n for n in ("amendments", "projects", "investors") if _marks(n) <= header), None)
