@@ -216,9 +216,7 @@ def parse_row(sheet: str, number: int, cells: dict[str, object]) -> tuple[Any, l
         try:
             values[column] = _cell(column, raw)
         except CellError as error:
-            problems.append(
-                Problem(sheet, number, column, _shown(raw), error.code, error.params)
-            )
+            problems.append(Problem(sheet, number, column, _shown(raw), error.code, error.params))
     if problems:
         return None, problems
     try:
