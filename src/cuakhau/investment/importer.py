@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import DomainError, InvalidInput
+from cuakhau.core.identifiers import normalise_identifier
 from cuakhau.core.messages import translate
 from cuakhau.core.spreadsheet import read_csv_cell
 from cuakhau.investment.cells import (
@@ -299,7 +300,7 @@ def _import_sheet(run: _Run, sheet: Sheet | None) -> None:
     first_row: dict[str, int] = {}
     for number, cells in sheet.rows:
         entry, problems = parse_row(sheet.name, number, cells)
-        key = str(cells.get("code") or "")
+        key = normalise_identifier(str(cells.get("code") or ""))
         if sheet.name != "amendments" and key:
             if key in first_row:
                 problems.append(
