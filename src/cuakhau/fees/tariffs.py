@@ -52,19 +52,24 @@ def _check_line(session: Session, tariff: Tariff) -> None:
     )
     if tariff.effective_to is not None:
         overlapping = overlapping.where(Tariff.effective_from <= tariff.effective_to)
-    if session.scalar(overlapping.limit(1)) is not None:
+    # The line's own change is written by _flush_line, which turns an overlap
+    # written meanwhile by another request into the same refusal.
+    with session.no_autoflush:
+        found = session.scalar(overlapping.limit(1))
+    if found is not None:
         raise Conflict("tariff_overlap", code=tariff.code)
 
 
 def _flush_line(session: Session, tariff: Tariff) -> None:
     """Write the line; a version written meanwhile by another request is refused as
     the check refuses one written before (PostgreSQL's exclusion constraint)."""
+    code = tariff.code  # a failed flush expires the line
+    session.add(tariff)
     try:
-        with session.begin_nested():
-            session.add(tariff)
+        session.flush()
     except IntegrityError as error:
         if getattr(error.orig, "sqlstate", None) == _EXCLUSION_VIOLATION:
-            raise Conflict("tariff_overlap", code=tariff.code) from None
+            raise Conflict("tariff_overlap", code=code) from None
         raise
 
 
