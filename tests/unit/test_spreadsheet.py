@@ -8,7 +8,7 @@ from cuakhau.core.spreadsheet import csv_row, is_formula_like, read_csv_cell, xl
 
 
 @pytest.mark.parametrize(
-    "text", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-", "=", "- note"]
+    "text", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-", "=", "- note", "-\u0663"]
 )
 def test_formula_like_text_gets_an_apostrophe_and_reads_back(text: str):
     assert is_formula_like(text)
