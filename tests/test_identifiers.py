@@ -1,17 +1,13 @@
 """Identifiers typed in full-width forms or with spaces are the ones already known
 (core/identifiers.py), through the real app on both databases."""
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from cuakhau.models import CargoLine, Driver, Enterprise
+from cuakhau.models import Driver, Enterprise
 from cuakhau.models.enums import Role
 from cuakhau.models.investment import Investor
 from tests.conftest import Database, People
-from tests.crossings.conftest import gate_id  # noqa: F401  (a fixture)
-from tests.crossings.test_api import book, tomorrow_window
 from tests.factories import enterprise_data, valid_tax_code
 from tests.investment.test_portfolio import PROJECT_COLUMNS, upload, workbook
 
@@ -74,23 +70,6 @@ def test_full_width_plates_and_id_numbers_are_stored_plain(
     assert db.scalars(select(Driver.id_number)) == ["020085001234"]
     plain = {**driver, "id_number": "020085001234"}
     assert client.post("/api/v1/drivers", json=plain, headers=headers).status_code == 409
-
-
-def test_a_full_width_hs_code_is_stored_plain(
-    client: TestClient,
-    people: People,
-    db: Database,
-    gate_id: int,  # noqa: F811
-):
-    window = tomorrow_window(client, gate_id)
-    cargo: list[dict[str, Any]] = [
-        {"hs_code": wide("940360"), "description": "Đồ gỗ", "packages": 1, "weight_kg": 500,
-         "value_usd": "10"}
-    ]  # fmt: skip
-    booked = book(client, people, db, gate_id, window_id=window["id"], cargo=cargo)
-    assert booked.status_code == 201, booked.text
-    assert booked.json()["cargo"][0]["hs_code"] == "940360"
-    assert db.scalars(select(CargoLine.hs_code)) == ["940360"]
 
 
 def test_an_import_reads_full_width_investor_codes_and_tax_codes(
