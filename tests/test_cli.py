@@ -109,6 +109,10 @@ def test_reference_and_users(env: dict[str, str], tmp_path: Path):
         "4900909966",
     )
     assert firm.exit_code == 0, firm.output
+    typed_wide = " \uff14\uff19\uff10\uff10\uff19\uff10\uff19\uff19\uff16\uff16 "
+    second = run(env, "users", "create", "firm2", "--role", "enterprise", "--full-name", "F2",
+                 "--enterprise", typed_wide)  # fmt: skip
+    assert second.exit_code == 0, second.output
     missing = run(
         env,
         "users",

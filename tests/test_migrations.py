@@ -1,12 +1,15 @@
 """The migrations build the schema the models describe, on both databases, and undo it."""
 
+from contextlib import nullcontext
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from cuakhau.app import create_app
 from cuakhau.core.actor import Actor
@@ -141,3 +144,37 @@ def test_window_changes_written_as_words_get_their_codes(empty_database_url: str
         ("walk-in", "walk_in", {}),
         ("moved by the board", None, None),
     ]
+
+
+def _tariff_line(connection: Connection, effective_from: str) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO tariff (code, kind, description, amount_vnd, effective_from,"
+            " is_illustrative, created_at, updated_at) VALUES ('HT-1', 'infrastructure',"
+            " 'Xe tải', 1000, :day, false, :now, :now)"
+        ),
+        {"day": date.fromisoformat(effective_from), "now": utcnow()},
+    )
+
+
+def test_tariff_lines_in_force_together_are_refused_by_the_database(empty_database_url: str):
+    """Migration 0012: on PostgreSQL an exclusion constraint refuses a second version
+    of a line in force on the same day; an upgrade finding such lines names them and
+    changes nothing; its downgrade lets them in again."""
+    engine = make_engine(empty_database_url)
+    postgres = engine.dialect.name == "postgresql"
+    try:
+        upgrade(empty_database_url)
+        with engine.begin() as connection:
+            _tariff_line(connection, "2027-01-01")
+        with pytest.raises(IntegrityError) if postgres else nullcontext(), engine.begin() as c:
+            _tariff_line(c, "2027-06-01")
+        downgrade(empty_database_url, "0011")
+        with engine.begin() as connection:
+            _tariff_line(connection, "2027-03-01")
+        if postgres:
+            with pytest.raises(RuntimeError, match=r"HT-1: 1 and \d+"):
+                upgrade(empty_database_url)
+            assert current_revision(engine) == "0011"
+    finally:
+        engine.dispose()

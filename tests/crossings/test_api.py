@@ -15,7 +15,15 @@ from cuakhau.core.database import make_engine, session_scope
 from cuakhau.crossings.booking import sweep_no_shows, walk_in
 from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import RELEASING_STATES
-from cuakhau.models import Crossing, CrossingWindow, Enterprise, Gate, NoShowStanding, Notification
+from cuakhau.models import (
+    CargoLine,
+    Crossing,
+    CrossingWindow,
+    Enterprise,
+    Gate,
+    NoShowStanding,
+    Notification,
+)
 from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.sessions import audited_session_factory
 from tests.conftest import Database, People
@@ -119,6 +127,18 @@ def test_the_booking_answers_the_crossing_as_read_back(
     assert booked.json()["cargo"][0]["value_usd"] == "12000.00"
     read = client.get(f"/api/v1/crossings/{booked.json()['id']}", headers=people[Role.enterprise])
     assert booked.json() == read.json()
+
+
+def test_a_full_width_hs_code_is_stored_plain(
+    client: TestClient, people: People, db: Database, gate_id: int
+):
+    window = tomorrow_window(client, gate_id)
+    lines = [{**cargo()[0], "hs_code": "９４０３６０"}]
+    booked = book(client, people, db, gate_id, window_id=window["id"], cargo=lines)
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["cargo"][0]["hs_code"] == "940360"
+    with db.write() as session:
+        assert session.scalars(select(CargoLine.hs_code)).all() == ["940360"]
 
 
 def test_full_window_answers_409_with_the_next_free_ones(

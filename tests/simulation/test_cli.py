@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -115,3 +116,18 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     assert json.dumps("xe tải qua cửa khẩu mỗi ngày (năng lực thông quan thực tế)") in page
     table = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert set(table) == {"small-zone", "priority"}
+
+
+def test_results_csv_keeps_a_formula_like_gate_name_as_text(tmp_path: Path) -> None:
+    raw = zone_scenario(days=8)
+    raw["gates"]["=1+cmd"] = raw["gates"].pop("south")
+    raw["arrivals"][0]["gates"] = {"north": 0.75, "=1+cmd": 0.25}
+    scenario = tmp_path / "zone.yaml"
+    scenario.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["simulate", str(scenario), "-n", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["gate"] for row in rows} == {"north", "'=1+cmd", "all"}
+    assert all(row["mean"] == "" or float(row["mean"]) >= 0 for row in rows)

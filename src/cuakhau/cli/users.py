@@ -12,6 +12,7 @@ from cuakhau.accounts import service
 from cuakhau.accounts.schemas import UserCreate
 from cuakhau.cli.common import fail, open_session
 from cuakhau.core.config import Settings
+from cuakhau.core.identifiers import normalise_identifier
 from cuakhau.core.security import new_password
 from cuakhau.models import Enterprise, User
 from cuakhau.models.enums import Role
@@ -45,7 +46,7 @@ def create(
         enterprise_id = None
         if enterprise is not None:
             enterprise_id = session.scalar(
-                select(Enterprise.id).where(Enterprise.tax_code == enterprise)
+                select(Enterprise.id).where(Enterprise.tax_code == normalise_identifier(enterprise))
             )
             if enterprise_id is None:
                 fail(f"No enterprise with tax code {enterprise}.")

@@ -4,11 +4,12 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from cuakhau.core.identifiers import Identifier
 from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
 from cuakhau.vehicles.schemas import PlateText
 
-HsCode = Annotated[str, Field(pattern=r"^\d{4,10}$")]
+HsCode = Annotated[str, Identifier, Field(pattern=r"^[0-9]{4,10}$")]
 
 
 CENT = Decimal("0.01")

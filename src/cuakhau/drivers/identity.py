@@ -4,14 +4,16 @@ import re
 
 import phonenumbers
 
+from cuakhau.core.identifiers import normalise_identifier
+
 # Numbers written without a country code are Vietnamese: most drivers are.
 DEFAULT_PHONE_REGION = "VN"
 
 _ID_PATTERNS: dict[str, re.Pattern[str]] = {
     # Citizen ID (CCCD, 12 digits), old ID card (CMND, 9), or passport.
-    "VN": re.compile(r"^(\d{12}|\d{9}|[A-Z]\d{7})$"),
+    "VN": re.compile(r"^([0-9]{12}|[0-9]{9}|[A-Z][0-9]{7})$"),
     # Resident ID (18, last may be X), or passport (E/G + 8 digits).
-    "CN": re.compile(r"^(\d{17}[\dX]|[EG]\d{8}|E[A-Z]\d{7})$"),
+    "CN": re.compile(r"^([0-9]{17}[0-9X]|[EG][0-9]{8}|E[A-Z][0-9]{7})$"),
 }
 _ANY_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 
@@ -28,7 +30,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def normalise_id_number(raw: str, nationality: str) -> str:
-    value = re.sub(r"[\s\-]", "", raw).upper()
+    value = re.sub(r"[\s\-]", "", normalise_identifier(raw)).upper()
     pattern = _ID_PATTERNS.get(nationality, _ANY_PASSPORT)
     if not pattern.match(value):
         raise ValueError(raw)

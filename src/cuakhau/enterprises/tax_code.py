@@ -7,7 +7,9 @@ The check digit catches most typing slips before they become a second company.
 
 import re
 
-_TAX_CODE = re.compile(r"^(\d{10})(-\d{3})?$")
+from cuakhau.core.identifiers import normalise_identifier
+
+_TAX_CODE = re.compile(r"^([0-9]{10})(-[0-9]{3})?$")
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
@@ -25,7 +27,7 @@ def check_digit(first_nine: str) -> int | None:
 
 
 def normalise_tax_code(raw: str) -> str:
-    value = raw.strip().replace(" ", "")
+    value = normalise_identifier(raw).replace(" ", "")
     match = _TAX_CODE.match(value)
     if match is None:
         raise TaxCodeError("tax_code_invalid", raw)

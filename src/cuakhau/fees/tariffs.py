@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_date
@@ -21,6 +22,7 @@ from cuakhau.models import Fee, Receipt, Tariff
 
 # What may still change on a line that has priced a crossing: closing it, its wording.
 _CHANGEABLE_WHEN_USED = frozenset({"effective_to", "description"})
+_EXCLUSION_VIOLATION = "23P01"
 
 
 def filter_tariffs(stmt: Select[Any], filters: TariffFilters) -> Select[Any]:
@@ -50,15 +52,31 @@ def _check_line(session: Session, tariff: Tariff) -> None:
     )
     if tariff.effective_to is not None:
         overlapping = overlapping.where(Tariff.effective_from <= tariff.effective_to)
-    if session.scalar(overlapping.limit(1)) is not None:
+    # The line's own change is written by _flush_line, which turns an overlap
+    # written meanwhile by another request into the same refusal.
+    with session.no_autoflush:
+        found = session.scalar(overlapping.limit(1))
+    if found is not None:
         raise Conflict("tariff_overlap", code=tariff.code)
+
+
+def _flush_line(session: Session, tariff: Tariff) -> None:
+    """Write the line; a version written meanwhile by another request is refused as
+    the check refuses one written before (PostgreSQL's exclusion constraint)."""
+    code = tariff.code  # a failed flush expires the line
+    session.add(tariff)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) == _EXCLUSION_VIOLATION:
+            raise Conflict("tariff_overlap", code=code) from None
+        raise
 
 
 def create_tariff(session: Session, data: TariffCreate) -> Tariff:
     tariff = Tariff(**data.model_dump())
     _check_line(session, tariff)
-    session.add(tariff)
-    session.flush()
+    _flush_line(session, tariff)
     return tariff
 
 
@@ -88,7 +106,7 @@ def update_tariff(session: Session, tariff: Tariff, data: TariffUpdate) -> Tarif
             raise Conflict("tariff_ends_before_use", id=tariff.id, day=last.isoformat())
     apply_changes(tariff, values)
     _check_line(session, tariff)
-    session.flush()
+    _flush_line(session, tariff)
     return tariff
 
 

@@ -12,12 +12,17 @@ _GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TRUE = {"1", "x", "yes", "y", "true", "có", "co"}
 _FALSE = {"0", "", "no", "n", "false", "không", "khong"}
+# Dates an import may hold: a certificate, an amendment, a milestone. Outside
+# them a date is a typing slip (0001-01-01, 20201-03-15), not a fact.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 class CellError(ValueError):
-    def __init__(self, code: str):
+    def __init__(self, code: str, **params: object):
         super().__init__(code)
         self.code = code
+        self.params = params
 
 
 def parse_number(raw: object, *, integer: bool = False) -> Decimal:
@@ -68,6 +73,14 @@ def _decimal(text: str) -> Decimal:
 
 
 def parse_date(raw: object) -> date:
+    """A date between ``EARLIEST_DATE`` and ``LATEST_DATE``."""
+    value = _date(raw)
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise CellError("date_out_of_range", earliest=EARLIEST_DATE, latest=LATEST_DATE)
+    return value
+
+
+def _date(raw: object) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):

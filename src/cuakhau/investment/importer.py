@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import DomainError, InvalidInput
+from cuakhau.core.identifiers import normalise_identifier
 from cuakhau.core.messages import translate
+from cuakhau.core.spreadsheet import read_csv_cell
 from cuakhau.investment.cells import (
     CellError,
     is_blank,
@@ -148,7 +150,8 @@ def _read_csv(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]
         return [], [Problem(filename, None, None, None, "file_not_utf8")]
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [[read_csv_cell(cell) for cell in row] for row in reader]
     header = {cell.strip().lower() for cell in rows[0]} if rows else set()
     # A CSV file holds one sheet, known by its columns.
     name = next((n for n in ("amendments", "projects", "investors") if _marks(n) <= header), None)
@@ -214,7 +217,7 @@ def parse_row(sheet: str, number: int, cells: dict[str, object]) -> tuple[Any, l
         try:
             values[column] = _cell(column, raw)
         except CellError as error:
-            problems.append(Problem(sheet, number, column, _shown(raw), error.code))
+            problems.append(Problem(sheet, number, column, _shown(raw), error.code, error.params))
     if problems:
         return None, problems
     try:
@@ -297,7 +300,7 @@ def _import_sheet(run: _Run, sheet: Sheet | None) -> None:
     first_row: dict[str, int] = {}
     for number, cells in sheet.rows:
         entry, problems = parse_row(sheet.name, number, cells)
-        key = str(cells.get("code") or "")
+        key = normalise_identifier(str(cells.get("code") or ""))
         if sheet.name != "amendments" and key:
             if key in first_row:
                 problems.append(

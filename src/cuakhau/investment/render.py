@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 
+from cuakhau.core.spreadsheet import append_xlsx_row, csv_row
 from cuakhau.investment.reports import Report, Table
 
 MEDIA_TYPES = {
@@ -51,11 +52,11 @@ def to_csv(tables: Sequence[Table], *, keys: bool = False) -> bytes:
         if len(tables) > 1:
             if index:
                 writer.writerow([])
-            writer.writerow([table.title])
-        writer.writerow(_header(table, keys))
+            writer.writerow(csv_row([table.title]))
+        writer.writerow(csv_row(_header(table, keys)))
         for row in table.rows:
             writer.writerow(
-                ["" if (v := _cell(row.get(c.key))) is None else v for c in table.columns]
+                csv_row("" if (v := _cell(row.get(c.key))) is None else v for c in table.columns)
             )
     # With a BOM, Excel opens it as UTF-8 and keeps the diacritics.
     return out.getvalue().encode("utf-8-sig")
@@ -66,9 +67,9 @@ def to_xlsx(tables: Sequence[Table], *, keys: bool = False) -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(table.key[:31])
-        sheet.append(_header(table, keys))
+        append_xlsx_row(sheet, _header(table, keys))
         for row in table.rows:
-            sheet.append([_cell(row.get(c.key)) for c in table.columns])
+            append_xlsx_row(sheet, [_cell(row.get(c.key)) for c in table.columns])
         for column, values in zip(sheet.columns, sheet.iter_cols(values_only=True), strict=True):
             width = max(len(str(v)) for v in values if v is not None) if any(values) else 8
             sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)

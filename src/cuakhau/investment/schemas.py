@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from cuakhau.core.identifiers import Identifier
 from cuakhau.core.schemas import Code, CountryCode, InputSchema, ListQuery, OutputSchema
 from cuakhau.enterprises.schemas import TaxCode
 from cuakhau.models.investment import (
@@ -26,7 +27,9 @@ Vnd = Annotated[int, Field(ge=0, le=10**17)]
 Usd = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 Rate = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Hectares = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
-InvestorCodes = Annotated[list[Code], Field(min_length=1, max_length=20)]
+# An investor's or a project's code, as typed in a form or a spreadsheet.
+RegistryCode = Annotated[Code, Identifier]
+InvestorCodes = Annotated[list[RegistryCode], Field(min_length=1, max_length=20)]
 DocumentNo = Annotated[str, Field(max_length=64)]
 Note = Annotated[str, Field(max_length=500)]
 
@@ -41,7 +44,7 @@ def vnd_of(usd: Decimal, rate: Decimal) -> int:
 
 
 class InvestorCreate(InputSchema):
-    code: Code
+    code: RegistryCode
     name_vi: LongName
     name_en: LongName | None = None
     country: CountryCode
@@ -84,7 +87,7 @@ DESCRIPTIVE_FIELDS = frozenset(ProjectDescription.model_fields)
 class ProjectCreate(InputSchema):
     """A project as its investment certificate registers it."""
 
-    code: Code
+    code: RegistryCode
     name_vi: LongName
     name_en: LongName | None = None
     foreign_invested: bool
@@ -184,7 +187,7 @@ class AmendmentCreate(InputSchema):
 class AmendmentRow(AmendmentCreate):
     """An amendment in an import file names its project."""
 
-    project_code: Code
+    project_code: RegistryCode
 
 
 class AmendmentRead(OutputSchema):

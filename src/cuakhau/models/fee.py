@@ -9,7 +9,10 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    column,
+    func,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.core.clock import utcnow
@@ -25,6 +28,15 @@ class Tariff(Base, Timestamped, Audited):
     __table_args__ = (
         CheckConstraint("amount_vnd >= 0", name="amount_non_negative"),
         CheckConstraint("effective_to IS NULL OR effective_from <= effective_to", name="dates"),
+        # Two versions of one line in force on the same day would make a price
+        # ambiguous. The service checks first; this refuses what two requests at
+        # once slip past it (SQLite has one writer at a time, so no such race).
+        ExcludeConstraint(
+            (column("code"), "="),
+            (func.daterange(column("effective_from"), column("effective_to"), "[]"), "&&"),
+            name="ex_tariff_in_force_once",
+            using="gist",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from cuakhau.core.messages import translate
+from cuakhau.core.spreadsheet import csv_row
 from cuakhau.simulation.scenario import Scenario
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom; beyond, the
@@ -130,7 +131,8 @@ class SimulationResult:
                 for name, band in metrics.items():
                     for index, date in enumerate(self.dates):
                         values = (band.mean[index], band.low[index], band.high[index])
-                        writer.writerow([date.isoformat(), gate, name, *map(_cell, values)])
+                        row = [date.isoformat(), gate, name, *map(_cell, values)]
+                        writer.writerow(csv_row(row))
 
 
 def summarise(

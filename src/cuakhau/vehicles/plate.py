@@ -11,8 +11,9 @@ FastAPI no longer runs on, so the rules live here, for both sides of the border.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from cuakhau.core.identifiers import normalise_identifier
 
 # Letters Vietnamese series avoid, as they read like digits.
 _VN_SERIES_LETTERS = "ABCDEFGHKLMNPRSTUVXYZ"
@@ -36,7 +37,7 @@ class Plate:
 
 
 def parse_plate(raw: str) -> Plate:
-    text = unicodedata.normalize("NFKC", raw).strip().upper()
+    text = normalise_identifier(raw).upper()
     compact = _SEPARATORS.sub("", text)
     if match := _VN_PLATE.match(compact):
         province, series, number = match.groups()
