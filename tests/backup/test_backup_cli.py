@@ -88,7 +88,8 @@ def test_a_backup_does_not_overwrite_a_file_unless_forced(databases: Databases) 
 
     refused = databases.run(databases.source, "backup", str(out))
     assert refused.exit_code == 2
-    assert "already exists" in refused.output and "--force" in refused.output
+    assert "already exists" in refused.output
+    assert "--force" in refused.output
     assert out.read_bytes() == b"keep me"
 
     forced = databases.run(databases.source, "backup", str(out), "--force")
@@ -110,7 +111,8 @@ def test_a_restore_does_not_overwrite_a_database_with_tables_unless_forced(
 
     refused = databases.run(databases.target, "restore", str(out))
     assert refused.exit_code == 2
-    assert "--force" in refused.output and "nothing was changed" in refused.output
+    assert "--force" in refused.output
+    assert "nothing was changed" in refused.output
     assert _enterprises(databases.target) == 5
 
     forced = databases.run(databases.target, "restore", str(out), "--force")
@@ -131,7 +133,8 @@ def test_a_backup_of_a_newer_cuakhau_is_refused(databases: Databases) -> None:
 
     refused = databases.run(databases.target, "restore", str(out))
     assert refused.exit_code == 2
-    assert "f00dfeedbeef" in refused.output and "newer cuakhau" in refused.output
+    assert "f00dfeedbeef" in refused.output
+    assert "newer cuakhau" in refused.output
     assert _tables(databases.target) == 0
 
 
@@ -187,7 +190,8 @@ def test_without_the_postgresql_tools_the_message_says_what_to_install(tmp_path:
         env={"CUAKHAU_DATABASE_URL": url, "PATH": str(tmp_path), "CUAKHAU_DEFAULT_LANGUAGE": "vi"},
     )
     assert result.exit_code == 1
-    assert "pg_dump" in result.output and "postgresql-client" in result.output
+    assert "pg_dump" in result.output
+    assert "postgresql-client" in result.output
     assert not out.exists()
 
 
