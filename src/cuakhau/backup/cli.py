@@ -106,7 +106,10 @@ def _progress(description: str) -> Iterator[Advance]:
         TaskProgressColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    # A bar only for a person watching: in a log it is noise.
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
         task = progress.add_task(description, total=None)
 
         def advance(done: int, total: int) -> None:
