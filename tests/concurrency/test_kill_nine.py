@@ -214,14 +214,13 @@ def test_a_killed_server_loses_nothing_it_acknowledged(
                 windows = session.scalars(
                     select(CrossingWindow).where(CrossingWindow.gate_id == fleet.gate_id)
                 ).all()
-                notices = {
-                    notice: crossing
-                    for notice, crossing in session.execute(
+                notices = dict(
+                    session.execute(
                         select(Notification.id, Notification.crossing_id).where(
                             Notification.enterprise_id.in_(fleet.enterprise_ids)
                         )
-                    )
-                }
+                    ).all()
+                )
             assert kept == seen.crossings
             assert seen.reads <= stored_reads
             for window in windows:
