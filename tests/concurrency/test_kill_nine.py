@@ -136,8 +136,10 @@ def _read(
         except OSError:
             continue
         if answer.status == 200:
+            # Acknowledged: each read the answer accounts for as taken.
+            taken = [r["read_id"] for r in answer.body["results"] if r["outcome"] != "refused"]
             with seen.lock:
-                seen.reads.update(ids)
+                seen.reads.update(taken)
 
 
 def _load_then_kill(

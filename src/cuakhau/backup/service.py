@@ -127,7 +127,7 @@ def restore(backup_file: Path, database_url: str, *, force: bool, progress: Prog
     if tables and not force:
         raise BackupError("restore_not_empty", database=shown(database_url), tables=tables)
     if kind is Kind.sqlite:
-        _sqlite_backup(backup_file, _sqlite_file(database_url, must_exist=False), progress)
+        _sqlite_restore(backup_file, _sqlite_file(database_url, must_exist=False), progress)
     else:
         _pg_restore(backup_file, database_url, clean=bool(tables), progress=progress)
     return _schema_state(database_url)
@@ -136,7 +136,7 @@ def restore(backup_file: Path, database_url: str, *, force: bool, progress: Prog
 def backup_revision(path: Path, kind: Kind) -> str | None:
     """The Alembic revision the backup's schema is at; None without one."""
     if kind is Kind.sqlite:
-        with closing(sqlite3.connect(path)) as connection:
+        with closing(_read_only(path)) as connection:
             try:
                 row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             except sqlite3.DatabaseError:
@@ -194,18 +194,43 @@ def _sqlite_file(database_url: str, *, must_exist: bool) -> Path:
     return path
 
 
-def _sqlite_backup(source: Path, target: Path, progress: Progress) -> None:
-    """Copy every page of ``source`` into ``target``, which it replaces whole."""
-    with (
-        closing(sqlite3.connect(source, timeout=30)) as reader,
-        closing(sqlite3.connect(target, timeout=30)) as writer,
-    ):
+def _sqlite_copy(
+    reader: sqlite3.Connection, target: Path, progress: Progress
+) -> sqlite3.Connection:
+    """Copy every page ``reader`` sees into ``target``, which it replaces whole
+    in one transaction; the target's connection, open."""
+    writer = sqlite3.connect(target, timeout=30)
+    try:
         reader.backup(
             writer,
             pages=SQLITE_STEP_PAGES,
             progress=lambda _status, remaining, total: progress(total - remaining, total),
             sleep=0,
         )
+    except BaseException:
+        writer.close()
+        raise
+    return writer
+
+
+def _sqlite_backup(source: Path, out: Path, progress: Progress) -> None:
+    with (
+        closing(sqlite3.connect(source, timeout=30)) as reader,
+        closing(_sqlite_copy(reader, out, progress)) as writer,
+    ):
+        # One self-contained file (the copy keeps the source's WAL mode,
+        # which needs files beside it even to be read).
+        writer.execute("PRAGMA journal_mode = DELETE")
+
+
+def _sqlite_restore(backup_file: Path, target: Path, progress: Progress) -> None:
+    with closing(_read_only(backup_file)) as reader:
+        _sqlite_copy(reader, target, progress).close()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A backup is read, never written: it may sit on a read-only mount."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 # --- PostgreSQL -----------------------------------------------------------
