@@ -214,13 +214,17 @@ def _sqlite_copy(
 
 
 def _sqlite_backup(source: Path, out: Path, progress: Progress) -> None:
-    with (
-        closing(sqlite3.connect(source, timeout=30)) as reader,
-        closing(_sqlite_copy(reader, out, progress)) as writer,
-    ):
-        # One self-contained file (the copy keeps the source's WAL mode,
-        # which needs files beside it even to be read).
-        writer.execute("PRAGMA journal_mode = DELETE")
+    with closing(sqlite3.connect(source, timeout=30, isolation_level=None)) as reader:
+        # One read transaction for the whole copy: every step reads the same
+        # snapshot, so the servers' writes (which WAL lets go on meanwhile)
+        # neither mix into it nor make the copy start again at each step.
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        with closing(_sqlite_copy(reader, out, progress)) as writer:
+            # One self-contained file (the copy keeps the source's WAL mode,
+            # which needs files beside it even to be read).
+            writer.execute("PRAGMA journal_mode = DELETE")
+        reader.execute("ROLLBACK")
 
 
 def _sqlite_restore(backup_file: Path, target: Path, progress: Progress) -> None:
