@@ -205,3 +205,27 @@ def test_a_sqlite_file_that_is_not_there_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert str(missing) in result.output
     assert not missing.exists()
+
+
+def test_a_folder_or_database_that_is_not_there_is_said_not_a_traceback(tmp_path: Path) -> None:
+    database = tmp_path / "zone.db"
+    _with_enterprises(f"sqlite:///{database}", 1)
+    nowhere = tmp_path / "nowhere"
+    env = {"CUAKHAU_DATABASE_URL": f"sqlite:///{database}", "CUAKHAU_DEFAULT_LANGUAGE": "en"}
+    no_folder = runner.invoke(app, ["backup", str(nowhere / "zone.backup")], env=env)
+    assert no_folder.exit_code == 2
+    assert f"There is no folder {nowhere}" in no_folder.output
+    assert not nowhere.exists()
+
+    unreachable = "postgresql+psycopg://postgres@127.0.0.1:1/cuakhau"
+    result = runner.invoke(
+        app,
+        ["backup", str(tmp_path / "zone.backup")],
+        env={"CUAKHAU_DATABASE_URL": unreachable, "CUAKHAU_DEFAULT_LANGUAGE": "en"},
+    )
+    assert result.exit_code == 1
+    assert "Cannot open the database postgresql+psycopg://postgres@127.0.0.1:1/cuakhau" in (
+        result.output
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "zone.backup").exists()

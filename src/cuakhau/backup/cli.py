@@ -26,6 +26,7 @@ EXIT_REFUSED = 2
 REFUSALS = frozenset(
     {
         "backup_exists",
+        "backup_folder_missing",
         "backup_sqlite_memory",
         "backup_sqlite_missing",
         "restore_not_a_backup",

@@ -1,7 +1,8 @@
 """Whole-database backups and restores, with progress.
 
-SQLite through its online backup API: pages are copied in steps while the
-server keeps serving, and a restore writes the target in one transaction.
+SQLite through its online backup API: pages are copied in steps, all from
+one snapshot, while the server keeps serving; a restore writes the target in
+one transaction.
 PostgreSQL through ``pg_dump`` and ``pg_restore`` in their custom format, the
 restore in one transaction. A backup is written beside its final name and
 renamed when whole, so a failed one never passes for a good one. A restore
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from cuakhau.core.database import make_engine
 from cuakhau.core.procedure import missing_functions
@@ -31,8 +33,8 @@ from cuakhau.crossings.booking import procedures
 # (done, total), in whatever unit the step counts: pages, tables, archive entries.
 Progress = Callable[[int, int], None]
 
-# Pages copied per step of SQLite's backup: big enough that a busy server's
-# writes (each makes the copy start again) rarely land between two steps.
+# Pages copied per step of SQLite's backup (4 MiB of 4 KiB pages): a step of
+# the progress bar.
 SQLITE_STEP_PAGES = 1024
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _PG_DUMP_MAGIC = b"PGDMP"
@@ -92,21 +94,40 @@ def kind_of_file(path: Path) -> Kind:
     raise BackupError("restore_not_a_backup", file=path)
 
 
+@contextmanager
+def _database_errors(database_url: str) -> Iterator[None]:
+    """A database that cannot be reached or opened: said, not a traceback."""
+    try:
+        yield
+    except (OperationalError, sqlite3.Error) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise BackupError(
+            "backup_database_unreachable", database=shown(database_url), detail=detail
+        ) from None
+
+
 def backup(database_url: str, out: Path, *, overwrite: bool, progress: Progress) -> None:
     """Write the whole database to ``out``."""
     if out.exists() and not overwrite:
         raise BackupError("backup_exists", file=out)
+    if not out.parent.is_dir():
+        raise BackupError("backup_folder_missing", folder=out.parent)
     partial = out.with_name(f"{out.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        if kind_of_url(database_url) is Kind.sqlite:
-            _sqlite_backup(_sqlite_file(database_url, must_exist=True), partial, progress)
-        else:
-            _pg_dump(database_url, partial, progress)
+        with _database_errors(database_url):
+            _write_backup(database_url, partial, progress)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, out)
+
+
+def _write_backup(database_url: str, partial: Path, progress: Progress) -> None:
+    if kind_of_url(database_url) is Kind.sqlite:
+        _sqlite_backup(_sqlite_file(database_url, must_exist=True), partial, progress)
+    else:
+        _pg_dump(database_url, partial, progress)
 
 
 def restore(backup_file: Path, database_url: str, *, force: bool, progress: Progress) -> Restored:
@@ -123,14 +144,15 @@ def restore(backup_file: Path, database_url: str, *, force: bool, progress: Prog
         raise BackupError(
             "restore_unknown_revision", file=backup_file, revision=revision, head=head_revision()
         )
-    tables = _table_count(database_url)
-    if tables and not force:
-        raise BackupError("restore_not_empty", database=shown(database_url), tables=tables)
-    if kind is Kind.sqlite:
-        _sqlite_restore(backup_file, _sqlite_file(database_url, must_exist=False), progress)
-    else:
-        _pg_restore(backup_file, database_url, clean=bool(tables), progress=progress)
-    return _schema_state(database_url)
+    with _database_errors(database_url):
+        tables = _table_count(database_url)
+        if tables and not force:
+            raise BackupError("restore_not_empty", database=shown(database_url), tables=tables)
+        if kind is Kind.sqlite:
+            _sqlite_restore(backup_file, _sqlite_file(database_url, must_exist=False), progress)
+        else:
+            _pg_restore(backup_file, database_url, clean=bool(tables), progress=progress)
+        return _schema_state(database_url)
 
 
 def backup_revision(path: Path, kind: Kind) -> str | None:
@@ -191,6 +213,8 @@ def _sqlite_file(database_url: str, *, must_exist: bool) -> Path:
     path = Path(database)
     if must_exist and not path.is_file():
         raise BackupError("backup_sqlite_missing", path=path)
+    if not path.parent.is_dir():
+        raise BackupError("backup_folder_missing", folder=path.parent)
     return path
 
 
