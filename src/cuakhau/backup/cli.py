@@ -38,7 +38,6 @@ REFUSALS = frozenset(
 )
 
 console = Console(soft_wrap=True)
-Force = Annotated[bool, typer.Option("--force", help="Overwrite what is there.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
 def backup_command(
     file: Annotated[Path, typer.Argument(help="File to write the backup to.")],
-    force: Force = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Back up the whole database (CUAKHAU_DATABASE_URL) to FILE, while it serves.
 
