@@ -7,6 +7,9 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES_ADMIN_URL
 
+# A local webhook receiver, as the delivery's own tests use.
+from tests.notifications.conftest import receiver  # noqa: F401
+
 # Any number, the same in every run of these tests.
 ONE_BURST_AT_A_TIME = 7_264_871
 

@@ -13,8 +13,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import TEST_SECRET
@@ -69,11 +70,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
-@contextmanager
-def live_server(
-    database_url: str, workers: int, directory: Path, startup_timeout: float = 60
-) -> Iterator[str]:
-    """The base URL of a server on ``database_url``; stopped on the way out."""
+@dataclass
+class Server:
+    """A started ``cuakhau serve``: its supervisor process (the leader of the
+    workers' process group) and where it answers."""
+
+    process: subprocess.Popen[bytes]
+    base_url: str
+
+
+def start_server(
+    database_url: str,
+    workers: int,
+    directory: Path,
+    startup_timeout: float = 60,
+    environment: Mapping[str, str] | None = None,
+) -> Server:
+    """A server on ``database_url`` once every worker is up; the caller stops it
+    (``stop``, or SIGKILL to its process group). ``environment`` adds settings."""
     port = free_port()
     log = directory / f"server-{port}.log"
     env = {
@@ -81,6 +95,7 @@ def live_server(
         "CUAKHAU_DATABASE_URL": database_url,
         "CUAKHAU_SECRET_KEY": TEST_SECRET,
         "CUAKHAU_DATA_DIR": str(directory),
+        **(environment or {}),
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -105,6 +120,19 @@ def live_server(
     try:
         _wait_until_up(process, base_url, log, startup_timeout)
         _wait_for_all_workers(log, workers, startup_timeout)
-        yield base_url
-    finally:
+    except BaseException:
         stop(process)
+        raise
+    return Server(process, base_url)
+
+
+@contextmanager
+def live_server(
+    database_url: str, workers: int, directory: Path, startup_timeout: float = 60
+) -> Iterator[str]:
+    """The base URL of a server on ``database_url``; stopped on the way out."""
+    server = start_server(database_url, workers, directory, startup_timeout)
+    try:
+        yield server.base_url
+    finally:
+        stop(server.process)

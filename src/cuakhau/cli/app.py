@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cuakhau import __version__
+from cuakhau.backup.cli import register as register_backup
 from cuakhau.cli import db as db_commands
 from cuakhau.cli import users as user_commands
 from cuakhau.cli.common import error_console, fail, open_session
@@ -25,17 +26,14 @@ from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
-from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.investment import cli as investment_commands
-from cuakhau.investment.demo import load_demo_portfolio
 from cuakhau.notifications import cli as notification_commands
-from cuakhau.reference.demo import IssuedCredential, create_demo_accounts, create_demo_traffic
+from cuakhau.reference.demo import IssuedCredential, load_demo
 from cuakhau.reference.loader import (
     SECTIONS,
     LoadReport,
     ReferenceFileError,
     load_reference,
-    shipped_file,
 )
 from cuakhau.simulation.cli import register as register_simulation
 
@@ -53,6 +51,7 @@ app.add_typer(investment_commands.app, name="investment")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)
+register_backup(app)
 console = Console()
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -148,12 +147,7 @@ def demo(
     console.print(f"Database: {settings.database_url}")
     upgrade(settings.database_url)
     with _reference_errors(), open_session(settings) as session:
-        load_reference(session, shipped_file("langson.yaml"))
-        load_reference(session, shipped_file("demo.yaml"))
-        load_tariffs(session, shipped_tariffs())
-        load_demo_portfolio(session)
-        issued = create_demo_accounts(session)
-        create_demo_traffic(session, utcnow())
+        issued = load_demo(session, utcnow())
     _print_demo_accounts(issued)
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
     sys.stdout.flush()

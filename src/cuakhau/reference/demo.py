@@ -14,7 +14,9 @@ from cuakhau.clearance.service import decide, declare
 from cuakhau.core.security import new_password
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
+from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.gateops.service import call_next, record_by_hand
+from cuakhau.investment.demo import load_demo_portfolio
 from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle, Yard
 from cuakhau.models.enums import (
     CrossingState,
@@ -27,6 +29,7 @@ from cuakhau.models.enums import (
 )
 from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
+from cuakhau.reference.loader import load_reference, shipped_file
 from cuakhau.yards.visits import CheckIn, check_in
 
 DEMO_YARD_OPERATOR = "4900526018"
@@ -57,6 +60,20 @@ class IssuedCredential:
     role: Role
     # A password, or for a camera its API token.
     secret: str
+
+
+def load_demo(session: Session, now: datetime) -> list[IssuedCredential]:
+    """Everything ``cuakhau demo`` puts in a migrated database: the Lạng Sơn
+    reference data, tariffs, the board's portfolio, an account per role and the
+    day's traffic as of ``now``. Loading it again adds nothing; the secrets of
+    the accounts it made."""
+    load_reference(session, shipped_file("langson.yaml"))
+    load_reference(session, shipped_file("demo.yaml"))
+    load_tariffs(session, shipped_tariffs())
+    load_demo_portfolio(session)
+    issued = create_demo_accounts(session)
+    create_demo_traffic(session, now)
+    return issued
 
 
 def create_demo_accounts(session: Session) -> list[IssuedCredential]:
