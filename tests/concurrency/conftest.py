@@ -6,9 +6,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES_ADMIN_URL
-
-# A local webhook receiver, as the delivery's own tests use.
-from tests.notifications.conftest import receiver  # noqa: F401
+from tests.notifications.conftest import Receiver, serve_receiver
 
 # Any number, the same in every run of these tests.
 ONE_BURST_AT_A_TIME = 7_264_871
@@ -45,3 +43,12 @@ def burst_room(
         # Closing the session lets the lock go.
         connection.close()
         admin.dispose()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local webhook receiver, as the delivery's own tests use, answering 204."""
+    hook, server = serve_receiver([204], hanging=False)
+    yield hook
+    server.shutdown()
+    server.server_close()

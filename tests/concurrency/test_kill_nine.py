@@ -200,7 +200,15 @@ def test_a_killed_server_loses_nothing_it_acknowledged(
         assert receiver.requests == []
 
         second = start_server(
-            url, WORKERS, tmp_path, environment={"CUAKHAU_WEBHOOK_INTERVAL_SECONDS": "0.5"}
+            url,
+            WORKERS,
+            tmp_path,
+            environment={
+                "CUAKHAU_WEBHOOK_INTERVAL_SECONDS": "0.5",
+                # The receiver stands in for the outside on this machine's loopback.
+                "CUAKHAU_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+                "CUAKHAU_WEBHOOK_REQUIRE_HTTPS": "false",
+            },
         )
         try:
             with session_scope(factory, Actor(label="test")) as session:

@@ -50,7 +50,7 @@ class Receiver:
         self.released.set()
 
 
-def _serve(statuses: list[int], hanging: bool) -> tuple[Receiver, ThreadingHTTPServer]:
+def serve_receiver(statuses: list[int], hanging: bool) -> tuple[Receiver, ThreadingHTTPServer]:
     box: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -86,7 +86,7 @@ def receivers(pool: DeliveryPool) -> Iterator[Callable[..., Receiver]]:
     servers: list[tuple[Receiver, ThreadingHTTPServer]] = []
 
     def make(statuses: list[int] | None = None, *, hanging: bool = False) -> Receiver:
-        servers.append(_serve(statuses or [204], hanging))
+        servers.append(serve_receiver(statuses or [204], hanging))
         return servers[-1][0]
 
     yield make
