@@ -10,10 +10,14 @@ database at each scrape, so every process answers the same.
 
 import hmac
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from ipaddress import ip_address
+from pathlib import Path
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -56,9 +60,35 @@ def may_read(request: Request, settings: Settings) -> bool:
     return any(address in network for network in settings.metrics_networks)
 
 
+MULTIPROCESS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextmanager
+def shared_metrics_folder(workers: int) -> Iterator[None]:
+    """The folder where the server's processes keep their metrics for /metrics
+    to merge: the operator's ``PROMETHEUS_MULTIPROC_DIR``, emptied (a past
+    run's counts must not add up with this one's), or for several workers a
+    fresh one, removed afterwards. The worker processes, started after,
+    inherit the variable; one process serving keeps its metrics in memory."""
+    given = os.environ.get(MULTIPROCESS_FOLDER)
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+    if given or workers == 1:
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="cuakhau-metrics-")
+    os.environ[MULTIPROCESS_FOLDER] = folder
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROCESS_FOLDER]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def process_registry() -> CollectorRegistry:
     """This process's metrics, or every server process's when they share a folder."""
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if MULTIPROCESS_FOLDER in os.environ:
         merged = CollectorRegistry()
         MultiProcessCollector(merged)
         return merged
