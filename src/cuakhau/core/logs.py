@@ -25,6 +25,8 @@ _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 
 # Attributes every LogRecord has; anything else was passed with ``extra=``.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Added by the filter (plain text's) and by uvicorn (coloured text's).
+_OWN = {"request_id", "color_message"}
 
 
 def request_id_from(header: str | None) -> str:
@@ -52,12 +54,14 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id.get(),
+            # Read here, as the filter does: the line is formatted in the
+            # logging call, in the context of whoever logged it.
+            "request_id": request_id.get(),
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in line and key != "color_message":
+            if key not in _STANDARD and key not in line and key not in _OWN:
                 line[key] = value
         return json.dumps(line, ensure_ascii=False, default=str)
 
