@@ -40,10 +40,13 @@ from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
 from cuakhau.notifications.delivery import delivery_pool
 from cuakhau.notifications.router import router as notifications_router
+from cuakhau.ops.middleware import RequestContext, SecurityHeaders
+from cuakhau.ops.router import router as ops_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.router import router as web_router
+from cuakhau.web.vendor import plotly_style_hashes
 from cuakhau.yards.router import router as yards_router
 from cuakhau.yards.visits_router import router as visits_router
 
@@ -107,6 +110,9 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     # The booking API's function calls from the event loop (PostgreSQL only).
     app.state.calls = None
     install_error_handlers(app)
+    # The last added runs first: the request's id and timing cover everything.
+    app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes)
+    app.add_middleware(RequestContext)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting
     # of routers, a few microseconds each: the API's routers sit on the app
@@ -137,6 +143,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         dashboard_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(ops_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=str(files("cuakhau") / "web" / "static")), "static")
     return app

@@ -5,6 +5,7 @@ The table is the specification; a new endpoint that is not in it fails
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -160,3 +161,22 @@ def test_roles(client: TestClient, people: People, role: Role):
         else:
             assert response.status_code == 403, (role, method, path, response.status_code)
             assert response.json()["code"] == "role_forbidden"
+
+
+# docs/api.md: the board reads what the officers read, except their working lists.
+BOARD_DOES_NOT_READ = {("GET", "/plate-alerts"), ("GET", "/clearance/crossings")}
+
+
+def test_the_board_reads_what_the_roles_table_says():
+    officers = {Role.gate_officer, Role.customs, Role.yard_operator}
+    hidden = {
+        endpoint
+        for endpoint, roles in PERMISSIONS.items()
+        if endpoint[0] == "GET" and roles & officers and Role.board not in roles
+    }
+    assert hidden == BOARD_DOES_NOT_READ
+    documented = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+    board = next(line for line in documented.read_text().splitlines() if line.startswith("| board"))
+    assert "read everything" not in board
+    for _, path in BOARD_DOES_NOT_READ:
+        assert f"`{path}`" in board

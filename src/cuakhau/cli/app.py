@@ -22,12 +22,14 @@ from cuakhau.core.clock import utcnow
 from cuakhau.core.config import ConfigurationError, Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.errors import field_errors
+from cuakhau.core.logs import logging_config
 from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.investment import cli as investment_commands
 from cuakhau.notifications import cli as notification_commands
+from cuakhau.ops.metrics import shared_metrics_folder
 from cuakhau.reference.demo import IssuedCredential, load_demo
 from cuakhau.reference.loader import (
     SECTIONS,
@@ -76,17 +78,26 @@ def _check_ready(settings: Settings) -> None:
         fail(str(error))
 
 
-def _serve(host: str, port: int, workers: int) -> None:
-    uvicorn.run(
-        "cuakhau.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        # Event streams never end by themselves; a stop must not wait for them.
-        timeout_graceful_shutdown=5,
-    )
+# uvicorn's own default is 5 s: on a busy host a worker importing the app took
+# longer, was killed and replaced, again and again, and never served.
+WORKER_START_SECONDS = 60
+
+
+def _serve(
+    host: str, port: int, workers: int, settings: Settings, worker_start_seconds: int
+) -> None:
+    with shared_metrics_folder(workers):
+        uvicorn.run(
+            "cuakhau.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=logging_config(settings.log_format),
+            # Event streams never end by themselves; a stop must not wait for them.
+            timeout_graceful_shutdown=5,
+            timeout_worker_healthcheck=worker_start_seconds,
+        )
 
 
 @app.command()
@@ -94,10 +105,19 @@ def serve(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes.")] = 1,
+    worker_start_timeout: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Seconds a worker process may take to start, and to answer the "
+            "supervisor's health check, before it is replaced.",
+        ),
+    ] = WORKER_START_SECONDS,
 ) -> None:
     """Serve the app on the configured database (CUAKHAU_DATABASE_URL)."""
-    _check_ready(Settings())
-    _serve(host, port, workers)
+    settings = Settings()
+    _check_ready(settings)
+    _serve(host, port, workers, settings, worker_start_timeout)
 
 
 def print_load_report(report: LoadReport) -> None:
@@ -152,7 +172,7 @@ def demo(
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
     sys.stdout.flush()
     _check_ready(settings)
-    _serve(host, port, workers=1)
+    _serve(host, port, 1, settings, WORKER_START_SECONDS)
 
 
 def _print_demo_accounts(issued: list[IssuedCredential]) -> None:

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,22 @@ class Settings(BaseSettings):
     no_show_sweep_seconds: float = 60.0
     # Comment lines on idle event streams, so proxies do not cut them.
     live_heartbeat_seconds: float = 15.0
+    # Log lines as text for a person, or one JSON object a line for a collector.
+    log_format: Literal["plain", "json"] = "plain"
+    # Who may read /metrics: a caller presenting this bearer token, or one whose
+    # address (after the proxy headers uvicorn trusts) is in these networks.
+    metrics_token: SecretStr | None = None
+    metrics_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=lambda: [IPvAnyNetwork("127.0.0.0/8"), IPvAnyNetwork("::1/128")]
+    )
+
+    @field_validator("metrics_networks", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # CUAKHAU_METRICS_NETWORKS=10.0.0.0/8,127.0.0.1 (empty: none).
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("webhook_allowed_hosts", mode="before")
     @classmethod

@@ -1,6 +1,7 @@
 """Running and checking the Alembic migrations from code (CLI, server start, tests)."""
 
 from collections.abc import Sequence
+from functools import cache
 from importlib.resources import files
 
 from alembic import command
@@ -32,6 +33,7 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     head = script.get_current_head()

@@ -2,13 +2,20 @@
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both cases take as long.
-_DUMMY_HASH = _hasher.hash("cuakhau-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both cases take as
+    long. Made at the first login, not at import: it costs a hash's time."""
+    return _hasher.hash("cuakhau-timing-equaliser")
+
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -19,7 +26,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        verified = _hasher.verify(password_hash or _dummy_hash(), password)
+        return verified and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -43,7 +43,7 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.actor import SYSTEM, Actor
 from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.database import session_scope, upsert_unless_newer
-from cuakhau.core.errors import Conflict
+from cuakhau.core.errors import Conflict, DomainError
 from cuakhau.core.procedure import (
     Execute,
     Fetch,
@@ -55,6 +55,7 @@ from cuakhau.core.procedure import (
     Stop,
     Value,
 )
+from cuakhau.crossings import metrics
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import (
     INPUTS,
@@ -545,15 +546,19 @@ def place(
     refusal of the first rule that does not hold; the caller commits."""
     inputs = inputs_for(kind, caller, request, now, idempotency_key)
     run = _runner(session)
-    for _attempt in range(ATTEMPTS):
-        outputs = run(procedure(kind), inputs)
-        try:
-            return outcome(kind, request, inputs, outputs)
-        except NotReady as missing:
-            prepare(session, missing, request, now)
-        except WindowFull as full:
-            raise _with_free_windows(session, full, request, now) from None
-    raise Conflict("no_free_window", days=policy(session).booking_horizon_days)
+    try:
+        for _attempt in range(ATTEMPTS):
+            outputs = run(procedure(kind), inputs)
+            try:
+                return metrics.placed(kind.value, outcome(kind, request, inputs, outputs))
+            except NotReady as missing:
+                prepare(session, missing, request, now)
+            except WindowFull as full:
+                raise _with_free_windows(session, full, request, now) from None
+        raise Conflict("no_free_window", days=policy(session).booking_horizon_days)
+    except DomainError as refusal:
+        metrics.refused(kind.value, refusal)
+        raise
 
 
 def _runner(session: Session) -> Callable[[Procedure, Mapping[str, Any]], dict[str, Any]]:

@@ -21,7 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from cuakhau.core.actor import Actor
 from cuakhau.core.database import session_scope
+from cuakhau.core.errors import DomainError
 from cuakhau.core.procedure import Procedure
+from cuakhau.crossings import metrics
 from cuakhau.crossings.booking import Caller, Placed, inputs_for, outcome, place, procedure
 from cuakhau.crossings.rules import Kind, NotReady, WindowFull
 from cuakhau.crossings.schemas import BookingRequest, WalkInRequest
@@ -114,11 +116,16 @@ async def place_now(
     inputs = inputs_for(kind, caller, request, now, idempotency_key)
     outputs = await calls.run(procedure(kind), inputs)
     try:
-        return outcome(kind, request, inputs, outputs)
+        answer = outcome(kind, request, inputs, outputs)
     except (NotReady, WindowFull):
+        # Counted by ``booking.place``, which gives the final answer.
         return await run_in_threadpool(
             _in_session, factory, kind, caller, request, now, idempotency_key
         )
+    except DomainError as refusal:
+        metrics.refused(kind.value, refusal)
+        raise
+    return metrics.placed(kind.value, answer)
 
 
 def _in_session(

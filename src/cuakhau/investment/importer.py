@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -126,6 +125,8 @@ def read_sheets(filename: str, content: bytes) -> tuple[list[Sheet], list[Proble
 
 
 def _read_xlsx(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]]:
+    from openpyxl import load_workbook  # here, not with the app: slow to load
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -9,17 +9,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-from openpyxl import Workbook
-
 from cuakhau.core.spreadsheet import append_xlsx_row, csv_row
 from cuakhau.investment.reports import Report, Table
+
+# openpyxl, fpdf2 and matplotlib are imported by the function that writes each
+# format: together they take seconds to load, and the server does not wait
+# for them at start-up.
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -27,8 +22,6 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
 }
-# matplotlib ships DejaVu Sans, which has every Vietnamese diacritic.
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def _cell(value: Any) -> Any:
@@ -63,6 +56,8 @@ def to_csv(tables: Sequence[Table], *, keys: bool = False) -> bytes:
 
 
 def to_xlsx(tables: Sequence[Table], *, keys: bool = False) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
@@ -94,9 +89,15 @@ def shown(value: Any, kind: str, language: str) -> str:
 
 
 def to_pdf(report: Report, language: str, subtitle: str) -> bytes:
+    import matplotlib
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    # matplotlib ships DejaVu Sans, which has every Vietnamese diacritic.
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
@@ -117,6 +118,11 @@ def to_pdf(report: Report, language: str, subtitle: str) -> bytes:
 
 
 def to_png(report: Report) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     charted = [t for t in report.tables if t.chart and t.rows]
     figure, axes = plt.subplots(
         len(charted) or 1, 1, figsize=(9, 3 + 3 * max(len(charted), 1)), squeeze=False

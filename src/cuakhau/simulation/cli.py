@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,10 +19,13 @@ from cuakhau.simulation.loader import (
     load_scenario,
     parse_scenario,
 )
-from cuakhau.simulation.outputs import COMPARED, write_comparison, write_run
-from cuakhau.simulation.results import SimulationResult
-from cuakhau.simulation.runner import simulate
 from cuakhau.simulation.scenario import Scenario
+
+# The runner, results and outputs bring numpy, matplotlib and plotly: each
+# command loads them when it runs, so `cuakhau --help` and the other commands
+# start without them.
+if TYPE_CHECKING:
+    from cuakhau.simulation.results import SimulationResult
 
 EXIT_BAD_SCENARIO = 2
 
@@ -99,6 +102,8 @@ def simulate_command(
     out: Annotated[Path | None, typer.Option(help="Folder for the results.")] = None,
 ) -> None:
     """Simulate a scenario and write results as JSON, CSV, PNG and HTML."""
+    from cuakhau.simulation.outputs import write_run
+
     language = Settings().default_language
     loaded = _load(scenario, language)
     result = _run(loaded, replications, seed, workers, language)
@@ -117,6 +122,8 @@ def compare_command(
     ),
 ) -> None:
     """Simulate several scenarios with the same seed; one table and one chart."""
+    from cuakhau.simulation.outputs import write_comparison
+
     language = Settings().default_language
     loaded = [_load(name, language) for name in scenarios]
     results = [_run(scenario, replications, seed, workers, language) for scenario in loaded]
@@ -141,6 +148,8 @@ def _load(name: str, language: str) -> Scenario:
 def _run(
     scenario: Scenario, replications: int, seed: int, workers: int, language: str
 ) -> SimulationResult:
+    from cuakhau.simulation.runner import simulate
+
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
         task = progress.add_task(
@@ -156,6 +165,8 @@ def _run(
 
 
 def _comparison_table(results: list[SimulationResult], language: str) -> Table:
+    from cuakhau.simulation.outputs import COMPARED
+
     title = translate("sim_compare_title", language, replications=results[0].replications)
     table = Table(title=title)
     table.add_column(translate("sim_compare_zone_column", language), no_wrap=True)

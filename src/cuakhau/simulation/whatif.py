@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cuakhau.simulation.arrivals import GateStream
 from cuakhau.simulation.scenario import Scenario
 
 Admission = Literal["walk_in", "booked_windows", "hold_inland"]
@@ -70,6 +69,9 @@ def _date(value: object) -> dt.date:
 
 def expected_trucks(scenario: Scenario) -> float:
     """How many trucks one replication is expected to simulate (its cost)."""
+    # The arrivals bring numpy, which the pages load only when a plan is run.
+    from cuakhau.simulation.arrivals import GateStream
+
     total = 0.0
     for gate_id in scenario.gates:
         for stream in scenario.arrivals:

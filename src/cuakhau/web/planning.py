@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,14 +25,17 @@ from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
 from cuakhau.models import Gate, User
 from cuakhau.models.enums import Role
-from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario, simulate
+from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario
 from cuakhau.simulation.loader import dump_scenario, load_raw, shipped_names
-from cuakhau.simulation.results import SimulationResult
 from cuakhau.simulation.scenario import Scenario
 from cuakhau.simulation.snapshot import SnapshotError, gate_key, snapshot_scenario
 from cuakhau.simulation.whatif import WhatIf, expected_trucks
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, SubmittedForm, page_roles, render
+
+# The simulator's runner and results bring numpy: loaded at the first run.
+if TYPE_CHECKING:
+    from cuakhau.simulation.results import SimulationResult
 
 router = APIRouter(route_class=PageRoute)
 
@@ -168,6 +171,8 @@ def planning_run(
         if refused.field != "form":
             form.errors[refused.field] = refused.message
         return _page(request, session, form, status_code=422)
+    from cuakhau.simulation.runner import simulate
+
     runs = [
         Run(key, simulate(scenario, replications, SEED, 1))
         for key, scenario in sorted(scenarios.items(), key=lambda item: item[0] != "planned")

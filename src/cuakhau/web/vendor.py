@@ -6,8 +6,10 @@ gzipped when the browser accepts it and cached for a year; the ETag changes with
 installed plotly version, so an upgrade is fetched again after revalidation.
 """
 
+import base64
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -33,6 +35,24 @@ def _plotly() -> Asset:
     plain = (files("plotly") / "package_data" / "plotly.min.js").read_bytes()
     digest = hashlib.sha256(plain).hexdigest()[:16]
     return Asset(plain, gzip.compress(plain, mtime=0), f'"plotly-{version("plotly")}-{digest}"')
+
+
+# plotly.js writes two <style> elements into the page: an empty one it then
+# fills rule by rule (CSSOM, which the policy allows), and the map library's
+# stylesheet as one text. The Content-Security-Policy allows exactly these two
+# texts by their digests, not inline styles at large.
+_STYLE_TEXT = re.compile(r"""\.textContent='((?:[^'\\]|\\.)*)'""")
+
+
+@cache
+def plotly_style_hashes() -> tuple[str, ...]:
+    """CSP sources for the <style> texts plotly.js writes (``'sha256-…'``)."""
+    bundle = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    texts = ["", *_STYLE_TEXT.findall(bundle)]
+    return tuple(
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+        for text in texts
+    )
 
 
 @router.get(PLOTLY_URL)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -104,6 +103,8 @@ def _border(points: list[Point]) -> tuple[str, Point]:
     each gate's offset across it averaged with its neighbours' (kernel-weighted),
     so a cluster of close gates bends the line without zigzags. And the direction
     across it to the north."""
+    import numpy as np  # here, not with the app: numpy takes a while to load
+
     xs = np.array([p.x for p in points])
     ys = np.array([p.y for p in points])
     cx, cy = float(xs.mean()), float(ys.mean())
