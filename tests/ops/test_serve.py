@@ -24,7 +24,8 @@ HEAVY = ("numpy", "matplotlib", "plotly", "openpyxl", "fpdf")
 # Long enough for two workers to start on a loaded machine; the test's own
 # bound, not a measurement.
 START_PATIENCE = 240.0
-SPINNERS = 4
+# One spinner per core keeps every core busy, as on the host where workers died.
+SPINNERS = os.cpu_count() or 2
 
 
 @pytest.mark.parametrize("module", ["cuakhau.app", "cuakhau.cli.app"])
