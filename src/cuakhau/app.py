@@ -17,6 +17,7 @@ from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.errors import install_error_handlers
+from cuakhau.core.head import HeadAsGet
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import procedures, sweep_job
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     # The booking API's function calls from the event loop (PostgreSQL only).
     app.state.calls = None
     install_error_handlers(app)
+    app.add_middleware(HeadAsGet)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting
     # of routers, a few microseconds each: the API's routers sit on the app
