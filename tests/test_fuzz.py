@@ -108,7 +108,8 @@ def test_no_answer_is_a_server_error(settings: Settings, db: Database) -> None:
     schema = schemathesis.openapi.from_dict(app.openapi())
     server_errors: list[str] = []
     sent = 0
-    with TestClient(app, base_url=BASE_URL) as client:
+    # A server error is an answer to count and list, not an exception ending the run.
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
         for result in schema.get_all_operations():
             operation = result.ok()
             if operation.path in STREAMS:
@@ -130,4 +131,4 @@ def test_no_answer_is_a_server_error(settings: Settings, db: Database) -> None:
 
             _each_drawn(strategy, send)
     assert sent > 1000
-    assert server_errors == []
+    assert server_errors == [], f"{len(server_errors)} of {sent} answers were 5xx"
