@@ -95,9 +95,8 @@ def test_control_characters_in_text_are_refused(
         "cargo.0.description",
         "control_character",
     )
-    _refused(
-        client.get("/api/v1/crossings?plate=12C%00", headers=admin), "query.plate", "control_character"
-    )
+    plate = client.get("/api/v1/crossings?plate=12C%00", headers=admin)
+    _refused(plate, "query.plate", "control_character")
     login = client.post("/api/v1/auth/token", data={"username": "a\u0000b", "password": "x"})
     _refused(login, "username", "control_character")
     with db.write() as session:
