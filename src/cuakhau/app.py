@@ -17,6 +17,7 @@ from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine
 from cuakhau.core.errors import install_error_handlers
+from cuakhau.core.head import HeadAsGet
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
 from cuakhau.crossings.booking import procedures, sweep_job
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     # The booking API's function calls from the event loop (PostgreSQL only).
     app.state.calls = None
     install_error_handlers(app)
+    app.add_middleware(HeadAsGet)
     # The last added runs first: the request's id and timing cover everything.
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes)
     app.add_middleware(RequestContext)

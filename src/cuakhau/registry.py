@@ -22,7 +22,7 @@ from cuakhau.core.config import Settings
 from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.rows import apply_changes, page_of, paginate
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema, Page
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, OutputSchema, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
@@ -121,7 +121,7 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
         return registry.page(session=session, user=user, filters=filters)
 
     @router.get("/{row_id}", response_model=read_schema)
-    def get_row(row_id: int, session: DbSession, user: Reader) -> Any:
+    def get_row(row_id: Id, session: DbSession, user: Reader) -> Any:
         return read_schema.model_validate(registry.get(session=session, user=user, row_id=row_id))
 
     @router.post("", response_model=read_schema, status_code=status.HTTP_201_CREATED)
@@ -136,7 +136,7 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
 
     @router.patch("/{row_id}", response_model=read_schema)
     def update_row(
-        row_id: int,
+        row_id: Id,
         data: update_schema,  # type: ignore[valid-type]
         session: DbSession,
         user: Updater,
@@ -148,12 +148,12 @@ def _build_router(registry: Registry, prefix: str, tag: str) -> APIRouter:
         return read_schema.model_validate(row)
 
     @router.post("/{row_id}/deactivate", response_model=read_schema)
-    def deactivate_row(row_id: int, session: DbSession, user: Lifecycle) -> Any:
+    def deactivate_row(row_id: Id, session: DbSession, user: Lifecycle) -> Any:
         row = registry.set_active(session=session, user=user, row_id=row_id, active=False)
         return read_schema.model_validate(row)
 
     @router.post("/{row_id}/activate", response_model=read_schema)
-    def activate_row(row_id: int, session: DbSession, user: Lifecycle) -> Any:
+    def activate_row(row_id: Id, session: DbSession, user: Lifecycle) -> Any:
         row = registry.set_active(session=session, user=user, row_id=row_id, active=True)
         return read_schema.model_validate(row)
 

@@ -297,13 +297,13 @@ def test_officer_lists_and_resolves_alerts_recording_the_move(
 # A batch of 1,000 with bad reads scattered through it: index -> (what is wrong, the
 # field refused, its code). Each of these made the whole batch a 500 or a 422.
 BAD_READS: dict[int, tuple[dict[str, Any], str, str]] = {
-    0: ({"read_id": "cam-\u0000-0"}, "read_id", "text_control_character"),
-    3: ({"plate": "12C\u000012345"}, "plate", "text_control_character"),
+    0: ({"read_id": "cam-\u0000-0"}, "read_id", "control_character"),
+    3: ({"plate": "12C\u000012345"}, "plate", "control_character"),
     123: ({"plate": "12C\ud80012345"}, "plate", "string_unicode"),
     150: ({"gate_id": 2**31}, "gate_id", "less_than_equal"),
-    271: ({"read_at": "0001-01-01T00:05:00+13:08"}, "read_at", "datetime_out_of_range"),
-    402: ({"read_at": "9999-12-31T23:59:59-13:08"}, "read_at", "datetime_out_of_range"),
-    500: ({"read_at": "1999-12-31T23:59:59Z"}, "read_at", "datetime_out_of_range"),
+    271: ({"read_at": "0001-01-01T00:05:00+13:08"}, "read_at", "utc_offset_invalid"),
+    402: ({"read_at": "9999-12-31T23:59:59-14:00"}, "read_at", "day_out_of_range"),
+    500: ({"read_at": "1949-12-31T23:59:59Z"}, "read_at", "day_out_of_range"),
     613: ({"confidence": "high"}, "confidence", "float_parsing"),
     777: ({"plate": None}, "plate", "string_type"),
     850: ({"read_id": 850}, "read_id", "string_type"),
@@ -324,8 +324,8 @@ def scattered_batch(booked: list[Crossing], gate_id: int) -> list[Any]:
     ]
     for n, crossing in enumerate(booked):
         reads[10 + 97 * n] = read(f"cam-{10 + 97 * n}", crossing.plate, "yard_in")
-    # Any offset Python can hold is a moment: kept, in UTC.
-    reads[42]["read_at"] = "2026-12-08T13:13:00+13:08"
+    # Any real offset is a moment (Chatham's, +13:45): kept, in UTC.
+    reads[42]["read_at"] = "2026-12-08T13:13:00+13:45"
     for index, (change, _, _) in BAD_READS.items():
         reads[index] = {**reads[index], **change}
     reads[700] = "cam-700 yard_in 12C12345"
@@ -372,7 +372,7 @@ def test_a_bad_read_is_refused_alone_and_the_rest_of_the_batch_is_stored(
     assert db.count(PlateRead) == good - 1
     assert db.count(Crossing, Crossing.state == CrossingState.arrived) == 10
     odd_offset = db.scalar(select(PlateRead.read_at).where(PlateRead.read_id == "cam-42"))
-    assert odd_offset == datetime(2026, 12, 8, 0, 5, tzinfo=UTC)
+    assert odd_offset == datetime(2026, 12, 7, 23, 28, tzinfo=UTC)
     moves, alerts = db.count(CrossingMove), db.count(PlateAlert)
 
     again = post(client, people, batch)
@@ -419,11 +419,11 @@ def test_a_refusal_reads_in_the_language_asked_for(client: TestClient, people: P
 
     assert messages("vi") == [
         "cửa khẩu #999 không tồn tại hoặc đã ngừng hoạt động.",
-        "Không được chứa ký tự điều khiển (U+0000).",
+        "Có ký tự điều khiển (U+0000), văn bản không được chứa ký tự này.",
     ]
     assert messages("en") == [
         "gate #999 does not exist or is inactive.",
-        "Must not contain a control character (U+0000).",
+        "Contains a control character (U+0000), which text may not hold.",
     ]
 
 

@@ -106,3 +106,14 @@ def test_next_never_leaves_the_site(browser_client: TestClient, officer: str):
         follow_redirects=False,
     )
     assert answer.headers["location"] == "/gate"
+
+
+def test_a_control_character_in_the_login_form_is_refused(
+    browser_client: TestClient, officer: str, db: Database
+):
+    answer = browser_client.post(
+        "/login",
+        data={"username": "a\u0000b", "password": "x", "csrf_token": _csrf(browser_client)},
+    )
+    assert answer.status_code == 422
+    assert db.count(LoginThrottle) == 0

@@ -1,8 +1,7 @@
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import Depends, Form, Query, status
 from sqlalchemy import select
 
 from cuakhau.accounts import service
@@ -11,6 +10,7 @@ from cuakhau.accounts.schemas import (
     ApiTokenCreate,
     ApiTokenIssued,
     ApiTokenRead,
+    LoginForm,
     TokenResponse,
     UserCreate,
     UserRead,
@@ -18,7 +18,7 @@ from cuakhau.accounts.schemas import (
 )
 from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import ListQuery, Page
+from cuakhau.core.schemas import Id, ListQuery, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 
@@ -28,7 +28,7 @@ users_router = api_router(prefix="/users", tags=["users"])
 
 @auth_router.post("/token", response_model=TokenResponse)
 def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Form()],
     session: DbSession,
     settings: AppSettings,
 ) -> Any:
@@ -63,7 +63,7 @@ def me(user: CurrentUser) -> Any:
 class UserFilters(ListQuery):
     role: Role | None = None
     active: bool | None = None
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 @users_router.get("", response_model=Page[UserRead])
@@ -89,30 +89,30 @@ def create_user(data: UserCreate, session: DbSession, _admin: Admin) -> Any:
 
 
 @users_router.get("/{user_id}", response_model=UserRead)
-def get_user(user_id: int, session: DbSession, _admin: Admin) -> Any:
+def get_user(user_id: Id, session: DbSession, _admin: Admin) -> Any:
     return UserRead.model_validate(service.get_user(session=session, user_id=user_id))
 
 
 @users_router.patch("/{user_id}", response_model=UserRead)
-def update_user(user_id: int, data: UserUpdate, session: DbSession, _admin: Admin) -> Any:
+def update_user(user_id: Id, data: UserUpdate, session: DbSession, _admin: Admin) -> Any:
     user = service.get_user(session=session, user_id=user_id)
     return UserRead.model_validate(service.update_user(session=session, user=user, data=data))
 
 
 @users_router.post("/{user_id}/disable", response_model=UserRead)
-def disable_user(user_id: int, session: DbSession, admin: Admin) -> Any:
+def disable_user(user_id: Id, session: DbSession, admin: Admin) -> Any:
     user = service.disable_user(session=session, user_id=user_id, admin=admin)
     return UserRead.model_validate(user)
 
 
 @users_router.post("/{user_id}/enable", response_model=UserRead)
-def enable_user(user_id: int, session: DbSession, _admin: Admin) -> Any:
+def enable_user(user_id: Id, session: DbSession, _admin: Admin) -> Any:
     user = service.get_user(session=session, user_id=user_id)
     return UserRead.model_validate(service.set_user_active(session=session, user=user, active=True))
 
 
 @users_router.get("/{user_id}/tokens", response_model=list[ApiTokenRead])
-def list_tokens(user_id: int, session: DbSession, _admin: Admin) -> Any:
+def list_tokens(user_id: Id, session: DbSession, _admin: Admin) -> Any:
     user = service.get_user(session=session, user_id=user_id)
     return [ApiTokenRead.model_validate(t) for t in service.list_tokens(session=session, user=user)]
 
@@ -120,7 +120,7 @@ def list_tokens(user_id: int, session: DbSession, _admin: Admin) -> Any:
 @users_router.post(
     "/{user_id}/tokens", response_model=ApiTokenIssued, status_code=status.HTTP_201_CREATED
 )
-def issue_api_token(user_id: int, data: ApiTokenCreate, session: DbSession, _admin: Admin) -> Any:
+def issue_api_token(user_id: Id, data: ApiTokenCreate, session: DbSession, _admin: Admin) -> Any:
     """An integration token (cameras, other agencies' systems), shown only in this answer."""
     user = service.get_user(session=session, user_id=user_id)
     lifetime = timedelta(days=data.days) if data.days is not None else None
@@ -133,7 +133,7 @@ def issue_api_token(user_id: int, data: ApiTokenCreate, session: DbSession, _adm
 
 
 @users_router.post("/{user_id}/tokens/{token_id}/revoke", response_model=ApiTokenRead)
-def revoke_token(user_id: int, token_id: int, session: DbSession, _admin: Admin) -> Any:
+def revoke_token(user_id: Id, token_id: Id, session: DbSession, _admin: Admin) -> Any:
     user = service.get_user(session=session, user_id=user_id)
     return ApiTokenRead.model_validate(
         service.revoke_token(session=session, user=user, token_id=token_id)

@@ -1,20 +1,30 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from cuakhau.core.schemas import InputSchema, Name, OutputSchema
+from cuakhau.core.schemas import Id, InputSchema, Name, OutputSchema
 from cuakhau.models.enums import Role
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[a-z0-9_.\-]+$")]
 Password = Annotated[str, Field(max_length=200)]
 
 
+class LoginForm(InputSchema):
+    """The OAuth2 password flow's form. Its grant type, scope and client fields are
+    not used; the password is taken exactly as typed."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    username: str
+    password: str
+
+
 class UserCreate(InputSchema):
     username: Username
     full_name: Name
     role: Role
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     password: Password | None = None
 
 

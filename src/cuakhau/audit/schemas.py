@@ -1,18 +1,18 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from cuakhau.core.schemas import ListQuery, OutputSchema
+from cuakhau.core.schemas import Id, ListQuery, Moment, OutputSchema
 
 
 class AuditFilters(ListQuery):
     entity: Annotated[str | None, Field(max_length=64)] = None
     entity_id: Annotated[str | None, Field(max_length=64)] = None
-    actor_user_id: int | None = None
+    actor_user_id: Id | None = None
     action: Annotated[str | None, Field(pattern="^(create|update|delete)$")] = None
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class AuditEntryRead(OutputSchema):

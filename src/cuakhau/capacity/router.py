@@ -19,6 +19,7 @@ from cuakhau.capacity.schemas import (
 )
 from cuakhau.capacity.service import window_availability
 from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.schemas import Id
 from cuakhau.models import User
 from cuakhau.models.enums import STAFF_ROLES, Role
 
@@ -31,21 +32,21 @@ Preview = Annotated[bool, Query(description="Compute the re-plan without saving 
 
 @router.get("/windows", response_model=list[WindowAvailability])
 def gate_windows(
-    gate_id: int, session: DbSession, query: Annotated[WindowsQuery, Query()], now: Now
+    gate_id: Id, session: DbSession, query: Annotated[WindowsQuery, Query()], now: Now
 ) -> Any:
     """Capacity, booked, free, open or closed, per window (public: no login)."""
     return window_availability(session=session, gate_id=gate_id, query=query, now=now)
 
 
 @router.get("/capacity-pattern", response_model=list[PatternWindowRead])
-def read_pattern(gate_id: int, session: DbSession, _user: Staff) -> Any:
+def read_pattern(gate_id: Id, session: DbSession, _user: Staff) -> Any:
     rows = planning.read_pattern(session=session, gate_id=gate_id)
     return [PatternWindowRead.model_validate(row) for row in rows]
 
 
 @router.put("/capacity-pattern", response_model=CapacityChangeResult)
 def replace_pattern(
-    gate_id: int,
+    gate_id: Id,
     data: PatternReplace,
     session: DbSession,
     _user: Planner,
@@ -59,14 +60,14 @@ def replace_pattern(
 
 
 @router.get("/overrides", response_model=list[OverrideRead])
-def list_overrides(gate_id: int, session: DbSession, _user: Staff) -> Any:
+def list_overrides(gate_id: Id, session: DbSession, _user: Staff) -> Any:
     rows = planning.list_overrides(session=session, gate_id=gate_id)
     return [OverrideRead.model_validate(row) for row in rows]
 
 
 @router.post("/overrides", response_model=OverrideResult, status_code=status.HTTP_201_CREATED)
 def create_override(
-    gate_id: int,
+    gate_id: Id,
     data: OverrideCreate,
     session: DbSession,
     _user: Planner,
@@ -83,7 +84,7 @@ def create_override(
 
 @router.post("/overrides/{override_id}/deactivate", response_model=OverrideResult)
 def deactivate_override(
-    gate_id: int, override_id: int, session: DbSession, _user: Planner, now: Now
+    gate_id: Id, override_id: Id, session: DbSession, _user: Planner, now: Now
 ) -> Any:
     """Lift an override; capacity that comes back pulls waiting trucks earlier."""
     return planning.deactivate_override(

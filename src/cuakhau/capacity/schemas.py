@@ -6,18 +6,18 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import InputSchema, OutputSchema
+from cuakhau.core.schemas import Day, InputSchema, MultiLine, OutputSchema, TimeOfDay
 from cuakhau.crossings.schemas import ReplanMove
 from cuakhau.models.enums import Direction, OverrideKind
 
 Weekday = Annotated[int, Field(ge=0, le=6)]
-Reason = Annotated[str, Field(min_length=3, max_length=300)]
+Reason = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
 
 
 class PatternWindow(InputSchema):
     weekdays: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
-    starts_at: time
-    ends_at: time
+    starts_at: TimeOfDay
+    ends_at: TimeOfDay
     capacity: Annotated[int, Field(ge=0, le=10_000)]
 
     @model_validator(mode="after")
@@ -58,10 +58,10 @@ class PatternWindowRead(OutputSchema):
 class OverrideCreate(InputSchema):
     direction: Direction | None = None
     kind: OverrideKind
-    starts_on: date
-    ends_on: date
-    from_time: time | None = None
-    to_time: time | None = None
+    starts_on: Day
+    ends_on: Day
+    from_time: TimeOfDay | None = None
+    to_time: TimeOfDay | None = None
     value: Annotated[Decimal | None, Field(ge=0, le=10_000, decimal_places=3)] = None
     reason: Reason
 
@@ -105,8 +105,8 @@ class OverrideResult(CapacityChangeResult):
 
 class WindowsQuery(InputSchema):
     direction: Direction
-    start: date | None = Field(None, alias="from")
-    end: date | None = Field(None, alias="to")
+    start: Day | None = Field(None, alias="from")
+    end: Day | None = Field(None, alias="to")
 
 
 class WindowAvailability(OutputSchema):

@@ -9,7 +9,7 @@ from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import User
@@ -32,7 +32,7 @@ def work_list(
 
 @router.post("/crossings/{crossing_id}/declaration", response_model=CrossingDetail)
 def declare(
-    crossing_id: int, data: Declaration, session: DbSession, _user: Customs, now: Now
+    crossing_id: Id, data: Declaration, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     crossing = service.declare(session, service.get_crossing(session, crossing_id), data, at=now)
     return crossing_detail(session, crossing)
@@ -40,7 +40,7 @@ def declare(
 
 @router.post("/crossings/{crossing_id}/clearance", response_model=CrossingDetail)
 def decide(
-    crossing_id: int, data: Decision, session: DbSession, _user: Customs, now: Now
+    crossing_id: Id, data: Decision, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     """Green or yellow without quarantine: cleared. Red channel or quarantine: held."""
     crossing = service.get_crossing(session, crossing_id)
@@ -49,7 +49,7 @@ def decide(
 
 @router.post("/crossings/{crossing_id}/release", response_model=CrossingDetail)
 def release(
-    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
+    crossing_id: Id, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
     return crossing_detail(session, service.release(session, crossing, data.reason, at=now))
@@ -57,7 +57,7 @@ def release(
 
 @router.post("/crossings/{crossing_id}/reject", response_model=CrossingDetail)
 def reject(
-    crossing_id: int, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
+    crossing_id: Id, data: ReasonGiven, session: DbSession, _user: Customs, now: Now
 ) -> CrossingDetail:
     crossing = service.get_crossing(session, crossing_id)
     return crossing_detail(session, service.reject(session, crossing, data.reason, at=now))

@@ -2,13 +2,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cuakhau.core.schemas import InputSchema, ListQuery
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, MultiLine
 from cuakhau.models.enums import CustomsChannel, Direction
 
 DeclarationNo = Annotated[
     str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9./\-]*$")
 ]
-Reason = Annotated[str, Field(min_length=3, max_length=300)]
+Reason = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
 
 
 class Declaration(InputSchema):
@@ -29,7 +29,7 @@ class ReasonGiven(InputSchema):
 class ClearanceFilters(ListQuery):
     """The customs officer's work list: trucks in the zone not yet cleared."""
 
-    gate_id: int | None = None
+    gate_id: Id | None = None
     direction: Direction | None = None
     state: Literal["arrived", "declared", "held"] | None = None
     channel: CustomsChannel | None = None

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.actor import Actor
+from cuakhau.core.columns import refuse_text_longer_than_its_column
 from cuakhau.core.config import DEFAULT_POOL_SIZE
 
 
@@ -88,7 +89,9 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: responses are built from them.
-    return sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    factory = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    refuse_text_longer_than_its_column(factory)
+    return factory
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.rows import apply_changes, ensure_unique, patch_values
+from cuakhau.core.schemas import Id
 from cuakhau.crossings.rules import policy, reckon_no_show_standings
 from cuakhau.crossings.schemas import (
     PolicyRead,
@@ -58,7 +59,7 @@ def create_priority_class(data: PriorityClassIn, session: DbSession, _user: Admi
 
 @router.patch("/priority-classes/{class_id}", response_model=PriorityClassRead)
 def update_priority_class(
-    class_id: int, data: PriorityClassUpdate, session: DbSession, _user: Admin
+    class_id: Id, data: PriorityClassUpdate, session: DbSession, _user: Admin
 ) -> Any:
     row = session.get(PriorityClass, class_id)
     if row is None:

@@ -19,7 +19,7 @@ from cuakhau.core.database import session_scope
 from cuakhau.core.deps import ANONYMOUS, DbSession, Now, api_router
 from cuakhau.core.errors import InvalidInput, NotAuthenticated
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.core.security import hash_token
 from cuakhau.crossings import booking
 from cuakhau.crossings.access import visible_crossing
@@ -207,14 +207,14 @@ def list_crossings(
 
 
 @router.get("/crossings/{crossing_id}", response_model=CrossingDetail)
-def read_crossing(crossing_id: int, session: DbSession, user: Reader) -> Any:
+def read_crossing(crossing_id: Id, session: DbSession, user: Reader) -> Any:
     return crossing_detail(
         session, visible_crossing(session=session, user=user, crossing_id=crossing_id)
     )
 
 
 @router.post("/crossings/{crossing_id}/cancel", response_model=CrossingDetail)
-def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now) -> Any:
+def cancel_crossing(crossing_id: Id, session: DbSession, user: Booker, now: Now) -> Any:
     crossing = booking.cancel(
         session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
     )
@@ -222,7 +222,7 @@ def cancel_crossing(crossing_id: int, session: DbSession, user: Booker, now: Now
 
 
 @router.get("/crossings/{crossing_id}/position", response_model=Position)
-def crossing_position(crossing_id: int, session: DbSession, user: Reader, now: Now) -> Any:
+def crossing_position(crossing_id: Id, session: DbSession, user: Reader, now: Now) -> Any:
     """Where is my truck: its place in the queue and estimated crossing time.
     Each estimate given is kept, to publish how far estimates are from the truth."""
     entry = position_of(
@@ -255,7 +255,7 @@ def register_walk_in(
 
 
 @router.post("/crossings/{crossing_id}/arrive", response_model=CrossingDetail)
-def record_arrival(crossing_id: int, session: DbSession, user: YardSide, now: Now) -> Any:
+def record_arrival(crossing_id: Id, session: DbSession, user: YardSide, now: Now) -> Any:
     """Record by hand that a booked truck has arrived (when a camera is down)."""
     crossing = booking.arrive(
         session, visible_crossing(session=session, user=user, crossing_id=crossing_id), now
@@ -265,7 +265,7 @@ def record_arrival(crossing_id: int, session: DbSession, user: YardSide, now: No
 
 @router.post("/crossings/{crossing_id}/moves", response_model=CrossingDetail)
 def record_move(
-    crossing_id: int, data: ManualMove, session: DbSession, user: Officer, now: Now
+    crossing_id: Id, data: ManualMove, session: DbSession, user: Officer, now: Now
 ) -> Any:
     """Record any allowed move by hand, with the reason; illegal moves are refused."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
@@ -287,7 +287,7 @@ def live_queue(
 
 @router.get("/gates/{gate_id}/estimate-accuracy", response_model=EstimateAccuracyRead)
 def gate_estimate_accuracy(
-    gate_id: int,
+    gate_id: Id,
     session: DbSession,
     _user: Staff,
     now: Now,

@@ -2,10 +2,20 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, Field
 
 from cuakhau.core.identifiers import Identifier
-from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
+from cuakhau.core.schemas import (
+    Code,
+    Id,
+    InputSchema,
+    ListQuery,
+    Moment,
+    MultiLine,
+    Name,
+    OutputSchema,
+    TimeOfDay,
+)
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
 from cuakhau.vehicles.schemas import PlateText
 
@@ -17,7 +27,7 @@ CENT = Decimal("0.01")
 
 class CargoLineIn(InputSchema):
     hs_code: HsCode
-    description: Annotated[str, Field(min_length=1, max_length=300)]
+    description: Annotated[str, Field(min_length=1, max_length=300), MultiLine()]
     packages: Annotated[int, Field(ge=0, le=1_000_000)]
     weight_kg: Annotated[int, Field(gt=0, le=100_000)]
     # In cents, as stored: "12000" is 12000.00 from the start, in the booking's
@@ -40,26 +50,26 @@ class CargoLineRead(OutputSchema):
 
 
 class BookingRequest(InputSchema):
-    enterprise_id: int | None = None
-    vehicle_id: int
-    driver_id: int | None = None
-    gate_id: int
+    enterprise_id: Id | None = None
+    vehicle_id: Id
+    driver_id: Id | None = None
+    gate_id: Id
     direction: Direction
     regime: Regime
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     # A chosen window; without one, the earliest free window after ``not_before``.
-    window_id: int | None = None
-    not_before: AwareDatetime | None = None
+    window_id: Id | None = None
+    not_before: Moment | None = None
 
 
 class WalkInRequest(InputSchema):
     plate: PlateText
-    driver_id: int | None = None
-    gate_id: int
+    driver_id: Id | None = None
+    gate_id: Id
     direction: Direction
     regime: Regime
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
-    yard_id: int | None = None
+    yard_id: Id | None = None
 
 
 class MoveRead(OutputSchema):
@@ -104,15 +114,15 @@ class CrossingRead(OutputSchema):
 
 class CrossingFilters(ListQuery):
     state: CrossingState | None = None
-    gate_id: int | None = None
+    gate_id: Id | None = None
     direction: Direction | None = None
     plate: Annotated[str | None, Field(max_length=32)] = None
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class ManualMove(InputSchema):
     to_state: CrossingState
-    reason: Annotated[str, Field(min_length=3, max_length=300)]
+    reason: Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
 
 
 class Position(OutputSchema):
@@ -167,7 +177,7 @@ class QueueEntryRead(OutputSchema):
 
 
 class QueueQuery(InputSchema):
-    gate_id: int
+    gate_id: Id
     direction: Direction
 
 
@@ -209,8 +219,8 @@ class PolicyUpdate(InputSchema):
     no_show_min_bookings: Annotated[int | None, Field(ge=1, le=10_000)] = None
     no_show_period_days: Annotated[int | None, Field(ge=1, le=365)] = None
     peak_share_cap: Share | None = None
-    peak_starts_at: time | None = None
-    peak_ends_at: time | None = None
+    peak_starts_at: TimeOfDay | None = None
+    peak_ends_at: TimeOfDay | None = None
     max_open_bookings_per_vehicle: Annotated[int | None, Field(ge=1, le=100)] = None
     booking_horizon_days: Annotated[int | None, Field(ge=1, le=60)] = None
     warning_yellow: Trucks | None = None

@@ -2,14 +2,14 @@
 
 from datetime import datetime
 
-from cuakhau.core.schemas import InputSchema, OutputSchema
+from cuakhau.core.schemas import Id, InputSchema, OutputSchema
 from cuakhau.crossings.schemas import EstimateAccuracyRead
 from cuakhau.models.enums import CrossingState, Direction
 
 
 class DashboardQuery(InputSchema):
     # None: the whole zone.
-    gate_id: int | None = None
+    gate_id: Id | None = None
 
 
 class GateRef(OutputSchema):

@@ -3,7 +3,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, Name, OutputSchema
+from cuakhau.core.schemas import CountryCode, Id, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.drivers.identity import normalise_id_number, normalise_phone
 
 
@@ -44,7 +44,7 @@ class DriverBase(InputSchema):
 
 
 class DriverCreate(DriverBase):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class DriverUpdate(InputSchema):
@@ -53,7 +53,7 @@ class DriverUpdate(InputSchema):
 
 
 class DriverFilters(ListQuery):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     nationality: CountryCode | None = None
     active: bool | None = None
     q: Annotated[str | None, Field(max_length=100)] = None

@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, HttpUrl, field_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import CountryCode, InputSchema, ListQuery, MultiLine, OutputSchema
 from cuakhau.enterprises.tax_code import TaxCodeError, normalise_tax_code
 from cuakhau.models.enums import EnterpriseRole
 
@@ -20,7 +20,7 @@ def _tax_code(value: str) -> str:
 TaxCode = Annotated[str, Field(max_length=20), AfterValidator(_tax_code)]
 
 CompanyName = Annotated[str, Field(min_length=1, max_length=300)]
-Address = Annotated[str, Field(max_length=500)]
+Address = Annotated[str, Field(max_length=500), MultiLine()]
 WebhookUrl = Annotated[HttpUrl, Field(max_length=500)]
 Roles = Annotated[list[EnterpriseRole], Field(min_length=1, max_length=4)]
 

@@ -10,7 +10,7 @@ from cuakhau.accounts.deps import Admin, StaffOrEnterprise, enterprise_scope
 from cuakhau.core.deps import DbSession, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.fees import service
 from cuakhau.fees.schemas import (
     FeeTotals,
@@ -46,7 +46,7 @@ def list_tariffs(
 
 
 @router.get("/tariffs/{tariff_id}", response_model=TariffRead)
-def get_tariff(tariff_id: int, session: DbSession, _user: StaffOrEnterprise) -> Any:
+def get_tariff(tariff_id: Id, session: DbSession, _user: StaffOrEnterprise) -> Any:
     return TariffRead.model_validate(_tariff(session, tariff_id))
 
 
@@ -56,7 +56,7 @@ def post_tariff(data: TariffCreate, session: DbSession, _user: Admin) -> Any:
 
 
 @router.patch("/tariffs/{tariff_id}", response_model=TariffRead)
-def patch_tariff(tariff_id: int, data: TariffUpdate, session: DbSession, _user: Admin) -> Any:
+def patch_tariff(tariff_id: Id, data: TariffUpdate, session: DbSession, _user: Admin) -> Any:
     """Close a line (``effective_to``) or correct one that has not priced anything yet;
     a new price is a new line with a later ``effective_from``."""
     return TariffRead.model_validate(update_tariff(session, _tariff(session, tariff_id), data))
@@ -79,7 +79,7 @@ def list_receipts(
 
 
 @router.get("/receipts/{receipt_id}", response_model=ReceiptRead)
-def get_receipt(receipt_id: int, session: DbSession, user: StaffOrEnterprise) -> Any:
+def get_receipt(receipt_id: Id, session: DbSession, user: StaffOrEnterprise) -> Any:
     scope = enterprise_scope(user)
     return service.get_receipt(session=session, receipt_id=receipt_id, scope=scope)
 

@@ -3,13 +3,13 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from cuakhau.core.schemas import Code, InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import Code, Day, Id, InputSchema, ListQuery, MultiLine, OutputSchema
 from cuakhau.models.enums import FeeKind, Regime, VehicleClass
 
 Vnd = Annotated[int, Field(ge=0, le=10**12)]
 Kg = Annotated[int, Field(ge=0, le=200_000)]
 Hours = Annotated[int, Field(ge=1, le=24 * 31)]
-Description = Annotated[str, Field(min_length=1, max_length=300)]
+Description = Annotated[str, Field(min_length=1, max_length=300), MultiLine()]
 
 
 class TariffFields(InputSchema):
@@ -20,8 +20,8 @@ class TariffFields(InputSchema):
     max_payload_kg: Kg | None = None
     amount_vnd: Vnd
     per_hours: Hours | None = None
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     is_illustrative: bool = False
 
 
@@ -43,8 +43,8 @@ class TariffUpdate(InputSchema):
     per_hours: Hours | None = None
     min_payload_kg: Kg | None = None
     max_payload_kg: Kg | None = None
-    effective_from: date | None = None
-    effective_to: date | None = None
+    effective_from: Day | None = None
+    effective_to: Day | None = None
     is_illustrative: bool | None = None
 
 
@@ -52,7 +52,7 @@ class TariffFilters(ListQuery):
     kind: FeeKind | None = None
     code: str | None = None
     # The lines in force on this day.
-    on: date | None = None
+    on: Day | None = None
 
 
 class TariffRead(OutputSchema):
@@ -91,13 +91,13 @@ class ReceiptRead(OutputSchema):
 class PeriodQuery(InputSchema):
     """Local (Asia/Ho_Chi_Minh) days of issue, both inclusive."""
 
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
-    enterprise_id: int | None = None
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+    enterprise_id: Id | None = None
 
 
 class ReceiptFilters(ListQuery, PeriodQuery):
-    crossing_id: int | None = None
+    crossing_id: Id | None = None
 
 
 class EnterpriseTotal(OutputSchema):

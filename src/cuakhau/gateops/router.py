@@ -5,6 +5,7 @@ from typing import Annotated
 from cuakhau.accounts.deps import require_roles
 from cuakhau.clearance.service import get_crossing
 from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.schemas import Id
 from cuakhau.crossings.schemas import CrossingDetail, CrossingRead
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.gateops.schemas import ByHand, CallRequest, CallResult
@@ -19,7 +20,7 @@ Officer = Annotated[User, require_roles(Role.gate_officer, Role.admin)]
 
 @router.post("/gates/{gate_id}/call", response_model=CallResult)
 def call(
-    gate_id: int, data: CallRequest, session: DbSession, _user: Officer, now: Now
+    gate_id: Id, data: CallRequest, session: DbSession, _user: Officer, now: Now
 ) -> CallResult:
     called = call_next(session, gate_id, data.direction, data.count, at=now)
     return CallResult(
@@ -31,7 +32,7 @@ def call(
 
 @router.post("/crossings/{crossing_id}/crossed", response_model=CrossingDetail)
 def crossed(
-    crossing_id: int, data: ByHand, session: DbSession, _user: Officer, now: Now
+    crossing_id: Id, data: ByHand, session: DbSession, _user: Officer, now: Now
 ) -> CrossingDetail:
     crossing = get_crossing(session, crossing_id)
     record_by_hand(session, crossing, CrossingState.crossed, data.reason, at=now)
@@ -40,7 +41,7 @@ def crossed(
 
 @router.post("/crossings/{crossing_id}/returned", response_model=CrossingDetail)
 def returned(
-    crossing_id: int, data: ByHand, session: DbSession, _user: Officer, now: Now
+    crossing_id: Id, data: ByHand, session: DbSession, _user: Officer, now: Now
 ) -> CrossingDetail:
     crossing = get_crossing(session, crossing_id)
     record_by_hand(session, crossing, CrossingState.returned, data.reason, at=now)

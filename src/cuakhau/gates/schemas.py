@@ -6,7 +6,7 @@ import holidays
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
+from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema, TimeOfDay
 from cuakhau.models.enums import GateKind, GateMode
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
@@ -44,8 +44,8 @@ class GateFields(InputSchema):
     district: Place
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    opens_at: time
-    closes_at: time
+    opens_at: TimeOfDay
+    closes_at: TimeOfDay
     handles_export: bool = True
     handles_import: bool = True
     holiday_calendars: HolidayCalendars = "CN,VN"
@@ -78,8 +78,8 @@ class GateUpdate(InputSchema):
     district: Place | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    opens_at: time | None = None
-    closes_at: time | None = None
+    opens_at: TimeOfDay | None = None
+    closes_at: TimeOfDay | None = None
     handles_export: bool | None = None
     handles_import: bool | None = None
     holiday_calendars: HolidayCalendars | None = None

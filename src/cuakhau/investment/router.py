@@ -1,7 +1,6 @@
 """HTTP: the registry (staff read, board and admin edit), imports and exports,
 the board's reports, and the public zone summary for investors."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request, UploadFile, status
@@ -14,7 +13,7 @@ from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.errors import problem
 from cuakhau.core.messages import pick_language
 from cuakhau.core.rows import page_of, patch_values
-from cuakhau.core.schemas import ListQuery, Page
+from cuakhau.core.schemas import Day, Id, ListQuery, Page
 from cuakhau.investment import views
 from cuakhau.investment.downloads import (
     ReportFormat,
@@ -67,14 +66,14 @@ def create_project(data: ProjectCreate, session: DbSession, user: Board, now: No
 
 @router.get("/projects/{project_id}", response_model=ProjectRead)
 def read_project(
-    project_id: int, session: DbSession, _user: Reader, now: Now, as_of: date | None = None
+    project_id: Id, session: DbSession, _user: Reader, now: Now, as_of: Day | None = None
 ) -> Any:
     return views.project_as_of(get_project(session, project_id), as_of or local_date(now))
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectRead)
 def correct_project(
-    project_id: int, data: ProjectUpdate, session: DbSession, _user: Board, now: Now
+    project_id: Id, data: ProjectUpdate, session: DbSession, _user: Board, now: Now
 ) -> Any:
     """Correct the description (names, sector, area, land, key flag). Capital, status,
     investors, disbursement and milestones change only by amendment."""
@@ -85,7 +84,7 @@ def correct_project(
 
 
 @router.get("/projects/{project_id}/history", response_model=ProjectHistory)
-def project_history(project_id: int, session: DbSession, _user: Reader, now: Now) -> Any:
+def project_history(project_id: Id, session: DbSession, _user: Reader, now: Now) -> Any:
     """The project's file: every amendment in date order, and where it stands now."""
     return views.project_history(session=session, project_id=project_id, today=local_date(now))
 
@@ -95,7 +94,7 @@ def project_history(project_id: int, session: DbSession, _user: Reader, now: Now
     response_model=AmendmentRead,
     status_code=status.HTTP_201_CREATED,
 )
-def add_amendment(project_id: int, data: AmendmentCreate, session: DbSession, user: Board) -> Any:
+def add_amendment(project_id: Id, data: AmendmentCreate, session: DbSession, user: Board) -> Any:
     """Record a dated change. Sending the same amendment again changes nothing."""
     amendment, _created = amend(session, get_project(session, project_id), data, user)
     session.flush()
@@ -153,8 +152,8 @@ def report(
     session: DbSession,
     _user: Board,
     now: Now,
-    as_of: date | None = None,
-    since: Annotated[date | None, Query(description="Start of the `change` report.")] = None,
+    as_of: Day | None = None,
+    since: Annotated[Day | None, Query(description="Start of the `change` report.")] = None,
     format: ReportFormat = ReportFormat.json,
 ) -> Response:
     """A report as of a date (today if not given) as JSON, CSV, XLSX, PDF or a PNG chart."""

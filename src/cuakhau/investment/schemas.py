@@ -12,7 +12,15 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from cuakhau.core.identifiers import Identifier
-from cuakhau.core.schemas import Code, CountryCode, InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import (
+    Code,
+    CountryCode,
+    Day,
+    InputSchema,
+    ListQuery,
+    MultiLine,
+    OutputSchema,
+)
 from cuakhau.enterprises.schemas import TaxCode
 from cuakhau.models.investment import (
     AmendmentKind,
@@ -31,7 +39,7 @@ Hectares = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 RegistryCode = Annotated[Code, Identifier]
 InvestorCodes = Annotated[list[RegistryCode], Field(min_length=1, max_length=20)]
 DocumentNo = Annotated[str, Field(max_length=64)]
-Note = Annotated[str, Field(max_length=500)]
+Note = Annotated[str, Field(max_length=500), MultiLine()]
 
 
 def _rule(code: str, field: str) -> PydanticCustomError:
@@ -96,15 +104,15 @@ class ProjectCreate(InputSchema):
     location: Annotated[str, Field(max_length=200)] | None = None
     land_area_ha: Hectares
     certificate_no: Annotated[str, Field(min_length=1, max_length=64)]
-    certificate_date: date
+    certificate_date: Day
     capital_vnd: Vnd | None = None
     capital_usd: Usd | None = None
     usd_rate: Rate | None = None
     is_key: bool = False
     investors: InvestorCodes
-    planned_land_handed_over: date | None = None
-    planned_construction_started: date | None = None
-    planned_in_operation: date | None = None
+    planned_land_handed_over: Day | None = None
+    planned_construction_started: Day | None = None
+    planned_in_operation: Day | None = None
     is_illustrative: bool = False
 
     @model_validator(mode="after")
@@ -155,13 +163,13 @@ AmendableKind = Annotated[AmendmentKind, Field(description="Any kind but `regist
 
 class AmendmentCreate(InputSchema):
     kind: AmendableKind
-    effective_on: date
+    effective_on: Day
     capital_vnd: Vnd | None = None
     capital_usd: Usd | None = None
     status: ProjectStatus | None = None
     disbursed_vnd: Vnd | None = None
     milestone: Milestone | None = None
-    planned_on: date | None = None
+    planned_on: Day | None = None
     investors: InvestorCodes | None = None
     document_no: DocumentNo | None = None
     note: Note | None = None
@@ -206,7 +214,7 @@ class AmendmentRead(OutputSchema):
 
 
 class ProjectFilters(ListQuery):
-    as_of: date | None = None
+    as_of: Day | None = None
     sector: Sector | None = None
     area: Area | None = None
     foreign_invested: bool | None = None

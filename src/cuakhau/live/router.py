@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from cuakhau.accounts.deps import StaffOrEnterprise
-from cuakhau.core.schemas import InputSchema
+from cuakhau.core.schemas import Id, InputSchema
 from cuakhau.live.hub import Hub
 from cuakhau.models.enums import Direction
 
@@ -21,12 +21,12 @@ _RETRY_MS = 3000
 
 
 class StreamQuery(InputSchema):
-    gate_id: int
+    gate_id: Id
     direction: Direction
 
 
 class PublicStreamQuery(InputSchema):
-    gate_id: int | None = None
+    gate_id: Id | None = None
     direction: Direction | None = None
 
 

@@ -10,7 +10,7 @@ from cuakhau.accounts.deps import StaffOrEnterprise, enterprise_scope, require_r
 from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.models import DeliveryAttempt, Enterprise, Notification, User
 from cuakhau.models.enums import Role
 from cuakhau.notifications.schemas import (
@@ -72,7 +72,7 @@ def signing_key(
 
 
 @router.get("/{notification_id}", response_model=NotificationDetail)
-def get_notification(notification_id: int, session: DbSession, user: StaffOrEnterprise) -> Any:
+def get_notification(notification_id: Id, session: DbSession, user: StaffOrEnterprise) -> Any:
     """One notification with every delivery attempt (status, error, duration)."""
     scope = enterprise_scope(user)
     notification = session.get(Notification, notification_id)

@@ -1,13 +1,13 @@
 from datetime import datetime
 from typing import Any
 
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, OutputSchema
 from cuakhau.models.enums import NotificationEvent
 
 
 class NotificationFilters(ListQuery):
-    enterprise_id: int | None = None
-    crossing_id: int | None = None
+    enterprise_id: Id | None = None
+    crossing_id: Id | None = None
     event: NotificationEvent | None = None
     delivered: bool | None = None
 
@@ -38,7 +38,7 @@ class NotificationDetail(NotificationRead):
 
 
 class SigningKeyQuery(InputSchema):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class SigningKey(OutputSchema):

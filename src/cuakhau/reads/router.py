@@ -7,11 +7,10 @@ from fastapi import Path, Query, Request
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.messages import pick_language
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.reads import alerts
-from cuakhau.reads.fields import DatabaseId
 from cuakhau.reads.schemas import AlertFilters, AlertRead, AlertResolve, BatchResult, PlateReadBatch
 from cuakhau.reads.service import ingest
 
@@ -49,7 +48,7 @@ def list_plate_alerts(
 @router.post("/plate-alerts/{alert_id}/resolve", response_model=AlertRead)
 def resolve_plate_alert(
     request: Request,
-    alert_id: Annotated[DatabaseId, Path()],
+    alert_id: Annotated[Id, Path()],
     data: AlertResolve,
     session: DbSession,
     user: Officer,

@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainSerializer, PlainValidator, ValidationError
 
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, Moment, OutputSchema
 from cuakhau.models.enums import CrossingState, ReadPoint
-from cuakhau.reads.fields import DatabaseId, Moment, NoControlCharacters
 
 MAX_BATCH = 1000
 
@@ -32,14 +31,14 @@ class AlertKind(StrEnum):
 
 
 class PlateReadIn(InputSchema):
-    read_id: Annotated[str, Field(min_length=1, max_length=64), NoControlCharacters]
+    read_id: Annotated[str, Field(min_length=1, max_length=64)]
     # As the camera read it: normalised here, kept as sent.
-    plate: Annotated[str, Field(min_length=1, max_length=32), NoControlCharacters]
+    plate: Annotated[str, Field(min_length=1, max_length=32)]
     point: ReadPoint
     read_at: Moment
     confidence: Annotated[float, Field(ge=0, le=1)]
-    gate_id: DatabaseId | None = None
-    yard_id: DatabaseId | None = None
+    gate_id: Id | None = None
+    yard_id: Id | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ class BatchResult(OutputSchema):
 
 class AlertFilters(ListQuery):
     open: bool | None = None
-    gate_id: DatabaseId | None = None
+    gate_id: Id | None = None
     kind: AlertKind | None = None
 
 
@@ -138,7 +137,7 @@ class AlertRead(OutputSchema):
 
 
 class AlertResolve(InputSchema):
-    resolution: Annotated[str, Field(min_length=3, max_length=300), NoControlCharacters]
+    resolution: Annotated[str, Field(min_length=3, max_length=300)]
     # Optionally the move the camera should have caused, recorded by hand.
-    crossing_id: DatabaseId | None = None
+    crossing_id: Id | None = None
     to_state: CrossingState | None = None

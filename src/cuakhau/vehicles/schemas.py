@@ -3,7 +3,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, OutputSchema
 from cuakhau.models.enums import VehicleKind
 from cuakhau.vehicles.plate import PlateError, normalise_plate, parse_plate
 
@@ -43,7 +43,7 @@ class VehicleBase(InputSchema):
 
 
 class VehicleCreate(VehicleBase):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class VehicleUpdate(InputSchema):
@@ -54,7 +54,7 @@ class VehicleUpdate(InputSchema):
 
 
 class VehicleFilters(ListQuery):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     kind: VehicleKind | None = None
     active: bool | None = None
     plate: Annotated[str | None, Field(max_length=32)] = None

@@ -14,6 +14,7 @@ from cuakhau.accounts.service import (
 )
 from cuakhau.core.deps import AppSettings, DbSession
 from cuakhau.core.errors import TooManyAttempts
+from cuakhau.core.schemas import Text
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
@@ -64,8 +65,8 @@ def login(
     request: Request,
     session: DbSession,
     settings: AppSettings,
-    username: Annotated[str, Form(max_length=150)],
-    password: Annotated[str, Form(max_length=300)],
+    username: Annotated[Text, Form(max_length=150)],
+    password: Annotated[Text, Form(max_length=300)],
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:

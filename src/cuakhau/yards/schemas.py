@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from cuakhau.core.schemas import Code, InputSchema, ListQuery, Name, OutputSchema
+from cuakhau.core.schemas import Code, Id, InputSchema, ListQuery, Name, OutputSchema
 from cuakhau.models.enums import VehicleClass
 
 SpaceCount = Annotated[int, Field(ge=0, le=100_000)]
@@ -19,21 +19,21 @@ class YardBase(InputSchema):
 
 
 class YardCreate(YardBase):
-    gate_id: int
-    operator_id: int
+    gate_id: Id
+    operator_id: Id
 
 
 class YardUpdate(InputSchema):
     name_vi: Name | None = None
     name_en: Name | None = None
-    operator_id: int | None = None
+    operator_id: Id | None = None
     spaces: Spaces | None = None
     cold_spaces: SpaceCount | None = None
 
 
 class YardFilters(ListQuery):
-    gate_id: int | None = None
-    operator_id: int | None = None
+    gate_id: Id | None = None
+    operator_id: Id | None = None
     active: bool | None = None
 
 

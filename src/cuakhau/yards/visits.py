@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_datetime
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
-from cuakhau.core.schemas import InputSchema, ListQuery, OutputSchema
+from cuakhau.core.schemas import Day, Id, InputSchema, ListQuery, OutputSchema
 from cuakhau.crossings.booking import arrive, walk_in
 from cuakhau.crossings.schemas import CargoLineIn, WalkInRequest
 from cuakhau.crossings.states import OPEN_STATES
@@ -39,7 +39,7 @@ class WalkInDetails(InputSchema):
     direction: Direction
     regime: Regime
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
-    driver_id: int | None = None
+    driver_id: Id | None = None
 
 
 class CheckIn(InputSchema):
@@ -87,7 +87,7 @@ class Occupancy(OutputSchema):
 
 class HourQuery(InputSchema):
     # A day in zone time; today when not given.
-    day: date | None = None
+    day: Day | None = None
 
 
 class HourOccupancy(OutputSchema):

@@ -9,7 +9,7 @@ from cuakhau.accounts.deps import require_roles
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.rows import page_of, paginate
-from cuakhau.core.schemas import Page
+from cuakhau.core.schemas import Id, Page
 from cuakhau.models import User
 from cuakhau.models.enums import STAFF_ROLES, Role
 from cuakhau.yards import visits
@@ -30,9 +30,7 @@ Reader = Annotated[User, require_roles(*STAFF_ROLES)]
 
 
 @router.post("/check-in", response_model=VisitRead, status_code=status.HTTP_201_CREATED)
-def check_in(
-    yard_id: int, data: CheckIn, session: DbSession, user: Operator, now: Now
-) -> VisitRead:
+def check_in(yard_id: Id, data: CheckIn, session: DbSession, user: Operator, now: Now) -> VisitRead:
     """Takes one space of the truck's class; a booked truck arrives, and with
     ``walk_in`` details a truck without a booking is queued."""
     yard = visits.visible_yard(session, yard_id, user)
@@ -41,21 +39,21 @@ def check_in(
 
 @router.post("/check-out", response_model=VisitRead)
 def check_out(
-    yard_id: int, data: CheckOut, session: DbSession, user: Operator, now: Now
+    yard_id: Id, data: CheckOut, session: DbSession, user: Operator, now: Now
 ) -> VisitRead:
     yard = visits.visible_yard(session, yard_id, user)
     return visits.visit_view(visits.check_out(session, yard, data.plate, now), now)
 
 
 @router.get("/occupancy", response_model=Occupancy)
-def occupancy(yard_id: int, session: DbSession, user: Reader, now: Now) -> Occupancy:
+def occupancy(yard_id: Id, session: DbSession, user: Reader, now: Now) -> Occupancy:
     yard = visits.visible_yard(session, yard_id, user)
     return visits.occupancy(session, yard, now)
 
 
 @router.get("/occupancy/hourly", response_model=DayOccupancy)
 def hourly_occupancy(
-    yard_id: int,
+    yard_id: Id,
     session: DbSession,
     user: Reader,
     query: Annotated[HourQuery, Query()],
@@ -67,7 +65,7 @@ def hourly_occupancy(
 
 @router.get("/visits", response_model=Page[VisitRead])
 def list_visits(
-    yard_id: int,
+    yard_id: Id,
     session: DbSession,
     user: Reader,
     filters: Annotated[VisitFilters, Query()],
