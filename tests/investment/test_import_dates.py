@@ -19,9 +19,9 @@ def test_dates_out_of_bounds_are_refused_with_their_rows(
     projects = [
         PROJECT_COLUMNS,
         _project("D-1", "0001-01-01"),
-        _project("D-2", "1900-01-01"),
-        _project("D-3", "31/12/2101"),
-        _project("D-4", "2100-12-31"),
+        _project("D-2", "1950-01-01"),
+        _project("D-3", "01/01/2100"),
+        _project("D-4", "2099-12-31"),
     ]
     response = upload(
         client, people, "dates.xlsx", workbook(investors=INVESTORS, projects=projects)
@@ -31,9 +31,9 @@ def test_dates_out_of_bounds_are_refused_with_their_rows(
     found = {(p["sheet"], p["row"], p["column"], p["value"], p["code"]) for p in problems}
     assert found == {
         ("projects", 2, "certificate_date", "0001-01-01", "date_out_of_range"),
-        ("projects", 4, "certificate_date", "31/12/2101", "date_out_of_range"),
+        ("projects", 4, "certificate_date", "01/01/2100", "date_out_of_range"),
     }
-    assert problems[0]["message"] == "Ngày phải trong khoảng 1900-01-01 đến 2100-12-31."
+    assert problems[0]["message"] == "Ngày phải trong khoảng 1950-01-01 đến 2099-12-31."
     assert db.count(InvestmentProject) == 0
 
 
@@ -61,4 +61,4 @@ def test_an_amendment_dated_year_0001_is_refused(client: TestClient, people: Peo
         "effective_on",
         "date_out_of_range",
     )
-    assert problem["message"] == "The date must be between 1900-01-01 and 2100-12-31."
+    assert problem["message"] == "The date must be between 1950-01-01 and 2099-12-31."

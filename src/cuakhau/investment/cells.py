@@ -8,14 +8,12 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from cuakhau.core.schemas import EARLIEST_DAY, LATEST_DAY
+
 _GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TRUE = {"1", "x", "yes", "y", "true", "có", "co"}
 _FALSE = {"0", "", "no", "n", "false", "không", "khong"}
-# Dates an import may hold: a certificate, an amendment, a milestone. Outside
-# them a date is a typing slip (0001-01-01, 20201-03-15), not a fact.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
 
 
 class CellError(ValueError):
@@ -73,10 +71,12 @@ def _decimal(text: str) -> Decimal:
 
 
 def parse_date(raw: object) -> date:
-    """A date between ``EARLIEST_DATE`` and ``LATEST_DATE``."""
+    """A date the API would take too (``core.schemas.EARLIEST_DAY``..``LATEST_DAY``):
+    outside them a certificate's or an amendment's date is a typing slip
+    (0001-01-01, 20201-03-15), not a fact."""
     value = _date(raw)
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise CellError("date_out_of_range", earliest=EARLIEST_DATE, latest=LATEST_DATE)
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise CellError("date_out_of_range", earliest=EARLIEST_DAY, latest=LATEST_DAY)
     return value
 
 
