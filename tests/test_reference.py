@@ -5,6 +5,7 @@ import yaml
 from sqlalchemy import func, select
 
 from cuakhau.core.clock import utcnow
+from cuakhau.core.config import Settings
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.models import (
     AuditEntry,
@@ -26,9 +27,9 @@ from tests.conftest import Database
 LANGSON = shipped_file("langson.yaml")
 
 
-def test_langson_reference_loads_and_reloads_without_change(db: Database):
+def test_langson_reference_loads_and_reloads_without_change(db: Database, settings: Settings):
     with db.write() as session:
-        first = load_reference(session, LANGSON)
+        first = load_reference(session, LANGSON, settings)
     assert first.created["gates"] >= 7
     assert db.count(Gate, Gate.kind == "international") == 2
     assert db.count(Gate, Gate.code.in_(["HUU-NGHI", "TAN-THANH", "CHI-MA", "COC-NAM"])) == 4
@@ -38,28 +39,30 @@ def test_langson_reference_loads_and_reloads_without_change(db: Database):
     audit_after_first = db.count(AuditEntry)
 
     with db.write() as session:
-        second = load_reference(session, LANGSON)
+        second = load_reference(session, LANGSON, settings)
     assert sum(second.created.values()) == sum(second.updated.values()) == 0
     assert second.unchanged == first.created + first.updated + first.unchanged
     assert db.count(AuditEntry) == audit_after_first
 
 
-def test_a_changed_file_updates_only_what_changed(db: Database, tmp_path: Path):
+def test_a_changed_file_updates_only_what_changed(db: Database, tmp_path: Path, settings: Settings):
     with db.write() as session:
-        load_reference(session, LANGSON)
+        load_reference(session, LANGSON, settings)
     data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
     data["gates"][0]["closes_at"] = "21:00"
     data["yards"][0]["spaces"]["truck"] = 450
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with db.write() as session:
-        report = load_reference(session, changed)
+        report = load_reference(session, changed, settings)
     assert report.updated["gates"] == 1
     assert report.updated["yards"] == 1
     assert report.created.total() == 0
 
 
-def test_a_bad_file_names_every_problem_and_loads_nothing(db: Database, tmp_path: Path):
+def test_a_bad_file_names_every_problem_and_loads_nothing(
+    db: Database, tmp_path: Path, settings: Settings
+):
     data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
     data["gates"][1]["kind"] = "castle"
     data["enterprises"][0]["tax_code"] = "123"
@@ -67,7 +70,7 @@ def test_a_bad_file_names_every_problem_and_loads_nothing(db: Database, tmp_path
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ReferenceFileError) as caught, db.write() as session:
-        load_reference(session, bad)
+        load_reference(session, bad, settings)
     problems = "\n".join(caught.value.problems)
     assert "gates.1.kind" in problems
     assert "enterprises.0.tax_code" in problems
@@ -75,13 +78,15 @@ def test_a_bad_file_names_every_problem_and_loads_nothing(db: Database, tmp_path
     assert db.count(Gate) == 0
 
 
-def test_the_zones_contact_details_load_and_bad_ones_are_named(db: Database, tmp_path: Path):
+def test_the_zones_contact_details_load_and_bad_ones_are_named(
+    db: Database, tmp_path: Path, settings: Settings
+):
     data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
     data["zone"] |= {"phone": "0205 3 123 456", "email": "not an address", "website": "ftp://x"}
     bad = tmp_path / "contact.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ReferenceFileError) as caught, db.write() as session:
-        load_reference(session, bad)
+        load_reference(session, bad, settings)
     assert sorted(p.split(":")[0] for p in caught.value.problems) == [
         "zone.email",
         "zone.website",
@@ -89,7 +94,7 @@ def test_the_zones_contact_details_load_and_bad_ones_are_named(db: Database, tmp
     data["zone"] |= {"email": "banquanly@example.vn", "website": "https://example.vn"}
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with db.write() as session:
-        load_reference(session, bad)
+        load_reference(session, bad, settings)
     zone = db.scalar(select(Zone))
     assert (zone.phone, zone.email, zone.website) == (
         "+842053123456",
@@ -98,29 +103,31 @@ def test_the_zones_contact_details_load_and_bad_ones_are_named(db: Database, tmp
     )
 
 
-def test_unknown_references_are_named_before_anything_is_written(db: Database, tmp_path: Path):
+def test_unknown_references_are_named_before_anything_is_written(
+    db: Database, tmp_path: Path, settings: Settings
+):
     data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
     data["yards"][0]["gate"] = "NOWHERE"
     bad = tmp_path / "refs.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ReferenceFileError, match="1 problem") as caught, db.write() as session:
-        load_reference(session, bad)
+        load_reference(session, bad, settings)
     assert caught.value.problems == ["yards.0.gate: no gate with code NOWHERE"]
     assert db.count(Gate) == 0
 
 
 @pytest.mark.parametrize("content", ["just text", "gates: [1, 2", ""])
-def test_not_a_reference_file(db: Database, tmp_path: Path, content: str):
+def test_not_a_reference_file(db: Database, tmp_path: Path, content: str, settings: Settings):
     path = tmp_path / "x.yaml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ReferenceFileError), db.write() as session:
-        load_reference(session, path)
+        load_reference(session, path, settings)
 
 
-def test_demo_traffic_books_the_demo_vehicles_once(db: Database):
+def test_demo_traffic_books_the_demo_vehicles_once(db: Database, settings: Settings):
     with db.write() as session:
-        load_reference(session, LANGSON)
-        load_reference(session, shipped_file("demo.yaml"))
+        load_reference(session, LANGSON, settings)
+        load_reference(session, shipped_file("demo.yaml"), settings)
         load_tariffs(session, shipped_tariffs())
         create_demo_accounts(session)
         booked = create_demo_traffic(session, utcnow())
@@ -139,3 +146,20 @@ def test_demo_traffic_books_the_demo_vehicles_once(db: Database):
     # The trucks that arrived stand in a yard of the gate, each taking a space.
     assert db.count(YardVisit, YardVisit.checked_out_at.is_(None)) == booked // 2
     assert db.scalar(select(func.sum(YardSpace.occupied))) == booked // 2
+
+
+def test_a_webhook_url_inside_the_network_is_named_and_nothing_is_loaded(
+    db: Database, tmp_path: Path, settings: Settings
+):
+    """The rule the API applies when an enterprise's webhook URL is set holds
+    for a reference file too."""
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    data["enterprises"][1]["webhook_url"] = "http://2130706433/hook"
+    bad = tmp_path / "internal-webhook.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ReferenceFileError) as refused, db.write() as session:
+        load_reference(session, bad, settings)
+    [problem] = refused.value.problems
+    assert problem.startswith("enterprises.1.webhook_url: ")
+    assert "127.0.0.1" in problem
+    assert db.count(Enterprise) == 0

@@ -15,6 +15,7 @@ from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare
 from cuakhau.cli.app import app
 from cuakhau.core.actor import Actor
+from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.schema_version import ensure_schema_current, head_revision, upgrade
 from cuakhau.crossings.booking import procedures
@@ -39,7 +40,7 @@ def _zone_in_service(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with session_scope(audited_session_factory(engine), Actor(label="drill")) as session:
-            load_demo(session, NOW)
+            load_demo(session, NOW, Settings(database_url=database_url))
             gate = session.scalars(select(Gate).where(Gate.code == DEMO_GATE)).one()
             waiting = session.scalars(
                 select(Crossing)

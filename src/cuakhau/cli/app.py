@@ -147,8 +147,9 @@ def reference_load(
     file: Annotated[Path, typer.Argument(help="A zone's reference data file (YAML).")],
 ) -> None:
     """Load a zone's reference data; loading the same file again changes nothing."""
-    with _reference_errors(), open_session(Settings()) as session:
-        report = load_reference(session, file)
+    settings = Settings()
+    with _reference_errors(), open_session(settings) as session:
+        report = load_reference(session, file, settings)
     print_load_report(report)
 
 
@@ -167,7 +168,7 @@ def demo(
     console.print(f"Database: {settings.database_url}")
     upgrade(settings.database_url)
     with _reference_errors(), open_session(settings) as session:
-        issued = load_demo(session, utcnow())
+        issued = load_demo(session, utcnow(), settings)
     _print_demo_accounts(issued)
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
     sys.stdout.flush()

@@ -11,6 +11,7 @@ from cuakhau.accounts.schemas import UserCreate
 from cuakhau.accounts.service import create_user, issue_token
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare
+from cuakhau.core.config import Settings
 from cuakhau.core.security import new_password
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
@@ -62,13 +63,13 @@ class IssuedCredential:
     secret: str
 
 
-def load_demo(session: Session, now: datetime) -> list[IssuedCredential]:
+def load_demo(session: Session, now: datetime, settings: Settings) -> list[IssuedCredential]:
     """Everything ``cuakhau demo`` puts in a migrated database: the Lạng Sơn
     reference data, tariffs, the board's portfolio, an account per role and the
     day's traffic as of ``now``. Loading it again adds nothing; the secrets of
     the accounts it made."""
-    load_reference(session, shipped_file("langson.yaml"))
-    load_reference(session, shipped_file("demo.yaml"))
+    load_reference(session, shipped_file("langson.yaml"), settings)
+    load_reference(session, shipped_file("demo.yaml"), settings)
     load_tariffs(session, shipped_tariffs())
     load_demo_portfolio(session)
     issued = create_demo_accounts(session)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import utcnow
+from cuakhau.core.config import Settings
 from cuakhau.core.errors import DomainError
 from cuakhau.core.rows import apply_changes
 from cuakhau.core.schemas import InputSchema, Name
@@ -24,7 +25,7 @@ from cuakhau.crossings.schemas import PolicyUpdate, PriorityClassIn
 from cuakhau.drivers.schemas import DriverBase, DriverCreate, DriverUpdate, PhoneNumber
 from cuakhau.drivers.service import create_driver, update_driver
 from cuakhau.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate, TaxCode
-from cuakhau.enterprises.service import create_enterprise, update_enterprise
+from cuakhau.enterprises.service import check_enterprise, create_enterprise, update_enterprise
 from cuakhau.gates.schemas import GateCreate, GateUpdate
 from cuakhau.gates.service import create_gate, update_gate
 from cuakhau.models import (
@@ -151,9 +152,9 @@ def read_reference_file(path: Path) -> ReferenceFile:
         raise ReferenceFileError(path, problems) from None
 
 
-def load_reference(session: Session, path: Path) -> LoadReport:
+def load_reference(session: Session, path: Path, settings: Settings) -> LoadReport:
     data = read_reference_file(path)
-    _check_references(session, path, data)
+    _check_references(session, path, data, settings)
     report = LoadReport()
     try:
         _load(session, data, report)
@@ -162,13 +163,21 @@ def load_reference(session: Session, path: Path) -> LoadReport:
     return report
 
 
-def _check_references(session: Session, path: Path, data: ReferenceFile) -> None:
-    """Name every unknown gate or enterprise before anything is written."""
+def _check_references(
+    session: Session, path: Path, data: ReferenceFile, settings: Settings
+) -> None:
+    """Name every unknown gate or enterprise, and every webhook URL the API
+    would refuse, before anything is written."""
     gate_codes = {g.code for g in data.gates} | set(session.scalars(select(Gate.code)))
     tax_codes = {e.tax_code for e in data.enterprises} | set(
         session.scalars(select(Enterprise.tax_code))
     )
     problems = []
+    for index, enterprise in enumerate(data.enterprises):
+        try:
+            check_enterprise(enterprise, settings)
+        except DomainError as refused:
+            problems.append(f"enterprises.{index}.webhook_url: {refused.detail('en')}")
     for index, entry in enumerate(data.capacity):
         if entry.gate not in gate_codes:
             problems.append(f"capacity.{index}.gate: no gate with code {entry.gate}")
