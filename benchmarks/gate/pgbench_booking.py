@@ -54,12 +54,13 @@ def pgbench_booking_script(
         engine.dispose()
     if window_ids != list(range(window_ids[0], window_ids[-1] + 1)):
         raise SystemExit("the bookable windows' ids are not one run; pgbench draws from a range")
+    # The truck and the window are drawn per booking (PER_BOOKING); these stand in.
     sample = BookingRequest(
-        vehicle_id=0,
+        vehicle_id=1,
         gate_id=gate_id,
         direction="export",
         regime="export",
-        window_id=0,
+        window_id=1,
         cargo=cargo(),
     )
     booking = procedure(Kind.booking)
