@@ -263,3 +263,15 @@ def test_lifting_an_override_needs_an_officer_and_the_csrf_token(console: Consol
         assert window is not None
         assert window.capacity == 4
     assert _post(console, "/gate/overrides/999999/lift") == 404
+
+
+def test_an_id_beyond_the_database_is_a_clear_refusal_on_the_pages(console: Console):
+    """The pages' ids obey the API's rule (``core.schemas.Id``): beyond INTEGER they
+    never reach the database, which on PostgreSQL would fail the request."""
+    _log_in(console, Role.gate_officer)
+    for path in ("/gate?gate_id=2147483648", "/gate/queue?gate_id=2147483648"):
+        answer = console.client.get(path)
+        assert answer.status_code == 422, (path, answer.status_code)
+    _log_in(console, Role.enterprise)
+    answer = console.client.get("/crossings/2147483648")
+    assert answer.status_code == 422

@@ -26,6 +26,7 @@ from cuakhau.audit.service import list_audit_entries
 from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
+from cuakhau.core.schemas import Id
 from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.models import AuditEntry, Enterprise, Gate, User, Yard
 from cuakhau.models.enums import Role
@@ -119,7 +120,7 @@ def add_user(
 def _user_page(
     request: Request,
     session: Session,
-    user_id: int,
+    user_id: Id,
     form: FormState | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -141,14 +142,14 @@ def _user_page(
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
-def user_detail(request: Request, user_id: int, session: DbSession, _admin: Admin) -> HTMLResponse:
+def user_detail(request: Request, user_id: Id, session: DbSession, _admin: Admin) -> HTMLResponse:
     return _user_page(request, session, user_id)
 
 
 @router.post(
     "/admin/users/{user_id}/disable", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-def disable(request: Request, user_id: int, session: DbSession, admin: Admin) -> Response:
+def disable(request: Request, user_id: Id, session: DbSession, admin: Admin) -> Response:
     """As the API: an admin cannot lock themselves out of their own account."""
     try:
         disable_user(session=session, user_id=user_id, admin=admin)
@@ -162,7 +163,7 @@ def disable(request: Request, user_id: int, session: DbSession, admin: Admin) ->
 @router.post(
     "/admin/users/{user_id}/enable", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-def enable(request: Request, user_id: int, session: DbSession, _admin: Admin) -> Response:
+def enable(request: Request, user_id: Id, session: DbSession, _admin: Admin) -> Response:
     set_user_active(session=session, user=get_user(session=session, user_id=user_id), active=True)
     return redirect(request, f"/admin/users/{user_id}?done=enabled")
 
@@ -171,7 +172,7 @@ def enable(request: Request, user_id: int, session: DbSession, _admin: Admin) ->
     "/admin/users/{user_id}/password", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def reset_password(
-    request: Request, user_id: int, session: DbSession, _admin: Admin, submitted: SubmittedForm
+    request: Request, user_id: Id, session: DbSession, _admin: Admin, submitted: SubmittedForm
 ) -> Response:
     password = str(submitted.get("password", ""))
     account = get_user(session=session, user_id=user_id)

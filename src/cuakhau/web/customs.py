@@ -19,6 +19,7 @@ from cuakhau.clearance import service
 from cuakhau.clearance.schemas import ClearanceFilters, Decision, Declaration, ReasonGiven
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.core.schemas import Id
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import Crossing, Enterprise, Gate, PriorityClass, User
 from cuakhau.models.enums import CustomsChannel, Role
@@ -109,7 +110,7 @@ def _crossing_page(
 
 @router.get("/customs/crossings/{crossing_id}", response_class=HTMLResponse)
 def customs_crossing(
-    request: Request, crossing_id: int, session: DbSession, _user: CustomsUser
+    request: Request, crossing_id: Id, session: DbSession, _user: CustomsUser
 ) -> HTMLResponse:
     crossing = service.get_crossing(session, crossing_id)
     notice = None
@@ -163,7 +164,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], Action]] = {
 def _act(
     request: Request,
     session: Session,
-    crossing_id: int,
+    crossing_id: Id,
     action: str,
     submitted: FormData,
     now: datetime,
@@ -191,7 +192,7 @@ def _act(
 def _action_page(action: str) -> Callable[..., Response]:
     def act(
         request: Request,
-        crossing_id: int,
+        crossing_id: Id,
         session: DbSession,
         _user: CustomsUser,
         submitted: SubmittedForm,

@@ -17,6 +17,7 @@ from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.core.schemas import Id
 from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
 from cuakhau.crossings.queue import position_of
@@ -358,7 +359,7 @@ def _crossing_page(
 
 @router.get("/crossings/{crossing_id}", response_class=HTMLResponse)
 def crossing_page(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
+    request: Request, crossing_id: Id, session: DbSession, user: EnterpriseUser, now: Now
 ) -> HTMLResponse:
     """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
@@ -371,7 +372,7 @@ def crossing_page(
 
 @router.get("/crossings/{crossing_id}/live", response_class=HTMLResponse)
 def crossing_live(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
+    request: Request, crossing_id: Id, session: DbSession, user: EnterpriseUser, now: Now
 ) -> HTMLResponse:
     """The crossing's live part alone, fetched again on each queue change."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
@@ -383,7 +384,7 @@ def crossing_live(
     "/crossings/{crossing_id}/cancel", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def cancel_crossing(
-    request: Request, crossing_id: int, session: DbSession, user: EnterpriseUser, now: Now
+    request: Request, crossing_id: Id, session: DbSession, user: EnterpriseUser, now: Now
 ) -> Response:
     """``booking.cancel`` decides; a refusal comes back with the rule's message."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)

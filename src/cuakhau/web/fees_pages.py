@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
+from cuakhau.core.schemas import Id
 from cuakhau.fees.schemas import PeriodQuery
 from cuakhau.fees.service import get_receipt, period_filter, receipt_views, totals
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
@@ -99,7 +100,7 @@ def fees(
 
 @router.get("/fees/receipts/{receipt_id}", response_class=HTMLResponse)
 def receipt_page(
-    request: Request, receipt_id: int, session: DbSession, user: EnterpriseUser
+    request: Request, receipt_id: Id, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
     receipt = get_receipt(session=session, receipt_id=receipt_id, scope=enterprise_id_of(user))
     crossing = session.get_one(Crossing, receipt.crossing_id)

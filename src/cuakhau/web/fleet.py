@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
+from cuakhau.core.schemas import Id
 from cuakhau.drivers.schemas import DriverCreate
 from cuakhau.drivers.service import drivers
 from cuakhau.models import Driver, User, Vehicle
@@ -130,7 +131,7 @@ def add_driver(
 
 def _deactivate_page(kind: str, registry: Registry) -> Callable[..., Response]:
     def deactivate(
-        request: Request, row_id: int, session: DbSession, user: EnterpriseUser
+        request: Request, row_id: Id, session: DbSession, user: EnterpriseUser
     ) -> Response:
         """As ``POST /api/v1/<registry>/{id}/deactivate``: another enterprise's row is a 404."""
         registry.set_active(session=session, user=user, row_id=row_id, active=False)

@@ -21,6 +21,7 @@ from cuakhau.capacity.schemas import OverrideCreate, OverrideResult
 from cuakhau.clearance.service import get_crossing
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
+from cuakhau.core.schemas import Id
 from cuakhau.crossings.queue import queue_with_estimates
 from cuakhau.gateops.schemas import ByHand, CallRequest
 from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
@@ -201,7 +202,7 @@ def gate_console(
     session: DbSession,
     _user: Officer,
     now: Now,
-    gate_id: int | None = None,
+    gate_id: Id | None = None,
     direction: str | None = None,
 ) -> HTMLResponse:
     return _console(request, session, now, gate_id, direction, notice=_notice(request))
@@ -213,7 +214,7 @@ def gate_queue(
     session: DbSession,
     _user: Officer,
     now: Now,
-    gate_id: int | None = None,
+    gate_id: Id | None = None,
     direction: str | None = None,
 ) -> HTMLResponse:
     """The queue table alone, fetched again by the page's script on each queue change."""
@@ -315,7 +316,7 @@ def gate_call(
 )
 def gate_resolve_alert(
     request: Request,
-    alert_id: int,
+    alert_id: Id,
     session: DbSession,
     user: Officer,
     now: Now,
@@ -351,7 +352,7 @@ def gate_resolve_alert(
 )
 def gate_by_hand(
     request: Request,
-    crossing_id: int,
+    crossing_id: Id,
     session: DbSession,
     _user: Officer,
     now: Now,
@@ -389,7 +390,7 @@ def gate_by_hand(
 )
 def gate_lift_override(
     request: Request,
-    override_id: int,
+    override_id: Id,
     session: DbSession,
     _user: Officer,
     now: Now,

@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError
+from cuakhau.core.schemas import Id
 from cuakhau.investment import downloads
 from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.investment.downloads import ReportFormat, Sheet, TableFormat
@@ -187,7 +188,7 @@ def _project_page(
     session: Session,
     user: User,
     now: datetime,
-    project_id: int,
+    project_id: Id,
     form: FormState | None = None,
     status_code: int = 200,
     notice: str | None = None,
@@ -248,7 +249,7 @@ def register(
 
 @router.get("/investment/projects/{project_id}", response_class=HTMLResponse)
 def project_file(
-    request: Request, project_id: int, session: DbSession, user: Reader, now: Now
+    request: Request, project_id: Id, session: DbSession, user: Reader, now: Now
 ) -> HTMLResponse:
     language = i18n.page_language(request)
     params = request.query_params
@@ -267,7 +268,7 @@ def project_file(
 )
 def record_amendment(
     request: Request,
-    project_id: int,
+    project_id: Id,
     session: DbSession,
     user: Board,
     now: Now,

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.core.schemas import Id
 from cuakhau.models import User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.vehicles.schemas import VehicleFilters
@@ -178,7 +179,7 @@ def _notice(request: Request) -> str | None:
 
 @router.get("/yard", response_class=HTMLResponse)
 def yard_page(
-    request: Request, session: DbSession, user: YardUser, now: Now, yard_id: int | None = None
+    request: Request, session: DbSession, user: YardUser, now: Now, yard_id: Id | None = None
 ) -> HTMLResponse:
     return _page(request, session, user, now, yard_id, notice=_notice(request))
 
@@ -189,7 +190,7 @@ def yard_live(
     session: DbSession,
     user: YardUser,
     now: Now,
-    yard_id: int,
+    yard_id: Id,
     over: str | None = None,
 ) -> HTMLResponse:
     """Occupancy and the trucks inside alone, fetched again on each change at the gate."""
@@ -211,7 +212,7 @@ def yard_vehicles(
 @router.post("/yard/{yard_id}/visits", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def yard_visit(
     request: Request,
-    yard_id: int,
+    yard_id: Id,
     session: DbSession,
     user: YardUser,
     now: Now,
