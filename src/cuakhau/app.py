@@ -20,6 +20,7 @@ from cuakhau.core.errors import install_error_handlers
 from cuakhau.core.head import HeadAsGet
 from cuakhau.core.periodic import every
 from cuakhau.core.schema_version import ensure_schema_current
+from cuakhau.counterpart.router import router as counterpart_router
 from cuakhau.crossings.booking import procedures, sweep_job
 from cuakhau.crossings.calls import function_calls
 from cuakhau.crossings.policy_router import router as policy_router
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         investment_router,
         investment_public_router,
         dashboard_router,
+        counterpart_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)

@@ -54,6 +54,8 @@ def _adjust(capacity: int, override: CapacityOverride) -> int:
     if override.kind is OverrideKind.factor:
         # Rounded down: a reduced rate is never rounded into more trucks.
         return math.floor(capacity * value)
+    if override.kind is OverrideKind.ceiling:
+        return min(capacity, int(value))
     return int(value)
 
 

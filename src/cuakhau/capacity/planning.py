@@ -141,3 +141,9 @@ def deactivate_override(
     session.flush()
     replanned = _replanned(session, gate, now, preview=False)
     return OverrideResult(override=OverrideRead.model_validate(override), **dict(replanned))
+
+
+def replan_for(session: Session, gate: Gate, now: datetime) -> CapacityChangeResult:
+    """The re-plan after overrides changed by another service (the counterpart's
+    acceptance): the same moves, notices and audit as an officer's change."""
+    return _replanned(session, gate, now, preview=False)

@@ -25,6 +25,7 @@ from cuakhau.core.errors import field_errors
 from cuakhau.core.logs import logging_config
 from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
+from cuakhau.counterpart import cli as counterpart_commands
 from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.investment import cli as investment_commands
@@ -50,6 +51,7 @@ app.add_typer(user_commands.app, name="users")
 app.add_typer(tariff_commands.app, name="tariffs")
 app.add_typer(notification_commands.app, name="notifications")
 app.add_typer(investment_commands.app, name="investment")
+app.add_typer(counterpart_commands.app, name="counterpart")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)

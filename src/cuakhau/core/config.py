@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     no_show_sweep_seconds: float = 60.0
     # Comment lines on idle event streams, so proxies do not cut them.
     live_heartbeat_seconds: float = 15.0
+    # The other side's system (docs/counterpart.md): silent longer than this, its
+    # gate's officers are warned and the public page calls its data stale; a
+    # signed request older or newer than the skew is refused (a replay).
+    counterpart_silence_seconds: int = Field(900, ge=60)
+    counterpart_max_skew_seconds: int = Field(300, ge=5, le=3600)
     # Log lines as text for a person, or one JSON object a line for a collector.
     log_format: Literal["plain", "json"] = "plain"
     # Who may read /metrics: a caller presenting this bearer token, or one whose

@@ -9,6 +9,7 @@ from cuakhau.models.capacity import (
     CrossingWindow,
     WindowsMade,
 )
+from cuakhau.models.counterpart import Counterpart, CounterpartMessage
 from cuakhau.models.crossing import CargoLine, Crossing, CrossingMove, QueueEstimate, WindowChange
 from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
@@ -37,6 +38,8 @@ __all__ = [
     "CapacityOverride",
     "CapacityPattern",
     "CargoLine",
+    "Counterpart",
+    "CounterpartMessage",
     "Crossing",
     "CrossingMove",
     "CrossingWindow",

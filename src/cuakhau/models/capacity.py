@@ -61,10 +61,13 @@ class CapacityOverride(Base, Timestamped, Audited):
     # Local times limiting the override within each day; None: the whole day.
     from_time: Mapped[time | None] = mapped_column(Time)
     to_time: Mapped[time | None] = mapped_column(Time)
-    # factor: multiplier (0.5 halves); capacity: trucks per window; closure: unused.
+    # factor: multiplier (0.5 halves); capacity: trucks per window; ceiling: at most
+    # this many per window; closure: unused.
     value: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
     reason: Mapped[str] = mapped_column(String(300))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set by the other side's acceptance (a ceiling per hour), not by an officer.
+    counterpart_id: Mapped[int | None] = mapped_column(ForeignKey("counterpart.id"))
 
 
 class CrossingWindow(Base):

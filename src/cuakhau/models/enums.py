@@ -116,6 +116,8 @@ class OverrideKind(StrEnum):
     closure = "closure"
     factor = "factor"
     capacity = "capacity"
+    # At most this many: what the other side accepts (docs/counterpart.md).
+    ceiling = "ceiling"
 
 
 class FeeKind(StrEnum):
