@@ -1,15 +1,11 @@
 """What the other side reads of ours: the crossings expected at its gate."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from cuakhau.app import create_app
-from cuakhau.core.config import Settings
 from cuakhau.counterpart.service import add_counterpart
 from tests.conftest import TEST_SECRET, Database
-from tests.counterpart.test_messages import NOW, Other
+from tests.counterpart.conftest import NOW, Other
 from tests.factories import (
     make_booking,
     make_enterprise,
@@ -19,12 +15,6 @@ from tests.factories import (
 )
 
 FEED = "/api/v1/counterpart/expected-crossings"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, clock=lambda: NOW)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

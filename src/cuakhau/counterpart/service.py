@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.planning import replan_for
 from cuakhau.capacity.service import get_gate
 from cuakhau.core.actor import Actor
 from cuakhau.core.clock import local_date, local_datetime
-from cuakhau.core.errors import Conflict, NotAuthenticated, NotFound
+from cuakhau.core.errors import Conflict, NotAuthenticated
 from cuakhau.counterpart import signing
 from cuakhau.counterpart.schemas import CounterpartStatus, HourAcceptance, MessageIn, MessageResult
 from cuakhau.models import CapacityOverride, Counterpart, CounterpartMessage
@@ -248,17 +248,13 @@ def gate_counterparts(*, session: Session, gate_id: int) -> list[Counterpart]:
     )
 
 
-def get_counterpart(*, session: Session, counterpart_id: int) -> Counterpart:
-    counterpart = session.get(Counterpart, counterpart_id)
-    if counterpart is None:
-        raise NotFound("counterpart", counterpart_id)
-    return counterpart
-
-
-def messages_received(session: Session, counterpart: Counterpart) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(CounterpartMessage.counterpart_id == counterpart.id)
+def silent(session: Session, gate_id: int, now: datetime, silence: int) -> list[CounterpartStatus]:
+    """The gate's counterparts that have gone quiet: the officer is warned."""
+    return [
+        answer
+        for answer in (
+            status(session, c, now, silence)
+            for c in gate_counterparts(session=session, gate_id=gate_id)
         )
-        or 0
-    )
+        if answer.silent
+    ]

@@ -22,6 +22,7 @@ from cuakhau.clearance.service import get_crossing
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
 from cuakhau.core.schemas import Id
+from cuakhau.counterpart import service as counterparts
 from cuakhau.crossings.queue import queue_with_estimates
 from cuakhau.gateops.schemas import ByHand, CallRequest
 from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
@@ -88,7 +89,7 @@ class CapacityForm:
         return data
 
 
-def _choice(
+def chosen_gate(
     session: Session, gate_id: int | None, direction: str | None
 ) -> tuple[list[Gate], Gate, Direction]:
     gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
@@ -151,7 +152,7 @@ def _console(
     status_code: int = 200,
     **values: Any,
 ) -> HTMLResponse:
-    gates, gate, chosen = _choice(session, gate_id, direction)
+    gates, gate, chosen = chosen_gate(session, gate_id, direction)
     open_alerts = alerts.list_alerts(
         session,
         AlertFilters(open=True, gate_id=gate.id, limit=ALERT_LIMIT),
@@ -171,6 +172,9 @@ def _console(
         by_hand=awaiting_by_hand(session, gate.id, chosen),
         next_by_hand=BY_HAND,
         overrides=planning.current_overrides(session=session, gate_id=gate.id, now=now),
+        silent_counterparts=counterparts.silent(
+            session, gate.id, now, request.app.state.settings.counterpart_silence_seconds
+        ),
         query=urlencode({"gate_id": gate.id, "direction": chosen.value}),
         **_queue_context(session, gate, chosen, now),
         **values,
@@ -218,7 +222,7 @@ def gate_queue(
     direction: str | None = None,
 ) -> HTMLResponse:
     """The queue table alone, fetched again by the page's script on each queue change."""
-    _, gate, chosen = _choice(session, gate_id, direction)
+    _, gate, chosen = chosen_gate(session, gate_id, direction)
     return render(request, "gate_queue.html", **_queue_context(session, gate, chosen, now))
 
 
@@ -271,7 +275,7 @@ def _int(value: object) -> int | None:
 
 def _chosen(session: Session, submitted: FormData) -> tuple[Gate, Direction]:
     """The gate and direction a console form was sent from."""
-    _, gate, direction = _choice(
+    _, gate, direction = chosen_gate(
         session, _int(submitted.get("gate_id")), str(submitted.get("direction", ""))
     )
     return gate, direction
