@@ -24,7 +24,7 @@ from cuakhau.models import Base, Crossing, Gate
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction
 from cuakhau.reference.demo import DEMO_GATE, load_demo
 from cuakhau.sessions import audited_session_factory
-from tests.conftest import BACKENDS, fresh_database_url
+from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
 
 # 10:00 in the zone on a working day: the demo's windows are open.
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -40,7 +40,7 @@ def _zone_in_service(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with session_scope(audited_session_factory(engine), Actor(label="drill")) as session:
-            load_demo(session, NOW, Settings(database_url=database_url))
+            load_demo(session, NOW, Settings(database_url=database_url, secret_key=TEST_SECRET))
             gate = session.scalars(select(Gate).where(Gate.code == DEMO_GATE)).one()
             waiting = session.scalars(
                 select(Crossing)

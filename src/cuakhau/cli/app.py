@@ -26,17 +26,19 @@ from cuakhau.core.logs import logging_config
 from cuakhau.core.messages import LANGUAGES, translate
 from cuakhau.core.schema_version import SchemaOutdated, ensure_schema_current, upgrade
 from cuakhau.counterpart import cli as counterpart_commands
+from cuakhau.counterpart.demo import SCENARIO as DEMO_COUNTERPART_SCENARIO
 from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
 from cuakhau.investment import cli as investment_commands
 from cuakhau.notifications import cli as notification_commands
 from cuakhau.ops.metrics import shared_metrics_folder
-from cuakhau.reference.demo import IssuedCredential, load_demo
+from cuakhau.reference.demo import IssuedCredential, demo_counterpart, load_demo
 from cuakhau.reference.loader import (
     SECTIONS,
     LoadReport,
     ReferenceFileError,
     load_reference,
+    shipped_file,
 )
 from cuakhau.simulation.cli import register as register_simulation
 
@@ -171,7 +173,17 @@ def demo(
     upgrade(settings.database_url)
     with _reference_errors(), open_session(settings) as session:
         issued = load_demo(session, utcnow(), settings)
+        other_side = demo_counterpart(session, settings)
     _print_demo_accounts(issued)
+    if other_side is not None:
+        key, secret = other_side
+        console.print(
+            "The other side's system at Hữu Nghị is registered; play more of it with:\n"
+            f"  CUAKHAU_COUNTERPART_KEY={key} CUAKHAU_COUNTERPART_SECRET={secret} "
+            f"cuakhau counterpart play {shipped_file(DEMO_COUNTERPART_SCENARIO)} "
+            f"--url http://{host}:{port}",
+            soft_wrap=True,
+        )
     console.print(f"Open http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
     sys.stdout.flush()
     _check_ready(settings)

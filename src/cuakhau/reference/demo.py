@@ -13,6 +13,7 @@ from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare
 from cuakhau.core.config import Settings
 from cuakhau.core.security import new_password
+from cuakhau.counterpart.demo import create_demo_counterpart, demo_credentials
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
@@ -74,7 +75,18 @@ def load_demo(session: Session, now: datetime, settings: Settings) -> list[Issue
     load_demo_portfolio(session)
     issued = create_demo_accounts(session)
     create_demo_traffic(session, now)
+    gate_id = session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE))
+    if gate_id is not None:
+        create_demo_counterpart(session, gate_id, now, settings.resolved_secret_key)
     return issued
+
+
+def demo_counterpart(session: Session, settings: Settings) -> tuple[str, str] | None:
+    """The key and secret of the other side's system at the demo gate."""
+    gate_id = session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE))
+    if gate_id is None:
+        return None
+    return demo_credentials(session, gate_id, settings.resolved_secret_key)
 
 
 def create_demo_accounts(session: Session) -> list[IssuedCredential]:
