@@ -3,7 +3,7 @@ system signing as ``cuakhau counterpart`` does."""
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -52,13 +52,15 @@ class Other:
         return self.call("POST", MESSAGES, message(sequence, trucks, hour, message_id), **kw)
 
 
-def message(sequence: int, trucks: int, hour: int = 7, message_id: str = "") -> bytes:
+def message(
+    sequence: int, trucks: int, hour: int = 7, message_id: str = "", day: date = DAY
+) -> bytes:
     content = {
         "message_id": message_id or f"m-{sequence}",
         "sequence": sequence,
         "kind": "acceptance",
         "acceptance": [
-            {"day": DAY.isoformat(), "hour": hour, "direction": "export", "trucks": trucks}
+            {"day": day.isoformat(), "hour": hour, "direction": "export", "trucks": trucks}
         ],
     }
     return json.dumps(content).encode()

@@ -82,17 +82,7 @@ def test_a_later_acceptance_for_the_hour_replaces_the_earlier(other: Other, db: 
 
 
 def test_an_hour_already_over_is_left_alone(other: Other, db: Database) -> None:
-    yesterday = DAY - timedelta(days=1)
-    body = json.dumps(
-        {
-            "message_id": "past",
-            "sequence": 1,
-            "kind": "acceptance",
-            "acceptance": [
-                {"day": yesterday.isoformat(), "hour": 7, "direction": "export", "trucks": 0}
-            ],
-        }
-    ).encode()
+    body = message(1, trucks=0, day=DAY - timedelta(days=1))
     answer = other.call("POST", MESSAGES, body)
     assert answer.json()["hours_set"] == 0
     assert answer.json()["applied_through"] == 1
@@ -175,16 +165,7 @@ def test_a_gap_is_named_and_messages_apply_in_their_order(other: Other, db: Data
 
 
 def test_a_bad_message_from_a_signed_sender_is_422(other: Other, db: Database) -> None:
-    body = json.dumps(
-        {
-            "message_id": "x",
-            "sequence": 1,
-            "kind": "acceptance",
-            "acceptance": [
-                {"day": DAY.isoformat(), "hour": 24, "direction": "export", "trucks": 1}
-            ],
-        }
-    ).encode()
+    body = message(1, trucks=1, hour=24)
     answer = other.call("POST", MESSAGES, body)
     assert answer.status_code == 422
     assert other.call("POST", MESSAGES, b"{not json").status_code == 422
