@@ -1,7 +1,9 @@
 """``cuakhau counterpart``: registering the other side at a gate, and its client
 playing a scenario against the real server (uvicorn on a port)."""
 
+import random
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from cuakhau.cli.app import app as cli
 from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.counterpart.client import CounterpartClient, CounterpartRefused
-from cuakhau.models import Counterpart, CounterpartMessage
+from cuakhau.models import CapacityOverride, Counterpart, CounterpartMessage
 from tests.conftest import TEST_SECRET, Database
 from tests.factories import make_gate, make_pattern
 from tests.live.streams import serve_in_thread
@@ -132,3 +134,30 @@ def test_add_refuses_an_unknown_gate(settings: Settings, db: Database) -> None:
     assert result.exit_code == 2
     assert "NOWHERE" in result.output
     assert db.count(Counterpart) == 0
+
+
+def test_messages_sent_at_once_in_any_order_apply_in_their_numbering(
+    server: str, registered: tuple[int, str, str], db: Database
+) -> None:
+    """Eight messages, each from its own thread, shuffled: every one is applied
+    once, in its number's order, whatever order the server takes them in."""
+    gate_id, key, secret = registered
+    day = START.isoformat()
+    numbers = list(range(1, 9))
+    random.Random(20).shuffle(numbers)
+
+    def send(sequence: int) -> str:
+        hours = [{"day": day, "hour": 7, "direction": "export", "trucks": sequence % 3}]
+        answer = CounterpartClient(server, key, secret).send(
+            sequence, {"kind": "acceptance", "acceptance": hours}
+        )
+        return str(answer["outcome"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(send, numbers))
+    assert set(outcomes) <= {"applied", "waiting"}
+    assert db.scalar(select(Counterpart.applied_through)) == 8
+    assert db.count(CounterpartMessage, CounterpartMessage.applied_at.is_(None)) == 0
+    active = db.scalars(select(CapacityOverride).where(CapacityOverride.is_active.is_(True)))
+    assert [int(o.value) for o in active] == [8 % 3]
+    assert capacities(db, gate_id, 0)[0] == 8 % 3
