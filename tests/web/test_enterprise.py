@@ -372,10 +372,10 @@ def test_the_crossing_page_says_why_its_window_changed(page: Page, site: Site):
     page.goto(f"/crossings/{crossing_id}")
     changes = page.get_by_test_id("window-changes").locator("tbody tr")
     expect(changes).to_have_count(1)
-    expect(changes.first).to_contain_text("năng lực thông quan giảm")
+    expect(changes.first).to_contain_text("năng lực thông quan bị cắt giảm")
     expect(changes.first).to_contain_text("giờ TQ")
     page.goto(f"/crossings/{crossing_id}?lang=en")
-    expect(page.get_by_test_id("window-changes")).to_contain_text("capacity reduced")
+    expect(page.get_by_test_id("window-changes")).to_contain_text("capacity cut")
 
 
 def test_cancel_before_the_cutoff_works_and_after_it_is_refused_with_the_rule(
