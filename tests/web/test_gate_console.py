@@ -62,7 +62,13 @@ def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: 
     expect(page.get_by_label("Lý do")).to_have_value("Sửa mặt đường")
     screenshot(page, "gate-console-preview")
 
+    # Saving asks first, saving nothing yet; the confirmation takes the keyboard's focus.
     page.get_by_role("button", name="Lưu", exact=True).click()
+    confirm = page.get_by_test_id("capacity-confirm")
+    expect(confirm).to_contain_text("Lưu điều chỉnh này? 2 xe sẽ phải chuyển khung giờ")
+    assert len(set(windows.all_inner_texts())) == 1
+    expect(confirm.get_by_role("button", name="Xác nhận lưu")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("gate-notice")).to_have_text(
         "Đã lưu điều chỉnh năng lực; 2 xe được chuyển khung giờ."
     )
@@ -199,6 +205,7 @@ def test_an_officer_lifts_a_capacity_override(page: Page, site: Site):
     page.get_by_label("Từ ngày (dd/mm/yyyy)").fill(day)
     page.get_by_label("Lý do").fill("Sửa mặt đường")
     page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("button", name="Xác nhận lưu").click()
     expect(page.get_by_test_id("gate-notice")).to_contain_text("2 xe được chuyển khung giờ")
 
     rows = page.get_by_test_id("overrides").locator("tbody tr")
