@@ -71,10 +71,13 @@ def waiting(db: Database) -> int:
         return gate.id
 
 
-def _moves(db: Database, gate_id: int, data: OverrideCreate, now: datetime) -> list[datetime]:
+def _moves(
+    db: Database, gate_id: int, data: OverrideCreate, now: datetime
+) -> list[tuple[datetime | None, str | None]]:
+    """Where the change moves trucks to, and why it says it does."""
     with db.write() as session:
         result = planning.create_override(session=session, gate_id=gate_id, data=data, now=now)
-    return sorted(m.to_starts_at for m in result.moves if m.to_starts_at is not None)
+    return sorted((m.to_starts_at, m.reason_code) for m in result.moves)
 
 
 def test_a_cut_moves_trucks_only_later_and_says_it_was_a_cut(db: Database, waiting: int):
@@ -88,8 +91,14 @@ def test_a_cut_moves_trucks_only_later_and_says_it_was_a_cut(db: Database, waiti
         )
     # 8 × 0.25 = 2 places at 16:00: the third truck goes to 17:00, nobody to 15:00.
     assert [(m.from_starts_at, m.to_starts_at) for m in preview.moves] == [(_at(16), _at(17))]
+    assert (preview.moves[0].reason_code, preview.moves[0].reason) == (
+        "capacity_reduced",
+        "capacity cut",
+    )
 
-    assert _moves(db, waiting, _override(OverrideKind.factor, "0.25"), NOW) == [_at(17)]
+    assert _moves(db, waiting, _override(OverrideKind.factor, "0.25"), NOW) == [
+        (_at(17), "capacity_reduced")
+    ]
     changes = db.scalars(select(WindowChange).where(WindowChange.to_window_id.is_not(None)))
     moved = [c for c in changes if c.reason_code is not None and c.reason_code != "arrived"]
     assert [(c.reason_code, c.reason) for c in moved] == [("capacity_reduced", "capacity cut")]
@@ -111,12 +120,15 @@ def test_a_rise_pulls_waiting_trucks_only_into_a_window_not_ending(db: Database,
 def test_a_rise_early_in_the_window_pulls_waiting_trucks_in(db: Database, waiting: int):
     early = _at(15) + timedelta(minutes=10)
     assert _at(16) - early >= REPLAN_LEAD
-    assert _moves(db, waiting, _override(OverrideKind.factor, "2"), early) == [_at(15)] * 3
+    assert (
+        _moves(db, waiting, _override(OverrideKind.factor, "2"), early)
+        == [(_at(15), "capacity_increased")] * 3
+    )
 
 
 def test_the_same_override_twice_is_refused(db: Database, waiting: int):
     cut = _override(OverrideKind.factor, "0.25")
-    assert _moves(db, waiting, cut, NOW) == [_at(17)]
+    assert _moves(db, waiting, cut, NOW) == [(_at(17), "capacity_reduced")]
     with db.write() as session, pytest.raises(Conflict) as refused:
         planning.create_override(
             session=session,

@@ -57,6 +57,7 @@ def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: 
     page.get_by_role("button", name="Xem trước").click()
     expect(page.get_by_test_id("preview-count")).to_have_text("2 xe sẽ phải chuyển khung giờ.")
     expect(page.get_by_test_id("preview-moves").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("move-reason")).to_have_text(["năng lực thông quan bị cắt giảm"] * 2)
     # Nothing saved: the queue still has one window.
     assert len(set(windows.all_inner_texts())) == 1
     expect(page.get_by_label("Lý do")).to_have_value("Sửa mặt đường")

@@ -22,7 +22,7 @@ from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import ReplanMove
-from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
+from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES, recorded_reason
 from cuakhau.crossings.windows import release_unit, replan_reachable_from, take_unit
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
@@ -120,6 +120,7 @@ def _record(
         from_starts_at=old.starts_at if old else None,
         to_window_id=new.id if new else None,
         to_starts_at=new.starts_at if new else None,
+        **recorded_reason(reason),
     )
 
 
