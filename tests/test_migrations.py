@@ -1,7 +1,7 @@
 """The migrations build the schema the models describe, on both databases, and undo it."""
 
 from contextlib import nullcontext
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,10 +23,12 @@ from cuakhau.core.schema_version import (
     head_revision,
     upgrade,
 )
-from cuakhau.models import Base, Crossing, CrossingMove, WindowChange
+from cuakhau.models import Base, Crossing, CrossingMove, WindowChange, YardSpace, YardVisit
+from cuakhau.models.enums import CrossingState
 from cuakhau.sessions import audited_session_factory
+from cuakhau.yards.visits import CheckIn, check_in
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
-from tests.factories import make_booking, make_enterprise, make_open_gate
+from tests.factories import advance, make_booking, make_enterprise, make_open_gate, make_yard
 
 
 @pytest.fixture(params=BACKENDS)
@@ -178,3 +180,41 @@ def test_tariff_lines_in_force_together_are_refused_by_the_database(empty_databa
             assert current_revision(engine) == "0011"
     finally:
         engine.dispose()
+
+
+def test_visits_of_crossings_that_left_end_when_they_left(empty_database_url: str):
+    """Migration 0014 ends the yard visits the old code left open after their
+    crossing left the zone, at the moment it left, and gives their spaces back;
+    a truck still waiting stays in the yard."""
+    engine = make_engine(empty_database_url)
+    arrived_at = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+    crossed_at = arrived_at + timedelta(hours=3)
+    try:
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            gate = make_open_gate(session)
+            firm = make_enterprise(session, roles=["exporter", "yard_operator"])
+            yard = make_yard(session, gate, firm, spaces={"truck": 5})
+            gone, waiting = (make_booking(session, firm, gate, now=arrived_at) for _ in range(2))
+            for crossing in (gone, waiting):
+                check_in(session, yard, CheckIn(plate=crossing.plate), arrived_at)
+            advance(session, gone, CrossingState.returned, at=crossed_at)
+            gone_id, waiting_id, yard_id = gone.id, waiting.id, yard.id
+        downgrade(empty_database_url, "0012")
+        # As the code before it left them: the crossed truck still inside.
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE yard_visit SET checked_out_at = NULL WHERE crossing_id = :id"),
+                {"id": gone_id},
+            )
+            connection.execute(text("UPDATE yard_space SET occupied = occupied + 1"))
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            ended = {v.crossing_id: v.checked_out_at for v in session.scalars(select(YardVisit))}
+            occupied = session.scalar(
+                select(YardSpace.occupied).where(YardSpace.yard_id == yard_id)
+            )
+    finally:
+        engine.dispose()
+    assert ended == {gone_id: crossed_at, waiting_id: None}
+    assert occupied == 1

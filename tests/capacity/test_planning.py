@@ -210,3 +210,25 @@ def test_windows_are_those_of_the_apps_day(client: TestClient, booked: tuple[int
     starts = [datetime.fromisoformat(w["starts_at"]) for w in windows]
     assert starts[0] == local_datetime(DAY, time(7))
     assert {local_date(start) for start in starts} == {DAY}
+
+
+def test_the_same_override_twice_is_refused_with_a_message(
+    client: TestClient, db: Database, booked: tuple[int, dict[str, str]]
+):
+    gate_id, officer = booked
+    path = f"/api/v1/gates/{gate_id}/overrides"
+    first = client.post(path, json=_cut("1"), headers=officer)
+    assert first.status_code == 201, first.text
+    again = {**_cut("1"), "reason": "Gửi lại lần hai"}
+    for asked in (f"{path}?preview=true", path):
+        refused = client.post(asked, json=again, headers={**officer, "Accept-Language": "vi"})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "override_duplicate"
+        assert f"điều chỉnh số {first.json()['override']['id']}" in refused.json()["detail"]
+    english = client.post(path, json=again, headers={**officer, "Accept-Language": "en"})
+    assert "already in force" in english.json()["detail"]
+    assert db.count(CapacityOverride) == 1
+    # Lifted, it no longer stands in the way.
+    lifted = client.post(f"{path}/{first.json()['override']['id']}/deactivate", headers=officer)
+    assert lifted.is_success, lifted.text
+    assert client.post(path, json=again, headers=officer).status_code == 201

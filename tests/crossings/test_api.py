@@ -237,13 +237,13 @@ def test_capacity_cut_replans_in_fair_order_with_preview(
     assert db.count(Notification, Notification.event == "moved_by_replan") == 2
     moved = db.scalars(select(Notification).where(Notification.event == "moved_by_replan"))
     assert {(n.payload["reason_code"], n.payload["reason"]) for n in moved} == {
-        ("capacity_reduced", "capacity reduced")
+        ("capacity_reduced", "capacity cut")
     }
     # The crossing says where its window went, and why.
     first = client.get(f"/api/v1/crossings/{first_ordinary['id']}", headers=officer).json()
     [change] = first["window_changes"]
     assert (change["from_window_starts_at"], change["to_window_starts_at"]) == (day, planned[0][1])
-    assert (change["reason_code"], change["reason"]) == ("capacity_reduced", "capacity reduced")
+    assert (change["reason_code"], change["reason"]) == ("capacity_reduced", "capacity cut")
     assert kept["window_changes"] == []
     assert tomorrow_window(client, gate_id)["capacity"] == 1
     assert_counts_agree(db)

@@ -372,10 +372,10 @@ def test_the_crossing_page_says_why_its_window_changed(page: Page, site: Site):
     page.goto(f"/crossings/{crossing_id}")
     changes = page.get_by_test_id("window-changes").locator("tbody tr")
     expect(changes).to_have_count(1)
-    expect(changes.first).to_contain_text("năng lực thông quan giảm")
+    expect(changes.first).to_contain_text("năng lực thông quan bị cắt giảm")
     expect(changes.first).to_contain_text("giờ TQ")
     page.goto(f"/crossings/{crossing_id}?lang=en")
-    expect(page.get_by_test_id("window-changes")).to_contain_text("capacity reduced")
+    expect(page.get_by_test_id("window-changes")).to_contain_text("capacity cut")
 
 
 def test_cancel_before_the_cutoff_works_and_after_it_is_refused_with_the_rule(
@@ -388,7 +388,19 @@ def test_cancel_before_the_cutoff_works_and_after_it_is_refused_with_the_rule(
 
     page.goto(f"/crossings/{early}")
     expect(page.get_by_test_id("cancel-until")).to_contain_text("Hủy được đến")
+    # One click only asks; the safe answer has the focus and keeps the booking.
     page.get_by_role("button", name="Hủy lịch").click()
+    question = page.get_by_role("alertdialog", name=f"Hủy lịch chuyến #{early}?")
+    expect(question).to_contain_text("mất chỗ trong khung giờ")
+    keep = question.get_by_role("link", name="Không, giữ lịch")
+    expect(keep).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site.url}/crossings/{early}")
+    expect(page.get_by_test_id("state")).to_have_text("Đã đặt lịch")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    # Asked again and confirmed, it is cancelled.
+    page.get_by_role("button", name="Hủy lịch").click()
+    page.get_by_role("button", name="Có, hủy lịch").click()
     expect(page).to_have_url(f"{site.url}/crossings/{early}?cancelled")
     expect(page.get_by_role("status").first).to_contain_text(f"Đã hủy lịch chuyến #{early}")
     expect(page.get_by_test_id("state")).to_have_text("Đã hủy")
@@ -431,7 +443,10 @@ def test_another_enterprises_crossing_is_not_found(page: Page, site: Site):
     page.goto("/crossings/book")
     response = page.request.post(
         f"/crossings/{theirs}/cancel",
-        form={"csrf_token": page.locator("input[name=csrf_token]").first.input_value()},
+        form={
+            "csrf_token": page.locator("input[name=csrf_token]").first.input_value(),
+            "confirmed": "yes",
+        },
     )
     assert response.status == 404
     with site.write() as session:

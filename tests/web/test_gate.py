@@ -150,8 +150,16 @@ def test_a_preview_changes_nothing_and_a_save_moves_the_trucks(console: Console)
         assert window is not None
         assert (window.capacity, window.booked) == (4, 4)
 
+    # "Save" asks first, with what would move, and saves nothing yet.
+    asked = console.client.post("/gate/capacity", data=_override(console, "save"))
+    assert asked.status_code == 200, asked.text
+    assert "Lưu điều chỉnh này? 2 xe sẽ phải chuyển khung giờ" in asked.text
+    assert 'name="action" value="confirm"' in asked.text
+    assert _windows(console) == before
+    assert console.db.count(CapacityOverride) == 0
+
     saved = console.client.post(
-        "/gate/capacity", data=_override(console, "save"), follow_redirects=False
+        "/gate/capacity", data=_override(console, "confirm"), follow_redirects=False
     )
     assert saved.status_code == 303
     assert saved.headers["location"].endswith("saved=2")
@@ -161,6 +169,12 @@ def test_a_preview_changes_nothing_and_a_save_moves_the_trucks(console: Console)
     assert console.db.count(CapacityOverride) == 1
     notice = console.client.get(saved.headers["location"])
     assert "Đã lưu điều chỉnh năng lực; 2 xe được chuyển khung giờ." in notice.text
+
+    # The same change sent again (a second click, a reload) is refused, and says why.
+    twice = console.client.post("/gate/capacity", data=_override(console, "confirm"))
+    assert twice.status_code == 409
+    assert "trùng với điều chỉnh số" in twice.text
+    assert console.db.count(CapacityOverride) == 1
 
 
 def test_bad_input_keeps_what_was_typed_and_saves_nothing(console: Console):
@@ -178,7 +192,7 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(console: Console):
 
 def test_without_the_csrf_token_nothing_is_saved(console: Console):
     _log_in(console, Role.gate_officer)
-    data = _override(console, "save")
+    data = _override(console, "confirm")
     del data["csrf_token"]
     assert console.client.post("/gate/capacity", data=data).status_code == 403
     assert console.db.count(CapacityOverride) == 0
@@ -245,7 +259,7 @@ def test_recording_by_hand_needs_an_officer_and_the_csrf_token(console: Console)
 def test_lifting_an_override_needs_an_officer_and_the_csrf_token(console: Console):
     _log_in(console, Role.gate_officer)
     saved = console.client.post(
-        "/gate/capacity", data=_override(console, "save"), follow_redirects=False
+        "/gate/capacity", data=_override(console, "confirm"), follow_redirects=False
     )
     assert saved.status_code == 303
     override_id = console.db.scalar(select(CapacityOverride.id))

@@ -57,12 +57,19 @@ def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: 
     page.get_by_role("button", name="Xem trước").click()
     expect(page.get_by_test_id("preview-count")).to_have_text("2 xe sẽ phải chuyển khung giờ.")
     expect(page.get_by_test_id("preview-moves").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("move-reason")).to_have_text(["năng lực thông quan bị cắt giảm"] * 2)
     # Nothing saved: the queue still has one window.
     assert len(set(windows.all_inner_texts())) == 1
     expect(page.get_by_label("Lý do")).to_have_value("Sửa mặt đường")
     screenshot(page, "gate-console-preview")
 
+    # Saving asks first, saving nothing yet; the confirmation takes the keyboard's focus.
     page.get_by_role("button", name="Lưu", exact=True).click()
+    confirm = page.get_by_test_id("capacity-confirm")
+    expect(confirm).to_contain_text("Lưu điều chỉnh này? 2 xe sẽ phải chuyển khung giờ")
+    assert len(set(windows.all_inner_texts())) == 1
+    expect(confirm.get_by_role("button", name="Xác nhận lưu")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("gate-notice")).to_have_text(
         "Đã lưu điều chỉnh năng lực; 2 xe được chuyển khung giờ."
     )
@@ -199,6 +206,7 @@ def test_an_officer_lifts_a_capacity_override(page: Page, site: Site):
     page.get_by_label("Từ ngày (dd/mm/yyyy)").fill(day)
     page.get_by_label("Lý do").fill("Sửa mặt đường")
     page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("button", name="Xác nhận lưu").click()
     expect(page.get_by_test_id("gate-notice")).to_contain_text("2 xe được chuyển khung giờ")
 
     rows = page.get_by_test_id("overrides").locator("tbody tr")

@@ -69,6 +69,7 @@ def test_a_booking_moved_by_the_officer_shows_live_on_the_enterprises_page(
         # A preview changes nothing the enterprise can see.
         expect(row.get_by_test_id("window")).to_have_text(booked_window)
         officer.get_by_role("button", name="Lưu", exact=True).click()
+        officer.get_by_role("button", name="Xác nhận lưu").click()
         expect(officer.get_by_test_id("gate-notice")).to_contain_text("1 xe được chuyển")
 
         # The enterprise's page, not reloaded, shows its truck in a later window.

@@ -15,7 +15,7 @@ from cuakhau.core.clock import utcnow
 from cuakhau.models import Crossing, Enterprise, Yard, YardVisit
 from cuakhau.models.enums import CrossingState, Role
 from cuakhau.yards.visits import CheckIn, check_in, check_out
-from tests.factories import make_enterprise, make_vehicle, make_yard
+from tests.factories import advance, make_booking, make_enterprise, make_vehicle, make_yard
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
@@ -224,3 +224,39 @@ def test_the_yard_page_follows_check_ins_made_elsewhere_live(page: Page, site: S
     with site.write() as session:
         check_out(session, session.get_one(Yard, yards.roomy), yards.parked, utcnow())
     expect(inside.locator(f"tr[data-plate='{yards.parked}']")).to_have_count(0)
+
+
+def test_a_truck_that_crosses_leaves_the_yard(page: Page, site: Site, yards: Yards):
+    """Booked, checked in on /yard, cleared and called, then marked crossed on
+    /gate: /yard no longer lists it, and its space is free again."""
+    with site.write() as session:
+        crossing = make_booking(session, site.enterprise, site.gate, now=utcnow())
+        plate, crossing_id = crossing.plate, crossing.id
+    log_in(page, "gate_officer")
+    page.goto(f"/yard?yard_id={yards.roomy}")
+    page.get_by_label("Biển số (gõ một phần để tìm)").fill(plate)
+    page.get_by_role("button", name="Cho xe vào bãi", exact=True).click()
+    inside = page.get_by_test_id("inside").locator("tbody tr[data-plate]")
+    roomy = page.locator("[data-testid=occupancy] tr[data-yard=BAI-B]")
+    expect(inside).to_have_count(2)
+    expect(roomy.get_by_test_id("occupied")).to_have_text("2")
+    with site.write() as session:
+        advance(session, session.get_one(Crossing, crossing_id), CrossingState.called, at=utcnow())
+
+    page.goto("/gate")
+    row = page.locator(f"tr[data-crossing='{crossing_id}']").filter(
+        has=page.get_by_role("button", name=re.compile("Đã qua biên giới"))
+    )
+    row.get_by_label("Lý do ghi nhận bằng tay").fill("Camera hỏng")
+    row.get_by_role("button", name=re.compile("Đã qua biên giới")).click()
+    page.wait_for_load_state()
+
+    page.goto(f"/yard?yard_id={yards.roomy}")
+    expect(inside).to_have_count(1)
+    expect(inside).to_have_attribute("data-plate", yards.parked)
+    expect(roomy.get_by_test_id("occupied")).to_have_text("1")
+    expect(page.get_by_test_id("inside-lead")).to_contain_text("qua cửa khẩu")
+    with site.write() as session:
+        visit = session.scalar(select(YardVisit).where(YardVisit.plate == plate))
+        assert visit is not None
+        assert visit.checked_out_at is not None

@@ -10,9 +10,17 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.clock import ZONE_TZ, utcnow
 from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict
+from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, Yard, YardSpace, YardVisit
 from cuakhau.models.enums import CrossingState, Role
-from cuakhau.yards.visits import CheckIn, check_in, check_out, hourly_occupancy
+from cuakhau.yards.visits import (
+    CheckIn,
+    check_in,
+    check_out,
+    hourly_occupancy,
+    occupancy,
+    overstaying,
+)
 from tests.conftest import Database, People
 from tests.factories import (
     bearer,
@@ -174,6 +182,47 @@ def test_hourly_occupancy_from_visits(db: Database, zone: Any):
     eight = hours[8]
     assert (eight.present_at_start, eight.peak, eight.checked_in, eight.checked_out) == (1, 2, 1, 1)
     assert hours[9].present_at_start == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "leaves_as"),
+    [
+        ((CrossingState.declared, CrossingState.cleared, CrossingState.called), "crossed"),
+        ((CrossingState.declared,), "rejected"),
+    ],
+)
+def test_a_crossing_that_leaves_ends_its_yard_visit(
+    client: TestClient,
+    people: People,
+    db: Database,
+    zone: Any,
+    path: tuple[CrossingState, ...],
+    leaves_as: str,
+):
+    """Crossed or rejected, the truck has left: its visit ends at that moment, its
+    space is free, and it is no longer among the trucks inside or over-staying."""
+    gate, firm, _ = zone
+    yard = make_small_yard(db, zone, trucks=5)
+    arrived_at = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+    left_at = arrived_at + timedelta(hours=30)
+    with db.write() as session:
+        crossing = make_booking(session, firm, gate, now=arrived_at - timedelta(hours=1))
+        visit = check_in(session, yard, CheckIn(plate=crossing.plate), arrived_at)
+        assert visit.crossing_id == crossing.id
+        for state in path:
+            move(session, crossing, state, at=arrived_at)
+        assert overstaying(session, yard, left_at, timedelta(hours=24)) == [visit]
+        move(session, crossing, CrossingState(leaves_as), at=left_at, reason="test")
+        assert overstaying(session, yard, left_at, timedelta(hours=24)) == []
+        assert occupancy(session, yard, left_at).classes[0].occupied == 0
+    ended = db.scalar(select(YardVisit).where(YardVisit.crossing_id == crossing.id))
+    assert ended.checked_out_at == left_at
+    officer = people[Role.gate_officer]
+    inside = client.get(url(yard, "visits?open=true"), headers=officer).json()
+    assert inside["items"] == []
+    # Nobody has to check it out by hand: there is nothing left to check out.
+    out = client.post(url(yard, "check-out"), json={"plate": crossing.plate}, headers=officer)
+    assert out.status_code == 409
 
 
 def test_concurrent_check_ins_take_the_last_space_once(db: Database, zone: Any):

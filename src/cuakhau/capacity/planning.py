@@ -24,7 +24,7 @@ from cuakhau.capacity.schemas import (
 )
 from cuakhau.capacity.service import get_gate
 from cuakhau.core.clock import local_date
-from cuakhau.core.errors import InvalidInput, NotFound
+from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.models import CapacityOverride, CapacityPattern, Gate
 
@@ -121,12 +121,37 @@ def create_override(
     gate = get_gate(session=session, gate_id=gate_id)
     if data.ends_on < local_date(now):
         raise InvalidInput("override_in_past", field="ends_on")
+    same = _same_override_in_force(session, gate, data)
+    if same is not None:
+        raise Conflict("override_duplicate", id=same.id, reason=same.reason)
     with _savepoint_if(session, preview):
         override = CapacityOverride(gate_id=gate.id, **data.model_dump())
         session.add(override)
         session.flush()
         replanned = _replanned(session, gate, now, preview)
         return OverrideResult(override=OverrideRead.model_validate(override), **dict(replanned))
+
+
+def _same_override_in_force(
+    session: Session, gate: Gate, data: OverrideCreate
+) -> CapacityOverride | None:
+    """An active override that already makes this change (its reason aside): the
+    same form sent twice must not be saved twice."""
+    return session.scalar(
+        select(CapacityOverride)
+        .where(
+            CapacityOverride.gate_id == gate.id,
+            CapacityOverride.is_active.is_(True),
+            *(
+                getattr(CapacityOverride, name) == value
+                if value is not None
+                else getattr(CapacityOverride, name).is_(None)
+                for name, value in data.model_dump(exclude={"reason"}).items()
+            ),
+        )
+        .order_by(CapacityOverride.id)
+        .limit(1)
+    )
 
 
 def deactivate_override(

@@ -718,10 +718,12 @@ def free_windows(
     limit: int | None = None,
     *,
     make_missing: bool = True,
+    ending_from: datetime | None = None,
 ) -> list[CrossingWindow]:
-    """Windows from ``after`` with room left, earliest first. ``make_missing``
-    first makes the windows up to the booking horizon; a refusal does not, as
-    what it made would be rolled back with it."""
+    """Windows from ``after`` with room left, earliest first, ending at
+    ``ending_from`` or later when given. ``make_missing`` first makes the
+    windows up to the booking horizon; a refusal does not, as what it made
+    would be rolled back with it."""
     if make_missing:
         horizon_windows(session, gate, direction, now, policy(session))
     window = CrossingWindow.__table__
@@ -731,17 +733,26 @@ def free_windows(
         .order_by(CrossingWindow.starts_at)
         .execution_options(populate_existing=True)
     )
+    if ending_from is not None:
+        stmt = stmt.where(window.c.ends_at >= ending_from)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
 def take_next_free(
-    session: Session, gate_id: int, direction: Direction, after: datetime, now: datetime
+    session: Session,
+    gate_id: int,
+    direction: Direction,
+    after: datetime,
+    now: datetime,
+    *,
+    ending_from: datetime | None = None,
 ) -> CrossingWindow | None:
-    """One unit of the first window from ``after`` with room, or None within the horizon."""
+    """One unit of the first window from ``after`` with room (ending at
+    ``ending_from`` or later when given), or None within the horizon."""
     gate = session.get_one(Gate, gate_id)
-    for window in free_windows(session, gate, direction, after, now):
+    for window in free_windows(session, gate, direction, after, now, ending_from=ending_from):
         taken = take_unit(session, window.id)
         if taken is not None:
             return taken

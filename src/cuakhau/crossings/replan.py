@@ -3,9 +3,11 @@
 When a window's capacity drops below what is booked, the crossings it keeps are
 the first ``capacity`` in the stated fair order — priority class rank, then the
 time they asked for their place — and the others move, in that same order, to
-the next free windows at or after their own. When capacity rises, trucks already
-waiting in the zone are pulled into the freed room, in the same order. Nothing is
-lost or duplicated: every crossing keeps exactly one window or waits for one."""
+the next free windows at or after their own. When a window's capacity rises,
+trucks already waiting in the zone are pulled into the freed room, in the same
+order; a cut never pulls a truck earlier. No move goes into a window that is
+ending (``windows.REPLAN_LEAD``). Nothing is lost or duplicated: every crossing
+keeps exactly one window or waits for one."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +22,8 @@ from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.reasons import Reason, told
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import ReplanMove
-from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
-from cuakhau.crossings.windows import release_unit, take_unit
+from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES, recorded_reason
+from cuakhau.crossings.windows import release_unit, replan_reachable_from, take_unit
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
 from cuakhau.models.enums import CrossingState, NotificationEvent
@@ -46,9 +48,12 @@ def apply_capacity_changes(
 ) -> list[ReplanMove]:
     ranks, codes = _ranks(session)
     displaced: list[tuple[Crossing, CrossingWindow]] = []
+    raised: list[CrossingWindow] = []
     for change in changes:
         window = change.window
         session.refresh(window)
+        if change.capacity > window.capacity:
+            raised.append(window)
         if window.booked > change.capacity and window.ends_at > now:
             holders = list(
                 session.scalars(
@@ -73,10 +78,15 @@ def apply_capacity_changes(
     displaced.sort(key=lambda pair: fair_key(pair[0], ranks))
     for crossing, old in displaced:
         new = take_next_free(
-            session, crossing.gate_id, crossing.direction, max(old.starts_at, now), now
+            session,
+            crossing.gate_id,
+            crossing.direction,
+            max(old.starts_at, now),
+            now,
+            ending_from=replan_reachable_from(now),
         )
         moves.append(_record(session, crossing, old, new, codes, now, _REDUCED))
-    moves.extend(_pull_forward(session, changes, ranks, codes, now))
+    moves.extend(_pull_forward(session, raised, ranks, codes, now))
     for change in changes:
         queue_changed(session, change.window.gate_id, change.window.direction.value)
     session.flush()
@@ -110,21 +120,24 @@ def _record(
         from_starts_at=old.starts_at if old else None,
         to_window_id=new.id if new else None,
         to_starts_at=new.starts_at if new else None,
+        **recorded_reason(reason),
     )
 
 
 def _pull_forward(
     session: Session,
-    changes: Sequence[CapacityChange],
+    raised: Sequence[CrossingWindow],
     ranks: dict[int, int],
     codes: dict[int, str],
     now: datetime,
 ) -> list[ReplanMove]:
-    """Fill room that opened up with trucks already waiting in the zone for a later
-    window (or for none): they are here, so earlier is better for them."""
+    """Fill room that a rise opened up with trucks already waiting in the zone for
+    a later window (or for none): they are here, so earlier is better for them.
+    Room left in a window that was cut is not new room: nobody is pulled into it."""
     moves = []
+    reachable_from = replan_reachable_from(now)
     opened = sorted(
-        (c.window for c in changes if c.window.ends_at > now),
+        (window for window in raised if window.ends_at >= reachable_from),
         key=lambda w: w.starts_at,
     )
     for window in opened:

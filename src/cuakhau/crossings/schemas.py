@@ -142,6 +142,10 @@ class ReplanMove(OutputSchema):
     from_starts_at: datetime | None
     to_window_id: int | None
     to_starts_at: datetime | None
+    # Why it moves (a cut, a rise), as a window change records it.
+    reason: str
+    reason_code: str | None = None
+    reason_params: dict[str, Any] | None = None
 
 
 class WindowChangeRead(OutputSchema):

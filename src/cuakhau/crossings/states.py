@@ -21,6 +21,7 @@ from cuakhau.models import Crossing, CrossingMove
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import NotificationEvent
 from cuakhau.notifications.outbox import enqueue
+from cuakhau.yards.stay import end_crossing_stay
 
 TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     # Creation: a booking, or a walk-in truck that is already in a yard.
@@ -44,6 +45,8 @@ OPEN_STATES = frozenset({S.booked, S.arrived, S.declared, S.cleared, S.held, S.c
 WAITING_STATES = frozenset({S.arrived, S.declared, S.cleared, S.held, S.called})
 # Reaching these gives the crossing's window unit back: the truck will not use it.
 RELEASING_STATES = frozenset({S.cancelled, S.no_show, S.rejected})
+# Reaching these, the truck leaves the zone: its yard visit ends at that moment.
+LEAVING_STATES = frozenset({S.crossed, S.rejected, S.cancelled})
 
 # What the enterprise is told about, by state reached.
 _NOTIFY_ON: Mapping[S, NotificationEvent] = {
@@ -98,6 +101,8 @@ def move(
         session.add(crossing)
     if to_state in RELEASING_STATES and crossing.window_id is not None:
         release_unit(session, crossing.window_id)
+    if to_state in LEAVING_STATES:
+        end_crossing_stay(session, crossing.id, at)
     session.flush()
     record = CrossingMove(
         **move_values(

@@ -6,12 +6,24 @@ count, in the caller's transaction: this holds on PostgreSQL under many
 processes and on SQLite alike, where "count, then insert" and "lock, then
 insert" both over-book (docs/architecture.md, "Booking")."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.orm import Session
 
 from cuakhau.models import CrossingWindow
+
+# A re-plan (a capacity change) moves a truck only into a window with at least
+# this long left when the change is made: the enterprise must hear of the move
+# and the truck reach the gate. A window with less left is "ending"
+# (docs/gate.md, "Capacity changes").
+REPLAN_LEAD = timedelta(minutes=30)
+
+
+def replan_reachable_from(now: datetime) -> datetime:
+    """The earliest end a window may have to take a truck moved by a re-plan at ``now``."""
+    return now + REPLAN_LEAD
 
 
 def has_room(window: Any) -> ColumnElement[bool]:

@@ -384,10 +384,21 @@ def crossing_live(
     "/crossings/{crossing_id}/cancel", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def cancel_crossing(
-    request: Request, crossing_id: Id, session: DbSession, user: EnterpriseUser, now: Now
+    request: Request,
+    crossing_id: Id,
+    session: DbSession,
+    user: EnterpriseUser,
+    now: Now,
+    submitted: SubmittedForm,
 ) -> Response:
-    """``booking.cancel`` decides; a refusal comes back with the rule's message."""
+    """Asks first: the page comes back with the question, and its own form sends
+    ``confirmed=yes`` (no script needed). ``booking.cancel`` decides; a refusal
+    comes back with the rule's message, at once when the booking can no longer
+    be cancelled."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
+    context = _crossing_context(session, crossing, now)
+    if submitted.get("confirmed") != "yes" and context["may_cancel"]:
+        return render(request, "enterprise_crossing.html", **context, confirm_cancel=True)
     try:
         cancel(session, crossing, now)
     except DomainError as error:

@@ -63,6 +63,8 @@ class CapacityForm:
     errors: dict[str, str] = field(default_factory=dict)
     message: str | None = None
     result: OverrideResult | None = None
+    # "Save" first shows what would move and asks again; "confirm" saves.
+    confirming: bool = False
 
     @classmethod
     def from_form(cls, form: FormData) -> "CapacityForm":
@@ -235,10 +237,13 @@ def gate_capacity(
     request: Request, session: DbSession, _user: Officer, now: Now, submitted: SubmittedForm
 ) -> Response:
     """``action=preview`` shows the trucks that would move and saves nothing (the
-    API's own ``preview``, made in a savepoint); ``action=save`` saves the override."""
+    API's own ``preview``, made in a savepoint); ``action=save`` shows the same
+    and asks to confirm, a step that needs no script; ``action=confirm`` saves."""
     gate, direction = _chosen(session, submitted)
     form = CapacityForm.from_form(submitted)
-    preview = submitted.get("action", "preview") != "save"
+    action = submitted.get("action", "preview")
+    preview = action != "confirm"
+    form.confirming = action == "save"
     language = i18n.page_language(request)
     data = form.request_data(direction, language)
     try:

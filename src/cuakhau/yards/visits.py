@@ -29,6 +29,7 @@ from cuakhau.models.enums import (
     VehicleClass,
 )
 from cuakhau.vehicles.schemas import PlateText
+from cuakhau.yards.stay import end_visit
 
 # ---- What clients send and receive.
 
@@ -264,18 +265,7 @@ def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVi
     )
     if visit is None:
         raise Conflict("not_in_yard", plate=plate, yard=yard.code)
-    visit.checked_out_at = now
-    yard_changed(session, yard.gate_id)
-    session.execute(
-        update(YardSpace)
-        .where(
-            YardSpace.yard_id == yard.id,
-            YardSpace.vehicle_class == visit.vehicle_class,
-            YardSpace.occupied > 0,
-        )
-        .values(occupied=YardSpace.occupied - 1)
-        .execution_options(synchronize_session=False)
-    )
+    end_visit(session, visit, yard.gate_id, now)
     session.flush()
     return visit
 
