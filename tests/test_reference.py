@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
+from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.models import (
     AuditEntry,
@@ -132,8 +133,20 @@ def test_demo_traffic_books_the_demo_vehicles_once(db: Database, settings: Setti
         create_demo_accounts(session)
         booked = create_demo_traffic(session, utcnow())
         again = create_demo_traffic(session, utcnow())
-    assert booked == db.count(Vehicle) > 0
+    # The demo enterprise's last truck is left free, so its first booking can succeed.
+    assert booked == db.count(Vehicle) - 1 > 0
     assert again == 0
+    free = db.scalars(
+        select(Vehicle.plate)
+        .join(Enterprise, Enterprise.id == Vehicle.enterprise_id)
+        .where(
+            Enterprise.tax_code == "4900909966",
+            ~Vehicle.id.in_(
+                select(Crossing.vehicle_id).where(Crossing.state.in_(sorted(OPEN_STATES)))
+            ),
+        )
+    )
+    assert free == ["12C-345.67"]
     # Two export trucks crossed before the queue was booked, seen by the border
     # camera, their fees charged; then booked again like every truck.
     crossed = db.scalars(select(Crossing).where(Crossing.state == "crossed"))

@@ -59,7 +59,7 @@ def _zone_in_service(database_url: str) -> None:
                 declaration = Declaration(declaration_no=number, channel=CustomsChannel.green)
                 declare(session, crossing, declaration, at=later)
                 decide(session, crossing, at=later)
-            called = call_next(session, gate.id, Direction.export, TRUCKS_CROSSED, at=later)
+            called = call_next(session, gate.id, Direction.export, TRUCKS_CROSSED, at=later).called
             assert len(called) == TRUCKS_CROSSED
             for crossing in called:
                 record_by_hand(session, crossing, CrossingState.crossed, "drill", at=later)

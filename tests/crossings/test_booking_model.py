@@ -77,6 +77,7 @@ DRIVER = st.sampled_from([None, None, "own", "other"])
 class Window:
     id: int
     starts_at: datetime
+    ends_at: datetime
     capacity: int
     booked: int = 0
 
@@ -184,7 +185,7 @@ def expected_walk_in(model: Model, truck: Truck) -> tuple[int, str | None, int |
     if model.open_bookings(truck) >= model.open_limit:
         return 409, "rule_open_bookings", None
     with_room = sorted(
-        (w for w in model.windows if w.starts_at >= NOW and w.booked < w.capacity),
+        (w for w in model.windows if w.ends_at > NOW and w.booked < w.capacity),
         key=lambda w: w.starts_at,
     )
     return 201, None, with_room[0].id if with_room else None
@@ -226,7 +227,7 @@ def run(db: Database, client: TestClient) -> None:
                 ]
                 drivers = {make_driver(session, f).id: (f.id, True) for f in firms}
                 windows = [
-                    Window(w.id, w.starts_at, w.capacity)
+                    Window(w.id, w.starts_at, w.ends_at, w.capacity)
                     for w in session.scalars(select(CrossingWindow))
                 ]
                 self.firms = [f.id for f in firms]

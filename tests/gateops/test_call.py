@@ -3,8 +3,12 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cuakhau.clearance.schemas import Declaration
+from cuakhau.clearance.service import decide, declare
+from cuakhau.crossings.queue import readiness
+from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import Crossing
-from cuakhau.models.enums import CrossingState, Role
+from cuakhau.models.enums import CrossingState, CustomsChannel, Role
 from tests.conftest import Database, People
 from tests.factories import (
     advance,
@@ -105,3 +109,51 @@ def test_the_longest_reason_an_officer_may_give_is_kept_whole(
     assert len(last["reason"]) == 300
     assert last["reason"].startswith("recorded by hand: camera 3 hỏng")
     assert last["reason"].endswith("…")
+
+
+def test_a_short_call_says_why_each_truck_ahead_was_skipped(
+    client: TestClient, people: People, db: Database
+):
+    with db.write() as session:
+        make_priority_classes(session)
+        gate = make_gate(session, holiday_calendars=[])
+        make_pattern(session, gate, capacity=5)
+        firm = make_enterprise(session)
+        on_the_road, held, cleared, declared, called = (
+            make_booking(session, firm, gate, now=NOW) for _ in range(5)
+        )
+        advance(session, called, CrossingState.called, at=NOW)
+        advance(session, held, CrossingState.arrived, at=NOW)
+        declare(
+            session,
+            held,
+            Declaration(
+                declaration_no="00001/XK", channel=CustomsChannel.green, needs_quarantine=True
+            ),
+            at=NOW,
+        )
+        decide(session, held, at=NOW)
+        advance(session, cleared, CrossingState.cleared, at=NOW)
+        advance(session, declared, CrossingState.declared, at=NOW)
+    response = client.post(
+        f"/api/v1/gates/{gate.id}/call",
+        json={"direction": "export", "count": 3},
+        headers=people[Role.gate_officer],
+    )
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert [c["id"] for c in answer["called"]] == [cleared.id]
+    # The truck already called is nobody's hold-up; the others say why, in queue order.
+    assert [(s["crossing_id"], s["position"], s["why"]) for s in answer["skipped"]] == [
+        (on_the_road.id, 1, "not_arrived"),
+        (held.id, 2, "held"),
+        (declared.id, 4, "awaiting_decision"),
+    ]
+    assert answer["skipped"][1]["reason"] == "Not yet: held"
+
+
+def test_the_queue_says_who_may_be_called_by_the_same_rule_as_the_call():
+    """Every open state has a readiness, and only a cleared truck may be called."""
+    for state in OPEN_STATES:
+        ready = readiness(Crossing(state=state))
+        assert (ready.not_callable is None) == (state is CrossingState.cleared)

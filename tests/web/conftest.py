@@ -12,9 +12,10 @@ Without it the browser tests are skipped locally and fail in CI.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,20 @@ def status_of(page: Page, url: str) -> int:
     response = page.goto(url)
     assert response is not None
     return response.status
+
+
+@pytest.fixture
+def clock_at(served: tuple[str, FastAPI]) -> Iterator[Callable[[datetime], None]]:
+    """``clock_at(moment)``: the served app reads ``moment`` as the time until the
+    test ends, its shared wait times forgotten. (Not monkeypatch: the app's state
+    keeps its values where ``monkeypatch`` would delete, not restore, them.)"""
+    app = served[1]
+    real = app.state.clock
+
+    def set_clock(moment: datetime) -> None:
+        app.state.clock = lambda: moment
+        app.state.wait_times.forget()
+
+    yield set_clock
+    app.state.clock = real
+    app.state.wait_times.forget()

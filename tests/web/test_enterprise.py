@@ -2,7 +2,8 @@
 HS search, and one crossing's page: history, live position, cancelling."""
 
 import re
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
@@ -11,13 +12,14 @@ from sqlalchemy.orm import Session
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import declare
-from cuakhau.core.clock import local_date, utcnow
+from cuakhau.core.clock import ZONE_TZ, local_date, utcnow
 from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Gate, Vehicle
 from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, OverrideKind
+from cuakhau.web import i18n
 from tests.factories import (
     cargo,
     make_booking,
@@ -457,3 +459,58 @@ def test_only_an_enterprise_sees_a_crossing_page(page: Page, site: Site):
     crossing_id = _booked(site, hours_ahead=5)
     log_in(page, "gate_officer")
     assert status_of(page, f"/crossings/{crossing_id}") == 403
+
+
+# 15:33 on a Tuesday in Lạng Sơn, a year ahead of any real clock's today.
+AFTERNOON = datetime(2027, 12, 7, 8, 33, tzinfo=UTC)
+
+
+def test_passed_and_full_windows_look_unavailable_say_why_and_trucks_show_their_bookings(
+    page: Page, site: Site, clock_at: Callable[[datetime], None]
+):
+    clock_at(AFTERNOON)
+    day = local_date(AFTERNOON)
+    with site.write() as session:
+        windows = {
+            w.starts_at.astimezone(ZONE_TZ).hour: w.id
+            for w in ensure_windows(session, site.gate, Direction.export, day, day)
+        }
+        held = [
+            make_booking(session, site.enterprise, site.gate, now=AFTERNOON, window_id=windows[17])
+            for _ in range(4)
+        ]
+    log_in(page, "enterprise")
+    page.goto(f"/crossings/book?day={i18n.format_date(day)}")
+
+    def window(hour: int) -> Locator:
+        return page.locator(f"label[data-window='{windows[hour]}']")
+
+    # 10:00 is over and 15:00 under way: a booking is for a window still to come.
+    for hour in (10, 15):
+        expect(window(hour)).to_contain_text("đã qua, không đặt được nữa")
+        expect(window(hour).get_by_role("radio")).to_be_disabled()
+    # Each radio is named by its label: one zone per range, then why (or the room).
+    full = window(17).get_by_role("radio")
+    expect(full).to_have_accessible_name("17:00–18:00 (giờ TQ 18:00–19:00) · đã hết chỗ")
+    expect(full).to_be_disabled()
+    free = window(16).get_by_role("radio")
+    expect(free).to_have_accessible_name("16:00–17:00 (giờ TQ 17:00–18:00) · còn 4/4 chỗ")
+    expect(free).to_be_enabled()
+    # Unavailable windows look it: another colour, struck through.
+    colour = "el => getComputedStyle(el).color"
+    assert window(10).evaluate(colour) != window(16).evaluate(colour)
+    line = "el => getComputedStyle(el.querySelector('.window-time')).textDecorationLine"
+    assert window(17).evaluate(line) == "line-through"
+    assert window(16).evaluate(line) == "none"
+    # No label mixes the two sides' clocks in one range.
+    labels = " ".join(page.locator("label[data-window]").all_inner_texts())
+    assert not re.search(r"\(giờ TQ \d\d:\d\d\)–", labels)
+
+    # Each truck says the booking it holds; with every truck booked, the form says so.
+    option = page.get_by_label("Phương tiện").locator(f"option[value='{held[0].vehicle_id}']")
+    expect(option).to_have_text(
+        f"{held[0].plate} · đang có lịch #{held[0].id} "
+        f"(Đã đặt lịch, {i18n.format_date(day)} 17:00–18:00)"
+    )
+    expect(page.get_by_test_id("all-booked")).to_be_visible()
+    screenshot(page, "book-windows-unavailable")

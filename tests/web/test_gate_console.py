@@ -2,20 +2,27 @@
 sees the queue change, and calls the next truck."""
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from cuakhau.clearance.schemas import Declaration
+from cuakhau.clearance.service import decide, declare
 from cuakhau.core.clock import local_date, utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
-from cuakhau.models.enums import CrossingState, Role
+from cuakhau.models.enums import CrossingState, CustomsChannel, Role
 from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
 from cuakhau.web import i18n
-from tests.factories import make_booking, make_called_crossing, make_user
+from tests.factories import advance, make_booking, make_called_crossing, make_user
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
+
+# Booked a year ahead of any real clock's today: the queue's order and readiness
+# do not depend on the hour the test runs at.
+NOW = datetime(2027, 12, 7, 1, 0, tzinfo=UTC)
 
 
 def _four_trucks_in_one_window(site: Site) -> tuple[str, list[int]]:
@@ -86,8 +93,49 @@ def test_an_officer_reduces_capacity_and_calls_the_next_truck(page: Page, site: 
     expect(states.first).to_have_text("Đã gọi vào cửa khẩu")
     expect(states.nth(1)).to_have_text("Đã thông quan")
     expect(page.locator("#gate-queue")).to_have_attribute("data-live-connected", "true")
-    expect(page).to_have_url(re.compile(r"/gate\?gate_id=\d+&direction=export&called=1$"))
+    expect(page).to_have_url(re.compile(r"/gate\?gate_id=\d+&direction=export&called=1&asked=1$"))
     screenshot(page, "gate-console")
+
+
+def test_the_queue_says_who_is_ready_and_a_short_call_says_why(page: Page, site: Site):
+    with site.write() as session:
+        on_the_road, held, cleared = (
+            make_booking(session, site.enterprise, site.gate, now=NOW) for _ in range(3)
+        )
+        advance(session, held, CrossingState.arrived, at=NOW)
+        number = "00001/XK"
+        declaration = Declaration(
+            declaration_no=number, channel=CustomsChannel.green, needs_quarantine=True
+        )
+        declare(session, held, declaration, at=NOW)
+        decide(session, held, at=NOW)
+        advance(session, cleared, CrossingState.cleared, at=NOW)
+    log_in(page, "gate_officer")
+    rows = page.get_by_test_id("gate-queue").locator("tr[data-crossing]")
+    first, second, third = (rows.nth(i) for i in range(3))
+    expect(first.get_by_test_id("place")).to_have_text("Mới đặt lịch, chưa đến bãi")
+    expect(first.get_by_test_id("customs")).to_have_text("Chưa khai hải quan")
+    expect(first.get_by_test_id("callable")).to_have_text("Chưa gọi được: xe chưa đến bãi")
+    expect(second.get_by_test_id("place")).to_have_text("Đã vào bãi, chờ ở cửa khẩu")
+    expect(second.get_by_test_id("customs")).to_have_text("Đang bị giữ · Luồng xanh — kiểm dịch")
+    expect(second.get_by_test_id("callable")).to_have_text("Chưa gọi được: đang bị giữ")
+    expect(third.get_by_test_id("customs")).to_have_text("Đã thông quan")
+    expect(third.get_by_test_id("callable")).to_have_text("Gọi được")
+
+    page.get_by_label("Số xe", exact=True).fill("3")
+    page.get_by_role("button", name="Gọi xe tiếp theo").click()
+    expect(page.get_by_test_id("gate-notice")).to_have_text(
+        "Đã gọi 1 trên 3 xe yêu cầu: không còn xe nào khác đủ điều kiện gọi."
+    )
+    skipped = page.get_by_test_id("call-skipped").locator("li")
+    expect(skipped).to_have_text(
+        [
+            f"{on_the_road.plate} (vị trí 1): Chưa gọi được: xe chưa đến bãi",
+            f"{held.plate} (vị trí 2): Chưa gọi được: đang bị giữ",
+        ]
+    )
+    expect(third.get_by_test_id("place")).to_have_text("Đã được gọi vào cửa khẩu")
+    screenshot(page, "gate-call-skipped")
 
 
 def _called(site: Site) -> Crossing:

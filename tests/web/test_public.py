@@ -1,15 +1,18 @@
 """The public wait page and the reading tools every page carries."""
 
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
 from cuakhau.core.clock import utcnow
-from cuakhau.crossings.booking import arrive
+from cuakhau.crossings.booking import arrive, walk_in
+from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import move
-from cuakhau.models import Crossing
+from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState
-from tests.factories import make_booking
+from tests.factories import make_booking, make_gate, make_vehicle
 from tests.web.conftest import Site, screenshot
 
 
@@ -120,3 +123,80 @@ def test_every_script_and_style_comes_from_the_app(page: Page, site: Site):
     page.wait_for_load_state("networkidle")
     assert requests
     assert all(re.match(re.escape(site.url), url) for url in requests), requests
+
+
+# 15:33 on a Tuesday in Lạng Sơn, a year ahead of any real clock's today.
+AFTERNOON = datetime(2027, 12, 7, 8, 33, tzinfo=UTC)
+
+
+def _rail_gate(site: Site) -> Gate:
+    with site.write() as session:
+        return make_gate(
+            session,
+            holiday_calendars=[],
+            mode="rail",
+            name_vi="Ga Đồng Đăng",
+            opens_at="06:00",
+            closes_at="22:00",
+        )
+
+
+def test_each_wait_says_what_it_means_and_a_railway_gate_takes_no_trucks(
+    page: Page, site: Site, clock_at: Callable[[datetime], None]
+):
+    rail = _rail_gate(site)
+    clock_at(AFTERNOON)
+    page.goto("/wait-times")
+    row = _row(page, site)
+    expect(row.get_by_test_id("status")).to_have_text("Đang mở, đến 23:59")
+    expect(row.get_by_test_id("wait")).to_contain_text("0 phút, đến khoảng 15:33 (giờ TQ 16:33)")
+    expect(row.get_by_test_id("wait-why")).to_have_text(
+        "Khung 15:00–16:00 đang diễn ra còn 4 chỗ; xe đến bây giờ xếp sau 0 xe đã có trong khung."
+    )
+    railway = page.locator(f'tr[data-gate="{rail.code}"][data-direction="export"]')
+    expect(railway.get_by_test_id("wait")).to_have_text(
+        "Cửa khẩu đường sắt: không nhận xe tải qua đường bộ, nên không có thời gian chờ cho xe tải."
+    )
+    expect(railway).not_to_contain_text("Đang đóng")
+    expect(railway.locator(".badge")).to_have_count(0)
+
+    # The window under way filled by trucks already in the zone: the wait runs to the next.
+    expect(page.locator("#wait-table")).to_have_attribute("data-live-connected", "true")
+    with site.write() as session:
+        for _ in range(4):
+            truck = make_vehicle(session, site.enterprise)
+            request = WalkInRequest(
+                plate=truck.plate, gate_id=site.gate.id, direction="export", regime="export"
+            )
+            walk_in(session, request=request, now=AFTERNOON)
+    expect(row.get_by_test_id("wait")).to_contain_text("27 phút, đến khoảng 16:00 (giờ TQ 17:00)")
+    expect(row.get_by_test_id("wait-why")).to_have_text(
+        "Khung 15:00–16:00 đang diễn ra đã kín chỗ; xe đến bây giờ vào khung 16:00–17:00, sau 0 xe."
+    )
+    screenshot(page, "public-wait-times-explained")
+
+
+def test_the_home_page_shows_each_gates_wait_above_the_gates_as_the_wait_page_does(
+    page: Page, site: Site, clock_at: Callable[[datetime], None]
+):
+    rail = _rail_gate(site)
+    clock_at(AFTERNOON)
+    page.goto("/wait-times")
+    rows = page.locator("#wait-table tbody tr")
+    on_wait_page = rows.all_inner_texts()
+    assert len(on_wait_page) == 4  # two gates, two directions each
+    page.goto("/")
+    waits = page.get_by_role("heading", name="Thời gian chờ bây giờ")
+    gates = page.get_by_role("heading", name="Các cửa khẩu")
+    expect(waits).to_be_visible()
+    waits_box, gates_box = waits.bounding_box(), gates.bounding_box()
+    assert waits_box is not None
+    assert gates_box is not None
+    assert waits_box["y"] < gates_box["y"]
+    # The same answer, word for word: open or not, the wait, the warning.
+    assert rows.all_inner_texts() == on_wait_page
+    expect(_row(page, site)).to_contain_text("Đang mở, đến 23:59")
+    expect(_row(page, site).get_by_test_id("warning")).to_have_text("Xanh")
+    railway = page.locator(f'tr[data-gate="{rail.code}"][data-direction="import"]')
+    expect(railway).to_contain_text("không nhận xe tải qua đường bộ")
+    screenshot(page, "home-waits")

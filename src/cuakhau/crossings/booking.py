@@ -19,7 +19,8 @@ Services flush; the caller's transaction commits.
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -85,8 +86,15 @@ from cuakhau.crossings.schemas import (
     WalkInRequest,
     WindowChangeRead,
 )
-from cuakhau.crossings.states import move, move_values, recorded_reason
-from cuakhau.crossings.windows import at_gate_from, has_room, release_unit, take_unit
+from cuakhau.crossings.states import OPEN_STATES, move, move_values, recorded_reason
+from cuakhau.crossings.windows import (
+    at_gate_from,
+    has_room,
+    not_started,
+    open_to_arrivals,
+    release_unit,
+    take_unit,
+)
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import (
     AuditEntry,
@@ -98,6 +106,7 @@ from cuakhau.models import (
     Gate,
     IdempotencyKey,
     Notification,
+    Vehicle,
     WindowChange,
     WindowsMade,
 )
@@ -221,10 +230,13 @@ def window_change_values(
 def _choose(kind: Kind) -> Fetch:
     """The window to lock: the one named; the earliest every window rule lets
     through (else the earliest with room, whose rule then explains); a walk-in's
-    first window with room. ``chosen_passed``: chosen because every rule let
-    it through, so a rule that refuses it once it is locked lost a race."""
+    first window with room, the one under way included. ``chosen_passed``:
+    chosen because every rule let it through, so a rule that refuses it once it
+    is locked lost a race."""
     candidate = _window.alias("candidate")
-    after = at_gate_from(candidate, value("gate_id"), value("direction"), value("now"))
+    # A walk-in is here already: the window under way takes it while it has room.
+    from_now = open_to_arrivals if kind is Kind.walk_in else at_gate_from
+    after = from_now(candidate, value("gate_id"), value("direction"), value("now"))
 
     def first(*conditions: Any) -> Any:
         return (
@@ -738,6 +750,88 @@ def free_windows(
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+class WindowStatus(StrEnum):
+    """Whether a booking may choose a window, or why not."""
+
+    open = "open"
+    passed = "passed"  # under way or over: a booking is for a window still to come
+    full = "full"
+    closed = "closed"  # no capacity in it
+
+
+@dataclass(frozen=True)
+class WindowChoice:
+    window: CrossingWindow
+    status: WindowStatus
+
+
+def window_choices(
+    session: Session, gate: Gate, direction: Direction, day: date, now: datetime
+) -> list[WindowChoice]:
+    """A day's windows as the booking form offers them, each open or why not, by
+    the booking's own window rules (``not_started``, ``has_room``)."""
+    windows = ensure_windows(session, gate, direction, day, day)
+    table = CrossingWindow.__table__
+    flags = {
+        row.id: (row.to_come, row.room)
+        for row in session.execute(
+            select(
+                table.c.id,
+                not_started(table, now).label("to_come"),
+                has_room(table).label("room"),
+            ).where(table.c.id.in_([w.id for w in windows]))
+        )
+    }
+    choices = []
+    for window in windows:
+        to_come, room = flags[window.id]
+        if window.capacity == 0:
+            status = WindowStatus.closed
+        elif not to_come:
+            status = WindowStatus.passed
+        elif not room:
+            status = WindowStatus.full
+        else:
+            status = WindowStatus.open
+        choices.append(WindowChoice(window, status))
+    return choices
+
+
+def open_bookings_by_vehicle(
+    session: Session, enterprise_id: int
+) -> dict[int, list[tuple[Crossing, CrossingWindow | None]]]:
+    """The open crossings of an enterprise's trucks (what the ``open_bookings``
+    rule counts), by truck, each with its window, earliest first."""
+    trucks = select(Vehicle.id).where(Vehicle.enterprise_id == enterprise_id)
+    rows = session.execute(
+        select(Crossing, CrossingWindow)
+        .outerjoin(CrossingWindow, CrossingWindow.id == Crossing.window_id)
+        .where(Crossing.vehicle_id.in_(trucks), Crossing.state.in_(sorted(OPEN_STATES)))
+        .order_by(CrossingWindow.starts_at, Crossing.id)
+    ).all()
+    found: dict[int, list[tuple[Crossing, CrossingWindow | None]]] = {}
+    for crossing, window in rows:
+        found.setdefault(crossing.vehicle_id, []).append((crossing, window))
+    return found
+
+
+def arrival_window(
+    session: Session, gate: Gate, direction: Direction, now: datetime
+) -> CrossingWindow | None:
+    """The window a truck arriving at ``now`` without a booking is queued into (a
+    walk-in's choice): the first with room, the one under way included, up to
+    the booking horizon."""
+    horizon_windows(session, gate, direction, now, policy(session))
+    window = CrossingWindow.__table__
+    return session.scalar(
+        select(CrossingWindow)
+        .where(open_to_arrivals(window, gate.id, direction, now), has_room(window))
+        .order_by(CrossingWindow.starts_at)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
 
 
 def take_next_free(

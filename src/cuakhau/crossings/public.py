@@ -1,6 +1,9 @@
 """What the public may know without logging in: per gate and direction, how many
-trucks wait, today's capacity, whether the gate is open, the wait a truck arriving
-now should expect, how wrong such estimates have been, and a warning colour."""
+trucks wait, today's capacity and hours, whether the gate is open and how much
+room is left in the window under way, the wait a truck arriving now should
+expect and why, how wrong such estimates have been, and a warning colour. A
+railway gate says it takes no trucks by road. The pages (``/``, ``/wait-times``,
+``/zone``) and the public feed all read this one answer."""
 
 import itertools
 import threading
@@ -8,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,11 +20,16 @@ from starlette.requests import HTTPConnection
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.core.schemas import OutputSchema
-from cuakhau.crossings.booking import free_windows
-from cuakhau.crossings.queue import estimate_accuracy, trucks_waiting
+from cuakhau.crossings.booking import arrival_window
+from cuakhau.crossings.queue import (
+    estimate_accuracy,
+    estimated_turn,
+    trucks_in_window,
+    trucks_waiting,
+)
 from cuakhau.crossings.rules import policy
 from cuakhau.models import BookingPolicy, Gate
-from cuakhau.models.enums import Direction
+from cuakhau.models.enums import Direction, GateMode
 
 
 class Warning(StrEnum):
@@ -30,20 +39,51 @@ class Warning(StrEnum):
     red = "red"
 
 
+class WaitReason(StrEnum):
+    """Why a truck arriving now waits as long as it does."""
+
+    # The window under way has room: the truck is queued into it.
+    room_now = "room_now"
+    # The window under way is full: the next window with room.
+    window_full = "window_full"
+    # No window is under way (the gate is closed now): the next with room.
+    closed_now = "closed_now"
+    # No window with room up to the booking horizon.
+    no_room = "no_room"
+    # A railway gate: trucks do not cross it by road.
+    no_road_trucks = "no_road_trucks"
+
+
 class GateWaitRead(OutputSchema):
     gate_id: int
     gate_code: str
     name_vi: str
     name_en: str
     direction: Direction
+    # False for a gate trucks do not cross by road (a railway gate): it has no
+    # wait, no opening and no warning for them.
+    takes_trucks: bool
     trucks_waiting: int
     capacity_today: int
     booked_today: int
     open_now: bool
+    # The first and last moment of today's windows with capacity; None when closed all day.
+    opens_today_at: datetime | None
+    closes_today_at: datetime | None
+    # The window under way and its places not yet booked.
+    window_now_starts_at: datetime | None
+    window_now_ends_at: datetime | None
+    room_now: int | None
+    # The window a truck arriving now is queued into (the one under way when it
+    # has room), the trucks already queued in it, and when its turn should come.
     next_free_window_at: datetime | None
+    next_free_window_ends_at: datetime | None
+    trucks_ahead: int | None
+    estimated_crossing_at: datetime | None
     estimated_wait_minutes: int | None
+    wait_reason: WaitReason
     estimate_error_p90_minutes: float | None
-    warning: Warning
+    warning: Warning | None
 
 
 def warning_level(rules: BookingPolicy, waiting: int) -> Warning:
@@ -58,7 +98,6 @@ def warning_level(rules: BookingPolicy, waiting: int) -> Warning:
 
 def wait_times(session: Session, now: datetime) -> list[GateWaitRead]:
     rules = policy(session)
-    today = local_date(now)
     answers = []
     gates = session.scalars(select(Gate).where(Gate.is_active.is_(True)).order_by(Gate.id))
     for gate in gates:
@@ -66,32 +105,88 @@ def wait_times(session: Session, now: datetime) -> list[GateWaitRead]:
         for direction in Direction:
             if not (gate.handles_export if direction is Direction.export else gate.handles_import):
                 continue
-            windows = ensure_windows(session, gate, direction, today, today)
-            nearest = free_windows(session, gate, direction, now, now, limit=1)
-            waiting = trucks_waiting(session, gate.id, direction)
-            next_free = nearest[0].starts_at if nearest else None
             answers.append(
-                GateWaitRead(
-                    gate_id=gate.id,
-                    gate_code=gate.code,
-                    name_vi=gate.name_vi,
-                    name_en=gate.name_en,
-                    direction=direction,
-                    trucks_waiting=waiting,
-                    capacity_today=sum(w.capacity for w in windows),
-                    booked_today=sum(w.booked for w in windows),
-                    open_now=any(
-                        w.starts_at <= now < w.ends_at and w.capacity > 0 for w in windows
-                    ),
-                    next_free_window_at=next_free,
-                    estimated_wait_minutes=(
-                        max(0, round((next_free - now).total_seconds() / 60)) if next_free else None
-                    ),
-                    estimate_error_p90_minutes=accuracy.p90_absolute_error_minutes,
-                    warning=warning_level(rules, waiting),
+                _gate_wait(
+                    session, rules, gate, direction, now, accuracy.p90_absolute_error_minutes
                 )
             )
     return answers
+
+
+def _gate_wait(
+    session: Session,
+    rules: BookingPolicy,
+    gate: Gate,
+    direction: Direction,
+    now: datetime,
+    error_p90: float | None,
+) -> GateWaitRead:
+    """One gate and direction: what a truck arriving now should expect, and why."""
+    waiting = trucks_waiting(session, gate.id, direction)
+    named: dict[str, Any] = {
+        "gate_id": gate.id,
+        "gate_code": gate.code,
+        "name_vi": gate.name_vi,
+        "name_en": gate.name_en,
+        "direction": direction,
+        "trucks_waiting": waiting,
+        "estimate_error_p90_minutes": error_p90,
+    }
+    if gate.mode is not GateMode.road:
+        return GateWaitRead(
+            **named,
+            takes_trucks=False,
+            capacity_today=0,
+            booked_today=0,
+            open_now=False,
+            opens_today_at=None,
+            closes_today_at=None,
+            window_now_starts_at=None,
+            window_now_ends_at=None,
+            room_now=None,
+            next_free_window_at=None,
+            next_free_window_ends_at=None,
+            trucks_ahead=None,
+            estimated_crossing_at=None,
+            estimated_wait_minutes=None,
+            wait_reason=WaitReason.no_road_trucks,
+            warning=None,
+        )
+    today = local_date(now)
+    windows = [w for w in ensure_windows(session, gate, direction, today, today) if w.capacity > 0]
+    under_way = next((w for w in windows if w.starts_at <= now < w.ends_at), None)
+    arrival = arrival_window(session, gate, direction, now)
+    ahead = trucks_in_window(session, arrival.id) if arrival is not None else None
+    turn = estimated_turn(arrival, ahead or 0, now) if arrival is not None else None
+    if arrival is None:
+        reason = WaitReason.no_room
+    elif under_way is not None and arrival.id == under_way.id:
+        reason = WaitReason.room_now
+    elif under_way is not None:
+        reason = WaitReason.window_full
+    else:
+        reason = WaitReason.closed_now
+    return GateWaitRead(
+        **named,
+        takes_trucks=True,
+        capacity_today=sum(w.capacity for w in windows),
+        booked_today=sum(w.booked for w in windows),
+        open_now=under_way is not None,
+        opens_today_at=min((w.starts_at for w in windows), default=None),
+        closes_today_at=max((w.ends_at for w in windows), default=None),
+        window_now_starts_at=under_way.starts_at if under_way else None,
+        window_now_ends_at=under_way.ends_at if under_way else None,
+        room_now=max(under_way.capacity - under_way.booked, 0) if under_way else None,
+        next_free_window_at=arrival.starts_at if arrival else None,
+        next_free_window_ends_at=arrival.ends_at if arrival else None,
+        trucks_ahead=ahead,
+        estimated_crossing_at=turn,
+        estimated_wait_minutes=(
+            max(0, round((turn - now).total_seconds() / 60)) if turn is not None else None
+        ),
+        wait_reason=reason,
+        warning=warning_level(rules, waiting),
+    )
 
 
 class SharedWaitTimes:

@@ -3,8 +3,10 @@ honest the estimates given so far have been."""
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,14 +68,30 @@ def queue_with_estimates(
         window = windows.get(crossing.window_id) if crossing.window_id else None
         estimate = None
         if window is not None:
-            index = seen_in_window[window.id]
+            estimate = estimated_turn(window, seen_in_window[window.id], now)
             seen_in_window[window.id] += 1
-            start = max(window.starts_at, now)
-            length = max(window.ends_at - start, timedelta(0))
-            slots = max(window.capacity, 1)
-            estimate = start + length * (index / slots)
         entries.append(QueueEntry(crossing, position, window, estimate))
     return entries
+
+
+def estimated_turn(window: CrossingWindow, ahead: int, now: datetime) -> datetime:
+    """When a truck with ``ahead`` trucks before it in ``window`` crosses: the
+    window's trucks spread evenly over it, or over what is left of it once under way."""
+    start = max(window.starts_at, now)
+    length = max(window.ends_at - start, timedelta(0))
+    return start + length * (ahead / max(window.capacity, 1))
+
+
+def trucks_in_window(session: Session, window_id: int) -> int:
+    """The trucks still to cross in a window."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Crossing)
+            .where(Crossing.window_id == window_id, Crossing.state.in_(OPEN_STATES))
+        )
+        or 0
+    )
 
 
 def position_of(session: Session, crossing: Crossing, now: datetime) -> QueueEntry:
@@ -145,8 +163,67 @@ def trucks_waiting(session: Session, gate_id: int, direction: Direction) -> int:
     )
 
 
+class Place(StrEnum):
+    """Where a truck in the queue is."""
+
+    on_the_road = "on_the_road"  # booked only, not yet in the zone
+    in_the_zone = "in_the_zone"  # at a yard or the gate
+    called = "called"  # called to the gate
+
+
+class Customs(StrEnum):
+    """How far customs and quarantine have got with a truck in the queue."""
+
+    not_declared = "not_declared"
+    awaiting_decision = "awaiting_decision"
+    held = "held"
+    cleared = "cleared"
+
+
+class NotCallable(StrEnum):
+    """Why a truck in the queue may not be called to the gate now."""
+
+    not_arrived = "not_arrived"
+    not_declared = "not_declared"
+    awaiting_decision = "awaiting_decision"
+    held = "held"
+    already_called = "already_called"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    place: Place
+    customs: Customs
+    # None: the truck may be called now.
+    not_callable: NotCallable | None
+
+
+# The one rule of who may be called: a truck is called once customs (and
+# quarantine, which holds it until released) have cleared it, and never twice.
+_READINESS: Mapping[CrossingState, Readiness] = {
+    CrossingState.booked: Readiness(
+        Place.on_the_road, Customs.not_declared, NotCallable.not_arrived
+    ),
+    CrossingState.arrived: Readiness(
+        Place.in_the_zone, Customs.not_declared, NotCallable.not_declared
+    ),
+    CrossingState.declared: Readiness(
+        Place.in_the_zone, Customs.awaiting_decision, NotCallable.awaiting_decision
+    ),
+    CrossingState.held: Readiness(Place.in_the_zone, Customs.held, NotCallable.held),
+    CrossingState.cleared: Readiness(Place.in_the_zone, Customs.cleared, None),
+    CrossingState.called: Readiness(Place.called, Customs.cleared, NotCallable.already_called),
+}
+
+
+def readiness(crossing: Crossing) -> Readiness:
+    """Where a truck in the queue is, how far its clearance has got, and why it
+    may not be called yet (a held one's grounds are on the crossing)."""
+    return _READINESS[crossing.state]
+
+
 def eligible_to_call(session: Session, gate_id: int, direction: Direction) -> list[Crossing]:
-    """Cleared trucks in queue order: the ones a gate officer may call next."""
+    """The trucks a gate officer may call next, in queue order."""
     return [
-        c for c in ordered_queue(session, gate_id, direction) if c.state is CrossingState.cleared
+        c for c in ordered_queue(session, gate_id, direction) if readiness(c).not_callable is None
     ]

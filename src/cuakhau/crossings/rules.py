@@ -60,7 +60,7 @@ from cuakhau.core.errors import (
 from cuakhau.core.procedure import Value
 from cuakhau.core.sqltime import add_days, time_of_day_in
 from cuakhau.crossings.states import OPEN_STATES
-from cuakhau.crossings.windows import has_room
+from cuakhau.crossings.windows import has_room, not_started
 from cuakhau.models import (
     ApiToken,
     BookingPolicy,
@@ -499,7 +499,7 @@ def _bookable(stage: WindowStage) -> ColumnElement[bool]:
         window.id.is_not(None),
         window.gate_id == value("gate_id"),
         window.direction == value("direction"),
-        window.starts_at > value("now"),
+        not_started(stage.window, value("now")),
         window.starts_at <= add_days(value("now"), fact("horizon_days") + 1),
     )
 

@@ -40,6 +40,21 @@ def at_gate_from(window: Any, gate_id: Any, direction: Any, after: Any) -> Colum
     )
 
 
+def not_started(window: Any, now: Any) -> ColumnElement[bool]:
+    """A window still to come at ``now``: the only kind a booking may take."""
+    return window.c.starts_at > now
+
+
+def open_to_arrivals(window: Any, gate_id: Any, direction: Any, now: Any) -> ColumnElement[bool]:
+    """Windows of a gate in one direction that a truck arriving at ``now`` may be
+    queued into: the one under way, while it lasts, and those to come."""
+    return and_(
+        window.c.gate_id == gate_id,
+        window.c.direction == direction,
+        window.c.ends_at > now,
+    )
+
+
 def take_unit(
     session: Session, window_id: int, *conditions: ColumnElement[bool]
 ) -> CrossingWindow | None:

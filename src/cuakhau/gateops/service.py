@@ -2,29 +2,57 @@
 ``crossings.states.move``; two officers calling at once cannot both call the same
 truck (the crossing's version refuses the second)."""
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import NotFound
-from cuakhau.crossings.queue import eligible_to_call
+from cuakhau.crossings.queue import NotCallable, ordered_queue, readiness
 from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState, Direction
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A truck passed over by a call: its place in the queue and why."""
+
+    crossing: Crossing
+    position: int
+    why: NotCallable
+
+
+@dataclass
+class CallOutcome:
+    called: list[Crossing] = field(default_factory=list)
+    # In queue order, at most as many as were asked for.
+    skipped: list[Skipped] = field(default_factory=list)
+
+
 def call_next(
     session: Session, gate_id: int, direction: Direction, count: int, *, at: datetime
-) -> list[Crossing]:
-    """The next ``count`` cleared trucks in queue order (window, then priority class,
-    then when they took their place) move to called, at ``at``."""
+) -> CallOutcome:
+    """The next ``count`` trucks that may be called (``queue.readiness``), in queue
+    order (window, then priority class, then when they took their place), move to
+    called, at ``at``. The trucks passed over on the way, or that kept the call
+    short of ``count``, come back with why (not those already called), so the
+    officer knows who holds the queue up."""
     gate = session.get(Gate, gate_id)
     if gate is None:
         raise NotFound("gate", gate_id)
-    chosen = eligible_to_call(session, gate_id, direction)[:count]
-    for crossing in chosen:
+    outcome = CallOutcome()
+    for position, crossing in enumerate(ordered_queue(session, gate_id, direction), start=1):
+        if len(outcome.called) == count:
+            break
+        why = readiness(crossing).not_callable
+        if why is None:
+            outcome.called.append(crossing)
+        elif why is not NotCallable.already_called and len(outcome.skipped) < count:
+            outcome.skipped.append(Skipped(crossing, position, why))
+    for crossing in outcome.called:
         move(
             session,
             crossing,
@@ -32,7 +60,7 @@ def call_next(
             at=at,
             reason=Reason("called", {"gate": gate.code}),
         )
-    return chosen
+    return outcome
 
 
 def awaiting_by_hand(

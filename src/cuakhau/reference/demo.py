@@ -118,8 +118,9 @@ def create_demo_accounts(session: Session) -> list[IssuedCredential]:
 
 
 def create_demo_traffic(session: Session, now: datetime) -> int:
-    """Book every demo vehicle at Hữu Nghị, so the queue, the public wait times and
-    the estimates have something to show; every other truck has already checked in
+    """Book every demo vehicle at Hữu Nghị but one truck of the demo enterprise
+    (``_left_free``), so the queue, the public wait times and the estimates have
+    something to show and the enterprise can book; every other truck has already checked in
     at the demo yard operator's yard (a cold space for fruit), so the yards are not empty
     either. Before that, two export trucks make a whole trip and cross. Only on a
     database with no crossings; the number booked into the queue."""
@@ -144,8 +145,11 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
     exporting = [v for v in vehicles if _direction(v) is Direction.export]
     for n, vehicle in enumerate(exporting[:DEMO_TRIPS_DONE]):
         _whole_trip(session, gate, vehicle, n, now)
+    free = _left_free(session, vehicles)
     booked = 0
     for vehicle in vehicles:
+        if vehicle.id in free:
+            continue
         crossing = _book(session, gate, vehicle, now)
         booked += 1
         if booked % 2 == 0 and yard is not None:
@@ -154,6 +158,17 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
         elif booked % 2 == 0:
             arrive(session, crossing, now)
     return booked
+
+
+def _left_free(session: Session, vehicles: list[Vehicle]) -> set[int]:
+    """The last truck of each enterprise a demo account signs in for: left
+    without a booking, so its first try at the booking form can book."""
+    tax_codes = {a.enterprise_tax_code for a in DEMO_ACCOUNTS if a.role is Role.enterprise}
+    signed_in = set(
+        session.scalars(select(Enterprise.id).where(Enterprise.tax_code.in_(tax_codes)))
+    )
+    last = {v.enterprise_id: v.id for v in vehicles if v.enterprise_id in signed_in}
+    return set(last.values())
 
 
 def _direction(vehicle: Vehicle) -> Direction:

@@ -13,13 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.core.schemas import Id
 from cuakhau.crossings.access import visible_crossing
-from cuakhau.crossings.booking import WindowFull, book, cancel, cancel_deadline, free_windows
+from cuakhau.crossings.booking import (
+    WindowChoice,
+    WindowFull,
+    book,
+    cancel,
+    cancel_deadline,
+    free_windows,
+    open_bookings_by_vehicle,
+    window_choices,
+)
 from cuakhau.crossings.queue import position_of
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
@@ -27,7 +35,6 @@ from cuakhau.crossings.states import OPEN_STATES, can_move
 from cuakhau.crossings.views import crossing_detail
 from cuakhau.models import (
     Crossing,
-    CrossingWindow,
     Driver,
     Gate,
     PriorityClass,
@@ -202,12 +209,11 @@ def _form_page(
     gate = gate or (gates[0] if gates else None)
     direction = form.values.get("direction") or Direction.export.value
     day = form.day(local_date(now))
-    windows: list[CrossingWindow] = []
+    windows: list[WindowChoice] = []
     if gate is not None and direction in {d.value for d in Direction}:
-        if form.values.get("day"):
-            windows = ensure_windows(session, gate, Direction(direction), day, day)
-        else:
-            day, windows = _first_day_with_room(session, gate, Direction(direction), now)
+        if not form.values.get("day"):
+            day = _first_day_with_room(session, gate, Direction(direction), now)
+        windows = window_choices(session, gate, Direction(direction), day, now)
     form.values["day"] = i18n.format_date(day)
     return render(
         request,
@@ -215,6 +221,8 @@ def _form_page(
         status_code=status_code,
         form=form,
         vehicles=vehicles,
+        open_bookings=open_bookings_by_vehicle(session, enterprise_id_of(user)),
+        gates_by_id={g.id: g for g in gates},
         drivers=drivers,
         gates=gates,
         gate=gate,
@@ -225,20 +233,17 @@ def _form_page(
     )
 
 
-def _first_day_with_room(
-    session: Session, gate: Gate, direction: Direction, now: datetime
-) -> tuple[date, list[CrossingWindow]]:
-    """The day the form opens on when none is asked for, and its windows: the
-    first day, from today to the booking horizon, with a window still to come
-    that has room (late in the evening, or when today is full or closed, a later
-    day); today when there is none."""
+def _first_day_with_room(session: Session, gate: Gate, direction: Direction, now: datetime) -> date:
+    """The day the form opens on when none is asked for: the first day, from
+    today to the booking horizon, with a window still to come that has room
+    (late in the evening, or when today is full or closed, a later day); today
+    when there is none."""
     today = local_date(now)
     last = today + timedelta(days=policy(session).booking_horizon_days)
     # A day further on may have windows too, made when someone looked at it.
     first = free_windows(session, gate, direction, now, now, limit=1)
     found = local_date(first[0].starts_at) if first else None
-    day = found if found is not None and found <= last else today
-    return day, ensure_windows(session, gate, direction, day, day)
+    return found if found is not None and found <= last else today
 
 
 @router.get("/crossings/book", response_class=HTMLResponse)

@@ -23,7 +23,7 @@ from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError, InvalidInput, field_errors
 from cuakhau.core.schemas import Id
 from cuakhau.counterpart import service as counterparts
-from cuakhau.crossings.queue import queue_with_estimates
+from cuakhau.crossings.queue import ordered_queue, queue_with_estimates, readiness
 from cuakhau.gateops.schemas import ByHand, CallRequest
 from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
 from cuakhau.models import Crossing, Gate, PriorityClass, User
@@ -108,6 +108,7 @@ def _queue_context(
     classes = {c.id: c for c in session.scalars(select(PriorityClass))}
     return {
         "entries": queue_with_estimates(session, gate.id, direction, now),
+        "readiness": readiness,
         "classes": classes,
         "gate": gate,
         "direction": direction,
@@ -183,12 +184,33 @@ def _console(
     )
 
 
+def _skipped(
+    request: Request, session: Session, gate_id: int | None, direction: str | None
+) -> list[dict[str, str]]:
+    """The trucks the last call passed over (``?skipped=`` ids, as the call
+    redirected), each with why it may not be called, as the queue says now."""
+    # Only matched against the queue's own crossings: nothing typed reaches a query.
+    wanted = {_int(part) for part in request.query_params.get("skipped", "").split(",")[:100]}
+    if wanted == {None}:
+        return []
+    _, gate, chosen = _choice(session, gate_id, direction)
+    queue = ordered_queue(session, gate.id, chosen)
+    return [
+        {"plate": crossing.plate, "position": position, "why": why.value}
+        for position, crossing in enumerate(queue, start=1)
+        if crossing.id in wanted and (why := readiness(crossing).not_callable) is not None
+    ]
+
+
 def _notice(request: Request) -> str | None:
     language = i18n.page_language(request)
     params = request.query_params
     if "saved" in params:
         return i18n.translate("gate_saved", language, moved=params["saved"])
     if "called" in params:
+        called, asked = _int(params["called"]), _int(params.get("asked", ""))
+        if called is not None and asked is not None and called < asked:
+            return i18n.translate("gate_called_fewer", language, count=called, asked=asked)
         return i18n.translate("gate_called", language, count=params["called"])
     if "resolved" in params:
         return i18n.translate("gate_alert_resolved", language, id=params["resolved"])
@@ -211,7 +233,15 @@ def gate_console(
     gate_id: Id | None = None,
     direction: str | None = None,
 ) -> HTMLResponse:
-    return _console(request, session, now, gate_id, direction, notice=_notice(request))
+    return _console(
+        request,
+        session,
+        now,
+        gate_id,
+        direction,
+        notice=_notice(request),
+        skipped=_skipped(request, session, gate_id, direction),
+    )
 
 
 @router.get("/gate/queue", response_class=HTMLResponse)
@@ -316,8 +346,11 @@ def gate_call(
             status_code=status_code,
             call_error=message,
         )
-    called = call_next(session, gate.id, call.direction, call.count, at=now)
-    return redirect(request, _back(gate, direction, called=len(called)))
+    outcome = call_next(session, gate.id, call.direction, call.count, at=now)
+    said = {"called": len(outcome.called), "asked": call.count}
+    if outcome.skipped:
+        said["skipped"] = ",".join(str(s.crossing.id) for s in outcome.skipped)
+    return redirect(request, _back(gate, direction, **said))
 
 
 @router.post(

@@ -50,6 +50,21 @@ def format_time(value: datetime | None, language: str, with_china: bool = False)
     return f"{local} ({translate('china_time', language, time=china)})"
 
 
+def format_time_range(
+    starts: datetime | None, ends: datetime | None, language: str, with_china: bool = False
+) -> str:
+    """``07:00–08:00`` in Vietnam; with ``with_china`` the same window on the
+    Chinese side's clock after it, ``07:00–08:00 (giờ TQ 08:00–09:00)``: each
+    range in one zone, never two zones mixed in one range."""
+    if starts is None or ends is None:
+        return "—"
+    local = f"{format_time(starts, language)}–{format_time(ends, language)}"
+    if not with_china:
+        return local
+    china = "–".join(moment.astimezone(CHINA_TZ).strftime("%H:%M") for moment in (starts, ends))
+    return f"{local} ({translate('china_time', language, time=china)})"
+
+
 def format_datetime(value: datetime | None, language: str, with_china: bool = False) -> str:
     if value is None:
         return "—"

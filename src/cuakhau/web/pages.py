@@ -60,6 +60,9 @@ def render(
         "t": lambda key, **params: i18n.translate(key, language, **params),
         "time": lambda value, china=False: i18n.format_time(value, language, china),
         "datetime": lambda value, china=False: i18n.format_datetime(value, language, china),
+        "time_range": lambda starts, ends, china=False: i18n.format_time_range(
+            starts, ends, language, china
+        ),
         "minutes": lambda value: i18n.format_minutes(value, language),
         "move_reason": lambda move: i18n.move_reason(move, language),
         "hold_reason": lambda crossing: i18n.hold_reason(crossing, language),

@@ -15,15 +15,17 @@ from cuakhau.web.pages import MaybeUser, PageRoute, render
 router = APIRouter(route_class=PageRoute)
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse:
-    zone = session.scalar(select(Zone).order_by(Zone.id))
-    gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
-    return render(request, "home.html", zone=zone, gates=gates)
-
-
 def _wait_context(request: Request, session: Session, now: datetime) -> dict[str, object]:
     return {"waits": shared_wait_times(request).get(session, now), "now": now}
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: DbSession, _user: MaybeUser, now: Now) -> HTMLResponse:
+    """Each gate's wait now (the same answer as ``/wait-times``), then the gates."""
+    zone = session.scalar(select(Zone).order_by(Zone.id))
+    gates = list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
+    context = _wait_context(request, session, now)
+    return render(request, "home.html", zone=zone, gates=gates, **context)
 
 
 @router.get("/wait-times", response_class=HTMLResponse)

@@ -150,7 +150,11 @@ def zone_map(gates: list[Gate], waits: list[GateWaitRead]) -> ZoneMap:
             GateMark(
                 number=number,
                 gate=gate,
-                warning=max((w.warning for w in mine), key=SEVERITY.index, default=Warning.green),
+                warning=max(
+                    (w.warning for w in mine if w.warning is not None),
+                    key=SEVERITY.index,
+                    default=Warning.green,
+                ),
                 waiting=sum(w.trucks_waiting for w in mine),
                 open_now=any(w.open_now for w in mine),
                 at=positions.get(gate.id),
