@@ -17,6 +17,8 @@ from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
@@ -35,7 +37,21 @@ from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csr
 Model = TypeVar("Model", bound=BaseModel)
 
 templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
-templates.env.filters["number"] = i18n.format_number
+
+
+@pass_context
+def _number(context: Context, value: Any, decimals: int = 0) -> str:
+    return i18n.format_number(value, context["lang"], decimals)
+
+
+@pass_context
+def _percent(context: Context, share: Any, decimals: int = 0) -> str:
+    return i18n.format_percent(share, context["lang"], decimals)
+
+
+# A page's numbers in the page's language: ``{{ n | number }}``, ``{{ share | percent(1) }}``.
+templates.env.filters["number"] = _number
+templates.env.filters["percent"] = _percent
 templates.env.filters["date"] = i18n.format_date
 
 

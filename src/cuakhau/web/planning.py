@@ -165,7 +165,7 @@ def planning_run(
         if compare:
             runs_wanted["planned"] = WhatIf(days=what_if.days).apply(raw)
         scenarios = {key: _parse(changed, name, language) for key, changed in runs_wanted.items()}
-        _check_size(scenarios, replications, name, what_if, t)
+        _check_size(scenarios, replications, name, what_if, t, language)
     except PlanRefused as refused:
         form.message = refused.message
         if refused.field != "form":
@@ -325,7 +325,12 @@ def _parse(raw: dict[str, Any], name: str, language: str) -> Scenario:
 
 
 def _check_size(
-    scenarios: dict[str, Scenario], replications: int, name: str, what_if: WhatIf, t: Translate
+    scenarios: dict[str, Scenario],
+    replications: int,
+    name: str,
+    what_if: WhatIf,
+    t: Translate,
+    language: str,
 ) -> None:
     trucks = sum(expected_trucks(scenario) for scenario in scenarios.values()) * replications
     if trucks <= MAX_TRUCK_RUNS:
@@ -341,8 +346,8 @@ def _check_size(
     raise PlanRefused(
         t(
             "planning_too_big",
-            trucks=i18n.format_number(trucks),
-            limit=i18n.format_number(MAX_TRUCK_RUNS),
+            trucks=i18n.format_number(trucks, language),
+            limit=i18n.format_number(MAX_TRUCK_RUNS, language),
             command=command,
         ),
         "replications",
