@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput
-from cuakhau.core.numbers import format_number
 from cuakhau.core.messages import translate
+from cuakhau.core.numbers import format_number
 from cuakhau.investment.repository import states_as_of
 from cuakhau.investment.state import ProjectState
 from cuakhau.models.investment import Amendment, Area, Milestone, ProjectStatus, Sector
