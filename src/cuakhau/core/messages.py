@@ -60,8 +60,8 @@ def translate(key: str, language: str, **params: Any) -> str:
         return template
 
 
-# Parameters that hold a code a person should read in words: an entity's name or
-# a crossing's state.
+# Parameters that hold a code a person should read in words: an entity's name,
+# a crossing's state, an account's role.
 STATE_PARAMS = frozenset({"state", "from_state", "to_state"})
 
 
@@ -70,6 +70,8 @@ def _localised(name: str, value: Any, language: str) -> Any:
         return entity_name(value, language)
     if name in STATE_PARAMS:
         return catalogue(language).get((f"state_{value}", None), value)
+    if name == "role":
+        return catalogue(language).get((f"role_{value}", None), value)
     return value
 
 
