@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
+from cuakhau.core.messages import has_message
 from cuakhau.models import Gate, User
 from cuakhau.models.enums import Role
 from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario
@@ -110,6 +111,13 @@ def _gates(session: Session, language: str) -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: item[1])
 
 
+def _scenario_title(name: str, language: str) -> str:
+    """What a planner reads for a scenario: a shipped one's title in the page's
+    language, today's position in words; a scenario of the planner's own by its name."""
+    key = "planning_today" if name == TODAY else f"scenario_title_{name}"
+    return i18n.translate(key, language) if has_message(key) else name
+
+
 def _page(
     request: Request,
     session: Session,
@@ -134,7 +142,8 @@ def _page(
         "planning.html",
         status_code=status_code,
         form=form,
-        scenarios=[*shipped_names(), TODAY],
+        scenarios=[(name, _scenario_title(name, language)) for name in [*shipped_names(), TODAY]],
+        chosen_title=_scenario_title(form.values.get("scenario", ""), language),
         gates=_gates(session, language),
         admissions=ADMISSIONS,
         max_replications=MAX_REPLICATIONS,

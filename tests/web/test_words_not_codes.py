@@ -1,0 +1,53 @@
+"""No codes or English inside Vietnamese pages (#18, item 7): what a page shows a
+person is said in words of the page's language, numbers and dates as that
+language writes them."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import Site, log_in
+from tests.web.test_gate_console import _called, _reads
+
+
+def test_plate_alerts_say_what_happened_in_words(page: Page, site: Site) -> None:
+    crossing = _called(site)
+    unknown, unsure = _reads(
+        site, ("99Z99999", "border_out", 0.97), (crossing.plate, "border_out", 0.41)
+    )
+    log_in(page, "gate_officer")
+    alerts = page.get_by_test_id("alerts")
+    first = alerts.locator(f"li[data-alert='{unknown}']")
+    second = alerts.locator(f"li[data-alert='{unsure}']")
+    expect(first.get_by_test_id("alert-kind")).to_have_text("Biển số chưa đăng ký")
+    expect(first).to_contain_text("tại điểm qua biên giới (chiều xuất)")
+    expect(second.get_by_test_id("alert-kind")).to_have_text("Đọc biển số không chắc chắn")
+    expect(second).to_contain_text("độ tin cậy thấp (41%)")
+    text = alerts.inner_text()
+    for code in ("unknown_plate", "low_confidence", "border_out", "0.41", "0,41"):
+        assert code not in text
+
+    page.goto("/gate?lang=en")
+    expect(first.get_by_test_id("alert-kind")).to_have_text("Plate not registered")
+    expect(second).to_contain_text("low confidence (41%)")
+
+
+def test_planning_names_scenarios_by_their_titles_and_takes_dates_as_dd_mm_yyyy(
+    page: Page, site: Site
+) -> None:
+    log_in(page, "board")
+    page.goto("/planning")
+    options = page.get_by_label("Kịch bản", exact=True).locator("option").all_inner_texts()
+    assert "Mùa vải 2022: Hữu Nghị còn nửa năng lực, xe đặt khung giờ trước" in options
+    assert not [text for text in options if re.search(r"[a-z]+-[a-z0-9]+-", text)]
+
+    page.get_by_label("Kịch bản", exact=True).select_option("langson-2021-12")
+    starts = page.get_by_label("Từ ngày")
+    # A text field in the page's own date order, not the browser's mm/dd/yyyy picker.
+    expect(starts).to_have_attribute("placeholder", "dd/mm/yyyy")
+    starts.fill("12/05/2021")
+    page.get_by_test_id("planning-run").click()
+    expect(page.locator(".field-error")).to_contain_text(
+        "Ngày phải nằm trong kịch bản, từ 01/12/2021 đến 31/01/2022"
+    )
+    expect(page.get_by_label("Từ ngày")).to_have_value("12/05/2021")
