@@ -6,7 +6,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.factories import make_tariff
 from tests.web.conftest import Site, log_in
+from tests.web.test_fees_pages import _crossed
 from tests.web.test_gate_console import _called, _reads
 
 
@@ -51,3 +53,27 @@ def test_planning_names_scenarios_by_their_titles_and_takes_dates_as_dd_mm_yyyy(
         "Ngày phải nằm trong kịch bản, từ 01/12/2021 đến 31/01/2022"
     )
     expect(page.get_by_label("Từ ngày")).to_have_value("12/05/2021")
+
+
+def test_a_receipt_prints_in_one_language(page: Page, site: Site) -> None:
+    with site.write() as session:
+        make_tariff(
+            session,
+            code="HT-TRUCK-10",
+            vehicle_class="truck",
+            min_payload_kg=10_000,
+            description="Xe tải từ 10 tấn / truck of 10 t or more",
+            amount_vnd=1_200_000,
+        )
+    receipt_id, _ = _crossed(site)
+    log_in(page, "enterprise")
+    page.goto(f"/fees/receipts/{receipt_id}")
+    lines = page.get_by_test_id("receipt-lines")
+    expect(lines.locator("tbody tr")).to_contain_text(["HT-TRUCK-10 · Xe tải từ 10 tấn"])
+    expect(lines).not_to_contain_text("truck")
+    expect(page.get_by_test_id("receipt-total")).to_have_text("1.200.000 ₫")
+
+    page.goto(f"/fees/receipts/{receipt_id}?lang=en")
+    expect(lines.locator("tbody tr")).to_contain_text(["HT-TRUCK-10 · Truck of 10 t or more"])
+    expect(lines).not_to_contain_text("Xe tải")
+    expect(page.get_by_test_id("receipt-total")).to_contain_text("1,200,000")
