@@ -6,8 +6,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from cuakhau.models.enums import Role
 from tests.factories import make_tariff
-from tests.web.conftest import Site, log_in
+from tests.web.conftest import Site, log_in, log_in_as
 from tests.web.test_fees_pages import _crossed
 from tests.web.test_gate_console import _called, _reads
 
@@ -77,3 +78,29 @@ def test_a_receipt_prints_in_one_language(page: Page, site: Site) -> None:
     expect(lines.locator("tbody tr")).to_contain_text(["HT-TRUCK-10 · Truck of 10 t or more"])
     expect(lines).not_to_contain_text("Xe tải")
     expect(page.get_by_test_id("receipt-total")).to_contain_text("1,200,000")
+
+
+def test_the_audit_log_says_who_and_what_in_words_and_logs_a_login_once(
+    page: Page, site: Site
+) -> None:
+    log_in(page, "admin")
+    log_in_as(page, "admin")
+    page.goto("/admin/audit")
+    rows = page.get_by_test_id("audit").locator("tbody tr")
+    logins = rows.filter(has_text="Đăng nhập")
+    # One entry a login, by the one who logged in; nothing else a login changed.
+    expect(logins).to_have_count(2)
+    admin = site.users[Role.admin]
+    expect(logins.first.get_by_test_id("actor")).to_have_text(admin.full_name or "")
+    expect(logins.first).to_contain_text("Phiên / khóa truy cập #")
+    expect(page.locator("tr[data-entity=user_account][data-action=update]")).to_have_count(0)
+    text = page.get_by_test_id("audit").inner_text()
+    for code in ("anonymous", "api_token", "user_account", "last_login_at"):
+        assert code not in text
+    # Times in the zone's words (dd/mm/yyyy hh:mm), never ISO 8601 in UTC.
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text)
+
+    page.get_by_label("Thao tác", exact=True).select_option("login")
+    page.get_by_role("button", name="Lọc").click()
+    expect(rows).to_have_count(2)
