@@ -47,6 +47,7 @@ from cuakhau.ops.router import router as ops_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
 from cuakhau.vehicles.router import router as vehicles_router
+from cuakhau.web.pages import install_missing_page
 from cuakhau.web.router import router as web_router
 from cuakhau.web.vendor import plotly_style_hashes
 from cuakhau.yards.router import router as yards_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     # The booking API's function calls from the event loop (PostgreSQL only).
     app.state.calls = None
     install_error_handlers(app)
+    install_missing_page(app)
     app.add_middleware(HeadAsGet)
     # The last added runs first: the request's id and timing cover everything.
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes)

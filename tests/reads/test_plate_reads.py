@@ -220,8 +220,8 @@ def test_an_alert_reads_in_the_language_asked_for(
         answer = client.get("/api/v1/plate-alerts", headers={**officer, **headers})
         return answer.json()["items"][0]["detail"]
 
-    english = f"Vehicle {truck.plate} at gate_in has no open crossing."
-    vietnamese = f"Xe {truck.plate} tại điểm gate_in không có chuyến nào đang mở."
+    english = f"Vehicle {truck.plate} at border gate entrance has no open crossing."
+    vietnamese = f"Xe {truck.plate} tại cổng vào cửa khẩu không có chuyến nào đang mở."
     assert detail() == vietnamese
     assert detail(**{"Accept-Language": "en-GB,en;q=0.9"}) == english
     assert db.scalar(select(PlateAlert.detail)) == vietnamese

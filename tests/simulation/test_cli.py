@@ -118,6 +118,19 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     assert set(table) == {"small-zone", "priority"}
 
 
+def test_compare_writes_numbers_the_english_way_in_english(tmp_path: Path) -> None:
+    first = _scenario_file(tmp_path)
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app,
+        ["simulate-compare", str(first), str(first), "-n", "2", "-w", "1", "--out", str(out)],
+        env=ENGLISH,
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\d\.\d ±\d+\.\d", result.output)
+    assert not re.search(r"\d,\d ±", result.output)
+
+
 def test_results_csv_keeps_a_formula_like_gate_name_as_text(tmp_path: Path) -> None:
     raw = zone_scenario(days=8)
     raw["gates"]["=1+cmd"] = raw["gates"].pop("south")

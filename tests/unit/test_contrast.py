@@ -20,6 +20,7 @@ PAIRS = [
     ("muted", "panel"),
     ("accent", "bg"),
     ("accent-fg", "accent"),
+    ("header-fg", "header-bg"),
     ("error", "bg"),
     ("error", "error-bg"),
     ("ok", "bg"),
@@ -50,6 +51,11 @@ def contrast(first: str, second: str) -> float:
 def test_the_formula_matches_wcag_examples() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_the_night_header_is_a_dark_band() -> None:
+    night = colours("night")
+    assert luminance(night["header-bg"]) < 0.05
 
 
 @pytest.mark.parametrize("theme", list(THEMES))

@@ -20,8 +20,8 @@ CASES: list[tuple[str, Reason, str, str]] = [
     (
         "plate read cam-7/001 (yard_in)",
         Reason("plate_read", {"read": "cam-7/001", "point": "yard_in"}),
-        "camera đọc biển số cam-7/001 (yard_in)",
-        "plate read cam-7/001 (yard_in)",
+        "camera đọc biển số cam-7/001 (cổng vào bãi)",
+        "plate read cam-7/001 (yard entrance)",
     ),
     (
         "declaration 30551/XK, red channel",

@@ -85,11 +85,11 @@ def test_an_admin_creates_a_user_who_logs_in_and_disables_it(
     with site.write() as session:
         user_id = session.scalar(select(User.id).where(User.username == "kiem.tra"))
     entries = page.get_by_test_id("audit").locator("tbody tr")
-    disabled = entries.filter(has_text="true → false")
+    disabled = entries.filter(has_text="Có → Không")
     expect(disabled).to_have_count(1)
     expect(disabled).to_contain_text("is_active")
     expect(disabled).to_contain_text("admin")
-    expect(disabled).to_contain_text(f"user_account #{user_id}")
+    expect(disabled).to_contain_text(f"Tài khoản #{user_id}")
     expect(entries.filter(has_text="Tạo mới")).to_have_count(1)
     screenshot(page, "admin-audit")
 

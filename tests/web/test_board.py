@@ -26,7 +26,7 @@ from tests.web.conftest import Site, log_in, screenshot, status_of
 
 
 def _vi(minutes: float) -> str:
-    return i18n.format_number(minutes, 1)
+    return i18n.format_number(minutes, "vi", 1)
 
 
 def _arrange(site: Site) -> dict[str, object]:
@@ -95,7 +95,7 @@ def test_the_board_sees_the_figures_the_database_holds(page: Page, site: Site):
     yard = page.get_by_test_id("board-yards").locator(f'tr[data-yard="{expected["yard"]}"]')
     expect(yard.get_by_test_id("spaces")).to_have_text("50")
     expect(yard.get_by_test_id("occupied")).to_have_text("1")
-    expect(yard.get_by_test_id("share")).to_have_text("2,0 %")
+    expect(yard.get_by_test_id("share")).to_have_text("2,0%")
 
     accuracy = page.get_by_test_id("board-accuracy").locator(f'tr[data-gate="{site.gate.code}"]')
     expect(accuracy.get_by_test_id("estimates")).to_have_text("1")
@@ -104,7 +104,7 @@ def test_the_board_sees_the_figures_the_database_holds(page: Page, site: Site):
     no_shows = page.get_by_test_id("board-no-shows")
     expect(no_shows.get_by_test_id("bookings")).to_have_text("2")
     expect(no_shows.get_by_test_id("no-shows")).to_have_text("1")
-    expect(no_shows.get_by_test_id("rate")).to_have_text("50,0 %")
+    expect(no_shows.get_by_test_id("rate")).to_have_text("50,0%")
 
     # Five charts, drawn by the plotly the app serves; nothing asked of another host.
     expect(page.locator(".board-chart .main-svg").first).to_be_visible()

@@ -83,7 +83,7 @@ def test_each_role_sees_only_its_pages(page: Page, site: Site):
     )
     assert status_of(page, "/crossings") == 403
     expect(page.get_by_role("alert")).to_have_text(
-        "Vai trò customs không được phép thực hiện thao tác này."
+        "Tài khoản có vai trò “Hải quan / kiểm dịch” không được phép thực hiện thao tác này."
     )
 
 

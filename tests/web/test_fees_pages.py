@@ -58,7 +58,7 @@ def test_an_enterprise_sees_its_receipts_with_the_periods_totals(page: Page, sit
     expect(page).to_have_url(f"{site.url}/fees/receipts/{first}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Biên lai thu phí {number}")
     expect(page.get_by_test_id("receipt-lines").locator("tbody tr")).to_contain_text(
-        ["HT-XE-TAI · Xe tải qua cửa khẩu"]
+        ["HT-XE-TAI · Mọi loại xe"]
     )
     expect(page.get_by_test_id("receipt-total")).to_have_text("550.000 ₫")
     expect(page.get_by_text(site.enterprise.tax_code)).to_be_visible()

@@ -20,6 +20,7 @@ from cuakhau.core.deps import AppSettings, DbSession, api_router
 from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Id, ListQuery, Page
 from cuakhau.models import User
+from cuakhau.models.api_token import API_LOGIN_LABEL
 from cuakhau.models.enums import Role
 
 auth_router = api_router(prefix="/auth", tags=["auth"])
@@ -44,7 +45,7 @@ def login(
     token, record = service.issue_token(
         session=session,
         user=user,
-        label="login",
+        label=API_LOGIN_LABEL,
         lifetime=timedelta(minutes=settings.access_token_minutes),
     )
     return TokenResponse(access_token=token, expires_at=record.expires_at)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.schemas import UserCreate, UserUpdate
+from cuakhau.core.actor import Actor
 from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
@@ -139,6 +140,8 @@ def authenticate(*, session: Session, settings: Settings, username: str, passwor
     if throttle is not None:
         session.delete(throttle)
     user.last_login_at = now
+    # From here the request acts as the one who logged in: the log names them.
+    session.info["actor"] = Actor(label=user.username, user_id=user.id)
     session.flush()
     return user
 

@@ -56,7 +56,7 @@ def _entry(
     return entry_values(
         entity=mapper.local_table.name,
         entity_id="/".join(str(part) for part in identity),
-        action=action,
+        action=obj.audit_action(action),
         before=before,
         after=after,
         actor_user_id=actor.user_id,

@@ -10,7 +10,7 @@ class AuditFilters(ListQuery):
     entity: Annotated[str | None, Field(max_length=64)] = None
     entity_id: Annotated[str | None, Field(max_length=64)] = None
     actor_user_id: Id | None = None
-    action: Annotated[str | None, Field(pattern="^(create|update|delete)$")] = None
+    action: Annotated[str | None, Field(pattern="^(create|update|delete|login|logout)$")] = None
     since: Moment | None = None
     until: Moment | None = None
 

@@ -7,12 +7,15 @@ whatever the language; entity names carry the context ``entity``.
 """
 
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from babel.messages.pofile import read_po
 from starlette.requests import HTTPConnection
+
+from cuakhau.core.numbers import format_percent
 
 LANGUAGES = ("vi", "en")
 DOMAIN = "cuakhau"
@@ -60,16 +63,26 @@ def translate(key: str, language: str, **params: Any) -> str:
         return template
 
 
-# Parameters that hold a code a person should read in words: an entity's name or
-# a crossing's state.
-STATE_PARAMS = frozenset({"state", "from_state", "to_state"})
+# Parameters that hold a code a person should read in words, and the prefix of
+# those words in the catalogues: a crossing's state, an account's role, where a
+# camera read a plate.
+WORD_PARAMS = {
+    "state": "state_",
+    "from_state": "state_",
+    "to_state": "state_",
+    "role": "role_",
+    "point": "read_point_",
+}
 
 
 def _localised(name: str, value: Any, language: str) -> Any:
     if name == "entity":
         return entity_name(value, language)
-    if name in STATE_PARAMS:
-        return catalogue(language).get((f"state_{value}", None), value)
+    if name in WORD_PARAMS:
+        return catalogue(language).get((f"{WORD_PARAMS[name]}{value}", None), value)
+    if name == "confidence":
+        # A camera's confidence (0.55) reads as a percentage, as the language writes it.
+        return format_percent(Decimal(str(value)), language)
     return value
 
 

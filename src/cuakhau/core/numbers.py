@@ -1,12 +1,34 @@
-"""Numbers as the zone writes them, on pages and in the CLI alike."""
+"""Numbers as each language writes them: 139.300.000.000 in Vietnamese,
+139,300,000,000 in English, on pages, in exports and in the CLI alike."""
 
 from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_percent
 
 
-def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
-    """1234567.5 → ``1.234.567,5``: Vietnamese separators, the zone's own convention
-    in both languages."""
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def format_number(value: int | float | Decimal | None, language: str, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` places and the language's separators:
+    1234567.5 → ``1.234.567,5`` (vi), ``1,234,567.5`` (en); None → ``—``."""
     if value is None:
         return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return format_decimal(value, format=_pattern(decimals), locale=_locale(language))
+
+
+def format_percent(share: float | Decimal | None, language: str, decimals: int = 0) -> str:
+    """A share of one as the language writes a percentage: 0.551 → ``55,1%`` (vi),
+    ``55.1%`` (en); None → ``—``."""
+    if share is None:
+        return "—"
+    return babel_percent(share, format=_pattern(decimals) + "%", locale=_locale(language))

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from cuakhau.core.numbers import format_number, format_percent
 from cuakhau.core.spreadsheet import append_xlsx_row, csv_row
 from cuakhau.investment.reports import Report, Table
 
@@ -80,11 +81,9 @@ def shown(value: Any, kind: str, language: str) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        places = 2 if kind == "usd" else 1 if kind == "percent" else 0
-        text = f"{value:,.{places}f}"
-        if language == "vi":
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text + (" %" if kind == "percent" else "")
+        if kind == "percent":
+            return format_percent(Decimal(value) / 100, language, 1)
+        return format_number(value, language, 2 if kind == "usd" else 0)
     return str(value)
 
 

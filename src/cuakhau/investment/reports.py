@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import InvalidInput
 from cuakhau.core.messages import translate
+from cuakhau.core.numbers import format_number
 from cuakhau.investment.repository import states_as_of
 from cuakhau.investment.state import ProjectState
 from cuakhau.models.investment import Amendment, Area, Milestone, ProjectStatus, Sector
@@ -300,13 +301,13 @@ def change(r: Reporter, session: Session, as_of: date, since: date | None) -> li
 def _detail(r: Reporter, a: Amendment) -> str:
     parts = []
     if a.capital_vnd is not None:
-        parts.append(f"{a.capital_vnd:,} VND".replace(",", "."))
+        parts.append(f"{format_number(a.capital_vnd, r.language)} VND")
     if a.capital_usd is not None:
-        parts.append(f"{a.capital_usd:,} USD")
+        parts.append(f"{format_number(a.capital_usd, r.language)} USD")
     if a.status is not None:
         parts.append(r.label(a.status))
     if a.disbursed_vnd is not None:
-        parts.append(f"{a.disbursed_vnd:,} VND".replace(",", "."))
+        parts.append(f"{format_number(a.disbursed_vnd, r.language)} VND")
     if a.milestone is not None:
         parts.append(r.label(a.milestone))
     if a.planned_on is not None:

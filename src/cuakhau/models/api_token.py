@@ -7,6 +7,12 @@ from cuakhau.core.clock import utcnow
 from cuakhau.models.base import Audited, Base, UtcDateTime
 from cuakhau.models.user import User
 
+# The labels of tokens that a person's login issues (the pages' and the API's):
+# the audit log records each as a login and its revocation as a logout.
+WEB_SESSION_LABEL = "web session"
+API_LOGIN_LABEL = "login"
+SESSION_LABELS = frozenset({WEB_SESSION_LABEL, API_LOGIN_LABEL})
+
 
 class ApiToken(Base, Audited):
     """A bearer token. Only its SHA-256 is stored, so a database leak leaks no token."""
@@ -24,3 +30,8 @@ class ApiToken(Base, Audited):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def audit_action(self, action: str) -> str:
+        if self.label in SESSION_LABELS:
+            return {"create": "login", "update": "logout"}.get(action, action)
+        return action

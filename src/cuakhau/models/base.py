@@ -58,3 +58,8 @@ class Audited:
     """
 
     __audit_exclude__: frozenset[str] = frozenset()
+
+    def audit_action(self, action: str) -> str:
+        """What the log calls this change: create, update or delete, unless the
+        row says better (a session's token records a login, not a new row)."""
+        return action

@@ -17,7 +17,9 @@ class User(Base, Timestamped, Audited):
         ),
         CheckConstraint("role != 'camera' OR password_hash IS NULL", name="camera_no_password"),
     )
-    __audit_exclude__ = frozenset({"password_hash"})
+    # A login is logged once, as the session's token (``ApiToken.audit_action``),
+    # not again as a change to the account.
+    __audit_exclude__ = frozenset({"password_hash", "last_login_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -177,7 +177,9 @@ def _comparison_table(results: list[SimulationResult], language: str) -> Table:
         for result in results:
             band = result.summary["all"][name]
             spread = band.high[0] - band.mean[0]
-            cells.append(f"{format_number(band.mean[0], 1)} ±{format_number(spread, 1)}")
+            cells.append(
+                f"{format_number(band.mean[0], language, 1)} ±{format_number(spread, language, 1)}"
+            )
         table.add_row(translate(f"sim_compared_{name}", language), *cells)
     return table
 

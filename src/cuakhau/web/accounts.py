@@ -16,6 +16,7 @@ from cuakhau.core.deps import AppSettings, DbSession
 from cuakhau.core.errors import TooManyAttempts
 from cuakhau.core.schemas import Text
 from cuakhau.models import User
+from cuakhau.models.api_token import WEB_SESSION_LABEL
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, MaybeUser, PageRoute, finish, redirect, render
@@ -87,7 +88,7 @@ def login(
     token, _ = issue_token(
         session=session,
         user=user,
-        label="web session",
+        label=WEB_SESSION_LABEL,
         lifetime=timedelta(minutes=settings.access_token_minutes),
     )
     response = RedirectResponse(_safe_next(next) or landing(user), status_code=303)

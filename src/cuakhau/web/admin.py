@@ -3,6 +3,9 @@ They call the services behind ``/api/v1/users`` and ``/api/v1/audit``, so a page
 refuses what the API refuses (an admin cannot disable their own account, an
 enterprise account needs its enterprise)."""
 
+import json
+import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -21,11 +24,12 @@ from cuakhau.accounts.service import (
     set_password,
     set_user_active,
 )
-from cuakhau.audit.schemas import AuditFilters
+from cuakhau.audit.schemas import AuditEntryRead, AuditFilters
 from cuakhau.audit.service import list_audit_entries
 from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
+from cuakhau.core.messages import has_message
 from cuakhau.core.schemas import Id
 from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.models import AuditEntry, Enterprise, Gate, User, Yard
@@ -234,6 +238,67 @@ def _audit_filters(form: FormState, offset: int, language: str) -> AuditFilters 
     return form.checked(AuditFilters, data, language)
 
 
+# A moment as the audit keeps it in a row's values: ISO 8601 in UTC.
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An audit entry as a person reads it: who and what in words, times in the zone's."""
+
+    entry: AuditEntryRead
+    actor: str
+    entity: str
+    changes: list[tuple[str, str | None, str | None]]
+
+
+def _audit_value(value: Any, language: str) -> str:
+    if value is None:
+        return "∅"
+    if isinstance(value, bool):
+        return i18n.translate("crossing_yes" if value else "crossing_no", language)
+    if isinstance(value, str) and _MOMENT.match(value):
+        try:
+            return i18n.format_datetime(datetime.fromisoformat(value), language)
+        except ValueError:
+            return value
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _entity_words(entity: str, language: str) -> str:
+    """A table the log names, as a person calls what it holds."""
+    key = f"audit_entity_{entity}"
+    return i18n.translate(key, language) if has_message(key) else entity
+
+
+def _audit_actor(entry: AuditEntryRead, names: dict[int, str], language: str) -> str:
+    if entry.actor_user_id in names:
+        return names[entry.actor_user_id]
+    key = f"audit_actor_{entry.actor_label}"
+    return i18n.translate(key, language) if has_message(key) else entry.actor_label
+
+
+def _audit_lines(
+    entries: list[AuditEntryRead], users: list[User], language: str
+) -> list[AuditLine]:
+    names = {u.id: u.full_name or u.username for u in users}
+    lines = []
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        keys = list(after) if entry.action != "delete" else list(before)
+        changes = [
+            (
+                key,
+                _audit_value(before[key], language) if key in before else None,
+                _audit_value(after[key], language) if key in after else None,
+            )
+            for key in keys
+        ]
+        actor = _audit_actor(entry, names, language)
+        lines.append(AuditLine(entry, actor, _entity_words(entry.entity, language), changes))
+    return lines
+
+
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit(request: Request, session: DbSession, _admin: Admin, offset: int = 0) -> HTMLResponse:
     language = i18n.page_language(request)
@@ -241,13 +306,15 @@ def audit(request: Request, session: DbSession, _admin: Admin, offset: int = 0) 
     filters = _audit_filters(form, offset, language)
     page = list_audit_entries(session=session, filters=filters) if filters else None
     entities = session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
+    users = list(session.scalars(select(User).order_by(User.username)))
     return render(
         request,
         "admin_audit.html",
         status_code=200 if page else 422,
         form=form,
         page=page,
-        entities=list(entities),
-        users=list(session.scalars(select(User).order_by(User.username))),
+        lines=_audit_lines(page.items, users, language) if page else [],
+        entities=[(entity, _entity_words(entity, language)) for entity in entities],
+        users=users,
         query=urlencode({k: v for k, v in form.values.items() if v}),
     )

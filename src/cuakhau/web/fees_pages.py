@@ -114,4 +114,33 @@ def receipt_page(
         gate=session.get_one(Gate, crossing.gate_id),
         enterprise=session.get_one(Enterprise, receipt.enterprise_id),
         tariffs=tariffs,
+        terms={t.id: tariff_terms(t, i18n.page_language(request)) for t in tariffs.values()},
     )
+
+
+def tariff_terms(tariff: Tariff, language: str) -> str:
+    """Whom a tariff line charges, in the page's language alone: built from the
+    line's criteria, since its description is one free text (often in both
+    languages at once)."""
+
+    def t(key: str, **params: object) -> str:
+        return i18n.translate(key, language, **params)
+
+    def tonnes(kg: int) -> str:
+        return i18n.format_number(kg / 1000, language, 0 if kg % 1000 == 0 else 1)
+
+    words = [
+        t(f"yard_class_{tariff.vehicle_class.value}")
+        if tariff.vehicle_class
+        else t("fees_terms_any")
+    ]
+    if tariff.min_payload_kg is not None:
+        words.append(t("fees_terms_from", tonnes=tonnes(tariff.min_payload_kg)))
+    if tariff.max_payload_kg is not None:
+        words.append(t("fees_terms_under", tonnes=tonnes(tariff.max_payload_kg)))
+    text = " ".join(words)
+    if tariff.regime is not None:
+        text = f"{text}, {t(f'regime_{tariff.regime.value}')}"
+    if tariff.per_hours:
+        text = f"{text}, {t('fees_terms_per_hours', hours=tariff.per_hours)}"
+    return text

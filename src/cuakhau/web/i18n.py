@@ -2,7 +2,8 @@
 
 Every label comes from the gettext catalogues read by ``core/messages.py``; this
 module picks the reader's language and formats values. Dates are dd/mm/yyyy,
-numbers use Vietnamese separators (1.234,5) in both languages, times are shown in
+numbers are written as the reader's language writes them (1.234,5 in Vietnamese,
+1,234.5 in English, ``core/numbers.py``), times are shown in
 Asia/Ho_Chi_Minh with the Chinese side's hour beside them where it matters.
 """
 
@@ -15,6 +16,7 @@ from cuakhau.core.clock import CHINA_TZ, ZONE_TZ
 from cuakhau.core.messages import LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
 from cuakhau.core.numbers import format_number as format_number
+from cuakhau.core.numbers import format_percent as format_percent
 from cuakhau.crossings.reasons import said, say_grounds
 
 LANG_COOKIE = "lang"

@@ -13,12 +13,15 @@ from importlib.resources import files
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cuakhau import __version__
 from cuakhau.accounts.deps import roles_guard
@@ -35,8 +38,50 @@ from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csr
 Model = TypeVar("Model", bound=BaseModel)
 
 templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
-templates.env.filters["number"] = i18n.format_number
+
+
+@pass_context
+def _number(context: Context, value: Any, decimals: int = 0) -> str:
+    return i18n.format_number(value, context["lang"], decimals)
+
+
+@pass_context
+def _percent(context: Context, share: Any, decimals: int = 0) -> str:
+    return i18n.format_percent(share, context["lang"], decimals)
+
+
+# A page's numbers in the page's language: ``{{ n | number }}``, ``{{ share | percent(1) }}``.
+templates.env.filters["number"] = _number
+templates.env.filters["percent"] = _percent
 templates.env.filters["date"] = i18n.format_date
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page, not an API client: HTML accepted, outside the API."""
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(
+        "/api/"
+    )
+
+
+def install_missing_page(app: FastAPI) -> None:
+    """A mistyped address asked for by a browser gets a page in the reader's
+    language; API clients keep their problem+json."""
+    problem_handler = app.exception_handlers[StarletteHTTPException]
+
+    async def missing(request: Request, error: Exception) -> Response:
+        missing_page = isinstance(error, StarletteHTTPException) and error.status_code == 404
+        if missing_page and wants_page(request):
+            language = i18n.page_language(request)
+            return render(
+                request,
+                "error.html",
+                status_code=404,
+                title=i18n.translate("page_not_found_title", language),
+                message=i18n.translate("page_not_found", language),
+            )
+        return await problem_handler(request, error)
+
+    app.add_exception_handler(StarletteHTTPException, missing)
 
 
 class LoginRequired(Exception):

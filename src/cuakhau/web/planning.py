@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
+from cuakhau.core.messages import has_message
 from cuakhau.models import Gate, User
 from cuakhau.models.enums import Role
 from cuakhau.simulation import ScenarioError, load_scenario, parse_scenario
@@ -110,6 +111,13 @@ def _gates(session: Session, language: str) -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: item[1])
 
 
+def _scenario_title(name: str, language: str) -> str:
+    """What a planner reads for a scenario: a shipped one's title in the page's
+    language, today's position in words; a scenario of the planner's own by its name."""
+    key = "planning_today" if name == TODAY else f"scenario_title_{name}"
+    return i18n.translate(key, language) if has_message(key) else name
+
+
 def _page(
     request: Request,
     session: Session,
@@ -134,7 +142,8 @@ def _page(
         "planning.html",
         status_code=status_code,
         form=form,
-        scenarios=[*shipped_names(), TODAY],
+        scenarios=[(name, _scenario_title(name, language)) for name in [*shipped_names(), TODAY]],
+        chosen_title=_scenario_title(form.values.get("scenario", ""), language),
         gates=_gates(session, language),
         admissions=ADMISSIONS,
         max_replications=MAX_REPLICATIONS,
@@ -165,7 +174,7 @@ def planning_run(
         if compare:
             runs_wanted["planned"] = WhatIf(days=what_if.days).apply(raw)
         scenarios = {key: _parse(changed, name, language) for key, changed in runs_wanted.items()}
-        _check_size(scenarios, replications, name, what_if, t)
+        _check_size(scenarios, replications, name, what_if, t, language)
     except PlanRefused as refused:
         form.message = refused.message
         if refused.field != "form":
@@ -325,7 +334,12 @@ def _parse(raw: dict[str, Any], name: str, language: str) -> Scenario:
 
 
 def _check_size(
-    scenarios: dict[str, Scenario], replications: int, name: str, what_if: WhatIf, t: Translate
+    scenarios: dict[str, Scenario],
+    replications: int,
+    name: str,
+    what_if: WhatIf,
+    t: Translate,
+    language: str,
 ) -> None:
     trucks = sum(expected_trucks(scenario) for scenario in scenarios.values()) * replications
     if trucks <= MAX_TRUCK_RUNS:
@@ -341,8 +355,8 @@ def _check_size(
     raise PlanRefused(
         t(
             "planning_too_big",
-            trucks=i18n.format_number(trucks),
-            limit=i18n.format_number(MAX_TRUCK_RUNS),
+            trucks=i18n.format_number(trucks, language),
+            limit=i18n.format_number(MAX_TRUCK_RUNS, language),
             command=command,
         ),
         "replications",

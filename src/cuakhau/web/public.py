@@ -1,9 +1,10 @@
 """Pages for everyone, without logging in: the zone's gates and the wait times."""
 
 from datetime import datetime
+from importlib.resources import files
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,3 +41,12 @@ def wait_times_page(
 def wait_times_table(request: Request, session: DbSession, now: Now) -> HTMLResponse:
     """The table alone, fetched again by the page's script on each queue change."""
     return render(request, "_wait_table.html", **_wait_context(request, session, now))
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The tab's icon, from the package: browsers ask for it at this address on every page."""
+    path = files("cuakhau") / "web" / "static" / "favicon.ico"
+    return FileResponse(
+        str(path), media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -24,20 +24,58 @@
     store("cuakhau.textSize", size === 0 ? null : String(size));
   }
 
+  // What reading aloud says: the main part's headings, paragraphs, lists and
+  // messages, each once; a table says only its caption, not every cell.
+  var READ = "h1, h2, h3, h4, p, li, dt, dd, caption, [role=status], [role=alert]";
+  function mainText() {
+    var main = document.getElementById("main") || document.body;
+    var parts = [];
+    main.querySelectorAll(READ).forEach(function (el) {
+      if (!el.getClientRects().length || el.closest("[aria-hidden=true], nav, form")) return;
+      if (el.closest("table") && el.tagName !== "CAPTION") return;
+      if (el.parentElement.closest(READ)) return;
+      var text = el.innerText.trim();
+      if (text) parts.push(text);
+    });
+    return parts.join("\n");
+  }
+
+  function say(message) {
+    var status = document.getElementById("tool-message");
+    if (!status) return;
+    status.textContent = message;
+    status.hidden = !message;
+  }
+
+  // Voices load after the page: asked too early, the list is empty on some browsers.
+  function withVoices(synth, then) {
+    var voices = synth.getVoices();
+    if (voices.length) { then(voices); return; }
+    var done = false;
+    function finish() { if (!done) { done = true; then(synth.getVoices()); } }
+    if (synth.addEventListener) synth.addEventListener("voiceschanged", finish, { once: true });
+    setTimeout(finish, 700);
+  }
+
   function readAloud(button) {
     var synth = window.speechSynthesis;
-    if (!synth) return;
-    if (synth.speaking) { synth.cancel(); button.setAttribute("aria-pressed", "false"); return; }
-    var main = document.getElementById("main");
-    var utterance = new SpeechSynthesisUtterance(main ? main.innerText : document.body.innerText);
-    utterance.lang = root.lang === "vi" ? "vi-VN" : "en-GB";
-    var voice = synth.getVoices().filter(function (v) {
-      return v.lang.replace("_", "-").indexOf(root.lang) === 0;
-    })[0];
-    if (voice) utterance.voice = voice;
-    utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
-    button.setAttribute("aria-pressed", "true");
-    synth.speak(utterance);
+    if (synth && synth.speaking) {
+      synth.cancel(); button.setAttribute("aria-pressed", "false"); say(""); return;
+    }
+    if (!synth || !window.SpeechSynthesisUtterance) { say(button.dataset.noVoice); return; }
+    withVoices(synth, function (voices) {
+      var voice = voices.filter(function (v) {
+        return v.lang.replace("_", "-").indexOf(root.lang) === 0;
+      })[0];
+      if (!voice) { button.setAttribute("aria-pressed", "false"); say(button.dataset.noVoice); return; }
+      var utterance = new SpeechSynthesisUtterance(mainText());
+      utterance.lang = root.lang === "vi" ? "vi-VN" : "en-GB";
+      utterance.voice = voice;
+      utterance.onend = utterance.onerror = function () { button.setAttribute("aria-pressed", "false"); };
+      button.setAttribute("aria-pressed", "true");
+      say("");
+      synth.speak(utterance);
+    });
   }
 
   var actions = {
