@@ -31,12 +31,14 @@ from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
 from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csrf, session_token
+from cuakhau.web.vendor import PLOTLY_URL
 
 Model = TypeVar("Model", bound=BaseModel)
 
 templates = Jinja2Templates(directory=str(files("cuakhau") / "web" / "templates"))
 templates.env.filters["number"] = i18n.format_number
 templates.env.filters["date"] = i18n.format_date
+templates.env.globals["plotly_url"] = PLOTLY_URL
 
 
 class LoginRequired(Exception):
