@@ -42,7 +42,7 @@ from cuakhau.live.listener import live_updates
 from cuakhau.live.router import router as live_router
 from cuakhau.notifications.delivery import delivery_pool
 from cuakhau.notifications.router import router as notifications_router
-from cuakhau.ops.middleware import RequestContext, SecurityHeaders
+from cuakhau.ops.middleware import PageCompression, RequestContext, SecurityHeaders
 from cuakhau.ops.router import router as ops_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
@@ -117,6 +117,8 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     app.add_middleware(HeadAsGet)
     # The last added runs first: the request's id and timing cover everything.
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes)
+    # Outside the security headers: the explorer's policy hashes its page as written.
+    app.add_middleware(PageCompression, api_prefix=API_PREFIX + "/")
     app.add_middleware(RequestContext)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting

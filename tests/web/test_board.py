@@ -13,6 +13,7 @@ from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, CrossingWindow, Vehicle
 from cuakhau.models.enums import CrossingState, Direction
 from cuakhau.web import i18n
+from cuakhau.web.vendor import PLOTLY_URL
 from cuakhau.yards.visits import CheckIn, check_in
 from tests.factories import (
     advance,
@@ -109,7 +110,7 @@ def test_the_board_sees_the_figures_the_database_holds(page: Page, site: Site):
     # Five charts, drawn by the plotly the app serves; nothing asked of another host.
     expect(page.locator(".board-chart .main-svg").first).to_be_visible()
     expect(page.locator(".board-chart.js-plotly-plot")).to_have_count(5)
-    assert any(url.endswith("/static/vendor/plotly.min.js") for url in requests)
+    assert any(url.endswith(PLOTLY_URL) for url in requests)
     assert {urlsplit(url).hostname for url in requests} == {"127.0.0.1"}
 
     # The queue is live: a truck declared at the gate shows without a reload.

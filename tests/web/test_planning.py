@@ -14,6 +14,7 @@ from cuakhau.crossings.booking import arrive
 from cuakhau.models import Gate
 from cuakhau.simulation import parse_scenario
 from cuakhau.simulation.snapshot import gate_key
+from cuakhau.web.vendor import PLOTLY_URL
 from tests.factories import make_booking
 from tests.web.conftest import Site, log_in, screenshot
 
@@ -66,7 +67,7 @@ def test_the_board_halves_a_gate_and_sees_the_queue_grow(page: Page, site: Site)
     ]
     # The form keeps what was typed.
     expect(page.get_by_label("Nhân năng lực với")).to_have_value("0,5")
-    assert any(url.endswith("/static/vendor/plotly.min.js") for url in asked)
+    assert any(url.endswith(PLOTLY_URL) for url in asked)
     assert all(url.startswith(site.url) for url in asked), asked
     screenshot(page, "planning")
 

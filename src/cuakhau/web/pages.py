@@ -34,6 +34,7 @@ from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
 from cuakhau.web.session import CSRF_FIELD, csrf_token, csrf_valid, remember_csrf, session_token
+from cuakhau.web.vendor import PLOTLY_URL
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -54,6 +55,7 @@ def _percent(context: Context, share: Any, decimals: int = 0) -> str:
 templates.env.filters["number"] = _number
 templates.env.filters["percent"] = _percent
 templates.env.filters["date"] = i18n.format_date
+templates.env.globals["plotly_url"] = PLOTLY_URL
 
 
 def wants_page(request: Request) -> bool:
