@@ -14,6 +14,7 @@ from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import TEST_SECRET
 from tests.factories import advance, cargo, make_booking, make_yard
 from tests.web.conftest import Site, log_in, screenshot
+from tests.web.test_csp import COLLECT
 
 BOARD = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
@@ -74,6 +75,21 @@ def test_the_display_board_shows_called_and_next_live_in_two_languages(page: Pag
     expect(page.get_by_test_id("called")).to_contain_text(first.plate)
     expect(page.get_by_test_id("next").locator("li")).to_have_count(1)
     expect(page.get_by_test_id("next")).to_contain_text(second.plate)
+
+
+def test_the_drivers_pages_keep_the_content_security_policy(page: Page, site: Site):
+    (crossing,) = _crossings(site, [CrossingState.called])
+    console: list[str] = []
+    page.add_init_script(COLLECT)
+    page.on("console", lambda message: console.append(message.text))
+    for url in (f"/display/{site.gate.id}", path_for(crossing, TEST_SECRET)):
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200
+        page.wait_for_load_state("networkidle")
+        seen = [*console, *page.evaluate("window.__violations")]
+        assert [text for text in seen if "Content Security Policy" in text] == [], url
+        assert page.evaluate("window.__violations") == [], url
 
 
 def test_an_unknown_gate_has_no_board(page: Page, site: Site):
