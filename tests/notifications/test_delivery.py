@@ -146,7 +146,7 @@ def test_a_crash_between_sending_and_recording_sends_it_again(
     (notification_id,) = notify(db, people.own_enterprise)
     lease = lease_of(TIMEOUT)
     with session_scope(session_factory, WORKER) as session:
-        (claim,) = claim_due(session, clock.now, lease)
+        (claim,) = claim_due(session, clock.now, lease, secret_key=TEST_SECRET)
     (outgoing,) = claim.notices
     outcome = send(outgoing, TEST_SECRET, TIMEOUT, LOCAL)
     assert outcome.status_code == 204
@@ -183,7 +183,9 @@ def test_concurrent_workers_never_claim_the_same_endpoint_or_notification(
         start.wait()
         while True:
             with session_scope(session_factory, WORKER) as session:
-                claims = claim_due(session, BOOKED_AT, lease_of(TIMEOUT), endpoints=2)
+                claims = claim_due(
+                    session, BOOKED_AT, lease_of(TIMEOUT), secret_key=TEST_SECRET, endpoints=2
+                )
             if not claims:
                 return
             claimed.extend(

@@ -18,6 +18,10 @@ from starlette.requests import HTTPConnection
 from cuakhau.core.numbers import format_percent
 
 LANGUAGES = ("vi", "en")
+# The pages drivers read (the display board, a driver's own page) also speak
+# Chinese, for the drivers from the other side; their catalogue holds those
+# pages' texts only.
+DRIVER_LANGUAGES = (*LANGUAGES, "zh")
 DOMAIN = "cuakhau"
 ENTITY_CONTEXT = "entity"
 
@@ -39,15 +43,17 @@ def has_message(key: str) -> bool:
     return (key, None) in catalogue(LANGUAGES[0])
 
 
-def pick_language(conn: HTTPConnection, default: str = "vi") -> str:
+def pick_language(
+    conn: HTTPConnection, default: str = "vi", languages: tuple[str, ...] = LANGUAGES
+) -> str:
     """``?lang=`` first, then the Accept-Language header, then the default."""
     query = conn.query_params.get("lang")
-    if query in LANGUAGES:
+    if query in languages:
         return query
     header = conn.headers.get("accept-language", "")
     for part in header.split(","):
         code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
+        if code in languages:
             return code
     return default
 

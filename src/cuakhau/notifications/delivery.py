@@ -49,7 +49,9 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.clock import Clock, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.database import session_scope
-from cuakhau.models import DeliveryAttempt, Enterprise, Notification
+from cuakhau.crossings.driver_link import path_for
+from cuakhau.models import Crossing, DeliveryAttempt, Enterprise, Notification
+from cuakhau.models.enums import NotificationEvent
 from cuakhau.notifications.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -119,13 +121,24 @@ class PassReport:
         return PassReport(self.sent + other.sent, self.delivered + other.delivered)
 
 
-def body_of(notification: Notification) -> bytes:
+def body_of(notification: Notification, driver_path: str | None = None) -> bytes:
     document = {
         "id": notification.id,
         "created_at": notification.created_at.isoformat(),
         **notification.payload,
     }
+    if driver_path is not None:
+        document["driver_path"] = driver_path
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def driver_path_of(session: Session, notification: Notification, secret_key: str) -> str | None:
+    """A booking's notice carries the driver's link (signed, derived, not stored:
+    the booking procedure writes the notice in SQL, which holds no secret)."""
+    if notification.event is not NotificationEvent.booking_confirmed:
+        return None
+    crossing = session.get(Crossing, notification.crossing_id)
+    return path_for(crossing, secret_key) if crossing is not None else None
 
 
 def lease_of(timeout: float) -> timedelta:
@@ -137,13 +150,14 @@ def claim_due(
     now: datetime,
     lease: timedelta,
     *,
+    secret_key: str,
     endpoints: int = SENDERS,
     enterprise_id: int | None = None,
 ) -> list[Claim]:
     """Take up to ``endpoints`` ready endpoints (or only ``enterprise_id``'s), the
-    longest waiting first. Enterprises without a webhook URL are skipped, not
-    retried: their notices stay readable through the API and go out if a URL is
-    set later."""
+    longest waiting first; ``secret_key`` signs the driver's links the notices
+    carry. Enterprises without a webhook URL are skipped, not retried: their
+    notices stay readable through the API and go out if a URL is set later."""
     if endpoints <= 0:
         return []
     # Each endpoint's head, read from the undelivered notices only (the due
@@ -184,7 +198,16 @@ def claim_due(
         claims.append(
             Claim(
                 owner,
-                [Outgoing(n.id, owner, n.event.value, url, body_of(n)) for n in notices],
+                [
+                    Outgoing(
+                        n.id,
+                        owner,
+                        n.event.value,
+                        url,
+                        body_of(n, driver_path_of(session, n, secret_key)),
+                    )
+                    for n in notices
+                ],
             )
         )
     session.flush()
@@ -358,7 +381,13 @@ class DeliveryPool:
         if idle <= 0 or self.stopping.is_set():
             return []
         with session_scope(self.factory, WORKER) as session:
-            claims = claim_due(session, self.clock(), lease_of(self.timeout), endpoints=idle)
+            claims = claim_due(
+                session,
+                self.clock(),
+                lease_of(self.timeout),
+                secret_key=self.secret_key,
+                endpoints=idle,
+            )
         started = [self._executor.submit(self._serve, claim) for claim in claims]
         with self._lock:
             self._running.update(started)
@@ -396,6 +425,7 @@ class DeliveryPool:
                         session,
                         self.clock(),
                         lease_of(self.timeout),
+                        secret_key=self.secret_key,
                         endpoints=1,
                         enterprise_id=claim.enterprise_id,
                     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cuakhau.core.clock import local_date
-from cuakhau.core.deps import DbSession, Now
+from cuakhau.core.deps import AppSettings, DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.core.schemas import Id
 from cuakhau.crossings.access import visible_crossing
@@ -28,6 +28,7 @@ from cuakhau.crossings.booking import (
     open_bookings_by_vehicle,
     window_choices,
 )
+from cuakhau.crossings.driver_link import path_for
 from cuakhau.crossings.queue import position_of
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
@@ -364,15 +365,22 @@ def _crossing_page(
 
 @router.get("/crossings/{crossing_id}", response_class=HTMLResponse)
 def crossing_page(
-    request: Request, crossing_id: Id, session: DbSession, user: EnterpriseUser, now: Now
+    request: Request,
+    crossing_id: Id,
+    session: DbSession,
+    user: EnterpriseUser,
+    now: Now,
+    settings: AppSettings,
 ) -> HTMLResponse:
-    """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404."""
+    """One crossing, as ``GET /api/v1/crossings/{id}``: another enterprise's is a 404.
+    It links the driver's page, to be sent to the driver."""
     crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
     notice = None
     if "cancelled" in request.query_params:
         language = i18n.page_language(request)
         notice = i18n.translate("crossing_cancelled_notice", language, id=crossing.id)
-    return _crossing_page(request, session, crossing, now, notice=notice)
+    driver_path = path_for(crossing, settings.resolved_secret_key)
+    return _crossing_page(request, session, crossing, now, notice=notice, driver_path=driver_path)
 
 
 @router.get("/crossings/{crossing_id}/live", response_class=HTMLResponse)

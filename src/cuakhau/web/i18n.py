@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from cuakhau.core.clock import CHINA_TZ, ZONE_TZ
-from cuakhau.core.messages import LANGUAGES, pick_language
+from cuakhau.core.messages import DRIVER_LANGUAGES, LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
 from cuakhau.core.numbers import format_number as format_number
 from cuakhau.core.numbers import format_percent as format_percent
@@ -22,15 +22,20 @@ from cuakhau.crossings.reasons import said, say_grounds
 LANG_COOKIE = "lang"
 
 
-def page_language(conn: HTTPConnection) -> str:
+def page_language(conn: HTTPConnection, languages: tuple[str, ...] = LANGUAGES) -> str:
     """``?lang=`` first, then the cookie the language link set, then the browser."""
     query = conn.query_params.get("lang")
-    if query in LANGUAGES:
+    if query in languages:
         return query
     cookie = conn.cookies.get(LANG_COOKIE)
-    if cookie in LANGUAGES:
+    if cookie in languages:
         return cookie
-    return pick_language(conn)
+    return pick_language(conn, languages=languages)
+
+
+def driver_language(conn: HTTPConnection) -> str:
+    """A driver's page: Vietnamese, English or Chinese."""
+    return page_language(conn, DRIVER_LANGUAGES)
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -29,7 +29,7 @@ from cuakhau.accounts.service import resolve_token
 from cuakhau.core.actor import Actor
 from cuakhau.core.deps import DbSession, TransactionalRoute
 from cuakhau.core.errors import DomainError, NotAuthenticated, PermissionDenied, field_errors
-from cuakhau.core.messages import LANGUAGES
+from cuakhau.core.messages import DRIVER_LANGUAGES
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n
@@ -96,9 +96,15 @@ class CsrfFailed(PermissionDenied):
 
 
 def render(
-    request: Request, template: str, *, status_code: int = 200, **values: Any
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    language: str | None = None,
+    **values: Any,
 ) -> HTMLResponse:
-    language = i18n.page_language(request)
+    """``language``: the page's, when it is not chosen as every page's is."""
+    language = language or i18n.page_language(request)
     other = "en" if language == "vi" else "vi"
     context = {
         "lang": language,
@@ -135,7 +141,7 @@ def finish(request: Request, response: Response) -> None:
     """Cookies every page answer may carry: a new CSRF token, the chosen language."""
     remember_csrf(request, response)
     chosen = request.query_params.get("lang")
-    if chosen in LANGUAGES:
+    if chosen in DRIVER_LANGUAGES:
         response.set_cookie(i18n.LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cuakhau.core.clock import local_date
-from cuakhau.core.deps import DbSession, Now
+from cuakhau.core.deps import AppSettings, DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.core.schemas import Id
+from cuakhau.crossings.driver_link import looks_like_code
 from cuakhau.models import User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.vehicles.schemas import VehicleFilters
@@ -63,8 +64,10 @@ class PlateForm:
         return self.values.get("plate", "")
 
     def check_in_data(self) -> dict[str, Any]:
-        """The API's check-in body; walk-in details only when asked for."""
-        data: dict[str, Any] = {"plate": self.plate, "cold": self.values.get("cold") == "on"}
+        """The API's check-in body; walk-in details only when asked for. The plate
+        field also takes a booking's scanned QR code."""
+        given = "code" if looks_like_code(self.plate) else "plate"
+        data: dict[str, Any] = {given: self.plate, "cold": self.values.get("cold") == "on"}
         if self.values.get("walk_in") != "on":
             return data
         cargo = {name: self.values[name] for name in CARGO_FIELDS if self.values.get(name)}
@@ -217,6 +220,7 @@ def yard_visit(
     user: YardUser,
     now: Now,
     submitted: SubmittedForm,
+    settings: AppSettings,
 ) -> Response:
     """``action=check_in`` or ``check_out`` the typed plate; ``search`` lists the
     vehicles whose plate contains it; ``pick`` puts a listed plate in the field."""
@@ -231,7 +235,7 @@ def yard_visit(
             checked = visits.check_out(session, yard, CheckOut(plate=form.plate).plate, now)
         else:
             data = CheckIn.model_validate(form.check_in_data())
-            checked = visits.check_in(session, yard, data, now)
+            checked = visits.check_in(session, yard, data, now, settings.resolved_secret_key)
     except ValidationError as error:
         form.refuse(error, language)
         return _page(request, session, user, now, yard.id, form, status_code=422)

@@ -6,9 +6,10 @@ concurrent check-ins; the CHECK constraint on ``yard_space`` is the backstop
 (docs/architecture.md, "Booking": the same trap as windows)."""
 
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from cuakhau.core.clock import local_datetime
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.schemas import Day, Id, InputSchema, ListQuery, OutputSchema
 from cuakhau.crossings.booking import arrive, walk_in
+from cuakhau.crossings.driver_link import crossing_of_code
 from cuakhau.crossings.schemas import CargoLineIn, WalkInRequest
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.live.changes import yard_changed
@@ -44,10 +46,20 @@ class WalkInDetails(InputSchema):
 
 
 class CheckIn(InputSchema):
-    plate: PlateText
+    """A truck by its plate, or by the QR code of its booking (the driver's page
+    shows it; scanned or pasted, alone or as the page's address)."""
+
+    plate: PlateText | None = None
+    code: Annotated[str | None, Field(max_length=300)] = None
     # A space with power for a refrigerated truck.
     cold: bool = False
     walk_in: WalkInDetails | None = None
+
+    @model_validator(mode="after")
+    def _plate_or_code(self) -> Self:
+        if (self.plate is None) == (self.code is None):
+            raise PydanticCustomError("plate_or_code", "Give the plate or the booking's code")
+        return self
 
 
 class CheckOut(InputSchema):
@@ -137,14 +149,26 @@ def visible_yards(session: Session, user: User) -> list[Yard]:
     return list(session.scalars(stmt))
 
 
-def check_in(session: Session, yard: Yard, data: CheckIn, now: datetime) -> YardVisit:
+def check_in(
+    session: Session, yard: Yard, data: CheckIn, now: datetime, secret_key: str | None = None
+) -> YardVisit:
+    """``secret_key`` checks a booking's code (callers taking codes pass it)."""
     if not yard.is_active:
         raise Conflict("yard_inactive", yard=yard.code)
+    booked = None
+    if data.code is not None:
+        if secret_key is None:
+            raise TypeError("a booking's code is checked with the secret key")
+        booked = crossing_of_code(session, secret_key, data.code, yard.gate_id)
+        plate = booked.plate
+    else:
+        assert data.plate is not None
+        plate = data.plate
     # Locked (PostgreSQL; SQLite transactions are serial): the same truck checked in
     # twice at once must not take two spaces.
-    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == data.plate).with_for_update())
+    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == plate).with_for_update())
     if vehicle is None:
-        raise InvalidInput("vehicle_plate_unknown", field="plate", plate=data.plate)
+        raise InvalidInput("vehicle_plate_unknown", field="plate", plate=plate)
     inside = session.scalar(
         select(YardVisit).where(
             YardVisit.plate == vehicle.plate, YardVisit.checked_out_at.is_(None)
@@ -156,7 +180,7 @@ def check_in(session: Session, yard: Yard, data: CheckIn, now: datetime) -> Yard
     if data.cold:
         _take_cold_space(session, yard)
     _take_space(session, yard, vehicle_class)
-    crossing = _crossing_for(session, vehicle, yard, data, now)
+    crossing = _crossing_for(session, vehicle, yard, data, now, booked)
     visit = YardVisit(
         yard_id=yard.id,
         crossing_id=crossing.id if crossing else None,
@@ -223,11 +247,17 @@ def yards_with_room(
 
 
 def _crossing_for(
-    session: Session, vehicle: Vehicle, yard: Yard, data: CheckIn, now: datetime
+    session: Session,
+    vehicle: Vehicle,
+    yard: Yard,
+    data: CheckIn,
+    now: datetime,
+    booked: Crossing | None,
 ) -> Crossing | None:
-    """The truck's open crossing at this yard's gate: a booked one arrives; without
-    one, walk-in details queue it; with neither, the truck only parks."""
-    crossing = session.scalar(
+    """The truck's open crossing at this yard's gate (the one its code names, if
+    scanned): a booked one arrives; without one, walk-in details queue it; with
+    neither, the truck only parks."""
+    crossing = booked or session.scalar(
         select(Crossing)
         .where(
             Crossing.vehicle_id == vehicle.id,

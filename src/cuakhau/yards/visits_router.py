@@ -7,7 +7,7 @@ from fastapi import Query, status
 
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.clock import local_date
-from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.deps import AppSettings, DbSession, Now, api_router
 from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Id, Page
 from cuakhau.models import User
@@ -30,11 +30,22 @@ Reader = Annotated[User, require_roles(*STAFF_ROLES)]
 
 
 @router.post("/check-in", response_model=VisitRead, status_code=status.HTTP_201_CREATED)
-def check_in(yard_id: Id, data: CheckIn, session: DbSession, user: Operator, now: Now) -> VisitRead:
+def check_in(
+    yard_id: Id,
+    data: CheckIn,
+    session: DbSession,
+    user: Operator,
+    now: Now,
+    settings: AppSettings,
+) -> VisitRead:
     """Takes one space of the truck's class; a booked truck arrives, and with
-    ``walk_in`` details a truck without a booking is queued."""
+    ``walk_in`` details a truck without a booking is queued. ``code`` instead of
+    ``plate``: the QR code of the booking, as the driver's page shows it; a code
+    this installation did not sign is refused (422 ``checkin_code_invalid``), as
+    is one of a crossing that is over or at another gate (409)."""
     yard = visits.visible_yard(session, yard_id, user)
-    return visits.visit_view(visits.check_in(session, yard, data, now), now)
+    checked = visits.check_in(session, yard, data, now, settings.resolved_secret_key)
+    return visits.visit_view(checked, now)
 
 
 @router.post("/check-out", response_model=VisitRead)
