@@ -41,6 +41,7 @@ from cuakhau.reference.loader import (
     shipped_file,
 )
 from cuakhau.simulation.cli import register as register_simulation
+from cuakhau.statistics import cli as statistics_commands
 
 app = typer.Typer(
     name="cuakhau",
@@ -54,6 +55,7 @@ app.add_typer(tariff_commands.app, name="tariffs")
 app.add_typer(notification_commands.app, name="notifications")
 app.add_typer(investment_commands.app, name="investment")
 app.add_typer(counterpart_commands.app, name="counterpart")
+app.add_typer(statistics_commands.app, name="statistics")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)

@@ -109,7 +109,7 @@ def session_scope(factory: sessionmaker[Session], actor: Actor) -> Iterator[Sess
         session.close()
 
 
-def _insert(session: Session, model: type[Any]) -> Any:
+def dialect_insert(session: Session, model: type[Any]) -> Any:
     """INSERT with its dialect's ON CONFLICT clauses."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -126,7 +126,7 @@ def insert_ignoring_duplicates(
     if not rows:
         return
     session.execute(
-        _insert(session, model).values(rows).on_conflict_do_nothing(index_elements=keys)
+        dialect_insert(session, model).values(rows).on_conflict_do_nothing(index_elements=keys)
     )
 
 
@@ -138,7 +138,7 @@ def upsert_unless_newer(
     as of its own moment, and the latest must stand."""
     if not rows:
         return
-    statement = _insert(session, model).values(rows)
+    statement = dialect_insert(session, model).values(rows)
     table = model.__table__
     statement = statement.on_conflict_do_update(
         index_elements=keys,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
-import phonenumbers
+import pycountry
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -178,8 +178,9 @@ class Page(BaseModel, Generic[T]):
 
 
 def _country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code, in capitals."""
     code = value.upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
+    if not code.isascii() or not code.isalpha() or pycountry.countries.get(alpha_2=code) is None:
         raise PydanticCustomError(
             "country_invalid", "Country code '{country}' is not valid", {"country": value}
         )

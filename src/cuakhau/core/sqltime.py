@@ -69,11 +69,44 @@ def _time_of_day_postgresql(element: time_of_day_in, compiler: Any, **kw: Any) -
 
 @compiles(time_of_day_in, "sqlite")
 def _time_of_day_sqlite(element: time_of_day_in, compiler: Any, **kw: Any) -> str:
-    # SQLite knows no zones: the zone's offset now (Vietnam's has been +07:00 since 1975).
-    offset = element.zone.utcoffset(datetime.now(UTC))
-    assert offset is not None
-    minutes = int(offset.total_seconds() // 60)
     (moment,) = element.clauses
+    minutes = _offset_minutes(element.zone)
     return (
         f"(strftime('%H:%M:%f', {compiler.process(moment, **kw)}, '{minutes:+d} minutes') || '000')"
     )
+
+
+class date_in(FunctionElement[Any]):  # noqa: N801
+    """The day a UTC moment falls on in ``zone``, as a ``Date`` column holds it."""
+
+    inherit_cache = True
+    name = "date_in"
+    type = Date()
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration
+        *FunctionElement._traverse_internals,
+        ("zone_key", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, moment: ColumnElement[Any], zone: ZoneInfo) -> None:
+        super().__init__(moment)
+        self.zone = zone
+        self.zone_key = zone.key
+
+
+@compiles(date_in, "postgresql")
+def _date_in_postgresql(element: date_in, compiler: Any, **kw: Any) -> str:
+    (moment,) = element.clauses
+    return f"(({compiler.process(moment, **kw)}) AT TIME ZONE '{element.zone.key}')::date"
+
+
+@compiles(date_in, "sqlite")
+def _date_in_sqlite(element: date_in, compiler: Any, **kw: Any) -> str:
+    (moment,) = element.clauses
+    return f"date({compiler.process(moment, **kw)}, '{_offset_minutes(element.zone):+d} minutes')"
+
+
+def _offset_minutes(zone: ZoneInfo) -> int:
+    # SQLite knows no zones: the zone's offset now (Vietnam's has been +07:00 since 1975).
+    offset = zone.utcoffset(datetime.now(UTC))
+    assert offset is not None
+    return int(offset.total_seconds() // 60)

@@ -157,7 +157,16 @@ class Placed:
 _crossing = Crossing.__table__
 _window = CrossingWindow.__table__
 _line = CargoLine.__table__
-_CARGO_FIELDS = ("hs_code", "description", "packages", "weight_kg", "value_usd", "perishable")
+_CARGO_FIELDS = (
+    "hs_code",
+    "description",
+    "packages",
+    "weight_kg",
+    "value_usd",
+    "perishable",
+    "origin_country",
+    "destination_country",
+)
 # The crossing's columns whose values the procedure finds: the rest the
 # request gives, or are the same for every booking (``crossing_values``).
 _FOUND = {

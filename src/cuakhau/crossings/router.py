@@ -21,7 +21,7 @@ from cuakhau.core.errors import InvalidInput, NotAuthenticated
 from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Id, Page
 from cuakhau.core.security import hash_token
-from cuakhau.crossings import booking
+from cuakhau.crossings import booking, cargo
 from cuakhau.crossings.access import visible_crossing
 from cuakhau.crossings.booking import Caller, Placed
 from cuakhau.crossings.calls import place_now
@@ -29,6 +29,7 @@ from cuakhau.crossings.queue import estimate_accuracy, position_of, queue_with_e
 from cuakhau.crossings.rules import BOOKING_ROLES, WALK_IN_ROLES, Kind
 from cuakhau.crossings.schemas import (
     BookingRequest,
+    CargoLineMend,
     CrossingDetail,
     CrossingFilters,
     CrossingRead,
@@ -53,6 +54,7 @@ Reader = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]
 YardSide = Annotated[User, require_roles(*WALK_IN_ROLES)]
 Officer = Annotated[User, require_roles(Role.admin, Role.gate_officer)]
+Mender = Annotated[User, require_roles(Role.admin, Role.customs)]
 
 KEY_LENGTH = 100
 KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
@@ -274,6 +276,16 @@ def record_move(
     else:
         move(session, crossing, data.to_state, at=now, reason=data.reason)
     return crossing_detail(session, crossing)
+
+
+@router.patch("/crossings/{crossing_id}/cargo/{line_no}", response_model=CrossingDetail)
+def mend_cargo_line(
+    crossing_id: Id, line_no: Id, data: CargoLineMend, session: DbSession, user: Mender
+) -> Any:
+    """Mend a cargo line's figures (a customs correction), also after the crossing;
+    ``line_no`` is the line's place in the crossing's ``cargo``, from 1."""
+    crossing = visible_crossing(session=session, user=user, crossing_id=crossing_id)
+    return crossing_detail(session, cargo.mend_line(session, crossing, line_no, data))
 
 
 @router.get("/queue", response_model=list[QueueEntryRead])

@@ -1,12 +1,13 @@
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from cuakhau.core.identifiers import Identifier
 from cuakhau.core.schemas import (
     Code,
+    CountryCode,
     Id,
     InputSchema,
     ListQuery,
@@ -25,19 +26,74 @@ HsCode = Annotated[str, Identifier, Field(pattern=r"^[0-9]{4,10}$")]
 CENT = Decimal("0.01")
 
 
+CargoDescription = Annotated[str, Field(min_length=1, max_length=300), MultiLine()]
+Packages = Annotated[int, Field(ge=0, le=1_000_000)]
+WeightKg = Annotated[int, Field(gt=0, le=100_000)]
+# In cents, as stored: "12000" is 12000.00 from the start, in the booking's
+# answer and its audit entry alike, not only once read back.
+ValueUsd = Annotated[
+    Decimal,
+    Field(ge=0, le=100_000_000, decimal_places=2),
+    AfterValidator(lambda value: value.quantize(CENT)),
+]
+
+
 class CargoLineIn(InputSchema):
     hs_code: HsCode
-    description: Annotated[str, Field(min_length=1, max_length=300), MultiLine()]
-    packages: Annotated[int, Field(ge=0, le=1_000_000)]
-    weight_kg: Annotated[int, Field(gt=0, le=100_000)]
-    # In cents, as stored: "12000" is 12000.00 from the start, in the booking's
-    # answer and its audit entry alike, not only once read back.
-    value_usd: Annotated[
-        Decimal,
-        Field(ge=0, le=100_000_000, decimal_places=2),
-        AfterValidator(lambda value: value.quantize(CENT)),
-    ]
+    description: CargoDescription
+    packages: Packages
+    weight_kg: WeightKg
+    value_usd: ValueUsd
     perishable: bool = False
+    # Left out: the goods are Vietnam's going out, or the neighbour's coming in
+    # (``with_countries``).
+    origin_country: CountryCode | None = None
+    destination_country: CountryCode | None = None
+
+
+# The countries a line that names none is taken to go between.
+HOME_COUNTRY = "VN"
+NEIGHBOUR_COUNTRY = "CN"
+
+
+def with_countries(cargo: list[CargoLineIn], direction: Direction) -> list[CargoLineIn]:
+    """Each line with its origin and destination, the direction's when it gives none."""
+    origin, destination = (
+        (HOME_COUNTRY, NEIGHBOUR_COUNTRY)
+        if direction is Direction.export
+        else (NEIGHBOUR_COUNTRY, HOME_COUNTRY)
+    )
+    return [
+        line.model_copy(
+            update={
+                "origin_country": line.origin_country or origin,
+                "destination_country": line.destination_country or destination,
+            }
+        )
+        for line in cargo
+    ]
+
+
+class CargoLineMend(InputSchema):
+    """A cargo line's figures mended after the fact (a customs correction); what
+    is left out stays. The statistics of the day it crossed change with it."""
+
+    hs_code: HsCode | None = None
+    description: CargoDescription | None = None
+    packages: Packages | None = None
+    weight_kg: WeightKg | None = None
+    value_usd: ValueUsd | None = None
+    perishable: bool | None = None
+    origin_country: CountryCode | None = None
+    destination_country: CountryCode | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set or any(
+            getattr(self, name) is None for name in self.model_fields_set
+        ):
+            raise ValueError("name at least one field to mend, none of them null")
+        return self
 
 
 class CargoLineRead(OutputSchema):
@@ -47,6 +103,8 @@ class CargoLineRead(OutputSchema):
     weight_kg: int
     value_usd: Decimal
     perishable: bool
+    origin_country: str
+    destination_country: str
 
 
 class BookingRequest(InputSchema):
@@ -61,6 +119,11 @@ class BookingRequest(InputSchema):
     window_id: Id | None = None
     not_before: Moment | None = None
 
+    @model_validator(mode="after")
+    def _countries(self) -> Self:
+        self.cargo = with_countries(self.cargo, self.direction)
+        return self
+
 
 class WalkInRequest(InputSchema):
     plate: PlateText
@@ -70,6 +133,11 @@ class WalkInRequest(InputSchema):
     regime: Regime
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     yard_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _countries(self) -> Self:
+        self.cargo = with_countries(self.cargo, self.direction)
+        return self
 
 
 class MoveRead(OutputSchema):

@@ -15,13 +15,14 @@ from cuakhau.core.actor import SYSTEM, Actor
 from cuakhau.core.errors import Conflict
 from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.windows import release_unit
-from cuakhau.fees.service import charge_crossing
+from cuakhau.fees.service import charge_crossing, void_receipts
 from cuakhau.live.changes import queue_changed
-from cuakhau.models import Crossing, CrossingMove
+from cuakhau.models import Crossing, CrossingMove, Vehicle
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 from cuakhau.yards.stay import end_crossing_stay
+from cuakhau.statistics.rollups import count, counted, uncount
 
 TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     # Creation: a booking, or a walk-in truck that is already in a yard.
@@ -32,7 +33,9 @@ TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     S.held: frozenset({S.cleared}),
     S.cleared: frozenset({S.called}),
     S.called: frozenset({S.crossed}),
-    S.crossed: frozenset({S.returned}),
+    # Back to called: the crossing was recorded by mistake (its receipt is
+    # voided, and it no longer counts in the statistics).
+    S.crossed: frozenset({S.returned, S.called}),
     S.returned: frozenset(),
     S.cancelled: frozenset(),
     S.no_show: frozenset(),
@@ -93,10 +96,18 @@ def move(
         raise IllegalMove(crossing.id or 0, from_state, to_state)
     actor = actor or session.info.get("actor", SYSTEM)
     was_released = from_state is S.held and to_state is S.cleared
+    # Crossing, or undoing a crossing, changes what the statistics count.
+    recount = crossing.id is not None and counted(from_state) != counted(to_state)
+    uncounted = uncount(session, crossing.id) if recount else None
     crossing.state = to_state
     timestamp = STAMPED.get(to_state)
     if timestamp is not None:
         setattr(crossing, timestamp, at)
+    if from_state is S.crossed and to_state is S.called:
+        crossing.crossed_at = None
+        void_receipts(session, crossing.id, at=at, reason=_said(reason))
+    if to_state is S.crossed:
+        crossing.vehicle_kind = session.get_one(Vehicle, crossing.vehicle_id).kind
     if crossing.id is None:
         session.add(crossing)
     if to_state in RELEASING_STATES and crossing.window_id is not None:
@@ -118,6 +129,8 @@ def move(
     session.add(record)
     if to_state is S.crossed:
         charge_crossing(session, crossing, at)
+    if uncounted is not None:
+        count(session, uncounted)
     event = NotificationEvent.released if was_released else _NOTIFY_ON.get(to_state)
     if event is not None:
         enqueue(
@@ -164,6 +177,10 @@ def move_values(
         "actor_label": actor_label,
         **recorded_reason(reason),
     }
+
+
+def _said(reason: Reason | str | None) -> str | None:
+    return reason.say("en") if isinstance(reason, Reason) else reason
 
 
 def recorded_reason(reason: Reason | str | None) -> dict[str, Any]:

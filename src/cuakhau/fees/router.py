@@ -7,7 +7,7 @@ from fastapi import Query, status
 from sqlalchemy import select
 
 from cuakhau.accounts.deps import Admin, StaffOrEnterprise, enterprise_scope
-from cuakhau.core.deps import DbSession, api_router
+from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.errors import NotFound
 from cuakhau.core.rows import page_of, paginate
 from cuakhau.core.schemas import Id, Page
@@ -17,6 +17,7 @@ from cuakhau.fees.schemas import (
     PeriodQuery,
     ReceiptFilters,
     ReceiptRead,
+    ReceiptVoid,
     TariffCreate,
     TariffFilters,
     TariffRead,
@@ -82,6 +83,15 @@ def list_receipts(
 def get_receipt(receipt_id: Id, session: DbSession, user: StaffOrEnterprise) -> Any:
     scope = enterprise_scope(user)
     return service.get_receipt(session=session, receipt_id=receipt_id, scope=scope)
+
+
+@router.post("/receipts/{receipt_id}/void", response_model=ReceiptRead)
+def void_receipt(
+    receipt_id: Id, data: ReceiptVoid, session: DbSession, _user: Admin, now: Now
+) -> Any:
+    """Void a receipt issued in error; it keeps its number, and leaves the fee
+    revenue of its day."""
+    return service.void_receipt(session, receipt_id, at=now, reason=data.reason)
 
 
 @router.get("/fees/totals", response_model=FeeTotals)

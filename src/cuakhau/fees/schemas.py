@@ -85,7 +85,14 @@ class ReceiptRead(OutputSchema):
     enterprise_id: int
     total_vnd: int
     issued_at: datetime
+    vehicle_class: VehicleClass
+    voided_at: datetime | None = None
+    void_reason: str | None = None
     fees: list[FeeRead]
+
+
+class ReceiptVoid(InputSchema):
+    reason: Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
 
 
 class PeriodQuery(InputSchema):

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
-from cuakhau.core.errors import NotFound
+from cuakhau.core.errors import Conflict, NotFound
 from cuakhau.fees.schemas import EnterpriseTotal, FeeRead, FeeTotals, PeriodQuery, ReceiptRead
 from cuakhau.models import Crossing, Fee, Receipt, ReceiptCounter, Tariff, Vehicle, YardVisit
 from cuakhau.models.enums import VEHICLE_CLASS_OF_KIND, FeeKind, Regime, VehicleClass
+from cuakhau.statistics.rollups import recounting
 
 RECEIPT_PREFIX = "BL"  # biên lai
 
@@ -130,7 +131,9 @@ def charge_crossing(session: Session, crossing: Crossing, at: datetime) -> Recei
     fees = price_crossing(session, crossing, at)
     if not fees:
         return None
+    vehicle = session.get_one(Vehicle, crossing.vehicle_id)
     receipt = Receipt(
+        vehicle_class=VEHICLE_CLASS_OF_KIND[vehicle.kind],
         number=next_receipt_number(session, local_date(at).year),
         crossing_id=crossing.id,
         enterprise_id=crossing.enterprise_id,
@@ -144,6 +147,35 @@ def charge_crossing(session: Session, crossing: Crossing, at: datetime) -> Recei
     session.add_all(fees)
     session.flush()
     return receipt
+
+
+def void_receipts(session: Session, crossing_id: int, *, at: datetime, reason: str | None) -> None:
+    """Void the crossing's receipt in force (its crossing was undone); the
+    caller recounts the statistics (``statistics.rollups.recounting``)."""
+    receipt = session.scalar(
+        select(Receipt).where(Receipt.crossing_id == crossing_id, Receipt.voided_at.is_(None))
+    )
+    if receipt is not None:
+        _void(receipt, at=at, reason=reason)
+
+
+def _void(receipt: Receipt, *, at: datetime, reason: str | None) -> None:
+    receipt.voided_at = at
+    room = Receipt.__table__.c.void_reason.type.length
+    receipt.void_reason = reason[:room] if reason else None
+
+
+def void_receipt(session: Session, receipt_id: int, *, at: datetime, reason: str) -> ReceiptRead:
+    """Void a receipt issued in error: it keeps its number and leaves the fee
+    revenue of the day it was issued, counted again in the same transaction."""
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None:
+        raise NotFound("receipt", receipt_id)
+    if receipt.voided_at is not None:
+        raise Conflict("receipt_voided", number=receipt.number)
+    with recounting(session, receipt.crossing_id):
+        _void(receipt, at=at, reason=reason)
+    return receipt_views(session, [receipt])[0]
 
 
 def _day_start(day: date) -> datetime:
@@ -179,6 +211,9 @@ def receipt_views(session: Session, receipts: Sequence[Receipt]) -> list[Receipt
             enterprise_id=receipt.enterprise_id,
             total_vnd=receipt.total_vnd,
             issued_at=receipt.issued_at,
+            vehicle_class=receipt.vehicle_class,
+            voided_at=receipt.voided_at,
+            void_reason=receipt.void_reason,
             fees=fees[receipt.id],
         )
         for receipt in receipts
@@ -209,7 +244,7 @@ def totals(session: Session, period: PeriodQuery, scope: int | None) -> FeeTotal
             func.coalesce(func.sum(Fee.amount_vnd), 0),
         )
         .join(Fee, Fee.receipt_id == Receipt.id)
-        .where(*period_filter(period, scope))
+        .where(Receipt.voided_at.is_(None), *period_filter(period, scope))
         .group_by(Receipt.enterprise_id)
         .order_by(Receipt.enterprise_id)
     )

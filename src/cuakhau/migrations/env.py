@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import context
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
@@ -12,6 +15,37 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        with _foreign_keys_checked_at_end(connection):
+            _migrate(connection)
+    else:
+        _migrate(connection)
+
+
+@contextmanager
+def _foreign_keys_checked_at_end(connection: Connection) -> Iterator[None]:
+    """SQLite's way to change a table others refer to (batch mode copies it,
+    drops it and renames the copy): foreign keys off for the migration,
+    outside its transaction (inside one the pragma does nothing), and every
+    reference checked before it commits."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"rows whose references point nowhere (table, rowid, parent): {broken}")
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -21,6 +55,7 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        _check_foreign_keys(connection)
         # The booking's functions are made from this version's code, not kept in
         # a migration: installed whenever the schema reaches this code's head.
         heads = context.get_context().get_current_heads()

@@ -22,6 +22,7 @@ from cuakhau.models.notification import DeliveryAttempt, Notification
 from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
+from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -47,6 +48,7 @@ __all__ = [
     "Driver",
     "Enterprise",
     "Fee",
+    "FeeDay",
     "Gate",
     "IdempotencyKey",
     "InvestmentProject",
@@ -61,8 +63,10 @@ __all__ = [
     "Receipt",
     "ReceiptCounter",
     "Tariff",
+    "TradeDay",
     "User",
     "Vehicle",
+    "VehicleDay",
     "WindowChange",
     "WindowsMade",
     "Yard",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cuakhau.core.clock import utcnow
 from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Regime
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Regime, VehicleKind
 
 
 class Crossing(Base, Timestamped, Audited):
@@ -28,6 +28,8 @@ class Crossing(Base, Timestamped, Audited):
     __table_args__ = (
         Index("ix_crossing_queue", "gate_id", "direction", "state"),
         Index("ix_crossing_vehicle_state", "vehicle_id", "state"),
+        # The statistics' rebuild reads crossings a month of crossing days at a time.
+        Index("ix_crossing_crossed_at", "crossed_at"),
     )
     __audit_exclude__ = frozenset({"version"})
 
@@ -61,11 +63,20 @@ class Crossing(Base, Timestamped, Audited):
     called_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     crossed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The truck's kind when it crossed, as the statistics count it: the vehicle's
+    # row may be edited later, a crossing's count may not change with it.
+    vehicle_kind: Mapped[VehicleKind | None] = mapped_column(
+        Enum(VehicleKind, native_enum=False, length=32)
+    )
     # Optimistic lock: two officers (or a camera and an officer) cannot both move it.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # In the order booked: a line is named by its place in this list.
     cargo: Mapped[list["CargoLine"]] = relationship(
-        back_populates="crossing", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="crossing",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CargoLine.id",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -89,6 +100,9 @@ class CargoLine(Base, Audited):
     weight_kg: Mapped[int] = mapped_column(Integer)
     value_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     perishable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ISO 3166-1 alpha-2: where the goods were made, and where they are going.
+    origin_country: Mapped[str] = mapped_column(String(2))
+    destination_country: Mapped[str] = mapped_column(String(2))
 
     crossing: Mapped[Crossing] = relationship(back_populates="cargo")
 

@@ -74,6 +74,8 @@ class Regime(StrEnum):
     import_ = "import"
     re_export = "re_export"
     transit = "transit"
+    # Trao đổi cư dân biên giới: the border residents' own trade, reported apart.
+    border_resident = "border_resident"
 
 
 class CrossingState(StrEnum):

@@ -6,11 +6,12 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
-    UniqueConstraint,
     column,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,7 +63,17 @@ class Receipt(Base, Audited):
     """Numbered without gaps per year: the number is taken in the same transaction."""
 
     __tablename__ = "receipt"
-    __table_args__ = (UniqueConstraint("crossing_id"),)
+    __table_args__ = (
+        # One receipt in force per crossing; a voided one stays, numbered, beside
+        # the receipt of the crossing's crossing again.
+        Index(
+            "uq_receipt_crossing_in_force",
+            "crossing_id",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -70,6 +81,14 @@ class Receipt(Base, Audited):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     total_vnd: Mapped[int] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # The truck's class when it was priced: fee revenue is reported by it.
+    vehicle_class: Mapped[VehicleClass] = mapped_column(
+        Enum(VehicleClass, native_enum=False, length=16)
+    )
+    # A receipt is never deleted (its number is taken); voiding takes it out of
+    # the revenue of its day.
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    void_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class Fee(Base, Audited):

@@ -1,0 +1,88 @@
+"""The board's daily rollups (docs/statistics.md): one row per cell of a grain,
+kept equal to what the crossings, cargo lines and receipts say
+(``statistics.rollups``). Reports read these, never the raw rows.
+
+Money is kept in whole units as integers (US cents, đồng) so that sums are
+exact on SQLite too, whose NUMERIC is a binary float."""
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cuakhau.models.base import Base
+from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
+
+
+class TradeDay(Base):
+    """Goods that crossed: day (zone time) × gate × direction × regime × HS
+    heading × enterprise × country pair × perishable × vehicle kind."""
+
+    __tablename__ = "trade_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = mapped_column(
+        Enum(Direction, native_enum=False, length=16), primary_key=True
+    )
+    regime: Mapped[Regime] = mapped_column(
+        Enum(Regime, native_enum=False, length=16), primary_key=True
+    )
+    hs_heading: Mapped[str] = mapped_column(String(4), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    origin_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    destination_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    vehicle_kind: Mapped[VehicleKind] = mapped_column(
+        Enum(VehicleKind, native_enum=False, length=32), primary_key=True
+    )
+    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
+    weight_kg: Mapped[int] = mapped_column(BigInteger)
+    packages: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    # Crossings with at least one line in the cell: a truck carrying two
+    # headings is a shipment of each, so this does not add up across headings,
+    # countries or perishable (the vehicle rollup's does).
+    shipments: Mapped[int] = mapped_column(BigInteger)
+
+
+class VehicleDay(Base):
+    """Trucks that crossed, each once however many lines it carries: day × gate
+    × direction × regime × enterprise × vehicle kind × carrying perishables."""
+
+    __tablename__ = "vehicle_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = mapped_column(
+        Enum(Direction, native_enum=False, length=16), primary_key=True
+    )
+    regime: Mapped[Regime] = mapped_column(
+        Enum(Regime, native_enum=False, length=16), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    vehicle_kind: Mapped[VehicleKind] = mapped_column(
+        Enum(VehicleKind, native_enum=False, length=32), primary_key=True
+    )
+    perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    vehicles: Mapped[int] = mapped_column(BigInteger)
+    # Vehicles with cargo: the rest crossed empty.
+    shipments: Mapped[int] = mapped_column(BigInteger)
+
+
+class FeeDay(Base):
+    """Fees of the receipts issued and not voided: day (zone time) of issue ×
+    gate × vehicle class × fee kind."""
+
+    __tablename__ = "fee_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    vehicle_class: Mapped[VehicleClass] = mapped_column(
+        Enum(VehicleClass, native_enum=False, length=16), primary_key=True
+    )
+    kind: Mapped[FeeKind] = mapped_column(
+        Enum(FeeKind, native_enum=False, length=16), primary_key=True
+    )
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    fees: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,323 @@
+"""What is counted, written once: the rows each rollup gets from the crossings,
+cargo lines and receipts (docs/statistics.md).
+
+The same statements serve both ways of keeping the rollups:
+
+- **as things happen**, in the transaction that changes what is counted
+  (``uncount`` before the change, ``count`` after it): the crossing's
+  contribution is taken away as it was and added as it is, each an
+  ``INSERT … SELECT … ON CONFLICT DO UPDATE`` adding to the cells it falls in;
+- **from scratch** (``rebuild``): every rollup emptied and filled again by the
+  same selects over all the raw rows, a month of days at a time, in the database.
+
+A cell whose counts fall to nothing is deleted, so a rollup holds exactly the
+cells a straight computation from the raw rows gives.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from cuakhau.core.clock import ZONE_TZ, local_date, local_datetime
+from cuakhau.core.database import dialect_insert
+from cuakhau.core.sqltime import date_in
+from cuakhau.models import CargoLine, Crossing, Fee, FeeDay, Receipt, TradeDay, VehicleDay
+from cuakhau.models.enums import CrossingState
+
+# A crossing counts from the moment it crossed; a truck that has come back
+# (returned) still crossed. Undoing the crossing (crossed → called) uncounts it.
+COUNTED_STATES = frozenset({CrossingState.crossed, CrossingState.returned})
+
+
+def counted(state: CrossingState | None) -> bool:
+    return state in COUNTED_STATES
+
+
+def _crossed() -> ColumnElement[bool]:
+    return and_(Crossing.state.in_(COUNTED_STATES), Crossing.crossed_at.is_not(None))
+
+
+def crossing_day() -> ColumnElement[date]:
+    """The day (zone time) a crossing counts on."""
+    return date_in(Crossing.crossed_at, ZONE_TZ)
+
+
+def receipt_day() -> ColumnElement[date]:
+    """The day (zone time) a receipt's fees count on."""
+    return date_in(Receipt.issued_at, ZONE_TZ)
+
+
+def hs_heading(hs_code: ColumnElement[str]) -> ColumnElement[str]:
+    return func.substr(hs_code, 1, 4)
+
+
+def trade_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+    """The trade rollup's cells of the crossed crossings ``where`` holds, times ``sign``."""
+    grain = (
+        crossing_day().label("day"),
+        Crossing.gate_id,
+        Crossing.direction,
+        Crossing.regime,
+        hs_heading(CargoLine.hs_code).label("hs_heading"),
+        Crossing.enterprise_id,
+        CargoLine.origin_country,
+        CargoLine.destination_country,
+        CargoLine.perishable,
+        Crossing.vehicle_kind,
+    )
+    cents = cast(func.round(CargoLine.value_usd * 100), BigInteger)
+    return (
+        select(
+            *grain,
+            (func.sum(cents) * sign).label("value_usd_cents"),
+            (func.sum(CargoLine.weight_kg) * sign).label("weight_kg"),
+            (func.sum(CargoLine.packages) * sign).label("packages"),
+            (func.count() * sign).label("lines"),
+            (func.count(func.distinct(Crossing.id)) * sign).label("shipments"),
+        )
+        .join(CargoLine, CargoLine.crossing_id == Crossing.id)
+        .where(_crossed(), *where)
+        .group_by(*grain)
+        # One order of cells for every writer: two transactions adding to the
+        # same cells lock them in the same order, so they never wait in a circle.
+        .order_by(*grain)
+    )
+
+
+def vehicle_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+    """The vehicle rollup's cells: each crossed crossing once, whatever its lines."""
+    lines = select(CargoLine.id).where(CargoLine.crossing_id == Crossing.id)
+    trucks = (
+        select(
+            crossing_day().label("day"),
+            Crossing.gate_id,
+            Crossing.direction,
+            Crossing.regime,
+            Crossing.enterprise_id,
+            Crossing.vehicle_kind,
+            exists(lines.where(CargoLine.perishable.is_(True))).label("perishable"),
+            case((exists(lines), 1), else_=0).label("laden"),
+        )
+        .where(_crossed(), *where)
+        .subquery("truck")
+    )
+    grain = [trucks.c[column.name] for column in VehicleDay.__table__.primary_key.columns]
+    return (
+        select(
+            *grain,
+            (func.count() * sign).label("vehicles"),
+            (func.sum(trucks.c.laden) * sign).label("shipments"),
+        )
+        .group_by(*grain)
+        .order_by(*grain)
+    )
+
+
+def fee_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+    """The fee rollup's cells: the fees of receipts issued and not voided."""
+    grain = (
+        receipt_day().label("day"),
+        Crossing.gate_id,
+        Receipt.vehicle_class,
+        Fee.kind,
+    )
+    return (
+        select(
+            *grain,
+            (func.sum(Fee.amount_vnd) * sign).label("amount_vnd"),
+            (func.count() * sign).label("fees"),
+        )
+        .select_from(Fee)
+        .join(Receipt, Receipt.id == Fee.receipt_id)
+        .join(Crossing, Crossing.id == Receipt.crossing_id)
+        .where(Receipt.voided_at.is_(None), *where)
+        .group_by(*grain)
+        .order_by(*grain)
+    )
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A rollup table, the select that fills it, and the count that says a cell is empty."""
+
+    model: type[TradeDay] | type[VehicleDay] | type[FeeDay]
+    rows: Callable[..., Select[tuple[object, ...]]]
+    # Restricts ``rows`` to one crossing's contribution.
+    of_crossing: Callable[[int], ColumnElement[bool]]
+    empty_when_zero: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [column.name for column in self.model.__table__.primary_key.columns]
+
+    @property
+    def measures(self) -> list[str]:
+        keys = set(self.keys)
+        return [column.name for column in self.model.__table__.columns if column.name not in keys]
+
+
+ROLLUPS = (
+    Rollup(TradeDay, trade_rows, lambda crossing_id: Crossing.id == crossing_id, "lines"),
+    Rollup(VehicleDay, vehicle_rows, lambda crossing_id: Crossing.id == crossing_id, "vehicles"),
+    Rollup(FeeDay, fee_rows, lambda crossing_id: Receipt.crossing_id == crossing_id, "fees"),
+)
+
+
+def _add(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
+    statement = dialect_insert(session, rollup.model).from_select(
+        [*rollup.keys, *rollup.measures], rows
+    )
+    table = rollup.model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=rollup.keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in rollup.measures},
+    )
+    session.execute(statement)
+
+
+@dataclass
+class Uncounted:
+    """A crossing taken out of the rollups, to be counted again as it now is;
+    the (day, gate) pairs whose cells may have emptied, by rollup."""
+
+    crossing_id: int
+    touched: dict[type, set[tuple[date, int]]] = field(default_factory=dict)
+
+
+def uncount(session: Session, crossing_id: int) -> Uncounted:
+    """Take the crossing's contribution out of every rollup, as the raw rows now say it."""
+    session.flush()
+    crossing = session.get_one(Crossing, crossing_id)
+    touched: dict[type, set[tuple[date, int]]] = {model: set() for model in (TradeDay, VehicleDay)}
+    if counted(crossing.state) and crossing.crossed_at is not None:
+        for model in (TradeDay, VehicleDay):
+            touched[model].add((local_date(crossing.crossed_at), crossing.gate_id))
+    issued = session.scalars(
+        select(Receipt.issued_at).where(
+            Receipt.crossing_id == crossing_id, Receipt.voided_at.is_(None)
+        )
+    )
+    touched[FeeDay] = {(local_date(moment), crossing.gate_id) for moment in issued}
+    for rollup in ROLLUPS:
+        if touched[rollup.model]:
+            _add(session, rollup, rollup.rows(rollup.of_crossing(crossing_id), sign=-1))
+    return Uncounted(crossing_id, touched)
+
+
+def count(session: Session, uncounted: Uncounted) -> None:
+    """Add the crossing's contribution as the raw rows now say it, and delete
+    the cells the change emptied."""
+    session.flush()
+    for rollup in ROLLUPS:
+        _add(session, rollup, rollup.rows(rollup.of_crossing(uncounted.crossing_id)))
+        keys = uncounted.touched[rollup.model]
+        if keys:
+            table = rollup.model.__table__
+            session.execute(
+                delete(table).where(
+                    tuple_(table.c.day, table.c.gate_id).in_(sorted(keys)),
+                    table.c[rollup.empty_when_zero] == 0,
+                )
+            )
+
+
+@contextmanager
+def recounting(session: Session, crossing_id: int) -> Iterator[None]:
+    """Whatever the block changes of the crossing, its lines or its receipts is
+    counted in the rollups when the block ends, in the same transaction."""
+    uncounted = uncount(session, crossing_id)
+    yield
+    count(session, uncounted)
+
+
+# ---- rebuild -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RebuildStep:
+    """One rollup's cells of one month of days."""
+
+    rollup: Rollup
+    month: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.rollup.model.__tablename__} {self.month:%Y-%m}"
+
+    def run(self, session: Session) -> None:
+        start = local_datetime(self.month, time(0))
+        end = local_datetime(_next_month(self.month), time(0))
+        moment = Receipt.issued_at if self.rollup.model is FeeDay else Crossing.crossed_at
+        _insert_all(session, self.rollup, self.rollup.rows(moment >= start, moment < end))
+
+
+def _insert_all(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
+    session.execute(
+        rollup.model.__table__.insert().from_select([*rollup.keys, *rollup.measures], rows)
+    )
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _months(first: date | None, last: date | None) -> list[date]:
+    if first is None or last is None:
+        return []
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def start_rebuild(session: Session) -> list[RebuildStep]:
+    """Empty every rollup and say what fills them again, a month at a time.
+
+    The rollups stay locked against the counting of new crossings until the
+    caller's transaction ends (PostgreSQL: EXCLUSIVE, readers still read the
+    old figures; SQLite: its one writer), so nothing counted while the rebuild
+    runs is lost or counted twice."""
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(rollup.model.__tablename__ for rollup in ROLLUPS)
+        session.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+    for rollup in ROLLUPS:
+        session.execute(delete(rollup.model.__table__))
+    crossed = session.execute(
+        select(func.min(Crossing.crossed_at), func.max(Crossing.crossed_at)).where(_crossed())
+    ).one()
+    issued = session.execute(select(func.min(Receipt.issued_at), func.max(Receipt.issued_at))).one()
+    steps = []
+    for rollup in ROLLUPS:
+        first, last = issued if rollup.model is FeeDay else crossed
+        days = (local_date(first), local_date(last)) if first is not None else (None, None)
+        steps.extend(RebuildStep(rollup, month) for month in _months(*days))
+    return steps
+
+
+def rebuild(session: Session, on_step: Callable[[RebuildStep], None] | None = None) -> int:
+    """Recompute every rollup from the raw rows in the session's transaction;
+    the number of steps (rollup × month) run."""
+    steps = start_rebuild(session)
+    for step in steps:
+        step.run(session)
+        if on_step is not None:
+            on_step(step)
+    return len(steps)

@@ -1,0 +1,73 @@
+"""The statistics computed straight from the raw rows, in Python, row by row: what
+the rollups must always equal (docs/statistics.md, "What is counted")."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cuakhau.core.clock import local_date
+from cuakhau.models import Crossing, Fee, FeeDay, Receipt, TradeDay, VehicleDay
+from cuakhau.models.enums import CrossingState
+
+Cells = dict[tuple[Any, ...], tuple[int, ...]]
+
+
+def straight(session: Session) -> tuple[Cells, Cells, Cells]:
+    trade: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, set()])
+    vehicles: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    crossings = session.scalars(
+        select(Crossing).where(Crossing.state.in_([CrossingState.crossed, CrossingState.returned]))
+    )
+    for crossing in crossings:
+        day = local_date(crossing.crossed_at)
+        common = (day, crossing.gate_id, crossing.direction, crossing.regime)
+        for line in crossing.cargo:
+            key = (
+                *common,
+                line.hs_code[:4],
+                crossing.enterprise_id,
+                line.origin_country,
+                line.destination_country,
+                line.perishable,
+                crossing.vehicle_kind,
+            )
+            cell = trade[key]
+            cell[0] += int(Decimal(line.value_usd) * 100)
+            cell[1] += line.weight_kg
+            cell[2] += line.packages
+            cell[3] += 1
+            cell[4].add(crossing.id)
+        perishable = any(line.perishable for line in crossing.cargo)
+        cell = vehicles[(*common, crossing.enterprise_id, crossing.vehicle_kind, perishable)]
+        cell[0] += 1
+        cell[1] += 1 if crossing.cargo else 0
+    fees: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for receipt in session.scalars(select(Receipt).where(Receipt.voided_at.is_(None))):
+        crossing = session.get_one(Crossing, receipt.crossing_id)
+        for fee in session.scalars(select(Fee).where(Fee.receipt_id == receipt.id)):
+            cell = fees[
+                (local_date(receipt.issued_at), crossing.gate_id, receipt.vehicle_class, fee.kind)
+            ]
+            cell[0] += fee.amount_vnd
+            cell[1] += 1
+    return (
+        {key: (*cell[:4], len(cell[4])) for key, cell in trade.items()},
+        {key: tuple(cell) for key, cell in vehicles.items()},
+        {key: tuple(cell) for key, cell in fees.items()},
+    )
+
+
+def rolled_up(session: Session) -> tuple[Cells, Cells, Cells]:
+    def cells(model: Any) -> Cells:
+        table = model.__table__
+        keys = [column.name for column in table.primary_key.columns]
+        measures = [column.name for column in table.columns if column.name not in keys]
+        return {
+            tuple(getattr(row, name) for name in keys): tuple(getattr(row, m) for m in measures)
+            for row in session.scalars(select(model))
+        }
+
+    return cells(TradeDay), cells(VehicleDay), cells(FeeDay)
