@@ -144,7 +144,7 @@ class GateSimulation:
         self.days = scenario.days
         self.policy: Policy = scenario.policy
         self.arrivals = GateArrivals(scenario, gate_id)
-        self.tally = GateTally(scenario.days, scenario.warmup_days)
+        self.tally = GateTally(scenario.days, scenario.warmup_days, self.arrivals.start_hour)
         self.spaces = [_spaces(gate.yards.get(direction)) for direction in DIRECTIONS]
         self.occupied = [0 for _ in DIRECTIONS]
         self.customs = FcfsStation(gate.customs.servers)
