@@ -10,6 +10,7 @@ import pytest
 
 from cuakhau.simulation import parse_scenario, simulate
 from cuakhau.simulation.engine import GateSimulation
+from cuakhau.simulation.loader import ScenarioError
 from cuakhau.simulation.runner import run_replication
 from cuakhau.simulation.scenario import Scenario
 from cuakhau.simulation.tally import WAIT_EDGES
@@ -168,3 +169,54 @@ def test_same_seed_same_numbers_whatever_the_workers_with_giving_up() -> None:
     for gate, metrics in alone.series.items():
         for name, band in metrics.items():
             np.testing.assert_array_equal(band.mean, shared.series[gate][name].mean)
+
+
+def test_patience_halved_by_a_change_matches_erlang_a_at_half_the_patience() -> None:
+    """Mean patience 2 h, halved from the first day: the abandonment of 1 h patience."""
+    scenario = queue_scenario(
+        servers=10,
+        load=0.95,
+        days=300,
+        commodity={
+            "patience": {"distribution": "exponential", "mean_hours": 2.0},
+            "patience_changes": [{"from": "2024-01-01", "factor": 0.5}],
+        },
+    )
+    share, half = share_given_up(scenario, "reneged")
+    expected = erlang_a_abandonment(9.5, 1.0, 10, 1.0)
+    assert abs(share - expected) <= half, (share, expected, half)
+    assert half < 0.1 * expected
+
+
+def test_patience_changes_only_for_trucks_arriving_from_their_date() -> None:
+    """Until 21 January both runs are the same truck for truck; from then on drivers
+    who bear a quarter of the wait give up more."""
+    patience = {"distribution": "exponential", "mean_hours": 4.0}
+    steady = queue_scenario(servers=3, load=0.95, days=40, commodity={"patience": patience})
+    impatient = queue_scenario(
+        servers=3,
+        load=0.95,
+        days=40,
+        commodity={
+            "patience": patience,
+            "patience_changes": [{"from": "2024-01-21", "factor": 0.25, "note": "news spread"}],
+        },
+    )
+    before, after = (
+        GateSimulation(scenario, "gate").run(np.random.default_rng(4)).counts
+        for scenario in (steady, impatient)
+    )
+    np.testing.assert_array_equal(before["reneged"][:20], after["reneged"][:20])
+    np.testing.assert_array_equal(before["arrived"], after["arrived"])
+    assert after["reneged"][20:].sum() > 1.25 * before["reneged"][20:].sum()
+
+
+def test_patience_changes_need_a_patience() -> None:
+    with pytest.raises(ScenarioError) as refused:
+        queue_scenario(
+            servers=1,
+            load=0.5,
+            commodity={"patience_changes": [{"from": "2024-01-01", "factor": 0.5}]},
+        )
+    assert "'patience_changes' need a 'patience'" in refused.value.render("en")
+    assert "cần có 'patience'" in refused.value.render("vi")

@@ -9,7 +9,7 @@ from cuakhau.simulation import load_scenario, parse_scenario, simulate
 from cuakhau.simulation.loader import shipped_names
 from cuakhau.simulation.results import SimulationResult
 
-from .factories import zone_scenario
+from .factories import queue_scenario, zone_scenario
 
 
 def _same(first: SimulationResult, second: SimulationResult) -> None:
@@ -73,3 +73,18 @@ def test_shipped_scenarios_load_and_run(name: str) -> None:
     result = simulate(short, replications=2, seed=1, workers=1)
     assert result.summary["all"]["crossed"].mean[0] > 0
     assert len(result.dates) == 12
+
+
+def test_no_interval_reaches_below_zero() -> None:
+    """A light load and two replications: the intervals of trucks waiting and of waits
+    are wide around small means, and are cut at zero, the least either can be."""
+    scenario = queue_scenario(servers=2, load=0.2, days=6, warmup_days=0)
+    result = simulate(scenario, replications=2, seed=3, workers=1)
+    bands = [
+        *(band for metrics in result.series.values() for band in metrics.values()),
+        *(band for metrics in result.summary.values() for band in metrics.values()),
+    ]
+    lows = np.concatenate([np.atleast_1d(band.low) for band in bands])
+    assert np.nanmin(lows) == 0.0
+    waiting = result.series["all"]["trucks_waiting"]
+    assert np.all(waiting.low <= waiting.mean)

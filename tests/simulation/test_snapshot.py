@@ -76,6 +76,47 @@ def test_the_run_starts_at_the_snapshot_time_of_day() -> None:
     assert arrived[1] > 50
 
 
+def _closed_gate_with_cleared_trucks(at: str, count: int) -> dict[str, object]:
+    """A gate closed to exports on its first day, `count` cleared trucks waiting at `at`."""
+    scenario = queue_scenario(
+        servers=1,
+        load=0.5,
+        days=2,
+        warmup_days=0,
+        crossing={
+            "export": {
+                "per_hour": 10,
+                "changes": [{"from": "2024-01-01", "to": "2024-01-01", "factor": 0}],
+            }
+        },
+    )
+    raw = scenario.model_dump(mode="json", by_alias=True)
+    raw["arrivals"][0]["per_day"] = 0
+    raw["initial"] = {
+        "at": at,
+        "trucks": [
+            {"gate": "gate", "direction": "export", "commodity": "goods", "stage": "cleared",
+             "count": count},
+        ],
+    }  # fmt: skip
+    return raw
+
+
+@pytest.mark.parametrize(("at", "count"), [("20:00", 100), ("15:40", 3)])
+def test_a_run_starting_mid_day_averages_only_the_hours_it_covers(at: str, count: int) -> None:
+    """Trucks waiting from the start on a closed gate are `count` all of day one, not
+    `count` diluted by the hours before the snapshot was taken."""
+    result = simulate(
+        parse_scenario(_closed_gate_with_cleared_trucks(at, count)),
+        replications=2,
+        seed=1,
+        workers=1,
+    )
+    waiting = result.series["all"]["trucks_waiting"]
+    assert waiting.mean[0] == pytest.approx(count)
+    assert result.summary["all"]["peak_trucks_waiting"].mean[0] == pytest.approx(count)
+
+
 def _zone_today(db: Database, now: dt.datetime) -> tuple[str, dt.date]:
     """A gate open round the clock (50 trucks an hour each way), exports halved
     tomorrow; three trucks booked, one in the yard, one cleared."""

@@ -249,3 +249,59 @@ def test_extends_changes_only_what_it_names_and_refuses_loops(tmp_path: Path) ->
     with pytest.raises(ScenarioError) as refused:
         load_scenario(tmp_path / "loop.yaml")
     assert refused.value.code == "sim_scenario_extends_loop"
+
+
+def _child_of_zone(tmp_path: Path, export: str) -> Path:
+    """A child of the small zone that writes the north gate's export crossing."""
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(zone_scenario()), encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        f"extends: base\nname: child\ngates:\n  north:\n    crossing:\n      export: {export}\n",
+        encoding="utf-8",
+    )
+    return child
+
+
+def _export_changes(path: Path) -> list[tuple[str, float]]:
+    crossing = load_scenario(path).gates["north"].crossing
+    assert crossing is not None
+    return [(str(change.start), change.factor) for change in crossing["export"].changes]
+
+
+def test_extends_adds_a_childs_changes_to_its_parents(tmp_path: Path) -> None:
+    """The parent closes 11–15 December to a fifth; a child's Christmas cut adds to it."""
+    child = _child_of_zone(tmp_path, "{changes: [{from: 2021-12-25, to: 2021-12-25, factor: 0}]}")
+    assert _export_changes(child) == [("2021-12-11", 0.2), ("2021-12-25", 0.0)]
+
+
+def test_extends_replaces_the_parents_changes_only_when_told(tmp_path: Path) -> None:
+    replaced = _child_of_zone(
+        tmp_path, "{replace_changes: true, changes: [{from: 2021-12-25, factor: 0.5}]}"
+    )
+    assert _export_changes(replaced) == [("2021-12-25", 0.5)]
+    cleared = _child_of_zone(tmp_path, "{replace_changes: true, changes: []}")
+    assert _export_changes(cleared) == []
+
+
+@pytest.mark.parametrize(
+    ("export", "code"),
+    [
+        ("{changes: []}", "sim_scenario_changes_empty"),
+        (
+            "{changes: [{from: 2021-12-11, to: 2021-12-15, factor: 0.2}]}",
+            "sim_scenario_change_repeated",
+        ),
+    ],
+)
+def test_extends_refuses_what_reads_as_replacing_the_parents_changes(
+    tmp_path: Path, export: str, code: str
+) -> None:
+    """An empty list or a repeated change meant to replace the parent's: refused, with
+    how to replace on purpose."""
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(_child_of_zone(tmp_path, export))
+    assert refused.value.code == code
+    for language in ("en", "vi"):
+        message = refused.value.render(language)
+        assert "replace_changes: true" in message
+        assert "gates.north.crossing.export.changes" in message

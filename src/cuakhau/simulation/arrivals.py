@@ -202,6 +202,8 @@ class GateArrivals:
         # Drawn last, so a scenario without patience keeps every other number.
         if commodity.patience is not None:
             patience = draw(commodity.patience, rng, count)
+            if commodity.patience_changes:
+                patience *= self._patience_factors(commodity, arrival)
         else:
             patience = np.full(count, math.inf)
         balk_at = np.full(count, math.inf if commodity.balk_at is None else commodity.balk_at)
@@ -215,6 +217,13 @@ class GateArrivals:
             patience,
             balk_at,
         )
+
+    def _patience_factors(self, commodity: Commodity, arrival: np.ndarray) -> np.ndarray:
+        """Each truck's patience factor, from the date it arrived."""
+        days, each = np.unique(np.floor_divide(arrival, 24).astype(np.int64), return_inverse=True)
+        dates = (self.scenario.date_of(day) for day in days.tolist())
+        factors = np.array([change_factor(commodity.patience_changes, date) for date in dates])
+        return factors[each]
 
     def _customs_hours(self, rng: np.random.Generator, count: int) -> np.ndarray:
         channels = list(self.customs.channels.values())

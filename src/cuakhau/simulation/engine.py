@@ -144,7 +144,9 @@ class GateSimulation:
         self.days = scenario.days
         self.policy: Policy = scenario.policy
         self.arrivals = GateArrivals(scenario, gate_id)
-        self.tally = GateTally(scenario.days, scenario.warmup_days)
+        self.tally = GateTally(scenario.days, scenario.warmup_days, self.arrivals.start_hour)
+        # Noting a truck passing a point happens several times a truck: bound once.
+        self.note = {name: moments.append for name, moments in self.tally.moments.items()}
         self.spaces = [_spaces(gate.yards.get(direction)) for direction in DIRECTIONS]
         self.occupied = [0 for _ in DIRECTIONS]
         self.customs = FcfsStation(gate.customs.servers)
@@ -186,9 +188,8 @@ class GateSimulation:
             trucks = self.arrivals.batch(days, rng)
             if self.straight_through:
                 self._pass_straight_through(trucks)
-            for truck in [] if self.straight_through else trucks.trucks():
-                self._advance(truck.arrival)
-                self.arrive(truck, truck.arrival)
+            else:
+                self._pass_events(trucks)
             self._advance(days.stop * 24)
             self.tally.flush()
         for truck in self._trucks_in_zone():
@@ -215,6 +216,17 @@ class GateSimulation:
         self.tally.gave_up_all(trucks.where(reneged), left[reneged], "yard", balked=False)
         self.tally.crossed_all(trucks.where(crossed), left[crossed])
 
+    def _pass_events(self, trucks: ArrivalBatch) -> None:
+        """Each arrival in turn, after the events due before it (`_advance` inlined:
+        this loop runs once a truck)."""
+        events, arrive = self.events, self.arrive
+        for truck in trucks.trucks():
+            now = truck.arrival
+            while events and events[0][0] <= now:
+                time, _, action, subject = heappop(events)
+                action(subject, time)
+            arrive(truck, now)
+
     def _advance(self, until: float) -> None:
         events = self.events
         while events and events[0][0] <= until:
@@ -237,7 +249,7 @@ class GateSimulation:
     # --- the trip, step by step -------------------------------------------------------
 
     def arrive(self, truck: Truck, now: float) -> None:
-        self.tally.moments["arrived"].append(now)
+        self.note["arrived"](now)
         direction = truck.direction
         if self.in_zone[direction] >= truck.balk_at:
             self.tally.gave_up(truck, now, "inland", balked=True)
@@ -250,19 +262,19 @@ class GateSimulation:
         elif self._yard_has_room(truck.direction):
             self._call_forward(truck, now)
         else:
-            self.tally.moments["yard_overflow"].append(now)
+            self.note["yard_overflow"](now)
             self._keep_outside(truck, now)
 
     def resume(self, truck: Truck, cleared: bool, now: float) -> None:
         """A truck already in the zone when the run starts: it never balks and is
         not re-booked; a cleared one waits for a slot, the others for customs."""
-        self.tally.moments["arrived"].append(now)
+        self.note["arrived"](now)
         self.in_zone[truck.direction] += 1
         if not cleared:
             self.reach_gate(truck, now)
             return
-        self.tally.moments["reached"].append(now)
-        self.tally.moments["entered"].append(now)
+        self.note["reached"](now)
+        self.note["entered"](now)
         self.occupied[truck.direction] += 1
         self.ready(truck, now)
 
@@ -283,7 +295,7 @@ class GateSimulation:
         self._schedule(now + self.policy.inland_travel_hours, self._enter_called, truck)
 
     def _enter_called(self, truck: Truck, now: float) -> None:
-        self.tally.moments["reached"].append(now)
+        self.note["reached"](now)
         self.enter_yard(truck, now)
 
     def reach_gate(self, truck: Truck, now: float) -> None:
@@ -292,12 +304,12 @@ class GateSimulation:
             return
         if self.waiting:
             self.waiting.pop(truck.ident, None)
-        self.tally.moments["reached"].append(now)
+        self.note["reached"](now)
         if self._yard_has_room(truck.direction):
             self.occupied[truck.direction] += 1
             self.enter_yard(truck, now)
         else:
-            self.tally.moments["yard_overflow"].append(now)
+            self.note["yard_overflow"](now)
             self._keep_outside(truck, now)
 
     def _yard_has_room(self, direction: int) -> bool:
@@ -310,7 +322,7 @@ class GateSimulation:
         self._start_waiting(truck, now, truck.arrival + truck.patience, self.outside_stage)
 
     def enter_yard(self, truck: Truck, now: float) -> None:
-        self.tally.moments["entered"].append(now)
+        self.note["entered"](now)
         if truck.patience == math.inf:
             done = self.customs.finish(now, truck.customs_hours)
         else:
@@ -365,9 +377,16 @@ class GateSimulation:
         truck = self._pop_waiting(crossing.ready)
         if truck is not None:  # else everyone in the queue gave up: the slot goes unused
             self.cross(truck, now)
-        crossing.calling = False
         if crossing.ready:
-            self._call_next(crossing, now)
+            # `now` is the last slot's time, so the next is the first unused one.
+            slot = crossing.unused_slot
+            crossing.unused_slot = slot + 1
+            slot_time = crossing.timeline.slot_time(slot)
+            crossing.calling = slot_time < math.inf
+            if crossing.calling:
+                self._schedule(slot_time, self._slot, crossing)
+        else:
+            crossing.calling = False
 
     def cross(self, truck: Truck, now: float) -> None:
         self.tally.crossed(truck, now)

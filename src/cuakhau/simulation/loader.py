@@ -85,7 +85,7 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError("sim_scenario_extends_loop", path=path, name=parent_name)
     parent = _read_with_extends(parent_path, (*seen, path.resolve()))
-    return _merge(parent, raw)
+    return _merge(parent, raw, path, where="")
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -102,15 +102,45 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return raw
 
 
-def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key; anything else (lists included) is replaced whole."""
+def _merge(base: dict[str, Any], change: dict[str, Any], path: Path, where: str) -> dict[str, Any]:
+    """Mappings merge key by key, and a `changes` list adds to the parent's (a closure
+    written in the parent, Tết say, must not vanish because a child cut capacity too);
+    `replace_changes: true` beside it replaces the parent's on purpose. Anything else,
+    other lists included, is replaced whole."""
     merged = dict(base)
+    replace = change.get("replace_changes") is True
     for key, value in change.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        inside = f"{where}.{key}" if where else key
+        parent = merged.get(key)
+        if key == "replace_changes" and isinstance(value, bool):
+            continue
+        if isinstance(value, dict):
+            merged[key] = _merge(parent if isinstance(parent, dict) else {}, value, path, inside)
+        elif key == "changes" and isinstance(value, list) and parent and not replace:
+            merged[key] = _added_changes(parent, value, path, inside)
         else:
             merged[key] = value
     return merged
+
+
+def _added_changes(parent: list[Any], added: list[Any], path: Path, where: str) -> list[Any]:
+    """The parent's changes and then the child's, refusing what reads as a replacement:
+    an empty list (meant to clear the parent's) or a change the parent has already
+    (which would now apply twice)."""
+    if not added:
+        raise ScenarioError("sim_scenario_changes_empty", path=path, where=where)
+    written = [_as_written(change) for change in parent]
+    for change in added:
+        if _as_written(change) in written:
+            raise ScenarioError("sim_scenario_change_repeated", path=path, where=where)
+    return [*parent, *added]
+
+
+def _as_written(change: Any) -> Any:
+    """A change as text, so a date read by YAML equals the same date quoted."""
+    if not isinstance(change, dict):
+        return change
+    return {key: str(value) for key, value in change.items()}
 
 
 def _pydantic_problems(error: ValidationError) -> list[Problem]:

@@ -6,6 +6,7 @@ series from the scenario file are drawn as points beside them.
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import plotly.graph_objects as go
+from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
 from cuakhau.core.messages import translate
@@ -29,7 +31,19 @@ PANELS = (
     "arrived",
     "gave_up",
 )
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#17becf",
+    "#e377c2",
+    "#bcbd22",
+    "#7f7f7f",
+)
+GOLDEN_TURN = 0.618033988749895
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,29 @@ def _observed(lines: list[Line]) -> list[ObservedSeries]:
     return list(seen.values())
 
 
+def line_colours(count: int) -> list[str]:
+    """A colour for each of `count` lines, no two alike (black is the observed points')."""
+    extra = count - len(COLOURS)
+    # Beyond the palette, hues a golden turn apart never land on one another.
+    hues = ((0.05 + GOLDEN_TURN * index) % 1.0 for index in range(max(extra, 0)))
+    generated = (colorsys.hsv_to_rgb(hue, 0.75, 0.8) for hue in hues)
+    return [*COLOURS[:count], *(_hex(rgb) for rgb in generated)]
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(part * 255):02x}" for part in rgb)
+
+
 def write_png(lines: list[Line], title: str, path: Path, language: str) -> None:
+    figure = png_figure(lines, title, language)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def png_figure(lines: list[Line], title: str, language: str) -> Figure:
     figure, axes = plt.subplots(3, 2, figsize=(14, 12), sharex=True)
     for axis, metric in zip(axes.ravel(), PANELS, strict=True):
-        for colour, line in zip(_colours(), lines, strict=False):
+        for colour, line in zip(line_colours(len(lines)), lines, strict=True):
             band = line.result.series[line.gate][metric]
             dates = line.result.dates
             axis.plot(dates, band.mean, color=colour, label=line.label, linewidth=1.4)
@@ -80,12 +113,14 @@ def write_png(lines: list[Line], title: str, path: Path, language: str) -> None:
                 )
         axis.set_title(metric_label(metric, language), fontsize=10)
         axis.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=8, loc="upper left")
+    # Below the panels, where it can hide no line, band or observed point.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, fontsize=8, loc="lower center", ncol=min(len(labels), 5))
     figure.suptitle(title)
     figure.autofmt_xdate()
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    rows = -(-len(labels) // 5)
+    figure.tight_layout(rect=(0, 0.025 * rows + 0.01, 1, 1))
+    return figure
 
 
 def write_html(lines: list[Line], title: str, path: Path, language: str) -> None:
@@ -93,7 +128,7 @@ def write_html(lines: list[Line], title: str, path: Path, language: str) -> None
     figure = make_subplots(rows=3, cols=2, shared_xaxes=True, subplot_titles=titles)
     for index, metric in enumerate(PANELS):
         row, col = divmod(index, 2)
-        for colour, line in zip(_colours(), lines, strict=False):
+        for colour, line in zip(line_colours(len(lines)), lines, strict=True):
             band = line.result.series[line.gate][metric]
             dates = line.result.dates
             group = f"{line.label}"
@@ -141,7 +176,3 @@ def write_html(lines: list[Line], title: str, path: Path, language: str) -> None
     figure.update_layout(title=title, height=1100, hovermode="x unified")
     # The page must work at a border post with no internet: plotly.js goes inline.
     figure.write_html(path, include_plotlyjs=True, full_html=True)
-
-
-def _colours() -> list[str]:
-    return list(COLOURS) * 4

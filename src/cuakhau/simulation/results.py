@@ -66,8 +66,11 @@ class Band:
     high: np.ndarray
 
     @classmethod
-    def across(cls, samples: np.ndarray) -> Band:
-        """`samples` has one row per replication; NaN (a day nobody crossed) is left out."""
+    def across(cls, samples: np.ndarray, lowest: float = -math.inf) -> Band:
+        """`samples` has one row per replication; NaN (a day nobody crossed) is left out.
+
+        The interval is cut at `lowest`, the least value the quantity can take.
+        """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             count = np.sum(~np.isnan(samples), axis=0)
@@ -75,7 +78,7 @@ class Band:
             spread = np.nanstd(samples, axis=0, ddof=1)
         quantile = np.vectorize(t_quantile_975, otypes=[float])(np.maximum(count - 1, 1))
         half = np.where(count > 1, quantile * spread / np.sqrt(np.maximum(count, 1)), np.nan)
-        return cls(mean, mean - half, mean + half)
+        return cls(mean, np.maximum(mean - half, lowest), mean + half)
 
     def as_dict(self) -> dict[str, object]:
         return {name: _plain(getattr(self, name)) for name in ("mean", "low", "high")}
@@ -139,16 +142,22 @@ def summarise(
     scenario: Scenario, replications: list[ReplicationResult], seed: int
 ) -> SimulationResult:
     first = replications[0]
+    # Every number a run reports is a count, a stock, a duration or a ratio of them:
+    # an interval reaching below zero would show what cannot happen.
     series = {
         gate: {
-            name: Band.across(np.array([result.series[gate][name] for result in replications]))
+            name: Band.across(
+                np.array([result.series[gate][name] for result in replications]), lowest=0.0
+            )
             for name in metrics
         }
         for gate, metrics in first.series.items()
     }
     summary = {
         gate: {
-            name: Band.across(np.array([[result.summary[gate][name]] for result in replications]))
+            name: Band.across(
+                np.array([[result.summary[gate][name]] for result in replications]), lowest=0.0
+            )
             for name in metrics
         }
         for gate, metrics in first.summary.items()

@@ -219,12 +219,21 @@ class Commodity(Strict):
     # quarantine time not counted) before it turns back. `balk_at`: a truck that finds
     # this many trucks or more of its gate and direction in the zone turns back at once.
     patience: ServiceTime | None = None
+    # Dated factors on the patience of the trucks arriving then (0.5: they give up
+    # twice as soon, as drivers did once the January 2022 news spread).
+    patience_changes: tuple[Change, ...] = ()
     balk_at: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
         if self.perishable and self.shelf_life_hours is None:
             raise refusal("sim_shelf_life_missing")
+        return self
+
+    @model_validator(mode="after")
+    def _patience_to_change(self) -> Commodity:
+        if self.patience_changes and self.patience is None:
+            raise refusal("sim_patience_changes_without_patience")
         return self
 
 

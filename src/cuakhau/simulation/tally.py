@@ -140,10 +140,14 @@ def _add_up(totals: np.ndarray, index: np.ndarray, weights: np.ndarray | None = 
 
 
 class GateTally:
-    def __init__(self, days: int, warmup_days: int) -> None:
+    def __init__(self, days: int, warmup_days: int, start_hour: float = 0.0) -> None:
         self.days = days
         self.hours = days * 24
         self.warmup_hours = warmup_days * 24
+        # A run from a snapshot starts mid-day: the hours before it are not zero trucks,
+        # they are outside the run, and stocks average only the hours it covers.
+        self.covered = np.ones(self.hours, dtype=bool)
+        self.covered[: int(start_hour)] = False
         self.moments: dict[str, list[float]] = {
             name: []
             for name in (
@@ -262,10 +266,13 @@ class GateTally:
             "overdue_perishable": totals["overdue_from"] - totals["overdue_to"],
         }
         in_system = sum(hourly_stocks[name] for name in STOCKS[:3])
-        window = slice(self.warmup_hours, None)
+        window = self.covered.copy()
+        window[: self.warmup_hours] = False
+        hours_per_day = self.covered.reshape(self.days, 24).sum(axis=1)
         return GateDays(
             stocks={
-                name: values.reshape(self.days, 24).mean(axis=1)
+                name: np.where(self.covered, values, 0).reshape(self.days, 24).sum(axis=1)
+                / hours_per_day
                 for name, values in hourly_stocks.items()
             },
             counts={
@@ -280,8 +287,8 @@ class GateTally:
             wait_total_hours=self.wait_total_hours,
             little={
                 "in_system_hours": float(in_system[window].sum()),
-                "window_hours": float(self.hours - self.warmup_hours),
-                "arrivals": float(self.hourly["arrived"][window].sum()),
+                "window_hours": float(window.sum()),
+                "arrivals": float(self.hourly["arrived"][: self.hours][window].sum()),
                 "sojourn_hours": self.sojourn_hours,
                 "sojourns": float(self.sojourns),
             },

@@ -1,0 +1,119 @@
+"""The real-shaped gate (real_shaped.py) in SimPy and in cuakhau, plus a Lạng Sơn season.
+
+    python benchmarks/simulation/bench_real_shaped.py                 # 1,000 days, ~150,000 trucks
+    python benchmarks/simulation/bench_real_shaped.py --days 300 --rounds 3 --season-replications 0
+
+One replication of the same scenario in each engine, each in its own process (its
+imports before the clock starts, its own peak memory), alternating for `--rounds`
+rounds: trucks per second of each and their ratio, and the statistics of both side
+by side. cuakhau runs this gate in its event loop (a crossing limit and a finite
+yard); the M/M/10 of bench_mmc.py measures its tight loop. Then the Lạng Sơn
+baseline season (365 days, 5 gates, all with crossing limits: the event loop too)
+over every core. Needs simpy (the `bench` or `dev` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import real_shaped
+from bench_mmc import season
+
+WARMUP_DAYS = 14
+ENGINES = {"simpy": real_shaped.run_simpy, "cuakhau": real_shaped.run_cuakhau}
+MODULES = {"simpy": ["simpy"], "cuakhau": ["cuakhau.simulation.engine"]}
+
+
+def child(engine: str, days: int) -> None:
+    for module in MODULES[engine]:
+        importlib.import_module(module)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    figures, trucks = ENGINES[engine](days, WARMUP_DAYS, 1)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "trucks": trucks,
+                "peak_mib": peak_mib,
+                **figures,
+            }
+        )
+    )
+
+
+def measure(engine: str, days: int) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", engine, "--days", str(days)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["per_second"] = figures["trucks"] / figures["seconds"]
+    figures["per_cpu_second"] = figures["trucks"] / figures["cpu_seconds"]
+    return figures
+
+
+def route() -> str:
+    from cuakhau.simulation import parse_scenario
+    from cuakhau.simulation.engine import GateSimulation
+
+    gate = GateSimulation(parse_scenario(real_shaped.scenario(2, 0)), "gate")
+    return "tight loop" if gate.straight_through else "event loop"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--season-replications", type=int, default=100)
+    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        child(arguments.child, arguments.days)
+        return
+
+    print(f"Real-shaped gate, {arguments.days} days, cuakhau route: {route()}")
+    ratios = []
+    for round_number in range(1, arguments.rounds + 1):
+        results = {engine: measure(engine, arguments.days) for engine in ENGINES}
+        ratio = results["cuakhau"]["per_second"] / results["simpy"]["per_second"]
+        cpu_ratio = results["cuakhau"]["per_cpu_second"] / results["simpy"]["per_cpu_second"]
+        ratios.append(ratio)
+        print(f"round {round_number}")
+        print(
+            f"  {'engine':<8} {'trucks':>9} {'seconds':>8} {'trucks/s':>10} "
+            f"{'CPU s':>7} {'trucks/CPU s':>12} {'peak MiB':>9}"
+        )
+        for engine, figures in results.items():
+            print(
+                f"  {engine:<8} {figures['trucks']:>9,} {figures['seconds']:>8.2f} "
+                f"{figures['per_second']:>10,.0f} {figures['cpu_seconds']:>7.2f} "
+                f"{figures['per_cpu_second']:>12,.0f} {figures['peak_mib']:>9.1f}"
+            )
+        print(f"  {'statistic':<24} {'SimPy':>10} {'cuakhau':>10}")
+        for name in real_shaped.STATISTICS:
+            print(f"  {name:<24} {results['simpy'][name]:>10.3f} {results['cuakhau'][name]:>10.3f}")
+        print(f"  cuakhau / SimPy: {ratio:.1f}x (by CPU time {cpu_ratio:.1f}x)")
+    if len(ratios) > 1:
+        print(f"cuakhau / SimPy, median of {len(ratios)} rounds: {statistics.median(ratios):.1f}x")
+    if arguments.season_replications:
+        seconds, trucks = season(arguments.season_replications)
+        print(
+            f"Lạng Sơn baseline, 5 gates, 365 days, {arguments.season_replications} replications "
+            f"(event loop): {seconds:.1f} s (~{trucks:,} trucks per replication)"
+        )
+
+
+if __name__ == "__main__":
+    main()
