@@ -7,7 +7,7 @@ at that moment (``yards.stay``); here the visits already left open end at the
 moment their crossing left, and their spaces are given back.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 16:30:00.000000
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from cuakhau.models.base import UtcDateTime
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

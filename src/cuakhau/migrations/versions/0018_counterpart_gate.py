@@ -1,7 +1,7 @@
 """counterpart gate: the other side's system, its signed messages
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-07 16:45:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
