@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     app.state.session_factory = session_factory = audited_session_factory(engine)
     # Queue changes, announced after commit to this process's event streams.
     app.state.hub = hub = Hub()
-    app.state.wait_times = SharedWaitTimes()
+    app.state.wait_times = SharedWaitTimes(settings.counterpart_silence_seconds)
     hub.on_change(app.state.wait_times.forget)
     broadcaster = Broadcaster()
     app.state.announce = install_announcer(session_factory, hub, broadcaster, engine.dialect.name)

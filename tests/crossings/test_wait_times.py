@@ -39,7 +39,7 @@ def _zone(session: Session) -> tuple[Gate, Gate]:
 def _wait(session: Session, gate: Gate, now: datetime = NOW) -> GateWaitRead:
     return next(
         w
-        for w in wait_times(session, now)
+        for w in wait_times(session, now, counterpart_silence_seconds=900)
         if w.gate_id == gate.id and w.direction is Direction.export
     )
 

@@ -20,6 +20,7 @@ from starlette.requests import HTTPConnection
 from cuakhau.capacity.service import ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.core.schemas import OutputSchema
+from cuakhau.counterpart.service import silent
 from cuakhau.crossings.booking import arrival_window
 from cuakhau.crossings.queue import (
     estimate_accuracy,
@@ -82,6 +83,9 @@ class GateWaitRead(OutputSchema):
     estimated_crossing_at: datetime | None
     estimated_wait_minutes: int | None
     wait_reason: WaitReason
+    # The other side's system has gone quiet: its acceptance, which caps these
+    # windows, may be out of date (docs/counterpart.md).
+    counterpart_silent: bool = False
     estimate_error_p90_minutes: float | None
     warning: Warning | None
 
@@ -96,20 +100,22 @@ def warning_level(rules: BookingPolicy, waiting: int) -> Warning:
     return Warning.green
 
 
-def wait_times(session: Session, now: datetime) -> list[GateWaitRead]:
+def wait_times(
+    session: Session, now: datetime, counterpart_silence_seconds: int
+) -> list[GateWaitRead]:
     rules = policy(session)
     answers = []
     gates = session.scalars(select(Gate).where(Gate.is_active.is_(True)).order_by(Gate.id))
     for gate in gates:
         accuracy = estimate_accuracy(session, gate.id, now - timedelta(days=30))
+        stale = bool(silent(session, gate.id, now, counterpart_silence_seconds))
         for direction in Direction:
             if not (gate.handles_export if direction is Direction.export else gate.handles_import):
                 continue
-            answers.append(
-                _gate_wait(
-                    session, rules, gate, direction, now, accuracy.p90_absolute_error_minutes
-                )
+            answer = _gate_wait(
+                session, rules, gate, direction, now, accuracy.p90_absolute_error_minutes
             )
+            answers.append(answer.model_copy(update={"counterpart_silent": stale}))
     return answers
 
 
@@ -195,7 +201,13 @@ class SharedWaitTimes:
     the clock). After each change every watching browser asks again at once: the
     first computes, the others wait for it and share its answer."""
 
-    def __init__(self, max_age: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        counterpart_silence_seconds: int,
+        max_age: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.counterpart_silence_seconds = counterpart_silence_seconds
         self.max_age = max_age
         # Seconds from any origin; a test gives its own to say when an answer is old.
         self.clock = clock
@@ -215,7 +227,7 @@ class SharedWaitTimes:
                 return self._answer
             # Read before computing: a change while it runs leaves this answer old.
             version = self._version
-            self._answer = wait_times(session, now)
+            self._answer = wait_times(session, now, self.counterpart_silence_seconds)
             self._answer_version, self._computed_at = version, self.clock()
             return self._answer
 

@@ -21,8 +21,8 @@ from cuakhau.models import Crossing, CrossingMove, Vehicle
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import NotificationEvent
 from cuakhau.notifications.outbox import enqueue
-from cuakhau.yards.stay import end_crossing_stay
 from cuakhau.statistics.rollups import count, counted, uncount
+from cuakhau.yards.stay import end_crossing_stay
 
 TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     # Creation: a booking, or a walk-in truck that is already in a yard.

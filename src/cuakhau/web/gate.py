@@ -193,7 +193,7 @@ def _skipped(
     wanted = {_int(part) for part in request.query_params.get("skipped", "").split(",")[:100]}
     if wanted == {None}:
         return []
-    _, gate, chosen = _choice(session, gate_id, direction)
+    _, gate, chosen = chosen_gate(session, gate_id, direction)
     queue = ordered_queue(session, gate.id, chosen)
     return [
         {"plate": crossing.plate, "position": position, "why": why.value}
