@@ -10,7 +10,7 @@ from cuakhau.core.clock import local_date, utcnow
 from cuakhau.counterpart.client import CounterpartClient
 from cuakhau.counterpart.service import add_counterpart
 from tests.conftest import TEST_SECRET
-from tests.web.conftest import Site, log_in, screenshot
+from tests.web.conftest import Site, log_in, log_in_as, screenshot
 
 
 def test_an_officer_sees_the_other_sides_acceptance_and_who_went_silent(
@@ -51,3 +51,10 @@ def test_an_officer_sees_the_other_sides_acceptance_and_who_went_silent(
     screenshot(page, "gate-counterpart")
     page.goto(page.url + "&lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text("The other side: acceptance by hour")
+
+    # The board is warned too, and the public page calls the gate's data stale.
+    log_in_as(page, "board")
+    page.goto("/board")
+    expect(page.get_by_test_id("counterpart-silent")).to_contain_text("Hữu Nghị: Pingxiang")
+    page.goto("/wait-times")
+    expect(page.get_by_test_id("counterpart-stale").first).to_contain_text("phía bạn")

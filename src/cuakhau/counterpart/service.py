@@ -248,13 +248,13 @@ def gate_counterparts(*, session: Session, gate_id: int) -> list[Counterpart]:
     )
 
 
-def silent(session: Session, gate_id: int, now: datetime, silence: int) -> list[CounterpartStatus]:
-    """The gate's counterparts that have gone quiet: the officer is warned."""
-    return [
-        answer
-        for answer in (
-            status(session, c, now, silence)
-            for c in gate_counterparts(session=session, gate_id=gate_id)
-        )
-        if answer.silent
-    ]
+def silent(
+    session: Session, now: datetime, silence: int, gate_id: int | None = None
+) -> list[CounterpartStatus]:
+    """The counterparts (of one gate, or of the zone) that have gone quiet: the
+    gate officer and the board are warned, the public page calls the data stale."""
+    query = select(Counterpart).where(Counterpart.is_active.is_(True)).order_by(Counterpart.id)
+    if gate_id is not None:
+        query = query.where(Counterpart.gate_id == gate_id)
+    answers = (status(session, c, now, silence) for c in session.scalars(query))
+    return [answer for answer in answers if answer.silent]

@@ -108,7 +108,7 @@ def wait_times(
     gates = session.scalars(select(Gate).where(Gate.is_active.is_(True)).order_by(Gate.id))
     for gate in gates:
         accuracy = estimate_accuracy(session, gate.id, now - timedelta(days=30))
-        stale = bool(silent(session, gate.id, now, counterpart_silence_seconds))
+        stale = bool(silent(session, now, counterpart_silence_seconds, gate.id))
         for direction in Direction:
             if not (gate.handles_export if direction is Direction.export else gate.handles_import):
                 continue

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
+from cuakhau.counterpart.service import silent
 from cuakhau.dashboard.schemas import Dashboard, QueueCount
 from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
 from cuakhau.models import Gate, User
@@ -235,6 +236,9 @@ def board_page(
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),
         accuracy_figure=accuracy_figure(board, t),
+        silent_counterparts=silent(
+            session, now, request.app.state.settings.counterpart_silence_seconds, chosen
+        ),
         **_queue_context(board.queue, chosen, t),
     )
 

@@ -176,7 +176,7 @@ def _console(
         next_by_hand=BY_HAND,
         overrides=planning.current_overrides(session=session, gate_id=gate.id, now=now),
         silent_counterparts=counterparts.silent(
-            session, gate.id, now, request.app.state.settings.counterpart_silence_seconds
+            session, now, request.app.state.settings.counterpart_silence_seconds, gate.id
         ),
         query=urlencode({"gate_id": gate.id, "direction": chosen.value}),
         **_queue_context(session, gate, chosen, now),
