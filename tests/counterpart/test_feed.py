@@ -57,6 +57,8 @@ def test_the_feed_looks_only_as_far_ahead_as_asked(other: Other) -> None:
     assert len(other.call("GET", f"{FEED}?hours=5").json()["crossings"]) == 1
     labels = other.call("GET", f"{FEED}?hours=5&lang=vi").json()["crossings"][0]
     assert labels["state_label"] == "Đã đặt lịch"
+    chinese = other.call("GET", f"{FEED}?hours=5&lang=zh").json()["crossings"][0]
+    assert chinese["state_label"] == "已预约"
 
 
 @pytest.mark.parametrize("query", ["hours=0", "hours=73", "lang=fr", "hours=x"])

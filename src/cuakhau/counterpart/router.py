@@ -88,7 +88,7 @@ def expected_crossings(
     now: Now,
     settings: AppSettings,
     hours: Annotated[int, Query(ge=1, le=feed.MAX_HOURS_AHEAD)] = 6,
-    lang: Literal["vi", "en"] = "vi",
+    lang: Literal["vi", "en", "zh"] = "vi",
 ) -> ExpectedCrossings:
     """Our open crossings at the caller's gate whose window starts within ``hours``."""
     counterpart = _sender(session, signed, now, settings)
