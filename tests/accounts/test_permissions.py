@@ -101,6 +101,8 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/investment/export"): STAFF_ROLES,
     ("GET", "/investment/reports/{report}"): BOARD,
     ("GET", "/dashboard"): BOARD,
+    ("POST", "/gates/{gate_id}/counterparts"): ADMIN,
+    ("GET", "/gates/{gate_id}/counterparts"): STAFF_ROLES,
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),
@@ -139,8 +141,25 @@ def _concrete(path: str) -> str:
     return API_PREFIX + re.sub(r"\{[a-z_]+\}", "999999", path)
 
 
+# The other side's system signs its requests (docs/counterpart.md): no role's
+# token opens them.
+SIGNED = {
+    ("POST", "/counterpart/messages"),
+    ("GET", "/counterpart/status"),
+    ("GET", "/counterpart/expected-crossings"),
+}
+
+
 def test_every_endpoint_is_in_the_table(client: TestClient):
-    assert _api_routes(client) == set(PERMISSIONS) | PUBLIC
+    assert _api_routes(client) == set(PERMISSIONS) | PUBLIC | SIGNED
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_opens_the_signed_endpoints(client: TestClient, people: People, role: Role):
+    for method, path in SIGNED:
+        response = client.request(method, _concrete(path), json={}, headers=people[role])
+        assert response.status_code == 401, (role, method, path)
+        assert response.json()["code"] == "counterpart_unsigned"
 
 
 def test_no_token_no_entry(client: TestClient):
