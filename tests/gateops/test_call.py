@@ -1,13 +1,15 @@
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare
 from cuakhau.crossings.queue import readiness
 from cuakhau.crossings.states import OPEN_STATES
-from cuakhau.models import Crossing
+from cuakhau.models import Crossing, Enterprise, Gate
 from cuakhau.models.enums import CrossingState, CustomsChannel, Role
 from tests.conftest import Database, People
 from tests.factories import (
@@ -23,24 +25,34 @@ from tests.factories import (
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 
 
-def call(client: TestClient, people: People, gate_id: int, count: int) -> list[int]:
+def call_answer(client: TestClient, people: People, gate_id: int, count: int) -> dict[str, Any]:
     response = client.post(
         f"/api/v1/gates/{gate_id}/call",
         json={"direction": "export", "count": count},
         headers=people[Role.gate_officer],
     )
     assert response.status_code == 200, response.text
-    return [c["id"] for c in response.json()["called"]]
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def call(client: TestClient, people: People, gate_id: int, count: int) -> list[int]:
+    return [c["id"] for c in call_answer(client, people, gate_id, count)["called"]]
+
+
+def _gate_and_firm(session: Session, capacity: int) -> tuple[Gate, Enterprise]:
+    """A gate with windows of ``capacity`` trucks from 07:00, and an enterprise."""
+    make_priority_classes(session)
+    gate = make_gate(session, holiday_calendars=[])
+    make_pattern(session, gate, capacity=capacity)
+    return gate, make_enterprise(session)
 
 
 def test_call_next_follows_window_then_priority_and_skips_uncleared(
     client: TestClient, people: People, db: Database
 ):
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=2)
-        firm = make_enterprise(session)
+        gate, firm = _gate_and_firm(session, capacity=2)
         first = make_booking(session, firm, gate, now=NOW)
         second = make_booking(session, firm, gate, now=NOW)
         # The next window: ordinary cargo booked before the fruit, which still goes first.
@@ -115,10 +127,7 @@ def test_a_short_call_says_why_each_truck_ahead_was_skipped(
     client: TestClient, people: People, db: Database
 ):
     with db.write() as session:
-        make_priority_classes(session)
-        gate = make_gate(session, holiday_calendars=[])
-        make_pattern(session, gate, capacity=5)
-        firm = make_enterprise(session)
+        gate, firm = _gate_and_firm(session, capacity=5)
         on_the_road, held, cleared, declared, called = (
             make_booking(session, firm, gate, now=NOW) for _ in range(5)
         )
@@ -135,13 +144,7 @@ def test_a_short_call_says_why_each_truck_ahead_was_skipped(
         decide(session, held, at=NOW)
         advance(session, cleared, CrossingState.cleared, at=NOW)
         advance(session, declared, CrossingState.declared, at=NOW)
-    response = client.post(
-        f"/api/v1/gates/{gate.id}/call",
-        json={"direction": "export", "count": 3},
-        headers=people[Role.gate_officer],
-    )
-    assert response.status_code == 200, response.text
-    answer = response.json()
+    answer = call_answer(client, people, gate.id, 3)
     assert [c["id"] for c in answer["called"]] == [cleared.id]
     # The truck already called is nobody's hold-up; the others say why, in queue order.
     assert [(s["crossing_id"], s["position"], s["why"]) for s in answer["skipped"]] == [

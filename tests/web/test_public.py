@@ -151,7 +151,8 @@ def test_each_wait_says_what_it_means_and_a_railway_gate_takes_no_trucks(
     expect(row.get_by_test_id("status")).to_have_text("Đang mở, đến 23:59")
     expect(row.get_by_test_id("wait")).to_contain_text("0 phút, đến khoảng 15:33 (giờ TQ 16:33)")
     expect(row.get_by_test_id("wait-why")).to_have_text(
-        "Khung 15:00–16:00 đang diễn ra còn 4 chỗ; xe đến bây giờ xếp sau 0 xe đã có trong khung."
+        "Khung 15:00–16:00 đang diễn ra còn 4 chỗ; xe đến bây giờ vào khung này, "
+        "không có xe nào xếp trước."
     )
     railway = page.locator(f'tr[data-gate="{rail.code}"][data-direction="export"]')
     expect(railway.get_by_test_id("wait")).to_have_text(
@@ -171,7 +172,8 @@ def test_each_wait_says_what_it_means_and_a_railway_gate_takes_no_trucks(
             walk_in(session, request=request, now=AFTERNOON)
     expect(row.get_by_test_id("wait")).to_contain_text("27 phút, đến khoảng 16:00 (giờ TQ 17:00)")
     expect(row.get_by_test_id("wait-why")).to_have_text(
-        "Khung 15:00–16:00 đang diễn ra đã kín chỗ; xe đến bây giờ vào khung 16:00–17:00, sau 0 xe."
+        "Khung 15:00–16:00 đang diễn ra đã kín chỗ; xe đến bây giờ vào khung 16:00–17:00, "
+        "không có xe nào xếp trước."
     )
     screenshot(page, "public-wait-times-explained")
 

@@ -186,7 +186,7 @@ def _console(
 
 def _skipped(
     request: Request, session: Session, gate_id: int | None, direction: str | None
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """The trucks the last call passed over (``?skipped=`` ids, as the call
     redirected), each with why it may not be called, as the queue says now."""
     # Only matched against the queue's own crossings: nothing typed reaches a query.
@@ -347,7 +347,7 @@ def gate_call(
             call_error=message,
         )
     outcome = call_next(session, gate.id, call.direction, call.count, at=now)
-    said = {"called": len(outcome.called), "asked": call.count}
+    said: dict[str, Any] = {"called": len(outcome.called), "asked": call.count}
     if outcome.skipped:
         said["skipped"] = ",".join(str(s.crossing.id) for s in outcome.skipped)
     return redirect(request, _back(gate, direction, **said))
