@@ -62,3 +62,4 @@ def test_called_and_next_by_window_rows_and_yard(db: Database, client: TestClien
 
     assert client.get(f"/display/{gate.id}?yard_id={far.id}").status_code == 200
     assert client.get("/display/99999999999").status_code == 422
+    assert client.get(f"/display/{gate.id}?yard_id=99999").status_code == 404
