@@ -173,6 +173,9 @@ def test_the_yard_checks_in_the_scanned_qr_code(page: Page, site: Site):
     plate.fill(scanned[:-3] + "xyz")
     page.get_by_role("button", name="Cho xe vào bãi").click()
     expect(page.get_by_test_id("visit-error")).to_contain_text("Mã QR không hợp lệ")
+    expect(page.get_by_label("Biển số (gõ một phần để tìm)")).to_have_attribute(
+        "aria-invalid", "true"
+    )
 
     page.get_by_label("Biển số (gõ một phần để tìm)").fill(scanned)
     page.get_by_role("button", name="Cho xe vào bãi").click()

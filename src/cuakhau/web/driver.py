@@ -19,8 +19,8 @@ from cuakhau.core.errors import DomainError, NotFound
 from cuakhau.core.messages import DRIVER_LANGUAGES
 from cuakhau.core.schemas import Id
 from cuakhau.crossings.display import display_board
-from cuakhau.crossings.driver_link import DriverView, driver_view, path_for
-from cuakhau.models import Gate
+from cuakhau.crossings.driver_link import driver_view, path_for
+from cuakhau.models import Gate, Yard
 from cuakhau.web import i18n
 from cuakhau.web.pages import PageRoute, render
 
@@ -36,21 +36,20 @@ def qr_svg(content: str) -> Markup:
     return Markup(code.svg_inline(border=4, dark="#000", light="#fff", omitsize=True))
 
 
-def _languages(request: Request, language: str) -> list[dict[str, str]]:
+def _languages(request: Request) -> list[dict[str, str]]:
     """Links to the same page in each language, named in their own."""
     return [
         {
             "code": code,
             "name": i18n.translate("language_name", code),
             "url": f"{request.url.path}?lang={code}",
-            "current": "true" if code == language else "false",
         }
         for code in DRIVER_LANGUAGES
     ]
 
 
 def _driver_values(session: Session, secret: str, token: str, now: datetime) -> dict[str, Any]:
-    view: DriverView = driver_view(session, secret, token, now)
+    view = driver_view(session, secret, token, now)
     return {
         "view": view,
         "crossing": view.crossing,
@@ -69,7 +68,7 @@ def _driver_render(
         template,
         status_code=status_code,
         language=language,
-        languages=_languages(request, language),
+        languages=_languages(request),
         **values,
     )
 
@@ -121,14 +120,19 @@ def driver_live(
     return _driver_render(request, "_driver_live.html", **values)
 
 
-def _board_values(session: Session, gate_id: int, yard_id: int | None, now: datetime) -> Any:
+def _board_values(
+    session: Session, gate_id: int, yard_id: int | None, now: datetime
+) -> dict[str, Any]:
     gate = session.get(Gate, gate_id)
     if gate is None or not gate.is_active:
         raise NotFound("gate", gate_id)
+    yard = session.get(Yard, yard_id) if yard_id is not None else None
+    if yard_id is not None and (yard is None or yard.gate_id != gate_id):
+        raise NotFound("yard", yard_id)
     return {"board": display_board(session, gate, now, yard_id), "now": now, "yard_id": yard_id}
 
 
-def _board_render(request: Request, template: str, values: Any) -> HTMLResponse:
+def _board_render(request: Request, template: str, values: dict[str, Any]) -> HTMLResponse:
     # Drivers from both sides read one board: Vietnamese and Chinese side by side.
     return render(
         request,

@@ -250,7 +250,8 @@ def yard_visit(
         form.message = i18n.translate(error.code, language, **params)
         field_name = getattr(error, "field", None)
         if field_name:
-            form.errors[field_name] = form.message
+            # A scanned code was typed into the plate field.
+            form.errors["plate" if field_name == "code" else field_name] = form.message
         return _page(request, session, user, now, yard.id, form, status_code=error.status_code)
     done = "out" if action == "check_out" else "in"
     query = urlencode({"yard_id": yard.id, "done": done, "plate": checked.plate})
