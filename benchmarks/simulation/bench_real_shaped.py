@@ -17,14 +17,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import resource
 import statistics
-import subprocess
-import sys
 import time
 
 import real_shaped
-from bench_mmc import season
+from bench_mmc import in_child, peak_mib, season
 
 WARMUP_DAYS = 14
 ENGINES = {"simpy": real_shaped.run_simpy, "cuakhau": real_shaped.run_cuakhau}
@@ -37,14 +34,13 @@ def child(engine: str, days: int) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     figures, trucks = ENGINES[engine](days, WARMUP_DAYS, 1)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "cpu_seconds": cpu_seconds,
                 "trucks": trucks,
-                "peak_mib": peak_mib,
+                "peak_mib": peak_mib(),
                 **figures,
             }
         )
@@ -52,13 +48,7 @@ def child(engine: str, days: int) -> None:
 
 
 def measure(engine: str, days: int) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", engine, "--days", str(days)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    figures = json.loads(output.strip().splitlines()[-1])
+    figures = in_child(__file__, engine, "--days", str(days))
     figures["per_second"] = figures["trucks"] / figures["seconds"]
     figures["per_cpu_second"] = figures["trucks"] / figures["cpu_seconds"]
     return figures
@@ -108,11 +98,7 @@ def main() -> None:
     if len(ratios) > 1:
         print(f"cuakhau / SimPy, median of {len(ratios)} rounds: {statistics.median(ratios):.1f}x")
     if arguments.season_replications:
-        seconds, trucks = season(arguments.season_replications)
-        print(
-            f"Lạng Sơn baseline, 5 gates, 365 days, {arguments.season_replications} replications "
-            f"(event loop): {seconds:.1f} s (~{trucks:,} trucks per replication)"
-        )
+        print(season(arguments.season_replications))
 
 
 if __name__ == "__main__":

@@ -11,24 +11,68 @@ import datetime as dt
 import math
 from bisect import bisect_left
 
-from cuakhau.simulation.scenario import WEEKDAYS, CrossingCapacity, Scenario, change_factor
+from cuakhau.simulation.scenario import (
+    WEEKDAYS,
+    Acceptance,
+    CrossingCapacity,
+    Scenario,
+    change_factor,
+)
 from cuakhau.simulation.scenario import opening_hours as parse_opening_hours
 
 
-def hourly_capacity(capacity: CrossingCapacity, scenario: Scenario) -> list[float]:
-    """Trucks that may cross in each hour of the horizon."""
+def hourly_capacity(scenario: Scenario, gate_id: str, direction: str) -> list[float]:
+    """Trucks that may cross in each hour of the horizon at one gate, one way: the
+    gate's own capacity, held each day to its part of the zone's acceptance."""
+    own = _own_days(scenario, gate_id, direction)
+    acceptance = scenario.acceptance.get(direction)
+    if acceptance is not None:
+        allowed = _allowance(scenario, gate_id, direction, acceptance)
+        for hours, allowance in zip(own, allowed, strict=True):
+            total = sum(hours)
+            if total > allowance:
+                hours[:] = [trucks * allowance / total for trucks in hours]
+    return [trucks for hours in own for trucks in hours]
+
+
+def _own_days(scenario: Scenario, gate_id: str, direction: str) -> list[list[float]]:
+    """The gate's own capacity, hour by hour, one list a day."""
+    capacity: CrossingCapacity = (scenario.gates[gate_id].crossing or {})[direction]
     pattern = [capacity.per_hour * share for share in _open_share(capacity.hours)]
     dated = _dated_windows(capacity)
-    per_hour: list[float] = []
+    days: list[list[float]] = []
     for day in range(scenario.days):
         date = scenario.date_of(day)
         factor = change_factor(capacity.changes, date)
         if date in dated:
-            per_hour.extend(trucks * factor for trucks in dated[date])
+            days.append([trucks * factor for trucks in dated[date]])
         else:
             factor *= capacity.weekdays.get(WEEKDAYS[date.weekday()], 1.0)
-            per_hour.extend(trucks * factor for trucks in pattern)
-    return per_hour
+            days.append([trucks * factor for trucks in pattern])
+    return days
+
+
+def _allowance(
+    scenario: Scenario, gate_id: str, direction: str, acceptance: Acceptance
+) -> list[float]:
+    """The gate's part of the zone's acceptance, day by day, by the stated rule."""
+    totals = [
+        acceptance.per_day * change_factor(acceptance.changes, scenario.date_of(day))
+        for day in range(scenario.days)
+    ]
+    if isinstance(acceptance.shares, dict):
+        share = acceptance.shares.get(gate_id, 0.0)
+        return [total * share for total in totals]
+    own = [sum(hours) for hours in _own_days(scenario, gate_id, direction)]
+    zone = [0.0] * scenario.days
+    for other, gate in scenario.gates.items():
+        if direction in (gate.crossing or {}):
+            for day, hours in enumerate(_own_days(scenario, other, direction)):
+                zone[day] += sum(hours)
+    return [
+        total * mine / whole if whole > 0 else 0.0
+        for total, mine, whole in zip(totals, own, zone, strict=True)
+    ]
 
 
 def _open_share(hours: str) -> list[float]:

@@ -153,7 +153,7 @@ class GateSimulation:
         self.quarantine = FcfsStation(gate.quarantine.servers) if gate.quarantine else None
         capacity = gate.crossing or {}
         self.crossings = [
-            Crossing(CrossingTimeline(hourly_capacity(capacity[direction], scenario)))
+            Crossing(CrossingTimeline(hourly_capacity(scenario, gate_id, direction)))
             if direction in capacity
             else None
             for direction in DIRECTIONS

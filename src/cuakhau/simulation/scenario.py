@@ -332,6 +332,25 @@ class BookedArrivals(Strict):
     count: Annotated[int, Field(ge=1)]
 
 
+class Acceptance(Strict):
+    """What the other side takes across the whole zone in one direction, per day.
+
+    `shares` is the rule that splits it among the gates: "capacity" gives each gate
+    the part its own crossing capacity that day is of the zone's; a mapping of gate
+    to share (adding up to 1) gives fixed parts. A gate never gets more than its own
+    capacity; what one gate's part leaves unused is not passed to another.
+    """
+
+    per_day: Factor
+    changes: list[Change] = []
+    shares: Literal["capacity"] | dict[str, Share] = "capacity"
+
+    @field_validator("shares")
+    @classmethod
+    def _shares(cls, shares: str | dict[str, float]) -> str | dict[str, float]:
+        return shares if isinstance(shares, str) else _check_shares(shares)
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
@@ -347,6 +366,7 @@ class Scenario(Strict):
     observed: list[ObservedSeries] = []
     initial: Initial = Initial()
     bookings: list[BookedArrivals] = []
+    acceptance: dict[Direction, Acceptance] = {}
 
     @model_validator(mode="after")
     def _warmup(self) -> Scenario:
@@ -419,6 +439,8 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     for index, booked in enumerate(scenario.bookings):
         if not 0 <= (booked.date - scenario.start).days < scenario.days:
             problems.append(Problem(f"bookings[{index}].date", "sim_outside_horizon"))
+    for direction, acceptance in scenario.acceptance.items():
+        problems.extend(_acceptance_problems(scenario, direction, acceptance))
     for index, series in enumerate(scenario.observed):
         if series.gate != "all" and series.gate not in scenario.gates:
             problems.append(
@@ -428,6 +450,34 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                     {"name": series.gate, "known": gate_names},
                 )
             )
+    return problems
+
+
+def _acceptance_problems(
+    scenario: Scenario, direction: str, acceptance: Acceptance
+) -> list[Problem]:
+    """A zone's acceptance needs gates with crossing capacity that way to share it."""
+    gates = acceptance.shares if isinstance(acceptance.shares, dict) else {}
+    problems = [
+        Problem(
+            f"acceptance.{direction}.shares.{gate_id}",
+            "sim_unknown_gate",
+            {"name": gate_id, "known": ", ".join(scenario.gates)},
+        )
+        for gate_id in gates
+        if gate_id not in scenario.gates
+    ]
+    problems += [
+        Problem(
+            f"acceptance.{direction}.shares.{gate_id}",
+            "sim_no_capacity_for_direction",
+            {"gate": gate_id, "direction": direction},
+        )
+        for gate_id in gates
+        if gate_id in scenario.gates and direction not in (scenario.gates[gate_id].crossing or {})
+    ]
+    if not any(direction in (gate.crossing or {}) for gate in scenario.gates.values()):
+        problems.append(Problem(f"acceptance.{direction}", "sim_acceptance_without_capacity"))
     return problems
 
 
