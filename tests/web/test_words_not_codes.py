@@ -97,3 +97,12 @@ def test_the_audit_log_says_who_and_what_in_words_and_logs_a_login_once(
     page.get_by_label("Thao tác", exact=True).select_option("login")
     page.get_by_role("button", name="Lọc").click()
     expect(rows).to_have_count(2)
+
+
+def test_charts_write_numbers_as_the_pages_language_does(page: Page, site: Site) -> None:
+    log_in(page, "board")
+    for language, expected in (("vi", ",."), ("en", ".,")):
+        page.goto(f"/board?lang={language}")
+        chart = page.locator("[data-figure]").first
+        expect(chart.locator(".main-svg").first).to_be_attached()
+        assert chart.evaluate("el => el._fullLayout.separators") == expected
