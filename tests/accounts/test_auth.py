@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cuakhau.core.clock import utcnow
-from cuakhau.models import ApiToken, LoginThrottle
+from cuakhau.models import ApiToken, AuditEntry, LoginThrottle
 from cuakhau.models.enums import Role
 from tests.conftest import Database, People
 from tests.factories import make_user
@@ -116,3 +116,22 @@ def test_camera_token_issued_by_admin_and_revocable(client: TestClient, people: 
 def test_camera_cannot_log_in_with_a_password(client: TestClient, people: People):
     camera = people.users[Role.camera]
     assert _login(client, camera.username, "").status_code in (401, 422)
+
+
+def test_a_login_and_a_logout_are_one_audit_entry_each_by_the_person(
+    client: TestClient, db: Database
+):
+    with db.write() as session:
+        officer = make_user(session, Role.gate_officer, username="officer", password=PASSWORD)
+    token = _login(client, "officer", PASSWORD).json()["access_token"]
+    _login(client, "officer", PASSWORD)
+    client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.actor_user_id == officer.id))
+    assert sorted(e.action for e in entries) == ["login", "login", "logout"]
+    assert {(e.entity, e.actor_label) for e in entries} == {("api_token", "officer")}
+    # The account itself did not change: no entry for its last login.
+    assert (
+        db.count(AuditEntry, AuditEntry.entity == "user_account", AuditEntry.action == "update")
+        == 0
+    )

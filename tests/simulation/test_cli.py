@@ -89,7 +89,8 @@ def test_an_unknown_scenario_is_named_in_each_language(tmp_path: Path) -> None:
     assert "Scenario 'nosuch' not found" in english.stderr
 
 
-def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
+def _compare(tmp_path: Path, env: dict[str, str]) -> tuple[str, Path]:
+    """``simulate-compare`` of a zone and its variant with priority: its output and folder."""
     first = _scenario_file(tmp_path)
     second = tmp_path / "priority.yaml"
     second.write_text(
@@ -100,15 +101,20 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         ["simulate-compare", str(first), str(second), "-n", "2", "-w", "1", "--out", str(out)],
-        env=VIETNAMESE,
+        env=env,
     )
     assert result.exit_code == 0, result.output
-    assert "priority" in result.output
-    assert "So sánh kịch bản (mỗi kịch bản 2 lần lặp, khoảng tin cậy 95%)" in result.output
-    assert "qua cửa khẩu khi đã quá hạn bảo quản" in result.output
-    # Numbers as the zone writes them: a decimal comma, never a decimal point.
-    assert re.search(r"\d,\d ±\d+,\d", result.output)
-    assert not re.search(r"\d\.\d ±", result.output)
+    return result.output, out
+
+
+def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
+    output, out = _compare(tmp_path, VIETNAMESE)
+    assert "priority" in output
+    assert "So sánh kịch bản (mỗi kịch bản 2 lần lặp, khoảng tin cậy 95%)" in output
+    assert "qua cửa khẩu khi đã quá hạn bảo quản" in output
+    # Numbers as Vietnamese writes them: a decimal comma, never a decimal point.
+    assert re.search(r"\d,\d ±\d+,\d", output)
+    assert not re.search(r"\d\.\d ±", output)
     assert (out / "comparison.png").exists()
     page = (out / "comparison.html").read_text(encoding="utf-8")
     # The figure is JSON inside the page, its letters written as \u escapes.
@@ -119,16 +125,9 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
 
 
 def test_compare_writes_numbers_the_english_way_in_english(tmp_path: Path) -> None:
-    first = _scenario_file(tmp_path)
-    out = tmp_path / "cmp"
-    result = runner.invoke(
-        app,
-        ["simulate-compare", str(first), str(first), "-n", "2", "-w", "1", "--out", str(out)],
-        env=ENGLISH,
-    )
-    assert result.exit_code == 0, result.output
-    assert re.search(r"\d\.\d ±\d+\.\d", result.output)
-    assert not re.search(r"\d,\d ±", result.output)
+    output, _ = _compare(tmp_path, ENGLISH)
+    assert re.search(r"\d\.\d ±\d+\.\d", output)
+    assert not re.search(r"\d,\d ±", output)
 
 
 def test_results_csv_keeps_a_formula_like_gate_name_as_text(tmp_path: Path) -> None:

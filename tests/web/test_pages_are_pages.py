@@ -7,8 +7,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.unit.test_contrast import contrast
 from tests.web.conftest import Site, log_in
 
-# Stands in for the browser's speech: ``voices`` are what it says it has; what it
-# would say is kept in ``window.spoken``.
+# Stands in for the browser's speech (``% voices``, what it says it has); what it
+# would say, and in which language, is kept in ``window.spoken``.
 FAKE_SPEECH = """
 window.spoken = [];
 window.SpeechSynthesisUtterance = function (text) { this.text = text; };
@@ -16,7 +16,7 @@ Object.defineProperty(window, "speechSynthesis", { value: {
   speaking: false,
   getVoices: function () { return %s; },
   addEventListener: function () {},
-  speak: function (u) { window.spoken.push(u.text); },
+  speak: function (u) { window.spoken.push({ lang: u.lang, text: u.text }); },
   cancel: function () {}
 }});
 """
@@ -87,7 +87,7 @@ def test_read_aloud_reads_the_main_text_not_the_tables(page: Page, site: Site) -
     page.goto("/board")
     page.get_by_role("button", name="Đọc to").click()
     expect(page.get_by_role("button", name="Đọc to")).to_have_attribute("aria-pressed", "true")
-    spoken = page.evaluate("window.spoken")
+    spoken = [said["text"] for said in page.evaluate("window.spoken")]
     assert len(spoken) == 1
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading in spoken[0]

@@ -14,6 +14,7 @@ from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState
 from tests.factories import make_booking, make_gate, make_vehicle
 from tests.web.conftest import Site, screenshot
+from tests.web.test_pages_are_pages import FAKE_SPEECH
 
 
 def _row(page: Page, site: Site, direction: str = "export"):
@@ -105,12 +106,10 @@ def test_print_and_pdf_buttons_open_the_print_dialogue_and_the_pdf_has_the_page(
 
 
 def test_read_aloud_speaks_the_page_in_vietnamese(page: Page):
-    page.add_init_script(
-        "speechSynthesis.speak = (u) => { window.__spoken = {lang: u.lang, text: u.text} }"
-    )
+    page.add_init_script(FAKE_SPEECH % '[{lang: "vi-VN", name: "Giọng thử"}]')
     page.goto("/wait-times")
     page.get_by_role("button", name="Đọc to").click()
-    spoken = page.evaluate("() => window.__spoken")
+    (spoken,) = page.evaluate("() => window.spoken")
     assert spoken["lang"] == "vi-VN"
     assert "Thời gian chờ qua cửa khẩu" in spoken["text"]
     assert "Chế độ ban đêm" not in spoken["text"]

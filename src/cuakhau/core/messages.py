@@ -7,7 +7,7 @@ whatever the language; entity names carry the context ``entity``.
 """
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -88,7 +88,10 @@ def _localised(name: str, value: Any, language: str) -> Any:
         return catalogue(language).get((f"{WORD_PARAMS[name]}{value}", None), value)
     if name == "confidence":
         # A camera's confidence (0.55) reads as a percentage, as the language writes it.
-        return format_percent(Decimal(str(value)), language)
+        try:
+            return format_percent(Decimal(str(value)), language)
+        except InvalidOperation:
+            return value
     return value
 
 

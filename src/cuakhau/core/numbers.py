@@ -5,7 +5,7 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from babel.numbers import format_percent as babel_percent
 
 
@@ -24,6 +24,12 @@ def format_number(value: int | float | Decimal | None, language: str, decimals: 
     if value is None:
         return "—"
     return format_decimal(value, format=_pattern(decimals), locale=_locale(language))
+
+
+def separators(language: str) -> str:
+    """The decimal sign then the group sign (``",."`` in Vietnamese), as a chart
+    library asks for them (plotly's ``layout.separators``)."""
+    return get_decimal_symbol(_locale(language)) + get_group_symbol(_locale(language))
 
 
 def format_percent(share: float | Decimal | None, language: str, decimals: int = 0) -> str:

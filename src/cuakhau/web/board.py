@@ -60,8 +60,6 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
     return {
         "data": data,
         "layout": {
-            # Vietnamese separators, as in the tables: 1.234,5
-            "separators": ",.",
             "barmode": "stack",
             "height": 320,
             "margin": {"l": 48, "r": 12, "t": 12, "b": 48},

@@ -17,6 +17,7 @@ from cuakhau.core.messages import DRIVER_LANGUAGES, LANGUAGES, pick_language
 from cuakhau.core.messages import translate as translate
 from cuakhau.core.numbers import format_number as format_number
 from cuakhau.core.numbers import format_percent as format_percent
+from cuakhau.core.numbers import separators as separators
 from cuakhau.crossings.reasons import said, say_grounds
 
 LANG_COOKIE = "lang"

@@ -108,6 +108,7 @@ def render(
     other = "en" if language == "vi" else "vi"
     context = {
         "lang": language,
+        "separators": i18n.separators(language),
         "other_lang": other,
         "lang_url": f"{request.url.path}?{request.url.include_query_params(lang=other).query}",
         "t": lambda key, **params: i18n.translate(key, language, **params),

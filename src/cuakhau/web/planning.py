@@ -424,7 +424,6 @@ def _figure(runs: list[Run], gate: str | None, metric: str, t: Translate) -> dic
     return {
         "data": data,
         "layout": {
-            "separators": ",.",
             "height": 300,
             "margin": {"l": 56, "r": 12, "t": 12, "b": 48},
             "legend": {"orientation": "h", "y": -0.25},

@@ -12,7 +12,9 @@
     var layout = Object.assign({}, figure.layout, {
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: style.color, family: style.fontFamily }
+      font: { color: style.color, family: style.fontFamily },
+      // The page's language's decimal and group signs, as in its tables.
+      separators: document.documentElement.dataset.separators
     });
     ["xaxis", "yaxis"].forEach(function (axis) {
       layout[axis] = Object.assign({ gridcolor: line, zerolinecolor: line }, layout[axis]);
