@@ -140,19 +140,16 @@ def demo_values(app: FastAPI) -> dict[str, str]:
     return {name: str(value) for name, value in found.items()} | {"name": ReportName.summary}
 
 
-def whole_pages(page: Page, paths: list[str]) -> list[str]:
-    """The addresses that are whole pages for whoever is logged in: not parts of
-    a page, downloads, redirects or refusals."""
-    found = []
+def sort_answers(page: Page, paths: list[str]) -> tuple[list[str], list[str]]:
+    """Of the addresses, those that are whole pages for whoever is logged in, and
+    those that are parts of a page (for anyone); the rest, redirects and
+    refusals, are in neither."""
+    pages, parts = [], []
     for path in paths:
         response = page.request.get(path, max_redirects=0)
-        if (
-            response.status == 200
-            and response.headers.get("content-type", "").startswith("text/html")
-            and re.search(r"<main\b", response.text())
-        ):
-            found.append(path)
-    return found
+        if response.status == 200:
+            (pages if re.search(r"<main\b", response.text()) else parts).append(path)
+    return pages, parts
 
 
 def logged_in(browser: Browser, url: str, role: str) -> BrowserContext:
@@ -185,12 +182,12 @@ def pages_by_role(demo_zone: tuple[str, FastAPI], browser: Browser) -> dict[str,
     """Each page under the first role that gets it as a whole page."""
     url, app = demo_zone
     paths = page_paths(demo_values(app))
-    seen: set[str] = set()
     found: dict[str, list[str]] = {}
     for role in ACCOUNTS:
         context = logged_in(browser, url, role)
-        found[role] = [path for path in whole_pages(context.new_page(), paths) if path not in seen]
-        seen.update(found[role])
+        # What an earlier role settled is not asked again: each page renders once.
+        found[role], parts = sort_answers(context.new_page(), paths)
+        paths = [path for path in paths if path not in found[role] and path not in parts]
         context.close()
     return found
 
