@@ -21,8 +21,8 @@ from cuakhau.web import (
     zone,
 )
 
-router = APIRouter(include_in_schema=False)
-for pages in (
+# Each feature's pages; tests/web/test_every_page.py opens every page they declare.
+PAGE_ROUTERS = (
     public.router,
     accounts.router,
     enterprise.router,
@@ -39,5 +39,7 @@ for pages in (
     board.router,
     planning.router,
     zone.router,
-):
+)
+router = APIRouter(include_in_schema=False)
+for pages in PAGE_ROUTERS:
     router.include_router(pages)

@@ -84,7 +84,12 @@
     normal: function () { setSize(0); },
     larger: function () { setSize(Number(root.dataset.textSize || 0) + 1); },
     print: function () { window.print(); },
-    read: readAloud
+    read: readAloud,
+    // On a phone the site's links and the reading tools fold behind one button.
+    menu: function (button) {
+      var open = root.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", String(open));
+    }
   };
 
   document.addEventListener("click", function (event) {
@@ -98,6 +103,41 @@
     var button = event.target.form.querySelector("button[value=windows]");
     if (button) button.click();
   });
+  // A table wider than its box scrolls inside it (cuakhau.css, a phone's width):
+  // the keyboard must reach the box to scroll it, and a screen reader name it
+  // (by the table's caption or the heading of its section).
+  function reachScrollingTables(scope) {
+    scope.querySelectorAll(".table-wrap:not([tabindex])").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth) return;
+      box.tabIndex = 0;
+      var section = box.closest("section");
+      var title = box.querySelector("caption") || (section && section.querySelector("h2, h3"));
+      if (!title) return;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", title.textContent.trim());
+    });
+  }
+  // A table marked "cards" shows one card per row on a phone (cuakhau.css); each
+  // cell carries its column's heading to show beside its value.
+  function labelCards(scope) {
+    scope.querySelectorAll("table.cards").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, column) {
+          if (cell.colSpan === 1 && headings[column]) cell.dataset.label = headings[column];
+        });
+      });
+    });
+  }
+  labelCards(document);
+  reachScrollingTables(document);
+  document.addEventListener("refreshed", function (event) {
+    labelCards(event.target);
+    reachScrollingTables(event.target);
+  }, true);
+  window.addEventListener("resize", function () { reachScrollingTables(document); });
   var night = document.querySelector("[data-tool=night]");
   if (night) night.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
 
