@@ -27,10 +27,11 @@ from sqlalchemy import select, update
 from cuakhau.core.actor import Actor
 from cuakhau.core.clock import utcnow
 from cuakhau.core.database import session_scope
+from cuakhau.crossings.driver_link import token_for
 from cuakhau.investment.reports import ReportName
-from cuakhau.models import Crossing, Enterprise, InvestmentProject, Receipt, User
+from cuakhau.models import Crossing, Enterprise, Gate, InvestmentProject, Receipt, User
 from cuakhau.models.enums import Role
-from cuakhau.reference.demo import DEMO_ACCOUNTS, load_demo
+from cuakhau.reference.demo import DEMO_ACCOUNTS, DEMO_GATE, load_demo
 from cuakhau.web.router import PAGE_ROUTERS
 from cuakhau.web.vendor import PLOTLY_URL
 from tests.conftest import empty_all_tables
@@ -97,6 +98,7 @@ NOT_HTML = {
     "/investment/export",
     "/investment/reports/{name}/download",
     "/planning/today.yaml",
+    "/d/sw.js",  # the drivers' pages' service worker
     PLOTLY_URL,
 }
 
@@ -135,7 +137,10 @@ def demo_values(app: FastAPI) -> dict[str, str]:
                 select(InvestmentProject.id).order_by(InvestmentProject.id)
             ),
             "user_id": user.id,
+            "gate_id": session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE)),
         }
+        crossing = session.get_one(Crossing, found["crossing_id"])
+        found["token"] = token_for(crossing, app.state.settings.resolved_secret_key)
     assert None not in found.values(), found
     return {name: str(value) for name, value in found.items()} | {"name": ReportName.summary}
 
