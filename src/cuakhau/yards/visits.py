@@ -302,6 +302,16 @@ def visit_query(yard: Yard, filters: VisitFilters) -> Select[Any]:
     return stmt.order_by(YardVisit.checked_in_at, YardVisit.id)
 
 
+def crossing_states(session: Session, visits: list[YardVisit]) -> dict[int, CrossingState]:
+    """Where each visit's crossing is (declared, held, called…): why the truck is
+    still in the yard. A visit without a crossing only parks."""
+    ids = {v.crossing_id for v in visits if v.crossing_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Crossing.id, Crossing.state).where(Crossing.id.in_(ids)))
+    return dict(rows.tuples().all())
+
+
 def overstaying(
     session: Session, yard: Yard, now: datetime, threshold: timedelta, limit: int = 100
 ) -> list[YardVisit]:
