@@ -309,7 +309,7 @@ def crossing_states(session: Session, visits: list[YardVisit]) -> dict[int, Cros
     if not ids:
         return {}
     rows = session.execute(select(Crossing.id, Crossing.state).where(Crossing.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {row.id: row.state for row in rows}
 
 
 def overstaying(
