@@ -256,12 +256,16 @@ def _crossing_for(
 
 
 def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVisit:
+    # Locked as ``stay.end_crossing_stay`` locks it: ended twice at once, the
+    # second finds it ended.
     visit = session.scalar(
-        select(YardVisit).where(
+        select(YardVisit)
+        .where(
             YardVisit.yard_id == yard.id,
             YardVisit.plate == plate,
             YardVisit.checked_out_at.is_(None),
         )
+        .with_for_update()
     )
     if visit is None:
         raise Conflict("not_in_yard", plate=plate, yard=yard.code)
