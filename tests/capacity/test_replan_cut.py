@@ -2,6 +2,7 @@
 and says it was a cut; a rise pulls waiting trucks earlier, but not into a
 window with less than ``REPLAN_LEAD`` left. The clock is set by each test."""
 
+import threading
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -10,12 +11,14 @@ from sqlalchemy import select
 
 from cuakhau.capacity import planning
 from cuakhau.capacity.schemas import OverrideCreate
+from cuakhau.core.actor import Actor
 from cuakhau.core.clock import local_date, local_datetime
+from cuakhau.core.database import session_scope
 from cuakhau.core.errors import Conflict
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.reasons import said
 from cuakhau.crossings.windows import REPLAN_LEAD
-from cuakhau.models import CrossingWindow, Notification, WindowChange
+from cuakhau.models import CapacityOverride, CrossingWindow, Notification, WindowChange
 from cuakhau.models.enums import OverrideKind
 from tests.conftest import Database
 from tests.factories import (
@@ -140,3 +143,33 @@ def test_the_same_override_twice_is_refused(db: Database, waiting: int):
     assert refused.value.code == "override_duplicate"
     # Another kind or value is another change: a set capacity of 2 keeps both trucks.
     assert _moves(db, waiting, _override(OverrideKind.capacity, "2"), NOW) == []
+
+
+def test_the_same_override_sent_at_once_is_saved_once(db: Database, waiting: int):
+    """Two officers (or a double click) send the same cut at the same moment: the
+    gate's lock lets one check after the other, so one is saved, one refused."""
+    racers = 4
+    barrier = threading.Barrier(racers)
+    outcomes: list[str] = []
+
+    def race() -> None:
+        barrier.wait()
+        try:
+            with session_scope(db.factory, Actor(label="officer")) as session:
+                planning.create_override(
+                    session=session,
+                    gate_id=waiting,
+                    data=_override(OverrideKind.factor, "0.25"),
+                    now=NOW,
+                )
+            outcomes.append("saved")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=race) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["override_duplicate"] * (racers - 1) + ["saved"]
+    assert db.count(CapacityOverride) == 1

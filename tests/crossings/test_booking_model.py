@@ -111,6 +111,8 @@ class Model:
     crossings: dict[int, Booked] = field(default_factory=dict)
     open_limit: int = 1
     limits_seen: set[int] = field(default_factory=lambda: {1})
+    # Capacity cuts in force, as (day, factor): the same one again is refused.
+    cuts: set[tuple[int, str]] = field(default_factory=set)
     horizon_days: int = 14
 
     def window(self, window_id: int) -> Window:
@@ -446,7 +448,12 @@ def run(db: Database, client: TestClient) -> None:
                 json=body,
                 headers=self.headers["officer"],
             )
+            if (day, factor) in self.model.cuts:
+                assert answer.status_code == 409, answer.json()
+                assert answer.json()["code"] == "override_duplicate"
+                return
             assert answer.status_code == 201, answer.json()
+            self.model.cuts.add((day, factor))
             self.resync()
 
         @rule(limit=st.integers(1, 2), horizon=st.sampled_from([1, 14]))

@@ -242,6 +242,11 @@ def test_a_truck_that_crosses_leaves_the_yard(page: Page, site: Site, yards: Yar
     expect(roomy.get_by_test_id("occupied")).to_have_text("2")
     with site.write() as session:
         advance(session, session.get_one(Crossing, crossing_id), CrossingState.called, at=utcnow())
+    # Each truck inside says why it is still there.
+    page.reload()
+    expect(inside.get_by_test_id("visit-crossing")).to_have_text(
+        ["Chỉ đỗ, không có chuyến", "Đã gọi vào cửa khẩu"]
+    )
 
     page.goto("/gate")
     row = page.locator(f"tr[data-crossing='{crossing_id}']").filter(

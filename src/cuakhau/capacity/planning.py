@@ -136,7 +136,11 @@ def _same_override_in_force(
     session: Session, gate: Gate, data: OverrideCreate
 ) -> CapacityOverride | None:
     """An active override that already makes this change (its reason aside): the
-    same form sent twice must not be saved twice."""
+    same form sent twice must not be saved twice. The gate's row is locked first
+    (PostgreSQL; SQLite transactions are serial), so two sent at once are
+    checked one after the other; the lock leaves bookings, which only refer to
+    the gate, free to go on."""
+    session.execute(select(Gate.id).where(Gate.id == gate.id).with_for_update(key_share=True))
     return session.scalar(
         select(CapacityOverride)
         .where(

@@ -160,13 +160,17 @@ def _page(
 def _live_values(
     session: Session, yards: list[Yard], yard: Yard, now: datetime, over_hours: int
 ) -> dict[str, Any]:
-    """What ``_yard_live.html`` shows: occupancy now and the trucks inside."""
-    inside = session.scalars(visits.visit_query(yard, VisitFilters(open=True)).limit(VISIT_LIMIT))
+    """What ``_yard_live.html`` shows: occupancy now and the trucks inside, each
+    with where its crossing is."""
+    inside = list(
+        session.scalars(visits.visit_query(yard, VisitFilters(open=True)).limit(VISIT_LIMIT))
+    )
     return {
         "yards": yards,
         "yard": yard,
         "occupancy": {y.id: visits.occupancy(session, y, now) for y in yards},
         "inside": [visits.visit_view(v, now) for v in inside],
+        "states": visits.crossing_states(session, inside),
         "now": now,
         "over_hours": over_hours,
     }

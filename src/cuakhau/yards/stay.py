@@ -32,11 +32,15 @@ def end_visit(session: Session, visit: YardVisit, gate_id: int, at: datetime) ->
 
 def end_crossing_stay(session: Session, crossing_id: int, at: datetime) -> None:
     """A crossing that leaves the zone (crossed, rejected, cancelled) leaves its
-    yard at that moment: every path that moves it ends its open visit."""
+    yard at that moment: every path that moves it ends its open visit. The
+    visit is locked (PostgreSQL; SQLite transactions are serial): a check-out
+    by hand at the same moment waits, then finds it ended, and the space is
+    given back once."""
     open_visits = session.execute(
         select(YardVisit, Yard.gate_id)
         .join(Yard, Yard.id == YardVisit.yard_id)
         .where(YardVisit.crossing_id == crossing_id, YardVisit.checked_out_at.is_(None))
+        .with_for_update(of=YardVisit)
     ).all()
     for visit, gate_id in open_visits:
         end_visit(session, visit, gate_id, at)

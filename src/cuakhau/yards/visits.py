@@ -286,12 +286,16 @@ def _crossing_for(
 
 
 def check_out(session: Session, yard: Yard, plate: str, now: datetime) -> YardVisit:
+    # Locked as ``stay.end_crossing_stay`` locks it: ended twice at once, the
+    # second finds it ended.
     visit = session.scalar(
-        select(YardVisit).where(
+        select(YardVisit)
+        .where(
             YardVisit.yard_id == yard.id,
             YardVisit.plate == plate,
             YardVisit.checked_out_at.is_(None),
         )
+        .with_for_update()
     )
     if visit is None:
         raise Conflict("not_in_yard", plate=plate, yard=yard.code)
@@ -330,6 +334,16 @@ def visit_query(yard: Yard, filters: VisitFilters) -> Select[Any]:
         stmt = stmt.where(YardVisit.plate.contains(filters.plate.upper()))
     # Longest in the yard first.
     return stmt.order_by(YardVisit.checked_in_at, YardVisit.id)
+
+
+def crossing_states(session: Session, visits: list[YardVisit]) -> dict[int, CrossingState]:
+    """Where each visit's crossing is (declared, held, called…): why the truck is
+    still in the yard. A visit without a crossing only parks."""
+    ids = {v.crossing_id for v in visits if v.crossing_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Crossing.id, Crossing.state).where(Crossing.id.in_(ids)))
+    return {row.id: row.state for row in rows}
 
 
 def overstaying(
