@@ -17,20 +17,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
 from cuakhau.accounts.service import issue_token
-from cuakhau.investment.schemas import InvestorCreate
-from cuakhau.investment.service import create_investor
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.web.session import SESSION_COOKIE, sign
 from tests.conftest import Database
 from tests.factories import (
     make_enterprise,
+    make_investor,
     make_open_gate,
     make_tariff,
     make_user,
     make_vehicle,
     make_yard,
-    valid_tax_code,
 )
 from tests.web_pages.desks import DESKS, WALK_IN_PLATE, Desk, Row, World
 
@@ -60,15 +58,7 @@ def world(db: Database) -> World:
         operator = make_enterprise(session, roles=["yard_operator"])
         yard = make_yard(session, gate, operator, spaces={"truck": 100})
         make_vehicle(session, enterprise, plate=WALK_IN_PLATE)
-        investor = create_investor(
-            session,
-            InvestorCreate(
-                code="NDT-VN",
-                name_vi="Công ty Thử nghiệm",
-                country="VN",
-                tax_code=valid_tax_code(7001),
-            ),
-        )
+        investor = make_investor(session)
         make_tariff(session)
         bound = {Role.enterprise: enterprise, Role.yard_operator: operator}
         users = {
