@@ -257,6 +257,21 @@ def make_tariff(session: Session, **overrides: Any) -> Any:
     return create_tariff(session, TariffCreate(**data))
 
 
+def make_investor(session: Session, **overrides: Any) -> Any:
+    """A Vietnamese investor, ``NDT-VN`` unless told otherwise."""
+    from cuakhau.investment.schemas import InvestorCreate
+    from cuakhau.investment.service import create_investor
+
+    data = {
+        "code": "NDT-VN",
+        "name_vi": "Công ty Thử nghiệm",
+        "country": "VN",
+        "tax_code": valid_tax_code(7001),
+        **overrides,
+    }
+    return create_investor(session, InvestorCreate(**data))
+
+
 def make_called_crossing(
     session: Session, enterprise: Enterprise, gate: Gate, *, now: datetime
 ) -> Crossing:

@@ -99,6 +99,7 @@ NOT_HTML = {
     "/investment/reports/{name}/download",
     "/planning/today.yaml",
     "/d/sw.js",  # the drivers' pages' service worker
+    "/favicon.ico",
     PLOTLY_URL,
 }
 

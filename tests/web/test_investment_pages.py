@@ -9,11 +9,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from cuakhau.investment.demo import load_demo_portfolio
-from cuakhau.investment.schemas import InvestorCreate
-from cuakhau.investment.service import create_investor
 from cuakhau.models import Zone
 from cuakhau.models.investment import Amendment, InvestmentProject, Investor
-from tests.factories import valid_tax_code
+from tests.factories import make_investor, valid_tax_code
 from tests.web.conftest import Site, log_in, log_in_as, screenshot, status_of
 
 
@@ -28,15 +26,7 @@ def _row(page: Page, table: str, row: str, column: str):
 
 def _investor(site: Site) -> None:
     with site.write() as session:
-        create_investor(
-            session,
-            InvestorCreate(
-                code="NDT-VN",
-                name_vi="Công ty Thử nghiệm",
-                country="VN",
-                tax_code=valid_tax_code(7001),
-            ),
-        )
+        make_investor(session)
 
 
 def test_staff_read_the_registry_and_only_the_board_edits_or_reports(page: Page, site: Site):

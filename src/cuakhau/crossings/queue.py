@@ -3,12 +3,12 @@ honest the estimates given so far have been."""
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES
@@ -96,21 +96,40 @@ def trucks_in_window(session: Session, window_id: int) -> int:
 
 def position_of(session: Session, crossing: Crossing, now: datetime) -> QueueEntry:
     """Where one truck stands; the estimate is recorded, to be judged when it crosses."""
-    for entry in queue_with_estimates(session, crossing.gate_id, crossing.direction, now):
-        if entry.crossing.id == crossing.id:
-            if entry.estimated_crossing_at is not None:
-                session.add(
-                    QueueEstimate(
-                        crossing_id=crossing.id,
-                        gate_id=crossing.gate_id,
-                        given_at=now,
-                        position=entry.position,
-                        estimated_crossing_at=entry.estimated_crossing_at,
-                    )
-                )
-                session.flush()
-            return entry
-    return QueueEntry(crossing, 0, None, None)
+    return positions_of(session, [crossing], now)[crossing.id]
+
+
+def positions_of(
+    session: Session, crossings: Iterable[Crossing], now: datetime
+) -> dict[int, QueueEntry]:
+    """Where each truck stands, by crossing id, each queue read once however many
+    of its trucks are asked about; the estimates are recorded, to be judged when
+    the trucks cross. A truck in no queue (no longer open) stands at 0."""
+    asked = {crossing.id: crossing for crossing in crossings}
+    found: dict[int, QueueEntry] = {}
+    for gate_id, direction in sorted({(c.gate_id, c.direction) for c in asked.values()}):
+        for entry in queue_with_estimates(session, gate_id, direction, now):
+            if entry.crossing.id in asked:
+                found[entry.crossing.id] = entry
+    estimates = [
+        {
+            "crossing_id": entry.crossing.id,
+            "gate_id": entry.crossing.gate_id,
+            "given_at": now,
+            "position": entry.position,
+            "estimated_crossing_at": entry.estimated_crossing_at,
+        }
+        for entry in found.values()
+        if entry.estimated_crossing_at is not None
+    ]
+    if estimates:
+        # One statement for them all: the ORM would insert them one by one to
+        # learn each id, which nothing here needs.
+        session.execute(insert(QueueEstimate), estimates)
+    return {
+        crossing_id: found.get(crossing_id, QueueEntry(crossing, 0, None, None))
+        for crossing_id, crossing in asked.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from cuakhau.crossings.booking import (
     window_choices,
 )
 from cuakhau.crossings.driver_link import path_for
-from cuakhau.crossings.queue import position_of
+from cuakhau.crossings.queue import position_of, positions_of
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.crossings.states import OPEN_STATES, can_move
@@ -90,19 +90,22 @@ def my_crossings_table(
 
 
 def _my_crossings(session: Session, user: User, now: datetime) -> dict[str, Any]:
-    crossings = session.scalars(
-        select(Crossing)
-        .where(Crossing.enterprise_id == enterprise_id_of(user))
-        .order_by(Crossing.id.desc())
-        .limit(LIST_LIMIT)
+    crossings = list(
+        session.scalars(
+            select(Crossing)
+            .where(Crossing.enterprise_id == enterprise_id_of(user))
+            .order_by(Crossing.id.desc())
+            .limit(LIST_LIMIT)
+        )
     )
     gates = {gate.id: gate for gate in session.scalars(select(Gate))}
-    rows = []
-    for crossing in crossings:
-        # The same answer as GET /crossings/{id}/position, recorded as an estimate given.
-        entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
-        window = entry.window if entry else None
-        rows.append({"crossing": crossing, "entry": entry, "window": window})
+    # The same answers as GET /crossings/{id}/position, recorded as estimates given.
+    entries = positions_of(session, [c for c in crossings if c.state in OPEN_STATES], now)
+    rows = [
+        {"crossing": crossing, "entry": entry, "window": entry.window if entry else None}
+        for crossing in crossings
+        for entry in [entries.get(crossing.id)]
+    ]
     return {"rows": rows, "gates": gates}
 
 
