@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.cargo import mend_line
-from cuakhau.crossings.schemas import BookingRequest, CargoLineIn, CargoLineMend
+from cuakhau.crossings.schemas import CargoLineMend
 from cuakhau.crossings.states import move
 from cuakhau.fees.service import void_receipt
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff, Vehicle
@@ -22,14 +21,10 @@ from cuakhau.statistics.rollups import rebuild
 from tests.conftest import Database
 from tests.factories import (
     make_enterprise,
-    make_open_gate,
-    make_pattern,
     make_tariff,
-    make_vehicle,
 )
 from tests.statistics.straight import rolled_up, straight
-
-BOOKED_AT = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+from tests.statistics.trips import BOOKED_AT, called, two_way_gate
 
 lines = st.lists(
     st.fixed_dictionaries(
@@ -79,26 +74,9 @@ operations = st.lists(
 )
 
 
-def _two_way_gate(session: Session) -> Gate:
-    gate = make_open_gate(session)
-    make_pattern(session, gate, direction=Direction.import_, capacity=50, hours=range(24))
-    return gate
-
-
 def _book(session: Session, gate: Gate, firms: list[Enterprise], op: tuple[Any, ...]) -> None:
     _, direction, regime, kind, firm, cargo = op
-    vehicle = make_vehicle(session, firms[firm], kind=kind.value)
-    request = BookingRequest(
-        vehicle_id=vehicle.id,
-        gate_id=gate.id,
-        direction=direction,
-        regime=regime,
-        cargo=[CargoLineIn(**line) for line in cargo],
-    )
-    crossing = book(session, enterprise_id=firms[firm].id, request=request, now=BOOKED_AT)
-    arrive(session, crossing, BOOKED_AT)
-    for state in (S.declared, S.cleared, S.called):
-        move(session, crossing, state, at=BOOKED_AT, reason="test")
+    called(session, gate, firms[firm], cargo, direction=direction, regime=regime, kind=kind)
 
 
 def _apply(session: Session, gate: Gate, firms: list[Enterprise], op: tuple[Any, ...]) -> None:
@@ -143,7 +121,7 @@ def _correct(session: Session, crossing: Crossing, op: tuple[Any, ...]) -> None:
 def test_rollups_equal_the_raw_rows_after_every_change(db: Database, ops: list[tuple[Any, ...]]):
     """Examples share the database: the figures must hold over all that came before too."""
     with db.write() as session:
-        gate = session.scalar(select(Gate).limit(1)) or _two_way_gate(session)
+        gate = session.scalar(select(Gate).limit(1)) or two_way_gate(session)
         firms = list(session.scalars(select(Enterprise).order_by(Enterprise.id)))
         if not firms:
             firms = [make_enterprise(session), make_enterprise(session)]
@@ -161,7 +139,7 @@ def test_a_crossing_counts_once_a_truck_and_on_its_zone_day(db: Database):
     """Two lines of one heading, one of another: one vehicle, two trade cells; a
     crossing at 23:30 zone time (16:30 UTC) counts on that zone day."""
     with db.write() as session:
-        gate = make_open_gate(session)
+        gate = two_way_gate(session)
         firm = make_enterprise(session)
         make_tariff(session, amount_vnd=250_000)
         line = {"description": "x", "packages": 1, "weight_kg": 1000, "value_usd": "0.10"}
