@@ -48,8 +48,10 @@ class ReportQuery(InputSchema):
 
     @model_validator(mode="after")
     def _range(self) -> Self:
-        if self.until is not None and self.period is not PeriodKind.range:
-            raise ValueError("until is for period=range only")
+        if (self.until is not None) != (self.period is PeriodKind.range):
+            raise ValueError("a range needs until (and at), and only a range takes until")
+        if self.period is PeriodKind.range and self.at is None:
+            raise ValueError("a range needs at, its first day")
         if self.until is not None and self.at is not None:
             if self.until < self.at:
                 raise ValueError("until must not be before at")
