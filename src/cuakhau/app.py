@@ -46,6 +46,7 @@ from cuakhau.ops.middleware import PageCompression, RequestContext, SecurityHead
 from cuakhau.ops.router import router as ops_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
+from cuakhau.statistics.router import router as statistics_router
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.pages import install_missing_page
 from cuakhau.web.router import router as web_router
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         drivers_router,
         audit_router,
         fees_router,
+        statistics_router,
         notifications_router,
         live_router,
         capacity_router,

@@ -45,6 +45,10 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/receipts"): READERS,
     ("GET", "/receipts/{receipt_id}"): READERS,
     ("GET", "/fees/totals"): READERS,
+    ("POST", "/receipts/{receipt_id}/void"): ADMIN,
+    # The board's statistics: what each may see of them is tests/statistics/test_api.py's.
+    ("GET", "/statistics/trade"): READERS,
+    ("GET", "/statistics/fees"): READERS,
     ("GET", "/notifications"): READERS,
     ("GET", "/notifications/{notification_id}"): READERS,
     ("GET", "/notifications/signing-key"): OWNERS,
@@ -59,6 +63,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/crossings/walk-in"): YARD_SIDE,
     ("POST", "/crossings/{crossing_id}/arrive"): YARD_SIDE,
     ("POST", "/crossings/{crossing_id}/moves"): OFFICERS,
+    ("PATCH", "/crossings/{crossing_id}/cargo/{line_no}"): frozenset({Role.admin, Role.customs}),
     ("GET", "/queue"): STAFF_ROLES,
     ("GET", "/gates/{gate_id}/estimate-accuracy"): STAFF_ROLES,
     ("GET", "/gates/{gate_id}/capacity-pattern"): STAFF_ROLES,

@@ -25,6 +25,8 @@ class UserCreate(InputSchema):
     full_name: Name
     role: Role
     enterprise_id: Id | None = None
+    # A gate, customs or yard officer's own gate.
+    gate_id: Id | None = None
     password: Password | None = None
 
 
@@ -39,6 +41,7 @@ class UserRead(OutputSchema):
     full_name: str
     role: Role
     enterprise_id: int | None
+    gate_id: int | None = None
     is_active: bool
     last_login_at: datetime | None
     created_at: datetime

@@ -19,12 +19,13 @@ from cuakhau.core.security import (
     new_token,
     verify_password,
 )
-from cuakhau.models import ApiToken, Enterprise, LoginThrottle, User
+from cuakhau.models import ApiToken, Enterprise, Gate, LoginThrottle, User
 from cuakhau.models.base import UtcDateTime
 from cuakhau.models.enums import Role
 
 # Roles whose accounts belong to one enterprise.
 ENTERPRISE_BOUND_ROLES = frozenset({Role.enterprise, Role.yard_operator})
+GATE_BOUND_ROLES = frozenset({Role.gate_officer, Role.customs, Role.yard_operator})
 
 
 class LoginFailed(NotAuthenticated):
@@ -57,6 +58,14 @@ def create_user(*, session: Session, data: UserCreate) -> User:
                 entity="enterprise",
                 id=data.enterprise_id,
             )
+    if data.gate_id is not None:
+        if data.role not in GATE_BOUND_ROLES:
+            raise InvalidInput("only_gate_roles_bind", field="gate_id")
+        gate = session.get(Gate, data.gate_id)
+        if gate is None:
+            raise InvalidInput(
+                "referenced_missing", field="gate_id", entity="gate", id=data.gate_id
+            )
     if session.scalar(select(User.id).where(User.username == data.username)) is not None:
         raise Conflict("duplicate", entity="user", field="username", value=data.username)
     user = User(
@@ -64,6 +73,7 @@ def create_user(*, session: Session, data: UserCreate) -> User:
         full_name=data.full_name,
         role=data.role,
         enterprise_id=data.enterprise_id,
+        gate_id=data.gate_id,
         password_hash=hash_password(data.password) if data.password else None,
     )
     session.add(user)

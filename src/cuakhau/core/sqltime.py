@@ -44,12 +44,10 @@ def _add_days_sqlite(element: add_days, compiler: Any, **kw: Any) -> str:
     return f"(strftime('%Y-%m-%d %H:%M:%f', {compiler.process(moment, **kw)}, {shift}) || '000')"
 
 
-class time_of_day_in(FunctionElement[Any]):  # noqa: N801
-    """The time of day a UTC moment is in ``zone``, as a ``Time`` column holds it."""
+class _InZone(FunctionElement[Any]):
+    """A UTC moment read in ``zone``; the zone is part of the statement's cache key."""
 
     inherit_cache = True
-    name = "time_of_day_in"
-    type = Time()
     _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration
         *FunctionElement._traverse_internals,
         ("zone_key", InternalTraversal.dp_string),
@@ -59,6 +57,14 @@ class time_of_day_in(FunctionElement[Any]):  # noqa: N801
         super().__init__(moment)
         self.zone = zone
         self.zone_key = zone.key
+
+
+class time_of_day_in(_InZone):  # noqa: N801 - reads as the SQL function it is
+    """The time of day a UTC moment is in ``zone``, as a ``Time`` column holds it."""
+
+    inherit_cache = True
+    name = "time_of_day_in"
+    type = Time()
 
 
 @compiles(time_of_day_in, "postgresql")
@@ -76,21 +82,12 @@ def _time_of_day_sqlite(element: time_of_day_in, compiler: Any, **kw: Any) -> st
     )
 
 
-class date_in(FunctionElement[Any]):  # noqa: N801
+class date_in(_InZone):  # noqa: N801 - reads as the SQL function it is
     """The day a UTC moment falls on in ``zone``, as a ``Date`` column holds it."""
 
     inherit_cache = True
     name = "date_in"
     type = Date()
-    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration
-        *FunctionElement._traverse_internals,
-        ("zone_key", InternalTraversal.dp_string),
-    ]
-
-    def __init__(self, moment: ColumnElement[Any], zone: ZoneInfo) -> None:
-        super().__init__(moment)
-        self.zone = zone
-        self.zone_key = zone.key
 
 
 @compiles(date_in, "postgresql")

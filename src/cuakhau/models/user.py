@@ -26,6 +26,8 @@ class User(Base, Timestamped, Audited):
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    # A gate, customs or yard officer's own gate: the statistics they see.
+    gate_id: Mapped[int | None] = mapped_column(ForeignKey("gate.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

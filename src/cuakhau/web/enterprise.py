@@ -333,7 +333,9 @@ def _crossing_context(session: Session, crossing: Crossing, now: datetime) -> di
     entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
     deadline = cancel_deadline(session, crossing)
     cancellable = can_move(crossing.state, CrossingState.cancelled)
-    receipt = session.scalar(select(Receipt).where(Receipt.crossing_id == crossing.id))
+    receipt = session.scalar(
+        select(Receipt).where(Receipt.crossing_id == crossing.id, Receipt.voided_at.is_(None))
+    )
     return {
         "crossing": crossing,
         "detail": crossing_detail(session, crossing),

@@ -104,6 +104,12 @@ def upgrade() -> None:
         postgresql_where=sa.text("voided_at IS NULL"),
     )
 
+    with op.batch_alter_table("user_account") as batch:
+        batch.add_column(sa.Column("gate_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            batch.f("fk_user_account_gate_id_gate"), "gate", ["gate_id"], ["id"]
+        )
+
     op.create_table(
         "trade_day",
         *_grain(
@@ -174,6 +180,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_account") as batch:
+        batch.drop_constraint("fk_user_account_gate_id_gate", type_="foreignkey")
+        batch.drop_column("gate_id")
     op.drop_table("fee_day")
     op.drop_table("vehicle_day")
     op.drop_table("trade_day")

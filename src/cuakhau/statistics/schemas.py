@@ -1,0 +1,116 @@
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from cuakhau.core.schemas import CountryCode, Day, Id, InputSchema, OutputSchema
+from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
+from cuakhau.statistics.periods import Comparison, PeriodKind
+
+# A range longer than this is refused: ten years of days.
+MAX_RANGE_DAYS = 3660
+
+
+class TradeGroup(StrEnum):
+    gate = "gate"
+    direction = "direction"
+    regime = "regime"
+    hs_chapter = "hs_chapter"
+    hs_heading = "hs_heading"
+    enterprise = "enterprise"
+    origin_country = "origin_country"
+    destination_country = "destination_country"
+    perishable = "perishable"
+    vehicle_kind = "vehicle_kind"
+
+
+class FeeGroup(StrEnum):
+    gate = "gate"
+    vehicle_class = "vehicle_class"
+    kind = "kind"
+
+
+class ReportQuery(InputSchema):
+    """The period (``period`` that ``at`` falls in, today's when left out; a
+    ``range`` runs ``at``–``until``) and the comparisons asked for."""
+
+    period: PeriodKind = PeriodKind.month
+    at: Day | None = None
+    until: Day | None = None
+    compare: Annotated[list[Comparison], Field(max_length=3, default_factory=list)]
+    gate_id: Id | None = None
+    # The largest rows first, this many of them (the total counts them all).
+    limit: Annotated[int | None, Field(ge=1, le=1000)] = None
+    # An enterprise's user: the zone's totals rather than its own figures.
+    zone_totals: bool = False
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if (self.until is not None) != (self.period is PeriodKind.range):
+            raise ValueError("a range needs until (and at), and only a range takes until")
+        if self.period is PeriodKind.range and self.at is None:
+            raise ValueError("a range needs at, its first day")
+        if self.until is not None and self.at is not None:
+            if self.until < self.at:
+                raise ValueError("until must not be before at")
+            if (self.until - self.at).days >= MAX_RANGE_DAYS:
+                raise ValueError(f"a range is at most {MAX_RANGE_DAYS} days")
+        return self
+
+
+class TradeQuery(ReportQuery):
+    group_by: Annotated[list[TradeGroup], Field(max_length=10, default_factory=list)]
+    direction: Direction | None = None
+    regime: Regime | None = None
+    # An HS chapter (2 digits) or heading (4).
+    hs: Annotated[str | None, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")] = None
+    enterprise_id: Id | None = None
+    origin_country: CountryCode | None = None
+    destination_country: CountryCode | None = None
+    perishable: bool | None = None
+    vehicle_kind: VehicleKind | None = None
+
+
+class FeeQuery(ReportQuery):
+    group_by: Annotated[list[FeeGroup], Field(max_length=3, default_factory=list)]
+    vehicle_class: VehicleClass | None = None
+    kind: FeeKind | None = None
+
+
+Figure = Decimal | int | None
+
+
+class PeriodRead(OutputSchema):
+    first: date
+    last: date
+    days: int
+
+
+class Change(OutputSchema):
+    absolute: Decimal | int
+    # (now − then) / then, to four places; None when then was nothing.
+    relative: Decimal | None
+
+
+class ComparedRead(OutputSchema):
+    comparison: Comparison
+    measures: dict[str, Figure]
+    change: dict[str, Change | None]
+
+
+class ReportRow(OutputSchema):
+    group: dict[str, str | int | bool]
+    measures: dict[str, Figure]
+    compared: list[ComparedRead]
+
+
+class Report(OutputSchema):
+    period: PeriodRead
+    comparisons: dict[Comparison, PeriodRead]
+    group_by: list[str]
+    # Every figure here is measured by cuakhau from its own crossings and receipts.
+    source: str = "measured"
+    rows: list[ReportRow]
+    total: ReportRow

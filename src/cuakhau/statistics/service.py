@@ -1,0 +1,330 @@
+"""The board's reports, read from the daily rollups only (docs/statistics.md).
+
+A report is the rollup's measures summed over a period's days, grouped as
+asked, with each comparison period's figures and the change from them. Who
+asks limits what is summed (``scope``)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from cuakhau.accounts.service import GATE_BOUND_ROLES
+from cuakhau.core.errors import Conflict, PermissionDenied
+from cuakhau.models import FeeDay, TradeDay, User, VehicleDay
+from cuakhau.models.enums import Role
+from cuakhau.statistics.periods import Period, compared, period_of
+from cuakhau.statistics.schemas import (
+    Change,
+    ComparedRead,
+    FeeGroup,
+    FeeQuery,
+    PeriodRead,
+    Report,
+    ReportQuery,
+    ReportRow,
+    TradeGroup,
+    TradeQuery,
+)
+
+Key = tuple[Any, ...]
+Figures = dict[str, Decimal | int | None]
+
+CENTS = Decimal("0.01")
+RELATIVE = Decimal("0.0001")
+
+_TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
+    TradeGroup.gate: TradeDay.gate_id,
+    TradeGroup.direction: TradeDay.direction,
+    TradeGroup.regime: TradeDay.regime,
+    TradeGroup.hs_chapter: func.substr(TradeDay.hs_heading, 1, 2),
+    TradeGroup.hs_heading: TradeDay.hs_heading,
+    TradeGroup.enterprise: TradeDay.enterprise_id,
+    TradeGroup.origin_country: TradeDay.origin_country,
+    TradeGroup.destination_country: TradeDay.destination_country,
+    TradeGroup.perishable: TradeDay.perishable,
+    TradeGroup.vehicle_kind: TradeDay.vehicle_kind,
+}
+# What the vehicle rollup also has: a report grouped or filtered only by these
+# counts each truck once; by a line's heading or countries, a truck carrying
+# two headings would be two, so vehicles and shipments are left out.
+_VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
+    TradeGroup.gate: VehicleDay.gate_id,
+    TradeGroup.direction: VehicleDay.direction,
+    TradeGroup.regime: VehicleDay.regime,
+    TradeGroup.enterprise: VehicleDay.enterprise_id,
+    TradeGroup.perishable: VehicleDay.perishable,
+    TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
+}
+_FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
+    FeeGroup.gate: FeeDay.gate_id,
+    FeeGroup.vehicle_class: FeeDay.vehicle_class,
+    FeeGroup.kind: FeeDay.kind,
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the caller may sum: one enterprise's rows, one gate's, or all."""
+
+    enterprise_id: int | None = None
+    gate_id: int | None = None
+
+
+def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
+    """The board and admins see everything; an enterprise its own figures, or
+    the zone's totals (no breakdown); gate, customs and yard officers their gate."""
+    if user.role in (Role.admin, Role.board):
+        return Scope()
+    if user.role in GATE_BOUND_ROLES:
+        if user.gate_id is None:
+            # The role may read its gate's figures; the account lacks the gate.
+            raise Conflict("statistics_no_gate")
+        if query.gate_id not in (None, user.gate_id):
+            raise PermissionDenied("statistics_other_gate")
+        return Scope(gate_id=user.gate_id)
+    if user.role is Role.enterprise and user.enterprise_id is not None:
+        asked = getattr(query, "enterprise_id", None)
+        if query.zone_totals or not enterprise_rows:
+            if query.group_by or asked is not None or query.limit is not None:
+                raise PermissionDenied("statistics_zone_totals_only")
+            return Scope()
+        if asked not in (None, user.enterprise_id):
+            raise PermissionDenied("statistics_own_only")
+        return Scope(enterprise_id=user.enterprise_id)
+    raise PermissionDenied("role_forbidden", role=user.role.value)
+
+
+def _period(query: ReportQuery, today: date) -> Period:
+    return period_of(query.period, query.at or today, query.until)
+
+
+def _sums(
+    session: Session,
+    model: Any,
+    groups: Sequence[ColumnElement[Any]],
+    measures: Mapping[str, ColumnElement[Any]],
+    where: Sequence[ColumnElement[bool]],
+    period: Period,
+) -> dict[Key, Figures]:
+    labelled = [group.label(f"g{i}") for i, group in enumerate(groups)]
+    sums = [func.coalesce(func.sum(column), 0).label(name) for name, column in measures.items()]
+    statement = (
+        select(*labelled, *sums)
+        .where(model.day >= period.first, model.day <= period.last, *where)
+        .group_by(*labelled)
+    )
+    figures: dict[Key, Figures] = {}
+    for row in session.execute(statement).mappings():
+        key = tuple(row[f"g{i}"] for i in range(len(groups)))
+        figures[key] = {name: int(row[name]) for name in measures}
+    return figures
+
+
+def _trade_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    for name in ("direction", "regime", "origin_country", "destination_country", "perishable"):
+        value = getattr(query, name)
+        if value is not None:
+            where.append(TradeDay.__table__.c[name] == value)
+    if query.vehicle_kind is not None:
+        where.append(TradeDay.vehicle_kind == query.vehicle_kind)
+    if query.hs is not None:
+        where.append(func.substr(TradeDay.hs_heading, 1, len(query.hs)) == query.hs)
+    return where + _common_where(TradeDay, query, allowed, query.enterprise_id)
+
+
+def _common_where(
+    model: Any, query: ReportQuery, allowed: Scope, enterprise_id: int | None
+) -> list[ColumnElement[bool]]:
+    where = []
+    gate_id = allowed.gate_id or query.gate_id
+    if gate_id is not None:
+        where.append(model.gate_id == gate_id)
+    enterprise_id = allowed.enterprise_id or enterprise_id
+    if enterprise_id is not None:
+        where.append(model.enterprise_id == enterprise_id)
+    return where
+
+
+def _vehicles_countable(query: TradeQuery) -> bool:
+    line_filters = (query.hs, query.origin_country, query.destination_country)
+    return all(group in _VEHICLE_GROUPS for group in query.group_by) and all(
+        value is None for value in line_filters
+    )
+
+
+def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    for name in ("direction", "regime", "perishable", "vehicle_kind"):
+        value = getattr(query, name)
+        if value is not None:
+            where.append(VehicleDay.__table__.c[name] == value)
+    return where + _common_where(VehicleDay, query, allowed, query.enterprise_id)
+
+
+def _trade_figures(
+    session: Session, query: TradeQuery, allowed: Scope, period: Period
+) -> dict[Key, Figures]:
+    groups = [_TRADE_GROUPS[group] for group in query.group_by]
+    measures = {
+        "value_usd": TradeDay.value_usd_cents,
+        "weight_kg": TradeDay.weight_kg,
+        "packages": TradeDay.packages,
+        "lines": TradeDay.lines,
+    }
+    figures = _sums(session, TradeDay, groups, measures, _trade_where(query, allowed), period)
+    for cell in figures.values():
+        cell["value_usd"] = (Decimal(cell["value_usd"] or 0) * CENTS).quantize(CENTS)
+    if not _vehicles_countable(query):
+        for cell in figures.values():
+            cell |= {"vehicles": None, "shipments": None}
+        return figures
+    trucks = _sums(
+        session,
+        VehicleDay,
+        [_VEHICLE_GROUPS[group] for group in query.group_by],
+        {"vehicles": VehicleDay.vehicles, "shipments": VehicleDay.shipments},
+        _vehicle_where(query, allowed),
+        period,
+    )
+    empty = _empty_trade(query)
+    return {
+        key: {**empty, **figures.get(key, {}), **trucks.get(key, {})}
+        for key in figures.keys() | trucks.keys()
+    }
+
+
+def _fee_figures(
+    session: Session, query: FeeQuery, allowed: Scope, period: Period
+) -> dict[Key, Figures]:
+    where = _common_where(FeeDay, query, allowed, None)
+    if query.vehicle_class is not None:
+        where.append(FeeDay.vehicle_class == query.vehicle_class)
+    if query.kind is not None:
+        where.append(FeeDay.kind == query.kind)
+    groups = [_FEE_GROUPS[group] for group in query.group_by]
+    measures = {"amount_vnd": FeeDay.amount_vnd, "fees": FeeDay.fees}
+    return _sums(session, FeeDay, groups, measures, where, period)
+
+
+def change(now: Decimal | int | None, then: Decimal | int | None) -> Change | None:
+    """The absolute and relative change from ``then`` to ``now``."""
+    if now is None or then is None:
+        return None
+    relative = None if not then else (Decimal(now - then) / Decimal(then)).quantize(RELATIVE)
+    return Change(absolute=now - then, relative=relative)
+
+
+def _total(figures: Mapping[Key, Figures], names: Sequence[str]) -> Figures:
+    total: Figures = {}
+    for name in names:
+        values = [cell[name] for cell in figures.values()]
+        total[name] = None if any(value is None for value in values) else sum(values)  # type: ignore[arg-type]
+    return total
+
+
+def _report(
+    query: ReportQuery,
+    group_names: Sequence[str],
+    figures_of: Any,
+    blank: Figures,
+    today: date,
+) -> Report:
+    """``figures_of(period)``: the figures by group key; ``blank``: a group's
+    figures where nothing was counted."""
+    period = _period(query, today)
+    current: dict[Key, Figures] = figures_of(period)
+    others = {comparison: compared(period, comparison) for comparison in query.compare}
+    earlier = {comparison: figures_of(other) for comparison, other in others.items()}
+    names = list(blank)
+
+    def row(group: Mapping[str, Any], now: Figures, then: Mapping[Any, Figures]) -> ReportRow:
+        return ReportRow(
+            group=dict(group),
+            measures=now,
+            compared=[
+                ComparedRead(
+                    comparison=comparison,
+                    measures=figures,
+                    change={name: change(now.get(name), figures.get(name)) for name in names},
+                )
+                for comparison, figures in then.items()
+            ],
+        )
+
+    lead = names[0]
+    keys = sorted(current, key=lambda key: (-(current[key][lead] or 0), [str(k) for k in key]))
+    if query.limit is not None:
+        keys = keys[: query.limit]
+    rows = [
+        row(
+            {name: _plain(value) for name, value in zip(group_names, key, strict=True)},
+            current[key],
+            {comparison: figures.get(key, blank) for comparison, figures in earlier.items()},
+        )
+        for key in keys
+    ]
+    total = row(
+        {},
+        _total(current, names) if current else blank,
+        {
+            comparison: _total(figures, names) if figures else blank
+            for comparison, figures in earlier.items()
+        },
+    )
+    return Report(
+        period=_period_read(period),
+        comparisons={comparison: _period_read(other) for comparison, other in others.items()},
+        group_by=list(group_names),
+        rows=rows,
+        total=total,
+    )
+
+
+def _plain(value: Any) -> str | int | bool:
+    return value.value if hasattr(value, "value") else value  # type: ignore[no-any-return]
+
+
+def _period_read(period: Period) -> PeriodRead:
+    return PeriodRead(first=period.first, last=period.last, days=period.days)
+
+
+def trade_report(*, session: Session, user: User, query: TradeQuery, today: date) -> Report:
+    """Value, weight, packages, lines, vehicles and shipments that crossed."""
+    allowed = scope(user, query, enterprise_rows=True)
+    return _report(
+        query,
+        [group.value for group in query.group_by],
+        lambda period: _trade_figures(session, query, allowed, period),
+        _empty_trade(query),
+        today,
+    )
+
+
+def _empty_trade(query: TradeQuery) -> Figures:
+    counted = 0 if _vehicles_countable(query) else None
+    return {
+        "value_usd": Decimal("0.00"),
+        "weight_kg": 0,
+        "packages": 0,
+        "lines": 0,
+        "vehicles": counted,
+        "shipments": counted,
+    }
+
+
+def fee_report(*, session: Session, user: User, query: FeeQuery, today: date) -> Report:
+    """Fee revenue (the receipts issued and not voided), in đồng."""
+    allowed = scope(user, query, enterprise_rows=False)
+    return _report(
+        query,
+        [group.value for group in query.group_by],
+        lambda period: _fee_figures(session, query, allowed, period),
+        {"amount_vnd": 0, "fees": 0},
+        today,
+    )

@@ -1,0 +1,54 @@
+"""Trucks walked to the gate for the statistics' tests."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cuakhau.crossings.booking import arrive, book
+from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
+from cuakhau.crossings.states import move
+from cuakhau.models import Crossing, Enterprise, Gate
+from cuakhau.models.enums import CrossingState as S
+from cuakhau.models.enums import Direction, Regime, VehicleKind
+from tests.factories import make_open_gate, make_pattern, make_vehicle
+
+BOOKED_AT = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+
+
+def two_way_gate(session: Session) -> Gate:
+    gate = make_open_gate(session)
+    make_pattern(session, gate, direction=Direction.import_, capacity=50, hours=range(24))
+    return gate
+
+
+def called(
+    session: Session,
+    gate: Gate,
+    firm: Enterprise,
+    cargo: list[dict[str, Any]],
+    *,
+    direction: Direction = Direction.export,
+    regime: Regime = Regime.export,
+    kind: VehicleKind = VehicleKind.truck,
+) -> Crossing:
+    """A booked truck walked to ``called``: its next move is to cross."""
+    vehicle = make_vehicle(session, firm, kind=kind.value)
+    request = BookingRequest(
+        vehicle_id=vehicle.id,
+        gate_id=gate.id,
+        direction=direction,
+        regime=regime,
+        cargo=[CargoLineIn(**line) for line in cargo],
+    )
+    crossing = book(session, enterprise_id=firm.id, request=request, now=BOOKED_AT)
+    arrive(session, crossing, BOOKED_AT)
+    for state in (S.declared, S.cleared, S.called):
+        move(session, crossing, state, at=BOOKED_AT, reason="test")
+    return crossing
+
+
+def crossed(session: Session, gate: Gate, firm: Enterprise, at: datetime, **kw: Any) -> Crossing:
+    crossing = called(session, gate, firm, **kw)
+    move(session, crossing, S.crossed, at=at, reason="test")
+    return crossing
