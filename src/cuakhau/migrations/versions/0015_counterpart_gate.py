@@ -1,6 +1,6 @@
 """counterpart gate: the other side's system, its signed messages
 
-Revision ID: 0018
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07 16:45:00.000000
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
+revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
