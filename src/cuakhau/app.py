@@ -115,11 +115,13 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     app.state.calls = None
     install_error_handlers(app)
     install_missing_page(app)
-    app.add_middleware(HeadAsGet)
     # The last added runs first: the request's id and timing cover everything.
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes)
     # Outside the security headers: the explorer's policy hashes its page as written.
     app.add_middleware(PageCompression, api_prefix=API_PREFIX + "/")
+    # Outside the compression: a HEAD is answered with the headers of the GET as
+    # sent, compressed length included.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(RequestContext)
 
     # FastAPI tries a request's path on each route in turn, and on each nesting

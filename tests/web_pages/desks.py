@@ -142,11 +142,6 @@ def gate(session: Session, world: World) -> Row:
     return Row(made.id, made.code)
 
 
-def gate_by_name(session: Session, world: World) -> Row:
-    made = make_gate(session, holiday_calendars=[])
-    return Row(made.id, made.name_vi)
-
-
 def audited_change(session: Session, world: World) -> Row:
     made = make_gate(session, holiday_calendars=[])
     session.flush()
@@ -187,11 +182,12 @@ PUBLIC = (None,)
 WALK_IN_PLATE = "98C-765.43"
 
 DESKS = (
-    Desk("home", "/", PUBLIC, gate_by_name),
-    # The wait times count trucks per gate: the rows that grow by the hour. Each
-    # gate still costs its own statements (its windows made and read, about
-    # eight a gate and direction, shared by every caller for two seconds): they
-    # grow with the zone's gates, a registry of eight here, and are not guarded.
+    # The home page, the wait times and the map count trucks per gate: the rows
+    # that grow by the hour. Each gate still costs its own statements (its
+    # windows made and read, about eight a gate and direction, shared by every
+    # caller for two seconds): they grow with the zone's gates, a registry of
+    # eight here, and are not guarded.
+    Desk("home", "/", PUBLIC, counted_booking),
     Desk("wait_times", "/wait-times", PUBLIC, counted_booking),
     Desk("zone", "/zone", PUBLIC, counted_booking),
     Desk("invest", "/invest", PUBLIC, project),

@@ -106,9 +106,10 @@ def wait_times(
     rules = policy(session)
     answers = []
     gates = session.scalars(select(Gate).where(Gate.is_active.is_(True)).order_by(Gate.id))
+    quiet = {c.gate_id for c in silent(session, now, counterpart_silence_seconds)}
     for gate in gates:
         accuracy = estimate_accuracy(session, gate.id, now - timedelta(days=30))
-        stale = bool(silent(session, now, counterpart_silence_seconds, gate.id))
+        stale = gate.id in quiet
         for direction in Direction:
             if not (gate.handles_export if direction is Direction.export else gate.handles_import):
                 continue
