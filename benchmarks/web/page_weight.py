@@ -52,7 +52,7 @@ def measure() -> dict[str, dict[str, object]]:
         app = create_app(settings)
         with session_scope(app.state.session_factory, Actor(label="benchmark")) as session:
             passwords = load_demo_with_passwords(session, utcnow(), settings)
-            records = demo_records(session)
+            records = demo_records(session, settings.resolved_secret_key)
         results: dict[str, dict[str, object]] = {}
         with (
             serve_in_thread(app) as port,

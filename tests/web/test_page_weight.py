@@ -30,14 +30,14 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def demo(served: tuple[str, FastAPI]) -> Iterator[tuple[dict[str, str], dict[str, int]]]:
+def demo(served: tuple[str, FastAPI]) -> Iterator[tuple[dict[str, str], dict[str, int | str]]]:
     """The demo in the served app's database: each account's password, and the
     records the detail pages show."""
     _, app = served
     app.state.wait_times.forget()
     with session_scope(app.state.session_factory, Actor(label="test")) as session:
         passwords = load_demo_with_passwords(session, utcnow(), app.state.settings)
-        records = demo_records(session)
+        records = demo_records(session, app.state.settings.resolved_secret_key)
     yield passwords, records
     empty_all_tables(app.state.engine)
 
@@ -45,7 +45,7 @@ def demo(served: tuple[str, FastAPI]) -> Iterator[tuple[dict[str, str], dict[str
 def test_every_page_of_every_role_loads_under_the_budget(
     served: tuple[str, FastAPI],
     browser: Browser,
-    demo: tuple[dict[str, str], dict[str, int]],
+    demo: tuple[dict[str, str], dict[str, int | str]],
 ):
     url, _ = served
     passwords, records = demo

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.config import Settings
-from cuakhau.models import Crossing, InvestmentProject, Receipt, User
+from cuakhau.crossings.driver_link import token_for
+from cuakhau.models import Crossing, Gate, InvestmentProject, Receipt, User
 from cuakhau.models.enums import Role
-from cuakhau.reference.demo import DEMO_ACCOUNTS, load_demo
+from cuakhau.reference.demo import DEMO_ACCOUNTS, DEMO_GATE, load_demo
 
 # What a page's first load may weigh (issue #18: "under 500 KB").
 BUDGET = 500_000
@@ -24,7 +25,7 @@ BUDGET = 500_000
 # Every page each role opens, as reached from its desk; ``{…}`` is one of the
 # demo's records (``demo_records``). ``None``: no login.
 PAGES: dict[Role | None, tuple[str, ...]] = {
-    None: ("/", "/wait-times", "/zone", "/invest", "/login"),
+    None: ("/", "/wait-times", "/zone", "/invest", "/login", "/display/{gate}", "/d/{token}"),
     Role.enterprise: (
         "/crossings",
         "/crossings/book",
@@ -33,7 +34,7 @@ PAGES: dict[Role | None, tuple[str, ...]] = {
         "/fees",
         "/fees/receipts/{receipt}",
     ),
-    Role.gate_officer: ("/gate",),
+    Role.gate_officer: ("/gate", "/gate/counterpart"),
     Role.yard_operator: ("/yard",),
     Role.customs: ("/customs", "/customs/crossings/{crossing}"),
     Role.board: (
@@ -57,24 +58,27 @@ def load_demo_with_passwords(session: Session, now: datetime, settings: Settings
     return {credential.username: credential.secret for credential in issued}
 
 
-def demo_records(session: Session) -> dict[str, int]:
-    """One record of each kind the detail pages show: the demo enterprise's."""
+def demo_records(session: Session, secret_key: str) -> dict[str, int | str]:
+    """One record of each kind the detail pages show: the demo enterprise's, its
+    first crossing's driver's link, and the demo gate."""
     enterprise_id = session.scalar(
         select(User.enterprise_id).where(User.username == USERNAMES[Role.enterprise])
     )
+    crossing = session.scalar(
+        select(Crossing).where(Crossing.enterprise_id == enterprise_id).order_by(Crossing.id)
+    )
     records = {
-        "crossing": session.scalar(
-            select(Crossing.id).where(Crossing.enterprise_id == enterprise_id).order_by(Crossing.id)
-        ),
+        "crossing": crossing.id if crossing else None,
         "receipt": session.scalar(
             select(Receipt.id).where(Receipt.enterprise_id == enterprise_id).order_by(Receipt.id)
         ),
         "project": session.scalar(select(InvestmentProject.id).order_by(InvestmentProject.id)),
         "user": session.scalar(select(User.id).order_by(User.id)),
+        "gate": session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE)),
     }
     missing = [name for name, value in records.items() if value is None]
     assert not missing, f"the demo has no {missing}"
-    return {name: int(value) for name, value in records.items()}
+    return {**records, "token": token_for(crossing, secret_key)}
 
 
 @dataclass(frozen=True)
