@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cuakhau.app import create_app
 from cuakhau.core.config import Settings
 from cuakhau.counterpart import signing
-from cuakhau.counterpart.service import add_counterpart
+from cuakhau.counterpart.service import MAX_AHEAD, add_counterpart
 from cuakhau.models import (
     AuditEntry,
     CapacityOverride,
@@ -212,3 +212,14 @@ def test_silence_is_measured_on_the_clock(settings: Settings, db: Database) -> N
         moment[0] = NOW + timedelta(seconds=settings.counterpart_silence_seconds + 1)
         assert client.get(path, headers=officer).json()[0]["silent"] is True
         assert db.scalar(select(Counterpart.applied_through)) == 1
+
+
+def test_a_message_too_far_ahead_is_refused_and_kept_nowhere(other: Other, db: Database) -> None:
+    """Its gap would be listed back as missing: a number two billion ahead must
+    not make the server list two billion numbers."""
+    far = other.send(MAX_AHEAD + 1, trucks=1)
+    assert far.status_code == 409
+    assert far.json()["code"] == "counterpart_sequence_too_far"
+    assert db.count(CounterpartMessage) == 0
+    assert other.send(2**31 - 1, trucks=1).json()["code"] == "counterpart_sequence_too_far"
+    assert other.send(MAX_AHEAD, trucks=1).json()["missing"] == list(range(1, MAX_AHEAD))

@@ -7,6 +7,7 @@ once every message before it has; one that comes early waits, and the answer
 names the numbers missing, for the sender to send again. A repeated message id
 and a number already applied are refused and change nothing."""
 
+import hmac
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from cuakhau.models import CapacityOverride, Counterpart, CounterpartMessage
 from cuakhau.models.enums import OverrideKind
 
 log = logging.getLogger(__name__)
+
+# How far ahead of the last applied message one may come and wait: the gap it
+# leaves is listed back as missing, so it stays short.
+MAX_AHEAD = 1000
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def authenticate(
         raise refuse("counterpart_stale_timestamp")
     secret = signing.secret_for(server_secret, counterpart.key_salt)
     expected = signing.signature(secret, stamp, request.method, request.path, request.body)
-    if not signing.hmac.compare_digest(expected, given):
+    if not hmac.compare_digest(expected, given):
         raise refuse("counterpart_bad_signature")
     # What it changes is audited and explained as the other side's doing.
     session.info["actor"] = Actor(label=f"counterpart:{counterpart.name}"[:100])
@@ -106,6 +111,13 @@ def receive(
             "counterpart_sequence_applied",
             sequence=message.sequence,
             applied_through=counterpart.applied_through,
+        )
+    if message.sequence > counterpart.applied_through + MAX_AHEAD:
+        raise Conflict(
+            "counterpart_sequence_too_far",
+            sequence=message.sequence,
+            applied_through=counterpart.applied_through,
+            limit=MAX_AHEAD,
         )
     if _waiting(session, counterpart).get(message.sequence) is not None:
         raise Conflict("counterpart_sequence_taken", sequence=message.sequence)
