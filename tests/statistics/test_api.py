@@ -180,7 +180,9 @@ def test_corrections_change_the_day_they_belong_to(
     assert mended.status_code == 200, mended.text
     assert mended.json()["cargo"][0]["destination_country"] == "HK"
     assert day()["value_usd"] == "12.34"
-    audit = db.scalars(select(AuditEntry).where(AuditEntry.entity == "cargo_line"))
+    audit = db.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "cargo_line").order_by(AuditEntry.id)
+    )
     assert audit[-1].actor_label == people.users[Role.customs].username
     refused = client.patch(
         f"/api/v1/crossings/{crossing.id}/cargo/1",
