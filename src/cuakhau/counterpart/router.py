@@ -1,7 +1,8 @@
 """HTTP for the counterpart gate: the other side's signed machine API, and our
 staff's view of each counterpart (docs/counterpart.md)."""
 
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.deps import Admin, Staff
+from cuakhau.core.config import Settings
 from cuakhau.core.deps import AppSettings, DbSession, Now, api_router
 from cuakhau.core.schemas import Id, InputSchema, Name, OutputSchema
 from cuakhau.counterpart import feed, service
@@ -39,7 +41,7 @@ Signed = Annotated[service.SignedRequest, Depends(_signed)]
 
 
 def _sender(
-    session: Session, signed: service.SignedRequest, now: Any, settings: Any
+    session: Session, signed: service.SignedRequest, now: datetime, settings: Settings
 ) -> Counterpart:
     return service.authenticate(
         session, signed, now, settings.resolved_secret_key, settings.counterpart_max_skew_seconds
