@@ -89,8 +89,9 @@ def test_an_unknown_scenario_is_named_in_each_language(tmp_path: Path) -> None:
     assert "Scenario 'nosuch' not found" in english.stderr
 
 
-def _compare(tmp_path: Path, env: dict[str, str]) -> tuple[str, Path]:
-    """``simulate-compare`` of a zone and its variant with priority: its output and folder."""
+def _compare(tmp_path: Path, env: dict[str, str], scheduler: str) -> tuple[str, Path]:
+    """``simulate-compare`` of a zone and its variant with priority, on the
+    tests' Dask cluster: its output and folder."""
     first = _scenario_file(tmp_path)
     second = tmp_path / "priority.yaml"
     second.write_text(
@@ -100,15 +101,19 @@ def _compare(tmp_path: Path, env: dict[str, str]) -> tuple[str, Path]:
     out = tmp_path / "cmp"
     result = runner.invoke(
         app,
-        ["simulate-compare", str(first), str(second), "-n", "2", "-w", "1", "--out", str(out)],
+        [
+            "simulate-compare",
+            *(str(first), str(second)),
+            *("-n", "2", "--scheduler", scheduler, "--out", str(out)),
+        ],
         env=env,
     )
     assert result.exit_code == 0, result.output
     return result.output, out
 
 
-def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
-    output, out = _compare(tmp_path, VIETNAMESE)
+def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path, scheduler: str) -> None:
+    output, out = _compare(tmp_path, VIETNAMESE, scheduler)
     assert "priority" in output
     assert "So sánh kịch bản (mỗi kịch bản 2 lần lặp, khoảng tin cậy 95%)" in output
     assert "qua cửa khẩu khi đã quá hạn bảo quản" in output
@@ -124,8 +129,8 @@ def test_compare_prints_a_table_and_draws_one_chart(tmp_path: Path) -> None:
     assert set(table) == {"small-zone", "priority"}
 
 
-def test_compare_writes_numbers_the_english_way_in_english(tmp_path: Path) -> None:
-    output, _ = _compare(tmp_path, ENGLISH)
+def test_compare_writes_numbers_the_english_way_in_english(tmp_path: Path, scheduler: str) -> None:
+    output, _ = _compare(tmp_path, ENGLISH, scheduler)
     assert re.search(r"\d\.\d ±\d+\.\d", output)
     assert not re.search(r"\d,\d ±", output)
 

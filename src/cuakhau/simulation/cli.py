@@ -1,9 +1,9 @@
-"""`cuakhau simulate` and `cuakhau simulate-compare`."""
+"""`cuakhau simulate`, `cuakhau simulate-compare` and `cuakhau simulate-sweep`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,11 +36,19 @@ Seed = Annotated[
 Workers = Annotated[
     int, typer.Option("--workers", "-w", min=0, help="Processes; 0 means every core.")
 ]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="A Dask scheduler's address (tcp://host:8786); without it, a local cluster.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate_command)
     app.command("simulate-compare")(compare_command)
+    app.command("simulate-sweep")(sweep_command)
     app.command("simulate-from-db")(snapshot_command)
 
 
@@ -117,32 +125,71 @@ def compare_command(
     replications: Replications = 20,
     seed: Seed = 1,
     workers: Workers = 0,
+    scheduler: Scheduler = None,
     out: Annotated[Path, typer.Option(help="Folder for the comparison.")] = Path(
         "simulation-results/comparison"
     ),
 ) -> None:
-    """Simulate several scenarios with the same seed; one table and one chart."""
+    """Simulate several scenarios with the same seed, on a Dask cluster; one table and one chart."""
     from cuakhau.simulation.outputs import write_comparison
 
     language = Settings().default_language
     loaded = [_load(name, language) for name in scenarios]
-    results = [_run(scenario, replications, seed, workers, language) for scenario in loaded]
+    results = _run_on_cluster(loaded, replications, seed, workers, scheduler, language)
     write_comparison(results, out, language)
     console = Console()
     console.print(_comparison_table(results, language))
     console.print(translate("sim_wrote_results", language, out=out), soft_wrap=True)
 
 
+def sweep_command(
+    sweep: Annotated[str, typer.Argument(help="A sweep file: a scenario with a `sweep:` grid.")],
+    replications: Replications = 20,
+    seed: Seed = 1,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the results.")] = None,
+) -> None:
+    """Simulate every point of a grid of a scenario's parameters, on a Dask cluster."""
+    from cuakhau.simulation.outputs import write_comparison
+    from cuakhau.simulation.sweep import load_sweep, write_sweep_csv
+
+    language = Settings().default_language
+    try:
+        grid = load_sweep(sweep)
+    except ScenarioError as error:
+        _refuse(error, language)
+    points = [point.scenario for point in grid.points]
+    results = _run_on_cluster(points, replications, seed, workers, scheduler, language)
+    folder = out or Path("simulation-results") / grid.name
+    write_comparison(results, folder, language)
+    write_sweep_csv(grid, results, folder / "sweep.csv")
+    console = Console()
+    console.print(_comparison_table(results, language, rows=[p.label for p in grid.points]))
+    console.print(translate("sim_wrote_results", language, out=folder), soft_wrap=True)
+
+
 def _load(name: str, language: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        # Soft wrap here and wherever a message names a file: a line broken at the
-        # terminal's width splits the user's path, which must stay copyable whole.
-        Console(stderr=True, soft_wrap=True).print(
-            error.render(language), markup=False, highlight=False
-        )
-        raise typer.Exit(EXIT_BAD_SCENARIO) from None
+        _refuse(error, language)
+
+
+def _refuse(error: ScenarioError, language: str) -> NoReturn:
+    _say_and_exit(error.render(language))
+
+
+def _say_and_exit(message: str) -> NoReturn:
+    # Soft wrap here and wherever a message names a file: a line broken at the
+    # terminal's width splits the user's path, which must stay copyable whole.
+    Console(stderr=True, soft_wrap=True).print(message, markup=False, highlight=False)
+    raise typer.Exit(EXIT_BAD_SCENARIO)
+
+
+def _progress() -> Progress:
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    return Progress(*columns, TimeElapsedColumn(), transient=True)
 
 
 def _run(
@@ -150,8 +197,7 @@ def _run(
 ) -> SimulationResult:
     from cuakhau.simulation.runner import simulate
 
-    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
+    with _progress() as progress:
         task = progress.add_task(
             translate("sim_progress", language, name=scenario.name), total=replications
         )
@@ -164,23 +210,66 @@ def _run(
         )
 
 
-def _comparison_table(results: list[SimulationResult], language: str) -> Table:
+def _run_on_cluster(
+    scenarios: list[Scenario],
+    replications: int,
+    seed: int,
+    workers: int,
+    scheduler: str | None,
+    language: str,
+) -> list[SimulationResult]:
+    from cuakhau.simulation.cluster import SchedulerUnreachable, cluster_client, simulate_on
+
+    with _progress() as progress:
+        task = progress.add_task(
+            translate("sim_progress_cluster", language, count=len(scenarios)),
+            total=replications * len(scenarios),
+        )
+        try:
+            with cluster_client(scheduler, workers or None) as client:
+                return simulate_on(
+                    client,
+                    scenarios,
+                    replications,
+                    seed,
+                    on_replication=lambda: progress.advance(task),
+                )
+        except SchedulerUnreachable as error:
+            message = translate(
+                "sim_scheduler_unreachable", language, address=error.address, reason=error.reason
+            )
+    _say_and_exit(message)
+
+
+def _comparison_table(
+    results: list[SimulationResult], language: str, *, rows: list[str] | None = None
+) -> Table:
+    """A column a scenario; or, given their ``rows`` labels, a row a scenario (a
+    sweep's many points)."""
     from cuakhau.simulation.outputs import COMPARED
 
     title = translate("sim_compare_title", language, replications=results[0].replications)
     table = Table(title=title)
+
+    def cell(result: SimulationResult, name: str) -> str:
+        band = result.summary["all"][name]
+        spread = band.high[0] - band.mean[0]
+        return f"{format_number(band.mean[0], language, 1)} ±{format_number(spread, language, 1)}"
+
+    if rows is not None:
+        table.add_column(translate("sim_compare_scenario_column", language), overflow="fold")
+        for name in COMPARED:
+            table.add_column(translate(f"sim_compared_{name}", language), justify="right")
+        for label, result in zip(rows, results, strict=True):
+            table.add_row(label, *(cell(result, name) for name in COMPARED))
+        return table
     table.add_column(translate("sim_compare_zone_column", language), no_wrap=True)
     for result in results:
         table.add_column(result.scenario.name, justify="right", overflow="fold")
     for name in COMPARED:
-        cells = []
-        for result in results:
-            band = result.summary["all"][name]
-            spread = band.high[0] - band.mean[0]
-            cells.append(
-                f"{format_number(band.mean[0], language, 1)} ±{format_number(spread, language, 1)}"
-            )
-        table.add_row(translate(f"sim_compared_{name}", language), *cells)
+        table.add_row(
+            translate(f"sim_compared_{name}", language), *(cell(r, name) for r in results)
+        )
     return table
 
 

@@ -35,6 +35,12 @@ def run_replication(scenario: Scenario, seed: np.random.SeedSequence) -> Replica
     )
 
 
+def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """Replication i's seed, whoever runs it (a process pool here, a Dask
+    cluster in ``simulation.cluster``)."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
 def simulate(
     scenario: Scenario,
     replications: int = 20,
@@ -43,7 +49,7 @@ def simulate(
     on_replication: Callable[[], None] | None = None,
 ) -> SimulationResult:
     """Run `replications` independent replications; `workers` None means every core."""
-    seeds = np.random.SeedSequence(seed).spawn(replications)
+    seeds = replication_seeds(seed, replications)
     workers = min(workers or os.cpu_count() or 1, replications)
     done: list[ReplicationResult | None] = [None] * replications
     if workers == 1:
