@@ -34,14 +34,21 @@ def get_gate(*, session: Session, gate_id: int) -> Gate:
     return gate
 
 
-def _inputs(session: Session, gate: Gate) -> tuple[list[CapacityPattern], list[CapacityOverride]]:
+def capacity_inputs(
+    session: Session, gate: Gate, first_day: date, last_day: date
+) -> tuple[list[CapacityPattern], list[CapacityOverride]]:
+    """What the calendar plans these days from: the gate's weekly pattern, and
+    its active overrides that touch them."""
     patterns = list(
         session.scalars(select(CapacityPattern).where(CapacityPattern.gate_id == gate.id))
     )
     overrides = list(
         session.scalars(
             select(CapacityOverride).where(
-                CapacityOverride.gate_id == gate.id, CapacityOverride.is_active.is_(True)
+                CapacityOverride.gate_id == gate.id,
+                CapacityOverride.is_active.is_(True),
+                CapacityOverride.starts_on <= last_day,
+                CapacityOverride.ends_on >= first_day,
             )
         )
     )
@@ -52,7 +59,7 @@ def ensure_windows(
     session: Session, gate: Gate, direction: Direction, first_day: date, last_day: date
 ) -> list[CrossingWindow]:
     """The windows of these days, made first where they do not exist yet."""
-    patterns, overrides = _inputs(session, gate)
+    patterns, overrides = capacity_inputs(session, gate, first_day, last_day)
     rows = [
         {
             "gate_id": gate.id,
@@ -129,7 +136,7 @@ def capacity_changes(
 ) -> list[CapacityChange]:
     """Existing windows whose capacity the calendar now sets differently; a window
     no longer in the pattern keeps its row (bookings point at it) with capacity 0."""
-    patterns, overrides = _inputs(session, gate)
+    patterns, overrides = capacity_inputs(session, gate, first_day, last_day)
     existing = {
         (w.direction, w.starts_at): w
         for w in session.scalars(

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.calendar import plan_day
-from cuakhau.capacity.service import get_gate
+from cuakhau.capacity.service import capacity_inputs, get_gate
 from cuakhau.core.clock import ZONE_TZ, local_datetime
-from cuakhau.models import CapacityOverride, CapacityPattern, Crossing, CrossingWindow
+from cuakhau.models import Crossing, CrossingWindow
 from cuakhau.models.enums import Direction
 
 
@@ -35,19 +35,7 @@ def acceptance_by_hour(
     *, session: Session, gate_id: int, direction: Direction, day: date
 ) -> list[AcceptanceHour]:
     gate = get_gate(session=session, gate_id=gate_id)
-    patterns = list(
-        session.scalars(select(CapacityPattern).where(CapacityPattern.gate_id == gate.id))
-    )
-    overrides = list(
-        session.scalars(
-            select(CapacityOverride).where(
-                CapacityOverride.gate_id == gate.id,
-                CapacityOverride.is_active.is_(True),
-                CapacityOverride.starts_on <= day,
-                CapacityOverride.ends_on >= day,
-            )
-        )
-    )
+    patterns, overrides = capacity_inputs(session, gate, day, day)
     ours = plan_day(
         patterns,
         [o for o in overrides if o.counterpart_id is None],
