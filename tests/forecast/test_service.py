@@ -17,11 +17,10 @@ from cuakhau.forecast.service import (
     Expected,
     ForecastPlan,
     claim_hour,
+    finish_run,
     measure_forecasts,
     periods,
     run_forecast,
-    store_forecasts,
-    warn_board,
 )
 from cuakhau.forecast.views import forecast_error, forecasts
 from cuakhau.models import (
@@ -107,7 +106,7 @@ def test_the_same_hour_runs_once_even_when_asked_at_once(db: Database) -> None:
 
 
 def _forecast(session: Session, run_id: int, gate: Gate, queues: list[float], now: dt.datetime):
-    store_forecasts(
+    finish_run(
         session,
         run_id,
         {gate_key(gate): gate.id},
@@ -116,7 +115,6 @@ def _forecast(session: Session, run_id: int, gate: Gate, queues: list[float], no
             for index, q in enumerate(queues)
         ],
         now=now,
-        hours=72,
     )
 
 
@@ -137,7 +135,6 @@ def test_the_board_is_told_once_per_crossing_of_orange(db: Database) -> None:
         run_id = _new_run(db.factory, now)
         with db.write() as session:
             _forecast(session, run_id, session.get_one(Gate, gate.id), queues, now)
-            warn_board(session, run_id, now=now)
 
     hour(0, [5, 12, 25, 30])  # orange on the third day: told
     hour(1, [5, 14, 26, 31])  # still orange: not told again

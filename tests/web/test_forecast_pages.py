@@ -14,10 +14,9 @@ from cuakhau.forecast.service import (
     Expected,
     ForecastPlan,
     claim_hour,
+    finish_run,
     measure_forecasts,
     periods,
-    store_forecasts,
-    warn_board,
 )
 from cuakhau.models import Gate, QueueObservation
 from cuakhau.models.enums import Direction
@@ -33,18 +32,18 @@ def _forecast(site: Site, now: dt.datetime, queues: tuple[float, ...]) -> None:
     assert run_id is not None
     with site.write() as session:
         gate = session.get_one(Gate, site.gate.id)
-        store_forecasts(
+        finish_run(
             session,
             run_id,
             {gate_key(gate): gate.id},
             [
-                Expected(gate_key(gate), Direction.export, index, (q, q - 2, q + 2), 3.0)
+                Expected(
+                    gate_key(gate), Direction.export, index, (q, q - 2, q + 2), (3.0, 2.0, 4.0)
+                )
                 for index, q in enumerate(queues)
             ],
             now=now,
-            hours=72,
         )
-        warn_board(session, run_id, now=now)
 
 
 def _arrange(site: Site) -> list[dt.date]:
@@ -88,9 +87,10 @@ def test_the_board_sees_the_forecast_its_warning_and_its_error(page: Page, site:
     )
     # Observed 9 against 5 forecast, outside its interval 3–7.
     expect(row.get_by_test_id("forecast-error")).to_have_text("±4 xe; 0% trong khoảng")
-    # Six charts with the forecast's; its band, line and thresholds drawn.
-    expect(page.locator(".board-chart.js-plotly-plot")).to_have_count(6)
-    expect(page.locator('[aria-label*="Dự báo hàng đợi"] .main-svg').first).to_be_visible()
+    # Drawn by plotly: the band, the expected queue, the three thresholds.
+    chart = page.locator('section[aria-labelledby="board-forecast-heading"] .board-chart')
+    expect(chart.locator(".main-svg").first).to_be_visible()
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(5)
     screenshot(page, "board-forecast")
 
     page.goto("/board?lang=en")

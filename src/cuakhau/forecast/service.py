@@ -115,10 +115,7 @@ def run_forecast(
             gates = {gate_key(gate): gate.id for gate in _active_gates(session)}
         expected = simulate_ways(raw, plan, on_replication)
         with session_scope(factory, FORECASTER) as session:
-            store_forecasts(session, run_id, gates, expected, now=now, hours=plan.hours)
-            warn_board(session, run_id, now=now)
-            run = session.get_one(ForecastRun, run_id)
-            run.finished_at = now
+            finish_run(session, run_id, gates, expected, now=now)
     except Exception as error:
         with session_scope(factory, FORECASTER) as session:
             failed = session.get_one(ForecastRun, run_id)
@@ -286,6 +283,22 @@ def simulate_ways(
                     )
                 )
     return expected
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    gates: dict[str, int],
+    expected: list[Expected],
+    *,
+    now: dt.datetime,
+) -> None:
+    """Keep what the simulation expects, warn the board, and mark the run done."""
+    run = session.get_one(ForecastRun, run_id)
+    store_forecasts(session, run_id, gates, expected, now=now, hours=run.horizon_hours)
+    warn_board(session, run_id, now=now)
+    run.finished_at = now
+    session.flush()
 
 
 def store_forecasts(
