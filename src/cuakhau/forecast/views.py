@@ -16,7 +16,7 @@ from cuakhau.core.schemas import OutputSchema
 from cuakhau.crossings.queue import error_summary
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.warnings import Warning, warning_level
-from cuakhau.models import ForecastRun, ForecastWarning, Gate, QueueForecast
+from cuakhau.models import BookingPolicy, ForecastRun, ForecastWarning, Gate, QueueForecast
 from cuakhau.models.enums import Direction
 
 # Forecasts measured over this many days make a gate's forecast error.
@@ -81,15 +81,10 @@ class Forecasts(OutputSchema):
     warnings: list[OpenWarning]
 
 
-class ExpectedTomorrow(OutputSchema):
+class ExpectedTomorrow(DayForecast):
     """A gate and direction tomorrow (zone time), from the latest forecast."""
 
     made_at: dt.datetime
-    queue_mean: float
-    queue_low: float
-    queue_high: float
-    wait_mean_hours: float | None
-    warning: Warning
     # How wrong this gate's forecasts of the queue have been (trucks, 9 in 10).
     error_p90_trucks: float | None
 
@@ -167,20 +162,7 @@ def forecasts(session: Session, gates: Sequence[Gate], now: dt.datetime) -> Fore
     rules = policy(session)
     grouped: dict[tuple[int, Direction], list[DayForecast]] = defaultdict(list)
     for row in _rows(session, run, list(codes)):
-        grouped[(row.gate_id, row.direction)].append(
-            DayForecast(
-                day=row.starts_at.astimezone(ZONE_TZ).date(),
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-                queue_mean=row.queue_mean,
-                queue_low=row.queue_low,
-                queue_high=row.queue_high,
-                wait_mean_hours=row.wait_mean_hours,
-                wait_low_hours=row.wait_low_hours,
-                wait_high_hours=row.wait_high_hours,
-                warning=warning_level(rules, row.queue_mean),
-            )
-        )
+        grouped[(row.gate_id, row.direction)].append(_day(row, rules))
     return Forecasts(
         made_at=run.started_at,
         horizon_hours=run.horizon_hours,
@@ -191,6 +173,21 @@ def forecasts(session: Session, gates: Sequence[Gate], now: dt.datetime) -> Fore
         ],
         errors=errors,
         warnings=warnings,
+    )
+
+
+def _day(row: QueueForecast, rules: BookingPolicy) -> DayForecast:
+    return DayForecast(
+        day=row.starts_at.astimezone(ZONE_TZ).date(),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        queue_mean=row.queue_mean,
+        queue_low=row.queue_low,
+        queue_high=row.queue_high,
+        wait_mean_hours=row.wait_mean_hours,
+        wait_low_hours=row.wait_low_hours,
+        wait_high_hours=row.wait_high_hours,
+        warning=warning_level(rules, row.queue_mean),
     )
 
 
@@ -234,12 +231,8 @@ def expected_tomorrow(
     }
     return {
         (row.gate_id, row.direction): ExpectedTomorrow(
+            **_day(row, rules).model_dump(),
             made_at=run.started_at,
-            queue_mean=row.queue_mean,
-            queue_low=row.queue_low,
-            queue_high=row.queue_high,
-            wait_mean_hours=row.wait_mean_hours,
-            warning=warning_level(rules, row.queue_mean),
             error_p90_trucks=errors.get(row.gate_id),
         )
         for row in rows
