@@ -106,7 +106,7 @@ def test_the_public_sees_tomorrow_expected_on_the_page_and_the_feed(page: Page, 
     row = page.locator(f'tr[data-gate="{site.gate.code}"][data-direction="export"]')
     tomorrow = row.get_by_test_id("expected-tomorrow")
     expect(tomorrow).to_contain_text("Vàng")
-    expect(tomorrow).to_contain_text("12 xe chờ (10–14)")
+    expect(tomorrow).to_contain_text("12 xe chờ (10–14), chờ trung bình 3,0 giờ")
     expect(tomorrow).to_contain_text("sai số dự báo ±4 xe")
     imports = page.locator(f'tr[data-gate="{site.gate.code}"][data-direction="import"]')
     expect(imports.get_by_test_id("expected-tomorrow")).to_have_text("chưa có dự báo")
@@ -125,4 +125,4 @@ def test_the_public_sees_tomorrow_expected_on_the_page_and_the_feed(page: Page, 
     assert expected["error_p90_trucks"] == 4
 
     page.goto("/wait-times?lang=en")
-    expect(tomorrow).to_contain_text("12 trucks waiting (10–14)")
+    expect(tomorrow).to_contain_text("12 trucks waiting (10–14), mean wait 3.0 h")
