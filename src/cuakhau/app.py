@@ -31,6 +31,7 @@ from cuakhau.dashboard.router import router as dashboard_router
 from cuakhau.drivers.router import router as drivers_router
 from cuakhau.enterprises.router import router as enterprises_router
 from cuakhau.fees.router import router as fees_router
+from cuakhau.forecast.service import forecast_job, forecast_plan
 from cuakhau.gateops.router import router as gateops_router
 from cuakhau.gates.router import router as gates_router
 from cuakhau.investment.router import public_router as investment_public_router
@@ -80,6 +81,11 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
                     settings.no_show_sweep_seconds if settings.background_jobs else 0,
                     sweep_job(session_factory),
                     "no-show sweep",
+                ),
+                every(
+                    settings.forecast_interval_seconds if settings.background_jobs else 0,
+                    forecast_job(session_factory, forecast_plan(settings), clock),
+                    "forecast",
                 ),
                 AsyncExitStack() as postgresql_only,
             ):

@@ -29,6 +29,7 @@ from cuakhau.counterpart import cli as counterpart_commands
 from cuakhau.counterpart.demo import SCENARIO as DEMO_COUNTERPART_SCENARIO
 from cuakhau.crossings.booking import procedures
 from cuakhau.fees import cli as tariff_commands
+from cuakhau.forecast import cli as forecast_commands
 from cuakhau.investment import cli as investment_commands
 from cuakhau.notifications import cli as notification_commands
 from cuakhau.ops.metrics import shared_metrics_folder
@@ -56,6 +57,7 @@ app.add_typer(notification_commands.app, name="notifications")
 app.add_typer(investment_commands.app, name="investment")
 app.add_typer(counterpart_commands.app, name="counterpart")
 app.add_typer(statistics_commands.app, name="statistics")
+app.add_typer(forecast_commands.app, name="forecast")
 reference_app = typer.Typer(help="Reference data of a zone (gates, yards, enterprises).")
 app.add_typer(reference_app, name="reference")
 register_simulation(app)

@@ -29,15 +29,10 @@ from cuakhau.crossings.queue import (
     trucks_waiting,
 )
 from cuakhau.crossings.rules import policy
+from cuakhau.crossings.warnings import Warning, warning_level
+from cuakhau.forecast.views import ExpectedTomorrow, expected_tomorrow
 from cuakhau.models import BookingPolicy, Gate
 from cuakhau.models.enums import Direction, GateMode
-
-
-class Warning(StrEnum):
-    green = "green"
-    yellow = "yellow"
-    orange = "orange"
-    red = "red"
 
 
 class WaitReason(StrEnum):
@@ -88,16 +83,9 @@ class GateWaitRead(OutputSchema):
     counterpart_silent: bool = False
     estimate_error_p90_minutes: float | None
     warning: Warning | None
-
-
-def warning_level(rules: BookingPolicy, waiting: int) -> Warning:
-    if waiting >= rules.warning_red:
-        return Warning.red
-    if waiting >= rules.warning_orange:
-        return Warning.orange
-    if waiting >= rules.warning_yellow:
-        return Warning.yellow
-    return Warning.green
+    # Tomorrow (zone time) as the latest hourly forecast expects it; None before
+    # the first forecast and for a gate trucks do not cross by road.
+    expected_tomorrow: ExpectedTomorrow | None = None
 
 
 def wait_times(
@@ -107,6 +95,7 @@ def wait_times(
     answers = []
     gates = session.scalars(select(Gate).where(Gate.is_active.is_(True)).order_by(Gate.id))
     quiet = {c.gate_id for c in silent(session, now, counterpart_silence_seconds)}
+    tomorrow = expected_tomorrow(session, now)
     for gate in gates:
         accuracy = estimate_accuracy(session, gate.id, now - timedelta(days=30))
         stale = gate.id in quiet
@@ -116,7 +105,12 @@ def wait_times(
             answer = _gate_wait(
                 session, rules, gate, direction, now, accuracy.p90_absolute_error_minutes
             )
-            answers.append(answer.model_copy(update={"counterpart_silent": stale}))
+            expected = tomorrow.get((gate.id, direction)) if answer.takes_trucks else None
+            answers.append(
+                answer.model_copy(
+                    update={"counterpart_silent": stale, "expected_tomorrow": expected}
+                )
+            )
     return answers
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from cuakhau.core.schemas import Id, InputSchema, OutputSchema
 from cuakhau.crossings.schemas import EstimateAccuracyRead
+from cuakhau.forecast.views import Forecasts
 from cuakhau.models.enums import CrossingState, Direction
 
 
@@ -78,3 +79,5 @@ class Dashboard(OutputSchema):
     accuracy_since: datetime
     accuracy: list[GateAccuracy]
     no_shows: NoShowRate
+    # The latest hourly forecast of these gates, its measured error, open warnings.
+    forecast: Forecasts

@@ -30,6 +30,7 @@ from cuakhau.dashboard.schemas import (
     WindowLoad,
     YardUse,
 )
+from cuakhau.forecast.views import forecasts
 from cuakhau.models import Crossing, CrossingWindow, Gate, Yard
 from cuakhau.models.enums import CrossingState, Direction
 from cuakhau.yards.visits import occupancy
@@ -197,4 +198,5 @@ def dashboard(session: Session, now: datetime, gate_id: int | None = None) -> Da
         no_shows=no_show_rate(
             session, gates, now - timedelta(days=policy(session).no_show_period_days), now
         ),
+        forecast=forecasts(session, gates, now),
     )

@@ -14,6 +14,7 @@ from cuakhau.models.crossing import CargoLine, Crossing, CrossingMove, QueueEsti
 from cuakhau.models.driver import Driver
 from cuakhau.models.enterprise import Enterprise
 from cuakhau.models.fee import Fee, Receipt, ReceiptCounter, Tariff
+from cuakhau.models.forecast import ForecastRun, ForecastWarning, QueueForecast, QueueObservation
 from cuakhau.models.gate import Gate
 from cuakhau.models.idempotency import IdempotencyKey
 from cuakhau.models.investment import Amendment, AmendmentInvestor, InvestmentProject, Investor
@@ -49,6 +50,8 @@ __all__ = [
     "Enterprise",
     "Fee",
     "FeeDay",
+    "ForecastRun",
+    "ForecastWarning",
     "Gate",
     "IdempotencyKey",
     "InvestmentProject",
@@ -60,6 +63,8 @@ __all__ = [
     "PlateRead",
     "PriorityClass",
     "QueueEstimate",
+    "QueueForecast",
+    "QueueObservation",
     "Receipt",
     "ReceiptCounter",
     "Tariff",

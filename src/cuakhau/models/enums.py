@@ -136,3 +136,5 @@ class NotificationEvent(StrEnum):
     crossed = "crossed"
     lost_window = "lost_window"
     cancelled = "cancelled"
+    # To the board, with no enterprise: a gate is forecast to reach orange.
+    forecast_orange = "forecast_orange"

@@ -17,7 +17,9 @@ class Notification(Base):
     __table_args__ = (Index("ix_notification_due", "delivered_at", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    # None: a notice to the zone's board (a forecast warning), read on /board
+    # and in the notification list; no webhook delivers it.
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     crossing_id: Mapped[int | None] = mapped_column(ForeignKey("crossing.id"), index=True)
     event: Mapped[NotificationEvent] = mapped_column(
         Enum(NotificationEvent, native_enum=False, length=32)

@@ -46,6 +46,23 @@ def enqueue(
     return notification
 
 
+def notify_board(
+    session: Session, event: NotificationEvent, *, at: datetime, **details: Any
+) -> Notification:
+    """Tell the zone's board of ``event``: a notice of no enterprise and no crossing."""
+    notification = Notification(
+        **notification_values(
+            enterprise_id=None,
+            crossing_id=None,
+            event=event,
+            payload={"event": event.value, **details},
+            at=at,
+        )
+    )
+    session.add(notification)
+    return notification
+
+
 def notice_payload(
     crossing: Mapping[str, Any], event: NotificationEvent, details: Mapping[str, Any]
 ) -> dict[str, Any]:

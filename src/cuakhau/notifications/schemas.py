@@ -14,7 +14,8 @@ class NotificationFilters(ListQuery):
 
 class NotificationRead(OutputSchema):
     id: int
-    enterprise_id: int
+    # None: a notice to the board.
+    enterprise_id: int | None
     crossing_id: int | None
     event: NotificationEvent
     payload: dict[str, Any]

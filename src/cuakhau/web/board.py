@@ -18,6 +18,7 @@ from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
 from cuakhau.counterpart.service import silent
+from cuakhau.crossings.rules import policy
 from cuakhau.dashboard.schemas import Dashboard, QueueCount
 from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
 from cuakhau.models import Gate, User
@@ -32,6 +33,11 @@ Translate = Callable[..., str]
 
 # Colours that keep their contrast on the light and the dark theme.
 DIRECTION_COLOURS = {Direction.export: "#2f7ed8", Direction.import_: "#d9822b"}
+# One colour per gate and direction of the forecast (ten before they repeat).
+SERIES_COLOURS = (
+    "#2f7ed8", "#d9822b", "#3a9d5d", "#8e6cd1", "#d64545",
+    "#0e8a8a", "#b5651d", "#5b8def", "#9c4f96", "#6b7b2f",
+)  # fmt: skip
 STATE_COLOURS = {
     "booked": "#9aa5b1",
     "arrived": "#5b8def",
@@ -196,6 +202,61 @@ def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
     )
 
 
+# The warning colours as the badges show them, for the forecast's threshold lines.
+WARNING_COLOURS = {"yellow": "#e0a800", "orange": "#d9822b", "red": "#d64545"}
+
+
+def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) -> dict[str, Any]:
+    """Each gate and direction's expected queue per day, its 95% interval a band
+    around it, and the warning thresholds as dashed lines."""
+    data: list[dict[str, Any]] = []
+    days: list[str] = []
+    for index, gate in enumerate(board.forecast.gates):
+        name = f"{gate.gate_code} · {t(f'direction_{gate.direction.value}')}"
+        x = [day.day.isoformat() for day in gate.days]
+        days = days or x
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        data += [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": x + x[::-1],
+                "y": [d.queue_high for d in gate.days] + [d.queue_low for d in gate.days][::-1],
+                "fill": "toself",
+                "fillcolor": colour,
+                "opacity": 0.2,
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": t("board_forecast_band"),
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": x,
+                "y": [d.queue_mean for d in gate.days],
+                "line": {"color": colour},
+            },
+        ]
+    for level, trucks in thresholds.items():
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": t(f"warning_{level}"),
+                "x": [days[0], days[-1]] if days else [],
+                "y": [trucks, trucks],
+                "line": {"color": WARNING_COLOURS[level], "dash": "dash", "width": 1},
+            }
+        )
+    return _figure(
+        data,
+        xaxis={"type": "date", "tickformat": "%d/%m", "dtick": 86_400_000},
+        yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
+    )
+
+
 def _translator(request: Request) -> Translate:
     language = i18n.page_language(request)
     return lambda key, **params: i18n.translate(key, language, **params)
@@ -211,6 +272,15 @@ def _queue_context(queue: list[QueueCount], gate_id: int | None, t: Translate) -
         "counts": counts,
         "totals": {d: sum(counts[(d, state)] for state in QUEUE_STATES) for d in directions},
         "queue_figure": queue_figure(directions, counts, t),
+    }
+
+
+def _thresholds(session: Session) -> dict[str, int]:
+    rules = policy(session)
+    return {
+        "yellow": rules.warning_yellow,
+        "orange": rules.warning_orange,
+        "red": rules.warning_red,
     }
 
 
@@ -234,6 +304,7 @@ def board_page(
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),
         accuracy_figure=accuracy_figure(board, t),
+        forecast_figure=forecast_figure(board, _thresholds(session), t),
         silent_counterparts=silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, chosen
         ),
