@@ -62,11 +62,13 @@ class Settings(BaseSettings):
     # process tries to claim the hour's run (0: never; the first to claim an
     # hour runs it, the others find it taken), how far ahead,
     # how many replications, in how many worker processes (1: in the job's own
-    # thread), and the scenario lending what the database does not record.
+    # thread, the default: a process pool forked from a server's thread would
+    # copy locks other threads hold), and the scenario lending what the
+    # database does not record.
     forecast_interval_seconds: float = 300.0
     forecast_hours: int = Field(72, ge=1, le=24 * 14)
     forecast_replications: int = Field(5, ge=2, le=50)
-    forecast_workers: int = Field(2, ge=1, le=64)
+    forecast_workers: int = Field(1, ge=1, le=64)
     forecast_template: str = "langson-baseline"
     # Comment lines on idle event streams, so proxies do not cut them.
     live_heartbeat_seconds: float = 15.0
