@@ -56,7 +56,7 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(ZONE_TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
+def figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
     return {
         "data": data,
         "layout": {
@@ -72,7 +72,7 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
 def queue_figure(
     directions: list[Direction], counts: dict[tuple[Direction, CrossingState], int], t: Translate
 ) -> dict[str, Any]:
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -116,7 +116,7 @@ def windows_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
                 "y": [w.capacity for w in windows],
             }
         )
-    return _figure(
+    return figure(
         data,
         barmode="group",
         xaxis={"type": "date", "tickformat": "%H:%M\n%d/%m"},
@@ -125,7 +125,7 @@ def windows_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 
 
 def throughput_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -144,7 +144,7 @@ def throughput_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 
 def yards_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
     codes = [y.code for y in board.yards]
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -173,7 +173,7 @@ def yards_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
     measured = [a for a in board.accuracy if a.estimates]
     codes = [a.gate_code for a in measured]
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
