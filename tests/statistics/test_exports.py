@@ -112,7 +112,8 @@ def test_an_enterprise_download_is_of_its_own_figures_and_says_so(
     response = _get(client, "trade/download", people[Role.enterprise], at="2026-12-01", lang="en")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[2][0] == f"Filters: Enterprise = {people.own_enterprise.name_vi}"
-    assert rows[-1][:2] == ["Total", "1200.50"]
+    # Its fruit and furniture, and the furniture it imported: not the other's fruit.
+    assert rows[-1][:2] == ["Total", "31200.50"]
     for path in ("reinvestment/download", "weekly"):
         refused = client.get(f"/api/v1/statistics/{path}", headers=people[Role.enterprise])
         assert refused.status_code == 403, path
@@ -123,9 +124,15 @@ def test_rows_grouped_by_hs_carry_their_names_in_the_asked_language(
 ):
     params = {"at": "2026-12-01", "group_by": ["hs_chapter", "direction"]}
     english = _get(client, "trade", people[Role.board], lang="en", **params).json()
-    names = {row["group"]["hs_chapter"]: row["names"] for row in english["rows"]}
-    assert names["08"]["hs_chapter"] == "Edible fruit and nuts; peel of citrus fruit or melons"
-    assert names["94"]["direction"] == "Export (VN → CN)"
+    names = {
+        (row["group"]["hs_chapter"], row["group"]["direction"]): row["names"]
+        for row in english["rows"]
+    }
+    assert names[("08", "export")] == {
+        "hs_chapter": "Edible fruit and nuts; peel of citrus fruit or melons",
+        "direction": "Export (VN → CN)",
+    }
+    assert names[("94", "import")]["direction"] == "Import (CN → VN)"
     headers = {**people[Role.board], "Accept-Language": "vi"}
     heading = client.get(
         "/api/v1/statistics/trade",

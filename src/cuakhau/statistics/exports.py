@@ -209,45 +209,33 @@ def _source(language: str) -> str:
     return translate("stats_lead_source", language)
 
 
-def trade_download(
+def report_download(
     *,
     session: Session,
     user: User,
-    query: TradeQuery,
+    query: TradeQuery | FeeQuery,
     today: date,
     language: str,
     format: ExportFormat,
 ) -> Download:
-    report = trade_report(session=session, user=user, query=query, today=today, language=language)
-    title = translate("stats_report_trade", language)
+    """The trade or the fee report as a file."""
+    if isinstance(query, TradeQuery):
+        key = "trade"
+        report = trade_report(
+            session=session, user=user, query=query, today=today, language=language
+        )
+    else:
+        key = "fees"
+        report = fee_report(session=session, user=user, query=query, today=today, language=language)
+    title = translate(f"stats_report_{key}", language)
+    enterprise_rows = key == "trade"
     lead = [
         *period_lines(report.period, report.comparisons, language),
-        filter_line(session, user, query, language, enterprise_rows=True),
+        filter_line(session, user, query, language, enterprise_rows=enterprise_rows),
         _source(language),
     ]
-    table = report_table("trade", title, report, language)
-    name = f"trade-{report.period.first}-{report.period.last}"
-    return _written(format, name, title, lead, [table], language)
-
-
-def fee_download(
-    *,
-    session: Session,
-    user: User,
-    query: FeeQuery,
-    today: date,
-    language: str,
-    format: ExportFormat,
-) -> Download:
-    report = fee_report(session=session, user=user, query=query, today=today, language=language)
-    title = translate("stats_report_fees", language)
-    lead = [
-        *period_lines(report.period, report.comparisons, language),
-        filter_line(session, user, query, language, enterprise_rows=False),
-        _source(language),
-    ]
-    table = report_table("fees", title, report, language)
-    name = f"fees-{report.period.first}-{report.period.last}"
+    table = report_table(key, title, report, language)
+    name = f"{key}-{report.period.first}-{report.period.last}"
     return _written(format, name, title, lead, [table], language)
 
 

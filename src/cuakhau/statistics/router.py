@@ -102,7 +102,7 @@ def trade_download(
     query: Annotated[TradeDownload, Query()],
 ) -> Response:
     """The trade report as CSV, XLSX or PDF, the period and filters in its header."""
-    return exports.trade_download(
+    return exports.report_download(
         session=session,
         user=user,
         query=query,
@@ -121,7 +121,7 @@ def fee_download(
     query: Annotated[FeeDownload, Query()],
 ) -> Response:
     """The fee report as CSV, XLSX or PDF."""
-    return exports.fee_download(
+    return exports.report_download(
         session=session,
         user=user,
         query=query,

@@ -214,7 +214,7 @@ def _queue_context(queue: list[QueueCount], gate_id: int | None, t: Translate) -
     }
 
 
-def _all_gates(session: Session) -> list[Gate]:
+def all_gates(session: Session) -> list[Gate]:
     return list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
 
 
@@ -229,7 +229,7 @@ def board_page(
         request,
         "board.html",
         board=board,
-        all_gates=_all_gates(session),
+        all_gates=all_gates(session),
         windows_figure=windows_figure(board, t),
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),

@@ -15,15 +15,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.schemas import Day, Id, InputSchema
 from cuakhau.fees.schemas import PeriodQuery as FeePeriod
 from cuakhau.fees.service import totals as fee_totals
-from cuakhau.models import Gate
 from cuakhau.models.enums import Direction, Regime
 from cuakhau.statistics import exports
 from cuakhau.statistics.exports import ExportFormat
@@ -40,7 +37,7 @@ from cuakhau.statistics.schemas import (
 )
 from cuakhau.statistics.service import fee_report, trade_report
 from cuakhau.web import i18n
-from cuakhau.web.board import BoardUser, figure
+from cuakhau.web.board import BoardUser, all_gates, figure
 from cuakhau.web.enterprise import EnterpriseUser
 from cuakhau.web.pages import MaybeUser, PageRoute, render
 
@@ -96,6 +93,16 @@ class BoardView(InputSchema):
             "group_by": list(groups),
         }
         return TradeQuery.model_validate(fields | changes)
+
+    def fees(self) -> FeeQuery:
+        """The fee revenue of the view's period and gate (fees have no other filters)."""
+        return FeeQuery(
+            period=self.period,
+            at=self.at,
+            until=self.until,
+            compare=[self.compare],
+            gate_id=self.gate_id,
+        )
 
     def link(self, **changes: Any) -> str:
         """This view's address with ``changes`` (None drops a parameter)."""
@@ -233,10 +240,6 @@ def reinvestment_figure(rows: list[Any], t: Translate) -> dict[str, Any]:
     )
 
 
-def _gates(session: Session) -> list[Gate]:
-    return list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
-
-
 @router.get("/board/statistics", response_class=HTMLResponse)
 def board_statistics(
     request: Request,
@@ -260,19 +263,7 @@ def board_statistics(
     names = (_span(period), f"{said} ({_span(other)})")
     then = {"period": PeriodKind.range, "at": other.first, "until": other.last, "compare": []}
     days_now, days_then = trade(TradeGroup.day), trade(TradeGroup.day, **then)
-    fees = fee_report(
-        session=session,
-        user=user,
-        query=FeeQuery(
-            period=view.period,
-            at=view.at,
-            until=view.until,
-            compare=[view.compare],
-            gate_id=view.gate_id,
-        ),
-        today=today,
-        language=language,
-    )
+    fees = fee_report(session=session, user=user, query=view.fees(), today=today, language=language)
     by = TradeGroup(view.by)
     breakdown = trade(by)
     chapters = trade(TradeGroup.hs_chapter, limit=TOP_CHAPTERS)
@@ -290,7 +281,7 @@ def board_statistics(
         request,
         "statistics_board.html",
         view=view,
-        gates=_gates(session),
+        gates=all_gates(session),
         periods=list(PeriodKind),
         comparisons=list(Comparison),
         groupings=list(DRILL),
@@ -354,18 +345,9 @@ def board_download(
     if view.report == "reinvestment":
         query = ReinvestmentQuery(period=PeriodKind.year, at=view.at, step=Step.month)
         return exports.reinvestment_download(**common, query=query, format=view.format).response()
-    if view.report == "fees":
-        fees = FeeQuery(
-            period=view.period,
-            at=view.at,
-            until=view.until,
-            compare=[view.compare],
-            gate_id=view.gate_id,
-        )
-        return exports.fee_download(**common, query=fees, format=view.format).response()
     groups = [TradeGroup(view.group_by)] if view.group_by else []
-    trade = view.trade(*groups)
-    return exports.trade_download(**common, query=trade, format=view.format).response()
+    query = view.fees() if view.report == "fees" else view.trade(*groups)
+    return exports.report_download(**common, query=query, format=view.format).response()
 
 
 class MonthRow:
@@ -395,7 +377,8 @@ def enterprise_figures(
     for month in steps(whole, PeriodKind.month):
         query = TradeQuery(period=PeriodKind.month, at=month.first)
         own = trade_report(session=session, user=user, query=query, today=today, language=language)
-        fees = fee_totals(session, FeePeriod(from_=month.first, to=month.last), user.enterprise_id)
+        period = FeePeriod.model_validate({"from": month.first, "to": month.last})
+        fees = fee_totals(session, period, user.enterprise_id)
         months.append(MonthRow(month, own, fees.total_vnd))
     zone = trade_report(
         session=session,
@@ -443,4 +426,3 @@ def figures_page(request: Request, session: DbSession, _user: MaybeUser, now: No
     language = i18n.page_language(request)
     figures = public_figures(session=session, today=local_date(now), language=language)
     return render(request, "statistics_public.html", figures=figures)
-
