@@ -103,7 +103,7 @@ def test_an_enterprise_sees_its_own_months_and_the_public_the_gates(
     assert status_of(page, "/board/statistics") == 403
     page.goto("/figures/mine?year=2026")
     december = page.locator('tr[data-month="2026-12"]')
-    expect(december.get_by_test_id("value")).to_have_text("61.000,50")
+    expect(december.get_by_test_id("value")).to_have_text("31.000,50")
     expect(december.get_by_test_id("vehicles")).to_have_text("1")
     expect(december.get_by_test_id("fees")).to_have_text("300.000")
     expect(page.get_by_test_id("zone-total")).to_contain_text("61.200,50")

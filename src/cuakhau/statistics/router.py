@@ -10,6 +10,7 @@ from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.messages import pick_language
 from cuakhau.core.schemas import Day, InputSchema
+from cuakhau.models import User
 from cuakhau.statistics import exports, service
 from cuakhau.statistics.exports import ExportFormat
 from cuakhau.statistics.reinvestment import reinvestment as reinvestment_answer
@@ -93,6 +94,19 @@ def reinvestment(
     return reinvestment_answer(session=session, user=user, query=query, today=local_date(now))
 
 
+def _report_file(
+    request: Request, session: DbSession, user: User, now: Now, query: TradeDownload | FeeDownload
+) -> Response:
+    return exports.report_download(
+        session=session,
+        user=user,
+        query=query,
+        today=local_date(now),
+        language=pick_language(request),
+        format=query.format,
+    ).response()
+
+
 @router.get("/trade/download")
 def trade_download(
     request: Request,
@@ -102,14 +116,7 @@ def trade_download(
     query: Annotated[TradeDownload, Query()],
 ) -> Response:
     """The trade report as CSV, XLSX or PDF, the period and filters in its header."""
-    return exports.report_download(
-        session=session,
-        user=user,
-        query=query,
-        today=local_date(now),
-        language=pick_language(request),
-        format=query.format,
-    ).response()
+    return _report_file(request, session, user, now, query)
 
 
 @router.get("/fees/download")
@@ -121,14 +128,7 @@ def fee_download(
     query: Annotated[FeeDownload, Query()],
 ) -> Response:
     """The fee report as CSV, XLSX or PDF."""
-    return exports.report_download(
-        session=session,
-        user=user,
-        query=query,
-        today=local_date(now),
-        language=pick_language(request),
-        format=query.format,
-    ).response()
+    return _report_file(request, session, user, now, query)
 
 
 @router.get("/reinvestment/download")
