@@ -47,9 +47,11 @@ def test_a_trade_csv_says_its_period_comparison_and_filters_in_vietnamese(
     assert header[:3] == ["Chương HS", "Trị giá (USD)", "Khối lượng (kg)"]
     assert "Trị giá (USD), cùng kỳ năm trước" in header
     body = {row[0]: row for row in rows[7:]}
-    fruit = body["Quả và quả hạch (nuts) ăn được; vỏ quả thuộc họ cam quýt hoặc các loại dưa"]
+    fruit = body["08 Quả và quả hạch (nuts) ăn được; vỏ quả thuộc họ cam quýt hoặc các loại dưa"]
     assert fruit[1] == "60000.00"
     assert fruit[header.index("Trị giá (USD), cùng kỳ năm trước")] == "60000.00"
+    relative = header.index("Trị giá (USD): tăng/giảm so với cùng kỳ năm trước")
+    assert fruit[relative] == "0.0000"
     assert body["Tổng"][1] == "61000.50"
 
 

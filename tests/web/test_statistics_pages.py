@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import make_enterprise, make_tariff
 from tests.statistics.trips import DURIAN, WOOD, at, crossed, two_way_gate
-from tests.web.conftest import Site, log_in, status_of
+from tests.web.conftest import Site, log_in, log_in_as, status_of
 
 FRUIT = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
 
@@ -99,7 +99,12 @@ def test_an_enterprise_sees_its_own_months_and_the_public_the_gates(
     )
     expect(page.get_by_test_id("stats-month-total")).to_contain_text("3")
 
-    log_in(page, "enterprise")
+    log_in(page, "board")
+    for bad in ("period=range&at=2026-12-01", "gate_id=abc", "hs=081", "by=enterprise"):
+        assert status_of(page, f"/board/statistics?{bad}") == 422, bad
+    expect(page.locator("main")).to_contain_text("Dữ liệu gửi lên có 1 lỗi")
+
+    log_in_as(page, "enterprise")
     assert status_of(page, "/board/statistics") == 403
     page.goto("/figures/mine?year=2026")
     december = page.locator('tr[data-month="2026-12"]')

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.messages import translate
 from cuakhau.core.tables import Column, Download, Table, download, shown, to_csv, to_pdf, to_xlsx
 from cuakhau.models import User
-from cuakhau.statistics.names import namer
+from cuakhau.statistics.names import label, namer
 from cuakhau.statistics.periods import Comparison, Period, PeriodKind, period_of
 from cuakhau.statistics.reinvestment import reinvestment
 from cuakhau.statistics.schemas import (
@@ -142,8 +142,8 @@ def report_table(key: str, title: str, report: Report, language: str) -> Table:
             labels[f"{name}.{comparison.value}"] = translate(
                 "stats_col_then", language, measure=labels[name], comparison=said
             )
-            labels[f"{name}.{comparison.value}.relative"] = (
-                translate("stats_col_relative", language, comparison=said) + f" ({labels[name]})"
+            labels[f"{name}.{comparison.value}.relative"] = translate(
+                "stats_col_relative", language, measure=labels[name], comparison=said
             )
 
     def cells(group: dict[str, str], row: Any) -> dict[str, Any]:
@@ -159,7 +159,7 @@ def report_table(key: str, title: str, report: Report, language: str) -> Table:
         return out
 
     rows = [
-        cells({g: row.names.get(g, str(row.group[g])) for g in report.group_by}, row)
+        cells({group: label(row, group) for group in report.group_by}, row)
         for row in report.rows
         if report.group_by
     ]

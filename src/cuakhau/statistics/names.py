@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.messages import translate
 from cuakhau.models import Enterprise, Gate
 from cuakhau.reference.hs_codes import hs_name
-from cuakhau.statistics.schemas import Report
+from cuakhau.statistics.schemas import Report, ReportRow
 
 # The catalogue's word for each value of these groupings is the prefix and the value.
 WORDS = {
@@ -69,3 +69,13 @@ def named(session: Session, report: Report, language: str) -> Report:
             if (text := name(group, value)) is not None
         }
     return report
+
+
+def label(row: ReportRow, group: str) -> str:
+    """A row's group value as a reader sees it: its name (an HS code before its
+    name, so the code stays in view), or the value itself where it has none."""
+    value = row.group[group]
+    name = row.names.get(group)
+    if group in ("hs_chapter", "hs_heading"):
+        return f"{value} {name}" if name else str(value)
+    return name or str(value)

@@ -9,6 +9,9 @@ from cuakhau.core.schemas import CountryCode, Day, Id, InputSchema, OutputSchema
 from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
 from cuakhau.statistics.periods import Comparison, PeriodKind
 
+# An HS chapter (2 digits) or heading (4).
+HsPrefix = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")]
+
 # A range longer than this is refused: ten years of days.
 MAX_RANGE_DAYS = 3660
 
@@ -73,8 +76,7 @@ class TradeQuery(ReportQuery):
     group_by: Annotated[list[TradeGroup], Field(max_length=11, default_factory=list)]
     direction: Direction | None = None
     regime: Regime | None = None
-    # An HS chapter (2 digits) or heading (4).
-    hs: Annotated[str | None, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")] = None
+    hs: HsPrefix | None = None
     enterprise_id: Id | None = None
     origin_country: CountryCode | None = None
     destination_country: CountryCode | None = None

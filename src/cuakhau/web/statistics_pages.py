@@ -14,21 +14,23 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import Field
 
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
-from cuakhau.core.schemas import Day, Id, InputSchema
+from cuakhau.core.schemas import Id
 from cuakhau.fees.schemas import PeriodQuery as FeePeriod
 from cuakhau.fees.service import totals as fee_totals
 from cuakhau.models.enums import Direction, Regime
 from cuakhau.statistics import exports
 from cuakhau.statistics.exports import ExportFormat
+from cuakhau.statistics.names import label
 from cuakhau.statistics.periods import Comparison, Period, PeriodKind, compared, steps
 from cuakhau.statistics.public import public_figures
 from cuakhau.statistics.reinvestment import reinvestment
 from cuakhau.statistics.schemas import (
     FeeQuery,
+    HsPrefix,
+    PeriodQuery,
     ReinvestmentQuery,
     Report,
     Step,
@@ -65,20 +67,16 @@ TOP_CHAPTERS = 10
 NOW_COLOUR, THEN_COLOUR = "#2f7ed8", "#9aa5b1"
 
 
-class BoardView(InputSchema):
+class BoardView(PeriodQuery):
     """What the board's page shows: a period, the comparison drawn beside it,
     filters, and the grouping of the breakdown."""
 
-    period: PeriodKind = PeriodKind.month
-    at: Day | None = None
-    until: Day | None = None
     compare: Comparison = Comparison.year_before
     gate_id: Id | None = None
     direction: Direction | None = None
     regime: Regime | None = None
-    hs: Annotated[str | None, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")] = None
+    hs: HsPrefix | None = None
     by: Literal["gate", "hs_chapter", "hs_heading", "direction", "regime"] = "gate"
-    lang: Literal["vi", "en"] | None = None
 
     def trade(self, *groups: TradeGroup, **changes: Any) -> TradeQuery:
         fields = {
@@ -151,21 +149,13 @@ def over_time_figure(
     )
 
 
-def _label(row: Any, group: str) -> str:
-    value = row.group[group]
-    name = row.names.get(group)
-    if group in ("hs_chapter", "hs_heading"):
-        return f"{value} {name}" if name else str(value)
-    return name or str(value)
-
-
 def _short(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def breakdown_figure(report: Report, group: str, names: tuple[str, str]) -> dict[str, Any]:
     rows = report.rows[:15]
-    labels = [_short(_label(row, group)) for row in rows]
+    labels = [_short(label(row, group)) for row in rows]
     return figure(
         [
             {
@@ -294,7 +284,7 @@ def board_statistics(
         by=by,
         drill=DRILL.get(by),
         filter_of=FILTER_OF,
-        label=_label,
+        label=label,
         chapters=chapters,
         split=split,
         year=year,
