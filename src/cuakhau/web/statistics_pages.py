@@ -178,7 +178,9 @@ def breakdown_figure(report: Report, group: str, names: tuple[str, str]) -> dict
         barmode="group",
         height=max(200, 80 + 44 * len(rows)),
         yaxis={"type": "category", "autorange": "reversed", "automargin": True},
-        xaxis={"title": {"text": "USD"}, "rangemode": "tozero"},
+        # The values are USD (the table beside says so); an axis title here
+        # would sit under the legend.
+        xaxis={"rangemode": "tozero"},
         margin={"l": 12, "r": 12, "t": 12, "b": 48},
     )
 
