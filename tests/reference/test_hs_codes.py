@@ -2,7 +2,14 @@
 
 import pytest
 
-from cuakhau.reference.hs_codes import fold, heading_for, hs_list, search_headings
+from cuakhau.reference.hs_codes import (
+    fold,
+    heading_for,
+    hs_chapters,
+    hs_list,
+    hs_name,
+    search_headings,
+)
 
 
 def codes(query: str) -> list[str]:
@@ -64,3 +71,17 @@ def test_a_full_code_falls_under_its_heading() -> None:
 def test_fold_keeps_letters_and_drops_marks() -> None:
     assert fold("Đồng Đăng") == "dong dang"
     assert fold("Vải thiều") == "vai thieu"
+
+
+def test_every_chapter_is_named_in_both_languages() -> None:
+    chapters = hs_chapters()
+    assert "WCO HS 2022" in chapters.source
+    assert [chapter.code for chapter in chapters.chapters][::24] == ["01", "25", "49", "73", "97"]
+    assert hs_name("08", "vi") == (
+        "Quả và quả hạch (nuts) ăn được; vỏ quả thuộc họ cam quýt hoặc các loại dưa"
+    )
+    assert hs_name("40", "en") == "Rubber and articles thereof"
+    assert hs_name("44", "vi") == "Gỗ và các mặt hàng bằng gỗ; than từ gỗ"
+    # A heading is named from the headings' list; one it lacks has no name.
+    assert hs_name("0810", "en") == "Other fruit, fresh"
+    assert hs_name("0105", "en") is None

@@ -1,7 +1,7 @@
 """GET /api/v1/statistics/...: figures from the rollups, with comparisons, for
 whoever may see them; corrections through the API change the day they belong to."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,44 +11,10 @@ from sqlalchemy import select
 
 from cuakhau.core.clock import local_date
 from cuakhau.models import AuditEntry, Gate, Receipt, User
-from cuakhau.models.enums import Direction, Regime, Role
+from cuakhau.models.enums import Role
 from tests.conftest import Database, People
-from tests.factories import bearer, make_tariff, make_user
-from tests.statistics.trips import called, crossed, two_way_gate
-
-DURIAN = {"hs_code": "08109010", "description": "Sầu riêng", "packages": 100}
-WOOD = {"hs_code": "940360", "description": "Đồ gỗ", "packages": 10, "weight_kg": 500}
-
-
-def at(day: str, hour: int = 3) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
-
-
-@pytest.fixture
-def gates(db: Database, people: People) -> tuple[Gate, Gate]:
-    """December 2026 at two gates, the same days of November, and December 2025."""
-    own, other = people.own_enterprise, people.other_enterprise
-    with db.write() as session:
-        make_tariff(session, amount_vnd=300_000)
-        first, second = two_way_gate(session), two_way_gate(session)
-        fruit = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
-        both = [*fruit, {**WOOD, "value_usd": "1000.50"}]
-        crossed(session, first, own, at("2026-12-02"), cargo=both)
-        crossed(session, first, other, at("2026-12-03"), cargo=fruit)
-        crossed(
-            session,
-            first,
-            own,
-            at("2026-12-04"),
-            cargo=[{**WOOD, "value_usd": "200.00", "origin_country": "TH"}],
-            direction=Direction.import_,
-            regime=Regime.transit,
-        )
-        crossed(session, second, other, at("2026-12-05"), cargo=[])
-        crossed(session, first, own, at("2026-11-02"), cargo=fruit)
-        crossed(session, first, own, at("2025-12-10"), cargo=fruit)
-        crossed(session, first, own, at("2025-12-11"), cargo=fruit)
-        return first, second
+from tests.factories import bearer, make_user
+from tests.statistics.trips import WOOD, called
 
 
 def trade(client: TestClient, headers: dict[str, str], **params: Any) -> Any:
@@ -120,7 +86,9 @@ def test_an_enterprise_sees_its_own_and_the_zone_totals_only(
     assert own["total"]["measures"]["vehicles"] == 2
     zone = trade(client, headers, period="month", at="2026-12-01", zone_totals="true")
     assert zone["total"]["measures"]["vehicles"] == 4
-    assert zone["rows"] == [{"group": {}, "measures": zone["total"]["measures"], "compared": []}]
+    assert zone["rows"] == [
+        {"group": {}, "names": {}, "measures": zone["total"]["measures"], "compared": []}
+    ]
     for params in (
         {"enterprise_id": people.other_enterprise.id},
         {"zone_totals": "true", "group_by": "enterprise"},

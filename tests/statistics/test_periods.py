@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from cuakhau.statistics.periods import Comparison, Period, PeriodKind, compared, period_of
+from cuakhau.statistics.periods import (
+    Comparison,
+    Period,
+    PeriodKind,
+    compared,
+    period_of,
+    steps,
+)
 
 D = date
 
@@ -61,3 +68,14 @@ def test_the_previous_period_is_the_same_number_of_days_just_before():
     assert compared(march, Comparison.previous) == Period(D(2026, 1, 29), D(2026, 2, 28))
     week = period_of(PeriodKind.week, D(2026, 1, 1))
     assert compared(week, Comparison.previous) == Period(D(2025, 12, 22), D(2025, 12, 28))
+
+
+def test_a_period_is_cut_into_the_months_it_touches_its_ends_kept() -> None:
+    pieces = steps(Period(date(2026, 1, 15), date(2026, 3, 10)), PeriodKind.month)
+    assert [(p.first, p.last) for p in pieces] == [
+        (date(2026, 1, 15), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 10)),
+    ]
+    year = steps(period_of(PeriodKind.year, date(2024, 6, 1)), PeriodKind.quarter)
+    assert [p.days for p in year] == [91, 91, 92, 92]

@@ -15,6 +15,13 @@ from tests.factories import make_open_gate, make_pattern, make_vehicle
 
 BOOKED_AT = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 
+DURIAN = {"hs_code": "08109010", "description": "Sầu riêng", "packages": 100}
+WOOD = {"hs_code": "940360", "description": "Đồ gỗ", "packages": 10, "weight_kg": 500}
+
+
+def at(day: str, hour: int = 3) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
 
 def two_way_gate(session: Session) -> Gate:
     gate = make_open_gate(session)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cuakhau.core.numbers import format_number, format_percent
-from cuakhau.investment.render import shown
+from cuakhau.core.tables import shown
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,7 @@ NOT_HTML = {
     "/hs-codes",
     "/investment/export",
     "/investment/reports/{name}/download",
+    "/board/statistics/download",
     "/planning/today.yaml",
     "/d/sw.js",  # the drivers' pages' service worker
     "/favicon.ico",

@@ -25,7 +25,16 @@ BUDGET = 500_000
 # Every page each role opens, as reached from its desk; ``{…}`` is one of the
 # demo's records (``demo_records``). ``None``: no login.
 PAGES: dict[Role | None, tuple[str, ...]] = {
-    None: ("/", "/wait-times", "/zone", "/invest", "/login", "/display/{gate}", "/d/{token}"),
+    None: (
+        "/",
+        "/wait-times",
+        "/zone",
+        "/invest",
+        "/figures",
+        "/login",
+        "/display/{gate}",
+        "/d/{token}",
+    ),
     Role.enterprise: (
         "/crossings",
         "/crossings/book",
@@ -33,12 +42,14 @@ PAGES: dict[Role | None, tuple[str, ...]] = {
         "/fleet",
         "/fees",
         "/fees/receipts/{receipt}",
+        "/figures/mine",
     ),
     Role.gate_officer: ("/gate", "/gate/counterpart"),
     Role.yard_operator: ("/yard",),
     Role.customs: ("/customs", "/customs/crossings/{crossing}"),
     Role.board: (
         "/board",
+        "/board/statistics",
         "/investment",
         "/investment/projects/new",
         "/investment/projects/{project}",

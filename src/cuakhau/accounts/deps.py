@@ -65,6 +65,7 @@ def roles_guard(*roles: Role) -> Callable[[HasRole], None]:
 
 Admin = Annotated[User, require_roles(Role.admin)]
 AuditReader = Annotated[User, require_roles(Role.admin, Role.board)]
+BoardOrAdmin = Annotated[User, require_roles(Role.board, Role.admin)]
 Staff = Annotated[User, require_roles(*STAFF_ROLES)]
 StaffOrEnterprise = Annotated[User, require_roles(*STAFF_ROLES, Role.enterprise)]
 

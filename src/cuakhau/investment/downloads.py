@@ -2,16 +2,23 @@
 routes send, and what the pages' download links fetch."""
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cuakhau.core.messages import translate
+from cuakhau.core.tables import (
+    MEDIA_TYPES,
+    Download,
+    download,
+    shown,
+    to_csv,
+    to_pdf,
+    to_xlsx,
+)
 from cuakhau.investment import render
 from cuakhau.investment.exporter import registry_tables
 from cuakhau.investment.reports import ReportName, build_report
@@ -36,31 +43,13 @@ class ReportFormat(StrEnum):
     png = "png"
 
 
-@dataclass(frozen=True)
-class Download:
-    content: bytes
-    media_type: str
-    # Saved under this name; without one the browser shows it (a chart, JSON).
-    filename: str | None = None
-
-    def response(self) -> Response:
-        headers = None
-        if self.filename is not None:
-            headers = {"Content-Disposition": f'attachment; filename="{self.filename}"'}
-        return Response(self.content, media_type=self.media_type, headers=headers)
-
-
-def _file(content: bytes, kind: str, name: str) -> Download:
-    return Download(content, render.MEDIA_TYPES[kind], f"{name}.{kind}")
-
-
 def registry_download(*, session: Session, format: TableFormat, sheet: Sheet) -> Download:
     """The registry in the import layout: XLSX has all three sheets; CSV the one asked for."""
     tables = registry_tables(session)
     if format is TableFormat.csv:
         chosen = [t for t in tables if t.key == sheet.value]
-        return _file(render.to_csv(chosen, keys=True), "csv", f"investment-{sheet.value}")
-    return _file(render.to_xlsx(tables, keys=True), "xlsx", "investment-registry")
+        return download(to_csv(chosen, keys=True), "csv", f"investment-{sheet.value}")
+    return download(to_xlsx(tables, keys=True), "xlsx", "investment-registry")
 
 
 def report_download(
@@ -76,16 +65,16 @@ def report_download(
     built = build_report(session, report, as_of, since, language)
     name = f"{built.name}-{built.as_of.isoformat()}"
     if format is ReportFormat.csv:
-        return _file(render.to_csv(built.tables), "csv", name)
+        return download(to_csv(built.tables), "csv", name)
     if format is ReportFormat.xlsx:
-        return _file(render.to_xlsx(built.tables), "xlsx", name)
+        return download(to_xlsx(built.tables), "xlsx", name)
     if format is ReportFormat.pdf:
         subtitle = translate(
-            "inv_report_as_of", language, date=render.shown(built.as_of, "date", language)
+            "inv_report_as_of", language, date=shown(built.as_of, "date", language)
         )
-        return _file(render.to_pdf(built, language, subtitle), "pdf", name)
+        return download(to_pdf(built.title, [subtitle], built.tables, language), "pdf", name)
     if format is ReportFormat.png:
-        return Download(render.to_png(built), render.MEDIA_TYPES["png"])
+        return Download(render.to_png(built), MEDIA_TYPES["png"])
     body = {
         "report": built.name,
         "title": built.title,

@@ -4,8 +4,8 @@ same registry."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cuakhau.core.tables import Column, Table
 from cuakhau.investment.importer import columns_of
-from cuakhau.investment.reports import Column, Table
 from cuakhau.investment.repository import all_projects
 from cuakhau.investment.service import (
     as_entry,

@@ -17,27 +17,10 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import InvalidInput
 from cuakhau.core.messages import translate
 from cuakhau.core.numbers import format_number
+from cuakhau.core.tables import Column, Table
 from cuakhau.investment.repository import states_as_of
 from cuakhau.investment.state import ProjectState
 from cuakhau.models.investment import Amendment, Area, Milestone, ProjectStatus, Sector
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    # text, count, vnd, usd, date, days, percent: how a renderer formats it.
-    kind: str = "text"
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[Column]
-    labels: dict[str, str]
-    rows: list[dict[str, Any]]
-    # The column a chart of this table plots, against the first column.
-    chart: str | None = None
 
 
 @dataclass

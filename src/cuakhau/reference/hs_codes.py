@@ -1,6 +1,7 @@
 """HS headings for cargo lines: the shipped subset of the WCO's HS 2022
 nomenclature (``data/hs_codes.yaml``) and a search over it that forgives missing
-diacritics, so "sau rieng", "sầu riêng", "durian" and "0810" find the same heading."""
+diacritics, so "sau rieng", "sầu riêng", "durian" and "0810" find the same heading;
+and all 97 chapters (``data/hs_chapters.yaml``), which name the statistics' rows."""
 
 import re
 import unicodedata
@@ -45,6 +46,26 @@ class HsList(BaseModel):
         return headings
 
 
+class HsChapter(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: Annotated[str, Field(pattern=r"^\d{2}$")]
+    en: str
+    vi: str
+
+
+class HsChapters(BaseModel):
+    source: str
+    chapters: list[HsChapter] = Field(min_length=97, max_length=97)
+
+    @field_validator("chapters")
+    @classmethod
+    def _every_chapter(cls, chapters: list[HsChapter]) -> list[HsChapter]:
+        if [chapter.code for chapter in chapters] != [f"{n:02d}" for n in range(1, 98)]:
+            raise ValueError("chapters must be 01 to 97, in order")
+        return chapters
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: "Sầu Riêng" → "sau rieng" (đ is its own letter)."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
@@ -55,6 +76,26 @@ def fold(text: str) -> str:
 def hs_list() -> HsList:
     path = files("cuakhau") / "reference" / "data" / "hs_codes.yaml"
     return HsList.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@cache
+def hs_chapters() -> HsChapters:
+    path = files("cuakhau") / "reference" / "data" / "hs_chapters.yaml"
+    return HsChapters.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@cache
+def _names() -> dict[str, HsChapter | HsHeading]:
+    return {item.code: item for item in [*hs_chapters().chapters, *hs_list().headings]}
+
+
+def hs_name(code: str, language: str) -> str | None:
+    """A chapter's (2 digits) or heading's (4) name in Vietnamese, or in English
+    for any other language; None for a heading the shipped subset lacks."""
+    named = _names().get(code)
+    if named is None:
+        return None
+    return named.vi if language == "vi" else named.en
 
 
 @cache

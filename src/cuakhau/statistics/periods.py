@@ -86,3 +86,15 @@ def months_before(day: date, months: int) -> date:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def steps(period: Period, kind: PeriodKind) -> list[Period]:
+    """``period`` cut into the days, weeks, months, quarters or years of ``kind``
+    that it touches, the first and last cut to the period's own ends."""
+    pieces = []
+    day = period.first
+    while day <= period.last:
+        piece = period_of(kind, day)
+        pieces.append(Period(max(piece.first, period.first), min(piece.last, period.last)))
+        day = piece.last + timedelta(days=1)
+    return pieces

@@ -1,30 +1,170 @@
-"""The board's statistics (docs/statistics.md): trade and vehicles, fee revenue."""
+"""The board's statistics (docs/statistics.md): trade and vehicles, fee revenue,
+revenue beside reinvestment, each also as a file; the weekly report."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Query, Request, Response
 
-from cuakhau.accounts.deps import StaffOrEnterprise
+from cuakhau.accounts.deps import BoardOrAdmin, StaffOrEnterprise
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
-from cuakhau.statistics import service
-from cuakhau.statistics.schemas import FeeQuery, Report, TradeQuery
+from cuakhau.core.messages import pick_language
+from cuakhau.core.schemas import Day, InputSchema
+from cuakhau.models import User
+from cuakhau.statistics import exports, service
+from cuakhau.statistics.exports import ExportFormat
+from cuakhau.statistics.reinvestment import reinvestment as reinvestment_answer
+from cuakhau.statistics.schemas import (
+    FeeQuery,
+    Reinvestment,
+    ReinvestmentQuery,
+    Report,
+    TradeQuery,
+)
 
 router = api_router(prefix="/statistics", tags=["statistics"])
 
 
+class Downloadable(InputSchema):
+    format: ExportFormat = ExportFormat.csv
+
+
+class TradeDownload(TradeQuery, Downloadable):
+    pass
+
+
+class FeeDownload(FeeQuery, Downloadable):
+    pass
+
+
+class ReinvestmentDownload(ReinvestmentQuery, Downloadable):
+    pass
+
+
+class WeeklyQuery(InputSchema):
+    # A day of the week reported; else the last full week.
+    at: Day | None = None
+    lang: Literal["vi", "en"] | None = None
+    format: ExportFormat = ExportFormat.pdf
+
+
 @router.get("/trade", response_model=Report)
 def trade(
-    session: DbSession, user: StaffOrEnterprise, now: Now, query: Annotated[TradeQuery, Query()]
+    request: Request,
+    session: DbSession,
+    user: StaffOrEnterprise,
+    now: Now,
+    query: Annotated[TradeQuery, Query()],
 ) -> Any:
     """Value (USD), weight, packages, cargo lines, vehicles and shipments that
     crossed in the period, grouped as asked, with the comparisons asked for."""
-    return service.trade_report(session=session, user=user, query=query, today=local_date(now))
+    return service.trade_report(
+        session=session,
+        user=user,
+        query=query,
+        today=local_date(now),
+        language=pick_language(request),
+    )
 
 
 @router.get("/fees", response_model=Report)
 def fees(
-    session: DbSession, user: StaffOrEnterprise, now: Now, query: Annotated[FeeQuery, Query()]
+    request: Request,
+    session: DbSession,
+    user: StaffOrEnterprise,
+    now: Now,
+    query: Annotated[FeeQuery, Query()],
 ) -> Any:
     """Fee revenue (receipts issued, not voided) in the period, in đồng."""
-    return service.fee_report(session=session, user=user, query=query, today=local_date(now))
+    return service.fee_report(
+        session=session,
+        user=user,
+        query=query,
+        today=local_date(now),
+        language=pick_language(request),
+    )
+
+
+@router.get("/reinvestment", response_model=Reinvestment)
+def reinvestment(
+    session: DbSession, user: BoardOrAdmin, now: Now, query: Annotated[ReinvestmentQuery, Query()]
+) -> Any:
+    """Fee revenue per month (quarter, year) beside what the zone-infrastructure
+    projects of the investment registry reported disbursing over the same days."""
+    return reinvestment_answer(session=session, user=user, query=query, today=local_date(now))
+
+
+def _report_file(
+    request: Request, session: DbSession, user: User, now: Now, query: TradeDownload | FeeDownload
+) -> Response:
+    return exports.report_download(
+        session=session,
+        user=user,
+        query=query,
+        today=local_date(now),
+        language=pick_language(request),
+        format=query.format,
+    ).response()
+
+
+@router.get("/trade/download")
+def trade_download(
+    request: Request,
+    session: DbSession,
+    user: StaffOrEnterprise,
+    now: Now,
+    query: Annotated[TradeDownload, Query()],
+) -> Response:
+    """The trade report as CSV, XLSX or PDF, the period and filters in its header."""
+    return _report_file(request, session, user, now, query)
+
+
+@router.get("/fees/download")
+def fee_download(
+    request: Request,
+    session: DbSession,
+    user: StaffOrEnterprise,
+    now: Now,
+    query: Annotated[FeeDownload, Query()],
+) -> Response:
+    """The fee report as CSV, XLSX or PDF."""
+    return _report_file(request, session, user, now, query)
+
+
+@router.get("/reinvestment/download")
+def reinvestment_download(
+    request: Request,
+    session: DbSession,
+    user: BoardOrAdmin,
+    now: Now,
+    query: Annotated[ReinvestmentDownload, Query()],
+) -> Response:
+    """Fee revenue beside reinvestment as CSV, XLSX or PDF."""
+    return exports.reinvestment_download(
+        session=session,
+        user=user,
+        query=query,
+        today=local_date(now),
+        language=pick_language(request),
+        format=query.format,
+    ).response()
+
+
+@router.get("/weekly")
+def weekly(
+    request: Request,
+    session: DbSession,
+    user: BoardOrAdmin,
+    now: Now,
+    query: Annotated[WeeklyQuery, Query()],
+) -> Response:
+    """The week's report to send as it is (PDF by default): the week of ``at``,
+    else last week, against the week before and a year before."""
+    return exports.weekly_report(
+        session=session,
+        user=user,
+        at=query.at,
+        today=local_date(now),
+        language=pick_language(request),
+        format=query.format,
+    ).response()

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -9,11 +9,15 @@ from cuakhau.core.schemas import CountryCode, Day, Id, InputSchema, OutputSchema
 from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
 from cuakhau.statistics.periods import Comparison, PeriodKind
 
+# An HS chapter (2 digits) or heading (4).
+HsPrefix = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")]
+
 # A range longer than this is refused: ten years of days.
 MAX_RANGE_DAYS = 3660
 
 
 class TradeGroup(StrEnum):
+    day = "day"
     gate = "gate"
     direction = "direction"
     regime = "regime"
@@ -27,24 +31,21 @@ class TradeGroup(StrEnum):
 
 
 class FeeGroup(StrEnum):
+    day = "day"
     gate = "gate"
     vehicle_class = "vehicle_class"
     kind = "kind"
 
 
-class ReportQuery(InputSchema):
-    """The period (``period`` that ``at`` falls in, today's when left out; a
-    ``range`` runs ``at``–``until``) and the comparisons asked for."""
+class PeriodQuery(InputSchema):
+    """The period: the ``period`` that ``at`` falls in, today's when left out; a
+    ``range`` runs ``at``–``until``."""
 
     period: PeriodKind = PeriodKind.month
     at: Day | None = None
     until: Day | None = None
-    compare: Annotated[list[Comparison], Field(max_length=3, default_factory=list)]
-    gate_id: Id | None = None
-    # The largest rows first, this many of them (the total counts them all).
-    limit: Annotated[int | None, Field(ge=1, le=1000)] = None
-    # An enterprise's user: the zone's totals rather than its own figures.
-    zone_totals: bool = False
+    # The language of the names and of a download (else Accept-Language).
+    lang: Literal["vi", "en"] | None = None
 
     @model_validator(mode="after")
     def _range(self) -> Self:
@@ -60,12 +61,22 @@ class ReportQuery(InputSchema):
         return self
 
 
+class ReportQuery(PeriodQuery):
+    """A period and the comparisons asked for."""
+
+    compare: Annotated[list[Comparison], Field(max_length=3, default_factory=list)]
+    gate_id: Id | None = None
+    # The largest rows first, this many of them (the total counts them all).
+    limit: Annotated[int | None, Field(ge=1, le=1000)] = None
+    # An enterprise's user: the zone's totals rather than its own figures.
+    zone_totals: bool = False
+
+
 class TradeQuery(ReportQuery):
-    group_by: Annotated[list[TradeGroup], Field(max_length=10, default_factory=list)]
+    group_by: Annotated[list[TradeGroup], Field(max_length=11, default_factory=list)]
     direction: Direction | None = None
     regime: Regime | None = None
-    # An HS chapter (2 digits) or heading (4).
-    hs: Annotated[str | None, Field(pattern=r"^[0-9]{2}([0-9]{2})?$")] = None
+    hs: HsPrefix | None = None
     enterprise_id: Id | None = None
     origin_country: CountryCode | None = None
     destination_country: CountryCode | None = None
@@ -73,8 +84,21 @@ class TradeQuery(ReportQuery):
     vehicle_kind: VehicleKind | None = None
 
 
+class Step(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class ReinvestmentQuery(PeriodQuery):
+    """The period (a year by default) and the steps it is cut into."""
+
+    period: PeriodKind = PeriodKind.year
+    step: Step = Step.month
+
+
 class FeeQuery(ReportQuery):
-    group_by: Annotated[list[FeeGroup], Field(max_length=3, default_factory=list)]
+    group_by: Annotated[list[FeeGroup], Field(max_length=4, default_factory=list)]
     vehicle_class: VehicleClass | None = None
     kind: FeeKind | None = None
 
@@ -102,6 +126,9 @@ class ComparedRead(OutputSchema):
 
 class ReportRow(OutputSchema):
     group: dict[str, str | int | bool]
+    # Each group value's name in the answer's language: a gate's, an enterprise's,
+    # an HS chapter's or heading's (from the nomenclature), a direction's…
+    names: dict[str, str] = Field(default_factory=dict)
     measures: dict[str, Figure]
     compared: list[ComparedRead]
 
@@ -114,3 +141,22 @@ class Report(OutputSchema):
     source: str = "measured"
     rows: list[ReportRow]
     total: ReportRow
+
+
+class ReinvestmentRow(OutputSchema):
+    period: PeriodRead
+    # The receipts issued and not voided, in đồng (the fee rollup).
+    fee_revenue_vnd: int
+    # What the zone-infrastructure projects reported disbursing over these days.
+    disbursed_vnd: int
+    # disbursed / revenue, to four places; None when nothing was earned.
+    reinvested_share: Decimal | None
+
+
+class Reinvestment(OutputSchema):
+    period: PeriodRead
+    step: Step
+    # The investment registry's projects of sector zone_infrastructure.
+    projects: int
+    rows: list[ReinvestmentRow]
+    total: ReinvestmentRow

@@ -17,6 +17,7 @@ from cuakhau.accounts.service import GATE_BOUND_ROLES
 from cuakhau.core.errors import Conflict, PermissionDenied
 from cuakhau.models import FeeDay, TradeDay, User, VehicleDay
 from cuakhau.models.enums import Role
+from cuakhau.statistics.names import named
 from cuakhau.statistics.periods import Period, compared, period_of
 from cuakhau.statistics.schemas import (
     Change,
@@ -38,6 +39,7 @@ CENTS = Decimal("0.01")
 RELATIVE = Decimal("0.0001")
 
 _TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
+    TradeGroup.day: TradeDay.day,
     TradeGroup.gate: TradeDay.gate_id,
     TradeGroup.direction: TradeDay.direction,
     TradeGroup.regime: TradeDay.regime,
@@ -53,6 +55,7 @@ _TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
 # counts each truck once; by a line's heading or countries, a truck carrying
 # two headings would be two, so vehicles and shipments are left out.
 _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
+    TradeGroup.day: VehicleDay.day,
     TradeGroup.gate: VehicleDay.gate_id,
     TradeGroup.direction: VehicleDay.direction,
     TradeGroup.regime: VehicleDay.regime,
@@ -61,6 +64,7 @@ _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
 }
 _FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
+    FeeGroup.day: FeeDay.day,
     FeeGroup.gate: FeeDay.gate_id,
     FeeGroup.vehicle_class: FeeDay.vehicle_class,
     FeeGroup.kind: FeeDay.kind,
@@ -287,6 +291,8 @@ def _report(
 
 
 def _plain(value: Any) -> str | int | bool:
+    if isinstance(value, date):
+        return value.isoformat()
     return value.value if hasattr(value, "value") else value  # type: ignore[no-any-return]
 
 
@@ -294,9 +300,17 @@ def _period_read(period: Period) -> PeriodRead:
     return PeriodRead(first=period.first, last=period.last, days=period.days)
 
 
-def trade_report(*, session: Session, user: User, query: TradeQuery, today: date) -> Report:
-    """Value, weight, packages, lines, vehicles and shipments that crossed."""
+def trade_report(
+    *, session: Session, user: User, query: TradeQuery, today: date, language: str = "vi"
+) -> Report:
+    """Value, weight, packages, lines, vehicles and shipments that crossed, as
+    far as ``user`` may see them, with the group values named in ``language``."""
     allowed = scope(user, query, enterprise_rows=True)
+    return named(session, scoped_trade_report(session, query, allowed, today), language)
+
+
+def scoped_trade_report(session: Session, query: TradeQuery, allowed: Scope, today: date) -> Report:
+    """The trade report summed over what ``allowed`` covers, unnamed."""
     return _report(
         query,
         [group.value for group in query.group_by],
@@ -318,13 +332,22 @@ def _empty_trade(query: TradeQuery) -> Figures:
     }
 
 
-def fee_report(*, session: Session, user: User, query: FeeQuery, today: date) -> Report:
+def fee_report(
+    *, session: Session, user: User, query: FeeQuery, today: date, language: str = "vi"
+) -> Report:
     """Fee revenue (the receipts issued and not voided), in đồng."""
     allowed = scope(user, query, enterprise_rows=False)
-    return _report(
+    report = _report(
         query,
         [group.value for group in query.group_by],
         lambda period: _fee_figures(session, query, allowed, period),
         {"amount_vnd": 0, "fees": 0},
         today,
     )
+    return named(session, report, language)
+
+
+def fee_revenue_by_day(session: Session, period: Period) -> dict[date, int]:
+    """The zone's fee revenue of each day of ``period`` that had any, in đồng."""
+    figures = _sums(session, FeeDay, [FeeDay.day], {"amount_vnd": FeeDay.amount_vnd}, [], period)
+    return {day: int(cell["amount_vnd"] or 0) for (day,), cell in figures.items()}

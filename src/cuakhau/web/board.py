@@ -62,7 +62,7 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(ZONE_TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
+def figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
     return {
         "data": data,
         "layout": {
@@ -78,7 +78,7 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
 def queue_figure(
     directions: list[Direction], counts: dict[tuple[Direction, CrossingState], int], t: Translate
 ) -> dict[str, Any]:
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -122,7 +122,7 @@ def windows_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
                 "y": [w.capacity for w in windows],
             }
         )
-    return _figure(
+    return figure(
         data,
         barmode="group",
         xaxis={"type": "date", "tickformat": "%H:%M\n%d/%m"},
@@ -131,7 +131,7 @@ def windows_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 
 
 def throughput_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -150,7 +150,7 @@ def throughput_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 
 def yards_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
     codes = [y.code for y in board.yards]
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -179,7 +179,7 @@ def yards_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
     measured = [a for a in board.accuracy if a.estimates]
     codes = [a.gate_code for a in measured]
-    return _figure(
+    return figure(
         [
             {
                 "type": "bar",
@@ -250,7 +250,7 @@ def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) 
                 "line": {"color": WARNING_COLOURS[level], "dash": "dash", "width": 1},
             }
         )
-    return _figure(
+    return figure(
         data,
         xaxis={"type": "date", "tickformat": "%d/%m", "dtick": 86_400_000},
         yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
@@ -284,7 +284,7 @@ def _thresholds(session: Session) -> dict[str, int]:
     }
 
 
-def _all_gates(session: Session) -> list[Gate]:
+def all_gates(session: Session) -> list[Gate]:
     return list(session.scalars(select(Gate).where(Gate.is_active).order_by(Gate.id)))
 
 
@@ -299,7 +299,7 @@ def board_page(
         request,
         "board.html",
         board=board,
-        all_gates=_all_gates(session),
+        all_gates=all_gates(session),
         windows_figure=windows_figure(board, t),
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),

@@ -16,6 +16,7 @@ from cuakhau.web import (
     investment_pages,
     planning,
     public,
+    statistics_pages,
     vendor,
     yard,
     zone,
@@ -37,6 +38,7 @@ PAGE_ROUTERS = (
     investment_pages.router,
     admin.router,
     board.router,
+    statistics_pages.router,
     planning.router,
     zone.router,
 )

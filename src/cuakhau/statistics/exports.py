@@ -1,0 +1,333 @@
+"""Every statistics report as a file (CSV, XLSX, PDF) in Vietnamese or English,
+its period, comparisons and filters above the figures; and the weekly report
+the board sends as it is (docs/statistics.md, "Downloads").
+
+The tables are built here from the same reports the API answers with, and
+written by ``core/tables.py``."""
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cuakhau.core.messages import translate
+from cuakhau.core.tables import Column, Download, Table, download, shown, to_csv, to_pdf, to_xlsx
+from cuakhau.models import User
+from cuakhau.statistics.names import label, namer
+from cuakhau.statistics.periods import Comparison, Period, PeriodKind, period_of
+from cuakhau.statistics.reinvestment import reinvestment
+from cuakhau.statistics.schemas import (
+    FeeGroup,
+    FeeQuery,
+    PeriodRead,
+    Reinvestment,
+    ReinvestmentQuery,
+    Report,
+    ReportQuery,
+    TradeGroup,
+    TradeQuery,
+)
+from cuakhau.statistics.service import fee_report, scope, trade_report
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+MEASURE_KINDS = {
+    "value_usd": "usd",
+    "weight_kg": "count",
+    "packages": "count",
+    "lines": "count",
+    "vehicles": "count",
+    "shipments": "count",
+    "amount_vnd": "vnd",
+    "fees": "count",
+}
+# The measures a comparison's columns show: the ones the press prints.
+HEADLINE = ("value_usd", "vehicles", "amount_vnd")
+# A report's filters, in the order the header names them.
+FILTERS = (
+    "gate_id",
+    "direction",
+    "regime",
+    "hs",
+    "enterprise_id",
+    "origin_country",
+    "destination_country",
+    "perishable",
+    "vehicle_kind",
+    "vehicle_class",
+    "kind",
+)
+WEEKLY_CHAPTERS = 10
+
+
+def _day(value: date, language: str) -> str:
+    return shown(value, "date", language)
+
+
+def period_lines(
+    period: PeriodRead, comparisons: dict[Comparison, PeriodRead], language: str
+) -> list[str]:
+    """The period and each comparison's, as the header of a report says them."""
+    lines = [
+        translate(
+            "stats_lead_period",
+            language,
+            first=_day(period.first, language),
+            last=_day(period.last, language),
+            days=period.days,
+        )
+    ]
+    for comparison, other in comparisons.items():
+        lines.append(
+            translate(
+                "stats_lead_compared",
+                language,
+                comparison=translate(f"stats_comparison_{comparison.value}", language),
+                first=_day(other.first, language),
+                last=_day(other.last, language),
+            )
+        )
+    return lines
+
+
+def filter_line(
+    session: Session, user: User, query: ReportQuery, language: str, *, enterprise_rows: bool
+) -> str:
+    """What the figures were limited to: the filters asked for and what the
+    reader may see (its gate, its enterprise), with names, not ids."""
+    allowed = scope(user, query, enterprise_rows=enterprise_rows)
+    asked = {name: getattr(query, name, None) for name in FILTERS}
+    asked["gate_id"] = allowed.gate_id or asked["gate_id"]
+    asked["enterprise_id"] = allowed.enterprise_id or asked["enterprise_id"]
+    groups = {"gate_id": "gate", "enterprise_id": "enterprise", "hs": "hs_chapter"}
+    given = {groups.get(name, name): value for name, value in asked.items() if value is not None}
+    if isinstance(given.get("hs_chapter"), str) and len(given["hs_chapter"]) == 4:
+        given["hs_heading"] = given.pop("hs_chapter")
+    if not given:
+        return translate("stats_lead_whole_zone", language)
+    plain = {group: _plain(value) for group, value in given.items()}
+    name = namer(session, [plain], language)
+    parts = [
+        f"{translate(f'stats_col_{group}', language)} = {name(group, value) or value}"
+        for group, value in plain.items()
+    ]
+    return translate("stats_lead_filters", language, filters="; ".join(parts))
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, StrEnum) else value
+
+
+def report_table(key: str, title: str, report: Report, language: str) -> Table:
+    """A report's rows (the total last) as a table: the groups by name, the
+    measures, then each comparison's headline figures and relative change."""
+    names = list(report.total.measures)
+    columns = [Column(group) for group in report.group_by] or [Column("scope")]
+    labels = {c.key: translate(f"stats_col_{c.key}", language) for c in columns}
+    columns += [Column(name, MEASURE_KINDS[name]) for name in names]
+    labels |= {name: translate(f"stats_col_{name}", language) for name in names}
+    for comparison in report.comparisons:
+        said = translate(f"stats_comparison_{comparison.value}", language)
+        for name in (name for name in HEADLINE if name in names):
+            columns += [
+                Column(f"{name}.{comparison.value}", MEASURE_KINDS[name]),
+                Column(f"{name}.{comparison.value}.relative", "ratio"),
+            ]
+            labels[f"{name}.{comparison.value}"] = translate(
+                "stats_col_then", language, measure=labels[name], comparison=said
+            )
+            labels[f"{name}.{comparison.value}.relative"] = translate(
+                "stats_col_relative", language, measure=labels[name], comparison=said
+            )
+
+    def cells(group: dict[str, str], row: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {**group, **row.measures}
+        for compared in row.compared:
+            for name in HEADLINE:
+                if name in names:
+                    change = compared.change.get(name)
+                    out[f"{name}.{compared.comparison.value}"] = compared.measures.get(name)
+                    out[f"{name}.{compared.comparison.value}.relative"] = (
+                        change.relative if change else None
+                    )
+        return out
+
+    rows = [
+        cells({group: label(row, group) for group in report.group_by}, row)
+        for row in report.rows
+        if report.group_by
+    ]
+    total = translate("stats_table_total", language)
+    rows.append(cells({columns[0].key: total}, report.total))
+    return Table(key, title, columns, labels, rows)
+
+
+def reinvestment_table(answer: Reinvestment, language: str) -> Table:
+    columns = [
+        Column("period"),
+        Column("fee_revenue_vnd", "vnd"),
+        Column("disbursed_vnd", "vnd"),
+        Column("reinvested_share", "ratio"),
+    ]
+    labels = {c.key: translate(f"stats_col_{c.key}", language) for c in columns}
+
+    def cells(label: str, row: Any) -> dict[str, Any]:
+        return {
+            "period": label,
+            "fee_revenue_vnd": row.fee_revenue_vnd,
+            "disbursed_vnd": row.disbursed_vnd,
+            "reinvested_share": row.reinvested_share,
+        }
+
+    rows = [
+        cells(f"{_day(r.period.first, language)} – {_day(r.period.last, language)}", r)
+        for r in answer.rows
+    ]
+    rows.append(cells(translate("stats_table_total", language), answer.total))
+    title = translate("stats_report_reinvestment", language)
+    return Table("reinvestment", title, columns, labels, rows)
+
+
+def _written(
+    format: ExportFormat, name: str, title: str, lead: list[str], tables: list[Table], language: str
+) -> Download:
+    lines = [title, *lead]
+    if format is ExportFormat.csv:
+        return download(to_csv(tables, lead=lines), "csv", name)
+    if format is ExportFormat.xlsx:
+        return download(to_xlsx(tables, lead=lines), "xlsx", name)
+    return download(to_pdf(title, lead, tables, language), "pdf", name)
+
+
+def _source(language: str) -> str:
+    return translate("stats_lead_source", language)
+
+
+def report_download(
+    *,
+    session: Session,
+    user: User,
+    query: TradeQuery | FeeQuery,
+    today: date,
+    language: str,
+    format: ExportFormat,
+) -> Download:
+    """The trade or the fee report as a file."""
+    if isinstance(query, TradeQuery):
+        key = "trade"
+        report = trade_report(
+            session=session, user=user, query=query, today=today, language=language
+        )
+    else:
+        key = "fees"
+        report = fee_report(session=session, user=user, query=query, today=today, language=language)
+    title = translate(f"stats_report_{key}", language)
+    enterprise_rows = key == "trade"
+    lead = [
+        *period_lines(report.period, report.comparisons, language),
+        filter_line(session, user, query, language, enterprise_rows=enterprise_rows),
+        _source(language),
+    ]
+    table = report_table(key, title, report, language)
+    name = f"{key}-{report.period.first}-{report.period.last}"
+    return _written(format, name, title, lead, [table], language)
+
+
+def reinvestment_download(
+    *,
+    session: Session,
+    user: User,
+    query: ReinvestmentQuery,
+    today: date,
+    language: str,
+    format: ExportFormat,
+) -> Download:
+    answer = reinvestment(session=session, user=user, query=query, today=today)
+    title = translate("stats_report_reinvestment", language)
+    lead = [
+        *period_lines(answer.period, {}, language),
+        translate(
+            "stats_lead_steps", language, step=translate(f"stats_step_{answer.step}", language)
+        ),
+        translate("stats_lead_projects", language, count=answer.projects),
+        _source(language),
+    ]
+    name = f"reinvestment-{answer.period.first}-{answer.period.last}"
+    return _written(format, name, title, lead, [reinvestment_table(answer, language)], language)
+
+
+def last_full_week(today: date) -> Period:
+    """The ISO week (Monday to Sunday) before the one ``today`` falls in."""
+    return period_of(PeriodKind.week, today - timedelta(days=7))
+
+
+def weekly_report(
+    *,
+    session: Session,
+    user: User,
+    at: date | None,
+    today: date,
+    language: str,
+    format: ExportFormat,
+) -> Download:
+    """The week's figures (the week ``at`` falls in, else last week) against the
+    week before and the same week a year before: the zone's totals; by gate,
+    direction and regime; the largest HS chapters; fee revenue by gate."""
+    week = period_of(PeriodKind.week, at) if at is not None else last_full_week(today)
+    compare = [Comparison.previous, Comparison.year_before]
+
+    def trade(*groups: TradeGroup, limit: int | None = None) -> Report:
+        query = TradeQuery(
+            period=PeriodKind.week,
+            at=week.first,
+            compare=compare,
+            group_by=list(groups),
+            limit=limit,
+        )
+        return trade_report(session=session, user=user, query=query, today=today, language=language)
+
+    def by(group: str) -> str:
+        return translate(
+            "stats_table_by", language, group=translate(f"stats_col_{group}", language).lower()
+        )
+
+    totals = trade()
+    tables = [
+        report_table("totals", translate("stats_report_trade", language), totals, language),
+        *[
+            report_table(group.value, by(group.value), trade(group), language)
+            for group in (TradeGroup.gate, TradeGroup.direction, TradeGroup.regime)
+        ],
+        report_table(
+            "chapters",
+            translate("stats_table_top_chapters", language, count=WEEKLY_CHAPTERS),
+            trade(TradeGroup.hs_chapter, limit=WEEKLY_CHAPTERS),
+            language,
+        ),
+    ]
+    fees = fee_report(
+        session=session,
+        user=user,
+        query=FeeQuery(
+            period=PeriodKind.week, at=week.first, compare=compare, group_by=[FeeGroup.gate]
+        ),
+        today=today,
+        language=language,
+    )
+    tables.append(
+        report_table("fees", translate("stats_table_fees_by_gate", language), fees, language)
+    )
+    title = translate(
+        "stats_report_weekly",
+        language,
+        first=_day(week.first, language),
+        last=_day(week.last, language),
+    )
+    lead = [*period_lines(totals.period, totals.comparisons, language), _source(language)]
+    return _written(format, f"weekly-{week.first}", title, lead, tables, language)

@@ -1,0 +1,114 @@
+"""The statistics' pages in a browser: the board clicks from a total to its
+breakdown and on into a gate's commodities, and downloads a report; an
+enterprise sees its own months; the public sees the gates' totals."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import make_enterprise, make_tariff
+from tests.statistics.trips import DURIAN, WOOD, at, crossed, two_way_gate
+from tests.web.conftest import Site, log_in, log_in_as, status_of
+
+FRUIT = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
+
+
+def _december(site: Site) -> None:
+    """Fruit and furniture at the site's gate and another, in December 2026 and 2025."""
+    with site.write() as session:
+        make_tariff(session, amount_vnd=300_000)
+        other = two_way_gate(session)
+        rival = make_enterprise(session, roles=["exporter"])
+        ours = session.merge(site.enterprise)
+        gate = session.merge(site.gate)
+        crossed(
+            session, gate, ours, at("2026-12-02"), cargo=[*FRUIT, {**WOOD, "value_usd": "1000.50"}]
+        )
+        crossed(session, gate, rival, at("2026-12-03"), cargo=FRUIT)
+        crossed(session, other, rival, at("2026-12-04"), cargo=[{**WOOD, "value_usd": "200.00"}])
+        crossed(session, gate, ours, at("2025-12-10"), cargo=FRUIT)
+
+
+NOW = datetime(2026, 12, 10, 3, tzinfo=UTC)
+
+
+def test_the_board_clicks_from_a_total_to_a_gate_to_its_commodities(
+    page: Page, site: Site, clock_at
+):
+    clock_at(NOW)
+    _december(site)
+    log_in(page, "board")
+    page.goto("/board/statistics?period=month&at=2026-12-10")
+    expect(page.get_by_test_id("stats-period")).to_contain_text("01/12/2026 – 31/12/2026")
+    expect(page.get_by_test_id("total-value_usd")).to_have_text("61.200,50")
+    expect(page.get_by_test_id("total-amount_vnd")).to_have_text("900.000")
+    # Every chart was drawn by the vendored plotly.
+    expect(page.locator("[data-figure] .main-svg").first).to_be_visible()
+
+    page.get_by_test_id("by-hs_chapter").click()
+    expect(page.locator("#stats-breakdown-heading")).to_have_text("Theo chương hs")
+    page.get_by_test_id("total-value_usd").click()
+    breakdown = page.get_by_test_id("stats-breakdown")
+    expect(breakdown.locator("tbody tr")).to_have_count(2)
+    expect(breakdown.locator(f'tr[data-group="{site.gate.id}"] [data-testid=value]')).to_have_text(
+        "61.000,50"
+    )
+
+    breakdown.get_by_role("link", name="Hữu Nghị").click()
+    expect(page.get_by_test_id("stats-filters")).to_contain_text("Cửa khẩu = Hữu Nghị")
+    chapters = page.get_by_test_id("stats-breakdown")
+    expect(chapters.locator('tr[data-group="08"] [data-testid=value]')).to_have_text("60.000,00")
+    expect(chapters.locator('tr[data-group="08"] th')).to_contain_text("Quả và quả hạch")
+
+    chapters.locator('tr[data-group="08"] a').click()
+    headings = page.get_by_test_id("stats-breakdown")
+    expect(headings.locator('tr[data-group="0810"] th')).to_have_text("0810 Quả khác, tươi")
+
+
+def test_the_board_downloads_the_breakdown_as_a_spreadsheet(page: Page, site: Site, clock_at):
+    clock_at(NOW)
+    _december(site)
+    log_in(page, "board")
+    page.goto("/board/statistics?period=month&at=2026-12-10&lang=en")
+    with page.expect_download() as caught:
+        page.get_by_test_id("download-trade-csv").click()
+    download = caught.value
+    assert download.suggested_filename == "trade-2026-12-01-2026-12-31.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert "Period: 2026-12-01 – 2026-12-31 (31 days)" in text
+    assert "Compared with the same period a year before: 2025-12-01 – 2025-12-31" in text
+    assert "Huu Nghi,61000.50" in text
+    with page.expect_download() as weekly:
+        page.get_by_test_id("download-weekly").click()
+    assert weekly.value.suggested_filename == "weekly-2026-11-30.pdf"
+
+
+def test_an_enterprise_sees_its_own_months_and_the_public_the_gates(
+    page: Page, site: Site, clock_at
+):
+    clock_at(NOW)
+    _december(site)
+    assert status_of(page, "/board/statistics") == 200  # the login page, for the public
+    expect(page).to_have_url(f"{site.url}/login?next=%2Fboard%2Fstatistics")
+
+    page.goto("/figures")
+    month = page.get_by_test_id("stats-month")
+    expect(month.locator(f'tr[data-gate="{site.gate.id}"] [data-testid=vehicles]')).to_have_text(
+        "2"
+    )
+    expect(page.get_by_test_id("stats-month-total")).to_contain_text("3")
+
+    log_in(page, "board")
+    for bad in ("period=range&at=2026-12-01", "gate_id=abc", "hs=081", "by=enterprise"):
+        assert status_of(page, f"/board/statistics?{bad}") == 422, bad
+    expect(page.locator("main")).to_contain_text("Dữ liệu gửi lên có 1 lỗi")
+
+    log_in_as(page, "enterprise")
+    assert status_of(page, "/board/statistics") == 403
+    page.goto("/figures/mine?year=2026")
+    december = page.locator('tr[data-month="2026-12"]')
+    expect(december.get_by_test_id("value")).to_have_text("31.000,50")
+    expect(december.get_by_test_id("vehicles")).to_have_text("1")
+    expect(december.get_by_test_id("fees")).to_have_text("300.000")
+    expect(page.get_by_test_id("zone-total")).to_contain_text("61.200,50")
