@@ -341,7 +341,10 @@ class Acceptance(Strict):
     capacity; what one gate's part leaves unused is not passed to another.
     """
 
-    per_day: Factor
+    per_day: Factor | None = None
+    # Where the other side says what it takes hour by hour: trucks in each hour of the
+    # day (hour 0 first), across the zone, shared by the same rule and `changes`.
+    per_hour: Annotated[list[Factor], Field(min_length=24, max_length=24)] | None = None
     changes: list[Change] = []
     shares: Literal["capacity"] | dict[str, Share] = "capacity"
 
@@ -349,6 +352,12 @@ class Acceptance(Strict):
     @classmethod
     def _shares(cls, shares: str | dict[str, float]) -> str | dict[str, float]:
         return shares if isinstance(shares, str) else _check_shares(shares)
+
+    @model_validator(mode="after")
+    def _some_number(self) -> Acceptance:
+        if self.per_day is None and self.per_hour is None:
+            raise refusal("sim_acceptance_without_number")
+        return self
 
 
 class Scenario(Strict):
