@@ -9,6 +9,7 @@ a day's trucks however long the horizon.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from itertools import starmap
 from typing import NamedTuple
@@ -41,6 +42,7 @@ class Truck(NamedTuple):
     perishable: bool
     patience: float  # hours it will wait before giving up; inf: never
     balk_at: float  # turns back on arrival if this many are in the zone; inf: never
+    bears: float  # goes to another gate if the wait expected here is longer; inf: never
     ident: int  # unique within its gate and replication
     booked_slot: int = 0
 
@@ -57,6 +59,7 @@ class ArrivalBatch:
     perishable: np.ndarray
     patience: np.ndarray
     balk_at: np.ndarray
+    bears: np.ndarray
     ident: np.ndarray
 
     def where(self, chosen: np.ndarray) -> ArrivalBatch:
@@ -96,6 +99,15 @@ class GateStream:
     def hourly_rates(self, scenario: Scenario, days: range) -> np.ndarray:
         daily = np.array([self.per_day(scenario, day) for day in days])
         return np.outer(daily, self.hourly_shape).ravel()
+
+
+def _bears(commodity: Commodity) -> float:
+    """The longest wait a truck of `commodity` expects to bear before going elsewhere:
+    inf if it never does; the largest float if only a closed gate sends it."""
+    if commodity.reroute is None:
+        return math.inf
+    limit = commodity.reroute.wait_over_hours
+    return sys.float_info.max if limit is None else limit
 
 
 class GateArrivals:
@@ -163,7 +175,7 @@ class GateArrivals:
         hour = (booked.date - self.scenario.start).days * 24 + booked.hour
         arrival = hour + rng.random(booked.count)
         commodity = self.scenario.commodities[booked.commodity]
-        return self._columns(commodity, booked.direction, arrival, rng)
+        return self._columns(commodity, booked.direction, arrival, rng, may_reroute=False)
 
     def initial(self, rng: np.random.Generator) -> list[tuple[Truck, bool]]:
         """The trucks in the zone when the run starts, longest waiting first, each with
@@ -188,7 +200,12 @@ class GateArrivals:
         return list(zip(batch.trucks(), np.concatenate(cleared)[order].tolist(), strict=True))
 
     def _columns(
-        self, commodity: Commodity, direction: str, arrival: np.ndarray, rng: np.random.Generator
+        self,
+        commodity: Commodity,
+        direction: str,
+        arrival: np.ndarray,
+        rng: np.random.Generator,
+        may_reroute: bool = True,
     ) -> tuple[np.ndarray, ...]:
         """Every column of a batch but `ident`: trucks of one commodity arriving at `arrival`."""
         count = len(arrival)
@@ -207,6 +224,7 @@ class GateArrivals:
         else:
             patience = np.full(count, math.inf)
         balk_at = np.full(count, math.inf if commodity.balk_at is None else commodity.balk_at)
+        bears = np.full(count, _bears(commodity) if may_reroute else math.inf)
         return (
             arrival,
             customs,
@@ -216,6 +234,7 @@ class GateArrivals:
             np.full(count, commodity.perishable),
             patience,
             balk_at,
+            bears,
         )
 
     def _patience_factors(self, commodity: Commodity, arrival: np.ndarray) -> np.ndarray:

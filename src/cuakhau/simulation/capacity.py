@@ -134,6 +134,16 @@ class CrossingTimeline:
         hour = min(int(time), len(self.per_hour) - 1)
         return math.floor(self.cumulative[hour] + self.per_hour[hour] * (time - hour) + 1e-9)
 
+    def offered(self, start: float, end: float) -> float:
+        """Slots offered between `start` and `end` (not whole: a rate, not a count)."""
+        return self._running_total(end) - self._running_total(start)
+
+    def _running_total(self, time: float) -> float:
+        # Past the horizon the last hour's pace is taken to go on: the horizon's end
+        # is the model's, not the gate's.
+        hour = min(int(time), len(self.per_hour) - 1)
+        return self.cumulative[hour] + self.per_hour[hour] * (time - hour)
+
     def slot_time(self, slot: int) -> float:
         """The moment slot number `slot` (counting from 1) falls; inf past the horizon."""
         hour = bisect_left(self.cumulative, slot - 1e-9) - 1

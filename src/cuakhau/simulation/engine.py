@@ -141,6 +141,7 @@ def _spaces(yard: Yard | None) -> float:
 class GateSimulation:
     def __init__(self, scenario: Scenario, gate_id: str) -> None:
         gate = scenario.gates[gate_id]
+        self.gate_id = gate_id
         self.days = scenario.days
         self.policy: Policy = scenario.policy
         self.arrivals = GateArrivals(scenario, gate_id)
@@ -177,24 +178,67 @@ class GateSimulation:
         self.gone: set[int] = set()
         self.events: list[tuple[float, int, Action, Any]] = []
         self.sequence = count()
+        # Trucks drawn but yet to arrive: the rest of a batch, and the first one
+        # after the time `advance` stopped at.
+        self._pending: Iterator[Truck] = iter(())
+        self._held: Truck | None = None
+        self._drawn_days = self._folded = 0
+        self.last_moment = math.nextafter(scenario.hours, 0)
+        self.left_in_zone = 0  # trucks in the zone when the horizon is reached
+        self.rng = np.random.default_rng(0)  # replaced by `begin`
+        # Set when the zone lets trucks go elsewhere (rerouting.py): offered a truck
+        # that would rather not wait here, it says whether the truck went.
+        self.elsewhere: Callable[[Truck, float], bool] | None = None
 
     def run(self, rng: np.random.Generator) -> GateDays:
+        self.begin(rng)
+        if self.straight_through:
+            self._run_straight_through()
+        else:
+            self.advance(self.days * 24)
+        return self.end()
+
+    def begin(self, rng: np.random.Generator) -> None:
+        """Take the random stream; place the trucks already in the zone."""
+        self.rng = rng
         start = self.arrivals.start_hour
         for truck, cleared in self.arrivals.initial(rng):
             self.resume(truck, cleared, start)
+
+    def advance(self, until: float) -> None:
+        """Everything that happens before `until` (hours): each arrival in time
+        order after the events due before it, drawing a batch of days at a time."""
+        while True:
+            self._pass_events(until)
+            if self._held is not None:
+                break
+            if self._folded < self._drawn_days:  # a batch is through: fold its statistics
+                self._advance(min(self._drawn_days * 24, until))
+                self.tally.flush()
+                self._folded = self._drawn_days
+            if self._drawn_days >= self.days:
+                break
+            days = range(
+                self._drawn_days, min(self._drawn_days + self.arrivals.batch_days, self.days)
+            )
+            self._pending = iter(self.arrivals.batch(days, self.rng).trucks())
+            self._drawn_days = days.stop
+        self._advance(until)
+
+    def end(self) -> GateDays:
+        """The horizon is reached: the statistics, trucks still in the zone included."""
+        left = list(self._trucks_in_zone())
+        for truck in left:
+            self.tally.unfinished(truck)
+        self.left_in_zone = len(left)
+        return self.tally.result()
+
+    def _run_straight_through(self) -> None:
         step = self.arrivals.batch_days
         for first in range(0, self.days, step):
-            days = range(first, min(first + step, self.days))
-            trucks = self.arrivals.batch(days, rng)
-            if self.straight_through:
-                self._pass_straight_through(trucks)
-            else:
-                self._pass_events(trucks)
-            self._advance(days.stop * 24)
+            trucks = self.arrivals.batch(range(first, min(first + step, self.days)), self.rng)
+            self._pass_straight_through(trucks)
             self.tally.flush()
-        for truck in self._trucks_in_zone():
-            self.tally.unfinished(truck)
-        return self.tally.result()
 
     def _pass_straight_through(self, trucks: ArrivalBatch) -> None:
         """Nothing after customs can hold a truck up: the gate is one FCFS queue."""
@@ -216,18 +260,30 @@ class GateSimulation:
         self.tally.gave_up_all(trucks.where(reneged), left[reneged], "yard", balked=False)
         self.tally.crossed_all(trucks.where(crossed), left[crossed])
 
-    def _pass_events(self, trucks: ArrivalBatch) -> None:
-        """Each arrival in turn, after the events due before it (`_advance` inlined:
-        this loop runs once a truck)."""
+    def _pass_events(self, until: float) -> None:
+        """Each arrival before `until` in turn, after the events due before it
+        (`_advance` inlined: this loop runs once a truck)."""
         events, arrive = self.events, self.arrive
-        for truck in trucks.trucks():
+        for truck in self._upcoming():
             now = truck.arrival
+            if now >= until:
+                self._held = truck
+                return
             while events and events[0][0] <= now:
                 time, _, action, subject = heappop(events)
                 action(subject, time)
             arrive(truck, now)
 
+    def _upcoming(self) -> Iterator[Truck]:
+        if self._held is not None:
+            held, self._held = self._held, None
+            yield held
+        yield from self._pending
+
     def _advance(self, until: float) -> None:
+        # The horizon's own stroke is outside the run (results count what happens
+        # before it): a truck due to cross then is still in the zone at the end.
+        until = min(until, self.last_moment)
         events = self.events
         while events and events[0][0] <= until:
             time, _, action, subject = heappop(events)
@@ -250,6 +306,43 @@ class GateSimulation:
 
     def arrive(self, truck: Truck, now: float) -> None:
         self.note["arrived"](now)
+        if truck.bears < math.inf and self._goes_elsewhere(truck, now):
+            return
+        self._admit(truck, now)
+
+    def receive(self, truck: Truck, arrives: float) -> None:
+        """A truck another gate sent here: counted from when it was sent (its arrival
+        there), it comes at `arrives`, never to go on again, under a number of ours."""
+        self.note["rerouted_in"](truck.arrival)
+        ident = self.arrivals.trucks_drawn
+        self.arrivals.trucks_drawn += 1
+        self._schedule(arrives, self.come, truck._replace(ident=ident, bears=math.inf))
+
+    def come(self, truck: Truck, now: float) -> None:
+        """A truck sent here from another gate reaches this one."""
+        self.note["came"](now)
+        self._admit(truck, now)
+
+    def _goes_elsewhere(self, truck: Truck, now: float) -> bool:
+        direction = truck.direction
+        waiting = self.expected_wait(direction, self.in_zone[direction], now)
+        if waiting <= truck.bears or self.elsewhere is None:
+            return False
+        went = self.elsewhere(truck, waiting)
+        if went:
+            self.tally.rerouted(truck, now)
+        return went
+
+    def expected_wait(self, direction: int, trucks: int, now: float) -> float:
+        """What a driver expects to wait behind `trucks` at this gate: the crossings
+        the next 24 hours offer, taken as the pace; inf if none (the gate is closed)."""
+        crossing = self.crossings[direction]
+        if crossing is None:
+            return 0.0
+        offered = crossing.timeline.offered(now, now + 24)
+        return math.inf if offered <= 0 else trucks * 24 / offered
+
+    def _admit(self, truck: Truck, now: float) -> None:
         direction = truck.direction
         if self.in_zone[direction] >= truck.balk_at:
             self.tally.gave_up(truck, now, "inland", balked=True)

@@ -205,9 +205,24 @@ class Gate(Strict):
     customs: Customs
     quarantine: Station | None = None
     crossing: dict[Direction, CrossingCapacity] | None = None
+    # Driving time to other gates, for trucks that go elsewhere; one way given is
+    # taken for both.
+    travel_hours: dict[str, Annotated[float, Field(gt=0)]] = {}
 
 
 # --- demand --------------------------------------------------------------------------
+
+
+class Reroute(Strict):
+    """When a truck of this class, on arrival, drives to another gate instead.
+
+    It goes when its gate is closed its way (no crossing in the next 24 hours), or,
+    with `wait_over_hours`, when the wait it can expect there is longer than that; it
+    takes the gate (among those its gate lists `travel_hours` to) where the travel
+    plus the wait expected is shortest, if that beats staying.
+    """
+
+    wait_over_hours: Hours | None = None
 
 
 class Commodity(Strict):
@@ -223,6 +238,7 @@ class Commodity(Strict):
     # twice as soon, as drivers did once the January 2022 news spread).
     patience_changes: tuple[Change, ...] = ()
     balk_at: Annotated[int, Field(ge=1)] | None = None
+    reroute: Reroute | None = None
 
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
@@ -448,6 +464,15 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     for index, booked in enumerate(scenario.bookings):
         if not 0 <= (booked.date - scenario.start).days < scenario.days:
             problems.append(Problem(f"bookings[{index}].date", "sim_outside_horizon"))
+    for gate_id, gate in scenario.gates.items():
+        for other in gate.travel_hours:
+            where = f"gates.{gate_id}.travel_hours.{other}"
+            if other not in scenario.gates:
+                problems.append(
+                    Problem(where, "sim_unknown_gate", {"name": other, "known": gate_names})
+                )
+            elif other == gate_id:
+                problems.append(Problem(where, "sim_travel_to_itself", {"gate": gate_id}))
     for direction, acceptance in scenario.acceptance.items():
         problems.extend(_acceptance_problems(scenario, direction, acceptance))
     for index, series in enumerate(scenario.observed):
