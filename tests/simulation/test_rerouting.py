@@ -125,7 +125,8 @@ def test_a_closed_gate_elsewhere_is_no_way_out() -> None:
 
 @st.composite
 def _random_zone(draw: st.DrawFn) -> dict[str, Any]:
-    """Two or three gates with random capacity, closures, yards, patience and rules."""
+    """Two or three gates with random capacity, closures, yards, patience, rules and
+    a declared station on the goods' route."""
     gates = ["a", "b", "c"][: draw(st.integers(2, 3))]
     admission = draw(st.sampled_from(["walk_in", "hold_inland", "booked_windows"]))
     raw_gates = {}
@@ -152,11 +153,13 @@ def _random_zone(draw: st.DrawFn) -> dict[str, Any]:
             crossing,
             yards={"export": {"spaces": draw(st.sampled_from([5, 40]))}},
             travel_hours=others,
+            stations={"bay": {"servers": draw(st.integers(1, 3)), "service": FAST}},
         )
     patience = draw(st.sampled_from([None, 6.0, 30.0]))
     commodity: dict[str, Any] = {
         "reroute": {"wait_over_hours": draw(st.sampled_from([None, 2.0, 12.0]))},
         "balk_at": draw(st.sampled_from([None, 30])),
+        "route": draw(st.sampled_from([None, ["customs", "bay"], ["bay", "customs"]])),
     }
     if patience is not None:
         commodity["patience"] = {"distribution": "exponential", "mean_hours": patience}

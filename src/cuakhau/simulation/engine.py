@@ -30,13 +30,14 @@ import math
 from collections.abc import Callable, Iterator
 from heapq import heappop, heappush, heapreplace
 from itertools import count
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from cuakhau.simulation.arrivals import DIRECTIONS, ArrivalBatch, GateArrivals, Truck
 from cuakhau.simulation.capacity import CrossingTimeline, hourly_capacity
-from cuakhau.simulation.scenario import Policy, Scenario, Yard
+from cuakhau.simulation.distributions import draw
+from cuakhau.simulation.scenario import Policy, Scenario, ServiceTime, Yard, routes
 from cuakhau.simulation.tally import GateDays, GateTally
 
 # An event's subject is a truck, or for a crossing slot the crossing it calls.
@@ -45,6 +46,21 @@ QueueEntry = tuple[int, float, int, Truck]
 
 # How a truck left the straight-through queue.
 CROSSED, RENEGED, BALKED = 0, 1, 2
+
+
+class Visit(NamedTuple):
+    """A truck on its goods' own route: the stop it is at, and its service so far
+    (all of it, and the part at stations beyond customs and quarantine)."""
+
+    truck: Truck
+    stop: int
+    served: float
+    beyond: float
+
+
+# A station on a route, and where a truck's time there comes from: drawn on arrival
+# (customs, quarantine) or drawn when it joins (a declared station's service).
+Stop = tuple["FcfsStation", str | ServiceTime]
 
 
 class FcfsStation:
@@ -152,6 +168,7 @@ class GateSimulation:
         self.occupied = [0 for _ in DIRECTIONS]
         self.customs = FcfsStation(gate.customs.servers)
         self.quarantine = FcfsStation(gate.quarantine.servers) if gate.quarantine else None
+        self.routes = _routes(scenario, gate_id, self.customs, self.quarantine)
         capacity = gate.crossing or {}
         self.crossings = [
             Crossing(CrossingTimeline(hourly_capacity(scenario, gate_id, direction)))
@@ -164,6 +181,7 @@ class GateSimulation:
             and self.quarantine is None
             and not capacity
             and not self.arrivals.initial_trucks
+            and not self.routes
         )
         self.holding = self.policy.admission == "hold_inland"
         self.booking = self.policy.admission == "booked_windows"
@@ -416,6 +434,9 @@ class GateSimulation:
 
     def enter_yard(self, truck: Truck, now: float) -> None:
         self.note["entered"](now)
+        if truck.route:
+            self._at_stop(Visit(truck, 0, 0.0, 0.0), now)
+            return
         if truck.patience == math.inf:
             done = self.customs.finish(now, truck.customs_hours)
         else:
@@ -442,6 +463,29 @@ class GateSimulation:
             else:
                 self._schedule(done, self.ready, truck)
 
+    def _at_stop(self, visit: Visit, now: float) -> None:
+        """A truck on its goods' own route joins its next station, or, past the last,
+        waits to cross. It gives up as it would at customs: never taking an officer."""
+        truck, stop, served, beyond = visit
+        stops = self.routes[truck.route]
+        if stop == len(stops):
+            self.ready(truck._replace(served_hours=beyond), now)
+            return
+        station, source = stops[stop]
+        if source == "customs":
+            hours = truck.customs_hours
+        elif source == "quarantine":
+            hours = truck.quarantine_hours
+        else:
+            hours = float(draw(source, self.rng, 1)[0])
+            beyond += hours
+        give_up_at = truck.arrival + truck.patience + served
+        done = station.finish_or_give_up(now, hours, give_up_at)
+        if done is None:
+            self._schedule(max(now, give_up_at), self._give_up_in_yard, truck)
+        else:
+            self._schedule(done, self._at_stop, Visit(truck, stop + 1, served + hours, beyond))
+
     def _crossing(self, truck: Truck) -> Crossing:
         crossing = self.crossings[truck.direction]
         assert crossing is not None, "validation guarantees capacity for booked directions"
@@ -455,7 +499,7 @@ class GateSimulation:
         order = truck.booked_slot if self.booking else now
         heappush(crossing.ready, self._queue_entry(truck, order))
         if truck.patience < math.inf:
-            served = truck.customs_hours + truck.quarantine_hours
+            served = truck.customs_hours + truck.quarantine_hours + truck.served_hours
             self._start_waiting(truck, now, truck.arrival + truck.patience + served, "yard")
         if not crossing.calling:
             self._call_next(crossing, now)
@@ -545,8 +589,30 @@ class GateSimulation:
 
     def _trucks_in_zone(self) -> Iterator[Truck]:
         queued = [*(entry[-1] for outside in self.outside for entry in outside)]
-        queued += (subject for *_, subject in self.events if isinstance(subject, Truck))
+        for *_, subject in self.events:
+            if isinstance(subject, Visit):
+                queued.append(subject.truck)
+            elif isinstance(subject, Truck):
+                queued.append(subject)
         for crossing in self.crossings:
             if crossing is not None:
                 queued += (entry[-1] for entry in crossing.ready)
         return (truck for truck in queued if truck.ident not in self.gone)
+
+
+def _routes(
+    scenario: Scenario, gate_id: str, customs: FcfsStation, quarantine: FcfsStation | None
+) -> dict[int, tuple[Stop, ...]]:
+    """The declared routes this gate has every station for, by route number."""
+    gate = scenario.gates[gate_id]
+    stations: dict[str, Stop] = {"customs": (customs, "customs")}
+    if quarantine is not None:
+        stations["quarantine"] = (quarantine, "quarantine")
+    for name, station in gate.stations.items():
+        stations[name] = (FcfsStation(station.servers), station.service)
+    numbers = routes(scenario)
+    return {
+        numbers[name]: tuple(stations[stop] for stop in commodity.stops)
+        for name, commodity in scenario.commodities.items()
+        if commodity.route and all(stop in stations for stop in commodity.stops)
+    }

@@ -95,7 +95,9 @@ class Zone:
         needs = (truck.direction, truck.quarantine_hours > 0)
         best, best_hours = "", waiting_here
         for other, drive in self.travel[here].items():
-            if needs not in self.handles[other]:
+            if needs not in self.handles[other] or (
+                truck.route and truck.route not in self.gates[other].routes
+            ):
                 continue
             queue = self.seen[other][truck.direction]
             hours = drive + self.gates[other].expected_wait(truck.direction, queue, now + drive)

@@ -197,6 +197,9 @@ class Station(Strict):
     service: ServiceTime
 
 
+BUILT_IN_STATIONS = ("customs", "quarantine")
+
+
 class Gate(Strict):
     name: str
     kind: Literal["road", "rail"] = "road"
@@ -208,6 +211,17 @@ class Gate(Strict):
     # Driving time to other gates, for trucks that go elsewhere; one way given is
     # taken for both.
     travel_hours: dict[str, Annotated[float, Field(gt=0)]] = {}
+    # Further stations a truck class's `route` may pass (transload bays, cold bays,
+    # transfer drivers…), beside the built-in customs and quarantine.
+    stations: dict[str, Station] = {}
+
+    @field_validator("stations")
+    @classmethod
+    def _own_names(cls, stations: dict[str, Station]) -> dict[str, Station]:
+        taken = sorted(set(stations) & set(BUILT_IN_STATIONS))
+        if taken:
+            raise refusal("sim_station_name_taken", name=", ".join(taken))
+        return stations
 
 
 # --- demand --------------------------------------------------------------------------
@@ -239,6 +253,26 @@ class Commodity(Strict):
     patience_changes: tuple[Change, ...] = ()
     balk_at: Annotated[int, Field(ge=1)] | None = None
     reroute: Reroute | None = None
+    # The stations its trucks pass in order before the crossing; left out: customs,
+    # then quarantine if the goods need it.
+    route: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _route(self) -> Commodity:
+        if self.route is None:
+            return self
+        if self.route.count("customs") != 1 or len(set(self.route)) != len(self.route):
+            raise refusal("sim_route_customs_once")
+        if ("quarantine" in self.route) != self.quarantine:
+            raise refusal("sim_route_quarantine")
+        return self
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The stations its trucks pass before the crossing."""
+        if self.route is not None:
+            return self.route
+        return ("customs", "quarantine") if self.quarantine else ("customs",)
 
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
@@ -376,6 +410,13 @@ class Acceptance(Strict):
         return self
 
 
+def routes(scenario: Scenario) -> dict[str, int]:
+    """Each commodity's route number: 0 for the built-in one, else one per declared route."""
+    declared = sorted(name for name, goods in scenario.commodities.items() if goods.route)
+    numbers = {name: index for index, name in enumerate(declared, start=1)}
+    return {name: numbers.get(name, 0) for name in scenario.commodities}
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
@@ -442,6 +483,14 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                         {"gate": gate_id, "commodity": stream.commodity},
                     )
                 )
+            elif missing := _missing_stations(scenario, stream.commodity, gate):
+                problems.append(
+                    Problem(
+                        f"gates.{gate_id}.stations",
+                        "sim_unknown_station",
+                        {"gate": gate_id, "name": ", ".join(missing)},
+                    )
+                )
             elif gate.crossing is not None and stream.direction not in gate.crossing:
                 problems.append(
                     Problem(
@@ -485,6 +534,16 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _missing_stations(scenario: Scenario, commodity_id: str, gate: Gate) -> list[str]:
+    """Stations the goods' route names that the gate does not have."""
+    commodity = scenario.commodities.get(commodity_id, Commodity())
+    return [
+        name
+        for name in commodity.stops
+        if name not in BUILT_IN_STATIONS and name not in gate.stations
+    ]
 
 
 def _acceptance_problems(
@@ -539,6 +598,14 @@ def _placed_problems(
                 f"{where}.commodity",
                 "sim_no_quarantine",
                 {"gate": trucks.gate, "commodity": trucks.commodity},
+            )
+        ]
+    if missing := _missing_stations(scenario, trucks.commodity, gate):
+        return [
+            Problem(
+                f"{where}.commodity",
+                "sim_unknown_station",
+                {"gate": trucks.gate, "name": ", ".join(missing)},
             )
         ]
     if gate.crossing is not None and trucks.direction not in gate.crossing:

@@ -188,6 +188,7 @@ class GateTally:
     def crossed(self, truck: Truck, time: float) -> None:
         self.moments["crossed"].append(time)
         wait = time - truck.arrival - truck.customs_hours - truck.quarantine_hours
+        wait -= truck.served_hours
         late = time > truck.shelf_deadline
         if late:
             self.moments["overdue_from"].append(truck.shelf_deadline)
