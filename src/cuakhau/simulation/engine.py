@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from heapq import heappop, heappush, heapreplace
-from itertools import count
+from itertools import chain, count
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,6 +45,7 @@ from cuakhau.simulation.tally import GateDays, GateTally
 Action = Callable[[Any, float], None]
 QueueEntry = tuple[int, float, int, Truck]
 
+INF = math.inf
 # How a truck left the straight-through queue.
 CROSSED, RENEGED, BALKED = 0, 1, 2
 
@@ -135,6 +137,17 @@ class FcfsStation:
         return np.asarray(left), np.asarray(how, dtype=np.int8)
 
 
+@dataclass(slots=True)
+class Drawn:
+    """A gate's trucks drawn but yet to arrive: the rest of the batch, the first one
+    after where `advance` stopped, and the days drawn and folded into the tally."""
+
+    pending: Iterator[Truck] = field(default_factory=lambda: iter(()))
+    held: Truck | None = None
+    days: int = 0
+    folded: int = 0
+
+
 class Crossing:
     """The trucks ready to cross in one direction, and the slot that will call the next."""
 
@@ -156,8 +169,9 @@ def _spaces(yard: Yard | None) -> float:
 
 class GateSimulation:
     def __init__(self, scenario: Scenario, gate_id: str) -> None:
+        # Attributes are few on purpose: past 30 an instance's attributes stop sharing
+        # their keys (CPython) and every `self.` in the event loop gets slower.
         gate = scenario.gates[gate_id]
-        self.gate_id = gate_id
         self.days = scenario.days
         self.policy: Policy = scenario.policy
         self.arrivals = GateArrivals(scenario, gate_id)
@@ -196,12 +210,7 @@ class GateSimulation:
         self.gone: set[int] = set()
         self.events: list[tuple[float, int, Action, Any]] = []
         self.sequence = count()
-        # Trucks drawn but yet to arrive: the rest of a batch, and the first one
-        # after the time `advance` stopped at.
-        self._pending: Iterator[Truck] = iter(())
-        self._held: Truck | None = None
-        self._drawn_days = self._folded = 0
-        self.last_moment = math.nextafter(scenario.hours, 0)
+        self.drawn = Drawn()
         self.left_in_zone = 0  # trucks in the zone when the horizon is reached
         self.rng = np.random.default_rng(0)  # replaced by `begin`
         # Set when the zone lets trucks go elsewhere (rerouting.py): offered a truck
@@ -226,21 +235,20 @@ class GateSimulation:
     def advance(self, until: float) -> None:
         """Everything that happens before `until` (hours): each arrival in time
         order after the events due before it, drawing a batch of days at a time."""
+        drawn = self.drawn
         while True:
             self._pass_events(until)
-            if self._held is not None:
+            if drawn.held is not None:
                 break
-            if self._folded < self._drawn_days:  # a batch is through: fold its statistics
-                self._advance(min(self._drawn_days * 24, until))
+            if drawn.folded < drawn.days:  # a batch is through: fold its statistics
+                self._advance(min(drawn.days * 24, until))
                 self.tally.flush()
-                self._folded = self._drawn_days
-            if self._drawn_days >= self.days:
+                drawn.folded = drawn.days
+            if drawn.days >= self.days:
                 break
-            days = range(
-                self._drawn_days, min(self._drawn_days + self.arrivals.batch_days, self.days)
-            )
-            self._pending = iter(self.arrivals.batch(days, self.rng).trucks())
-            self._drawn_days = days.stop
+            days = range(drawn.days, min(drawn.days + self.arrivals.batch_days, self.days))
+            drawn.pending = iter(self.arrivals.batch(days, self.rng).trucks())
+            drawn.days = days.stop
         self._advance(until)
 
     def end(self) -> GateDays:
@@ -281,27 +289,23 @@ class GateSimulation:
     def _pass_events(self, until: float) -> None:
         """Each arrival before `until` in turn, after the events due before it
         (`_advance` inlined: this loop runs once a truck)."""
-        events, arrive = self.events, self.arrive
-        for truck in self._upcoming():
+        events, arrive, drawn = self.events, self.arrive, self.drawn
+        held, drawn.held = drawn.held, None
+        upcoming = drawn.pending if held is None else chain((held,), drawn.pending)
+        for truck in upcoming:
             now = truck.arrival
             if now >= until:
-                self._held = truck
+                drawn.held = truck
                 return
             while events and events[0][0] <= now:
                 time, _, action, subject = heappop(events)
                 action(subject, time)
             arrive(truck, now)
 
-    def _upcoming(self) -> Iterator[Truck]:
-        if self._held is not None:
-            held, self._held = self._held, None
-            yield held
-        yield from self._pending
-
     def _advance(self, until: float) -> None:
         # The horizon's own stroke is outside the run (results count what happens
         # before it): a truck due to cross then is still in the zone at the end.
-        until = min(until, self.last_moment)
+        until = min(until, math.nextafter(self.days * 24, 0))
         events = self.events
         while events and events[0][0] <= until:
             time, _, action, subject = heappop(events)
@@ -322,11 +326,24 @@ class GateSimulation:
 
     # --- the trip, step by step -------------------------------------------------------
 
-    def arrive(self, truck: Truck, now: float) -> None:
-        self.note["arrived"](now)
-        if truck.bears < math.inf and self._goes_elsewhere(truck, now):
+    def arrive(self, truck: Truck, now: float, moment: str = "arrived") -> None:
+        self.note[moment](now)
+        if truck.bears < INF and self._goes_elsewhere(truck, now):
             return
-        self._admit(truck, now)
+        direction = truck.direction
+        if self.in_zone[direction] >= truck.balk_at:
+            self.tally.gave_up(truck, now, "inland", balked=True)
+            return
+        self.in_zone[direction] += 1
+        if self.booking:
+            self._book(truck, now)
+        elif not self.holding:
+            self.reach_gate(truck, now)
+        elif self._yard_has_room(truck.direction):
+            self._call_forward(truck, now)
+        else:
+            self.note["yard_overflow"](now)
+            self._keep_outside(truck, now)
 
     def receive(self, truck: Truck, arrives: float) -> None:
         """A truck another gate sent here: counted from when it was sent (its arrival
@@ -334,12 +351,11 @@ class GateSimulation:
         self.note["rerouted_in"](truck.arrival)
         ident = self.arrivals.trucks_drawn
         self.arrivals.trucks_drawn += 1
-        self._schedule(arrives, self.come, truck._replace(ident=ident, bears=math.inf))
+        self._schedule(arrives, self.come, truck._replace(ident=ident, bears=INF))
 
     def come(self, truck: Truck, now: float) -> None:
-        """A truck sent here from another gate reaches this one."""
-        self.note["came"](now)
-        self._admit(truck, now)
+        """A truck sent here from another gate reaches this one (and may balk)."""
+        self.arrive(truck, now, "came")
 
     def _goes_elsewhere(self, truck: Truck, now: float) -> bool:
         direction = truck.direction
@@ -359,22 +375,6 @@ class GateSimulation:
             return 0.0
         offered = crossing.timeline.offered(now, now + 24)
         return math.inf if offered <= 0 else trucks * 24 / offered
-
-    def _admit(self, truck: Truck, now: float) -> None:
-        direction = truck.direction
-        if self.in_zone[direction] >= truck.balk_at:
-            self.tally.gave_up(truck, now, "inland", balked=True)
-            return
-        self.in_zone[direction] += 1
-        if self.booking:
-            self._book(truck, now)
-        elif not self.holding:
-            self.reach_gate(truck, now)
-        elif self._yard_has_room(truck.direction):
-            self._call_forward(truck, now)
-        else:
-            self.note["yard_overflow"](now)
-            self._keep_outside(truck, now)
 
     def resume(self, truck: Truck, cleared: bool, now: float) -> None:
         """A truck already in the zone when the run starts: it never balks and is
