@@ -30,18 +30,7 @@ WAIT_EDGES = np.concatenate(
 )
 QUANTILES = {"wait_p50_hours": 0.5, "wait_p90_hours": 0.9, "wait_p99_hours": 0.99}
 
-# Daily series every gate reports. Stocks are the mean of the 24 hourly counts.
-STOCKS = ("held_inland", "waiting_on_road", "waiting_in_yard", "travelling", "overdue_perishable")
-COUNTS = (
-    "arrived",
-    "crossed",
-    "yard_overflow",
-    "crossed_past_shelf_life",
-    "balked",
-    "reneged",
-    "rerouted_out",
-    "rerouted_in",
-)
+# The stocks `trucks_waiting` adds up (trucks travelling between gates are not waiting).
 IN_ZONE = ("held_inland", "waiting_on_road", "waiting_in_yard")
 # Where a truck was when it gave up: the moment that takes it out of that stock.
 LEFT_FROM = {"inland": "left_inland", "road": "left_road", "yard": "left_yard"}
