@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cuakhau.simulation import parse_scenario, simulate
+from cuakhau.simulation.capacity import hourly_capacity
 from cuakhau.simulation.engine import GateSimulation
 from cuakhau.simulation.loader import ScenarioError
 
@@ -102,3 +103,35 @@ def test_acceptance_needs_a_gate_with_capacity_that_way() -> None:
         parse_scenario(raw)
     assert "acceptance.import" in refused.value.render("en")
     assert "không cửa khẩu nào" in refused.value.render("vi")
+
+
+def test_zone_acceptance_per_hour_is_shared_hour_by_hour() -> None:
+    """The other side takes 20 an hour across the zone in the morning and nothing
+    after noon: gate a (3× b's capacity) gets 15 of each morning hour, b 5."""
+    per_hour = [20.0] * 12 + [0.0] * 12
+    scenario = parse_scenario(_two_gates({"per_hour": per_hour}, (30, 10)))
+    first_day = {gate: hourly_capacity(scenario, gate, "export")[:24] for gate in ("a", "b")}
+    np.testing.assert_allclose(first_day["a"], [15.0] * 12 + [0.0] * 12)
+    np.testing.assert_allclose(first_day["b"], [5.0] * 12 + [0.0] * 12)
+    crossed = _crossed(_two_gates({"per_hour": per_hour}, (30, 10)))
+    np.testing.assert_allclose(crossed["all"][1:], 240, atol=1)
+    np.testing.assert_allclose(crossed["a"][1:], 180, atol=1)
+
+
+def test_zone_acceptance_per_hour_never_raises_a_gate_and_per_day_still_holds() -> None:
+    """An hour's part above the gate's own capacity leaves the gate as it is; a
+    per-day number given beside the hours caps the day as well."""
+    raw = _two_gates(
+        {"per_hour": [100.0] * 24, "per_day": 480, "shares": {"a": 0.5, "b": 0.5}}, (30, 10)
+    )
+    scenario = parse_scenario(raw)
+    b_day = hourly_capacity(scenario, "b", "export")[:24]
+    np.testing.assert_allclose(b_day, [10.0] * 24)  # its part, 50 an hour, is above its 10
+    a_day = hourly_capacity(scenario, "a", "export")[:24]
+    np.testing.assert_allclose(sum(a_day), 240)  # 30 × 24 = 720 held to half of 480
+
+
+def test_acceptance_needs_a_number() -> None:
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(_two_gates({"shares": "capacity"}, (30, 10)))
+    assert "acceptance.export" in str(refused.value)

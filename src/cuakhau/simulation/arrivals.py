@@ -9,6 +9,7 @@ a day's trucks however long the horizon.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from itertools import starmap
 from typing import NamedTuple
@@ -24,6 +25,7 @@ from cuakhau.simulation.scenario import (
     Scenario,
     Station,
     change_factor,
+    routes,
 )
 
 DIRECTIONS = ("export", "import")
@@ -41,8 +43,11 @@ class Truck(NamedTuple):
     perishable: bool
     patience: float  # hours it will wait before giving up; inf: never
     balk_at: float  # turns back on arrival if this many are in the zone; inf: never
+    bears: float  # goes to another gate if the wait expected here is longer; inf: never
+    route: int  # which stations it passes: 0 customs (and quarantine), else its goods' own
     ident: int  # unique within its gate and replication
     booked_slot: int = 0
+    served_hours: float = 0.0  # service at stations of its own route beyond the built-in
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class ArrivalBatch:
     perishable: np.ndarray
     patience: np.ndarray
     balk_at: np.ndarray
+    bears: np.ndarray
+    route: np.ndarray
     ident: np.ndarray
 
     def where(self, chosen: np.ndarray) -> ArrivalBatch:
@@ -98,6 +105,15 @@ class GateStream:
         return np.outer(daily, self.hourly_shape).ravel()
 
 
+def _bears(commodity: Commodity) -> float:
+    """The longest wait a truck of `commodity` expects to bear before going elsewhere:
+    inf if it never does; the largest float if only a closed gate sends it."""
+    if commodity.reroute is None:
+        return math.inf
+    limit = commodity.reroute.wait_over_hours
+    return sys.float_info.max if limit is None else limit
+
+
 class GateArrivals:
     def __init__(self, scenario: Scenario, gate_id: str) -> None:
         gate = scenario.gates[gate_id]
@@ -110,6 +126,7 @@ class GateArrivals:
             if stream.gates.get(gate_id, 0) > 0
         ]
         self.trucks_drawn = 0
+        self.route_of = routes(scenario)
         self.start_hour = scenario.initial.hour  # nothing arrives before the run starts
         self.bookings = [booked for booked in scenario.bookings if booked.gate == gate_id]
         self.initial_trucks = [
@@ -155,15 +172,14 @@ class GateArrivals:
         count = int(counts.sum())
         hours = np.arange(days.start * 24, days.stop * 24, dtype=float)
         arrival = np.repeat(hours, counts) + rng.random(count)
-        return self._columns(stream.commodity, stream.stream.direction, arrival, rng)
+        return self._columns(stream.stream.commodity, stream.stream.direction, arrival, rng)
 
     def _booked_batch(
         self, booked: BookedArrivals, rng: np.random.Generator
     ) -> tuple[np.ndarray, ...]:
         hour = (booked.date - self.scenario.start).days * 24 + booked.hour
         arrival = hour + rng.random(booked.count)
-        commodity = self.scenario.commodities[booked.commodity]
-        return self._columns(commodity, booked.direction, arrival, rng)
+        return self._columns(booked.commodity, booked.direction, arrival, rng, may_reroute=False)
 
     def initial(self, rng: np.random.Generator) -> list[tuple[Truck, bool]]:
         """The trucks in the zone when the run starts, longest waiting first, each with
@@ -171,9 +187,8 @@ class GateArrivals:
         parts: list[tuple[np.ndarray, ...]] = []
         cleared: list[np.ndarray] = []
         for trucks in self.initial_trucks:
-            commodity = self.scenario.commodities[trucks.commodity]
             arrival = np.full(trucks.count, self.start_hour - trucks.waited_hours)
-            columns = self._columns(commodity, trucks.direction, arrival, rng)
+            columns = self._columns(trucks.commodity, trucks.direction, arrival, rng)
             if trucks.stage == "cleared":  # its customs and quarantine are behind it
                 columns = (arrival, np.zeros(trucks.count), np.zeros(trucks.count), *columns[3:])
             parts.append(columns)
@@ -188,9 +203,15 @@ class GateArrivals:
         return list(zip(batch.trucks(), np.concatenate(cleared)[order].tolist(), strict=True))
 
     def _columns(
-        self, commodity: Commodity, direction: str, arrival: np.ndarray, rng: np.random.Generator
+        self,
+        commodity_id: str,
+        direction: str,
+        arrival: np.ndarray,
+        rng: np.random.Generator,
+        may_reroute: bool = True,
     ) -> tuple[np.ndarray, ...]:
         """Every column of a batch but `ident`: trucks of one commodity arriving at `arrival`."""
+        commodity = self.scenario.commodities[commodity_id]
         count = len(arrival)
         customs = self._customs_hours(rng, count)
         if commodity.quarantine and self.quarantine is not None:
@@ -207,6 +228,7 @@ class GateArrivals:
         else:
             patience = np.full(count, math.inf)
         balk_at = np.full(count, math.inf if commodity.balk_at is None else commodity.balk_at)
+        bears = np.full(count, _bears(commodity) if may_reroute else math.inf)
         return (
             arrival,
             customs,
@@ -216,6 +238,8 @@ class GateArrivals:
             np.full(count, commodity.perishable),
             patience,
             balk_at,
+            bears,
+            np.full(count, self.route_of[commodity_id]),
         )
 
     def _patience_factors(self, commodity: Commodity, arrival: np.ndarray) -> np.ndarray:

@@ -23,16 +23,65 @@ from cuakhau.simulation.scenario import opening_hours as parse_opening_hours
 
 def hourly_capacity(scenario: Scenario, gate_id: str, direction: str) -> list[float]:
     """Trucks that may cross in each hour of the horizon at one gate, one way: the
-    gate's own capacity, held each day to its part of the zone's acceptance."""
+    gate's own capacity, held to its part of the zone's acceptance."""
     own = _own_days(scenario, gate_id, direction)
     acceptance = scenario.acceptance.get(direction)
     if acceptance is not None:
-        allowed = _allowance(scenario, gate_id, direction, acceptance)
-        for hours, allowance in zip(own, allowed, strict=True):
+        _hold_to_acceptance(scenario, gate_id, direction, acceptance, own)
+    return [trucks for hours in own for trucks in hours]
+
+
+def _hold_to_acceptance(
+    scenario: Scenario,
+    gate_id: str,
+    direction: str,
+    acceptance: Acceptance,
+    own: list[list[float]],
+) -> None:
+    """Scale `own` (a gate's hours, day by day) down to its part of the zone's
+    acceptance each hour (`per_hour`) and each day (`per_day`), never up.
+
+    Its part is a fixed share, or (`capacity`) the part its own capacity that hour or
+    day is of the whole zone's.
+    """
+    fixed = acceptance.shares if isinstance(acceptance.shares, dict) else None
+    zone = _zone_days(scenario, direction) if fixed is None else []
+    for day, hours in enumerate(own):
+        taken = change_factor(acceptance.changes, scenario.date_of(day))
+        mine = sum(hours)
+        if acceptance.per_hour is not None:
+            for hour, trucks in enumerate(hours):
+                offered = acceptance.per_hour[hour] * taken
+                allowance = (
+                    offered * fixed.get(gate_id, 0.0)
+                    if fixed is not None
+                    else _part(offered, trucks, zone[day][hour])
+                )
+                hours[hour] = min(trucks, allowance)
+        if acceptance.per_day is not None:
+            offered = acceptance.per_day * taken
+            allowance = (
+                offered * fixed.get(gate_id, 0.0)
+                if fixed is not None
+                else _part(offered, mine, sum(zone[day]))
+            )
             total = sum(hours)
             if total > allowance:
                 hours[:] = [trucks * allowance / total for trucks in hours]
-    return [trucks for hours in own for trucks in hours]
+
+
+def _part(offered: float, mine: float, whole: float) -> float:
+    return offered * mine / whole if whole > 0 else 0.0
+
+
+def _zone_days(scenario: Scenario, direction: str) -> list[list[float]]:
+    """Every gate's own capacity that way, added up hour by hour, one list a day."""
+    zone = [[0.0] * 24 for _ in range(scenario.days)]
+    for gate_id, gate in scenario.gates.items():
+        if direction in (gate.crossing or {}):
+            for total, hours in zip(zone, _own_days(scenario, gate_id, direction), strict=True):
+                total[:] = [a + b for a, b in zip(total, hours, strict=True)]
+    return zone
 
 
 def _own_days(scenario: Scenario, gate_id: str, direction: str) -> list[list[float]]:
@@ -50,29 +99,6 @@ def _own_days(scenario: Scenario, gate_id: str, direction: str) -> list[list[flo
             factor *= capacity.weekdays.get(WEEKDAYS[date.weekday()], 1.0)
             days.append([trucks * factor for trucks in pattern])
     return days
-
-
-def _allowance(
-    scenario: Scenario, gate_id: str, direction: str, acceptance: Acceptance
-) -> list[float]:
-    """The gate's part of the zone's acceptance, day by day, by the stated rule."""
-    totals = [
-        acceptance.per_day * change_factor(acceptance.changes, scenario.date_of(day))
-        for day in range(scenario.days)
-    ]
-    if isinstance(acceptance.shares, dict):
-        share = acceptance.shares.get(gate_id, 0.0)
-        return [total * share for total in totals]
-    own = [sum(hours) for hours in _own_days(scenario, gate_id, direction)]
-    zone = [0.0] * scenario.days
-    for other, gate in scenario.gates.items():
-        if direction in (gate.crossing or {}):
-            for day, hours in enumerate(_own_days(scenario, other, direction)):
-                zone[day] += sum(hours)
-    return [
-        total * mine / whole if whole > 0 else 0.0
-        for total, mine, whole in zip(totals, own, zone, strict=True)
-    ]
 
 
 def _open_share(hours: str) -> list[float]:
@@ -107,6 +133,16 @@ class CrossingTimeline:
         """How many whole slots have fallen at or before `time`."""
         hour = min(int(time), len(self.per_hour) - 1)
         return math.floor(self.cumulative[hour] + self.per_hour[hour] * (time - hour) + 1e-9)
+
+    def offered(self, start: float, end: float) -> float:
+        """Slots offered between `start` and `end` (not whole: a rate, not a count)."""
+        return self._running_total(end) - self._running_total(start)
+
+    def _running_total(self, time: float) -> float:
+        # Past the horizon the last hour's pace is taken to go on: the horizon's end
+        # is the model's, not the gate's.
+        hour = min(int(time), len(self.per_hour) - 1)
+        return self.cumulative[hour] + self.per_hour[hour] * (time - hour)
 
     def slot_time(self, slot: int) -> float:
         """The moment slot number `slot` (counting from 1) falls; inf past the horizon."""

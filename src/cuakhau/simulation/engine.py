@@ -28,23 +28,41 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from heapq import heappop, heappush, heapreplace
-from itertools import count
-from typing import Any
+from itertools import chain, count
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from cuakhau.simulation.arrivals import DIRECTIONS, ArrivalBatch, GateArrivals, Truck
 from cuakhau.simulation.capacity import CrossingTimeline, hourly_capacity
-from cuakhau.simulation.scenario import Policy, Scenario, Yard
+from cuakhau.simulation.distributions import draw
+from cuakhau.simulation.scenario import Policy, Scenario, ServiceTime, Yard, routes
 from cuakhau.simulation.tally import GateDays, GateTally
 
 # An event's subject is a truck, or for a crossing slot the crossing it calls.
 Action = Callable[[Any, float], None]
 QueueEntry = tuple[int, float, int, Truck]
 
+INF = math.inf
 # How a truck left the straight-through queue.
 CROSSED, RENEGED, BALKED = 0, 1, 2
+
+
+class Visit(NamedTuple):
+    """A truck on its goods' own route: the stop it is at, and its service so far
+    (all of it, and the part at stations beyond customs and quarantine)."""
+
+    truck: Truck
+    stop: int
+    served: float
+    beyond: float
+
+
+# A station on a route, and where a truck's time there comes from: drawn on arrival
+# (customs, quarantine) or drawn when it joins (a declared station's service).
+Stop = tuple["FcfsStation", str | ServiceTime]
 
 
 class FcfsStation:
@@ -119,6 +137,17 @@ class FcfsStation:
         return np.asarray(left), np.asarray(how, dtype=np.int8)
 
 
+@dataclass(slots=True)
+class Drawn:
+    """A gate's trucks drawn but yet to arrive: the rest of the batch, the first one
+    after where `advance` stopped, and the days drawn and folded into the tally."""
+
+    pending: Iterator[Truck] = field(default_factory=lambda: iter(()))
+    held: Truck | None = None
+    days: int = 0
+    folded: int = 0
+
+
 class Crossing:
     """The trucks ready to cross in one direction, and the slot that will call the next."""
 
@@ -140,6 +169,8 @@ def _spaces(yard: Yard | None) -> float:
 
 class GateSimulation:
     def __init__(self, scenario: Scenario, gate_id: str) -> None:
+        # Attributes are few on purpose: past 30 an instance's attributes stop sharing
+        # their keys (CPython) and every `self.` in the event loop gets slower.
         gate = scenario.gates[gate_id]
         self.days = scenario.days
         self.policy: Policy = scenario.policy
@@ -151,6 +182,7 @@ class GateSimulation:
         self.occupied = [0 for _ in DIRECTIONS]
         self.customs = FcfsStation(gate.customs.servers)
         self.quarantine = FcfsStation(gate.quarantine.servers) if gate.quarantine else None
+        self.routes = _routes(scenario, gate_id, self.customs, self.quarantine)
         capacity = gate.crossing or {}
         self.crossings = [
             Crossing(CrossingTimeline(hourly_capacity(scenario, gate_id, direction)))
@@ -163,6 +195,7 @@ class GateSimulation:
             and self.quarantine is None
             and not capacity
             and not self.arrivals.initial_trucks
+            and not self.routes
         )
         self.holding = self.policy.admission == "hold_inland"
         self.booking = self.policy.admission == "booked_windows"
@@ -177,24 +210,61 @@ class GateSimulation:
         self.gone: set[int] = set()
         self.events: list[tuple[float, int, Action, Any]] = []
         self.sequence = count()
+        self.drawn = Drawn()
+        self.left_in_zone = 0  # trucks in the zone when the horizon is reached
+        self.rng = np.random.default_rng(0)  # replaced by `begin`
+        # Set when the zone lets trucks go elsewhere (rerouting.py): offered a truck
+        # that would rather not wait here, it says whether the truck went.
+        self.elsewhere: Callable[[Truck, float], bool] | None = None
 
     def run(self, rng: np.random.Generator) -> GateDays:
+        self.begin(rng)
+        if self.straight_through:
+            self._run_straight_through()
+        else:
+            self.advance(self.days * 24)
+        return self.end()
+
+    def begin(self, rng: np.random.Generator) -> None:
+        """Take the random stream; place the trucks already in the zone."""
+        self.rng = rng
         start = self.arrivals.start_hour
         for truck, cleared in self.arrivals.initial(rng):
             self.resume(truck, cleared, start)
+
+    def advance(self, until: float) -> None:
+        """Everything that happens before `until` (hours): each arrival in time
+        order after the events due before it, drawing a batch of days at a time."""
+        drawn = self.drawn
+        while True:
+            self._pass_events(until)
+            if drawn.held is not None:
+                break
+            if drawn.folded < drawn.days:  # a batch is through: fold its statistics
+                self._advance(min(drawn.days * 24, until))
+                self.tally.flush()
+                drawn.folded = drawn.days
+            if drawn.days >= self.days:
+                break
+            days = range(drawn.days, min(drawn.days + self.arrivals.batch_days, self.days))
+            drawn.pending = iter(self.arrivals.batch(days, self.rng).trucks())
+            drawn.days = days.stop
+        self._advance(until)
+
+    def end(self) -> GateDays:
+        """The horizon is reached: the statistics, trucks still in the zone included."""
+        left = list(self._trucks_in_zone())
+        for truck in left:
+            self.tally.unfinished(truck)
+        self.left_in_zone = len(left)
+        return self.tally.result()
+
+    def _run_straight_through(self) -> None:
         step = self.arrivals.batch_days
         for first in range(0, self.days, step):
-            days = range(first, min(first + step, self.days))
-            trucks = self.arrivals.batch(days, rng)
-            if self.straight_through:
-                self._pass_straight_through(trucks)
-            else:
-                self._pass_events(trucks)
-            self._advance(days.stop * 24)
+            trucks = self.arrivals.batch(range(first, min(first + step, self.days)), self.rng)
+            self._pass_straight_through(trucks)
             self.tally.flush()
-        for truck in self._trucks_in_zone():
-            self.tally.unfinished(truck)
-        return self.tally.result()
 
     def _pass_straight_through(self, trucks: ArrivalBatch) -> None:
         """Nothing after customs can hold a truck up: the gate is one FCFS queue."""
@@ -216,18 +286,26 @@ class GateSimulation:
         self.tally.gave_up_all(trucks.where(reneged), left[reneged], "yard", balked=False)
         self.tally.crossed_all(trucks.where(crossed), left[crossed])
 
-    def _pass_events(self, trucks: ArrivalBatch) -> None:
-        """Each arrival in turn, after the events due before it (`_advance` inlined:
-        this loop runs once a truck)."""
-        events, arrive = self.events, self.arrive
-        for truck in trucks.trucks():
+    def _pass_events(self, until: float) -> None:
+        """Each arrival before `until` in turn, after the events due before it
+        (`_advance` inlined: this loop runs once a truck)."""
+        events, arrive, drawn = self.events, self.arrive, self.drawn
+        held, drawn.held = drawn.held, None
+        upcoming = drawn.pending if held is None else chain((held,), drawn.pending)
+        for truck in upcoming:
             now = truck.arrival
+            if now >= until:
+                drawn.held = truck
+                return
             while events and events[0][0] <= now:
                 time, _, action, subject = heappop(events)
                 action(subject, time)
             arrive(truck, now)
 
     def _advance(self, until: float) -> None:
+        # The horizon's own stroke is outside the run (results count what happens
+        # before it): a truck due to cross then is still in the zone at the end.
+        until = min(until, math.nextafter(self.days * 24, 0))
         events = self.events
         while events and events[0][0] <= until:
             time, _, action, subject = heappop(events)
@@ -248,8 +326,10 @@ class GateSimulation:
 
     # --- the trip, step by step -------------------------------------------------------
 
-    def arrive(self, truck: Truck, now: float) -> None:
-        self.note["arrived"](now)
+    def arrive(self, truck: Truck, now: float, moment: str = "arrived") -> None:
+        self.note[moment](now)
+        if truck.bears < INF and self._goes_elsewhere(truck, now):
+            return
         direction = truck.direction
         if self.in_zone[direction] >= truck.balk_at:
             self.tally.gave_up(truck, now, "inland", balked=True)
@@ -264,6 +344,37 @@ class GateSimulation:
         else:
             self.note["yard_overflow"](now)
             self._keep_outside(truck, now)
+
+    def receive(self, truck: Truck, arrives: float) -> None:
+        """A truck another gate sent here: counted from when it was sent (its arrival
+        there), it comes at `arrives`, never to go on again, under a number of ours."""
+        self.note["rerouted_in"](truck.arrival)
+        ident = self.arrivals.trucks_drawn
+        self.arrivals.trucks_drawn += 1
+        self._schedule(arrives, self.come, truck._replace(ident=ident, bears=INF))
+
+    def come(self, truck: Truck, now: float) -> None:
+        """A truck sent here from another gate reaches this one (and may balk)."""
+        self.arrive(truck, now, "came")
+
+    def _goes_elsewhere(self, truck: Truck, now: float) -> bool:
+        direction = truck.direction
+        waiting = self.expected_wait(direction, self.in_zone[direction], now)
+        if waiting <= truck.bears or self.elsewhere is None:
+            return False
+        went = self.elsewhere(truck, waiting)
+        if went:
+            self.tally.rerouted(truck, now)
+        return went
+
+    def expected_wait(self, direction: int, trucks: int, now: float) -> float:
+        """What a driver expects to wait behind `trucks` at this gate: the crossings
+        the next 24 hours offer, taken as the pace; inf if none (the gate is closed)."""
+        crossing = self.crossings[direction]
+        if crossing is None:
+            return 0.0
+        offered = crossing.timeline.offered(now, now + 24)
+        return math.inf if offered <= 0 else trucks * 24 / offered
 
     def resume(self, truck: Truck, cleared: bool, now: float) -> None:
         """A truck already in the zone when the run starts: it never balks and is
@@ -323,6 +434,9 @@ class GateSimulation:
 
     def enter_yard(self, truck: Truck, now: float) -> None:
         self.note["entered"](now)
+        if truck.route:
+            self._at_stop(Visit(truck, 0, 0.0, 0.0), now)
+            return
         if truck.patience == math.inf:
             done = self.customs.finish(now, truck.customs_hours)
         else:
@@ -349,6 +463,29 @@ class GateSimulation:
             else:
                 self._schedule(done, self.ready, truck)
 
+    def _at_stop(self, visit: Visit, now: float) -> None:
+        """A truck on its goods' own route joins its next station, or, past the last,
+        waits to cross. It gives up as it would at customs: never taking an officer."""
+        truck, stop, served, beyond = visit
+        stops = self.routes[truck.route]
+        if stop == len(stops):
+            self.ready(truck._replace(served_hours=beyond), now)
+            return
+        station, source = stops[stop]
+        if source == "customs":
+            hours = truck.customs_hours
+        elif source == "quarantine":
+            hours = truck.quarantine_hours
+        else:
+            hours = float(draw(source, self.rng, 1)[0])
+            beyond += hours
+        give_up_at = truck.arrival + truck.patience + served
+        done = station.finish_or_give_up(now, hours, give_up_at)
+        if done is None:
+            self._schedule(max(now, give_up_at), self._give_up_in_yard, truck)
+        else:
+            self._schedule(done, self._at_stop, Visit(truck, stop + 1, served + hours, beyond))
+
     def _crossing(self, truck: Truck) -> Crossing:
         crossing = self.crossings[truck.direction]
         assert crossing is not None, "validation guarantees capacity for booked directions"
@@ -362,7 +499,7 @@ class GateSimulation:
         order = truck.booked_slot if self.booking else now
         heappush(crossing.ready, self._queue_entry(truck, order))
         if truck.patience < math.inf:
-            served = truck.customs_hours + truck.quarantine_hours
+            served = truck.customs_hours + truck.quarantine_hours + truck.served_hours
             self._start_waiting(truck, now, truck.arrival + truck.patience + served, "yard")
         if not crossing.calling:
             self._call_next(crossing, now)
@@ -452,8 +589,30 @@ class GateSimulation:
 
     def _trucks_in_zone(self) -> Iterator[Truck]:
         queued = [*(entry[-1] for outside in self.outside for entry in outside)]
-        queued += (subject for *_, subject in self.events if isinstance(subject, Truck))
+        for *_, subject in self.events:
+            if isinstance(subject, Visit):
+                queued.append(subject.truck)
+            elif isinstance(subject, Truck):
+                queued.append(subject)
         for crossing in self.crossings:
             if crossing is not None:
                 queued += (entry[-1] for entry in crossing.ready)
         return (truck for truck in queued if truck.ident not in self.gone)
+
+
+def _routes(
+    scenario: Scenario, gate_id: str, customs: FcfsStation, quarantine: FcfsStation | None
+) -> dict[int, tuple[Stop, ...]]:
+    """The declared routes this gate has every station for, by route number."""
+    gate = scenario.gates[gate_id]
+    stations: dict[str, Stop] = {"customs": (customs, "customs")}
+    if quarantine is not None:
+        stations["quarantine"] = (quarantine, "quarantine")
+    for name, station in gate.stations.items():
+        stations[name] = (FcfsStation(station.servers), station.service)
+    numbers = routes(scenario)
+    return {
+        numbers[name]: tuple(stations[stop] for stop in commodity.stops)
+        for name, commodity in scenario.commodities.items()
+        if commodity.route and all(stop in stations for stop in commodity.stops)
+    }

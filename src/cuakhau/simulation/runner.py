@@ -15,6 +15,7 @@ from operator import add
 import numpy as np
 
 from cuakhau.simulation.engine import GateSimulation
+from cuakhau.simulation.rerouting import Zone, reroutes
 from cuakhau.simulation.results import ReplicationResult, SimulationResult, summarise
 from cuakhau.simulation.scenario import Scenario
 
@@ -23,10 +24,16 @@ ZONE = "all"
 
 def run_replication(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationResult:
     gate_seeds = seed.spawn(len(scenario.gates))
-    days = {
-        gate_id: GateSimulation(scenario, gate_id).run(np.random.default_rng(gate_seed))
+    rngs = {
+        gate_id: np.random.default_rng(gate_seed)
         for gate_id, gate_seed in zip(scenario.gates, gate_seeds, strict=True)
     }
+    if reroutes(scenario):
+        days = Zone(scenario).run(rngs)
+    else:
+        days = {
+            gate_id: GateSimulation(scenario, gate_id).run(rng) for gate_id, rng in rngs.items()
+        }
     days[ZONE] = reduce(add, days.values())
     first = scenario.warmup_days
     return ReplicationResult(

@@ -197,6 +197,9 @@ class Station(Strict):
     service: ServiceTime
 
 
+BUILT_IN_STATIONS = ("customs", "quarantine")
+
+
 class Gate(Strict):
     name: str
     kind: Literal["road", "rail"] = "road"
@@ -205,9 +208,35 @@ class Gate(Strict):
     customs: Customs
     quarantine: Station | None = None
     crossing: dict[Direction, CrossingCapacity] | None = None
+    # Driving time to other gates, for trucks that go elsewhere; one way given is
+    # taken for both.
+    travel_hours: dict[str, Annotated[float, Field(gt=0)]] = {}
+    # Further stations a truck class's `route` may pass (transload bays, cold bays,
+    # transfer drivers…), beside the built-in customs and quarantine.
+    stations: dict[str, Station] = {}
+
+    @field_validator("stations")
+    @classmethod
+    def _own_names(cls, stations: dict[str, Station]) -> dict[str, Station]:
+        taken = sorted(set(stations) & set(BUILT_IN_STATIONS))
+        if taken:
+            raise refusal("sim_station_name_taken", name=", ".join(taken))
+        return stations
 
 
 # --- demand --------------------------------------------------------------------------
+
+
+class Reroute(Strict):
+    """When a truck of this class, on arrival, drives to another gate instead.
+
+    It goes when its gate is closed its way (no crossing in the next 24 hours), or,
+    with `wait_over_hours`, when the wait it can expect there is longer than that; it
+    takes the gate (among those its gate lists `travel_hours` to) where the travel
+    plus the wait expected is shortest, if that beats staying.
+    """
+
+    wait_over_hours: Hours | None = None
 
 
 class Commodity(Strict):
@@ -223,6 +252,27 @@ class Commodity(Strict):
     # twice as soon, as drivers did once the January 2022 news spread).
     patience_changes: tuple[Change, ...] = ()
     balk_at: Annotated[int, Field(ge=1)] | None = None
+    reroute: Reroute | None = None
+    # The stations its trucks pass in order before the crossing; left out: customs,
+    # then quarantine if the goods need it.
+    route: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _route(self) -> Commodity:
+        if self.route is None:
+            return self
+        if self.route.count("customs") != 1 or len(set(self.route)) != len(self.route):
+            raise refusal("sim_route_customs_once")
+        if ("quarantine" in self.route) != self.quarantine:
+            raise refusal("sim_route_quarantine")
+        return self
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The stations its trucks pass before the crossing."""
+        if self.route is not None:
+            return self.route
+        return ("customs", "quarantine") if self.quarantine else ("customs",)
 
     @model_validator(mode="after")
     def _shelf_life(self) -> Commodity:
@@ -341,7 +391,10 @@ class Acceptance(Strict):
     capacity; what one gate's part leaves unused is not passed to another.
     """
 
-    per_day: Factor
+    per_day: Factor | None = None
+    # Where the other side says what it takes hour by hour: trucks in each hour of the
+    # day (hour 0 first), across the zone, shared by the same rule and `changes`.
+    per_hour: Annotated[list[Factor], Field(min_length=24, max_length=24)] | None = None
     changes: list[Change] = []
     shares: Literal["capacity"] | dict[str, Share] = "capacity"
 
@@ -349,6 +402,19 @@ class Acceptance(Strict):
     @classmethod
     def _shares(cls, shares: str | dict[str, float]) -> str | dict[str, float]:
         return shares if isinstance(shares, str) else _check_shares(shares)
+
+    @model_validator(mode="after")
+    def _some_number(self) -> Acceptance:
+        if self.per_day is None and self.per_hour is None:
+            raise refusal("sim_acceptance_without_number")
+        return self
+
+
+def routes(scenario: Scenario) -> dict[str, int]:
+    """Each commodity's route number: 0 for the built-in one, else one per declared route."""
+    declared = sorted(name for name, goods in scenario.commodities.items() if goods.route)
+    numbers = {name: index for index, name in enumerate(declared, start=1)}
+    return {name: numbers.get(name, 0) for name in scenario.commodities}
 
 
 class Scenario(Strict):
@@ -417,6 +483,14 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                         {"gate": gate_id, "commodity": stream.commodity},
                     )
                 )
+            elif missing := _missing_stations(scenario, stream.commodity, gate):
+                problems.append(
+                    Problem(
+                        f"gates.{gate_id}.stations",
+                        "sim_unknown_station",
+                        {"gate": gate_id, "name": ", ".join(missing)},
+                    )
+                )
             elif gate.crossing is not None and stream.direction not in gate.crossing:
                 problems.append(
                     Problem(
@@ -439,6 +513,15 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     for index, booked in enumerate(scenario.bookings):
         if not 0 <= (booked.date - scenario.start).days < scenario.days:
             problems.append(Problem(f"bookings[{index}].date", "sim_outside_horizon"))
+    for gate_id, gate in scenario.gates.items():
+        for other in gate.travel_hours:
+            where = f"gates.{gate_id}.travel_hours.{other}"
+            if other not in scenario.gates:
+                problems.append(
+                    Problem(where, "sim_unknown_gate", {"name": other, "known": gate_names})
+                )
+            elif other == gate_id:
+                problems.append(Problem(where, "sim_travel_to_itself", {"gate": gate_id}))
     for direction, acceptance in scenario.acceptance.items():
         problems.extend(_acceptance_problems(scenario, direction, acceptance))
     for index, series in enumerate(scenario.observed):
@@ -451,6 +534,16 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _missing_stations(scenario: Scenario, commodity_id: str, gate: Gate) -> list[str]:
+    """Stations the goods' route names that the gate does not have."""
+    commodity = scenario.commodities.get(commodity_id, Commodity())
+    return [
+        name
+        for name in commodity.stops
+        if name not in BUILT_IN_STATIONS and name not in gate.stations
+    ]
 
 
 def _acceptance_problems(
@@ -505,6 +598,14 @@ def _placed_problems(
                 f"{where}.commodity",
                 "sim_no_quarantine",
                 {"gate": trucks.gate, "commodity": trucks.commodity},
+            )
+        ]
+    if missing := _missing_stations(scenario, trucks.commodity, gate):
+        return [
+            Problem(
+                f"{where}.commodity",
+                "sim_unknown_station",
+                {"gate": trucks.gate, "name": ", ".join(missing)},
             )
         ]
     if gate.crossing is not None and trucks.direction not in gate.crossing:

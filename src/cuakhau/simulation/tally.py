@@ -30,9 +30,8 @@ WAIT_EDGES = np.concatenate(
 )
 QUANTILES = {"wait_p50_hours": 0.5, "wait_p90_hours": 0.9, "wait_p99_hours": 0.99}
 
-# Daily series every gate reports. Stocks are the mean of the 24 hourly counts.
-STOCKS = ("held_inland", "waiting_on_road", "waiting_in_yard", "overdue_perishable")
-COUNTS = ("arrived", "crossed", "yard_overflow", "crossed_past_shelf_life", "balked", "reneged")
+# The stocks `trucks_waiting` adds up (trucks travelling between gates are not waiting).
+IN_ZONE = ("held_inland", "waiting_on_road", "waiting_in_yard")
 # Where a truck was when it gave up: the moment that takes it out of that stock.
 LEFT_FROM = {"inland": "left_inland", "road": "left_road", "yard": "left_yard"}
 
@@ -63,10 +62,7 @@ class GateDays:
         """Every daily metric from `first_day` on (the days after warm-up)."""
         days = slice(first_day, None)
         result = {name: values[days] for name, values in self.stocks.items()}
-        result["trucks_waiting"] = sum(
-            self.stocks[name][days]
-            for name in ("held_inland", "waiting_on_road", "waiting_in_yard")
-        )
+        result["trucks_waiting"] = sum(self.stocks[name][days] for name in IN_ZONE)
         result.update({name: values[days] for name, values in self.counts.items()})
         result["gave_up"] = result["balked"] + result["reneged"]
         crossed = self.counts["crossed"][days]
@@ -88,6 +84,8 @@ class GateDays:
             "crossed_past_shelf_life": float(self.counts["crossed_past_shelf_life"][days].sum()),
             "balked": float(self.counts["balked"][days].sum()),
             "reneged": float(self.counts["reneged"][days].sum()),
+            "rerouted_out": float(self.counts["rerouted_out"][days].sum()),
+            "rerouted_in": float(self.counts["rerouted_in"][days].sum()),
             "peak_trucks_waiting": float(self.series(first_day)["trucks_waiting"].max()),
             "wait_mean_hours": float(self.wait_total_hours[days].sum() / crossed)
             if crossed
@@ -163,6 +161,9 @@ class GateTally:
                 "left_yard",
                 "balked",
                 "reneged",
+                "rerouted_out",
+                "rerouted_in",
+                "came",
             )
         }
         self.hourly = {name: np.zeros(self.hours + 1, dtype=np.int64) for name in self.moments}
@@ -176,6 +177,7 @@ class GateTally:
     def crossed(self, truck: Truck, time: float) -> None:
         self.moments["crossed"].append(time)
         wait = time - truck.arrival - truck.customs_hours - truck.quarantine_hours
+        wait -= truck.served_hours
         late = time > truck.shelf_deadline
         if late:
             self.moments["overdue_from"].append(truck.shelf_deadline)
@@ -195,6 +197,12 @@ class GateTally:
             self.moments["overdue_to"].append(time)
         if truck.arrival >= self.warmup_hours and time < self.hours:
             self.sojourn_hours += time - truck.arrival
+            self.sojourns += 1
+
+    def rerouted(self, truck: Truck, time: float) -> None:
+        """A truck arriving here went to another gate at once (its stay here: none)."""
+        self.moments["rerouted_out"].append(time)
+        if truck.arrival >= self.warmup_hours and time < self.hours:
             self.sojourns += 1
 
     def gave_up_all(
@@ -260,12 +268,19 @@ class GateTally:
         self.flush()
         totals = {name: np.cumsum(counts)[: self.hours] for name, counts in self.hourly.items()}
         hourly_stocks = {
-            "held_inland": totals["arrived"] - totals["reached"] - totals["left_inland"],
+            # A truck sent here from another gate is travelling from when it was sent
+            # (`rerouted_in`) until it comes, then as if it had arrived here.
+            "held_inland": totals["arrived"]
+            + totals["came"]
+            - totals["reached"]
+            - totals["left_inland"]
+            - totals["rerouted_out"],
             "waiting_on_road": totals["reached"] - totals["entered"] - totals["left_road"],
             "waiting_in_yard": totals["entered"] - totals["crossed"] - totals["left_yard"],
+            "travelling": totals["rerouted_in"] - totals["came"],
             "overdue_perishable": totals["overdue_from"] - totals["overdue_to"],
         }
-        in_system = sum(hourly_stocks[name] for name in STOCKS[:3])
+        in_system = sum(hourly_stocks[name] for name in (*IN_ZONE, "travelling"))
         window = self.covered.copy()
         window[: self.warmup_hours] = False
         hours_per_day = self.covered.reshape(self.days, 24).sum(axis=1)
@@ -282,13 +297,19 @@ class GateTally:
                 "crossed_past_shelf_life": self.crossed_past_shelf_life,
                 "balked": self._per_day("balked"),
                 "reneged": self._per_day("reneged"),
+                "rerouted_out": self._per_day("rerouted_out"),
+                "rerouted_in": self._per_day("rerouted_in"),
             },
             wait_histogram=self.wait_histogram,
             wait_total_hours=self.wait_total_hours,
             little={
                 "in_system_hours": float(in_system[window].sum()),
                 "window_hours": float(window.sum()),
-                "arrivals": float(self.hourly["arrived"][: self.hours][window].sum()),
+                "arrivals": float(
+                    (self.hourly["arrived"] + self.hourly["rerouted_in"])[: self.hours][
+                        window
+                    ].sum()
+                ),
                 "sojourn_hours": self.sojourn_hours,
                 "sojourns": float(self.sojourns),
             },
