@@ -227,7 +227,8 @@ def main() -> None:
         f"{arguments.customers:,} customers, {scaled['peak_mib']:.1f} MiB for "
         f"{scaled['customers']:,} over the same days ({MEMORY_SCALE}x the rate and officers)"
     )
-    print(season(arguments.season_replications))
+    if arguments.season_replications:
+        print(season(arguments.season_replications))
 
 
 if __name__ == "__main__":
