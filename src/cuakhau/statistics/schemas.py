@@ -1,7 +1,7 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -94,15 +94,23 @@ class Change(OutputSchema):
     relative: Decimal | None
 
 
+# Where figures come from: ``measured`` by cuakhau from its crossings and
+# receipts, ``imported`` from the customs office's spreadsheets, ``synthetic``
+# (the demo's made-up history); the public feed adds ``suppressed``.
+Source = Literal["measured", "imported", "synthetic"]
+
+
 class ComparedRead(OutputSchema):
     comparison: Comparison
     measures: dict[str, Figure]
     change: dict[str, Change | None]
+    sources: list[Source]
 
 
 class ReportRow(OutputSchema):
     group: dict[str, str | int | bool]
     measures: dict[str, Figure]
+    sources: list[Source]
     compared: list[ComparedRead]
 
 
@@ -110,7 +118,25 @@ class Report(OutputSchema):
     period: PeriodRead
     comparisons: dict[Comparison, PeriodRead]
     group_by: list[str]
-    # Every figure here is measured by cuakhau from its own crossings and receipts.
-    source: str = "measured"
+    # Where the report's figures come from (each row says its own). Imported
+    # figures give value, weight and vehicles only: packages, lines and
+    # shipments are cuakhau's own.
+    sources: list[Source]
+    # Imported figures touching the period but not counted in it
+    # (docs/statistics.md, "What wins").
+    history_left_out: int
     rows: list[ReportRow]
     total: ReportRow
+
+
+class HistoryImportRead(OutputSchema):
+    """One imported file of figures from before cuakhau."""
+
+    id: int
+    file_name: str
+    synthetic: bool
+    imported_at: datetime
+    imported_by_id: int | None
+    figures: int
+    first_day: date
+    last_day: date
