@@ -108,9 +108,12 @@ def parse_period(raw: object) -> Period:
 
 def parse_hs_code(raw: object) -> str:
     """A heading, subheading or tariff line: 4, 6, 8 or 10 digits (dots and
-    spaces as customs print them are dropped)."""
+    spaces as customs print them are dropped). Text is taken as written."""
     if isinstance(raw, int | float):
-        raw = str(int(raw))  # a code typed as a number in a spreadsheet
+        # A code typed as a number lost its leading zero (chapters 01–09):
+        # codes have an even number of digits.
+        digits = str(int(raw))
+        raw = digits.zfill(len(digits) + len(digits) % 2)
     text = re.sub(r"[.\s]", "", str(raw))
     if not _HS.match(text):
         raise CellError("history_hs_code_invalid")
@@ -318,6 +321,18 @@ def import_figures(
     problems = overlaps(session, figures)
     if problems:
         raise ImportRejected(problems)
+    return _store(session, file_name, figures, imported_at, user, synthetic, on_stored)
+
+
+def _store(
+    session: Session,
+    file_name: str,
+    figures: Sequence[Figure],
+    imported_at: datetime,
+    user: User | None,
+    synthetic: bool,
+    on_stored: Callable[[int, int], None] | None,
+) -> HistoryImport:
     if not figures:
         raise ImportRejected([Problem(SHEET, None, None, None, "history_file_empty")])
     history = HistoryImport(
@@ -367,16 +382,10 @@ def import_file(
 ) -> HistoryImport:
     """Check a customs spreadsheet and keep all its figures, or nothing."""
     figures, problems = check_rows(session, read_rows(file_name, content), today)
+    problems += overlaps(session, figures)
     if problems:
-        raise ImportRejected(problems)
-    return import_figures(
-        session,
-        file_name=file_name,
-        figures=figures,
-        imported_at=imported_at,
-        user=user,
-        on_stored=on_stored,
-    )
+        raise ImportRejected(sorted(problems, key=lambda problem: problem.row or 0))
+    return _store(session, file_name, figures, imported_at, user, False, on_stored)
 
 
 def list_imports(session: Session) -> list[HistoryImport]:
@@ -387,7 +396,7 @@ def remove_import(session: Session, import_id: int) -> HistoryImport:
     """Remove an import and every figure it brought, as one."""
     history = session.get(HistoryImport, import_id)
     if history is None:
-        raise NotFound("history_import_not_found", id=import_id)
+        raise NotFound("history_import", import_id)
     session.execute(delete(TradeHistory).where(TradeHistory.import_id == import_id))
     session.delete(history)
     session.flush()

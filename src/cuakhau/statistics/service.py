@@ -166,8 +166,10 @@ def _sums(
     )
     figures: dict[Key, Figures] = {}
     for row in session.execute(statement).mappings():
-        key = tuple(row[f"g{i}"] for i in range(len(groups)))
-        figures[key] = {name: int(row[name]) for name in measures}
+        cell = {name: int(row[name]) for name in measures}
+        # Without a grouping the sum is one row even over nothing: no figures.
+        if any(cell.values()):
+            figures[tuple(row[f"g{i}"] for i in range(len(groups)))] = cell
     return figures
 
 
