@@ -13,9 +13,18 @@ from cuakhau.core.sheet_import import ImportRejected, refused
 from cuakhau.models import User
 from cuakhau.models.enums import Role
 from cuakhau.statistics import history, service
-from cuakhau.statistics.schemas import FeeQuery, HistoryImportRead, Report, TradeQuery
+from cuakhau.statistics.public import public_statistics
+from cuakhau.statistics.schemas import (
+    FeeQuery,
+    HistoryImportRead,
+    PublicStatistics,
+    PublicStatisticsQuery,
+    Report,
+    TradeQuery,
+)
 
 router = api_router(prefix="/statistics", tags=["statistics"])
+public_router = api_router(prefix="/public", tags=["public"])
 Board = Annotated[User, require_roles(Role.admin, Role.board)]
 
 
@@ -65,3 +74,11 @@ def history_imports(session: DbSession, _user: Board) -> Any:
 def remove_history(import_id: Id, session: DbSession, _user: Board) -> None:
     """Remove an import and all its figures."""
     history.remove_import(session, import_id)
+
+
+@public_router.get("/statistics", response_model=PublicStatistics)
+def public(session: DbSession, now: Now, query: Annotated[PublicStatisticsQuery, Query()]) -> Any:
+    """Without login: a month's figures (that is over) by gate and direction
+    with the zone's totals, against the month before and a year before, under
+    disclosure control (a suppressed cell has no figures)."""
+    return public_statistics(session, at=query.at, today=local_date(now))

@@ -140,3 +140,44 @@ class HistoryImportRead(OutputSchema):
     figures: int
     first_day: date
     last_day: date
+
+
+class PublicCell(OutputSchema):
+    """A gate's (or, with no gate, the zone's) figures in a direction (or, with
+    none, both). A suppressed cell has no measures."""
+
+    gate_id: int | None
+    direction: Direction | None
+    suppressed: bool
+    measures: dict[str, Figure] | None
+    sources: list[Source]
+
+
+class PublicTable(OutputSchema):
+    period: PeriodRead
+    cells: list[PublicCell]
+
+
+class PublicGate(OutputSchema):
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class PublicStatistics(OutputSchema):
+    """A month that is over, the month before and the same month a year before."""
+
+    gates: list[PublicGate]
+    month: PublicTable
+    month_before: PublicTable
+    year_before: PublicTable
+    # The disclosure rules applied: a cell fewer enterprises make up, or one of
+    # them holds more than this share of, is suppressed (and complements).
+    min_contributors: int
+    dominance: Decimal
+
+
+class PublicStatisticsQuery(InputSchema):
+    # A day in the month asked for; the last month that is over when left out.
+    at: Day | None = None
