@@ -104,8 +104,7 @@ def suppress(layout: Layout, values: Mapping[Cell, Number], primary: set[Cell]) 
     """The cells not to publish: the sensitive ones and their complements."""
     suppressed = set(primary)
     while exposed := recoverable(layout, suppressed):
-        cell = min(exposed, key=repr)
-        complement = _complement(layout, values, suppressed, cell)
+        complement = _complement(layout, values, suppressed, exposed)
         if complement is None:
             return set(layout.cells())
         suppressed.add(complement)
@@ -113,21 +112,25 @@ def suppress(layout: Layout, values: Mapping[Cell, Number], primary: set[Cell]) 
 
 
 def _complement(
-    layout: Layout, values: Mapping[Cell, Number], suppressed: set[Cell], cell: Cell
+    layout: Layout, values: Mapping[Cell, Number], suppressed: set[Cell], exposed: set[Cell]
 ) -> Cell | None:
-    """The cheapest published cell to hide beside ``cell``: one sharing a row or
-    column with it if any, else any; the smallest non-zero value first."""
+    """The cheapest published cell to hide beside the exposed ones: one sharing
+    a row or column with one of them if any, else any (``_cost``)."""
     near = {
         other
         for parts, total in layout.lines()
-        if cell in parts or cell == total
+        if exposed & {*parts, total}
         for other in (*parts, total)
     }
     for candidates in (near, set(layout.cells())):
         published = [other for other in candidates if other not in suppressed]
         if published:
-            return min(
-                published,
-                key=lambda other: (values.get(other, 0) == 0, values.get(other, 0), repr(other)),
-            )
+            return min(published, key=lambda other: _cost(values, other))
     return None
+
+
+def _cost(values: Mapping[Cell, Number], cell: Cell) -> tuple[bool, bool, Number, str]:
+    """Inner cells before totals (the totals are what readers come for), then
+    non-zero before zero, then the smallest."""
+    value = values.get(cell, 0)
+    return (TOTAL in cell, value == 0, value, repr(cell))
