@@ -269,40 +269,62 @@ def overlaps(session: Session, figures: Sequence[Figure]) -> list[Problem]:
             TradeHistory.last_day >= first,
         )
     ).scalars()
-    groups: dict[tuple[Any, ...], list[tuple[Period, str, str]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[_Covered]] = defaultdict(list)
     for stored in earlier:
         key = (stored.gate_id, stored.direction, stored.regime, stored.hs_heading)
-        place = f"import {stored.import_id}"
-        groups[key].append((Period(stored.first_day, stored.last_day), stored.hs_code, place))
-    problems = []
-    by_key: dict[tuple[Any, ...], list[Figure]] = defaultdict(list)
+        period = Period(stored.first_day, stored.last_day)
+        groups[key].append(_Covered(period, stored.hs_code, f"import {stored.import_id}", None))
     for figure in figures:
-        by_key[(figure.gate_id, figure.direction, figure.regime, figure.heading)].append(figure)
-    for key, mine in by_key.items():
-        seen = sorted(groups.get(key, []), key=lambda item: item[0].first)
-        for figure in sorted(mine, key=lambda item: (item.period.first, item.row)):
-            clash = _clash(figure, seen)
-            if clash is not None:
-                problems.append(
-                    Problem(
-                        SHEET,
-                        figure.row,
-                        "period",
-                        f"{figure.period.first}..{figure.period.last}",
-                        "history_period_duplicate",
-                        {"other": clash},
-                    )
-                )
-            seen.append((figure.period, figure.hs_code, f"row {figure.row}"))
+        key = (figure.gate_id, figure.direction, figure.regime, figure.heading)
+        groups[key].append(_Covered(figure.period, figure.hs_code, f"row {figure.row}", figure))
+    problems = []
+    for covered in groups.values():
+        # A sweep in order of first days: only figures still running can overlap.
+        covered.sort(key=lambda item: (item.period.first, item.row))
+        running: list[_Covered] = []
+        for item in covered:
+            running = [other for other in running if other.period.last >= item.period.first]
+            for other in running:
+                if not other.same_goods(item):
+                    continue
+                if item.figure is not None:
+                    problems.append(_duplicate(item, other.place))
+                    break
+                if other.figure is not None:  # an earlier import's figure within a row's days
+                    problems.append(_duplicate(other, item.place))
+            running.append(item)
     return sorted(problems, key=lambda problem: problem.row or 0)
 
 
-def _clash(figure: Figure, seen: Iterable[tuple[Period, str, str]]) -> str | None:
-    for period, hs_code, place in seen:
-        same_goods = hs_code.startswith(figure.hs_code) or figure.hs_code.startswith(hs_code)
-        if same_goods and period.first <= figure.period.last and figure.period.first <= period.last:
-            return place
-    return None
+@dataclass(frozen=True)
+class _Covered:
+    """A figure's days and goods, from the file (``figure``) or an earlier import."""
+
+    period: Period
+    hs_code: str
+    place: str
+    figure: Figure | None
+
+    @property
+    def row(self) -> int:
+        """Earlier imports first, then the file's rows in order."""
+        return self.figure.row if self.figure is not None else 0
+
+    def same_goods(self, other: "_Covered") -> bool:
+        return self.hs_code.startswith(other.hs_code) or other.hs_code.startswith(self.hs_code)
+
+
+def _duplicate(item: _Covered, other: str) -> Problem:
+    assert item.figure is not None
+    period = item.figure.period
+    return Problem(
+        SHEET,
+        item.figure.row,
+        "period",
+        f"{period.first}..{period.last}",
+        "history_period_duplicate",
+        {"other": other},
+    )
 
 
 def import_figures(
