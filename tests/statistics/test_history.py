@@ -183,6 +183,27 @@ def test_a_period_already_imported_is_refused(client: TestClient, people: People
     (problem,) = again.json()["problems"]
     assert (problem["row"], problem["column"]) == (2, "period")
     assert f"import {first.json()['id']}" in problem["message"]
+    # A day imported before, inside a month of a new file.
+    day = upload(
+        client,
+        people[Role.admin],
+        csv_file(gate, "2024-10-15,{gate},export,export,0810,1,1,1"),
+        "d.csv",
+    )
+    assert day.status_code == 201
+    month = upload(
+        client,
+        people[Role.admin],
+        csv_file(
+            gate,
+            "2024-09,{gate},export,export,0810,1,1,1",
+            "2024-10,{gate},export,export,0810,1,1,1",
+        ),
+        "m.csv",
+    )
+    assert [(p["row"], p["code"]) for p in month.json()["problems"]] == [
+        (3, "history_period_duplicate")
+    ]
 
 
 def test_an_import_is_removed_whole_and_audited(
@@ -281,3 +302,28 @@ def test_a_formula_escaped_cell_of_our_own_export_reads_back(db: Database, gate:
     with db.write() as session:
         _figures, problems = check_rows(session, read_rows("x.csv", content), date(2026, 1, 1))
     assert [(p.row, p.column, p.value) for p in problems] == [(2, "period", "=2025-12")]
+
+
+def test_the_documented_example_imports(db: Database):
+    """docs/statistics.md's example file, as the customs office would send it."""
+    from pathlib import Path
+
+    from cuakhau.statistics.history import check_rows, read_rows
+    from tests.factories import make_gate
+
+    example = Path(__file__).parents[2] / "docs" / "examples" / "customs-history.csv"
+    with db.write() as session:
+        for code in ("HUU-NGHI", "TAN-THANH", "CHI-MA"):
+            make_gate(session, code=code)
+        figures, problems = check_rows(
+            session, read_rows(example.name, example.read_bytes()), date(2025, 1, 1)
+        )
+    assert problems == []
+    assert [figure.hs_code for figure in figures] == [
+        "0810",
+        "8471",
+        "081090",
+        "5407",
+        "0810",
+        "4407",
+    ]
