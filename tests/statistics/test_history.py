@@ -254,6 +254,7 @@ def test_an_enterprise_sees_imported_figures_only_in_the_zone_totals(
     own = trade(client, headers, period="month", at="2025-12-01")
     assert own["total"]["measures"]["vehicles"] == 0
     assert own["sources"] == []
+    assert own["history_left_out"] == 1
     zone = trade(client, headers, period="month", at="2025-12-01", zone_totals="true")
     assert zone["total"]["measures"]["vehicles"] == 1
     assert zone["sources"] == ["imported"]

@@ -64,7 +64,7 @@ def published(table: dict[str, Any]) -> tuple[dict[Cell, int], set[Cell]]:
 def test_the_public_sees_totals_without_what_one_enterprise_made(
     client: TestClient, november: tuple[Gate, Gate]
 ):
-    first, second = november
+    first, _second = november
     response = client.get("/api/v1/public/statistics", params={"at": "2025-11-15"})
     assert response.status_code == 200, response.text
     body = response.json()

@@ -244,6 +244,10 @@ def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: 
     )
     if _history_countable(query, allowed):
         _add_history(session, query, allowed, period, counted)
+    else:
+        counted.history_left_out = _history_touching(
+            session, _history_where(query, allowed), period
+        )
     for cell in counted.figures.values():
         cell["value_usd"] = (Decimal(cell["value_usd"] or 0) * CENTS).quantize(CENTS)
     return counted
@@ -312,10 +316,17 @@ def _add_history(
             cell["vehicles"] = int(cell["vehicles"] or 0) + int(row["vehicles"])
         counted.sources.setdefault(key, set()).add("synthetic" if row["synthetic"] else "imported")
         counted_figures += int(row["figures"])
+    counted.history_left_out = _history_touching(session, where, period) - counted_figures
+
+
+def _history_touching(
+    session: Session, where: Sequence[ColumnElement[bool]], period: Period
+) -> int:
+    """The imported figures of at least one of the period's days."""
     touching = session.scalar(
         select(func.count()).select_from(TradeHistory).where(*where, *overlapping_history(period))
     )
-    counted.history_left_out = int(touching or 0) - counted_figures
+    return int(touching or 0)
 
 
 def _fee_figures(session: Session, query: FeeQuery, allowed: Scope, period: Period) -> Counted:
