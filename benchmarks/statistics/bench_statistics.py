@@ -116,7 +116,8 @@ GENERATE = [
         ON g.n = (CASE WHEN i % 20 < 11 THEN 0 WHEN i % 20 < 16 THEN 1
                        WHEN i % 20 < 19 THEN 2 ELSE 3 END)
     JOIN vehicle v
-        ON v.id = (SELECT min(id) FROM vehicle) + (i::bigint * 7919) % (SELECT count(*) FROM vehicle)""",
+        ON v.id = (SELECT min(id) FROM vehicle)
+            + (i::bigint * 7919) % (SELECT count(*) FROM vehicle)""",
     # One to three cargo lines each.
     f"""INSERT INTO cargo_line (crossing_id, hs_code, description, packages, weight_kg, value_usd,
         perishable, origin_country, destination_country)
