@@ -47,6 +47,7 @@ from cuakhau.ops.middleware import PageCompression, RequestContext, SecurityHead
 from cuakhau.ops.router import router as ops_router
 from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
+from cuakhau.statistics.router import public_router as statistics_public_router
 from cuakhau.statistics.router import router as statistics_router
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.pages import install_missing_page
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         gateops_router,
         investment_router,
         investment_public_router,
+        statistics_public_router,
         dashboard_router,
         counterpart_router,
     ):

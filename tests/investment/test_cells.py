@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from cuakhau.investment.cells import CellError, parse_bool, parse_date, parse_number
+from cuakhau.core.cells import CellError, parse_bool, parse_date, parse_number
 
 
 @pytest.mark.parametrize(

@@ -86,9 +86,8 @@ def test_an_enterprise_sees_its_own_and_the_zone_totals_only(
     assert own["total"]["measures"]["vehicles"] == 2
     zone = trade(client, headers, period="month", at="2026-12-01", zone_totals="true")
     assert zone["total"]["measures"]["vehicles"] == 4
-    assert zone["rows"] == [
-        {"group": {}, "names": {}, "measures": zone["total"]["measures"], "compared": []}
-    ]
+    whole = {"group": {}, "names": {}, "measures": zone["total"]["measures"]}
+    assert zone["rows"] == [{**whole, "sources": ["measured"], "compared": []}]
     for params in (
         {"enterprise_id": people.other_enterprise.id},
         {"zone_totals": "true", "group_by": "enterprise"},

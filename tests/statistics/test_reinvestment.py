@@ -1,8 +1,6 @@
 """Fee revenue beside what the zone's infrastructure projects reported
 disbursing, month by month; and the public's figures."""
 
-from datetime import date
-
 from fastapi.testclient import TestClient
 
 from cuakhau.investment.schemas import AmendmentCreate, ProjectCreate
@@ -10,7 +8,6 @@ from cuakhau.investment.service import amend, register_project
 from cuakhau.models import Gate
 from cuakhau.models.enums import Role
 from cuakhau.models.investment import Sector
-from cuakhau.statistics.public import public_figures
 from tests.conftest import Database, People
 from tests.factories import make_investor
 
@@ -75,25 +72,3 @@ def test_revenue_per_month_beside_the_infrastructure_disbursed(
     for role in (Role.enterprise, Role.gate_officer):
         refused = client.get("/api/v1/statistics/reinvestment", headers=people[role])
         assert refused.status_code == 403
-
-
-def test_the_public_sees_month_and_year_to_date_per_gate_against_a_year_before(
-    db: Database, gates: tuple[Gate, Gate]
-):
-    first, second = gates
-    with db.write() as session:
-        figures = public_figures(session=session, today=date(2026, 12, 10), language="en")
-    assert (figures.month.period.first, figures.month.period.last) == (
-        date(2026, 12, 1),
-        date(2026, 12, 10),
-    )
-    month = {row.group["gate"]: row for row in figures.month.rows}
-    assert month[first.id].names == {"gate": first.name_en}
-    assert month[first.id].measures["vehicles"] == 3
-    # A year before, to the 10th: the truck of 10 December 2025 only.
-    assert month[first.id].compared[0].measures["vehicles"] == 1
-    assert str(month[first.id].compared[0].change["vehicles"].relative) == "2.0000"
-    assert figures.year.total.measures["vehicles"] == 5
-    assert figures.year.comparisons["year_before"].last == date(2025, 12, 10)
-    assert figures.year.total.compared[0].measures["vehicles"] == 1
-    assert set(month) == {first.id, second.id}

@@ -1,6 +1,7 @@
 """The statistics' pages in a browser: the board clicks from a total to its
 breakdown and on into a gate's commodities, and downloads a report; an
-enterprise sees its own months; the public sees the gates' totals."""
+enterprise sees its own months; the public sees last month's gate figures,
+those one or two enterprises make kept back."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,20 +85,49 @@ def test_the_board_downloads_the_breakdown_as_a_spreadsheet(page: Page, site: Si
     assert weekly.value.suggested_filename == "weekly-2026-11-30.pdf"
 
 
-def test_an_enterprise_sees_its_own_months_and_the_public_the_gates(
+def test_the_public_sees_last_month_by_gate_with_one_enterprise_s_figure_kept_back(
+    page: Page, site: Site, clock_at
+):
+    clock_at(NOW)
+    with site.write() as session:
+        gate = session.merge(site.gate)
+        other = two_way_gate(session)
+        firms = [make_enterprise(session, roles=["exporter"]) for _ in range(3)]
+        for firm in firms:
+            crossed(session, gate, firm, at("2026-11-05"), cargo=[{**WOOD, "value_usd": "100.00"}])
+        other_id = other.id
+    page.goto("/figures?lang=en")
+    expect(page.locator("main p.muted").first).to_contain_text("01/11/2026 – 30/11/2026")
+    month = page.get_by_test_id("stats-month")
+    ours = month.locator(f'tr[data-gate="{site.gate.id}"]')
+    expect(ours.get_by_test_id("vehicles")).to_have_text("3")
+    expect(ours.get_by_test_id("value")).to_have_text("300.00")
+    expect(page.get_by_test_id("stats-month-total").get_by_test_id("vehicles")).to_have_text("3")
+    expect(page.get_by_test_id("suppressed")).to_have_count(0)
+
+    # One enterprise alone at the other gate: that figure would be its own trade.
+    with site.write() as session:
+        crossed(
+            session,
+            session.merge(other),
+            session.merge(firms[0]),
+            at("2026-11-06"),
+            cargo=[{**WOOD, "value_usd": "50.00"}],
+        )
+    page.reload()
+    alone = page.get_by_test_id("stats-month").locator(f'tr[data-gate="{other_id}"]')
+    expect(alone.get_by_test_id("vehicles")).to_have_text("kept back")
+    expect(alone.get_by_test_id("value")).to_have_text("kept back")
+    expect(page.get_by_test_id("disclosure")).to_contain_text("fewer than 3 enterprises")
+
+
+def test_an_enterprise_sees_its_own_months_and_the_board_page_refuses_bad_input(
     page: Page, site: Site, clock_at
 ):
     clock_at(NOW)
     _december(site)
     assert status_of(page, "/board/statistics") == 200  # the login page, for the public
     expect(page).to_have_url(f"{site.url}/login?next=%2Fboard%2Fstatistics")
-
-    page.goto("/figures")
-    month = page.get_by_test_id("stats-month")
-    expect(month.locator(f'tr[data-gate="{site.gate.id}"] [data-testid=vehicles]')).to_have_text(
-        "2"
-    )
-    expect(page.get_by_test_id("stats-month-total")).to_contain_text("3")
 
     log_in(page, "board")
     for bad in ("period=range&at=2026-12-01", "gate_id=abc", "hs=081", "by=enterprise"):

@@ -3,6 +3,7 @@
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -13,6 +14,7 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.errors import DomainError
+from cuakhau.core.sheet_import import ImportRejected
 from cuakhau.sessions import audited_session_factory
 
 # Messages are not hard-wrapped: people copy the command in them.
@@ -37,3 +39,13 @@ def open_session(settings: Settings) -> Iterator[Session]:
         fail(error.detail("en"))
     finally:
         engine.dispose()
+
+
+def refuse_file(file: Path, rejected: ImportRejected) -> NoReturn:
+    """List every problem of a refused import file, and exit 2."""
+    error_console.print(f"[red]{file}: {rejected.detail('en')}[/red]")
+    for problem in rejected.problems:
+        shown = problem.render("en")
+        place = ":".join(str(shown[k]) for k in ("sheet", "row", "column") if shown[k])
+        error_console.print(f"  - {place} {shown['value'] or ''!r}: {shown['message']}")
+    raise typer.Exit(2)

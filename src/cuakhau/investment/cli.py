@@ -7,10 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cuakhau.cli.common import error_console, open_session
+from cuakhau.cli.common import open_session, refuse_file
 from cuakhau.core.config import Settings
+from cuakhau.core.sheet_import import ImportRejected
 from cuakhau.investment.demo import load_demo_portfolio
-from cuakhau.investment.importer import ImportRejected, import_file
+from cuakhau.investment.importer import import_file
 from cuakhau.investment.schemas import ImportReport
 
 app = typer.Typer(help="The board's investment portfolio.", no_args_is_help=True)
@@ -37,12 +38,7 @@ def import_command(
             report = import_file(session, file.name, file.read_bytes())
         except ImportRejected as rejected:
             # Caught here, not by open_session: every problem is listed, not just the count.
-            error_console.print(f"[red]{file}: {rejected.detail('en')}[/red]")
-            for problem in rejected.problems:
-                shown = problem.render("en")
-                place = ":".join(str(shown[k]) for k in ("sheet", "row", "column") if shown[k])
-                error_console.print(f"  - {place} {shown['value'] or ''!r}: {shown['message']}")
-            raise typer.Exit(2) from None
+            refuse_file(file, rejected)
     print_import_report(report)
 
 

@@ -7,9 +7,6 @@ project codes; an amendment's project, kind, date and milestone), so importing
 the same file again changes nothing. The layout is in docs/investment.md.
 """
 
-import csv
-import io
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,17 +15,23 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.core.errors import DomainError, InvalidInput
-from cuakhau.core.identifiers import normalise_identifier
-from cuakhau.core.messages import translate
-from cuakhau.core.spreadsheet import read_csv_cell
-from cuakhau.investment.cells import (
+from cuakhau.core.cells import (
     CellError,
     is_blank,
     parse_bool,
     parse_date,
     parse_list,
     parse_number,
+)
+from cuakhau.core.errors import DomainError, InvalidInput
+from cuakhau.core.identifiers import normalise_identifier
+from cuakhau.core.sheet_import import (
+    ImportRejected,
+    Problem,
+    csv_rows,
+    header_of,
+    is_xlsx,
+    xlsx_worksheets,
 )
 from cuakhau.investment.repository import all_projects
 from cuakhau.investment.schemas import (
@@ -80,38 +83,6 @@ def columns_of(sheet: str) -> list[str]:
     return list(SHEETS[sheet].model_fields)
 
 
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str | None
-    value: str | None
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    fallback: str | None = None
-
-    def render(self, language: str) -> dict[str, Any]:
-        message = translate(self.code, language, **self.params)
-        if message == self.code and self.fallback:
-            message = self.fallback
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "code": self.code,
-            "message": message,
-        }
-
-
-class ImportRejected(DomainError):
-    status_code = 422
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("import_rejected", count=len(problems))
-        self.problems = problems
-
-
 @dataclass
 class Sheet:
     name: str
@@ -119,41 +90,30 @@ class Sheet:
 
 
 def read_sheets(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]]:
-    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(filename, content)
-    return _read_csv(filename, content)
+    try:
+        if is_xlsx(filename, content):
+            return _read_xlsx(filename, content)
+        return _read_csv(filename, content)
+    except ImportRejected as rejected:
+        return [], rejected.problems
 
 
 def _read_xlsx(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]]:
-    from openpyxl import load_workbook  # here, not with the app: slow to load
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return [], [Problem(filename, None, None, None, "file_unreadable")]
     sheets, problems = [], []
-    for worksheet in workbook.worksheets:
-        name = worksheet.title.strip().lower()
+    for title, rows in xlsx_worksheets(filename, content):
+        name = title.strip().lower()
         if name not in SHEETS:
-            problems.append(Problem(worksheet.title, None, None, None, "sheet_unknown"))
+            problems.append(Problem(title, None, None, None, "sheet_unknown"))
             continue
-        sheet, header_problems = _table(name, worksheet.iter_rows(values_only=True))
+        sheet, header_problems = _table(name, rows)
         sheets.append(sheet)
         problems += header_problems
-    workbook.close()
     return sheets, problems
 
 
 def _read_csv(filename: str, content: bytes) -> tuple[list[Sheet], list[Problem]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [Problem(filename, None, None, None, "file_not_utf8")]
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [[read_csv_cell(cell) for cell in row] for row in reader]
-    header = {cell.strip().lower() for cell in rows[0]} if rows else set()
+    rows = csv_rows(filename, content)
+    header = set(header_of(rows[0])) if rows else set()
     # A CSV file holds one sheet, known by its columns.
     name = next((n for n in ("amendments", "projects", "investors") if _marks(n) <= header), None)
     if name is None:
@@ -170,7 +130,7 @@ def _marks(sheet: str) -> set[str]:
 
 def _table(name: str, rows: Iterable[Iterable[object]]) -> tuple[Sheet, list[Problem]]:
     iterator = iter(rows)
-    header = [str(cell).strip().lower() if cell is not None else "" for cell in next(iterator, [])]
+    header = header_of(next(iterator, []))
     known = set(columns_of(name))
     problems = [
         Problem(name, 1, column, column, "column_unknown")

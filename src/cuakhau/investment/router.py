@@ -10,10 +10,10 @@ from sqlalchemy import select
 from cuakhau.accounts.deps import require_roles
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
-from cuakhau.core.errors import problem
 from cuakhau.core.messages import pick_language
 from cuakhau.core.rows import page_of, patch_values
 from cuakhau.core.schemas import Day, Id, ListQuery, Page
+from cuakhau.core.sheet_import import ImportRejected, refused
 from cuakhau.investment import views
 from cuakhau.investment.downloads import (
     ReportFormat,
@@ -22,7 +22,7 @@ from cuakhau.investment.downloads import (
     registry_download,
     report_download,
 )
-from cuakhau.investment.importer import ImportRejected, import_file
+from cuakhau.investment.importer import import_file
 from cuakhau.investment.public import PublicSummary, public_summary
 from cuakhau.investment.reports import ReportName
 from cuakhau.investment.repository import get_project
@@ -124,14 +124,7 @@ def import_upload(file: UploadFile, request: Request, session: DbSession, _user:
     try:
         return import_file(session, file.filename or "upload", file.file.read())
     except ImportRejected as rejected:
-        language = pick_language(request)
-        return problem(
-            request,
-            422,
-            rejected.code,
-            rejected.detail(language),
-            problems=[p.render(language) for p in rejected.problems],
-        )
+        return refused(request, rejected)
 
 
 @router.get("/export")

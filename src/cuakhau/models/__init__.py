@@ -24,6 +24,7 @@ from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
+from cuakhau.models.trade_history import HistoryImport, TradeHistory
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -53,6 +54,7 @@ __all__ = [
     "ForecastRun",
     "ForecastWarning",
     "Gate",
+    "HistoryImport",
     "IdempotencyKey",
     "InvestmentProject",
     "Investor",
@@ -69,6 +71,7 @@ __all__ = [
     "ReceiptCounter",
     "Tariff",
     "TradeDay",
+    "TradeHistory",
     "User",
     "Vehicle",
     "VehicleDay",

@@ -7,7 +7,7 @@ exact on SQLite too, whose NUMERIC is a binary float."""
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Base
@@ -51,6 +51,9 @@ class VehicleDay(Base):
     × direction × regime × enterprise × vehicle kind × carrying perishables."""
 
     __tablename__ = "vehicle_day"
+    # The first day cuakhau measured at a gate, from which its imported
+    # figures give way to the measured ones (statistics.history).
+    __table_args__ = (Index("ix_vehicle_day_gate_id_day", "gate_id", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)

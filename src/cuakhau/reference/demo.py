@@ -11,6 +11,7 @@ from cuakhau.accounts.schemas import UserCreate
 from cuakhau.accounts.service import create_user, issue_token
 from cuakhau.clearance.schemas import Declaration
 from cuakhau.clearance.service import decide, declare
+from cuakhau.core.clock import local_date
 from cuakhau.core.config import Settings
 from cuakhau.core.security import new_password
 from cuakhau.counterpart.demo import create_demo_counterpart, demo_credentials
@@ -32,6 +33,7 @@ from cuakhau.models.enums import (
 from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
 from cuakhau.reference.loader import load_reference, shipped_file
+from cuakhau.statistics.demo import load_synthetic_history
 from cuakhau.yards.visits import CheckIn, check_in
 
 DEMO_YARD_OPERATOR = "4900526018"
@@ -66,15 +68,16 @@ class IssuedCredential:
 
 def load_demo(session: Session, now: datetime, settings: Settings) -> list[IssuedCredential]:
     """Everything ``cuakhau demo`` puts in a migrated database: the Lạng Sơn
-    reference data, tariffs, the board's portfolio, an account per role and the
-    day's traffic as of ``now``. Loading it again adds nothing; the secrets of
-    the accounts it made."""
+    reference data, tariffs, the board's portfolio, an account per role, the
+    day's traffic as of ``now`` and two years of synthetic statistics before it.
+    Loading it again adds nothing; the secrets of the accounts it made."""
     load_reference(session, shipped_file("langson.yaml"), settings)
     load_reference(session, shipped_file("demo.yaml"), settings)
     load_tariffs(session, shipped_tariffs())
     load_demo_portfolio(session)
     issued = create_demo_accounts(session)
     create_demo_traffic(session, now)
+    load_synthetic_history(session, local_date(now))
     gate_id = session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE))
     if gate_id is not None:
         create_demo_counterpart(session, gate_id, now, settings.resolved_secret_key)

@@ -1,21 +1,27 @@
 """The board's statistics (docs/statistics.md): trade and vehicles, fee revenue,
-revenue beside reinvestment, each also as a file; the weekly report."""
+revenue beside reinvestment, each also as a file; the weekly report; the
+figures imported from before cuakhau; the public's figures."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request, Response
+from fastapi import Query, Request, Response, UploadFile, status
 
 from cuakhau.accounts.deps import BoardOrAdmin, StaffOrEnterprise
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now, api_router
 from cuakhau.core.messages import pick_language
-from cuakhau.core.schemas import Day, InputSchema
+from cuakhau.core.schemas import Day, Id, InputSchema
+from cuakhau.core.sheet_import import ImportRejected, refused
 from cuakhau.models import User
-from cuakhau.statistics import exports, service
+from cuakhau.statistics import exports, history, service
 from cuakhau.statistics.exports import ExportFormat
+from cuakhau.statistics.public import public_statistics
 from cuakhau.statistics.reinvestment import reinvestment as reinvestment_answer
 from cuakhau.statistics.schemas import (
     FeeQuery,
+    HistoryImportRead,
+    PublicStatistics,
+    PublicStatisticsQuery,
     Reinvestment,
     ReinvestmentQuery,
     Report,
@@ -23,6 +29,7 @@ from cuakhau.statistics.schemas import (
 )
 
 router = api_router(prefix="/statistics", tags=["statistics"])
+public_router = api_router(prefix="/public", tags=["public"])
 
 
 class Downloadable(InputSchema):
@@ -168,3 +175,43 @@ def weekly(
         language=pick_language(request),
         format=query.format,
     ).response()
+    return service.fee_report(session=session, user=user, query=query, today=local_date(now))
+
+
+@router.post("/history", response_model=HistoryImportRead, status_code=status.HTTP_201_CREATED)
+def import_history(
+    file: UploadFile, request: Request, session: DbSession, user: BoardOrAdmin, now: Now
+) -> Any:
+    """A customs office's spreadsheet of figures from before cuakhau (XLSX or
+    CSV). A file with any problem imports nothing and gets every problem back
+    (422), each with its row and column."""
+    try:
+        return history.import_file(
+            session,
+            file_name=file.filename or "upload",
+            content=file.file.read(),
+            imported_at=now,
+            today=local_date(now),
+            user=user,
+        )
+    except ImportRejected as rejected:
+        return refused(request, rejected)
+
+
+@router.get("/history", response_model=list[HistoryImportRead])
+def history_imports(session: DbSession, _user: BoardOrAdmin) -> Any:
+    return history.list_imports(session)
+
+
+@router.delete("/history/{import_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_history(import_id: Id, session: DbSession, _user: BoardOrAdmin) -> None:
+    """Remove an import and all its figures."""
+    history.remove_import(session, import_id)
+
+
+@public_router.get("/statistics", response_model=PublicStatistics)
+def public(session: DbSession, now: Now, query: Annotated[PublicStatisticsQuery, Query()]) -> Any:
+    """Without login: a month's figures (that is over) by gate and direction
+    with the zone's totals, against the month before and a year before, under
+    disclosure control (a suppressed cell has no figures)."""
+    return public_statistics(session, at=query.at, today=local_date(now))

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -118,10 +118,17 @@ class Change(OutputSchema):
     relative: Decimal | None
 
 
+# Where figures come from: ``measured`` by cuakhau from its crossings and
+# receipts, ``imported`` from the customs office's spreadsheets, ``synthetic``
+# (the demo's made-up history); the public feed adds ``suppressed``.
+Source = Literal["measured", "imported", "synthetic"]
+
+
 class ComparedRead(OutputSchema):
     comparison: Comparison
     measures: dict[str, Figure]
     change: dict[str, Change | None]
+    sources: list[Source]
 
 
 class ReportRow(OutputSchema):
@@ -130,6 +137,7 @@ class ReportRow(OutputSchema):
     # an HS chapter's or heading's (from the nomenclature), a direction's…
     names: dict[str, str] = Field(default_factory=dict)
     measures: dict[str, Figure]
+    sources: list[Source]
     compared: list[ComparedRead]
 
 
@@ -137,8 +145,13 @@ class Report(OutputSchema):
     period: PeriodRead
     comparisons: dict[Comparison, PeriodRead]
     group_by: list[str]
-    # Every figure here is measured by cuakhau from its own crossings and receipts.
-    source: str = "measured"
+    # Where the report's figures come from (each row says its own). Imported
+    # figures give value, weight and vehicles only: packages, lines and
+    # shipments are cuakhau's own.
+    sources: list[Source]
+    # Imported figures touching the period but not counted in it
+    # (docs/statistics.md, "What wins").
+    history_left_out: int
     rows: list[ReportRow]
     total: ReportRow
 
@@ -160,3 +173,57 @@ class Reinvestment(OutputSchema):
     projects: int
     rows: list[ReinvestmentRow]
     total: ReinvestmentRow
+
+
+class HistoryImportRead(OutputSchema):
+    """One imported file of figures from before cuakhau."""
+
+    id: int
+    file_name: str
+    synthetic: bool
+    imported_at: datetime
+    imported_by_id: int | None
+    figures: int
+    first_day: date
+    last_day: date
+
+
+class PublicCell(OutputSchema):
+    """A gate's (or, with no gate, the zone's) figures in a direction (or, with
+    none, both). A suppressed cell has no measures."""
+
+    gate_id: int | None
+    direction: Direction | None
+    suppressed: bool
+    measures: dict[str, Figure] | None
+    sources: list[Source]
+
+
+class PublicTable(OutputSchema):
+    period: PeriodRead
+    cells: list[PublicCell]
+
+
+class PublicGate(OutputSchema):
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class PublicStatistics(OutputSchema):
+    """A month that is over, the month before and the same month a year before."""
+
+    gates: list[PublicGate]
+    month: PublicTable
+    month_before: PublicTable
+    year_before: PublicTable
+    # The disclosure rules applied: a cell fewer enterprises make up, or one of
+    # them holds more than this share of, is suppressed (and complements).
+    min_contributors: int
+    dominance: Decimal
+
+
+class PublicStatisticsQuery(InputSchema):
+    # A day in the month asked for; the last month that is over when left out.
+    at: Day | None = None

@@ -4,7 +4,7 @@ A report is the rollup's measures summed over a period's days, grouped as
 asked, with each comparison period's figures and the change from them. Who
 asks limits what is summed (``scope``)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from cuakhau.accounts.service import GATE_BOUND_ROLES
 from cuakhau.core.errors import Conflict, PermissionDenied
-from cuakhau.models import FeeDay, TradeDay, User, VehicleDay
+from cuakhau.models import FeeDay, HistoryImport, TradeDay, TradeHistory, User, VehicleDay
 from cuakhau.models.enums import Role
+from cuakhau.statistics.history import counted_history, measured_since, overlapping_history
 from cuakhau.statistics.names import named
 from cuakhau.statistics.periods import Period, compared, period_of
 from cuakhau.statistics.schemas import (
@@ -34,6 +35,26 @@ from cuakhau.statistics.schemas import (
 
 Key = tuple[Any, ...]
 Figures = dict[str, Decimal | int | None]
+
+
+@dataclass
+class Counted:
+    """A period's figures by group key, and where each key's figures come
+    from: ``measured``, ``imported`` or ``synthetic`` (the demo's history)."""
+
+    figures: dict[Key, Figures]
+    sources: dict[Key, set[str]]
+    # Imported figures touching the period but not counted in it: their period
+    # is not wholly inside it, cuakhau measured their gate then, or the report
+    # asks for what they lack (an enterprise, a country, perishables).
+    history_left_out: int = 0
+
+    def sources_of(self, keys: Iterable[Key]) -> list[str]:
+        found: set[str] = set()
+        for key in keys:
+            found |= self.sources.get(key, set())
+        return sorted(found)
+
 
 CENTS = Decimal("0.01")
 RELATIVE = Decimal("0.0001")
@@ -62,6 +83,15 @@ _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.enterprise: VehicleDay.enterprise_id,
     TradeGroup.perishable: VehicleDay.perishable,
     TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
+}
+# What an imported figure has: a report grouped by anything else (or filtered
+# by an enterprise, a country, perishables, a vehicle kind) leaves them out.
+_HISTORY_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
+    TradeGroup.gate: TradeHistory.gate_id,
+    TradeGroup.direction: TradeHistory.direction,
+    TradeGroup.regime: TradeHistory.regime,
+    TradeGroup.hs_chapter: func.substr(TradeHistory.hs_heading, 1, 2),
+    TradeGroup.hs_heading: TradeHistory.hs_heading,
 }
 _FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
     FeeGroup.day: FeeDay.day,
@@ -94,13 +124,29 @@ def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
     if user.role is Role.enterprise and user.enterprise_id is not None:
         asked = getattr(query, "enterprise_id", None)
         if query.zone_totals or not enterprise_rows:
-            if query.group_by or asked is not None or query.limit is not None:
+            # Whole: a zone total narrowed to one gate, heading or country
+            # may be one other enterprise's figures.
+            if _narrowed(query):
                 raise PermissionDenied("statistics_zone_totals_only")
             return Scope()
         if asked not in (None, user.enterprise_id):
             raise PermissionDenied("statistics_own_only")
         return Scope(enterprise_id=user.enterprise_id)
     raise PermissionDenied("role_forbidden", role=user.role.value)
+
+
+# What says which figures: the period and its comparisons. Everything else
+# narrows or breaks down what is summed.
+_PERIOD_FIELDS = frozenset({"period", "at", "until", "compare", "zone_totals"})
+
+
+def _narrowed(query: ReportQuery) -> bool:
+    """Whether the query groups, filters or limits the figures."""
+    return any(
+        getattr(query, name) not in (None, [])
+        for name in type(query).model_fields
+        if name not in _PERIOD_FIELDS
+    )
 
 
 def _period(query: ReportQuery, today: date) -> Period:
@@ -124,8 +170,10 @@ def _sums(
     )
     figures: dict[Key, Figures] = {}
     for row in session.execute(statement).mappings():
-        key = tuple(row[f"g{i}"] for i in range(len(groups)))
-        figures[key] = {name: int(row[name]) for name in measures}
+        cell = {name: int(row[name]) for name in measures}
+        # Without a grouping the sum is one row even over nothing: no figures.
+        if any(cell.values()):
+            figures[tuple(row[f"g{i}"] for i in range(len(groups)))] = cell
     return figures
 
 
@@ -171,9 +219,7 @@ def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool
     return where + _common_where(VehicleDay, query, allowed, query.enterprise_id)
 
 
-def _trade_figures(
-    session: Session, query: TradeQuery, allowed: Scope, period: Period
-) -> dict[Key, Figures]:
+def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: Period) -> Counted:
     groups = [_TRADE_GROUPS[group] for group in query.group_by]
     measures = {
         "value_usd": TradeDay.value_usd_cents,
@@ -182,30 +228,112 @@ def _trade_figures(
         "lines": TradeDay.lines,
     }
     figures = _sums(session, TradeDay, groups, measures, _trade_where(query, allowed), period)
-    for cell in figures.values():
-        cell["value_usd"] = (Decimal(cell["value_usd"] or 0) * CENTS).quantize(CENTS)
-    if not _vehicles_countable(query):
-        for cell in figures.values():
-            cell |= {"vehicles": None, "shipments": None}
-        return figures
-    trucks = _sums(
-        session,
-        VehicleDay,
-        [_VEHICLE_GROUPS[group] for group in query.group_by],
-        {"vehicles": VehicleDay.vehicles, "shipments": VehicleDay.shipments},
-        _vehicle_where(query, allowed),
-        period,
-    )
+    trucks: dict[Key, Figures] = {}
+    if _vehicles_countable(query):
+        trucks = _sums(
+            session,
+            VehicleDay,
+            [_VEHICLE_GROUPS[group] for group in query.group_by],
+            {"vehicles": VehicleDay.vehicles, "shipments": VehicleDay.shipments},
+            _vehicle_where(query, allowed),
+            period,
+        )
     empty = _empty_trade(query)
-    return {
-        key: {**empty, **figures.get(key, {}), **trucks.get(key, {})}
-        for key in figures.keys() | trucks.keys()
-    }
+    counted = Counted(
+        {
+            key: {**empty, **figures.get(key, {}), **trucks.get(key, {})}
+            for key in figures.keys() | trucks.keys()
+        },
+        {key: {"measured"} for key in figures.keys() | trucks.keys()},
+    )
+    if _history_countable(query, allowed):
+        _add_history(session, query, allowed, period, counted)
+    else:
+        counted.history_left_out = _history_touching(
+            session, _history_where(query, allowed), period
+        )
+    for cell in counted.figures.values():
+        cell["value_usd"] = (Decimal(cell["value_usd"] or 0) * CENTS).quantize(CENTS)
+    return counted
 
 
-def _fee_figures(
-    session: Session, query: FeeQuery, allowed: Scope, period: Period
-) -> dict[Key, Figures]:
+def _history_countable(query: TradeQuery, allowed: Scope) -> bool:
+    """Whether imported figures can be counted in the report: they have no
+    enterprise, countries, perishable flag or vehicle kind."""
+    lacking = (
+        query.enterprise_id,
+        query.origin_country,
+        query.destination_country,
+        query.perishable,
+        query.vehicle_kind,
+    )
+    return (
+        allowed.enterprise_id is None
+        and all(value is None for value in lacking)
+        and all(group in _HISTORY_GROUPS for group in query.group_by)
+    )
+
+
+def _history_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.direction is not None:
+        where.append(TradeHistory.direction == query.direction)
+    if query.regime is not None:
+        where.append(TradeHistory.regime == query.regime)
+    if query.hs is not None:
+        where.append(func.substr(TradeHistory.hs_heading, 1, len(query.hs)) == query.hs)
+    gate_id = allowed.gate_id or query.gate_id
+    if gate_id is not None:
+        where.append(TradeHistory.gate_id == gate_id)
+    return where
+
+
+def _add_history(
+    session: Session, query: TradeQuery, allowed: Scope, period: Period, counted: Counted
+) -> None:
+    """Add the imported figures the period counts (``history.counted_history``:
+    measured wins) to the measured ones, value in cents as the rollup keeps it."""
+    where = _history_where(query, allowed)
+    inside = counted_history(period, measured_since(session))
+    labelled = [_HISTORY_GROUPS[group].label(f"g{i}") for i, group in enumerate(query.group_by)]
+    statement = (
+        select(
+            *labelled,
+            HistoryImport.synthetic,
+            func.sum(TradeHistory.value_usd_cents).label("value_usd"),
+            func.sum(TradeHistory.weight_kg).label("weight_kg"),
+            func.sum(TradeHistory.vehicles).label("vehicles"),
+            func.count().label("figures"),
+        )
+        .join(HistoryImport, HistoryImport.id == TradeHistory.import_id)
+        .where(*where, *inside)
+        .group_by(*labelled, HistoryImport.synthetic)
+    )
+    vehicles = _vehicles_countable(query)
+    counted_figures = 0
+    for row in session.execute(statement).mappings():
+        key = tuple(row[f"g{i}"] for i in range(len(query.group_by)))
+        cell = counted.figures.setdefault(key, _empty_trade(query))
+        cell["value_usd"] = int(cell["value_usd"] or 0) + int(row["value_usd"])
+        cell["weight_kg"] = int(cell["weight_kg"] or 0) + int(row["weight_kg"])
+        if vehicles:
+            cell["vehicles"] = int(cell["vehicles"] or 0) + int(row["vehicles"])
+        counted.sources.setdefault(key, set()).add("synthetic" if row["synthetic"] else "imported")
+        counted_figures += int(row["figures"])
+    counted.history_left_out = _history_touching(session, where, period) - counted_figures
+
+
+def _history_touching(
+    session: Session, where: Sequence[ColumnElement[bool]], period: Period
+) -> int:
+    """The imported figures of at least one of the period's days."""
+    touching = session.scalar(
+        select(func.count()).select_from(TradeHistory).where(*where, *overlapping_history(period))
+    )
+    return int(touching or 0)
+
+
+def _fee_figures(session: Session, query: FeeQuery, allowed: Scope, period: Period) -> Counted:
     where = _common_where(FeeDay, query, allowed, None)
     if query.vehicle_class is not None:
         where.append(FeeDay.vehicle_class == query.vehicle_class)
@@ -213,7 +341,8 @@ def _fee_figures(
         where.append(FeeDay.kind == query.kind)
     groups = [_FEE_GROUPS[group] for group in query.group_by]
     measures = {"amount_vnd": FeeDay.amount_vnd, "fees": FeeDay.fees}
-    return _sums(session, FeeDay, groups, measures, where, period)
+    figures = _sums(session, FeeDay, groups, measures, where, period)
+    return Counted(figures, {key: {"measured"} for key in figures})
 
 
 def change(now: Decimal | int | None, then: Decimal | int | None) -> Change | None:
@@ -224,67 +353,74 @@ def change(now: Decimal | int | None, then: Decimal | int | None) -> Change | No
     return Change(absolute=now - then, relative=relative)
 
 
-def _total(figures: Mapping[Key, Figures], names: Sequence[str]) -> Figures:
+def _total(figures: Mapping[Key, Figures], blank: Figures, keys: Iterable[Key]) -> Figures:
+    """The figures of ``keys`` added up (``blank`` where there are none); a
+    measure one of them lacks (None) is None."""
+    cells = [figures[key] for key in keys if key in figures]
     total: Figures = {}
-    for name in names:
-        values = [cell[name] for cell in figures.values()]
-        total[name] = None if any(value is None for value in values) else sum(values)  # type: ignore[arg-type]
+    for name, zero in blank.items():
+        values = [cell[name] for cell in cells]
+        if zero is None or any(value is None for value in values):
+            total[name] = None
+        else:
+            total[name] = sum(values, start=zero)  # type: ignore[arg-type]
     return total
 
 
 def _report(
     query: ReportQuery,
     group_names: Sequence[str],
-    figures_of: Any,
+    figures_of: Callable[[Period], Counted],
     blank: Figures,
     today: date,
 ) -> Report:
-    """``figures_of(period)``: the figures by group key; ``blank``: a group's
-    figures where nothing was counted."""
+    """``figures_of(period)``: the figures by group key and their sources;
+    ``blank``: a group's figures where nothing was counted."""
     period = _period(query, today)
-    current: dict[Key, Figures] = figures_of(period)
+    current = figures_of(period)
     others = {comparison: compared(period, comparison) for comparison in query.compare}
     earlier = {comparison: figures_of(other) for comparison, other in others.items()}
     names = list(blank)
 
-    def row(group: Mapping[str, Any], now: Figures, then: Mapping[Any, Figures]) -> ReportRow:
-        return ReportRow(
-            group=dict(group),
-            measures=now,
-            compared=[
+    def row(group: Mapping[str, Any], keys: Sequence[Key]) -> ReportRow:
+        now = _total(current.figures, blank, keys)
+        compared_rows = []
+        for comparison, then in earlier.items():
+            figures = _total(then.figures, blank, keys)
+            compared_rows.append(
                 ComparedRead(
                     comparison=comparison,
                     measures=figures,
                     change={name: change(now.get(name), figures.get(name)) for name in names},
+                    sources=then.sources_of(keys),
                 )
-                for comparison, figures in then.items()
-            ],
+            )
+        return ReportRow(
+            group=dict(group),
+            measures=now,
+            sources=current.sources_of(keys),
+            compared=compared_rows,
         )
 
     lead = names[0]
-    keys = sorted(current, key=lambda key: (-(current[key][lead] or 0), [str(k) for k in key]))
+    figures = current.figures
+    keys = sorted(figures, key=lambda key: (-(figures[key][lead] or 0), [str(k) for k in key]))
     if query.limit is not None:
         keys = keys[: query.limit]
     rows = [
-        row(
-            {name: _plain(value) for name, value in zip(group_names, key, strict=True)},
-            current[key],
-            {comparison: figures.get(key, blank) for comparison, figures in earlier.items()},
-        )
+        row({name: _plain(value) for name, value in zip(group_names, key, strict=True)}, [key])
         for key in keys
     ]
-    total = row(
-        {},
-        _total(current, names) if current else blank,
-        {
-            comparison: _total(figures, names) if figures else blank
-            for comparison, figures in earlier.items()
-        },
-    )
+    every = current.figures.keys() | {key for then in earlier.values() for key in then.figures}
+    total = row({}, sorted(every, key=lambda key: [str(k) for k in key]))
     return Report(
         period=_period_read(period),
         comparisons={comparison: _period_read(other) for comparison, other in others.items()},
         group_by=list(group_names),
+        sources=sorted(
+            {*total.sources, *(source for read in total.compared for source in read.sources)}
+        ),
+        history_left_out=current.history_left_out,
         rows=rows,
         total=total,
     )

@@ -26,12 +26,12 @@ from cuakhau.accounts.service import (
 )
 from cuakhau.audit.schemas import AuditEntryRead, AuditFilters
 from cuakhau.audit.service import list_audit_entries
+from cuakhau.core.cells import CellError, parse_date
 from cuakhau.core.clock import ZONE_TZ
 from cuakhau.core.deps import DbSession
 from cuakhau.core.errors import DomainError
 from cuakhau.core.messages import has_message
 from cuakhau.core.schemas import Id
-from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.models import AuditEntry, Enterprise, Gate, User, Yard
 from cuakhau.models.enums import Role
 from cuakhau.web import i18n

@@ -14,20 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from cuakhau.core.cells import CellError, parse_date
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError
 from cuakhau.core.schemas import Id
+from cuakhau.core.sheet_import import ImportRejected, Problem
 from cuakhau.investment import downloads
-from cuakhau.investment.cells import CellError, parse_date
 from cuakhau.investment.downloads import ReportFormat, Sheet, TableFormat
-from cuakhau.investment.importer import (
-    ImportRejected,
-    Problem,
-    columns_of,
-    import_file,
-    parse_row,
-)
+from cuakhau.investment.importer import columns_of, import_file, parse_row
 from cuakhau.investment.public import public_summary
 from cuakhau.investment.reports import Report, ReportName, build_report
 from cuakhau.investment.repository import get_project

@@ -25,12 +25,14 @@ from cuakhau.statistics import exports
 from cuakhau.statistics.exports import ExportFormat
 from cuakhau.statistics.names import label
 from cuakhau.statistics.periods import Comparison, Period, PeriodKind, compared, steps
-from cuakhau.statistics.public import public_figures
+from cuakhau.statistics.public import public_statistics
 from cuakhau.statistics.reinvestment import reinvestment
 from cuakhau.statistics.schemas import (
     FeeQuery,
     HsPrefix,
     PeriodQuery,
+    PublicCell,
+    PublicTable,
     ReinvestmentQuery,
     Report,
     Step,
@@ -414,7 +416,21 @@ def enterprise_figures(
 
 @router.get("/figures", response_class=HTMLResponse)
 def figures_page(request: Request, session: DbSession, _user: MaybeUser, now: Now) -> HTMLResponse:
-    """This month and this year so far against the same days a year before, per gate."""
+    """The last month that is over, per gate and direction, beside the same month
+    a year before: the public feed's table, under its disclosure control."""
+    figures = public_statistics(session, at=None, today=local_date(now))
     language = i18n.page_language(request)
-    figures = public_figures(session=session, today=local_date(now), language=language)
-    return render(request, "statistics_public.html", figures=figures)
+    gates = [(g.id, g.name_vi if language == "vi" else g.name_en) for g in figures.gates]
+    return render(
+        request,
+        "statistics_public.html",
+        figures=figures,
+        gates=gates,
+        month=_cells(figures.month),
+        year_before=_cells(figures.year_before),
+        directions=list(Direction),
+    )
+
+
+def _cells(table: PublicTable) -> dict[tuple[int | None, Direction | None], PublicCell]:
+    return {(cell.gate_id, cell.direction): cell for cell in table.cells}

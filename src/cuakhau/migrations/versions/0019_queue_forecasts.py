@@ -1,7 +1,7 @@
 """queue forecasts: hourly runs, their forecasts, observed queues, warnings to the board
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-07 19:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cuakhau.models.base
 
 revision: str = "0019"
-down_revision: str | None = "0015"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
