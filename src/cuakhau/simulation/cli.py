@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,6 +36,7 @@ Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help="
 Seed = Annotated[
     int, typer.Option("--seed", "-s", help="Seed; the same seed gives the same numbers.")
 ]
+ScenarioName = Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")]
 Workers = Annotated[
     int, typer.Option("--workers", "-w", min=0, help="Processes; 0 means every core.")
 ]
@@ -99,7 +100,7 @@ def snapshot_command(
 
 
 def simulate_command(
-    scenario: Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")],
+    scenario: ScenarioName,
     replications: Replications = 20,
     seed: Seed = 1,
     workers: Workers = 0,
@@ -141,12 +142,16 @@ def _load(name: str, language: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        # Soft wrap here and wherever a message names a file: a line broken at the
-        # terminal's width splits the user's path, which must stay copyable whole.
-        Console(stderr=True, soft_wrap=True).print(
-            error.render(language), markup=False, highlight=False
-        )
-        raise typer.Exit(EXIT_BAD_SCENARIO) from None
+        _refuse(error, language)
+
+
+def _refuse(error: ScenarioError, language: str) -> NoReturn:
+    # Soft wrap here and wherever a message names a file: a line broken at the
+    # terminal's width splits the user's path, which must stay copyable whole.
+    Console(stderr=True, soft_wrap=True).print(
+        error.render(language), markup=False, highlight=False
+    )
+    raise typer.Exit(EXIT_BAD_SCENARIO) from None
 
 
 def _run(
@@ -178,7 +183,7 @@ def _replicate(
 
 
 def validate_command(
-    scenario: Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")],
+    scenario: ScenarioName,
     reported: Annotated[
         Path | None,
         typer.Option(help="Reported figures; default: the shipped ones for the scenario."),
@@ -198,10 +203,7 @@ def validate_command(
         done = _replicate(loaded, replications, seed, workers, language)
         checks = check_points(loaded, figures, done)
     except ScenarioError as error:
-        Console(stderr=True, soft_wrap=True).print(
-            error.render(language), markup=False, highlight=False
-        )
-        raise typer.Exit(EXIT_BAD_SCENARIO) from None
+        _refuse(error, language)
     console = Console()
     console.print(_checks_table(checks, replications, language))
     held_out = [check for check in checks if check.point.split == "held_out" and check.model]
