@@ -139,6 +139,7 @@ def test_a_figure_at_a_gate_the_scenario_lacks_is_refused(tmp_path: Path) -> Non
         env=ENGLISH,
     )  # fmt: skip
     assert result.exit_code == EXIT_BAD_SCENARIO
+    assert "small-zone: the reported figures have 1 problem(s):" in result.output
     assert "no gate 'nowhere' under 'gates'" in result.output
     assert "points[0].gates" in result.output
 
@@ -147,3 +148,17 @@ def test_missing_reported_figures_are_refused_by_name() -> None:
     with pytest.raises(ScenarioError) as refused:
         load_reported("nosuch")
     assert "No reported figures 'nosuch'" in refused.value.render("en")
+
+
+def test_a_figure_without_its_source_is_refused_naming_the_key(tmp_path: Path) -> None:
+    reported = tmp_path / "reported.yaml"
+    point = _point("x", "2021-12-03", "all", 10)
+    del point["source"]
+    reported.write_text(
+        yaml.safe_dump({"scenario": "s", "split_rule": "t", "points": [point]}), encoding="utf-8"
+    )
+    with pytest.raises(ScenarioError) as refused:
+        load_reported(reported)
+    said = refused.value.render("en")
+    assert "the reported figures have 1 problem(s)" in said
+    assert "points[0].source" in said

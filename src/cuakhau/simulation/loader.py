@@ -74,12 +74,14 @@ def parse_scenario(raw: dict[str, Any], label: str = "scenario") -> Scenario:
     return scenario
 
 
-def validated(model: type[Model], raw: object, label: str) -> Model:
-    """`raw` read as `model`, or refused with one problem per bad key."""
+def validated(
+    model: type[Model], raw: object, label: str, code: str = "sim_scenario_invalid"
+) -> Model:
+    """`raw` read as `model`, or refused (`code` heads the list) with one problem per bad key."""
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        raise invalid(label, _pydantic_problems(error)) from None
+        raise invalid(label, _pydantic_problems(error), code) from None
 
 
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
@@ -206,8 +208,10 @@ def _key_path(location: list[Any]) -> str:
     return text
 
 
-def invalid(label: str, problems: list[Problem]) -> ScenarioError:
-    return ScenarioError("sim_scenario_invalid", problems, path=label, count=len(problems))
+def invalid(
+    label: str, problems: list[Problem], code: str = "sim_scenario_invalid"
+) -> ScenarioError:
+    return ScenarioError(code, problems, path=label, count=len(problems))
 
 
 class _ScenarioDumper(yaml.SafeDumper):

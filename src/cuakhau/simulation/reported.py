@@ -29,6 +29,7 @@ ZONE = "all"
 TOLERANCE = 0.25
 
 Split = Literal["calibrate", "held_out"]
+REFUSED = "sim_reported_invalid"
 
 
 class ReportSource(Strict):
@@ -80,7 +81,7 @@ def load_reported(name: str | Path) -> ReportedFigures:
     if not path.is_file():
         raise ScenarioError("sim_reported_not_found", name=str(name))
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return validated(ReportedFigures, raw, str(path))
+    return validated(ReportedFigures, raw, str(path), REFUSED)
 
 
 def point_problems(scenario: Scenario, figures: ReportedFigures) -> list[Problem]:
@@ -100,7 +101,7 @@ def check_points(
     """Each figure beside the model's mean and 95% interval on its date and gates."""
     problems = point_problems(scenario, figures)
     if problems:
-        raise invalid(figures.scenario, problems)
+        raise invalid(figures.scenario, problems, REFUSED)
     first = scenario.date_of(scenario.warmup_days)
     checks = []
     for point in figures.points:
