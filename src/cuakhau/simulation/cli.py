@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from cuakhau.core.config import Settings
 from cuakhau.core.messages import translate
 from cuakhau.core.numbers import format_number
+from cuakhau.core.spreadsheet import csv_row
 from cuakhau.simulation.loader import (
     ScenarioError,
     dump_scenario,
@@ -25,7 +27,8 @@ from cuakhau.simulation.scenario import Scenario
 # command loads them when it runs, so `cuakhau --help` and the other commands
 # start without them.
 if TYPE_CHECKING:
-    from cuakhau.simulation.results import SimulationResult
+    from cuakhau.simulation.reported import PointCheck
+    from cuakhau.simulation.results import ReplicationResult, SimulationResult
 
 EXIT_BAD_SCENARIO = 2
 
@@ -33,6 +36,7 @@ Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help="
 Seed = Annotated[
     int, typer.Option("--seed", "-s", help="Seed; the same seed gives the same numbers.")
 ]
+ScenarioName = Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")]
 Workers = Annotated[
     int, typer.Option("--workers", "-w", min=0, help="Processes; 0 means every core.")
 ]
@@ -50,6 +54,7 @@ def register(app: typer.Typer) -> None:
     app.command("simulate-compare")(compare_command)
     app.command("simulate-sweep")(sweep_command)
     app.command("simulate-from-db")(snapshot_command)
+    app.command("simulate-validate")(validate_command)
 
 
 def snapshot_command(
@@ -103,7 +108,7 @@ def snapshot_command(
 
 
 def simulate_command(
-    scenario: Annotated[str, typer.Argument(help="A scenario file, or a shipped scenario name.")],
+    scenario: ScenarioName,
     replications: Replications = 20,
     seed: Seed = 1,
     workers: Workers = 0,
@@ -195,16 +200,25 @@ def _progress() -> Progress:
 def _run(
     scenario: Scenario, replications: int, seed: int, workers: int, language: str
 ) -> SimulationResult:
-    from cuakhau.simulation.runner import simulate
+    from cuakhau.simulation.results import summarise
+
+    done = _replicate(scenario, replications, seed, workers, language)
+    return summarise(scenario, done, seed)
+
+
+def _replicate(
+    scenario: Scenario, replications: int, seed: int, workers: int, language: str
+) -> list[ReplicationResult]:
+    from cuakhau.simulation.runner import replicate
 
     with _progress() as progress:
         task = progress.add_task(
             translate("sim_progress", language, name=scenario.name), total=replications
         )
-        return simulate(
+        return replicate(
             scenario,
-            replications=replications,
-            seed=seed,
+            replications,
+            seed,
             workers=workers or None,
             on_replication=lambda: progress.advance(task),
         )
@@ -239,6 +253,97 @@ def _run_on_cluster(
                 "sim_scheduler_unreachable", language, address=error.address, reason=error.reason
             )
     _say_and_exit(message)
+
+
+def validate_command(
+    scenario: ScenarioName,
+    reported: Annotated[
+        Path | None,
+        typer.Option(help="Reported figures; default: the shipped ones for the scenario."),
+    ] = None,
+    replications: Replications = 20,
+    seed: Seed = 1,
+    workers: Workers = 0,
+    out: Annotated[Path | None, typer.Option(help="Also write the table as CSV.")] = None,
+) -> None:
+    """Compare a scenario with the figures the press reported, held-out ones apart."""
+    from cuakhau.simulation.reported import check_points, load_reported
+
+    language = Settings().default_language
+    loaded = _load(scenario, language)
+    try:
+        figures = load_reported(reported or loaded.name)
+        done = _replicate(loaded, replications, seed, workers, language)
+        checks = check_points(loaded, figures, done)
+    except ScenarioError as error:
+        _refuse(error, language)
+    console = Console()
+    console.print(_checks_table(checks, replications, language))
+    held_out = [check for check in checks if check.point.split == "held_out" and check.model]
+    console.print(
+        translate(
+            "sim_validate_met",
+            language,
+            met=sum(bool(check.met) for check in held_out),
+            count=len(held_out),
+        ),
+        soft_wrap=True,
+    )
+    if out is not None:
+        _write_checks(checks, out)
+        console.print(translate("sim_wrote_results", language, out=out), soft_wrap=True)
+
+
+def _checks_table(checks: list[PointCheck], replications: int, language: str) -> Table:
+    table = Table(title=translate("sim_validate_title", language, replications=replications))
+    for column in ("date", "gates", "metric", "split", "reported", "model", "ratio"):
+        justify = "right" if column in {"reported", "model", "ratio"} else "left"
+        table.add_column(translate(f"sim_validate_{column}", language), justify=justify)
+    for check in checks:
+        point = check.point
+        gates = "all" if point.gates == "all" else " + ".join(point.gates)
+        if check.model is None:
+            model = ratio = translate("sim_validate_outside", language)
+        else:
+            band = check.model
+            model = (
+                f"{format_number(band.mean[0], language, 0)} "
+                f"[{format_number(band.low[0], language, 0)}–"
+                f"{format_number(band.high[0], language, 0)}]"
+            )
+            ratio = format_number(check.ratio or 0.0, language, 2)
+        table.add_row(
+            point.date.isoformat(),
+            gates,
+            point.metric,
+            translate(f"sim_split_{point.split}", language),
+            format_number(point.value, language, 0),
+            model,
+            ratio,
+        )
+    return table
+
+
+def _write_checks(checks: list[PointCheck], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["id", "date", "gates", "metric", "split", "reported", "model", "ci95_low",
+             "ci95_high", "ratio", "source"]
+        )  # fmt: skip
+        for check in checks:
+            point, band = check.point, check.model
+            gates = "all" if point.gates == "all" else "+".join(point.gates)
+            numbers = (
+                ["", "", "", ""]
+                if band is None
+                else [f"{band.mean[0]:.6g}", f"{band.low[0]:.6g}", f"{band.high[0]:.6g}",
+                      f"{check.ratio:.3f}"]
+            )  # fmt: skip
+            row = [point.id, point.date.isoformat(), gates, point.metric, point.split,
+                   f"{point.value:g}", *numbers, point.source.url]  # fmt: skip
+            writer.writerow(csv_row(row))
 
 
 def _comparison_table(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cuakhau.core.messages import translate
 from cuakhau.simulation.messages import Problem
 from cuakhau.simulation.scenario import Scenario, reference_problems
 
 SHIPPED = Path(__file__).parent / "scenarios"
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class ScenarioError(Exception):
@@ -65,14 +67,21 @@ def dump_scenario(raw: dict[str, Any]) -> str:
 
 
 def parse_scenario(raw: dict[str, Any], label: str = "scenario") -> Scenario:
-    try:
-        scenario = Scenario.model_validate(raw)
-    except ValidationError as error:
-        raise _invalid(label, _pydantic_problems(error)) from None
+    scenario = validated(Scenario, raw, label)
     problems = reference_problems(scenario)
     if problems:
-        raise _invalid(label, problems)
+        raise invalid(label, problems)
     return scenario
+
+
+def validated(
+    model: type[Model], raw: object, label: str, code: str = "sim_scenario_invalid"
+) -> Model:
+    """`raw` read as `model`, or refused (`code` heads the list) with one problem per bad key."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise invalid(label, _pydantic_problems(error), code) from None
 
 
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
@@ -199,8 +208,10 @@ def _key_path(location: list[Any]) -> str:
     return text
 
 
-def _invalid(label: str, problems: list[Problem]) -> ScenarioError:
-    return ScenarioError("sim_scenario_invalid", problems, path=label, count=len(problems))
+def invalid(
+    label: str, problems: list[Problem], code: str = "sim_scenario_invalid"
+) -> ScenarioError:
+    return ScenarioError(code, problems, path=label, count=len(problems))
 
 
 class _ScenarioDumper(yaml.SafeDumper):

@@ -56,6 +56,18 @@ def simulate(
     on_replication: Callable[[], None] | None = None,
 ) -> SimulationResult:
     """Run `replications` independent replications; `workers` None means every core."""
+    done = replicate(scenario, replications, seed, workers, on_replication)
+    return summarise(scenario, done, seed)
+
+
+def replicate(
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    on_replication: Callable[[], None] | None = None,
+) -> list[ReplicationResult]:
+    """Each replication's own results, in replication order (for sums across gates)."""
     seeds = replication_seeds(seed, replications)
     workers = min(workers or os.cpu_count() or 1, replications)
     done: list[ReplicationResult | None] = [None] * replications
@@ -74,5 +86,4 @@ def simulate(
                 done[futures[future]] = future.result()
                 if on_replication:
                     on_replication()
-    finished = [result for result in done if result is not None]
-    return summarise(scenario, finished, seed)
+    return [result for result in done if result is not None]
