@@ -23,6 +23,7 @@ from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
+from cuakhau.models.trailer import TrailerStay, TransferShift
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -64,6 +65,8 @@ __all__ = [
     "ReceiptCounter",
     "Tariff",
     "TradeDay",
+    "TrailerStay",
+    "TransferShift",
     "User",
     "Vehicle",
     "VehicleDay",
