@@ -29,7 +29,7 @@ def trailers(
 ) -> list[TrailerRead]:
     """The trailers standing in yards now, longest waiting first."""
     query = (
-        select(TrailerStay, Crossing.direction, Enterprise.name, Yard)
+        select(TrailerStay, Crossing.direction, Enterprise.name_vi, Yard)
         .join(Crossing, Crossing.id == TrailerStay.crossing_id)
         .join(Enterprise, Enterprise.id == TrailerStay.enterprise_id)
         .join(Yard, Yard.id == TrailerStay.yard_id)
