@@ -48,9 +48,7 @@ def book(client: TestClient, people: People, db: Database, gate_id: int, mode: s
     return client.post("/api/v1/crossings", json=body, headers=people[Role.enterprise])
 
 
-def called(
-    client: TestClient, people: People, db: Database, gate_id: int, mode: str
-) -> int:
+def called(client: TestClient, people: People, db: Database, gate_id: int, mode: str) -> int:
     """A crossing of the mode, booked through the API and walked to ``called``."""
     answer = book(client, people, db, gate_id, mode)
     assert answer.status_code == 201, answer.text

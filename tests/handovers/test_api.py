@@ -36,7 +36,8 @@ def test_a_gate_offers_drive_through_only_until_the_admin_says_otherwise(
     changed = client.patch(
         f"/api/v1/gates/{gate_id}", json={"offers_trailer_swap": True}, headers=people[Role.admin]
     )
-    assert changed.status_code == 200 and changed.json()["offers_trailer_swap"] is True
+    assert changed.status_code == 200
+    assert changed.json()["offers_trailer_swap"] is True
     booked = book(client, people, db, gate_id, "trailer_swap")
     assert booked.status_code == 201, booked.text
     assert booked.json()["handover_mode"] == "trailer_swap"
@@ -69,7 +70,9 @@ def test_a_trailer_swap_from_drop_to_hand_back(
         "drivers": 2,
     }
     added = client.post(
-        f"/api/v1/gates/{hub.gate_id}/transfer-shifts", json=shift, headers=people[Role.gate_officer]
+        f"/api/v1/gates/{hub.gate_id}/transfer-shifts",
+        json=shift,
+        headers=people[Role.gate_officer],
     )
     assert added.status_code == 201, added.text
     queue = client.get(
@@ -122,11 +125,13 @@ def test_a_transload_onto_the_other_sides_vehicle(
 ) -> None:
     crossing_id = called(client, people, db, hub.gate_id, "transload")
     needs_yard = step(client, people, crossing_id, "at_bay")
-    assert needs_yard.status_code == 422 and needs_yard.json()["code"] == "handover_yard_needed"
+    assert needs_yard.status_code == 422
+    assert needs_yard.json()["code"] == "handover_yard_needed"
     assert step(client, people, crossing_id, "at_bay", yard_id=hub.yard_id).status_code == 200
     assert step(client, people, crossing_id, "unloaded").status_code == 200
     no_plate = step(client, people, crossing_id, "loaded")
-    assert no_plate.status_code == 422 and no_plate.json()["code"] == "outbound_plate_needed"
+    assert no_plate.status_code == 422
+    assert no_plate.json()["code"] == "outbound_plate_needed"
     loaded = step(client, people, crossing_id, "loaded", outbound_plate="桂A12345")
     assert loaded.status_code == 200, loaded.text
     assert loaded.json()["outbound_plate"] == "桂A12345"
@@ -171,7 +176,8 @@ def test_the_yard_operator_changes_the_mode_with_a_reason(
     refused = client.put(
         url, json={**body, "handover_mode": "transload"}, headers=people[Role.yard_operator]
     )
-    assert refused.status_code == 422 and refused.json()["code"] == "handover_not_offered"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "handover_not_offered"
 
     swapping = called(client, people, db, hub.gate_id, "trailer_swap")
     step(client, people, swapping, "trailer_dropped", yard_id=hub.yard_id)
@@ -180,7 +186,8 @@ def test_the_yard_operator_changes_the_mode_with_a_reason(
         json={**body, "handover_mode": "drive_through"},
         headers=people[Role.yard_operator],
     )
-    assert fixed.status_code == 409 and fixed.json()["code"] == "handover_mode_fixed"
+    assert fixed.status_code == 409
+    assert fixed.json()["code"] == "handover_mode_fixed"
 
 
 def test_a_hand_back_past_the_hours_set_is_overdue(
