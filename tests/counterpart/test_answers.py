@@ -11,16 +11,10 @@ from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.counterpart.client import CounterpartClient
 from cuakhau.counterpart.service import add_counterpart
-from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, CrossingMove, Gate, TrailerStay
-from cuakhau.models.enums import CrossingState, HandoverMode
+from cuakhau.models.enums import CrossingState
 from tests.conftest import TEST_SECRET, Database
-from tests.factories import (
-    make_booking,
-    make_enterprise,
-    make_open_gate,
-    make_yard,
-)
+from tests.factories import make_enterprise, make_open_gate, make_trailer_swap, make_yard
 from tests.live.streams import serve_in_thread
 
 
@@ -38,30 +32,13 @@ def other_side(db: Database, settings: Settings) -> Iterator[tuple[CounterpartCl
 
 
 def swap_at(db: Database, gate_id: int, state: CrossingState) -> int:
-    """A trailer swap of ours, walked to ``state`` (its trailer in a yard)."""
-    now = utcnow()
+    """A trailer swap of ours at the gate, walked to ``state``."""
     with db.write() as session:
-        firm = make_enterprise(session)
         gate = session.get_one(Gate, gate_id)
-        yard = make_yard(
-            session,
-            gate,
-            make_enterprise(session, roles=["yard_operator"]),
-            offers_trailer_swap=True,
-        )
-        crossing = make_booking(session, firm, gate, now=now)
-        crossing.handover_mode = HandoverMode.trailer_swap
-        crossing.yard_id = yard.id
-        path = (
-            CrossingState.arrived,
-            CrossingState.declared,
-            CrossingState.cleared,
-            CrossingState.called,
-            CrossingState.trailer_dropped,
-        )
-        for step in path[: path.index(state) + 1]:
-            move(session, crossing, step, at=now, reason="test")
-        return crossing.id
+        operator = make_enterprise(session, roles=["yard_operator"])
+        yard = make_yard(session, gate, operator, offers_trailer_swap=True)
+        firm = make_enterprise(session)
+        return make_trailer_swap(session, firm, gate, yard, state, now=utcnow()).id
 
 
 def state_of(db: Database, crossing_id: int) -> CrossingState:

@@ -11,7 +11,15 @@ from cuakhau.crossings.states import move
 from cuakhau.models import Crossing
 from cuakhau.models.enums import CrossingState, Role
 from tests.conftest import Database, People
-from tests.factories import cargo, make_enterprise, make_open_gate, make_vehicle, make_yard
+from tests.factories import (
+    bearer,
+    cargo,
+    make_enterprise,
+    make_open_gate,
+    make_user,
+    make_vehicle,
+    make_yard,
+)
 
 EVERY_MODE = {"offers_trailer_swap": True, "offers_transload": True}
 
@@ -20,6 +28,8 @@ EVERY_MODE = {"offers_trailer_swap": True, "offers_transload": True}
 class Hub:
     gate_id: int
     yard_id: int
+    # The yard's own operator (a yard operator sees only its enterprise's yards).
+    operator: dict[str, str]
 
 
 @pytest.fixture
@@ -30,7 +40,8 @@ def hub(db: Database, people: People) -> Hub:
             setattr(gate, name, value)
         operator = make_enterprise(session, roles=["yard_operator"])
         yard = make_yard(session, gate, operator, **EVERY_MODE)
-        return Hub(gate.id, yard.id)
+        user = make_user(session, Role.yard_operator, enterprise=operator)
+        return Hub(gate.id, yard.id, bearer(session, user))
 
 
 def book(client: TestClient, people: People, db: Database, gate_id: int, mode: str) -> Any:

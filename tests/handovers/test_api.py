@@ -58,10 +58,10 @@ def test_a_trailer_swap_from_drop_to_hand_back(
         (listed[0]["trailer_plate"], "transfer_driver", True)
     ]
     assert listed[0]["trailer_plate"].startswith("12R-")
-    queue = client.get(
-        f"/api/v1/gates/{hub.gate_id}/transfer-queue", headers=people[Role.yard_operator]
-    ).json()
+    queue = client.get(f"/api/v1/gates/{hub.gate_id}/transfer-queue", headers=hub.operator).json()
     assert (len(queue["waiting"]), queue["short_by"]) == (1, 1)
+    # Another enterprise's yard operator sees none of this yard's trailers.
+    assert client.get("/api/v1/trailers", headers=people[Role.yard_operator]).json() == []
     now = client.app.state.clock()  # type: ignore[attr-defined]
     shift = {
         "side": "theirs",
@@ -75,9 +75,7 @@ def test_a_trailer_swap_from_drop_to_hand_back(
         headers=people[Role.gate_officer],
     )
     assert added.status_code == 201, added.text
-    queue = client.get(
-        f"/api/v1/gates/{hub.gate_id}/transfer-queue", headers=people[Role.yard_operator]
-    ).json()
+    queue = client.get(f"/api/v1/gates/{hub.gate_id}/transfer-queue", headers=hub.operator).json()
     assert (queue["drivers_on_duty"], queue["short_by"]) == ({"ours": 0, "theirs": 2}, 0)
 
     for to in ("trailer_taken", "crossed"):
@@ -85,9 +83,7 @@ def test_a_trailer_swap_from_drop_to_hand_back(
     assert client.get("/api/v1/trailers", headers=people[Role.board]).json() == []
     back = step(client, people, crossing_id, "returned", loaded=False)
     assert back.status_code == 200, back.text
-    waiting = client.get(
-        "/api/v1/trailers?waits_for=hand_back", headers=people[Role.yard_operator]
-    ).json()
+    waiting = client.get("/api/v1/trailers?waits_for=hand_back", headers=hub.operator).json()
     assert [(t["crossing_id"], t["is_loaded"], t["overdue"]) for t in waiting] == [
         (crossing_id, False, False)
     ]

@@ -84,6 +84,7 @@ def list_trailers(
         yard_id=yard_id,
         waits_for=waits_for,
         overdue_only=overdue,
+        operator_id=trailers.operator_scope(user),
     )
 
 
@@ -92,7 +93,9 @@ def gate_transfer_queue(
     gate_id: Id, session: DbSession, user: TrailerReader, now: Now, settings: AppSettings
 ) -> Any:
     """Trailers waiting for a transfer driver, against the drivers on duty."""
-    return trailers.transfer_queue(session, gate_id, now, settings.hand_back_overdue_hours)
+    return trailers.transfer_queue(
+        session, gate_id, now, settings.hand_back_overdue_hours, trailers.operator_scope(user)
+    )
 
 
 @router.post("/gates/{gate_id}/transfer-shifts", response_model=TransferShiftRead, status_code=201)

@@ -5,14 +5,14 @@ is read at each look, not stored: nothing has to run for it to appear."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.capacity.service import get_gate
 from cuakhau.core.errors import InvalidInput
 from cuakhau.handovers.schemas import TrailerRead, TransferQueue, TransferShiftIn
-from cuakhau.models import Crossing, Enterprise, TrailerStay, TransferShift, Yard
-from cuakhau.models.enums import Side, TrailerWait
+from cuakhau.models import Crossing, Enterprise, TrailerStay, TransferShift, User, Yard
+from cuakhau.models.enums import Role, Side, TrailerWait
 
 HOUR = timedelta(hours=1)
 
@@ -26,10 +26,18 @@ def trailers(
     yard_id: int | None = None,
     waits_for: TrailerWait | None = None,
     overdue_only: bool = False,
+    operator_id: int | None = None,
 ) -> list[TrailerRead]:
-    """The trailers standing in yards now, longest waiting first."""
+    """The trailers standing in yards now, longest waiting first; only the
+    yards one enterprise runs when ``operator_id`` is given (a yard operator's)."""
     query = (
-        select(TrailerStay, Crossing.direction, Enterprise.name_vi, Yard)
+        select(
+            TrailerStay,
+            Crossing.direction,
+            Enterprise.name_vi,
+            Yard,
+            _overdue(now, overdue_hours).label("overdue"),
+        )
         .join(Crossing, Crossing.id == TrailerStay.crossing_id)
         .join(Enterprise, Enterprise.id == TrailerStay.enterprise_id)
         .join(Yard, Yard.id == TrailerStay.yard_id)
@@ -42,19 +50,18 @@ def trailers(
         query = query.where(TrailerStay.yard_id == yard_id)
     if waits_for is not None:
         query = query.where(TrailerStay.waits_for == waits_for)
+    if operator_id is not None:
+        query = query.where(Yard.operator_id == operator_id)
     if overdue_only:
-        query = query.where(
-            TrailerStay.waits_for == TrailerWait.hand_back,
-            TrailerStay.since < now - overdue_hours * HOUR,
-        )
+        query = query.where(_overdue(now, overdue_hours))
     return [
-        _read(stay, direction, owner, yard, now, overdue_hours)
-        for stay, direction, owner, yard in session.execute(query)
+        _read(stay, direction, owner, yard, now, bool(overdue))
+        for stay, direction, owner, yard, overdue in session.execute(query)
     ]
 
 
 def _read(
-    stay: TrailerStay, direction: object, owner: str, yard: Yard, now: datetime, overdue_hours: int
+    stay: TrailerStay, direction: object, owner: str, yard: Yard, now: datetime, overdue: bool
 ) -> TrailerRead:
     waited = max(now - stay.since, timedelta())
     return TrailerRead(
@@ -70,24 +77,38 @@ def _read(
         is_loaded=stay.is_loaded,
         since=stay.since,
         hours=int(waited / HOUR),
-        overdue=stay.waits_for is TrailerWait.hand_back and waited > overdue_hours * HOUR,
+        overdue=overdue,
     )
 
 
-def overdue_count(session: Session, now: datetime, overdue_hours: int) -> int:
-    """Hand-backs overdue in the whole zone: the alert's figure."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(TrailerStay)
-            .where(
-                TrailerStay.left_at.is_(None),
-                TrailerStay.waits_for == TrailerWait.hand_back,
-                TrailerStay.since < now - overdue_hours * HOUR,
-            )
-        )
-        or 0
+def _overdue(now: datetime, overdue_hours: int) -> ColumnElement[bool]:
+    """Back from across and not handed back for more than the hours set."""
+    return and_(
+        TrailerStay.waits_for == TrailerWait.hand_back,
+        TrailerStay.since < now - overdue_hours * HOUR,
     )
+
+
+def overdue_count(
+    session: Session, now: datetime, overdue_hours: int, operator_id: int | None = None
+) -> int:
+    """Hand-backs overdue (in one enterprise's yards, or the zone's): the
+    alert's figure for the yard operator and the board."""
+    query = (
+        select(func.count())
+        .select_from(TrailerStay)
+        .join(Yard, Yard.id == TrailerStay.yard_id)
+        .where(TrailerStay.left_at.is_(None), _overdue(now, overdue_hours))
+    )
+    if operator_id is not None:
+        query = query.where(Yard.operator_id == operator_id)
+    return session.scalar(query) or 0
+
+
+def operator_scope(user: User) -> int | None:
+    """A yard operator sees its own enterprise's yards (none without one: no
+    yard has id 0); other staff see all."""
+    return (user.enterprise_id or 0) if user.role is Role.yard_operator else None
 
 
 def drivers_on_duty(session: Session, gate_id: int, now: datetime) -> dict[Side, int]:
@@ -106,13 +127,22 @@ def drivers_on_duty(session: Session, gate_id: int, now: datetime) -> dict[Side,
 
 
 def transfer_queue(
-    session: Session, gate_id: int, now: datetime, overdue_hours: int
+    session: Session,
+    gate_id: int,
+    now: datetime,
+    overdue_hours: int,
+    operator_id: int | None = None,
 ) -> TransferQueue:
     """The gate's trailers waiting for a transfer driver, and how far the
     drivers on duty now fall short of them (a driver takes one at a time)."""
     get_gate(session=session, gate_id=gate_id)
     waiting = trailers(
-        session, now, overdue_hours, gate_id=gate_id, waits_for=TrailerWait.transfer_driver
+        session,
+        now,
+        overdue_hours,
+        gate_id=gate_id,
+        waits_for=TrailerWait.transfer_driver,
+        operator_id=operator_id,
     )
     on_duty = drivers_on_duty(session, gate_id, now)
     return TransferQueue(
