@@ -2,11 +2,14 @@
 server: they move our crossings in the messages' order, once."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from cuakhau.app import create_app
+from cuakhau.cli.app import app as cli
 from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.counterpart.client import CounterpartClient
@@ -16,6 +19,8 @@ from cuakhau.models.enums import CrossingState
 from tests.conftest import TEST_SECRET, Database
 from tests.factories import make_enterprise, make_open_gate, make_trailer_swap, make_yard
 from tests.live.streams import serve_in_thread
+
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -29,6 +34,16 @@ def other_side(db: Database, settings: Settings) -> Iterator[tuple[CounterpartCl
         key, gate_id = counterpart.key_id, gate.id
     with serve_in_thread(create_app(settings)) as port:
         yield CounterpartClient(f"http://127.0.0.1:{port}", key, secret), gate_id
+
+
+SCENARIO = """\
+name: Youyiguan (test)
+acceptance:
+  - {day: 1, hours: [9, 9], direction: export, trucks: 5}
+answers:
+  - {answer: accepted, handover_mode: trailer_swap, state: trailer_dropped, trucks: 1}
+  - {answer: refused, state: declared, reason: "thiếu giấy kiểm dịch"}
+"""
 
 
 def swap_at(db: Database, gate_id: int, state: CrossingState) -> int:
@@ -110,3 +125,41 @@ def test_answers_move_our_crossings_in_their_order_and_once(
     assert db.count(CrossingMove, CrossingMove.crossing_id == swapped) == len(moves) + 1
     back = db.scalar(select(TrailerStay).where(TrailerStay.left_at.is_(None)))
     assert (back.crossing_id, back.is_loaded) == (swapped, True)
+
+
+def test_a_scenarios_answers_go_to_the_trucks_in_our_feed(
+    db: Database, other_side: tuple[CounterpartClient, int], tmp_path: Path
+) -> None:
+    client, gate_id = other_side
+    first, second = (swap_at(db, gate_id, CrossingState.trailer_dropped) for _ in range(2))
+    declared = swap_at(db, gate_id, CrossingState.declared)
+    feed = client.expected(hours=72)
+    assert {c["crossing_id"]: c["handover_mode"] for c in feed["crossings"]} == {
+        first: "trailer_swap",
+        second: "trailer_swap",
+        declared: "trailer_swap",
+    }
+    scenario = tmp_path / "other-side.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    env = {"CUAKHAU_COUNTERPART_KEY": client.key_id, "CUAKHAU_COUNTERPART_SECRET": client.secret}
+    played = runner.invoke(
+        cli, ["counterpart", "play", str(scenario), "--url", client.base_url], env=env
+    )
+    assert played.exit_code == 0, played.output
+    assert "2 answers about our trucks applied, 0 refused" in played.output
+    # One truck of the rule's, the first in the feed's order; and the refusal.
+    assert [state_of(db, c) for c in (first, second, declared)] == [
+        CrossingState.trailer_taken,
+        CrossingState.trailer_dropped,
+        CrossingState.rejected,
+    ]
+
+
+def test_a_scenario_with_a_bad_answer_rule_is_refused(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(SCENARIO.replace("accepted", "waved_through"), encoding="utf-8")
+    played = runner.invoke(
+        cli, ["counterpart", "play", str(scenario), "--key", "k", "--secret", "s"]
+    )
+    assert played.exit_code == 2
+    assert "answers.0.answer" in played.output

@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from cuakhau.core.schemas import Count, Day, Id, InputSchema, OutputSchema
-from cuakhau.models.enums import CrossingState, Direction
+from cuakhau.models.enums import CrossingState, Direction, HandoverMode
 
 INT32_MAX = 2**31 - 1
 # Two weeks of hours: what the other side plans ahead, and a bound on one message.
@@ -121,6 +121,7 @@ class ExpectedCrossing(OutputSchema):
     plate: str
     trailer_plate: str | None
     direction: Direction
+    handover_mode: HandoverMode
     state: CrossingState
     state_label: str
     window_starts_at: datetime

@@ -100,6 +100,11 @@ RELEASING_STATES = frozenset({S.cancelled, S.no_show, S.rejected})
 # Reaching these, the truck leaves the zone (or, a trailer swap's, its yard
 # without its trailer): its yard visit ends at that moment.
 LEAVING_STATES = frozenset({S.crossed, S.rejected, S.cancelled, S.trailer_dropped})
+# A handover under way on our side, before its cargo crosses: what the other
+# side expects next (the counterpart's feed).
+HANDING_OVER = frozenset(
+    {S.trailer_dropped, S.trailer_taken, S.at_bay, S.unloaded, S.loaded, S.released}
+)
 # The step before crossing, by mode: where undoing a crossing goes back to.
 BEFORE_CROSSING = frozenset({S.called, S.trailer_taken, S.released})
 
