@@ -65,7 +65,7 @@ def test_answers_move_our_crossings_in_their_order_and_once(
 ) -> None:
     client, gate_id = other_side
     swapped = swap_at(db, gate_id, CrossingState.trailer_dropped)
-    refused = swap_at(db, gate_id, CrossingState.declared)
+    refused = swap_at(db, gate_id, CrossingState.called)
 
     # Sent out of order: the second waits for the first, then both apply in turn.
     later = client.send(

@@ -6,10 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from cuakhau.handovers.trailers import trailers
-from cuakhau.models import AuditEntry, Crossing, CrossingMove, TrailerStay
+from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay
 from cuakhau.models.enums import CrossingState, Role, TrailerWait
 from tests.conftest import Database, People
-from tests.factories import make_open_gate
+from tests.factories import make_enterprise, make_open_gate, make_vehicle, make_yard
 from tests.handovers.conftest import Hub, book, called
 
 
@@ -105,7 +105,7 @@ def test_a_step_the_mode_does_not_take_is_refused_and_changes_nothing(
         refused = step(client, people, crossing_id, to, yard_id=hub.yard_id)
         assert refused.status_code == 409, to
         assert refused.json()["code"] == "illegal_move"
-        assert refused.json()["allowed"] == ["trailer_dropped"]
+        assert refused.json()["allowed"] == ["rejected", "trailer_dropped"]
         assert refused.json()["handover_mode"] == "trailer_swap"
     assert db.count(CrossingMove) == moves
     crossing = db.scalar(select(Crossing).where(Crossing.id == crossing_id))
@@ -199,3 +199,34 @@ def test_a_hand_back_past_the_hours_set_is_overdue(
         late = trailers(session, since + timedelta(hours=25), 24, overdue_only=True)
     assert [t.overdue for t in on_time] == [False]
     assert [(t.crossing_id, t.overdue, t.hours) for t in late] == [(crossing_id, True, 25)]
+
+
+def test_a_walk_in_takes_a_mode_its_yard_offers(
+    client: TestClient, people: People, db: Database, hub: Hub
+) -> None:
+    with db.write() as session:
+        plain = make_yard(
+            session,
+            session.get_one(Gate, hub.gate_id),
+            make_enterprise(session, roles=["yard_operator"]),
+        )
+        plain_id = plain.id
+        plates = [make_vehicle(session, people.own_enterprise).plate for _ in range(2)]
+    body = {"gate_id": hub.gate_id, "direction": "export", "regime": "export"}
+    url = "/api/v1/crossings/walk-in"
+    headers = people[Role.gate_officer]
+    refused = client.post(
+        url,
+        json={**body, "plate": plates[0], "yard_id": plain_id, "handover_mode": "transload"},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "handover_not_offered"
+    taken = client.post(
+        url,
+        json={**body, "plate": plates[1], "yard_id": hub.yard_id, "handover_mode": "transload"},
+        headers=headers,
+    )
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["handover_mode"] == "transload"
+    assert db.count(Crossing) == 1

@@ -32,10 +32,11 @@ TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     S.arrived: frozenset({S.declared}),
     S.declared: frozenset({S.cleared, S.held, S.rejected}),
     S.held: frozenset({S.cleared}),
-    S.cleared: frozenset({S.called}),
+    # Refused once cleared: the other side will not take it (its answer).
+    S.cleared: frozenset({S.called, S.rejected}),
     # Called to the gate, the cargo crosses by its handover mode: the truck
     # itself; its trailer behind a transfer driver; or moved in a bay.
-    S.called: frozenset({S.crossed, S.trailer_dropped, S.at_bay}),
+    S.called: frozenset({S.crossed, S.trailer_dropped, S.at_bay, S.rejected}),
     S.trailer_dropped: frozenset({S.trailer_taken}),
     S.trailer_taken: frozenset({S.crossed}),
     S.at_bay: frozenset({S.unloaded}),

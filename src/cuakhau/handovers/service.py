@@ -10,7 +10,7 @@ call ``states.move`` with the target state directly."""
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import Conflict, InvalidInput
@@ -36,7 +36,7 @@ def offered(
     session: Session, place: type[Gate] | type[Yard], place_id: int, mode: HandoverMode
 ) -> bool:
     """Whether a gate or a yard offers the mode (the booking rule's condition)."""
-    found = session.scalar(select(offers(place, mode.name)).where(place.id == place_id))
+    found = session.scalar(select(offers(place, literal(mode.name))).where(place.id == place_id))
     return bool(found)
 
 
