@@ -230,3 +230,26 @@ def test_a_walk_in_takes_a_mode_its_yard_offers(
     assert taken.status_code == 201, taken.text
     assert taken.json()["handover_mode"] == "transload"
     assert db.count(Crossing) == 1
+
+
+def test_a_camera_seeing_a_swapped_trucks_tractor_leave_raises_an_alert(
+    client: TestClient, people: People, db: Database, hub: Hub
+) -> None:
+    """A trailer swap's own truck does not cross: a border camera's read of it
+    is an alert for a person, not an error for the batch, and moves nothing."""
+    crossing_id = called(client, people, db, hub.gate_id, "trailer_swap")
+    plate = db.scalar(select(Crossing.plate).where(Crossing.id == crossing_id))
+    seen = {
+        "read_id": "swap-1",
+        "plate": plate,
+        "point": "border_out",
+        "read_at": client.app.state.clock().isoformat(),  # type: ignore[attr-defined]
+        "confidence": 0.97,
+    }
+    answer = client.post("/api/v1/plate-reads", json={"reads": [seen]}, headers=people[Role.camera])
+    assert answer.status_code == 200, answer.text
+    result = answer.json()["results"][0]
+    assert (result["outcome"], result["alert_kind"]) == ("alert", "illegal_move")
+    assert db.scalar(select(Crossing.state).where(Crossing.id == crossing_id)) is (
+        CrossingState.called
+    )

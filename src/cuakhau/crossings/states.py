@@ -144,9 +144,7 @@ class IllegalMove(Conflict):
         }
 
 
-def can_move(
-    from_state: S | None, to_state: S, mode: HandoverMode = HandoverMode.drive_through
-) -> bool:
+def can_move(from_state: S | None, to_state: S, mode: HandoverMode) -> bool:
     """Whether the machine lets a crossing of this handover mode make the move."""
     return to_state in TRANSITIONS[from_state] and mode in MODES_OF_MOVE.get(
         (from_state, to_state), frozenset(HandoverMode)
