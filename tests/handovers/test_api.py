@@ -5,9 +5,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cuakhau.gateops.service import awaiting_by_hand
 from cuakhau.handovers.trailers import trailers
 from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay
-from cuakhau.models.enums import CrossingState, Role, TrailerWait
+from cuakhau.models.enums import CrossingState, Direction, Role, TrailerWait
 from tests.conftest import Database, People
 from tests.factories import make_enterprise, make_open_gate, make_vehicle, make_yard
 from tests.handovers.conftest import Hub, book, called
@@ -253,3 +254,14 @@ def test_a_camera_seeing_a_swapped_trucks_tractor_leave_raises_an_alert(
     assert db.scalar(select(Crossing.state).where(Crossing.id == crossing_id)) is (
         CrossingState.called
     )
+
+
+def test_the_gate_officer_is_offered_by_hand_only_the_moves_a_mode_takes(
+    client: TestClient, people: People, db: Database, hub: Hub
+) -> None:
+    truck = called(client, people, db, hub.gate_id, "drive_through")
+    swap = called(client, people, db, hub.gate_id, "trailer_swap")
+    with db.write() as session:
+        offered = awaiting_by_hand(session, hub.gate_id, Direction.export)
+        assert swap not in [c.id for c in offered]
+        assert [c.id for c in offered] == [truck]
