@@ -311,3 +311,30 @@ def make_open_gate(session: Session) -> Gate:
     gate = make_gate(session, holiday_calendars=[])
     make_pattern(session, gate, capacity=50, hours=range(24))
     return gate
+
+
+def make_trailer_swap(
+    session: Session, enterprise: Enterprise, gate: Gate, yard: Yard, to: Any, *, now: datetime
+) -> Crossing:
+    """A trailer swap booked at ``gate`` and walked, each step at ``now``, to
+    ``to`` (called … returned), its trailer left in ``yard``."""
+    from cuakhau.crossings.booking import arrive
+    from cuakhau.handovers.service import record_step
+    from cuakhau.models.enums import CrossingState as S
+    from cuakhau.models.enums import HandoverMode
+
+    crossing = make_booking(session, enterprise, gate, now=now)
+    crossing.handover_mode = HandoverMode.trailer_swap
+    arrive(session, crossing, now)
+    trip = (
+        S.declared,
+        S.cleared,
+        S.called,
+        S.trailer_dropped,
+        S.trailer_taken,
+        S.crossed,
+        S.returned,
+    )
+    for state in trip[: trip.index(to) + 1]:
+        record_step(session, crossing, state, at=now, reason="test", yard_id=yard.id)
+    return crossing

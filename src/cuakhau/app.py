@@ -34,6 +34,7 @@ from cuakhau.fees.router import router as fees_router
 from cuakhau.forecast.service import forecast_job, forecast_plan
 from cuakhau.gateops.router import router as gateops_router
 from cuakhau.gates.router import router as gates_router
+from cuakhau.handovers.router import router as handovers_router
 from cuakhau.investment.router import public_router as investment_public_router
 from cuakhau.investment.router import router as investment_router
 from cuakhau.live.announce import install_announcer
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
     # times) come first. No route may shadow another (tests/test_routes.py).
     for router in (
         crossings_router,
+        handovers_router,
         reads_router,
         public_router,
         auth_router,

@@ -55,6 +55,8 @@ def test_acceptance_caps_the_hour_and_moves_the_trucks_it_cannot_take(
         "missing": [],
         "hours_set": 1,
         "trucks_moved": 2,
+        "answers_applied": 0,
+        "answers_refused": [],
     }
     assert window_capacity(db, other.gate_id, 7) == (1, 1)
     assert window_capacity(db, other.gate_id, 8) == (3, 2)

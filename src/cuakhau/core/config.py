@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # signed request older or newer than the skew is refused (a replay).
     counterpart_silence_seconds: int = Field(900, ge=60)
     counterpart_max_skew_seconds: int = Field(300, ge=5, le=3600)
+    # A swapped trailer back from across and not handed back to its owner
+    # within these hours is overdue: the yard operator and the board are warned.
+    hand_back_overdue_hours: int = Field(24, ge=1, le=24 * 30)
     # Log lines as text for a person, or one JSON object a line for a collector.
     log_format: Literal["plain", "json"] = "plain"
     # Who may read /metrics: a caller presenting this bearer token, or one whose

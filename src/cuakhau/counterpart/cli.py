@@ -17,9 +17,11 @@ from cuakhau.counterpart.client import (
     CounterpartClient,
     CounterpartRefused,
     ScenarioError,
+    answers,
     messages,
     read_scenario,
 )
+from cuakhau.counterpart.feed import MAX_HOURS_AHEAD
 from cuakhau.counterpart.service import add_counterpart
 from cuakhau.models import Gate
 
@@ -64,7 +66,8 @@ def play(
     ] = None,
 ) -> None:
     """Send the scenario's acceptance, one signed message a day, numbered on from
-    where the server stands; exit 1 with the server's message if it refuses."""
+    where the server stands, then its answers about the trucks our feed shows;
+    exit 1 with the server's message if it refuses."""
     if not (key and secret):
         fail("Give the counterpart's key and secret (--key, CUAKHAU_COUNTERPART_SECRET).", 2)
     try:
@@ -82,6 +85,15 @@ def play(
                 answer = client.send(sequence, content)
                 sequence += 1
                 progress.advance(task)
+        answered = (
+            answers(plan.answers, client.expected(hours=MAX_HOURS_AHEAD)) if plan.answers else None
+        )
+        if answered is not None:
+            said = client.send(sequence, answered)
+            console.print(
+                f"{said['answers_applied']} answers about our trucks applied, "
+                f"{len(said['answers_refused'])} refused."
+            )
     except CounterpartRefused as error:
         fail(f"The server refused: {error}")
     except OSError as error:

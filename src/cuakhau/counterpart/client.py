@@ -1,5 +1,6 @@
 """``cuakhau counterpart play``: a small real client of the counterpart API that
-plays the other side from a scenario file (its acceptance per hour), signing
+plays the other side from a scenario file (its acceptance per hour, its
+answers about our trucks), signing
 each request as ``counterpart.signing`` says. For the demo and the tests; the
 other side's own system speaks the same API (docs/counterpart.md)."""
 
@@ -19,7 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cuakhau.counterpart import signing
-from cuakhau.models.enums import Direction
+from cuakhau.counterpart.schemas import MAX_ANSWERS_IN_MESSAGE, TruckAnswerKind
+from cuakhau.models.enums import CrossingState, Direction, HandoverMode
 
 
 class HoursAccepted(BaseModel):
@@ -33,10 +35,25 @@ class HoursAccepted(BaseModel):
     trucks: int = Field(ge=0, le=10_000)
 
 
+class AnswerRule(BaseModel):
+    """Answer ``trucks`` of the crossings in our feed that match (a handover
+    mode, a state; either left out matches all) with ``answer``."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer: TruckAnswerKind
+    handover_mode: HandoverMode | None = None
+    state: CrossingState | None = None
+    trucks: int = Field(1, ge=1, le=MAX_ANSWERS_IN_MESSAGE)
+    reason: str | None = Field(None, min_length=3, max_length=200)
+    loaded: bool | None = None
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     acceptance: list[HoursAccepted] = Field(min_length=1)
+    # Sent after the acceptance, about the trucks our feed shows then.
+    answers: list[AnswerRule] = Field(default_factory=list)
 
 
 class ScenarioError(Exception):
@@ -70,6 +87,28 @@ def messages(scenario: Scenario, today: date) -> list[dict[str, Any]]:
             for hour in range(first, last + 1)
         )
     return [{"kind": "acceptance", "acceptance": hours} for _, hours in sorted(by_day.items())]
+
+
+def answers(rules: list[AnswerRule], feed: dict[str, Any]) -> dict[str, Any] | None:
+    """One answers message about the crossings in our feed (``expected``) the
+    rules match, each crossing answered once, by the first rule that takes it;
+    None when none matches."""
+    given: dict[int, dict[str, Any]] = {}
+    for rule in rules:
+        matching = [
+            c
+            for c in feed["crossings"]
+            if c["crossing_id"] not in given
+            and rule.handover_mode in (None, HandoverMode(c["handover_mode"]))
+            and rule.state in (None, CrossingState(c["state"]))
+        ]
+        for crossing in matching[: rule.trucks]:
+            answer = {"crossing_id": crossing["crossing_id"], "answer": rule.answer}
+            extra = {"reason": rule.reason, "loaded": rule.loaded}
+            given[crossing["crossing_id"]] = answer | {
+                k: v for k, v in extra.items() if v is not None
+            }
+    return {"kind": "answers", "answers": list(given.values())} if given else None
 
 
 class CounterpartRefused(Exception):

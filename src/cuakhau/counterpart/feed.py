@@ -1,5 +1,6 @@
 """What the other side reads: our crossings expected at the gate in the next
-hours, with their cargo summed by HS heading (4 digits)."""
+hours (waiting, or in a handover on our side), with their handover mode and
+their cargo summed by HS heading (4 digits)."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cuakhau.core.messages import translate
 from cuakhau.counterpart.schemas import CargoByHeading, ExpectedCrossing, ExpectedCrossings
-from cuakhau.crossings.states import OPEN_STATES
+from cuakhau.crossings.states import HANDING_OVER, OPEN_STATES
 from cuakhau.models import CargoLine, Counterpart, Crossing, CrossingWindow
 
 MAX_HOURS_AHEAD = 72
@@ -19,14 +20,15 @@ MAX_HOURS_AHEAD = 72
 def expected_crossings(
     session: Session, counterpart: Counterpart, now: datetime, hours: int, language: str
 ) -> ExpectedCrossings:
-    """Open crossings whose window has not ended and starts within ``hours``."""
+    """Open crossings, and those in a handover on our side, whose window has
+    not ended and starts within ``hours``."""
     until = now + timedelta(hours=hours)
     rows = session.execute(
         select(Crossing, CrossingWindow)
         .join(CrossingWindow, Crossing.window_id == CrossingWindow.id)
         .where(
             Crossing.gate_id == counterpart.gate_id,
-            Crossing.state.in_(sorted(OPEN_STATES)),
+            Crossing.state.in_(sorted(OPEN_STATES | HANDING_OVER)),
             CrossingWindow.ends_at > now,
             CrossingWindow.starts_at < until,
         )
@@ -44,6 +46,7 @@ def expected_crossings(
                 plate=crossing.plate,
                 trailer_plate=crossing.trailer_plate,
                 direction=crossing.direction,
+                handover_mode=crossing.handover_mode,
                 state=crossing.state,
                 state_label=translate(f"state_{crossing.state.value}", language),
                 window_starts_at=window.starts_at,

@@ -22,7 +22,14 @@ from cuakhau.core.actor import Actor
 from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.errors import Conflict, NotAuthenticated
 from cuakhau.counterpart import signing
-from cuakhau.counterpart.schemas import CounterpartStatus, HourAcceptance, MessageIn, MessageResult
+from cuakhau.counterpart.answers import apply_answers
+from cuakhau.counterpart.schemas import (
+    AnswerRefused,
+    CounterpartStatus,
+    HourAcceptance,
+    MessageIn,
+    MessageResult,
+)
 from cuakhau.models import CapacityOverride, Counterpart, CounterpartMessage
 from cuakhau.models.enums import OverrideKind
 
@@ -134,7 +141,7 @@ def receive(
     )
     counterpart.last_heard_at = now
     session.flush()
-    applied, hours, moved = _apply_in_turn(session, counterpart, now)
+    applied, hours, moved, answered = _apply_in_turn(session, counterpart, now)
     waiting = _waiting(session, counterpart)
     return MessageResult(
         outcome="applied" if message.sequence in applied else "waiting",
@@ -143,6 +150,8 @@ def receive(
         missing=_missing(counterpart.applied_through, waiting),
         hours_set=hours,
         trucks_moved=moved,
+        answers_applied=answered[0],
+        answers_refused=answered[1],
     )
 
 
@@ -167,25 +176,30 @@ def _missing(applied_through: int, waiting: Iterable[int]) -> list[int]:
 
 def _apply_in_turn(
     session: Session, counterpart: Counterpart, now: datetime
-) -> tuple[list[int], int, int]:
+) -> tuple[list[int], int, int, tuple[int, list[AnswerRefused]]]:
     waiting = _waiting(session, counterpart)
     applied: list[int] = []
     hours: list[HourAcceptance] = []
+    answered, unanswered = 0, []
     while (row := waiting.get(counterpart.applied_through + 1)) is not None:
-        hours.extend(MessageIn.model_validate_json(row.body).acceptance)
+        message = MessageIn.model_validate_json(row.body)
+        hours.extend(message.acceptance)
+        # The trucks' answers move crossings in the messages' order.
+        done, refused = apply_answers(session, counterpart, row.sequence, message.answers, now)
+        answered, unanswered = answered + done, unanswered + refused
         row.applied_at = now
         counterpart.applied_through = row.sequence
         applied.append(row.sequence)
     if not hours:
         session.flush()
-        return applied, 0, 0
+        return applied, 0, 0, (answered, unanswered)
     changed = _set_ceilings(session, counterpart, hours, now)
     moved = (
         len(replan_for(session, get_gate(session=session, gate_id=counterpart.gate_id), now).moves)
         if changed
         else 0
     )
-    return applied, changed, moved
+    return applied, changed, moved, (answered, unanswered)
 
 
 def _set_ceilings(

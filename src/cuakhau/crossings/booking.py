@@ -181,7 +181,13 @@ _FOUND = {
 # The crossing's columns whose values are the request's own, by the name of the
 # value: the audit entry takes them, with those found, from the procedure's
 # values; the rest of it is the same for every request alike (``_audit_base``).
-_GIVEN = {"driver_id": "driver_id", "gate_id": "gate_id", "yard_id": "yard_id", "queued_at": "now"}
+_GIVEN = {
+    "driver_id": "driver_id",
+    "gate_id": "gate_id",
+    "yard_id": "yard_id",
+    "queued_at": "now",
+    "handover_mode": "handover_mode",
+}
 # The audit entries' and the notice's values the caller gives, as JSON (``dumps``).
 _JSON_INPUTS = {
     "cargo": JSON(),
@@ -209,6 +215,7 @@ def crossing_values(kind: Kind, of: Mapping[str, Any]) -> dict[str, Any]:
         "gate_id": of["gate_id"],
         "direction": of["direction"],
         "regime": of["regime"],
+        "handover_mode": of["handover_mode"],
         "state": _first_state(kind),
         "queued_at": of["now"],
         "is_walk_in": walk_in,
@@ -382,6 +389,7 @@ def procedure(kind: Kind) -> Procedure:
                     actor_user_id=v("caller_id"),
                     actor_label=v("actor_label"),
                     reason=_reason(kind),
+                    yard_id=v("yard_id"),
                 )
             )
         ),
@@ -512,6 +520,7 @@ def inputs_for(
         "gate_id": request.gate_id,
         "direction": request.direction,
         "regime": request.regime,
+        "handover_mode": request.handover_mode,
         "window_id": booking.window_id if booking else None,
         "not_before": booking.not_before if booking else None,
         "yard_id": walk_in.yard_id if walk_in else None,
@@ -653,6 +662,7 @@ def answer(
         actor_user_id=of["caller_id"],
         actor_label=of["actor_label"],
         reason=_reason(kind),
+        yard_id=of["yard_id"],
     )
     changes = []
     if kind is Kind.walk_in:

@@ -40,8 +40,8 @@ from cuakhau.crossings.schemas import (
     QueueQuery,
     WalkInRequest,
 )
-from cuakhau.crossings.states import move
 from cuakhau.crossings.views import crossing_detail, position_view, queue_entry
+from cuakhau.handovers.service import record_step
 from cuakhau.live.changes import queue_changed
 from cuakhau.live.hub import QueueChange
 from cuakhau.models import Crossing, User
@@ -274,7 +274,8 @@ def record_move(
     if data.to_state is CrossingState.arrived and crossing.state is CrossingState.booked:
         booking.arrive(session, crossing, now)
     else:
-        move(session, crossing, data.to_state, at=now, reason=data.reason)
+        # A handover's step in a yard needs its yard: refused here without one.
+        record_step(session, crossing, data.to_state, at=now, reason=data.reason)
     return crossing_detail(session, crossing)
 
 

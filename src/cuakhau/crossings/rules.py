@@ -75,9 +75,10 @@ from cuakhau.models import (
     User,
     Vehicle,
     WindowsMade,
+    Yard,
 )
 from cuakhau.models.base import UtcDateTime
-from cuakhau.models.enums import CrossingState, Direction, PriorityMatch, Role
+from cuakhau.models.enums import CrossingState, Direction, HandoverMode, PriorityMatch, Role
 
 
 class RuleRefused(Conflict):
@@ -179,6 +180,7 @@ INPUTS: dict[str, Any] = {
     "gate_id": Integer(),
     "direction": _c.direction.type,
     "regime": _c.regime.type,
+    "handover_mode": _c.handover_mode.type,
     "window_id": Integer(),
     "not_before": UtcDateTime(),
     "yard_id": Integer(),
@@ -212,6 +214,7 @@ class CallerStage:
         self.owner_row = Enterprise.__table__.alias("owner")
         self.driver = Driver.__table__.alias("driver")
         self.gate = Gate.__table__.alias("gate")
+        self.yard = Yard.__table__.alias("yard")
         self.priority = PriorityClass.__table__.alias("priority")
         self.standing = NoShowStanding.__table__.alias("standing")
         self.made = WindowsMade.__table__.alias("made")
@@ -267,6 +270,7 @@ class CallerStage:
             .outerjoin(self.owner_row, self.owner_row.c.id == self.owner)
             .outerjoin(self.driver, self.driver.c.id == value("driver_id"))
             .outerjoin(self.gate, self.gate.c.id == value("gate_id"))
+            .outerjoin(self.yard, self.yard.c.id == value("yard_id"))
             .outerjoin(self.priority, self.priority.c.id == class_wanted)
             .outerjoin(self.standing, self.standing.c.enterprise_id == self.owner)
             .outerjoin(
@@ -343,6 +347,26 @@ class WindowStage:
 
 
 # ---- the rules -----------------------------------------------------------------
+
+
+def offers(place: Any, mode: Any) -> ColumnElement[bool]:
+    """Whether a gate or a yard (a table or its alias) offers a handover mode:
+    here for bookings, and for the yard operator's change of mode."""
+    columns = place.c if hasattr(place, "c") else place.__table__.c
+    return case(
+        (mode == HandoverMode.trailer_swap.name, columns.offers_trailer_swap),
+        (mode == HandoverMode.transload.name, columns.offers_transload),
+        else_=columns.offers_drive_through,
+    )
+
+
+def _not_offered(facts: Mapping[str, Any]) -> Exception:
+    return InvalidInput(
+        "handover_not_offered",
+        field="handover_mode",
+        mode=HandoverMode(facts["handover_mode"]).value,
+    )
+
 
 Facts = Mapping[str, Any]
 
@@ -466,6 +490,16 @@ CALLER_RULES: Sequence[CallerRule] = [
             else_=s.gate.c.handles_import,
         ),
         lambda f: InvalidInput("gate_direction", field="direction", direction=f["direction"]),
+    ),
+    # The gate, and the yard a walk-in is in, must offer the handover mode asked.
+    CallerRule(
+        "handover_offered",
+        BOTH,
+        lambda s: and_(
+            offers(s.gate, value("handover_mode")),
+            or_(value("yard_id").is_(None), offers(s.yard, value("handover_mode"))),
+        ),
+        _not_offered,
     ),
     CallerRule(
         "open_bookings",

@@ -17,7 +17,14 @@ from cuakhau.core.schemas import (
     OutputSchema,
     TimeOfDay,
 )
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, PriorityMatch, Regime
+from cuakhau.models.enums import (
+    CrossingState,
+    CustomsChannel,
+    Direction,
+    HandoverMode,
+    PriorityMatch,
+    Regime,
+)
 from cuakhau.vehicles.schemas import PlateText
 
 HsCode = Annotated[str, Identifier, Field(pattern=r"^[0-9]{4,10}$")]
@@ -114,6 +121,7 @@ class BookingRequest(InputSchema):
     gate_id: Id
     direction: Direction
     regime: Regime
+    handover_mode: HandoverMode = HandoverMode.drive_through
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     # A chosen window; without one, the earliest free window after ``not_before``.
     window_id: Id | None = None
@@ -131,6 +139,7 @@ class WalkInRequest(InputSchema):
     gate_id: Id
     direction: Direction
     regime: Regime
+    handover_mode: HandoverMode = HandoverMode.drive_through
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     yard_id: Id | None = None
 
@@ -145,6 +154,8 @@ class MoveRead(OutputSchema):
     to_state: CrossingState
     at: datetime
     actor_label: str
+    # Where it happened, when in a yard (the gate is the crossing's).
+    yard_id: int | None = None
     # A person's words, or the system's reason in English; the system's reason
     # also as its code and values, for programs (``crossings.reasons``).
     reason: str | None
@@ -162,6 +173,8 @@ class CrossingRead(OutputSchema):
     gate_id: int
     direction: Direction
     regime: Regime
+    handover_mode: HandoverMode = HandoverMode.drive_through
+    outbound_plate: str | None = None
     priority_class_id: int
     state: CrossingState
     window_id: int | None

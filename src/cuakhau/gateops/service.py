@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import NotFound
 from cuakhau.crossings.queue import NotCallable, ordered_queue, readiness
 from cuakhau.crossings.reasons import Reason
-from cuakhau.crossings.states import move
+from cuakhau.crossings.states import can_move, move
 from cuakhau.models import Crossing, Gate
 from cuakhau.models.enums import CrossingState, Direction
 
@@ -63,25 +63,31 @@ def call_next(
     return outcome
 
 
+# The next move an officer records by hand at the gate, from the state the truck is in.
+NEXT_BY_HAND = {
+    CrossingState.called: CrossingState.crossed,
+    CrossingState.crossed: CrossingState.returned,
+}
+
+
 def awaiting_by_hand(
     session: Session, gate_id: int, direction: Direction, limit: int = 50
 ) -> list[Crossing]:
     """Trucks whose next move an officer may record by hand when the cameras cannot:
-    called ones (crossed next) and crossed ones (returned next), latest first."""
-    return list(
-        session.scalars(
-            select(Crossing)
-            .where(
-                Crossing.gate_id == gate_id,
-                Crossing.direction == direction,
-                Crossing.state.in_((CrossingState.called, CrossingState.crossed)),
-            )
-            .order_by(
-                func.coalesce(Crossing.crossed_at, Crossing.called_at).desc(), Crossing.id.desc()
-            )
-            .limit(limit)
+    called ones (crossed next) and crossed ones (returned next), latest first;
+    not those whose handover mode takes another step (a trailer swap's called
+    truck leaves its trailer; nothing of a transload's comes back)."""
+    found = session.scalars(
+        select(Crossing)
+        .where(
+            Crossing.gate_id == gate_id,
+            Crossing.direction == direction,
+            Crossing.state.in_((CrossingState.called, CrossingState.crossed)),
         )
+        .order_by(func.coalesce(Crossing.crossed_at, Crossing.called_at).desc(), Crossing.id.desc())
+        .limit(limit)
     )
+    return [c for c in found if can_move(c.state, NEXT_BY_HAND[c.state], c.handover_mode)]
 
 
 def record_by_hand(

@@ -49,6 +49,9 @@ class GateFields(InputSchema):
     handles_export: bool = True
     handles_import: bool = True
     holiday_calendars: HolidayCalendars = "CN,VN"
+    offers_drive_through: bool = True
+    offers_trailer_swap: bool = False
+    offers_transload: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -83,6 +86,9 @@ class GateUpdate(InputSchema):
     handles_export: bool | None = None
     handles_import: bool | None = None
     holiday_calendars: HolidayCalendars | None = None
+    offers_drive_through: bool | None = None
+    offers_trailer_swap: bool | None = None
+    offers_transload: bool | None = None
 
 
 class GateFilters(ListQuery):
@@ -110,6 +116,9 @@ class GateRead(OutputSchema):
     handles_export: bool
     handles_import: bool
     holiday_calendars: list[str]
+    offers_drive_through: bool
+    offers_trailer_swap: bool
+    offers_transload: bool
     is_active: bool
 
     @field_validator("holiday_calendars", mode="before")

@@ -25,6 +25,7 @@ from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
 from cuakhau.models.trade_history import HistoryImport, TradeHistory
+from cuakhau.models.trailer import TrailerStay, TransferShift
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -72,6 +73,8 @@ __all__ = [
     "Tariff",
     "TradeDay",
     "TradeHistory",
+    "TrailerStay",
+    "TransferShift",
     "User",
     "Vehicle",
     "VehicleDay",

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cuakhau.core.clock import utcnow
 from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, Regime, VehicleKind
+from cuakhau.models.enums import (
+    CrossingState,
+    CustomsChannel,
+    Direction,
+    HandoverMode,
+    Regime,
+    VehicleKind,
+)
 
 
 class Crossing(Base, Timestamped, Audited):
@@ -43,6 +50,18 @@ class Crossing(Base, Timestamped, Audited):
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"))
     direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=16))
     regime: Mapped[Regime] = mapped_column(Enum(Regime, native_enum=False, length=16))
+    # Which steps of the state machine it takes (``crossings.states``).
+    handover_mode: Mapped[HandoverMode] = mapped_column(
+        Enum(HandoverMode, native_enum=False, length=16),
+        default=HandoverMode.drive_through,
+        server_default=HandoverMode.drive_through.value,
+    )
+    # Why the yard operator changed the mode chosen at booking (the change and
+    # these words are in the crossing's audit entry).
+    handover_reason: Mapped[str | None] = mapped_column(String(300))
+    # A transload's outbound vehicle, by plate only: it may be the other side's
+    # and never enter our registry.
+    outbound_plate: Mapped[str | None] = mapped_column(String(16))
     priority_class_id: Mapped[int] = mapped_column(ForeignKey("priority_class.id"))
     state: Mapped[CrossingState] = mapped_column(Enum(CrossingState, native_enum=False, length=16))
     window_id: Mapped[int | None] = mapped_column(ForeignKey("crossing_window.id"), index=True)
@@ -123,6 +142,8 @@ class CrossingMove(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_label: Mapped[str] = mapped_column(String(100))
+    # Where it happened, when in a yard (the gate is the crossing's).
+    yard_id: Mapped[int | None] = mapped_column(ForeignKey("yard.id"))
     # A person's words, or the English wording of the system's reason below.
     reason: Mapped[str | None] = mapped_column(String(300))
     # The system's reason, said in each reader's language (``crossings.reasons``).

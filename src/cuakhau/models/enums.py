@@ -90,6 +90,43 @@ class CrossingState(StrEnum):
     cancelled = "cancelled"
     no_show = "no_show"
     rejected = "rejected"
+    # A trailer swap's steps (đổi đầu kéo): the trailer left in a yard, taken
+    # across by a transfer driver, and after its return handed back to its owner.
+    trailer_dropped = "trailer_dropped"
+    trailer_taken = "trailer_taken"
+    handed_back = "handed_back"
+    # A transload's steps (sang tải): at a bay, unloaded, loaded onto the
+    # outbound vehicle, released to cross.
+    at_bay = "at_bay"
+    unloaded = "unloaded"
+    loaded = "loaded"
+    released = "released"
+
+
+class HandoverMode(StrEnum):
+    """How the cargo crosses: in the truck that brought it (drive-through), in
+    its trailer behind a transfer driver's tractor (trailer swap, đổi đầu kéo),
+    or moved truck to truck in a yard's bay (transload, sang tải)."""
+
+    drive_through = "drive_through"
+    trailer_swap = "trailer_swap"
+    transload = "transload"
+
+
+class TrailerWait(StrEnum):
+    """What a trailer standing in a yard waits for."""
+
+    # To be taken across by a transfer driver.
+    transfer_driver = "transfer_driver"
+    # Back from across, to be handed back to its owner.
+    hand_back = "hand_back"
+
+
+class Side(StrEnum):
+    """Whose staff: ours, or the counterpart's across the line."""
+
+    ours = "ours"
+    theirs = "theirs"
 
 
 class CustomsChannel(StrEnum):

@@ -1,7 +1,7 @@
 from datetime import time
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, Numeric, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Enum, Numeric, String, Time, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Audited, Base, Timestamped
@@ -38,4 +38,10 @@ class Gate(Base, Timestamped, Audited):
     holiday_calendars: Mapped[str] = mapped_column(
         String(32), default="VN,CN", server_default="VN,CN"
     )
+    # The handover modes offered here (``HandoverMode``); drive-through only by default.
+    offers_drive_through: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    offers_trailer_swap: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    offers_transload: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

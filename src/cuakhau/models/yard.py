@@ -1,4 +1,14 @@
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cuakhau.models.base import Audited, Base, Timestamped
@@ -20,6 +30,12 @@ class Yard(Base, Timestamped, Audited):
     # Spaces with power for refrigerated trucks of perishables.
     cold_spaces: Mapped[int] = mapped_column(Integer, default=0)
     is_illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The handover modes offered here (``HandoverMode``); drive-through only by default.
+    offers_drive_through: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    offers_trailer_swap: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    offers_transload: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     spaces: Mapped[list["YardSpace"]] = relationship(
@@ -47,6 +63,6 @@ class YardSpace(Base, Audited):
         Enum(VehicleClass, native_enum=False, length=16)
     )
     spaces: Mapped[int] = mapped_column(Integer)
-    occupied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    occupied: Mapped[int] = mapped_column(Integer, default=0, server_default=false())
 
     yard: Mapped[Yard] = relationship(back_populates="spaces")

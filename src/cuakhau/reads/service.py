@@ -238,7 +238,7 @@ def _judge(
     target = TARGET.get(read.point)
     if target is None:
         return Verdict(ReadOutcome.no_change, guess)
-    legal = [c for c in pool if can_move(c.state, target)]
+    legal = [c for c in pool if can_move(c.state, target, c.handover_mode)]
     current = [c for c in legal if not _predates(c, target, read.read_at)]
     if current:
         crossing = current[0]

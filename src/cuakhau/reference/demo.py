@@ -19,12 +19,14 @@ from cuakhau.crossings.booking import arrive, book
 from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
 from cuakhau.fees.tariffs import load_tariffs, shipped_tariffs
 from cuakhau.gateops.service import call_next, record_by_hand
+from cuakhau.handovers.service import record_step
 from cuakhau.investment.demo import load_demo_portfolio
 from cuakhau.models import Crossing, Enterprise, Gate, User, Vehicle, Yard
 from cuakhau.models.enums import (
     CrossingState,
     CustomsChannel,
     Direction,
+    HandoverMode,
     ReadPoint,
     Regime,
     Role,
@@ -148,6 +150,10 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
     exporting = [v for v in vehicles if _direction(v) is Direction.export]
     for n, vehicle in enumerate(exporting[:DEMO_TRIPS_DONE]):
         _whole_trip(session, gate, vehicle, n, now)
+    if yard is not None:
+        swapping = exporting[DEMO_TRIPS_DONE : DEMO_TRIPS_DONE + len(DEMO_SWAPS)]
+        for n, (vehicle, reached) in enumerate(zip(swapping, DEMO_SWAPS, strict=False)):
+            _trailer_swap(session, gate, yard, vehicle, DEMO_TRIPS_DONE + n, reached, now)
     free = _left_free(session, vehicles)
     booked = 0
     for vehicle in vehicles:
@@ -178,7 +184,13 @@ def _direction(vehicle: Vehicle) -> Direction:
     return Direction.import_ if vehicle.plate_country == "CN" else Direction.export
 
 
-def _book(session: Session, gate: Gate, vehicle: Vehicle, now: datetime) -> Crossing:
+def _book(
+    session: Session,
+    gate: Gate,
+    vehicle: Vehicle,
+    now: datetime,
+    mode: HandoverMode = HandoverMode.drive_through,
+) -> Crossing:
     direction = _direction(vehicle)
     request = BookingRequest(
         vehicle_id=vehicle.id,
@@ -186,16 +198,22 @@ def _book(session: Session, gate: Gate, vehicle: Vehicle, now: datetime) -> Cros
         direction=direction,
         regime=Regime.import_ if direction is Direction.import_ else Regime.export,
         cargo=[DEMO_CARGO[vehicle.kind is VehicleKind.refrigerated_truck]],
+        handover_mode=mode,
     )
     return book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
 
 
-def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: datetime) -> None:
-    """A truck that has already crossed today, as the services would have moved it:
-    booked, arrived, declared on the green channel, cleared, called, and seen
-    leaving by the border camera (which charges its fees). So the board's
-    throughput, the fees and the estimate record are not empty on the first look."""
-    crossing = _book(session, gate, vehicle, now)
+def _called(
+    session: Session,
+    gate: Gate,
+    vehicle: Vehicle,
+    n: int,
+    now: datetime,
+    mode: HandoverMode = HandoverMode.drive_through,
+) -> Crossing:
+    """Booked, arrived, declared on the green channel, cleared and called, as
+    the services would have moved it."""
+    crossing = _book(session, gate, vehicle, now, mode)
     arrive(session, crossing, now)
     declare(
         session,
@@ -205,6 +223,34 @@ def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: dat
     )
     decide(session, crossing, at=now)
     call_next(session, gate.id, crossing.direction, 1, at=now)
+    return crossing
+
+
+def _trailer_swap(
+    session: Session,
+    gate: Gate,
+    yard: Yard,
+    vehicle: Vehicle,
+    n: int,
+    reached: CrossingState,
+    now: datetime,
+) -> None:
+    """A trailer swap under way at the demo gate, whose yard offers it: the
+    trailer left in the yard for a transfer driver, or back from across and
+    waiting to be handed back. So the trailer list is not empty."""
+    for place in (gate, yard):
+        place.offers_trailer_swap = True
+    crossing = _called(session, gate, vehicle, n, now, HandoverMode.trailer_swap)
+    steps = SWAP_STEPS[: SWAP_STEPS.index(reached) + 1]
+    for step in steps:
+        record_step(session, crossing, step, at=now, reason="demo", yard_id=yard.id)
+
+
+def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: datetime) -> None:
+    """A truck that has already crossed today: called (``_called``) and seen
+    leaving by the border camera (which charges its fees). So the board's
+    throughput, the fees and the estimate record are not empty on the first look."""
+    crossing = _called(session, gate, vehicle, n, now)
     camera = session.scalar(select(User).where(User.role == Role.camera).order_by(User.id))
     if camera is None:
         record_by_hand(session, crossing, CrossingState.crossed, "demo", at=now)
@@ -225,6 +271,14 @@ def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: dat
 DEMO_GATE = "HUU-NGHI"
 # Trucks that have crossed before the demo opens.
 DEMO_TRIPS_DONE = 2
+# A trailer swap's steps after the call, and where the demo's swaps have got to.
+SWAP_STEPS = (
+    CrossingState.trailer_dropped,
+    CrossingState.trailer_taken,
+    CrossingState.crossed,
+    CrossingState.returned,
+)
+DEMO_SWAPS = (CrossingState.trailer_dropped, CrossingState.returned)
 DEMO_CARGO = {
     True: CargoLineIn(
         hs_code="08109010",

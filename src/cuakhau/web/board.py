@@ -21,6 +21,7 @@ from cuakhau.counterpart.service import silent
 from cuakhau.crossings.rules import policy
 from cuakhau.dashboard.schemas import Dashboard, QueueCount
 from cuakhau.dashboard.service import QUEUE_STATES, dashboard, gates_in_view, queue_now
+from cuakhau.handovers.trailers import overdue_count
 from cuakhau.models import Gate, User
 from cuakhau.models.enums import CrossingState, Direction, Role
 from cuakhau.web import i18n
@@ -308,6 +309,10 @@ def board_page(
         silent_counterparts=silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, chosen
         ),
+        hand_back_overdue=overdue_count(
+            session, now, request.app.state.settings.hand_back_overdue_hours
+        ),
+        overdue_hours=request.app.state.settings.hand_back_overdue_hours,
         **_queue_context(board.queue, chosen, t),
     )
 

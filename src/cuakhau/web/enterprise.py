@@ -332,7 +332,7 @@ def _crossing_context(session: Session, crossing: Crossing, now: datetime) -> di
     history, clearance, receipt, and whether it may still be cancelled."""
     entry = position_of(session, crossing, now) if crossing.state in OPEN_STATES else None
     deadline = cancel_deadline(session, crossing)
-    cancellable = can_move(crossing.state, CrossingState.cancelled)
+    cancellable = can_move(crossing.state, CrossingState.cancelled, crossing.handover_mode)
     receipt = session.scalar(
         select(Receipt).where(Receipt.crossing_id == crossing.id, Receipt.voided_at.is_(None))
     )

@@ -25,7 +25,7 @@ from cuakhau.core.schemas import Id
 from cuakhau.counterpart import service as counterparts
 from cuakhau.crossings.queue import ordered_queue, queue_with_estimates, readiness
 from cuakhau.gateops.schemas import ByHand, CallRequest
-from cuakhau.gateops.service import awaiting_by_hand, call_next, record_by_hand
+from cuakhau.gateops.service import NEXT_BY_HAND, awaiting_by_hand, call_next, record_by_hand
 from cuakhau.models import Crossing, Gate, PriorityClass, User
 from cuakhau.models.enums import CrossingState, Direction, OverrideKind, Role
 from cuakhau.reads import alerts
@@ -48,11 +48,6 @@ CAPACITY_FIELDS = (
     "reason",
 )
 ALERT_LIMIT = 50
-# The next move an officer records by hand, from the state the truck is in.
-BY_HAND = {
-    CrossingState.called: CrossingState.crossed,
-    CrossingState.crossed: CrossingState.returned,
-}
 
 
 @dataclass
@@ -173,7 +168,7 @@ def _console(
         alert_crossings=_alert_crossings(session, gate, open_alerts.items),
         moves_by_hand=sorted({s.value for s in alerts.MOVES_BY_HAND}),
         by_hand=awaiting_by_hand(session, gate.id, chosen),
-        next_by_hand=BY_HAND,
+        next_by_hand=NEXT_BY_HAND,
         overrides=planning.current_overrides(session=session, gate_id=gate.id, now=now),
         silent_counterparts=counterparts.silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, gate.id
@@ -214,7 +209,7 @@ def _notice(request: Request) -> str | None:
         return i18n.translate("gate_called", language, count=params["called"])
     if "resolved" in params:
         return i18n.translate("gate_alert_resolved", language, id=params["resolved"])
-    if "recorded" in params and params.get("state") in BY_HAND.values():
+    if "recorded" in params and params.get("state") in NEXT_BY_HAND.values():
         state = i18n.translate(f"state_{params['state']}", language)
         return i18n.translate("gate_recorded", language, plate=params["recorded"], state=state)
     if "lifted" in params:

@@ -19,6 +19,7 @@ from cuakhau.core.deps import AppSettings, DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
 from cuakhau.core.schemas import Id
 from cuakhau.crossings.driver_link import looks_like_code
+from cuakhau.handovers.trailers import operator_scope, overdue_count
 from cuakhau.models import User, Vehicle, Yard
 from cuakhau.models.enums import Direction, Regime, Role
 from cuakhau.vehicles.schemas import VehicleFilters
@@ -135,6 +136,7 @@ def _page(
         return render(request, "yard.html", status_code=status_code, yards=[], yard=None, form=form)
     typed_over = request.query_params.get("over")
     hours, over_error = _overstay_hours(typed_over, language)
+    overdue_hours = request.app.state.settings.hand_back_overdue_hours
     return render(
         request,
         "yard.html",
@@ -152,6 +154,8 @@ def _page(
         over_typed=typed_over if over_error else str(hours),
         over_error=over_error,
         hour=timedelta(hours=1),
+        hand_back_overdue=overdue_count(session, now, overdue_hours, operator_scope(user)),
+        overdue_hours=overdue_hours,
         **_live_values(session, yards, yard, now, hours),
         **values,
     )

@@ -16,6 +16,9 @@ class YardBase(InputSchema):
     spaces: Spaces
     cold_spaces: SpaceCount = 0
     is_illustrative: bool = False
+    offers_drive_through: bool = True
+    offers_trailer_swap: bool = False
+    offers_transload: bool = False
 
 
 class YardCreate(YardBase):
@@ -29,6 +32,9 @@ class YardUpdate(InputSchema):
     operator_id: Id | None = None
     spaces: Spaces | None = None
     cold_spaces: SpaceCount | None = None
+    offers_drive_through: bool | None = None
+    offers_trailer_swap: bool | None = None
+    offers_transload: bool | None = None
 
 
 class YardFilters(ListQuery):
@@ -47,6 +53,9 @@ class YardRead(OutputSchema):
     spaces: dict[VehicleClass, int]
     cold_spaces: int
     is_illustrative: bool
+    offers_drive_through: bool
+    offers_trailer_swap: bool
+    offers_transload: bool
     is_active: bool
 
     @field_validator("spaces", mode="before")
