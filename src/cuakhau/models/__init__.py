@@ -23,6 +23,13 @@ from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
+from cuakhau.models.transload import (
+    BayHour,
+    StevedoreHour,
+    StevedoreShift,
+    Transload,
+    TransloadBay,
+)
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -35,6 +42,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BayHour",
     "BookingPolicy",
     "CapacityOverride",
     "CapacityPattern",
@@ -62,8 +70,12 @@ __all__ = [
     "QueueEstimate",
     "Receipt",
     "ReceiptCounter",
+    "StevedoreHour",
+    "StevedoreShift",
     "Tariff",
     "TradeDay",
+    "Transload",
+    "TransloadBay",
     "User",
     "Vehicle",
     "VehicleDay",

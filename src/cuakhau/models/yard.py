@@ -1,4 +1,13 @@
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cuakhau.models.base import Audited, Base, Timestamped
@@ -20,6 +29,8 @@ class Yard(Base, Timestamped, Audited):
     # Spaces with power for refrigerated trucks of perishables.
     cold_spaces: Mapped[int] = mapped_column(Integer, default=0)
     is_illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A transshipment yard: cargo moves truck to truck in its bays (``transload``).
+    is_transshipment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     spaces: Mapped[list["YardSpace"]] = relationship(
