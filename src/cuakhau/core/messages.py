@@ -71,13 +71,15 @@ def translate(key: str, language: str, **params: Any) -> str:
 
 # Parameters that hold a code a person should read in words, and the prefix of
 # those words in the catalogues: a crossing's state, an account's role, where a
-# camera read a plate.
+# camera read a plate, a transload's state.
 WORD_PARAMS = {
     "state": "state_",
     "from_state": "state_",
     "to_state": "state_",
     "role": "role_",
     "point": "read_point_",
+    "transload_from": "transload_state_",
+    "transload_to": "transload_state_",
 }
 
 

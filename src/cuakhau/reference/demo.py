@@ -32,6 +32,8 @@ from cuakhau.models.enums import (
 from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
 from cuakhau.reference.loader import load_reference, shipped_file
+from cuakhau.transload.demo import create_demo_transloads
+from cuakhau.transload.reconcile import Tolerance
 from cuakhau.yards.visits import CheckIn, check_in
 
 DEMO_YARD_OPERATOR = "4900526018"
@@ -66,15 +68,16 @@ class IssuedCredential:
 
 def load_demo(session: Session, now: datetime, settings: Settings) -> list[IssuedCredential]:
     """Everything ``cuakhau demo`` puts in a migrated database: the Lạng Sơn
-    reference data, tariffs, the board's portfolio, an account per role and the
-    day's traffic as of ``now``. Loading it again adds nothing; the secrets of
-    the accounts it made."""
+    reference data, tariffs, the board's portfolio, an account per role, the
+    day's traffic and a transshipment yard's transloads as of ``now``. Loading
+    it again adds nothing; the secrets of the accounts it made."""
     load_reference(session, shipped_file("langson.yaml"), settings)
     load_reference(session, shipped_file("demo.yaml"), settings)
     load_tariffs(session, shipped_tariffs())
     load_demo_portfolio(session)
     issued = create_demo_accounts(session)
     create_demo_traffic(session, now)
+    create_demo_transloads(session, now, Tolerance.of(settings))
     gate_id = session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE))
     if gate_id is not None:
         create_demo_counterpart(session, gate_id, now, settings.resolved_secret_key)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from cuakhau.core.config import Settings
 from cuakhau.models import Transload
 from cuakhau.models.enums import BayKind
 
@@ -16,6 +17,12 @@ class Tolerance:
 
     packages: int
     weight_percent: Decimal
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Tolerance":
+        return cls(
+            settings.transload_package_tolerance, settings.transload_weight_tolerance_percent
+        )
 
 
 def beyond_tolerance(

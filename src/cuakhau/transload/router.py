@@ -152,9 +152,7 @@ def loaded_out(
 ) -> TransloadRead:
     """Counted onto the outbound vehicle. A difference beyond the tolerance
     holds the cargo for customs (``held``), with both counts."""
-    tolerance = Tolerance(
-        settings.transload_package_tolerance, settings.transload_weight_tolerance_percent
-    )
+    tolerance = Tolerance.of(settings)
     transload = service.get_transload(session, transload_id, user)
     return _view(session, service.loaded_out(session, transload, data, tolerance, now), now)
 

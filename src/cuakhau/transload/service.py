@@ -51,7 +51,10 @@ RELEASE_ROLES = (Role.customs, Role.admin)
 def _move(transload: Transload, to: TransloadState) -> None:
     if to not in MOVES.get(transload.state, frozenset()):
         raise Conflict(
-            "transload_move_refused", id=transload.id, from_=transload.state.value, to=to.value
+            "transload_move_refused",
+            id=transload.id,
+            transload_from=transload.state.value,
+            transload_to=to.value,
         )
     transload.state = to
 
@@ -247,7 +250,7 @@ def transload_views(
     kinds = dict(
         session.execute(
             select(TransloadBay.id, TransloadBay.kind).where(TransloadBay.id.in_(bay_ids))
-        ).tuples()
+        ).tuples().all()
     )
     return [transload_view(t, kinds[t.bay_id], now) for t in transloads]
 
