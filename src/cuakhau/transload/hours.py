@@ -98,14 +98,14 @@ def take_hours(session: Session, bay: TransloadBay, starts: Sequence[datetime]) 
             select(BayHour.starts_at, BayHour.id).where(
                 BayHour.bay_id == bay.id, BayHour.starts_at.in_(starts)
             )
-        ).tuples().all()
+        ).all()
     )
     team_rows = dict(
         session.execute(
             select(StevedoreHour.starts_at, StevedoreHour.id).where(
                 StevedoreHour.yard_id == bay.yard_id, StevedoreHour.starts_at.in_(starts)
             )
-        ).tuples().all()
+        ).all()
     )
     for start in sorted(starts):
         if take_unit(session, BayHour, bay_rows[start]) is None:

@@ -250,7 +250,7 @@ def transload_views(
     kinds = dict(
         session.execute(
             select(TransloadBay.id, TransloadBay.kind).where(TransloadBay.id.in_(bay_ids))
-        ).tuples().all()
+        ).all()
     )
     return [transload_view(t, kinds[t.bay_id], now) for t in transloads]
 
