@@ -4,23 +4,16 @@ shift: bursts of transload bookings over real HTTP at a multi-worker server
 processes is the case that matters; SQLite with two must hold too."""
 
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.actor import Actor
-from cuakhau.core.database import make_engine, session_scope
-from cuakhau.core.schema_version import upgrade
+from cuakhau.core.database import session_scope
 from cuakhau.models import BayHour, StevedoreHour, Transload
 from cuakhau.models.enums import Role
-from cuakhau.sessions import audited_session_factory
-from tests.concurrency.live_server import live_server
-from tests.concurrency.test_no_overbooking import Answer, Ask, burst_of
-from tests.conftest import fresh_database_url
+from tests.concurrency import test_no_overbooking as gate_bursts
+from tests.concurrency.test_no_overbooking import Answer, Ask, Zone, burst_of
 from tests.factories import (
     bearer,
     make_enterprise,
@@ -31,35 +24,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.slow
+# The gate's bursts' migrated database and multi-process server, one per backend
+# for this module too.
+zone = gate_bursts.zone
 
 REQUESTS = 200
 ROOM = 7
-SERVERS = [
-    pytest.param(("postgresql", 4), id="postgresql"),
-    pytest.param(("sqlite", 2), id="sqlite"),
-]
-
-
-@dataclass
-class Zone:
-    sessions: sessionmaker[Session]
-    base_url: str
-
-
-@pytest.fixture(scope="module", params=SERVERS)
-def zone(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, burst_room: None
-) -> Iterator[Zone]:
-    backend, workers = request.param
-    directory: Path = tmp_path_factory.mktemp(f"bays_{backend}")
-    url = fresh_database_url(backend, directory, f"cuakhau_bays_{backend}")
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with live_server(url, workers, directory) as base_url:
-            yield Zone(audited_session_factory(engine), base_url)
-    finally:
-        engine.dispose()
 
 
 def arrange(

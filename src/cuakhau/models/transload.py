@@ -58,11 +58,20 @@ class StevedoreShift(Base, Timestamped, Audited):
     teams: Mapped[int] = mapped_column(Integer)
 
 
-class BayHour(Base):
-    """One hour of a bay: ``booked`` of its ``capacity`` taken by transloads.
+class HourCapacity:
+    """One hour's capacity row: ``booked`` of its ``capacity`` taken.
 
     ``booked`` moves only by a conditional UPDATE (``core/units.py``) in the
-    booking's transaction; the CHECK is the backstop on both databases."""
+    booking's transaction; each table's CHECK is the backstop on both databases."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BayHour(HourCapacity, Base):
+    """One hour of a bay: each transload in it holds one of its places."""
 
     __tablename__ = "bay_hour"
     __table_args__ = (
@@ -70,14 +79,10 @@ class BayHour(Base):
         CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     bay_id: Mapped[int] = mapped_column(ForeignKey("transload_bay.id"))
-    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    capacity: Mapped[int] = mapped_column(Integer)
-    booked: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StevedoreHour(Base):
+class StevedoreHour(HourCapacity, Base):
     """One hour of a yard's stevedore teams: each transload at work holds one."""
 
     __tablename__ = "stevedore_hour"
@@ -86,11 +91,7 @@ class StevedoreHour(Base):
         CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     yard_id: Mapped[int] = mapped_column(ForeignKey("yard.id"))
-    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    capacity: Mapped[int] = mapped_column(Integer)
-    booked: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Transload(Base, Timestamped, Audited):

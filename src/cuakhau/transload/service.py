@@ -194,17 +194,17 @@ def loaded_out(
 
 
 def cancel(session: Session, transload: Transload, at: datetime) -> Transload:
-    _move(transload, S.cancelled)
-    transload.ended_at = at
-    _give_back_from(session, transload, at)
-    session.flush()
-    return transload
+    return _end(session, transload, S.cancelled, at)
 
 
 def no_show(session: Session, transload: Transload, at: datetime) -> Transload:
     if at < transload.starts_at:
         raise Conflict("transload_not_due", id=transload.id)
-    _move(transload, S.no_show)
+    return _end(session, transload, S.no_show, at)
+
+
+def _end(session: Session, transload: Transload, to: TransloadState, at: datetime) -> Transload:
+    _move(transload, to)
     transload.ended_at = at
     _give_back_from(session, transload, at)
     session.flush()
