@@ -57,9 +57,11 @@ def test_a_no_show_is_marked_only_once_its_slot_began_and_frees_the_hours_to_com
     db: Database,
 ):
     transload_id, bay_id, _, first = three_hours(db)
-    with db.write() as session, pytest.raises(Conflict) as early:
-        before = first - timedelta(minutes=1)
-        service.no_show(session, service.get_transload(session, transload_id, None), before)
+    before = first - timedelta(minutes=1)
+    with db.write() as session:
+        transload = service.get_transload(session, transload_id, None)
+        with pytest.raises(Conflict) as early:
+            service.no_show(session, transload, before)
     assert early.value.code == "transload_not_due"
     with db.write() as session:
         late = first + timedelta(minutes=20)
