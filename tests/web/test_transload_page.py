@@ -1,7 +1,7 @@
 """The transload board in a browser: the yard operator walks fruit through a cold
 bay's slot (at the bay, work started, counted off, counted onto the other
-side's truck), a short count holds it for customs, and a bad count is refused
-on the page with nothing changed."""
+side's truck), a short count holds it until customs releases it, and a bad
+count is refused on the page with nothing changed."""
 
 from datetime import timedelta
 
@@ -93,6 +93,21 @@ def test_the_operator_moves_fruit_through_its_slot_and_a_short_count_is_held(
         assert done is not None
         assert (done.packages_in, done.packages_out) == (1200, 1150)
         assert done.held_at is not None
+    # The operator may not release it; customs does, saying why.
+    expect(held.get_by_role("button")).to_have_count(0)
+    log_in_as(page, "customs")
+    page.goto("/transload")
+    release = page.get_by_test_id(f"release-{slot}")
+    release.get_by_role("button", name="Cho hàng qua").click()
+    expect(page.get_by_test_id("transload-error")).to_be_visible()
+    page.get_by_test_id(f"release-{slot}").get_by_label("Lý do").fill("Cân lại tại bãi: khớp")
+    page.get_by_test_id(f"release-{slot}").get_by_role("button", name="Cho hàng qua").click()
+    expect(page.get_by_test_id("transload-notice")).to_contain_text("hải quan đã cho hàng qua")
+    expect(page.get_by_test_id("transload-held")).to_contain_text("Không có hàng bị tạm giữ")
+    with site.write() as session:
+        released = session.scalar(select(Transload))
+        assert released is not None
+        assert released.hold_release_reason == "Cân lại tại bãi: khớp"
 
 
 def test_customs_reads_the_board_without_moving_and_an_enterprise_may_not(

@@ -14,15 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from cuakhau.core.config import Settings
 from cuakhau.core.deps import AppSettings, DbSession, Now
-from cuakhau.core.errors import DomainError, field_errors
+from cuakhau.core.errors import DomainError, PermissionDenied, field_errors
 from cuakhau.core.schemas import Id
-from cuakhau.models import User, Yard
+from cuakhau.models import Transload, User, Yard
 from cuakhau.models.enums import Role, TransloadState
 from cuakhau.transload import service
 from cuakhau.transload.board import board
 from cuakhau.transload.reconcile import Tolerance
-from cuakhau.transload.schemas import LoadedOut, Unloaded
+from cuakhau.transload.schemas import LoadedOut, Unloaded, WithReason
 from cuakhau.transload.setup import transshipment_yard
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
@@ -43,6 +44,9 @@ NEXT_STEP = {
     TransloadState.unloaded: "loaded_out",
 }
 COUNTED = ("unloaded", "loaded_out")
+# Who takes a step from the page: the operator's steps, customs' release.
+STEP_ROLES = tuple(dict.fromkeys((*service.OPERATOR_ROLES, *service.RELEASE_ROLES)))
+DONE = (*NEXT_STEP.values(), "release_hold")
 
 
 @dataclass
@@ -84,6 +88,7 @@ def _page(
         next_step=NEXT_STEP,
         counted=COUNTED,
         may_move=user.role in service.OPERATOR_ROLES,
+        may_release=user.role in service.RELEASE_ROLES,
         form=form or StepForm(),
         notice=notice,
         now=now,
@@ -96,7 +101,7 @@ def transload_page(
 ) -> HTMLResponse:
     params = request.query_params
     notice = None
-    if params.get("done") in NEXT_STEP.values() and "id" in params:
+    if params.get("done") in DONE and "id" in params:
         notice = i18n.translate(
             f"transload_done_{params['done']}", i18n.page_language(request), id=params["id"]
         )
@@ -113,6 +118,30 @@ def _counts(submitted: FormData, step: str) -> dict[str, Any]:
     return data
 
 
+def _take_step(
+    session: Session,
+    transload: Transload,
+    step: str,
+    submitted: FormData,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    if step == "arrive":
+        service.arrive(transload, now)
+    elif step == "start":
+        service.start(transload, now)
+    elif step == "unloaded":
+        service.unloaded(transload, Unloaded.model_validate(_counts(submitted, step)), now)
+    elif step == "loaded_out":
+        data = LoadedOut.model_validate(_counts(submitted, step))
+        service.loaded_out(session, transload, data, Tolerance.of(settings), now)
+    elif step == "release_hold":
+        reason = WithReason.model_validate({"reason": submitted.get("reason", "")}).reason
+        service.release_hold(transload, reason, now)
+    else:
+        raise DomainError("transload_step_unknown")
+
+
 @router.post(
     "/transload/{transload_id}/step", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
@@ -120,31 +149,24 @@ def transload_step(
     request: Request,
     transload_id: Id,
     session: DbSession,
-    user: Annotated[User, page_roles(*service.OPERATOR_ROLES)],
+    user: Annotated[User, page_roles(*STEP_ROLES)],
     now: Now,
     submitted: SubmittedForm,
     settings: AppSettings,
 ) -> Response:
     """The slot's next step (``step``): the vehicle arrived, the work started,
-    the inbound cargo counted off, the cargo counted onto the outbound vehicle."""
+    the inbound cargo counted off, the cargo counted onto the outbound vehicle;
+    or customs' release of held cargo (``release_hold``, with a ``reason``)."""
+    step = str(submitted.get("step", ""))
+    allowed = service.RELEASE_ROLES if step == "release_hold" else service.OPERATOR_ROLES
+    if user.role not in allowed:
+        raise PermissionDenied("role_forbidden", role=user.role.value)
     transload = service.get_transload(session, transload_id, user)
     yard_id = transload.yard_id
-    step = str(submitted.get("step", ""))
     form = StepForm(transload_id, {k: str(v) for k, v in submitted.items() if k != "step"})
     language = i18n.page_language(request)
     try:
-        if step == "arrive":
-            service.arrive(transload, now)
-        elif step == "start":
-            service.start(transload, now)
-        elif step == "unloaded":
-            service.unloaded(transload, Unloaded.model_validate(_counts(submitted, step)), now)
-        elif step == "loaded_out":
-            tolerance = Tolerance.of(settings)
-            data = LoadedOut.model_validate(_counts(submitted, step))
-            service.loaded_out(session, transload, data, tolerance, now)
-        else:
-            raise DomainError("transload_step_unknown")
+        _take_step(session, transload, step, submitted, settings, now)
         session.flush()
     except ValidationError as error:
         session.rollback()
