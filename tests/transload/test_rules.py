@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cuakhau.core.errors import InvalidInput
+from cuakhau.core.errors import Conflict, InvalidInput
 from cuakhau.models import StevedoreShift, Transload, TransloadBay
-from cuakhau.models.enums import BayKind, RateUnit
+from cuakhau.models.enums import BayKind, RateUnit, TransloadState
 from cuakhau.transload.hours import on_shift, slot_hours
 from cuakhau.transload.reconcile import Tolerance, beyond_tolerance, cold_chain_gaps, hours_in_zone
+from cuakhau.transload.service import MOVES, move
 
 T0 = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 10:00 in the zone
 HALF_PERCENT = Tolerance(packages=0, weight_percent=Decimal("0.5"))
@@ -103,3 +104,28 @@ def test_the_cold_chain_gaps_are_the_work_outside_the_cold_slot():
     now = T0 + timedelta(minutes=45)
     assert cold_chain_gaps(ordinary, BayKind.ordinary, now) == [(T0, now)]
     assert cold_chain_gaps(fruit(), BayKind.ordinary, now) == []
+
+
+@given(st.lists(st.sampled_from(list(TransloadState)), max_size=12))
+def test_only_the_moves_listed_happen_and_a_refused_one_changes_nothing(
+    wanted: list[TransloadState],
+):
+    transload = Transload(id=1, state=TransloadState.booked)
+    for to in wanted:
+        before = transload.state
+        allowed = to in MOVES.get(before, frozenset())
+        if allowed:
+            move(transload, to)
+            assert transload.state is to
+        else:
+            with pytest.raises(Conflict) as refused:
+                move(transload, to)
+            assert refused.value.code == "transload_move_refused"
+            assert transload.state is before
+    # Finished, cancelled and no-show are ends: nothing leaves them.
+    assert set(MOVES) == {
+        TransloadState.booked,
+        TransloadState.arrived,
+        TransloadState.started,
+        TransloadState.unloaded,
+    }

@@ -48,7 +48,7 @@ OPERATOR_ROLES = (Role.yard_operator, Role.admin)
 RELEASE_ROLES = (Role.customs, Role.admin)
 
 
-def _move(transload: Transload, to: TransloadState) -> None:
+def move(transload: Transload, to: TransloadState) -> None:
     if to not in MOVES.get(transload.state, frozenset()):
         raise Conflict(
             "transload_move_refused",
@@ -149,7 +149,7 @@ def _sees(session: Session, transload: Transload, user: User | None) -> bool:
 
 
 def arrive(transload: Transload, at: datetime) -> Transload:
-    _move(transload, S.arrived)
+    move(transload, S.arrived)
     transload.arrived_at = at
     # Cargo without a crossing of ours came into the zone with its vehicle, now.
     transload.in_zone_since = transload.in_zone_since or at
@@ -157,13 +157,13 @@ def arrive(transload: Transload, at: datetime) -> Transload:
 
 
 def start(transload: Transload, at: datetime) -> Transload:
-    _move(transload, S.started)
+    move(transload, S.started)
     transload.started_at = at
     return transload
 
 
 def unloaded(transload: Transload, data: Unloaded, at: datetime) -> Transload:
-    _move(transload, S.unloaded)
+    move(transload, S.unloaded)
     transload.unloaded_at = at
     transload.packages_in = data.packages
     transload.weight_in_kg = data.weight_kg
@@ -176,7 +176,7 @@ def loaded_out(
     """Counted onto the outbound vehicle; a difference beyond the tolerance holds
     the cargo for customs, with both counts. Hours of the slot not begun are
     given back."""
-    _move(transload, S.finished)
+    move(transload, S.finished)
     transload.finished_at = transload.ended_at = at
     transload.packages_out = data.packages
     transload.weight_out_kg = data.weight_kg
@@ -204,7 +204,7 @@ def no_show(session: Session, transload: Transload, at: datetime) -> Transload:
 
 
 def _end(session: Session, transload: Transload, to: TransloadState, at: datetime) -> Transload:
-    _move(transload, to)
+    move(transload, to)
     transload.ended_at = at
     _give_back_from(session, transload, at)
     session.flush()
