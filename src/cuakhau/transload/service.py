@@ -49,6 +49,7 @@ RELEASE_ROLES = (Role.customs, Role.admin)
 
 
 def move(transload: Transload, to: TransloadState) -> None:
+    """The state ``to`` if ``MOVES`` allows it; else 409, and nothing changed."""
     if to not in MOVES.get(transload.state, frozenset()):
         raise Conflict(
             "transload_move_refused",
