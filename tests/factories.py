@@ -1,6 +1,7 @@
 """Test data made through the same service functions the API uses."""
 
-from datetime import datetime, time
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.service import issue_token
+from cuakhau.core.clock import utcnow
 from cuakhau.core.security import hash_password
 from cuakhau.crossings.booking import book
 from cuakhau.crossings.schemas import BookingRequest
@@ -338,3 +340,31 @@ def make_trailer_swap(
     for state in trip[: trip.index(to) + 1]:
         record_step(session, crossing, state, at=now, reason="test", yard_id=yard.id)
     return crossing
+
+
+def make_transload_yard(
+    session: Session,
+    gate: Gate,
+    operator: Enterprise,
+    *,
+    bays: Sequence[dict[str, Any]] = ({"code": "L1", "kind": "cold", "capacity": 2, "rate": 10},),
+    teams: int = 10,
+) -> tuple[Yard, list[Any]]:
+    """A transshipment yard with these bays (rate in tonnes an hour unless said)
+    and ``teams`` stevedore teams round the clock."""
+    from cuakhau.transload.schemas import BayCreate, ShiftIn, Shifts, YardSetup
+    from cuakhau.transload.setup import add_bay, set_shifts, set_up_yard
+
+    yard = make_yard(session, gate, operator)
+    set_up_yard(session, yard, YardSetup(is_transshipment=True))
+    made = [add_bay(session, yard, BayCreate(**{"rate_unit": "tonne", **bay})) for bay in bays]
+    day = Shifts(shifts=[ShiftIn(starts_at=time(0), ends_at=time(0), teams=teams)])
+    set_shifts(session, yard, day, utcnow())
+    return yard, made
+
+
+def next_hours(count: int = 1, days_ahead: int = 1) -> list[datetime]:
+    """Whole hours from the same hour ``days_ahead`` days from now: still to come
+    whatever the hour the test runs at."""
+    start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=days_ahead)
+    return [start + timedelta(hours=n) for n in range(count)]

@@ -50,6 +50,8 @@ from cuakhau.reads.router import router as reads_router
 from cuakhau.sessions import audited_session_factory
 from cuakhau.statistics.router import public_router as statistics_public_router
 from cuakhau.statistics.router import router as statistics_router
+from cuakhau.transload.router import moves as transload_moves_router
+from cuakhau.transload.router import router as transload_router
 from cuakhau.vehicles.router import router as vehicles_router
 from cuakhau.web.pages import install_missing_page
 from cuakhau.web.router import router as web_router
@@ -163,6 +165,8 @@ def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastA
         statistics_public_router,
         dashboard_router,
         counterpart_router,
+        transload_router,
+        transload_moves_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)

@@ -42,8 +42,8 @@ def called(db: Database, enterprise: Enterprise, gate: Gate, count: int = 1) -> 
 def test_old_crossings_keep_the_price_in_force_when_they_crossed(db: Database, gate: Gate):
     """Priced with the shipped illustrative tariff: 2025 and 2026 prices differ."""
     with db.write() as session:
-        assert load_tariffs(session, shipped_tariffs()) == (11, 0)
-        assert load_tariffs(session, shipped_tariffs()) == (0, 11)
+        assert load_tariffs(session, shipped_tariffs()) == (14, 0)
+        assert load_tariffs(session, shipped_tariffs()) == (0, 14)
         firm = make_enterprise(session)
         yard = make_yard(session, gate, make_enterprise(session, roles=["yard_operator"]))
     old, new = called(db, firm, gate, count=2)

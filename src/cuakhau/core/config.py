@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -80,6 +81,10 @@ class Settings(BaseSettings):
     # A swapped trailer back from across and not handed back to its owner
     # within these hours is overdue: the yard operator and the board are warned.
     hand_back_overdue_hours: int = Field(24, ge=1, le=24 * 30)
+    # A transload whose cargo loaded out differs from what was unloaded by more
+    # than these (packages; per cent of the weight) is held for customs.
+    transload_package_tolerance: int = Field(0, ge=0)
+    transload_weight_tolerance_percent: Decimal = Field(Decimal("0.5"), ge=0, le=100)
     # Log lines as text for a person, or one JSON object a line for a collector.
     log_format: Literal["plain", "json"] = "plain"
     # Who may read /metrics: a caller presenting this bearer token, or one whose

@@ -71,7 +71,7 @@ def translate(key: str, language: str, **params: Any) -> str:
 
 # Parameters that hold a code a person should read in words, and the prefix of
 # those words in the catalogues: a crossing's state, an account's role, where a
-# camera read a plate, a handover mode.
+# camera read a plate, a handover mode, a transload's state.
 WORD_PARAMS = {
     "state": "state_",
     "from_state": "state_",
@@ -79,6 +79,8 @@ WORD_PARAMS = {
     "role": "role_",
     "point": "read_point_",
     "mode": "handover_mode_",
+    "transload_from": "transload_state_",
+    "transload_to": "transload_state_",
 }
 
 

@@ -1,17 +1,15 @@
 """Taking and giving back one unit of a window's capacity, and which windows
-have room.
-
-The unit is taken by a conditional UPDATE (``booked < capacity``) and its row
-count, in the caller's transaction: this holds on PostgreSQL under many
-processes and on SQLite alike, where "count, then insert" and "lock, then
-insert" both over-book (docs/architecture.md, "Booking")."""
+have room: a window is a capacity row (``core/units.py``, the one conditional
+UPDATE every capacity row is taken by)."""
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, update
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 
+from cuakhau.core import units
+from cuakhau.core.units import has_room as has_room  # the rule, for window queries
 from cuakhau.models import CrossingWindow
 
 # A re-plan (a capacity change) moves a truck only into a window with at least
@@ -24,11 +22,6 @@ REPLAN_LEAD = timedelta(minutes=30)
 def replan_reachable_from(now: datetime) -> datetime:
     """The earliest end a window may have to take a truck moved by a re-plan at ``now``."""
     return now + REPLAN_LEAD
-
-
-def has_room(window: Any) -> ColumnElement[bool]:
-    """``window``: the table ``crossing_window`` or an alias of it."""
-    return window.c.booked < window.c.capacity
 
 
 def at_gate_from(window: Any, gate_id: Any, direction: Any, after: Any) -> ColumnElement[bool]:
@@ -60,20 +53,8 @@ def take_unit(
 ) -> CrossingWindow | None:
     """The window as it is after taking one unit, or None when it is full or
     fails one of ``conditions``: one statement either way."""
-    table = CrossingWindow.__table__
-    return session.scalars(
-        update(CrossingWindow)
-        .where(CrossingWindow.id == window_id, has_room(table), *conditions)
-        .values(booked=CrossingWindow.booked + 1)
-        .returning(CrossingWindow)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).one_or_none()
+    return units.take_unit(session, CrossingWindow, window_id, *conditions)
 
 
 def release_unit(session: Session, window_id: int) -> None:
-    session.execute(
-        update(CrossingWindow)
-        .where(CrossingWindow.id == window_id, CrossingWindow.booked > 0)
-        .values(booked=CrossingWindow.booked - 1)
-        .execution_options(synchronize_session=False)
-    )
+    units.release_unit(session, CrossingWindow, window_id)

@@ -9,6 +9,8 @@ from cuakhau.models.enums import FeeKind, Regime, VehicleClass
 Vnd = Annotated[int, Field(ge=0, le=10**12)]
 Kg = Annotated[int, Field(ge=0, le=200_000)]
 Hours = Annotated[int, Field(ge=1, le=24 * 31)]
+# Fees counted in units of ``per_hours``: a truck's dwell, cargo kept in a yard.
+PER_HOURS_KINDS = frozenset({FeeKind.yard, FeeKind.storage})
 Description = Annotated[str, Field(min_length=1, max_length=300), MultiLine()]
 
 
@@ -31,9 +33,9 @@ class TariffCreate(TariffFields):
 
     @model_validator(mode="after")
     def _per_hours_for_yards(self) -> Self:
-        # A yard fee is counted in started units of dwell; an infrastructure fee is not.
-        if (self.kind is FeeKind.yard) != (self.per_hours is not None):
-            raise ValueError("per_hours is required for yard fees and only for them")
+        # Yard and storage fees are counted in units of time; the others are not.
+        if (self.kind in PER_HOURS_KINDS) != (self.per_hours is not None):
+            raise ValueError("per_hours is required for yard and storage fees and only for them")
         return self
 
 

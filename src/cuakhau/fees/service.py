@@ -16,8 +16,23 @@ from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
 from cuakhau.core.errors import Conflict, NotFound
 from cuakhau.fees.schemas import EnterpriseTotal, FeeRead, FeeTotals, PeriodQuery, ReceiptRead
-from cuakhau.models import Crossing, Fee, Receipt, ReceiptCounter, Tariff, Vehicle, YardVisit
-from cuakhau.models.enums import VEHICLE_CLASS_OF_KIND, FeeKind, Regime, VehicleClass
+from cuakhau.models import (
+    Crossing,
+    Fee,
+    Receipt,
+    ReceiptCounter,
+    Tariff,
+    Transload,
+    Vehicle,
+    YardVisit,
+)
+from cuakhau.models.enums import (
+    VEHICLE_CLASS_OF_KIND,
+    FeeKind,
+    Regime,
+    TransloadState,
+    VehicleClass,
+)
 from cuakhau.statistics.rollups import recounting
 
 RECEIPT_PREFIX = "BL"  # biên lai
@@ -95,6 +110,39 @@ def price_crossing(session: Session, crossing: Crossing, at: datetime) -> list[F
             continue
         left_at = min(visit.checked_out_at or at, at)
         fees.append(_fee(line, started_units(visit.checked_in_at, left_at, line.per_hours)))
+    fees += price_transloads(session, crossing.id, lines, crossing.regime, vehicle.payload_kg)
+    return fees
+
+
+def price_transloads(
+    session: Session, crossing_id: int, lines: Sequence[Tariff], regime: Regime, payload_kg: int
+) -> list[Fee]:
+    """The crossing's cargo moved in a transshipment yard's bays: per container
+    when it came in containers (a ``container`` line), else per started tonne
+    loaded out; and kept in the yard between unloaded and loaded out, per whole
+    unit of ``per_hours`` (a transload done the same day keeps it for none)."""
+    fees = []
+    transloads = session.scalars(
+        select(Transload)
+        .where(Transload.crossing_id == crossing_id, Transload.state == TransloadState.finished)
+        .order_by(Transload.id)
+    )
+    for transload in transloads:
+        boxed = transload.containers is not None
+        kind = VehicleClass.container if boxed else VehicleClass.truck
+        moved = best_line(lines, FeeKind.transshipment, kind, regime, payload_kg)
+        if moved is not None:
+            tonnes = math.ceil((transload.weight_out_kg or transload.weight_kg) / 1000)
+            fees.append(_fee(moved, transload.containers if boxed else tonnes))
+        kept = best_line(lines, FeeKind.storage, kind, regime, payload_kg)
+        if kept is None or kept.per_hours is None:
+            continue
+        assert transload.unloaded_at is not None
+        assert transload.finished_at is not None
+        hours = (transload.finished_at - transload.unloaded_at).total_seconds() / 3600
+        days = int(hours // kept.per_hours)
+        if days:
+            fees.append(_fee(kept, days))
     return fees
 
 

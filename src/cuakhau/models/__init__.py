@@ -26,6 +26,13 @@ from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
 from cuakhau.models.trade_history import HistoryImport, TradeHistory
 from cuakhau.models.trailer import TrailerStay, TransferShift
+from cuakhau.models.transload import (
+    BayHour,
+    StevedoreHour,
+    StevedoreShift,
+    Transload,
+    TransloadBay,
+)
 from cuakhau.models.user import User
 from cuakhau.models.vehicle import Vehicle
 from cuakhau.models.yard import Yard, YardSpace
@@ -38,6 +45,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BayHour",
     "BookingPolicy",
     "CapacityOverride",
     "CapacityPattern",
@@ -70,11 +78,15 @@ __all__ = [
     "QueueObservation",
     "Receipt",
     "ReceiptCounter",
+    "StevedoreHour",
+    "StevedoreShift",
     "Tariff",
     "TradeDay",
     "TradeHistory",
     "TrailerStay",
     "TransferShift",
+    "Transload",
+    "TransloadBay",
     "User",
     "Vehicle",
     "VehicleDay",

@@ -162,6 +162,32 @@ class OverrideKind(StrEnum):
 class FeeKind(StrEnum):
     infrastructure = "infrastructure"
     yard = "yard"
+    # A transload's cargo moved in a bay (per tonne or container) and kept in
+    # the yard between unloaded and loaded out (per day).
+    transshipment = "transshipment"
+    storage = "storage"
+
+
+class BayKind(StrEnum):
+    ordinary = "ordinary"
+    cold = "cold"
+
+
+class RateUnit(StrEnum):
+    """What a bay's rate counts per hour."""
+
+    tonne = "tonne"
+    container = "container"
+
+
+class TransloadState(StrEnum):
+    booked = "booked"
+    arrived = "arrived"
+    started = "started"
+    unloaded = "unloaded"
+    finished = "finished"
+    cancelled = "cancelled"
+    no_show = "no_show"
 
 
 class NotificationEvent(StrEnum):

@@ -36,6 +36,8 @@ class Yard(Base, Timestamped, Audited):
         Boolean, default=False, server_default=false()
     )
     offers_transload: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A transshipment yard: cargo moves truck to truck in its bays (``transload``).
+    is_transshipment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     spaces: Mapped[list["YardSpace"]] = relationship(

@@ -36,6 +36,8 @@ from cuakhau.reads.schemas import PlateReadIn
 from cuakhau.reads.service import ingest
 from cuakhau.reference.loader import load_reference, shipped_file
 from cuakhau.statistics.demo import load_synthetic_history
+from cuakhau.transload.demo import create_demo_transloads
+from cuakhau.transload.reconcile import Tolerance
 from cuakhau.yards.visits import CheckIn, check_in
 
 DEMO_YARD_OPERATOR = "4900526018"
@@ -71,8 +73,9 @@ class IssuedCredential:
 def load_demo(session: Session, now: datetime, settings: Settings) -> list[IssuedCredential]:
     """Everything ``cuakhau demo`` puts in a migrated database: the Lạng Sơn
     reference data, tariffs, the board's portfolio, an account per role, the
-    day's traffic as of ``now`` and two years of synthetic statistics before it.
-    Loading it again adds nothing; the secrets of the accounts it made."""
+    day's traffic and a transshipment yard's transloads as of ``now``, and two
+    years of synthetic statistics before it. Loading it again adds nothing; the
+    secrets of the accounts it made."""
     load_reference(session, shipped_file("langson.yaml"), settings)
     load_reference(session, shipped_file("demo.yaml"), settings)
     load_tariffs(session, shipped_tariffs())
@@ -80,6 +83,7 @@ def load_demo(session: Session, now: datetime, settings: Settings) -> list[Issue
     issued = create_demo_accounts(session)
     create_demo_traffic(session, now)
     load_synthetic_history(session, local_date(now))
+    create_demo_transloads(session, now, Tolerance.of(settings))
     gate_id = session.scalar(select(Gate.id).where(Gate.code == DEMO_GATE))
     if gate_id is not None:
         create_demo_counterpart(session, gate_id, now, settings.resolved_secret_key)

@@ -1,0 +1,1 @@
+"""Transshipment yards: bays, stevedore teams, and transloads (sang tải) in bay slots."""
