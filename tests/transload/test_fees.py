@@ -70,10 +70,13 @@ def test_transshipment_and_storage_fees_go_on_the_crossings_receipt(db: Database
             None,
             booked_at,
         )
-        service.arrive(transload, booked_at + timedelta(hours=1))
+        service.arrive(session, transload, booked_at + timedelta(hours=1))
         service.start(transload, booked_at + timedelta(hours=1))
         service.unloaded(
-            transload, Unloaded(packages=10, weight_kg=18000), booked_at + timedelta(hours=2)
+            session,
+            transload,
+            Unloaded(packages=10, weight_kg=18000),
+            booked_at + timedelta(hours=2),
         )
         # Kept two days and some hours: two whole days of storage.
         service.loaded_out(

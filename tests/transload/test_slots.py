@@ -74,9 +74,9 @@ def test_an_early_finish_gives_back_the_hours_not_begun(db: Database):
     transload_id, bay_id, yard_id, first = three_hours(db)
     with db.write() as session:
         transload = service.get_transload(session, transload_id, None)
-        service.arrive(transload, first)
+        service.arrive(session, transload, first)
         service.start(transload, first)
-        service.unloaded(transload, Unloaded(packages=5, weight_kg=30000), first)
+        service.unloaded(session, transload, Unloaded(packages=5, weight_kg=30000), first)
         tolerance = Tolerance(0, Decimal("0.5"))
         done = first + timedelta(hours=1, minutes=10)
         service.loaded_out(

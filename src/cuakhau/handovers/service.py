@@ -14,6 +14,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import Conflict, InvalidInput
+from cuakhau.crossings.reasons import Reason
 from cuakhau.crossings.rules import offers
 from cuakhau.crossings.states import MODE_CHANGEABLE, move, refuse_illegal
 from cuakhau.models import Crossing, CrossingMove, Gate, TrailerStay, Yard
@@ -67,7 +68,7 @@ def record_step(
     to_state: CrossingState,
     *,
     at: datetime,
-    reason: str,
+    reason: Reason | str,
     yard_id: int | None = None,
     loaded: bool | None = None,
     outbound_plate: str | None = None,

@@ -86,9 +86,11 @@ def create_demo_transloads(session: Session, now: datetime, tolerance: Tolerance
         None,
         slot - HOUR,
     )
-    service.arrive(fruit, slot - timedelta(minutes=5))
+    service.arrive(session, fruit, slot - timedelta(minutes=5))
     service.start(fruit, slot + timedelta(minutes=5))
-    service.unloaded(fruit, Unloaded(packages=1200, weight_kg=18000), slot + timedelta(minutes=40))
+    service.unloaded(
+        session, fruit, Unloaded(packages=1200, weight_kg=18000), slot + timedelta(minutes=40)
+    )
     # What comes next at the cold bay and the ordinary one.
     service.book(
         session,
@@ -120,10 +122,10 @@ def create_demo_transloads(session: Session, now: datetime, tolerance: Tolerance
         None,
         earlier - HOUR,
     )
-    service.arrive(timber, earlier)
+    service.arrive(session, timber, earlier)
     service.start(timber, earlier + timedelta(minutes=5))
     service.unloaded(
-        timber, Unloaded(packages=40, weight_kg=15000), earlier + timedelta(minutes=30)
+        session, timber, Unloaded(packages=40, weight_kg=15000), earlier + timedelta(minutes=30)
     )
     service.loaded_out(
         session,

@@ -122,7 +122,7 @@ def _view(session: DbSession, transload: Transload, now: Now) -> TransloadRead:
 
 @moves.post("/arrive", response_model=TransloadRead)
 def arrive(transload_id: Id, session: DbSession, user: Operator, now: Now) -> TransloadRead:
-    transload = service.arrive(service.get_transload(session, transload_id, user), now)
+    transload = service.arrive(session, service.get_transload(session, transload_id, user), now)
     return _view(session, transload, now)
 
 
@@ -138,7 +138,7 @@ def unloaded(
 ) -> TransloadRead:
     """The inbound vehicle's cargo counted off: packages and weight."""
     transload = service.get_transload(session, transload_id, user)
-    return _view(session, service.unloaded(transload, data, now), now)
+    return _view(session, service.unloaded(session, transload, data, now), now)
 
 
 @moves.post("/loaded-out", response_model=TransloadRead)
@@ -175,4 +175,4 @@ def release_hold(
 ) -> TransloadRead:
     """Customs lets cargo held for a count difference go, saying why."""
     transload = service.get_transload(session, transload_id, user)
-    return _view(session, service.release_hold(transload, data.reason, now), now)
+    return _view(session, service.release_hold(session, transload, data.reason, now), now)

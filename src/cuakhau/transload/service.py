@@ -3,8 +3,12 @@ inbound cargo unloaded (counted in), loaded out (counted out), or cancelled or
 a no-show. ``MOVES`` are the only moves; a move it does not allow is refused
 (409) and changes nothing. Each step's moment is given by the caller.
 
-The slot's crossing, when it has one, moves through the crossing's own state
-machine (``crossings/states.py``); this module keeps the bay's side."""
+The slot's crossing, when it has one handed over by transload, takes the
+matching step of the crossing's own state machine (``crossings/states.py``) in
+the same transaction: at the bay when the vehicle arrives, unloaded, loaded
+onto the outbound vehicle, and released once no hold keeps the cargo. A step
+the crossing's machine refuses refuses the slot's step too. This module keeps
+the bay's side."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -15,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.rows import ensure_active_reference
+from cuakhau.crossings.reasons import Reason
+from cuakhau.handovers.service import record_step
 from cuakhau.models import Crossing, Enterprise, Transload, TransloadBay, User, Yard
-from cuakhau.models.enums import Role, TransloadState
+from cuakhau.models.enums import CrossingState, HandoverMode, Role, TransloadState
 from cuakhau.transload.hours import HOUR, give_back_hours, hour_starts, slot_hours, take_hours
 from cuakhau.transload.reconcile import (
     Tolerance,
@@ -149,8 +155,29 @@ def _sees(session: Session, transload: Transload, user: User | None) -> bool:
     return True
 
 
-def arrive(transload: Transload, at: datetime) -> Transload:
+def _crossing_step(
+    session: Session, transload: Transload, to_state: CrossingState, at: datetime
+) -> None:
+    if transload.crossing_id is None:
+        return
+    crossing = session.get_one(Crossing, transload.crossing_id)
+    if crossing.handover_mode is not HandoverMode.transload:
+        return
+    bay = session.get_one(TransloadBay, transload.bay_id)
+    record_step(
+        session,
+        crossing,
+        to_state,
+        at=at,
+        reason=Reason("transload_slot", {"bay": bay.code}),
+        yard_id=transload.yard_id,
+        outbound_plate=transload.outbound_plate,
+    )
+
+
+def arrive(session: Session, transload: Transload, at: datetime) -> Transload:
     move(transload, S.arrived)
+    _crossing_step(session, transload, CrossingState.at_bay, at)
     transload.arrived_at = at
     # Cargo without a crossing of ours came into the zone with its vehicle, now.
     transload.in_zone_since = transload.in_zone_since or at
@@ -163,8 +190,9 @@ def start(transload: Transload, at: datetime) -> Transload:
     return transload
 
 
-def unloaded(transload: Transload, data: Unloaded, at: datetime) -> Transload:
+def unloaded(session: Session, transload: Transload, data: Unloaded, at: datetime) -> Transload:
     move(transload, S.unloaded)
+    _crossing_step(session, transload, CrossingState.unloaded, at)
     transload.unloaded_at = at
     transload.packages_in = data.packages
     transload.weight_in_kg = data.weight_kg
@@ -185,10 +213,13 @@ def loaded_out(
         transload.outbound_plate = data.outbound_plate
     assert transload.packages_in is not None
     assert transload.weight_in_kg is not None
+    _crossing_step(session, transload, CrossingState.loaded, at)
     if beyond_tolerance(
         transload.packages_in, transload.weight_in_kg, data.packages, data.weight_kg, tolerance
     ):
         transload.held_at = at
+    else:
+        _crossing_step(session, transload, CrossingState.released, at)
     _give_back_from(session, transload, at)
     session.flush()
     return transload
@@ -218,10 +249,11 @@ def _give_back_from(session: Session, transload: Transload, at: datetime) -> Non
     give_back_hours(session, transload.bay_id, transload.yard_id, later)
 
 
-def release_hold(transload: Transload, reason: str, at: datetime) -> Transload:
+def release_hold(session: Session, transload: Transload, reason: str, at: datetime) -> Transload:
     """Customs lets held cargo go, saying why; the counts stay as they were."""
     if transload.held_at is None or transload.hold_released_at is not None:
         raise Conflict("transload_not_held", id=transload.id)
+    _crossing_step(session, transload, CrossingState.released, at)
     transload.hold_released_at = at
     transload.hold_release_reason = reason
     return transload

@@ -127,17 +127,17 @@ def _take_step(
     now: datetime,
 ) -> None:
     if step == "arrive":
-        service.arrive(transload, now)
+        service.arrive(session, transload, now)
     elif step == "start":
         service.start(transload, now)
     elif step == "unloaded":
-        service.unloaded(transload, Unloaded.model_validate(_counts(submitted, step)), now)
+        service.unloaded(session, transload, Unloaded.model_validate(_counts(submitted, step)), now)
     elif step == "loaded_out":
         data = LoadedOut.model_validate(_counts(submitted, step))
         service.loaded_out(session, transload, data, Tolerance.of(settings), now)
     elif step == "release_hold":
         reason = WithReason.model_validate({"reason": submitted.get("reason", "")}).reason
-        service.release_hold(transload, reason, now)
+        service.release_hold(session, transload, reason, now)
     else:
         raise DomainError("transload_step_unknown")
 
