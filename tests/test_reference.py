@@ -21,7 +21,7 @@ from cuakhau.models import (
     YardVisit,
     Zone,
 )
-from cuakhau.reference.demo import create_demo_accounts, create_demo_traffic
+from cuakhau.reference.demo import DEMO_SWAPS, create_demo_accounts, create_demo_traffic
 from cuakhau.reference.loader import ReferenceFileError, load_reference, shipped_file
 from tests.conftest import Database
 
@@ -152,9 +152,12 @@ def test_demo_traffic_books_the_demo_vehicles_once(db: Database, settings: Setti
     crossed = db.scalars(select(Crossing).where(Crossing.state == "crossed"))
     assert len(crossed) == 2
     assert all(c.direction == "export" and c.crossed_at is not None for c in crossed)
-    assert db.count(Receipt) == 2
+    # And a trailer swap's trailer crossed and came back: its fees charged too.
+    came_back = db.count(Crossing, Crossing.state == "returned")
+    assert came_back == 1
+    assert db.count(Receipt) == 2 + came_back
     assert db.count(PlateRead) == 2
-    assert db.count(Crossing) == booked + 2
+    assert db.count(Crossing) == booked + 2 + len(DEMO_SWAPS)
     assert db.count(Crossing, Crossing.state == "arrived") == booked // 2
     # The trucks that arrived stand in a yard of the gate, each taking a space.
     assert db.count(YardVisit, YardVisit.checked_out_at.is_(None)) == booked // 2

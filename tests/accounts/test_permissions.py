@@ -22,6 +22,7 @@ OFFICERS = frozenset({Role.admin, Role.gate_officer})
 BOOKERS = OFFICERS | {Role.enterprise}
 YARD_SIDE = OFFICERS | {Role.yard_operator}
 BOARD = frozenset({Role.admin, Role.board})
+TRANSLOAD_OPERATORS = frozenset({Role.admin, Role.yard_operator})
 
 # (method, path pattern) -> roles allowed.
 PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
@@ -49,6 +50,14 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     # The board's statistics: what each may see of them is tests/statistics/test_api.py's.
     ("GET", "/statistics/trade"): READERS,
     ("GET", "/statistics/fees"): READERS,
+    ("GET", "/statistics/trade/download"): READERS,
+    ("GET", "/statistics/fees/download"): READERS,
+    ("GET", "/statistics/reinvestment"): BOARD,
+    ("GET", "/statistics/reinvestment/download"): BOARD,
+    ("GET", "/statistics/weekly"): BOARD,
+    ("POST", "/statistics/history"): BOARD,
+    ("GET", "/statistics/history"): BOARD,
+    ("DELETE", "/statistics/history/{import_id}"): BOARD,
     ("GET", "/notifications"): READERS,
     ("GET", "/notifications/{notification_id}"): READERS,
     ("GET", "/notifications/signing-key"): OWNERS,
@@ -108,6 +117,30 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/dashboard"): BOARD,
     ("POST", "/gates/{gate_id}/counterparts"): ADMIN,
     ("GET", "/gates/{gate_id}/counterparts"): STAFF_ROLES,
+    # Handovers: the yard's and the gate's steps, trailers, transfer drivers.
+    ("PUT", "/crossings/{crossing_id}/handover-mode"): frozenset({Role.admin, Role.yard_operator}),
+    ("POST", "/crossings/{crossing_id}/handover"): YARD_SIDE,
+    ("GET", "/trailers"): YARD_SIDE | {Role.board},
+    ("GET", "/gates/{gate_id}/transfer-queue"): YARD_SIDE | {Role.board},
+    ("GET", "/gates/{gate_id}/transfer-shifts"): YARD_SIDE | {Role.board},
+    ("POST", "/gates/{gate_id}/transfer-shifts"): OFFICERS,
+    # Transload yards: set up and run by their operator, booked by enterprises too.
+    ("PUT", "/yards/{yard_id}/transshipment"): TRANSLOAD_OPERATORS,
+    ("GET", "/yards/{yard_id}/bays"): READERS,
+    ("POST", "/yards/{yard_id}/bays"): TRANSLOAD_OPERATORS,
+    ("PATCH", "/yards/{yard_id}/bays/{bay_id}"): TRANSLOAD_OPERATORS,
+    ("GET", "/yards/{yard_id}/stevedore-shifts"): READERS,
+    ("PUT", "/yards/{yard_id}/stevedore-shifts"): TRANSLOAD_OPERATORS,
+    ("POST", "/yards/{yard_id}/transloads"): TRANSLOAD_OPERATORS | {Role.enterprise},
+    ("GET", "/yards/{yard_id}/transloads"): READERS,
+    ("GET", "/yards/{yard_id}/transload-board"): READERS,
+    ("POST", "/transloads/{transload_id}/arrive"): TRANSLOAD_OPERATORS,
+    ("POST", "/transloads/{transload_id}/start"): TRANSLOAD_OPERATORS,
+    ("POST", "/transloads/{transload_id}/unloaded"): TRANSLOAD_OPERATORS,
+    ("POST", "/transloads/{transload_id}/loaded-out"): TRANSLOAD_OPERATORS,
+    ("POST", "/transloads/{transload_id}/cancel"): TRANSLOAD_OPERATORS | {Role.enterprise},
+    ("POST", "/transloads/{transload_id}/no-show"): TRANSLOAD_OPERATORS,
+    ("POST", "/transloads/{transload_id}/release-hold"): frozenset({Role.admin, Role.customs}),
 }
 for resource, writers, updaters, lifecycle in (
     ("gates", ADMIN, ADMIN, ADMIN),
@@ -128,6 +161,7 @@ PUBLIC = {
     ("GET", "/public/stream"),
     ("GET", "/public/wait-times"),
     ("GET", "/public/investment"),
+    ("GET", "/public/statistics"),
     ("GET", "/gates/{gate_id}/windows"),
 }
 

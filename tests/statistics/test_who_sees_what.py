@@ -64,6 +64,11 @@ def test_an_enterprise_sees_its_own_and_the_zone_totals_whole(
     assert vehicles(ask(client, headers)) == 2
     assert vehicles(ask(client, headers, group_by="enterprise")) == 2
     assert vehicles(ask(client, headers, zone_totals="true")) == 4
+    # The language and a download's format say how, not which figures.
+    assert vehicles(ask(client, headers, zone_totals="true", lang="en")) == 4
+    download = ask(client, headers, "trade/download", zone_totals="true", format="csv")
+    assert download.status_code == 200, download.text
+    assert ask(client, headers, "fees/download").status_code == 200
     refused = [
         {"enterprise_id": people.other_enterprise.id},
         # A zone total narrowed to a gate, a heading or a direction could be

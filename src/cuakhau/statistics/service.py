@@ -135,9 +135,10 @@ def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
     raise PermissionDenied("role_forbidden", role=user.role.value)
 
 
-# What says which figures: the period and its comparisons. Everything else
-# narrows or breaks down what is summed.
-_PERIOD_FIELDS = frozenset({"period", "at", "until", "compare", "zone_totals"})
+# What says which figures (the period and its comparisons) and how they are
+# given (the language, a download's format). Everything else narrows or breaks
+# down what is summed.
+_PERIOD_FIELDS = frozenset({"period", "at", "until", "compare", "zone_totals", "lang", "format"})
 
 
 def _narrowed(query: ReportQuery) -> bool:
