@@ -12,7 +12,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from cuakhau.simulation import parse_scenario
+from cuakhau.simulation import cluster, parse_scenario
 from cuakhau.simulation.cli import EXIT_BAD_SCENARIO, register
 from cuakhau.simulation.cluster import cluster_client, simulate_on
 from cuakhau.simulation.loader import ScenarioError
@@ -163,7 +163,11 @@ def test_a_bad_sweep_is_refused_with_a_message_and_exit_2(
         load_sweep(path)
 
 
-def test_an_unreachable_scheduler_is_a_message_and_exit_2(tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_a_message_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Dask tries a refused address again until the timeout: one second will do.
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
     path = _sweep_file(tmp_path, {"gates.north.customs.servers": [12]})
     # A port nobody listens on: refused at once.
     result = runner.invoke(
