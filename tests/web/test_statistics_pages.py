@@ -3,11 +3,14 @@ breakdown and on into a gate's commodities, and downloads a report; an
 enterprise sees its own months; the public sees last month's gate figures,
 those one or two enterprises make kept back."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from cuakhau.models.enums import Direction, Regime
+from cuakhau.statistics.history import Figure, import_figures
+from cuakhau.statistics.periods import PeriodKind, period_of
 from tests.factories import make_enterprise, make_tariff
 from tests.statistics.trips import DURIAN, WOOD, at, crossed, two_way_gate
 from tests.web.conftest import Site, log_in, log_in_as, status_of
@@ -32,6 +35,36 @@ def _december(site: Site) -> None:
 
 
 NOW = datetime(2026, 12, 10, 3, tzinfo=UTC)
+
+
+def test_synthetic_figures_say_so_wherever_they_show(page: Page, site: Site, clock_at):
+    """The demo's made-up history is marked on the board's page, in its files
+    and on the public page; figures cuakhau measured say only that."""
+    clock_at(NOW)
+    with site.write() as session:
+        november = period_of(PeriodKind.month, date(2026, 11, 1))
+        figure = Figure(1, november, site.gate.id, Direction.export, Regime.export, "081090",
+                        1_000_000, 20_000, 10)  # fmt: skip
+        import_figures(
+            session,
+            file_name="demo",
+            figures=[figure],
+            imported_at=NOW,
+            user=None,
+            synthetic=True,
+        )
+    log_in(page, "board")
+    page.goto("/board/statistics?period=month&at=2026-11-01&lang=en")
+    expect(page.get_by_test_id("stats-source")).to_contain_text("SYNTHETIC figures")
+    with page.expect_download() as caught:
+        page.get_by_test_id("download-trade-csv").click()
+    assert "SYNTHETIC figures" in Path(caught.value.path()).read_text(encoding="utf-8-sig")
+    page.goto("/board/statistics?period=month&at=2026-12-01&lang=en")
+    expect(page.get_by_test_id("stats-source")).to_have_text(
+        "Source: measured by cuakhau from the crossings and the fee receipts"
+    )
+    page.goto("/figures?lang=en")
+    expect(page.get_by_test_id("stats-source")).to_contain_text("SYNTHETIC figures")
 
 
 def test_the_board_clicks_from_a_total_to_a_gate_to_its_commodities(

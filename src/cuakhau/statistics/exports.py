@@ -5,9 +5,10 @@ the board sends as it is (docs/statistics.md, "Downloads").
 The tables are built here from the same reports the API answers with, and
 written by ``core/tables.py``."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy.orm import Session
 
@@ -25,10 +26,14 @@ from cuakhau.statistics.schemas import (
     ReinvestmentQuery,
     Report,
     ReportQuery,
+    Source,
     TradeGroup,
     TradeQuery,
 )
 from cuakhau.statistics.service import fee_report, scope, trade_report
+
+# Their order in a sentence: what cuakhau measured first.
+SOURCES = get_args(Source)
 
 
 class ExportFormat(StrEnum):
@@ -205,8 +210,17 @@ def _written(
     return download(to_pdf(title, lead, tables, language), "pdf", name)
 
 
-def _source(language: str) -> str:
-    return translate("stats_lead_source", language)
+def source_line(sources: Iterable[str], language: str) -> str:
+    """Where the figures come from, in words: measured by cuakhau, imported from
+    the customs office's reports, synthetic (the demo's illustration)."""
+    known = set(sources) or {"measured"}
+    parts = [translate(f"stats_source_{name}", language) for name in SOURCES if name in known]
+    return translate("stats_lead_source", language, parts="; ".join(parts))
+
+
+def report_sources(report: Report) -> set[str]:
+    """The sources of a report's figures and of those it is compared with."""
+    return {*report.sources, *(s for c in report.total.compared for s in c.sources)}
 
 
 def report_download(
@@ -232,7 +246,7 @@ def report_download(
     lead = [
         *period_lines(report.period, report.comparisons, language),
         filter_line(session, user, query, language, enterprise_rows=enterprise_rows),
-        _source(language),
+        source_line(report_sources(report), language),
     ]
     table = report_table(key, title, report, language)
     name = f"{key}-{report.period.first}-{report.period.last}"
@@ -256,7 +270,7 @@ def reinvestment_download(
             "stats_lead_steps", language, step=translate(f"stats_step_{answer.step}", language)
         ),
         translate("stats_lead_projects", language, count=answer.projects),
-        _source(language),
+        source_line(["measured"], language),
     ]
     name = f"reinvestment-{answer.period.first}-{answer.period.last}"
     return _written(format, name, title, lead, [reinvestment_table(answer, language)], language)
@@ -329,5 +343,8 @@ def weekly_report(
         first=_day(week.first, language),
         last=_day(week.last, language),
     )
-    lead = [*period_lines(totals.period, totals.comparisons, language), _source(language)]
+    lead = [
+        *period_lines(totals.period, totals.comparisons, language),
+        source_line(report_sources(totals), language),
+    ]
     return _written(format, f"weekly-{week.first}", title, lead, tables, language)

@@ -283,6 +283,7 @@ def board_statistics(
         fees=fees,
         names=names,
         filters=filters,
+        source=exports.source_line(exports.report_sources(totals), language),
         said=said,
         breakdown=breakdown,
         by=by,
@@ -402,6 +403,7 @@ def enterprise_figures(
         year=chosen,
         months=months,
         zone=zone,
+        source=exports.source_line(exports.report_sources(zone), language),
         own_total=trade_report(
             session=session,
             user=user,
@@ -426,6 +428,15 @@ def figures_page(request: Request, session: DbSession, _user: MaybeUser, now: No
         "statistics_public.html",
         figures=figures,
         gates=gates,
+        source=exports.source_line(
+            {
+                s
+                for table in (figures.month, figures.year_before)
+                for c in table.cells
+                for s in c.sources
+            },
+            language,
+        ),
         month=_cells(figures.month),
         year_before=_cells(figures.year_before),
         directions=list(Direction),
