@@ -6,12 +6,12 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from cuakhau.core.schemas import Day, InputSchema, MultiLine, OutputSchema, TimeOfDay
+from cuakhau.core.schemas import Day, InputSchema, OutputSchema, ReasonText, TimeOfDay
 from cuakhau.crossings.schemas import ReplanMove
 from cuakhau.models.enums import Direction, OverrideKind
 
 Weekday = Annotated[int, Field(ge=0, le=6)]
-Reason = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+Reason = ReasonText
 
 
 class PatternWindow(InputSchema):

@@ -2,13 +2,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cuakhau.core.schemas import Id, InputSchema, ListQuery, MultiLine
+from cuakhau.core.schemas import Id, InputSchema, ListQuery, ReasonText
 from cuakhau.models.enums import CustomsChannel, Direction
 
 DeclarationNo = Annotated[
     str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9./\-]*$")
 ]
-Reason = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+Reason = ReasonText
 
 
 class Declaration(InputSchema):

@@ -96,6 +96,11 @@ class MultiLine:
     """Marks a text field whose tabs and line breaks are kept: ``Annotated[str, MultiLine()]``."""
 
 
+# A person's reason for what they change (an override, a move, a void, a
+# handover's mode): a few words at least, kept as written, line breaks included.
+ReasonText = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+
+
 def _refuse_control(value: str, pattern: re.Pattern[str] = _CONTROL) -> str:
     found = pattern.search(value)
     if found is not None:

@@ -15,6 +15,7 @@ from cuakhau.core.schemas import (
     MultiLine,
     Name,
     OutputSchema,
+    ReasonText,
     TimeOfDay,
 )
 from cuakhau.models.enums import (
@@ -203,7 +204,7 @@ class CrossingFilters(ListQuery):
 
 class ManualMove(InputSchema):
     to_state: CrossingState
-    reason: Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+    reason: ReasonText
 
 
 class Position(OutputSchema):

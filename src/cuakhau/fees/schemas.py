@@ -3,7 +3,16 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from cuakhau.core.schemas import Code, Day, Id, InputSchema, ListQuery, MultiLine, OutputSchema
+from cuakhau.core.schemas import (
+    Code,
+    Day,
+    Id,
+    InputSchema,
+    ListQuery,
+    MultiLine,
+    OutputSchema,
+    ReasonText,
+)
 from cuakhau.models.enums import FeeKind, Regime, VehicleClass
 
 Vnd = Annotated[int, Field(ge=0, le=10**12)]
@@ -94,7 +103,7 @@ class ReceiptRead(OutputSchema):
 
 
 class ReceiptVoid(InputSchema):
-    reason: Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+    reason: ReasonText
 
 
 class PeriodQuery(InputSchema):

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from cuakhau.core.schemas import InputSchema, MultiLine, OutputSchema
+from cuakhau.core.schemas import InputSchema, OutputSchema, ReasonText
 from cuakhau.crossings.queue import NotCallable
 from cuakhau.crossings.schemas import CrossingRead
 from cuakhau.models.enums import Direction
@@ -35,4 +35,4 @@ class CallResult(OutputSchema):
 class ByHand(InputSchema):
     """Why the officer records it, e.g. the camera is down."""
 
-    reason: Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+    reason: ReasonText

@@ -1,13 +1,10 @@
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import Field
-
-from cuakhau.core.schemas import Count, Id, InputSchema, Moment, MultiLine, OutputSchema
+from cuakhau.core.schemas import Count, Id, InputSchema, Moment, OutputSchema, ReasonText
 from cuakhau.models.enums import CrossingState, Direction, HandoverMode, Side, TrailerWait
 from cuakhau.vehicles.schemas import PlateText
 
-Reason = Annotated[str, Field(min_length=3, max_length=300), MultiLine()]
+Reason = ReasonText
 
 
 class HandoverModeChange(InputSchema):
