@@ -9,7 +9,9 @@ rounds: trucks per second of each and their ratio, and the statistics of both si
 by side. cuakhau runs this gate in its event loop (a crossing limit and a finite
 yard); the M/M/10 of bench_mmc.py measures its tight loop. Then the Lạng Sơn
 baseline season (365 days, 5 gates, all with crossing limits: the event loop too)
-over every core. Needs simpy (the `bench` or `dev` extra).
+over every core. Last, cuakhau's peak memory with ten times the trucks over the
+same days: it should grow with the days kept, not the trucks. Needs simpy (the
+`bench` or `dev` extra).
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ import statistics
 import time
 
 import real_shaped
-from bench_mmc import in_child, peak_mib, season
+from bench_mmc import MEMORY_SCALE, in_child, peak_mib, season
 
 WARMUP_DAYS = 14
 ENGINES = {"simpy": real_shaped.run_simpy, "cuakhau": real_shaped.run_cuakhau}
 MODULES = {"simpy": ["simpy"], "cuakhau": ["cuakhau.simulation.engine"]}
+COMPARED = tuple(ENGINES)
+# The memory check: the same days with ten times the trucks (and officers, spaces
+# and slots, so the queues are the same).
+ENGINES["cuakhau-scaled"] = lambda days, warmup, seed: real_shaped.run_cuakhau(
+    days, warmup, seed, MEMORY_SCALE
+)
+MODULES["cuakhau-scaled"] = MODULES["cuakhau"]
 
 
 def child(engine: str, days: int) -> None:
@@ -76,7 +85,7 @@ def main() -> None:
     print(f"Real-shaped gate, {arguments.days} days, cuakhau route: {route()}")
     ratios = []
     for round_number in range(1, arguments.rounds + 1):
-        results = {engine: measure(engine, arguments.days) for engine in ENGINES}
+        results = {engine: measure(engine, arguments.days) for engine in COMPARED}
         ratio = results["cuakhau"]["per_second"] / results["simpy"]["per_second"]
         cpu_ratio = results["cuakhau"]["per_cpu_second"] / results["simpy"]["per_cpu_second"]
         ratios.append(ratio)
@@ -97,6 +106,13 @@ def main() -> None:
         print(f"  cuakhau / SimPy: {ratio:.1f}x (by CPU time {cpu_ratio:.1f}x)")
     if len(ratios) > 1:
         print(f"cuakhau / SimPy, median of {len(ratios)} rounds: {statistics.median(ratios):.1f}x")
+    scaled = measure("cuakhau-scaled", arguments.days)
+    print(
+        f"cuakhau memory: {results['cuakhau']['peak_mib']:.1f} MiB for "
+        f"{results['cuakhau']['trucks']:,} trucks, {scaled['peak_mib']:.1f} MiB for "
+        f"{scaled['trucks']:,} over the same {arguments.days} days "
+        f"({MEMORY_SCALE}x the trucks, officers, spaces and slots)"
+    )
     if arguments.season_replications:
         print(season(arguments.season_replications))
 

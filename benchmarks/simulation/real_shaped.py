@@ -51,8 +51,9 @@ STATISTICS = (
 )
 
 
-def scenario(days: int, warmup_days: int) -> dict[str, Any]:
-    """The gate as a cuakhau scenario."""
+def scenario(days: int, warmup_days: int, scale: int = 1) -> dict[str, Any]:
+    """The gate as a cuakhau scenario; ``scale`` times the trucks, officers, yard
+    spaces and slots (the same queues, ``scale`` times the trucks: the memory check)."""
     exponential = {"distribution": "exponential"}
     return {
         "name": "real-shaped",
@@ -71,9 +72,9 @@ def scenario(days: int, warmup_days: int) -> dict[str, Any]:
         "gates": {
             "gate": {
                 "name": "Gate",
-                "yards": {"export": {"spaces": YARD_SPACES}},
+                "yards": {"export": {"spaces": YARD_SPACES * scale}},
                 "customs": {
-                    "servers": SERVERS,
+                    "servers": SERVERS * scale,
                     "channels": {
                         "green": {
                             "share": 1,
@@ -83,7 +84,7 @@ def scenario(days: int, warmup_days: int) -> dict[str, Any]:
                 },
                 "crossing": {
                     "export": {
-                        "per_hour": SLOTS_PER_HOUR,
+                        "per_hour": SLOTS_PER_HOUR * scale,
                         "hours": f"{OPENS:02d}:00-{CLOSES:02d}:00",
                         "weekdays": {"sun": SUNDAY_FACTOR},
                     }
@@ -94,7 +95,7 @@ def scenario(days: int, warmup_days: int) -> dict[str, Any]:
             {
                 "commodity": commodity,
                 "direction": "export",
-                "per_day": per_day,
+                "per_day": per_day * scale,
                 "gates": {"gate": 1},
             }
             for commodity, per_day in (("fruit", FRUIT_PER_DAY), ("general", GENERAL_PER_DAY))
@@ -248,14 +249,16 @@ def run_simpy(days: int, warmup_days: int, seed: int) -> tuple[dict[str, float],
     return tally.result(), tally.trucks
 
 
-def run_cuakhau(days: int, warmup_days: int, seed: int) -> tuple[dict[str, float], int]:
+def run_cuakhau(
+    days: int, warmup_days: int, seed: int, scale: int = 1
+) -> tuple[dict[str, float], int]:
     """The same replication in cuakhau's engine."""
     import numpy as np
 
     from cuakhau.simulation import parse_scenario
     from cuakhau.simulation.engine import GateSimulation
 
-    result = GateSimulation(parse_scenario(scenario(days, warmup_days)), "gate").run(
+    result = GateSimulation(parse_scenario(scenario(days, warmup_days, scale)), "gate").run(
         np.random.default_rng(seed)
     )
     summary = result.summary(warmup_days)
