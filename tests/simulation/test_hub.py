@@ -24,6 +24,7 @@ from cuakhau.simulation.runner import replicate
 from cuakhau.simulation.scenario import HandoverMode as ScenarioHandoverMode
 from cuakhau.simulation.scenario import Station, ways
 from cuakhau.simulation.theory import erlang_c_wait
+from cuakhau.simulation.whatif import WhatIf
 
 from .test_cli import ENGLISH, app
 
@@ -455,3 +456,21 @@ def test_simulate_prints_the_hub_and_a_bad_hub_exits_2(tmp_path: Any) -> None:
     assert refused.exit_code == 2
     assert "perishable goods are transloaded in cold bays" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_the_what_if_knobs_are_the_shipped_variants() -> None:
+    """ "Four more cold bays" and "the other side takes 300 a day" as what-if knobs
+    give the shipped variants' scenarios (the acceptance over the whole horizon)."""
+    raw = load_raw("huu-nghi-hub")
+    more = parse_scenario(WhatIf(added_places={"cold_bay": 4}).apply(raw))
+    shipped = parse_scenario(load_raw("huu-nghi-hub-cold-bays"))
+    assert more.gates == shipped.gates
+    assert more.name == "huu-nghi-hub-what-if"
+    held = parse_scenario(WhatIf(direction="export", acceptance_per_day=300).apply(raw))
+    assert held.acceptance["export"].per_day == 300
+    assert "import" not in held.acceptance
+    assert raw["gates"]["huu_nghi"]["stations"]["cold_bay"]["servers"] == 6  # left alone
+    elsewhere = parse_scenario(WhatIf(gate="nowhere", added_places={"cold_bay": 4}).apply(raw))
+    assert elsewhere.gates["huu_nghi"].stations["cold_bay"].servers == 6
+    both = parse_scenario(WhatIf(acceptance_per_day=250).apply(raw))
+    assert {d: a.per_day for d, a in both.acceptance.items()} == {"export": 250, "import": 250}
