@@ -426,11 +426,13 @@ def test_shift_hours_past_midnight_staff_the_night() -> None:
             "shifts": [{"hours": "22:00-06:00", "crews": 2}, {"hours": "06:00-22:00", "crews": 5}],
         }
     )
-    crews = station.crews()
-    assert crews[23] == crews[0] == crews[5] == 2
-    assert crews[6] == crews[21] == 3  # five teams, three bays
-    assert sum(crews) == 8 * 2 + 16 * 3
-    assert math.isclose(sum(Station.model_validate({"servers": 2, "service": HOUR}).crews()), 48)
+    at_work = station.places_at_work()
+    assert at_work[23] == at_work[0] == at_work[5] == 2
+    assert at_work[6] == at_work[21] == 3  # five teams, three bays
+    assert sum(at_work) == 8 * 2 + 16 * 3
+    assert math.isclose(
+        sum(Station.model_validate({"servers": 2, "service": HOUR}).places_at_work()), 48
+    )
 
 
 def test_simulate_prints_the_hub_and_a_bad_hub_exits_2(tmp_path: Any) -> None:

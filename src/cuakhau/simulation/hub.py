@@ -42,22 +42,22 @@ def _hours_to_duty(on_duty: list[bool]) -> tuple[float, ...]:
 
 
 class HubStation:
-    """A hub station's places, each working only while a crew is on duty."""
-
-    drops_trailer = False
+    """A station whose places each work only while a crew is on duty: a hub kind's,
+    or a plain station's that has shifts."""
 
     def __init__(self, station: Station) -> None:
         self.kind = station.kind
         self.drops_trailer = station.kind == "transfer_drivers"
-        self.staffed = station.crews()
-        # Place k is staffed in the hours with more than k crews on duty.
+        at_work = station.places_at_work()
+        # Place k works in the hours with more than k places at work.
         self.to_duty = [
-            _hours_to_duty([crews > place for crews in self.staffed])
+            _hours_to_duty([working > place for working in at_work])
             for place in range(station.servers)
         ]
         self.free_at = [0.0] * station.servers
-        # (joined, started or gave up, ended or NaN if it gave up, taken out or back);
-        # kept for the hub's figures, so not by a plain station that has shifts.
+        # (joined, started or gave up, ended or NaN if it gave up, whether the trailer
+        # or truck was on its way out rather than back); kept for the hub's figures,
+        # so not by a plain station that has shifts.
         self.log: list[tuple[float, float, float, bool]] = []
         self.keeps_log = station.kind in KIND_METRIC
 
@@ -218,7 +218,7 @@ def staffed(scenario: Scenario, gate_id: str, kinds: tuple[str, ...]) -> dict[st
     totals = {kind: np.zeros(24) for kind in kinds}
     for station in scenario.gates[gate_id].stations.values():
         if station.kind in totals:
-            totals[station.kind] += station.crews()
+            totals[station.kind] += station.places_at_work()
     return totals
 
 

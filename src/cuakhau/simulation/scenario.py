@@ -252,7 +252,7 @@ class Station(Strict):
             raise refusal("sim_trailer_return_for_pools")
         return self
 
-    def crews(self) -> tuple[int, ...]:
+    def places_at_work(self) -> tuple[int, ...]:
         """Places at work in each hour of the day (hour 0 first)."""
         if not self.shifts:
             return (self.servers,) * 24
