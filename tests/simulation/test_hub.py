@@ -101,6 +101,27 @@ def test_a_transfer_driver_pool_is_an_mmc_queue() -> None:
     assert utilisation == pytest.approx(0.8, abs=0.02)
 
 
+def test_trailers_coming_back_load_the_pool_and_wait_as_little_says() -> None:
+    """One trailer an hour through a pool of 4 (an hour to take it, an hour to bring
+    it back): the pool is busy half the time; back in our yard a trailer waits 3 hours
+    for its owner, so 3 wait at any time (Little's law), and 1 · (5 + the wait for a
+    driver + 1) are across."""
+    way_back = {
+        "away": {"distribution": "deterministic", "mean_hours": 5.0},
+        "back": HOUR,
+        "hand_back": {"distribution": "exponential", "mean_hours": 3.0},
+    }
+    pool = _pool(4, trailer_return=way_back)
+    raw = _hub({"drivers": pool}, {"trailer_swap": {"share": 1, "via": "drivers"}}, 24)
+    result = simulate(parse_scenario(raw), replications=10, seed=6, workers=1)
+    zone = {name: float(band.mean[0]) for name, band in result.summary["all"].items()}
+    assert zone["driver_utilisation"] == pytest.approx(0.5, rel=0.03)
+    assert zone["trailers_awaiting_hand_back"] == pytest.approx(3.0, rel=0.05)
+    across = 5 + zone["driver_wait_hours"] + 1.0
+    assert zone["trailers_across"] == pytest.approx(across, rel=0.05)
+    assert zone["trailers_dropped"] == pytest.approx(zone["trailers_handed_back"], rel=0.01)
+
+
 def test_cold_bays_whose_teams_are_always_on_duty_are_an_mmc_queue() -> None:
     """Shifts that always staff every bay (one past midnight) leave an M/M/c queue."""
     bays = {
