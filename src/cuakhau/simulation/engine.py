@@ -22,6 +22,12 @@ joins, so it never takes an officer. A truck waiting on the road, inland or for 
 crossing slot gets a give-up event at its deadline; it is left in its queue and
 skipped when it comes to the head (`gone`), and a token in `waiting` tells whether
 the event still finds it waiting there.
+
+The transshipment hub (hub.py) rides on the declared stations: a truck handed over by
+trailer swap or transload takes a way whose last station is its transfer-driver pool
+or its bay. What is its own is a swapped trailer's way back once it has crossed
+(away, brought back by its pool, handed back), a few events with a `ReturningTrailer`
+as their subject, which are not trucks in the zone.
 """
 
 from __future__ import annotations
