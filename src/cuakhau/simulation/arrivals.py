@@ -25,7 +25,7 @@ from cuakhau.simulation.scenario import (
     Scenario,
     Station,
     change_factor,
-    routes,
+    way_shares,
 )
 
 DIRECTIONS = ("export", "import")
@@ -44,7 +44,7 @@ class Truck(NamedTuple):
     patience: float  # hours it will wait before giving up; inf: never
     balk_at: float  # turns back on arrival if this many are in the zone; inf: never
     bears: float  # goes to another gate if the wait expected here is longer; inf: never
-    route: int  # which stations it passes: 0 customs (and quarantine), else its goods' own
+    route: int  # its way's number: 0 customs (and quarantine), else a declared way
     ident: int  # unique within its gate and replication
     booked_slot: int = 0
     served_hours: float = 0.0  # service at stations of its own route beyond the built-in
@@ -126,17 +126,17 @@ class GateArrivals:
             if stream.gates.get(gate_id, 0) > 0
         ]
         self.trucks_drawn = 0
-        self.route_of = routes(scenario)
+        self.ways_of = way_shares(scenario)
         self.start_hour = scenario.initial.hour  # nothing arrives before the run starts
         self.bookings = [booked for booked in scenario.bookings if booked.gate == gate_id]
         self.initial_trucks = [
             trucks for trucks in scenario.initial.trucks if trucks.gate == gate_id
         ]
         # Whether any truck here may give up; if not the engine skips that bookkeeping.
-        commodities = {stream.commodity for stream in self.streams} | {
+        commodities = [stream.commodity for stream in self.streams] + [
             scenario.commodities[placed.commodity]
             for placed in (*self.bookings, *self.initial_trucks)
-        }
+        ]
         self.may_give_up = any(
             commodity.patience is not None or commodity.balk_at is not None
             for commodity in commodities
@@ -229,6 +229,11 @@ class GateArrivals:
             patience = np.full(count, math.inf)
         balk_at = np.full(count, math.inf if commodity.balk_at is None else commodity.balk_at)
         bears = np.full(count, _bears(commodity) if may_reroute else math.inf)
+        numbers, shares = self.ways_of[commodity_id]
+        if len(numbers) == 1:
+            way = np.full(count, numbers[0])
+        else:  # its handover mode, drawn after all else so the rest keep their numbers
+            way = rng.choice(np.asarray(numbers), size=count, p=shares)
         return (
             arrival,
             customs,
@@ -239,7 +244,7 @@ class GateArrivals:
             patience,
             balk_at,
             bears,
-            np.full(count, self.route_of[commodity_id]),
+            way,
         )
 
     def _patience_factors(self, commodity: Commodity, arrival: np.ndarray) -> np.ndarray:

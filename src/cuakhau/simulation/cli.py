@@ -122,7 +122,10 @@ def simulate_command(
     result = _run(loaded, replications, seed, workers, language)
     folder = out or Path("simulation-results") / loaded.name
     write_run(result, folder, language)
-    Console(soft_wrap=True).print(translate("sim_wrote_results", language, out=folder))
+    console = Console(soft_wrap=True)
+    if hub := _hub_table(result, language):
+        console.print(hub)
+    console.print(translate("sim_wrote_results", language, out=folder))
 
 
 def compare_command(
@@ -346,32 +349,66 @@ def _write_checks(checks: list[PointCheck], path: Path) -> None:
             writer.writerow(csv_row(row))
 
 
+def _hub_table(result: SimulationResult, language: str) -> Table | None:
+    """The hub's figures for the zone, if the scenario declares hub stations: each kind
+    of station's queue, wait and utilisation, the trailers' stocks, and the backlog."""
+    from cuakhau.simulation.results import HUB_METRICS, metric_label
+
+    zone = result.summary["all"]
+    shown = [name for name in HUB_METRICS if name in zone and name not in HUB_COUNTS]
+    if not shown:
+        return None
+    title = translate("sim_hub_title", language, replications=result.replications)
+    table = Table(title=title)
+    table.add_column(translate("sim_compare_zone_column", language))
+    table.add_column(result.scenario.name, justify="right", overflow="fold")
+    for name in (*shown, "peak_trucks_waiting"):
+        label = (
+            metric_label(name, language)
+            if name in HUB_METRICS
+            else translate(f"sim_compared_{name}", language)
+        )
+        table.add_row(label, _band_cell(result, name, language))
+    return table
+
+
+# Totals over the horizon in a summary, where the hub table shows stocks and waits.
+HUB_COUNTS = ("trailers_dropped", "trailers_handed_back")
+
+
+def _band_cell(result: SimulationResult, name: str, language: str) -> str:
+    band = result.summary["all"][name]
+    spread = band.high[0] - band.mean[0]
+    digits = 2 if name.endswith("utilisation") else 1  # a share: 0.88, not 0.9
+    mean, plus = (format_number(value, language, digits) for value in (band.mean[0], spread))
+    return f"{mean} ±{plus}"
+
+
 def _comparison_table(
     results: list[SimulationResult], language: str, *, rows: list[str] | None = None
 ) -> Table:
     """A column a scenario; or, given their ``rows`` labels, a row a scenario (a
     sweep's many points)."""
-    from cuakhau.simulation.outputs import COMPARED
+    from cuakhau.simulation.outputs import compared
 
+    names = compared(results)
     title = translate("sim_compare_title", language, replications=results[0].replications)
     table = Table(title=title)
 
     def cell(result: SimulationResult, name: str) -> str:
-        band = result.summary["all"][name]
-        spread = band.high[0] - band.mean[0]
-        return f"{format_number(band.mean[0], language, 1)} ±{format_number(spread, language, 1)}"
+        return _band_cell(result, name, language)
 
     if rows is not None:
         table.add_column(translate("sim_compare_scenario_column", language), overflow="fold")
-        for name in COMPARED:
+        for name in names:
             table.add_column(translate(f"sim_compared_{name}", language), justify="right")
         for label, result in zip(rows, results, strict=True):
-            table.add_row(label, *(cell(result, name) for name in COMPARED))
+            table.add_row(label, *(cell(result, name) for name in names))
         return table
     table.add_column(translate("sim_compare_zone_column", language), no_wrap=True)
     for result in results:
         table.add_column(result.scenario.name, justify="right", overflow="fold")
-    for name in COMPARED:
+    for name in names:
         table.add_row(
             translate(f"sim_compared_{name}", language), *(cell(r, name) for r in results)
         )

@@ -22,6 +22,12 @@ joins, so it never takes an officer. A truck waiting on the road, inland or for 
 crossing slot gets a give-up event at its deadline; it is left in its queue and
 skipped when it comes to the head (`gone`), and a token in `waiting` tells whether
 the event still finds it waiting there.
+
+The transshipment hub (hub.py) rides on the declared stations: a truck handed over by
+trailer swap or transload takes a way whose last station is its transfer-driver pool
+or its bay. What is its own is a swapped trailer's way back once it has crossed
+(away, brought back by its pool, handed back), a few events with a `ReturningTrailer`
+as their subject, which are not trucks in the zone.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ import numpy as np
 from cuakhau.simulation.arrivals import DIRECTIONS, ArrivalBatch, GateArrivals, Truck
 from cuakhau.simulation.capacity import CrossingTimeline, hourly_capacity
 from cuakhau.simulation.distributions import draw
-from cuakhau.simulation.scenario import Policy, Scenario, ServiceTime, Yard, routes
+from cuakhau.simulation.hub import Hub, HubStation, ReturningTrailer, hub_of
+from cuakhau.simulation.scenario import Policy, Scenario, ServiceTime, Yard, ways
 from cuakhau.simulation.tally import GateDays, GateTally
 
 # An event's subject is a truck, or for a crossing slot the crossing it calls.
@@ -62,11 +69,13 @@ class Visit(NamedTuple):
 
 # A station on a route, and where a truck's time there comes from: drawn on arrival
 # (customs, quarantine) or drawn when it joins (a declared station's service).
-Stop = tuple["FcfsStation", str | ServiceTime]
+Stop = tuple["FcfsStation | HubStation", str | ServiceTime]
 
 
 class FcfsStation:
     """`servers` officers or lanes working first come, first served."""
+
+    drops_trailer = False  # a transfer-driver pool's is True (hub.py)
 
     def __init__(self, servers: int) -> None:
         self.free_at = [0.0] * servers  # a heap: free_at[0] is the earliest
@@ -182,7 +191,9 @@ class GateSimulation:
         self.occupied = [0 for _ in DIRECTIONS]
         self.customs = FcfsStation(gate.customs.servers)
         self.quarantine = FcfsStation(gate.quarantine.servers) if gate.quarantine else None
-        self.routes = _routes(scenario, gate_id, self.customs, self.quarantine)
+        self.routes, self.hub = _routes(scenario, gate_id, self.customs, self.quarantine)
+        if self.hub is not None:
+            self.tally.hub = self.hub.tally
         capacity = gate.crossing or {}
         self.crossings = [
             Crossing(CrossingTimeline(hourly_capacity(scenario, gate_id, direction)))
@@ -479,6 +490,8 @@ class GateSimulation:
         else:
             hours = float(draw(source, self.rng, 1)[0])
             beyond += hours
+            if station.drops_trailer:  # its tractor has gone: the trailer cannot give up
+                truck = truck._replace(patience=INF)
         give_up_at = truck.arrival + truck.patience + served
         done = station.finish_or_give_up(now, hours, give_up_at)
         if done is None:
@@ -528,6 +541,32 @@ class GateSimulation:
     def cross(self, truck: Truck, now: float) -> None:
         self.tally.crossed(truck, now)
         self._leave_yard(truck.direction, now)
+        if self.hub is not None and truck.route in self.hub.returns:
+            self.hub.tally.trailers["crossed"].append(now)
+            away = self.hub.returns[truck.route][1].away
+            trailer = ReturningTrailer(truck.route, truck.ident)
+            self._schedule(now + float(draw(away, self.rng, 1)[0]), self._bring_back, trailer)
+
+    # --- a swapped trailer's way back ---------------------------------------------------
+
+    def _bring_back(self, trailer: ReturningTrailer, now: float) -> None:
+        """Ready on the other side: it waits for a driver of its pool to bring it back."""
+        assert self.hub is not None
+        pool, way_back = self.hub.returns[trailer.route]
+        done = pool.finish(now, float(draw(way_back.back, self.rng, 1)[0]), outbound=False)
+        self._schedule(done, self._returned, trailer)
+
+    def _returned(self, trailer: ReturningTrailer, now: float) -> None:
+        """Back in our yard: it waits for its owner's tractor."""
+        assert self.hub is not None
+        self.hub.tally.trailers["returned"].append(now)
+        hand_back = self.hub.returns[trailer.route][1].hand_back
+        waits = float(draw(hand_back, self.rng, 1)[0])
+        self._schedule(now + waits, self._handed_back, trailer)
+
+    def _handed_back(self, trailer: ReturningTrailer, now: float) -> None:
+        assert self.hub is not None
+        self.hub.tally.trailers["handed_back"].append(now)
 
     def _leave_yard(self, direction: int, now: float) -> None:
         """A truck left the yard (crossed or gave up): the next one outside takes its space."""
@@ -602,17 +641,21 @@ class GateSimulation:
 
 def _routes(
     scenario: Scenario, gate_id: str, customs: FcfsStation, quarantine: FcfsStation | None
-) -> dict[int, tuple[Stop, ...]]:
-    """The declared routes this gate has every station for, by route number."""
+) -> tuple[dict[int, tuple[Stop, ...]], Hub | None]:
+    """The declared ways this gate has every station for, by number; and its hub
+    (its hub stations and the ways back of its trailer swaps), if it has one."""
     gate = scenario.gates[gate_id]
     stations: dict[str, Stop] = {"customs": (customs, "customs")}
     if quarantine is not None:
         stations["quarantine"] = (quarantine, "quarantine")
     for name, station in gate.stations.items():
-        stations[name] = (FcfsStation(station.servers), station.service)
-    numbers = routes(scenario)
-    return {
-        numbers[name]: tuple(stations[stop] for stop in commodity.stops)
-        for name, commodity in scenario.commodities.items()
-        if commodity.route and all(stop in stations for stop in commodity.stops)
+        if station.kind == "station" and not station.shifts:
+            stations[name] = (FcfsStation(station.servers), station.service)
+        else:
+            stations[name] = (HubStation(station), station.service)
+    declared = {
+        number: tuple(stations[stop] for stop in way.stops)
+        for number, way in ways(scenario).items()
+        if all(stop in stations for stop in way.stops)
     }
+    return declared, hub_of(scenario, gate_id, declared)

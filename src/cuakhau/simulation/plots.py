@@ -31,6 +31,15 @@ PANELS = (
     "arrived",
     "gave_up",
 )
+# Panels for the hub's figures, drawn after those when every line has them.
+HUB_PANELS = (
+    "driver_queue",
+    "trailers_awaiting_hand_back",
+    "cold_bay_wait_hours",
+    "cold_bay_utilisation",
+    "bay_wait_hours",
+    "bay_utilisation",
+)
 COLOURS = (
     "#1f77b4",
     "#d62728",
@@ -93,9 +102,21 @@ def write_png(lines: list[Line], title: str, path: Path, language: str) -> None:
     plt.close(figure)
 
 
+def panels(lines: list[Line]) -> tuple[str, ...]:
+    """The metrics drawn: PANELS, then the hub's that every line has."""
+    hub = (
+        name for name in HUB_PANELS if all(name in line.result.series[line.gate] for line in lines)
+    )
+    return (*PANELS, *hub)
+
+
 def png_figure(lines: list[Line], title: str, language: str) -> Figure:
-    figure, axes = plt.subplots(3, 2, figsize=(14, 12), sharex=True)
-    for axis, metric in zip(axes.ravel(), PANELS, strict=True):
+    drawn = panels(lines)
+    rows = -(-len(drawn) // 2)
+    figure, axes = plt.subplots(rows, 2, figsize=(14, 4 * rows), sharex=True)
+    for axis in axes.ravel()[len(drawn) :]:
+        axis.set_visible(False)
+    for axis, metric in zip(axes.ravel(), drawn, strict=False):
         for colour, line in zip(line_colours(len(lines)), lines, strict=True):
             band = line.result.series[line.gate][metric]
             dates = line.result.dates
@@ -124,9 +145,11 @@ def png_figure(lines: list[Line], title: str, language: str) -> Figure:
 
 
 def write_html(lines: list[Line], title: str, path: Path, language: str) -> None:
-    titles = [metric_label(metric, language) for metric in PANELS]
-    figure = make_subplots(rows=3, cols=2, shared_xaxes=True, subplot_titles=titles)
-    for index, metric in enumerate(PANELS):
+    drawn = panels(lines)
+    rows = -(-len(drawn) // 2)
+    titles = [metric_label(metric, language) for metric in drawn]
+    figure = make_subplots(rows=rows, cols=2, shared_xaxes=True, subplot_titles=titles)
+    for index, metric in enumerate(drawn):
         row, col = divmod(index, 2)
         for colour, line in zip(line_colours(len(lines)), lines, strict=True):
             band = line.result.series[line.gate][metric]
@@ -173,6 +196,6 @@ def write_html(lines: list[Line], title: str, path: Path, language: str) -> None
                     row=row + 1,
                     col=col + 1,
                 )
-    figure.update_layout(title=title, height=1100, hovermode="x unified")
+    figure.update_layout(title=title, height=round(1100 * rows / 3), hovermode="x unified")
     # The page must work at a border post with no internet: plotly.js goes inline.
     figure.write_html(path, include_plotlyjs=True, full_html=True)

@@ -49,6 +49,21 @@ METRICS = (
 )
 
 
+# The transshipment hub's numbers, in results only when a gate declares hub stations
+# (hub.py): per kind of station its queue, wait and utilisation; the trailers'.
+HUB_METRICS = (
+    *(
+        f"{kind}_{figure}"
+        for kind in ("driver", "bay", "cold_bay")
+        for figure in ("queue", "wait_hours", "utilisation")
+    ),
+    "trailers_dropped",
+    "trailers_across",
+    "trailers_awaiting_hand_back",
+    "trailers_handed_back",
+)
+
+
 def metric_label(name: str, language: str) -> str:
     return translate(f"sim_metric_{name}", language)
 
@@ -112,7 +127,11 @@ class SimulationResult:
             "seed": self.seed,
             "confidence": 0.95,
             "language": language,
-            "metrics": {name: metric_label(name, language) for name in METRICS},
+            "metrics": {
+                name: metric_label(name, language)
+                for name in (*METRICS, *HUB_METRICS)
+                if name in self.series["all"]
+            },
             "dates": [date.isoformat() for date in self.dates],
             "summary": {
                 gate: {name: band.as_dict() for name, band in metrics.items()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -192,9 +192,75 @@ class Customs(Strict):
         return channels
 
 
+class Shift(Strict):
+    """Crews on duty (transfer drivers, stevedore teams) in the hours of a shift;
+    `hours` may run past midnight ("22:00-06:00"), in whole hours."""
+
+    hours: str
+    crews: Annotated[int, Field(ge=0)]
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        shift_hours(value)
+        return value
+
+
+def shift_hours(text: str) -> tuple[int, ...]:
+    """'22:00-06:00' -> the hours of the day it covers, (22, 23, 0, …, 5)."""
+    try:
+        start, end = (_clock(part) for part in text.split("-"))
+    except ValueError:
+        raise refusal("sim_bad_shift_hours") from None
+    if start != int(start) or end != int(end) or not 0 <= start < 24 or not 0 < end <= 24:
+        raise refusal("sim_bad_shift_hours")
+    if start == end:
+        raise refusal("sim_bad_shift_hours")
+    length = (int(end) - int(start)) % 24
+    return tuple((int(start) + hour) % 24 for hour in range(length))
+
+
+class TrailerReturn(Strict):
+    """A swapped trailer's way back: on the other side `away` hours, brought back by a
+    driver of the same pool (`back`, the driver's time), then in our yard until its
+    owner's tractor takes it (`hand_back`)."""
+
+    away: ServiceTime
+    back: ServiceTime
+    hand_back: ServiceTime
+
+
+# What a declared station stands for. Plain stations are any first-come station;
+# the others are the transshipment hub's resources, reached only as a handover.
+StationKind = Literal["station", "transfer_drivers", "transload_bay", "cold_bay"]
+BAY_KINDS = ("transload_bay", "cold_bay")
+
+
 class Station(Strict):
+    # Places that serve: officers, lanes, tractors of a transfer-driver pool, bays.
     servers: Annotated[int, Field(ge=1)]
     service: ServiceTime
+    kind: StationKind = "station"
+    # A place works only with a crew on duty: left out, always staffed.
+    shifts: tuple[Shift, ...] = ()
+    # For a transfer-driver pool: how the trailers it takes across come back.
+    trailer_return: TrailerReturn | None = None
+
+    @model_validator(mode="after")
+    def _return_for_pools(self) -> Station:
+        if (self.kind == "transfer_drivers") != (self.trailer_return is not None):
+            raise refusal("sim_trailer_return_for_pools")
+        return self
+
+    def places_at_work(self) -> tuple[int, ...]:
+        """Places at work in each hour of the day (hour 0 first)."""
+        if not self.shifts:
+            return (self.servers,) * 24
+        crews = [0] * 24
+        for shift in self.shifts:
+            for hour in shift_hours(shift.hours):
+                crews[hour] += shift.crews
+        return tuple(min(self.servers, count) for count in crews)
 
 
 BUILT_IN_STATIONS = ("customs", "quarantine")
@@ -239,6 +305,23 @@ class Reroute(Strict):
     wait_over_hours: Hours | None = None
 
 
+# The names the crossings' own HandoverMode gives (crossings/states.py).
+HandoverMode = Literal["drive_through", "trailer_swap", "transload"]
+# The station kinds where each handover happens.
+HANDOVER_KINDS: dict[str, tuple[str, ...]] = {
+    "trailer_swap": ("transfer_drivers",),
+    "transload": BAY_KINDS,
+}
+
+
+class Handover(Strict):
+    """A share of the goods' trucks handed over one way, at station `via` (a
+    transfer-driver pool for a trailer swap, a bay for a transload), after the route."""
+
+    share: Share
+    via: str | None = None
+
+
 class Commodity(Strict):
     label: str | None = None
     perishable: bool = False
@@ -256,6 +339,36 @@ class Commodity(Strict):
     # The stations its trucks pass in order before the crossing; left out: customs,
     # then quarantine if the goods need it.
     route: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+    # Shares of its trucks by handover mode; left out: every truck drives through.
+    handover: dict[HandoverMode, Handover] | None = None
+
+    @field_validator("handover")
+    @classmethod
+    def _modes(cls, modes: dict[str, Handover] | None) -> dict[str, Handover] | None:
+        if modes is None:
+            return modes
+        _check_shares({mode: handover.share for mode, handover in modes.items()})
+        for mode, handover in modes.items():
+            if (handover.via is None) != (mode == "drive_through"):
+                raise refusal("sim_handover_via", mode=mode)
+        return modes
+
+    @model_validator(mode="after")
+    def _handover_after_route(self) -> Commodity:
+        for handover in (self.handover or {}).values():
+            if handover.via is not None and handover.via in self.stops:
+                raise refusal("sim_handover_via_in_route", name=handover.via)
+        return self
+
+    def handovers(self) -> dict[str | None, tuple[str, ...]]:
+        """Each handover mode its trucks take (None: no modes declared) and the
+        stations of that mode's way, the handover's own last."""
+        if self.handover is None:
+            return {None: self.stops}
+        return {
+            mode: self.stops if handover.via is None else (*self.stops, handover.via)
+            for mode, handover in self.handover.items()
+        }
 
     @model_validator(mode="after")
     def _route(self) -> Commodity:
@@ -410,11 +523,38 @@ class Acceptance(Strict):
         return self
 
 
-def routes(scenario: Scenario) -> dict[str, int]:
-    """Each commodity's route number: 0 for the built-in one, else one per declared route."""
-    declared = sorted(name for name, goods in scenario.commodities.items() if goods.route)
-    numbers = {name: index for index, name in enumerate(declared, start=1)}
-    return {name: numbers.get(name, 0) for name in scenario.commodities}
+class Way(NamedTuple):
+    """A declared way through a gate: the stations a commodity's trucks pass before
+    the crossing when handed over by `mode` (None: the goods declare no modes)."""
+
+    commodity: str
+    mode: str | None
+    stops: tuple[str, ...]
+
+
+def ways(scenario: Scenario) -> dict[int, Way]:
+    """Every declared way by number from 1; number 0 is the built-in route (customs,
+    then quarantine if the goods need it), which goods without their own take."""
+    declared = [
+        Way(name, mode, stops)
+        for name, goods in sorted(scenario.commodities.items())
+        for mode, stops in goods.handovers().items()
+        if goods.route or stops != goods.stops
+    ]
+    return dict(enumerate(declared, start=1))
+
+
+def way_shares(scenario: Scenario) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]]]:
+    """For each commodity, the numbers of the ways its trucks take and each one's share."""
+    numbers = {(way.commodity, way.mode): number for number, way in ways(scenario).items()}
+    shares: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
+    for name, goods in scenario.commodities.items():
+        modes = goods.handover or {None: Handover(share=1.0)}
+        shares[name] = (
+            tuple(numbers.get((name, mode), 0) for mode in modes),
+            tuple(handover.share for handover in modes.values()),
+        )
+    return shares
 
 
 class Scenario(Strict):
@@ -491,6 +631,8 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
                         {"gate": gate_id, "name": ", ".join(missing)},
                     )
                 )
+            elif wrong := _handover_problems(scenario, stream.commodity, gate_id, gate):
+                problems.extend(problem for problem in wrong if problem not in problems)
             elif gate.crossing is not None and stream.direction not in gate.crossing:
                 problems.append(
                     Problem(
@@ -537,13 +679,48 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
 
 
 def _missing_stations(scenario: Scenario, commodity_id: str, gate: Gate) -> list[str]:
-    """Stations the goods' route names that the gate does not have."""
+    """Stations the goods' route or handovers name that the gate does not have."""
     commodity = scenario.commodities.get(commodity_id, Commodity())
-    return [
-        name
-        for name in commodity.stops
-        if name not in BUILT_IN_STATIONS and name not in gate.stations
+    named = dict.fromkeys(stop for stops in commodity.handovers().values() for stop in stops)
+    return [name for name in named if name not in BUILT_IN_STATIONS and name not in gate.stations]
+
+
+def _handover_problems(
+    scenario: Scenario, commodity_id: str, gate_id: str, gate: Gate
+) -> list[Problem]:
+    """A hub station is reached only as its goods' handover, of the kind the mode
+    needs (perishables to cold bays); the gate has every station named (checked first)."""
+    commodity = scenario.commodities.get(commodity_id, Commodity())
+    problems = [
+        Problem(
+            f"commodities.{commodity_id}.route",
+            "sim_station_handover_only",
+            {"gate": gate_id, "name": stop, "kind": gate.stations[stop].kind},
+        )
+        for stop in commodity.stops
+        if stop in gate.stations and gate.stations[stop].kind != "station"
     ]
+    for mode, handover in (commodity.handover or {}).items():
+        if handover.via is None:
+            continue
+        kind = gate.stations[handover.via].kind
+        wanted = HANDOVER_KINDS[mode]
+        if mode == "transload" and commodity.perishable:
+            wanted = ("cold_bay",)
+        if kind not in wanted:
+            problems.append(
+                Problem(
+                    f"commodities.{commodity_id}.handover.{mode}.via",
+                    "sim_handover_wrong_kind",
+                    {
+                        "gate": gate_id,
+                        "name": handover.via,
+                        "kind": kind,
+                        "wanted": " / ".join(wanted),
+                    },
+                )
+            )
+    return problems
 
 
 def _acceptance_problems(
@@ -608,6 +785,8 @@ def _placed_problems(
                 {"gate": trucks.gate, "name": ", ".join(missing)},
             )
         ]
+    if wrong := _handover_problems(scenario, trucks.commodity, trucks.gate, gate):
+        return wrong
     if gate.crossing is not None and trucks.direction not in gate.crossing:
         return [
             Problem(

@@ -25,7 +25,7 @@ from typing import Any
 
 from cuakhau.core.spreadsheet import csv_row
 from cuakhau.simulation.loader import ScenarioError, load_raw, parse_scenario
-from cuakhau.simulation.outputs import COMPARED
+from cuakhau.simulation.outputs import compared
 from cuakhau.simulation.results import SimulationResult
 from cuakhau.simulation.scenario import Scenario
 
@@ -127,7 +127,8 @@ def write_sweep_csv(sweep: Sweep, results: list[SimulationResult], path: Path) -
     """One row a point: its values, then each compared figure's mean and 95% band
     for the zone."""
     header = ["scenario", *sweep.paths]
-    for name in COMPARED:
+    names = compared(results)
+    for name in names:
         header += [name, f"{name}_low", f"{name}_high"]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as file:
@@ -135,7 +136,7 @@ def write_sweep_csv(sweep: Sweep, results: list[SimulationResult], path: Path) -
         writer.writerow(csv_row(header))
         for point, result in zip(sweep.points, results, strict=True):
             row: list[Any] = [point.scenario.name, *(point.values[p] for p in sweep.paths)]
-            for name in COMPARED:
+            for name in names:
                 band = result.summary["all"][name]
                 row += [float(band.mean[0]), float(band.low[0]), float(band.high[0])]
             writer.writerow(csv_row(row))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cuakhau.simulation.arrivals import ArrivalBatch, Truck
+from cuakhau.simulation.hub import KIND_METRIC, HubTally
 
 BINS_PER_DECADE = 20
 SMALLEST_WAIT_HOURS = 0.01
@@ -45,6 +46,8 @@ class GateDays:
     wait_histogram: np.ndarray  # days × bins
     wait_total_hours: np.ndarray  # per day
     little: dict[str, float] = field(default_factory=dict)
+    # The hub's per-day sums (hub.py), when the scenario declares hub stations.
+    hub: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __add__(self, other: GateDays) -> GateDays:
         return GateDays(
@@ -56,6 +59,7 @@ class GateDays:
                 name: value if name == "window_hours" else value + other.little[name]
                 for name, value in self.little.items()
             },
+            hub={name: self.hub[name] + other.hub[name] for name in self.hub},
         )
 
     def series(self, first_day: int) -> dict[str, np.ndarray]:
@@ -70,6 +74,7 @@ class GateDays:
             result["wait_mean_hours"] = self.wait_total_hours[days] / crossed
         for name, level in QUANTILES.items():
             result[name] = quantiles(self.wait_histogram[days], level)
+        result.update(hub_figures({name: values[days] for name, values in self.hub.items()}))
         return result
 
     def summary(self, first_day: int) -> dict[str, float]:
@@ -96,7 +101,39 @@ class GateDays:
             {name: float(quantiles(merged, level)[0]) for name, level in QUANTILES.items()}
         )
         result.update(little_check(self.little))
+        if self.hub:
+            daily = hub_figures({name: values[days] for name, values in self.hub.items()})
+            whole = hub_figures(
+                {name: values[days].sum(keepdims=True) for name, values in self.hub.items()}
+            )
+            result.update({name: float(values[0]) for name, values in whole.items()})
+            # Stocks over the whole horizon: their mean, as for trucks; and the peak queues.
+            for name, values in daily.items():
+                if name in HUB_STOCKS or name.endswith("_queue"):
+                    result[name] = float(values.mean())
+                if name.endswith("_queue"):
+                    result[f"peak_{name}"] = float(values.max())
         return result
+
+
+# Hub figures that are stocks (a daily mean of hourly counts), not totals.
+HUB_STOCKS = ("trailers_across", "trailers_awaiting_hand_back")
+
+
+def hub_figures(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The hub's metrics from its per-day sums: for each kind of station its queue,
+    the mean wait of the trucks (or trailers) it started, and its utilisation (busy
+    place-hours over staffed ones); the trailers' stocks and counts as they are."""
+    figures: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for kind, metric in KIND_METRIC.items():
+            if f"{kind}_queue" not in sums:
+                continue
+            figures[f"{metric}_queue"] = sums[f"{kind}_queue"]
+            figures[f"{metric}_wait_hours"] = sums[f"{kind}_wait_total"] / sums[f"{kind}_served"]
+            figures[f"{metric}_utilisation"] = sums[f"{kind}_busy"] / sums[f"{kind}_staffed"]
+    figures.update({name: values for name, values in sums.items() if name.startswith("trailers_")})
+    return figures
 
 
 def little_check(sums: dict[str, float]) -> dict[str, float]:
@@ -173,6 +210,7 @@ class GateTally:
         self.crossed_past_shelf_life = np.zeros(days)
         self.sojourn_hours = 0.0
         self.sojourns = 0
+        self.hub: HubTally | None = None  # set by a gate with hub stations
 
     def crossed(self, truck: Truck, time: float) -> None:
         self.moments["crossed"].append(time)
@@ -245,6 +283,8 @@ class GateTally:
             columns = (np.asarray(column) for column in zip(*self._crossings, strict=True))
             self._crossings.clear()
             self._fold_crossings(*columns)
+        if self.hub is not None:
+            self.hub.flush()
 
     def _fold_crossings(
         self, time: np.ndarray, wait: np.ndarray, arrival: np.ndarray, late: np.ndarray
@@ -313,4 +353,5 @@ class GateTally:
                 "sojourn_hours": self.sojourn_hours,
                 "sojourns": float(self.sojourns),
             },
+            hub={} if self.hub is None else self.hub.result(self.covered),
         )

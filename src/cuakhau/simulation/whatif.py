@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cuakhau.simulation.scenario import Scenario
@@ -27,6 +28,12 @@ class WhatIf:
     ends_on: dt.date | None = None  # None: to the last day
     admission: Admission | None = None
     perishable_priority: bool | None = None
+    # The other side takes this many trucks a day across the zone, all the horizon,
+    # in `direction` (None: each direction); its per-hour figures and shares stay.
+    acceptance_per_day: float | None = None
+    # Places added to declared stations, by name, at `gate` (None: every gate that
+    # has one): "four more cold bays" is {"cold_bay": 4}. Crews by shift stay.
+    added_places: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def changes_capacity(self) -> bool:
@@ -52,6 +59,20 @@ class WhatIf:
                 for direction, capacity in (gate.get("crossing") or {}).items():
                     if self.direction is None or direction == self.direction:
                         capacity["changes"] = [*capacity.get("changes", []), change]
+        if self.acceptance_per_day is not None:
+            acceptance = changed.setdefault("acceptance", {})
+            for direction in (self.direction,) if self.direction else ("export", "import"):
+                acceptance[direction] = {
+                    **(acceptance.get(direction) or {}),
+                    "per_day": self.acceptance_per_day,
+                }
+        for gate_id, gate in changed.get("gates", {}).items():
+            if self.gate is not None and gate_id != self.gate:
+                continue
+            for name, added in self.added_places.items():
+                station = (gate.get("stations") or {}).get(name)
+                if station is not None:
+                    station["servers"] = station["servers"] + added
         policy = dict(changed.get("policy") or {})
         if self.admission is not None:
             policy["admission"] = self.admission
