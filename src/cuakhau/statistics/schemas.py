@@ -6,7 +6,14 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from cuakhau.core.schemas import CountryCode, Day, Id, InputSchema, OutputSchema
-from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
+from cuakhau.models.enums import (
+    Direction,
+    FeeKind,
+    HandoverMode,
+    Regime,
+    VehicleClass,
+    VehicleKind,
+)
 from cuakhau.statistics.periods import Comparison, PeriodKind
 
 # An HS chapter (2 digits) or heading (4).
@@ -28,6 +35,7 @@ class TradeGroup(StrEnum):
     destination_country = "destination_country"
     perishable = "perishable"
     vehicle_kind = "vehicle_kind"
+    handover_mode = "handover_mode"
 
 
 class FeeGroup(StrEnum):
@@ -73,7 +81,7 @@ class ReportQuery(PeriodQuery):
 
 
 class TradeQuery(ReportQuery):
-    group_by: Annotated[list[TradeGroup], Field(max_length=11, default_factory=list)]
+    group_by: Annotated[list[TradeGroup], Field(max_length=12, default_factory=list)]
     direction: Direction | None = None
     regime: Regime | None = None
     hs: HsPrefix | None = None
@@ -82,6 +90,7 @@ class TradeQuery(ReportQuery):
     destination_country: CountryCode | None = None
     perishable: bool | None = None
     vehicle_kind: VehicleKind | None = None
+    handover_mode: HandoverMode | None = None
 
 
 class Step(StrEnum):

@@ -71,6 +71,7 @@ _TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.destination_country: TradeDay.destination_country,
     TradeGroup.perishable: TradeDay.perishable,
     TradeGroup.vehicle_kind: TradeDay.vehicle_kind,
+    TradeGroup.handover_mode: TradeDay.handover_mode,
 }
 # What the vehicle rollup also has: a report grouped or filtered only by these
 # counts each truck once; by a line's heading or countries, a truck carrying
@@ -83,9 +84,11 @@ _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.enterprise: VehicleDay.enterprise_id,
     TradeGroup.perishable: VehicleDay.perishable,
     TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
+    TradeGroup.handover_mode: VehicleDay.handover_mode,
 }
 # What an imported figure has: a report grouped by anything else (or filtered
-# by an enterprise, a country, perishables, a vehicle kind) leaves them out.
+# by an enterprise, a country, perishables, a vehicle kind, a handover mode)
+# leaves them out.
 _HISTORY_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.gate: TradeHistory.gate_id,
     TradeGroup.direction: TradeHistory.direction,
@@ -180,12 +183,18 @@ def _sums(
 
 def _trade_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    for name in ("direction", "regime", "origin_country", "destination_country", "perishable"):
+    for name in (
+        "direction",
+        "regime",
+        "origin_country",
+        "destination_country",
+        "perishable",
+        "vehicle_kind",
+        "handover_mode",
+    ):
         value = getattr(query, name)
         if value is not None:
             where.append(TradeDay.__table__.c[name] == value)
-    if query.vehicle_kind is not None:
-        where.append(TradeDay.vehicle_kind == query.vehicle_kind)
     if query.hs is not None:
         where.append(func.substr(TradeDay.hs_heading, 1, len(query.hs)) == query.hs)
     return where + _common_where(TradeDay, query, allowed, query.enterprise_id)
@@ -213,7 +222,7 @@ def _vehicles_countable(query: TradeQuery) -> bool:
 
 def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    for name in ("direction", "regime", "perishable", "vehicle_kind"):
+    for name in ("direction", "regime", "perishable", "vehicle_kind", "handover_mode"):
         value = getattr(query, name)
         if value is not None:
             where.append(VehicleDay.__table__.c[name] == value)
@@ -260,13 +269,14 @@ def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: 
 
 def _history_countable(query: TradeQuery, allowed: Scope) -> bool:
     """Whether imported figures can be counted in the report: they have no
-    enterprise, countries, perishable flag or vehicle kind."""
+    enterprise, countries, perishable flag, vehicle kind or handover mode."""
     lacking = (
         query.enterprise_id,
         query.origin_country,
         query.destination_country,
         query.perishable,
         query.vehicle_kind,
+        query.handover_mode,
     )
     return (
         allowed.enterprise_id is None
