@@ -11,6 +11,7 @@ from cuakhau.models.enums import (
     FeeKind,
     HandoverMode,
     Regime,
+    TrailerWait,
     VehicleClass,
     VehicleKind,
 )
@@ -182,6 +183,67 @@ class Reinvestment(OutputSchema):
     projects: int
     rows: list[ReinvestmentRow]
     total: ReinvestmentRow
+
+
+class TransshipmentQuery(PeriodQuery):
+    """The board's transshipment figures: a period, its comparisons, a gate."""
+
+    compare: Annotated[list[Comparison], Field(max_length=3, default_factory=list)]
+    gate_id: Id | None = None
+
+
+class TrailerWaitFigures(OutputSchema):
+    """The trailer stays of one kind of wait that ended in the period."""
+
+    waits_for: TrailerWait
+    name: str
+    stays: int
+    # Hours from the trailer's arrival in the yard to its leaving, on average.
+    mean_hours: Decimal | None
+
+
+class TrailerSwapFigures(OutputSchema):
+    # Swapped trailers handed back to their owners in the period.
+    handed_back: int
+    # Hand-backs that waited more than ``overdue_hours`` at some moment of the
+    # period (up to now): those handed back late and those still waiting.
+    overdue_hand_backs: int
+    overdue_hours: int
+    # Every trailer stay that ended in the period, on average.
+    mean_hours: Decimal | None
+    waits: list[TrailerWaitFigures]
+
+
+class TransloadFigures(OutputSchema):
+    """The transloads finished in the period (the cargo loaded out)."""
+
+    transloads: int
+    # Loaded out (as counted; as declared where nothing was counted).
+    weight_kg: int
+    cold_weight_kg: int
+    # cold / all, to four places; None when nothing went through a bay.
+    cold_share: Decimal | None
+    # Reconciliation holds opened in the period (a count difference).
+    holds_opened: int
+
+
+class YardTransloads(TransloadFigures):
+    yard_id: int
+    name: str
+
+
+class Transshipment(OutputSchema):
+    """How the cargo changed hands at the line over a period: trucks, weight
+    and value by handover mode (and gate), with the comparisons; the trailer
+    swaps' trailers; the transloads through the yards' bays."""
+
+    period: PeriodRead
+    comparisons: dict[Comparison, PeriodRead]
+    by_mode: Report
+    by_mode_and_gate: Report
+    trailer_swaps: TrailerSwapFigures
+    transloads: TransloadFigures
+    yards: list[YardTransloads]
 
 
 class HistoryImportRead(OutputSchema):

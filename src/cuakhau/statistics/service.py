@@ -112,18 +112,27 @@ class Scope:
     gate_id: int | None = None
 
 
-def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
-    """The board and admins see everything; an enterprise its own figures, or
-    the zone's totals (no breakdown); gate, customs and yard officers their gate."""
+def staff_scope(user: User, gate_id: int | None) -> Scope | None:
+    """The board and admins see everything; gate, customs and yard officers
+    their gate (asking for ``gate_id``); None for anyone else."""
     if user.role in (Role.admin, Role.board):
         return Scope()
     if user.role in GATE_BOUND_ROLES:
         if user.gate_id is None:
             # The role may read its gate's figures; the account lacks the gate.
             raise Conflict("statistics_no_gate")
-        if query.gate_id not in (None, user.gate_id):
+        if gate_id not in (None, user.gate_id):
             raise PermissionDenied("statistics_other_gate")
         return Scope(gate_id=user.gate_id)
+    return None
+
+
+def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
+    """The board and admins see everything; an enterprise its own figures, or
+    the zone's totals (no breakdown); gate, customs and yard officers their gate."""
+    staff = staff_scope(user, query.gate_id)
+    if staff is not None:
+        return staff
     if user.role is Role.enterprise and user.enterprise_id is not None:
         asked = getattr(query, "enterprise_id", None)
         if query.zone_totals or not enterprise_rows:

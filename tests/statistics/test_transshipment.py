@@ -1,0 +1,259 @@
+"""The statistics by handover mode: the rollups move a crossing's figures to its
+mode on its day when the yard operator changes the mode or a crossing is
+corrected; ``GET /api/v1/statistics/trade?group_by=handover_mode`` names the
+modes; ``GET /api/v1/statistics/transshipment`` gives the board's figures
+(trucks, weight, value by mode and gate; trailers; transloads) to whoever may
+see them, on SQLite and PostgreSQL."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cuakhau.crossings.states import move
+from cuakhau.handovers.service import change_mode
+from cuakhau.models import Gate, TrailerStay, Transload, TransloadBay, User, Yard
+from cuakhau.models.enums import CrossingState as S
+from cuakhau.models.enums import HandoverMode, Role, TrailerWait, TransloadState
+from tests.conftest import Database, People
+from tests.factories import bearer, make_enterprise, make_user, make_yard
+from tests.statistics.trips import DURIAN, WOOD, at, called, cross, crossed, two_way_gate
+
+FRUIT = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
+TIMBER = [{**WOOD, "value_usd": "1000.00"}]
+DECEMBER = {"period": "month", "at": "2026-12-01"}
+# The board looks on 2 January 2027: December is over.
+NOW = datetime(2027, 1, 2, 3, tzinfo=UTC)
+
+
+def get(client: TestClient, headers: dict[str, str], report: str, **params: Any) -> Any:
+    response = client.get(f"/api/v1/statistics/{report}", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def by_mode(report: dict[str, Any], measure: str = "vehicles") -> dict[Any, Any]:
+    return {
+        tuple(row["group"].values()) if len(row["group"]) > 1 else row["group"]["handover_mode"]: (
+            row["measures"][measure]
+        )
+        for row in report["rows"]
+    }
+
+
+def test_a_mode_changed_before_crossing_or_after_an_undo_counts_where_it_crossed(
+    client: TestClient, db: Database, people: People
+):
+    with db.write() as session:
+        gate = two_way_gate(session)
+        # Booked to drive through; the yard operator swaps its trailer instead.
+        swapped = called(session, gate, people.own_enterprise, FRUIT)
+        change_mode(session, swapped, HandoverMode.trailer_swap, reason="đầu kéo hỏng")
+        cross(session, swapped, at("2026-12-02"))
+        # Recorded as crossed on the 5th by mistake; it was transloaded on the 6th.
+        corrected = crossed(session, gate, people.own_enterprise, at("2026-12-05"), cargo=TIMBER)
+        move(session, corrected, S.called, at=at("2026-12-05"), reason="ghi nhầm")
+        change_mode(session, corrected, HandoverMode.transload, reason="sang tải")
+        cross(session, corrected, at("2026-12-06"))
+    report = get(client, people[Role.board], "trade", **DECEMBER, group_by=["handover_mode", "day"])
+    assert by_mode(report) == {
+        ("trailer_swap", "2026-12-02"): 1,
+        ("transload", "2026-12-06"): 1,
+    }
+    assert by_mode(report, "value_usd") == {
+        ("trailer_swap", "2026-12-02"): "30000.00",
+        ("transload", "2026-12-06"): "1000.00",
+    }
+    # Filtered by mode: the vehicle rollup counts each truck once.
+    only = get(client, people[Role.board], "trade", **DECEMBER, handover_mode="transload")
+    assert only["total"]["measures"]["vehicles"] == 1
+
+
+def test_the_modes_are_named_in_the_readers_language(
+    client: TestClient, db: Database, people: People
+):
+    with db.write() as session:
+        gate = two_way_gate(session)
+        crossed(session, gate, people.own_enterprise, at("2026-12-02"), cargo=FRUIT)
+        crossed(
+            session,
+            gate,
+            people.own_enterprise,
+            at("2026-12-03"),
+            cargo=TIMBER,
+            mode=HandoverMode.trailer_swap,
+        )
+    vi = get(client, people[Role.board], "trade", **DECEMBER, group_by="handover_mode")
+    en = get(client, people[Role.board], "trade", **DECEMBER, group_by="handover_mode", lang="en")
+    assert {row["group"]["handover_mode"]: row["names"]["handover_mode"] for row in vi["rows"]} == {
+        "drive_through": "Xe tự qua cửa khẩu",
+        "trailer_swap": "Đổi đầu kéo",
+    }
+    assert {row["names"]["handover_mode"] for row in en["rows"]} == {
+        "Drive-through",
+        "Trailer swap",
+    }
+
+
+@dataclass
+class Hub:
+    first: Gate
+    second: Gate
+    yard: Yard
+
+
+def _stay(
+    session: Any, yard: Yard, crossing_id: int, wait: TrailerWait, since: str, hours: float | None
+) -> None:
+    start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    session.add(
+        TrailerStay(
+            trailer_plate="12R-000.01",
+            crossing_id=crossing_id,
+            enterprise_id=session.get_one(Yard, yard.id).operator_id,
+            yard_id=yard.id,
+            waits_for=wait,
+            is_loaded=False,
+            since=start,
+            left_at=None if hours is None else start + timedelta(hours=hours),
+        )
+    )
+
+
+def _transload(
+    session: Any, bay: TransloadBay, finished: str, weight_out_kg: int, *, held: bool = False
+) -> None:
+    done = datetime.fromisoformat(finished).replace(tzinfo=UTC)
+    session.add(
+        Transload(
+            yard_id=bay.yard_id,
+            bay_id=bay.id,
+            enterprise_id=session.get_one(Yard, bay.yard_id).operator_id,
+            inbound_plate="12C-111.11",
+            outbound_plate="桂A12345",
+            cargo="hàng",
+            weight_kg=weight_out_kg,
+            state=TransloadState.finished,
+            starts_at=done - timedelta(hours=2),
+            ends_at=done,
+            finished_at=done,
+            weight_in_kg=weight_out_kg,
+            weight_out_kg=weight_out_kg,
+            held_at=done if held else None,
+        )
+    )
+
+
+@pytest.fixture
+def hub(db: Database, people: People) -> Hub:
+    """December 2026 at two gates: trucks of each mode, trailers that stood in
+    the first gate's yard and one in the second's, transloads in the first's bays."""
+    with db.write() as session:
+        first, second = two_way_gate(session), two_way_gate(session)
+        operator = make_enterprise(session, roles=["yard_operator"])
+        yard, other_yard = make_yard(session, first, operator), make_yard(session, second, operator)
+        firm = people.own_enterprise
+        crossed(session, first, firm, at("2026-12-02"), cargo=FRUIT)
+        swap = crossed(
+            session, first, firm, at("2026-12-03"), cargo=TIMBER, mode=HandoverMode.trailer_swap
+        )
+        crossed(session, second, firm, at("2026-12-04"), cargo=FRUIT, mode=HandoverMode.transload)
+        crossed(session, first, firm, at("2026-11-03"), cargo=FRUIT, mode=HandoverMode.trailer_swap)
+        # Hand-backs of 30 h (overdue past 24 h) and 10 h, a transfer driver
+        # after 4 h, one still waiting since the 30th (overdue by the 31st's
+        # end), and at the second gate a hand-back of 6 h.
+        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-01T00:00", 30)
+        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-10T00:00", 10)
+        _stay(session, yard, swap.id, TrailerWait.transfer_driver, "2026-12-03T00:00", 4)
+        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-30T00:00", None)
+        _stay(session, other_yard, swap.id, TrailerWait.hand_back, "2026-12-05T00:00", 6)
+        # Left in November: not December's.
+        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-11-20T00:00", 40)
+        cold = TransloadBay(
+            yard_id=yard.id, code="L1", kind="cold", capacity=1, rate=10, rate_unit="tonne"
+        )
+        ordinary = TransloadBay(
+            yard_id=yard.id, code="T1", kind="ordinary", capacity=1, rate=10, rate_unit="tonne"
+        )
+        session.add_all([cold, ordinary])
+        session.flush()
+        _transload(session, cold, "2026-12-02T03:00", 18_000)
+        _transload(session, ordinary, "2026-12-03T03:00", 14_250, held=True)
+        _transload(session, cold, "2026-11-02T03:00", 9_000)
+        return Hub(first, second, yard)
+
+
+@pytest.fixture
+def looking_on_2_january(client: TestClient) -> Iterator[None]:
+    state = client.app.state  # type: ignore[attr-defined]
+    clock, state.clock = state.clock, lambda: NOW
+    yield
+    state.clock = clock
+
+
+@pytest.mark.usefixtures("looking_on_2_january")
+def test_the_boards_transshipment_figures(client: TestClient, people: People, hub: Hub):
+    figures = get(client, people[Role.board], "transshipment", **DECEMBER, compare="month_before")
+    modes = {row["group"]["handover_mode"]: row for row in figures["by_mode"]["rows"]}
+    assert {mode: row["measures"]["vehicles"] for mode, row in modes.items()} == {
+        "drive_through": 1,
+        "trailer_swap": 1,
+        "transload": 1,
+    }
+    assert modes["transload"]["measures"]["weight_kg"] == 20_000
+    swap_then = modes["trailer_swap"]["compared"][0]
+    assert swap_then["measures"]["value_usd"] == "30000.00"
+    assert Decimal(swap_then["change"]["value_usd"]["absolute"]) == Decimal("-29000.00")
+    assert figures["comparisons"]["month_before"]["first"] == "2026-11-01"
+    cells = {
+        (row["group"]["handover_mode"], row["group"]["gate"]): row["measures"]["vehicles"]
+        for row in figures["by_mode_and_gate"]["rows"]
+    }
+    assert cells[("transload", hub.second.id)] == 1
+    swaps = figures["trailer_swaps"]
+    assert (swaps["handed_back"], swaps["overdue_hand_backs"]) == (3, 2)
+    assert Decimal(swaps["mean_hours"]) == Decimal("12.5")
+    waits = {wait["waits_for"]: wait for wait in swaps["waits"]}
+    assert Decimal(waits["hand_back"]["mean_hours"]) == Decimal("15.3")
+    assert (waits["transfer_driver"]["stays"], waits["transfer_driver"]["name"]) == (
+        1,
+        "Lái xe trung chuyển",
+    )
+    loads = figures["transloads"]
+    assert (loads["transloads"], loads["weight_kg"], loads["cold_weight_kg"]) == (2, 32_250, 18_000)
+    assert Decimal(loads["cold_share"]) == Decimal("0.5581")
+    assert loads["holds_opened"] == 1
+    assert [yard["yard_id"] for yard in figures["yards"]] == [hub.yard.id]
+
+
+@pytest.mark.usefixtures("looking_on_2_january")
+@pytest.mark.parametrize("role", [Role.gate_officer, Role.customs, Role.yard_operator])
+def test_an_officer_sees_his_gates_transshipment(
+    client: TestClient, db: Database, people: People, hub: Hub, role: Role
+):
+    with db.write() as session:
+        officer = make_user(session, role)
+        session.get_one(User, officer.id).gate_id = hub.first.id
+        headers = bearer(session, officer)
+    figures = get(client, headers, "transshipment", **DECEMBER)
+    assert figures["by_mode"]["total"]["measures"]["vehicles"] == 2
+    assert figures["trailer_swaps"]["handed_back"] == 2
+    assert Decimal(figures["trailer_swaps"]["mean_hours"]) == Decimal("14.7")
+    refused = client.get(
+        "/api/v1/statistics/transshipment",
+        params={**DECEMBER, "gate_id": hub.second.id},
+        headers=headers,
+    )
+    assert refused.status_code == 403
+
+
+def test_an_enterprise_and_a_camera_see_no_transshipment(client: TestClient, people: People):
+    for role in (Role.enterprise, Role.camera):
+        response = client.get(
+            "/api/v1/statistics/transshipment", params=DECEMBER, headers=people[role]
+        )
+        assert response.status_code == 403, role
