@@ -14,7 +14,6 @@ from cuakhau.core.schemas import Day, Id, InputSchema
 from cuakhau.core.sheet_import import ImportRejected, refused
 from cuakhau.models import User
 from cuakhau.statistics import exports, history, service
-from cuakhau.statistics.transshipment import transshipment as transshipment_answer
 from cuakhau.statistics.exports import ExportFormat
 from cuakhau.statistics.public import public_statistics
 from cuakhau.statistics.reinvestment import reinvestment as reinvestment_answer
@@ -30,6 +29,7 @@ from cuakhau.statistics.schemas import (
     Transshipment,
     TransshipmentQuery,
 )
+from cuakhau.statistics.transshipment import transshipment as transshipment_answer
 
 router = api_router(prefix="/statistics", tags=["statistics"])
 public_router = api_router(prefix="/public", tags=["public"])
