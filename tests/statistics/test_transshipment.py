@@ -7,7 +7,7 @@ see them, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +16,12 @@ from fastapi.testclient import TestClient
 
 from cuakhau.crossings.states import move
 from cuakhau.handovers.service import change_mode
-from cuakhau.models import Gate, TrailerStay, Transload, TransloadBay, User, Yard
+from cuakhau.models import Gate, TransloadBay, User, Yard
 from cuakhau.models.enums import CrossingState as S
-from cuakhau.models.enums import HandoverMode, Role, TrailerWait, TransloadState
+from cuakhau.models.enums import HandoverMode, Role, TrailerWait
 from tests.conftest import Database, People
 from tests.factories import bearer, make_enterprise, make_user, make_yard
+from tests.statistics.hub import finished_transload, stay
 from tests.statistics.trips import DURIAN, WOOD, at, called, cross, crossed, two_way_gate
 
 FRUIT = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
@@ -106,48 +107,6 @@ class Hub:
     yard: Yard
 
 
-def _stay(
-    session: Any, yard: Yard, crossing_id: int, wait: TrailerWait, since: str, hours: float | None
-) -> None:
-    start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    session.add(
-        TrailerStay(
-            trailer_plate="12R-000.01",
-            crossing_id=crossing_id,
-            enterprise_id=session.get_one(Yard, yard.id).operator_id,
-            yard_id=yard.id,
-            waits_for=wait,
-            is_loaded=False,
-            since=start,
-            left_at=None if hours is None else start + timedelta(hours=hours),
-        )
-    )
-
-
-def _transload(
-    session: Any, bay: TransloadBay, finished: str, weight_out_kg: int, *, held: bool = False
-) -> None:
-    done = datetime.fromisoformat(finished).replace(tzinfo=UTC)
-    session.add(
-        Transload(
-            yard_id=bay.yard_id,
-            bay_id=bay.id,
-            enterprise_id=session.get_one(Yard, bay.yard_id).operator_id,
-            inbound_plate="12C-111.11",
-            outbound_plate="桂A12345",
-            cargo="hàng",
-            weight_kg=weight_out_kg,
-            state=TransloadState.finished,
-            starts_at=done - timedelta(hours=2),
-            ends_at=done,
-            finished_at=done,
-            weight_in_kg=weight_out_kg,
-            weight_out_kg=weight_out_kg,
-            held_at=done if held else None,
-        )
-    )
-
-
 @pytest.fixture
 def hub(db: Database, people: People) -> Hub:
     """December 2026 at two gates: trucks of each mode, trailers that stood in
@@ -166,13 +125,13 @@ def hub(db: Database, people: People) -> Hub:
         # Hand-backs of 30 h (overdue past 24 h) and 10 h, a transfer driver
         # after 4 h, one still waiting since the 30th (overdue by the 31st's
         # end), and at the second gate a hand-back of 6 h.
-        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-01T00:00", 30)
-        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-10T00:00", 10)
-        _stay(session, yard, swap.id, TrailerWait.transfer_driver, "2026-12-03T00:00", 4)
-        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-30T00:00", None)
-        _stay(session, other_yard, swap.id, TrailerWait.hand_back, "2026-12-05T00:00", 6)
+        stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-01T00:00", 30)
+        stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-10T00:00", 10)
+        stay(session, yard, swap.id, TrailerWait.transfer_driver, "2026-12-03T00:00", 4)
+        stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-30T00:00", None)
+        stay(session, other_yard, swap.id, TrailerWait.hand_back, "2026-12-05T00:00", 6)
         # Left in November: not December's.
-        _stay(session, yard, swap.id, TrailerWait.hand_back, "2026-11-20T00:00", 40)
+        stay(session, yard, swap.id, TrailerWait.hand_back, "2026-11-20T00:00", 40)
         cold = TransloadBay(
             yard_id=yard.id, code="L1", kind="cold", capacity=1, rate=10, rate_unit="tonne"
         )
@@ -181,9 +140,9 @@ def hub(db: Database, people: People) -> Hub:
         )
         session.add_all([cold, ordinary])
         session.flush()
-        _transload(session, cold, "2026-12-02T03:00", 18_000)
-        _transload(session, ordinary, "2026-12-03T03:00", 14_250, held=True)
-        _transload(session, cold, "2026-11-02T03:00", 9_000)
+        finished_transload(session, cold, "2026-12-02T03:00", 18_000)
+        finished_transload(session, ordinary, "2026-12-03T03:00", 14_250, held=True)
+        finished_transload(session, cold, "2026-11-02T03:00", 9_000)
         return Hub(first, second, yard)
 
 
