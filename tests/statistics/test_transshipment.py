@@ -13,12 +13,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from cuakhau.core.config import Settings
 from cuakhau.crossings.states import move
 from cuakhau.handovers.service import change_mode
 from cuakhau.models import Gate, TransloadBay, User, Yard
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import HandoverMode, Role, TrailerWait
+from cuakhau.reference.demo import load_demo
+from cuakhau.statistics.schemas import TransshipmentQuery
+from cuakhau.statistics.transshipment import transshipment
 from tests.conftest import Database, People
 from tests.factories import bearer, make_enterprise, make_user, make_yard
 from tests.statistics.hub import finished_transload, stay
@@ -216,3 +221,28 @@ def test_an_enterprise_and_a_camera_see_no_transshipment(client: TestClient, peo
             "/api/v1/statistics/transshipment", params=DECEMBER, headers=people[role]
         )
         assert response.status_code == 403, role
+
+
+def test_the_demo_shows_transshipment_figures(db: Database, settings: Settings) -> None:
+    """The demo's crossed trailer swap, its trailer's stay and its finished,
+    held transload are in the figures of the day it opens."""
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    with db.write() as session:
+        load_demo(session, now, settings)
+        board = session.scalars(select(User).where(User.role == Role.board)).first()
+        assert board is not None
+        figures = transshipment(
+            session=session,
+            user=board,
+            query=TransshipmentQuery(period="day"),
+            now=now,
+            overdue_hours=24,
+        )
+    vehicles = {
+        row.group["handover_mode"]: row.measures["vehicles"] for row in figures.by_mode.rows
+    }
+    assert vehicles["trailer_swap"] == 1
+    assert vehicles["drive_through"] > 0
+    assert figures.trailer_swaps.waits[0].stays == 1
+    assert figures.transloads.weight_kg > 0
+    assert figures.transloads.holds_opened == 1

@@ -86,9 +86,7 @@ def transshipment(
         },
         by_mode=named(session, by_mode, language),
         by_mode_and_gate=named(session, by_gate, language),
-        trailer_swaps=_trailer_swaps(
-            session, start, min(end, now), gate_id, overdue_hours, language
-        ),
+        trailer_swaps=_trailer_swaps(session, start, end, now, gate_id, overdue_hours, language),
         transloads=_all_transloads(yards),
         yards=yards,
     )
@@ -116,14 +114,17 @@ def _mean(hours: float | None) -> Decimal | None:
 def _trailer_swaps(
     session: Session,
     start: datetime,
-    until: datetime,
+    end: datetime,
+    now: datetime,
     gate_id: int | None,
     overdue_hours: int,
     language: str,
 ) -> TrailerSwapFigures:
-    """``until``: the period's end, or now when the period is not over."""
+    """The stays that ended in [``start``, ``end``); the hand-backs overdue
+    at a moment of it up to ``now``."""
     stayed = hours_between(TrailerStay.since, TrailerStay.left_at)
-    ended = (TrailerStay.left_at >= start, TrailerStay.left_at < until)
+    ended = (TrailerStay.left_at >= start, TrailerStay.left_at < end)
+    until = min(end, now)
     waits = {
         wait: (int(stays), mean)
         for wait, stays, mean in session.execute(
