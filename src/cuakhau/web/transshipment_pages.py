@@ -16,6 +16,7 @@ from cuakhau.core.schemas import Id
 from cuakhau.models.enums import HandoverMode
 from cuakhau.statistics import exports
 from cuakhau.statistics.exports import ExportFormat
+from cuakhau.statistics.names import label
 from cuakhau.statistics.periods import Comparison, PeriodKind
 from cuakhau.statistics.schemas import (
     PeriodQuery,
@@ -64,7 +65,7 @@ class DownloadView(TransshipmentView):
 
 def mode_figure(report: Report, names: tuple[str, str]) -> dict[str, Any]:
     """Trucks by mode, the period's beside the comparison's."""
-    labels = [row.names.get("handover_mode", str(row.group["handover_mode"])) for row in report.rows]
+    labels = [label(row, "handover_mode") for row in report.rows]
     return figure(
         [
             {
@@ -90,24 +91,16 @@ def mode_figure(report: Report, names: tuple[str, str]) -> dict[str, Any]:
 
 def gate_figure(report: Report) -> dict[str, Any]:
     """Trucks by gate, stacked by mode."""
-    gates = list(dict.fromkeys(row.names.get("gate", str(row.group["gate"])) for row in report.rows))
+    gates = list(dict.fromkeys(label(row, "gate") for row in report.rows))
     data = []
     for mode in HandoverMode:
-        cells = {
-            row.names.get("gate", str(row.group["gate"])): row.measures["vehicles"] or 0
-            for row in report.rows
-            if row.group["handover_mode"] == mode.value
-        }
-        if cells:
-            name = next(
-                row.names.get("handover_mode", mode.value)
-                for row in report.rows
-                if row.group["handover_mode"] == mode.value
-            )
+        rows = [row for row in report.rows if row.group["handover_mode"] == mode.value]
+        if rows:
+            cells = {label(row, "gate"): row.measures["vehicles"] or 0 for row in rows}
             data.append(
                 {
                     "type": "bar",
-                    "name": name,
+                    "name": label(rows[0], "handover_mode"),
                     "x": gates,
                     "y": [cells.get(gate, 0) for gate in gates],
                     "marker": {"color": MODE_COLOURS[mode]},
