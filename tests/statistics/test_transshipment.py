@@ -7,7 +7,7 @@ see them, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +20,10 @@ from cuakhau.crossings.states import move
 from cuakhau.handovers.service import change_mode
 from cuakhau.models import Gate, TransloadBay, User, Yard
 from cuakhau.models.enums import CrossingState as S
-from cuakhau.models.enums import HandoverMode, Role, TrailerWait
+from cuakhau.models.enums import Direction, HandoverMode, Regime, Role, TrailerWait
 from cuakhau.reference.demo import load_demo
+from cuakhau.statistics.history import Figure, import_figures
+from cuakhau.statistics.periods import PeriodKind, period_of
 from cuakhau.statistics.schemas import TransshipmentQuery
 from cuakhau.statistics.transshipment import transshipment
 from tests.conftest import Database, People
@@ -238,6 +240,13 @@ def test_the_demo_shows_transshipment_figures(db: Database, settings: Settings) 
             now=now,
             overdue_hours=24,
         )
+        yesterday = transshipment(
+            session=session,
+            user=board,
+            query=TransshipmentQuery(period="day", at=date(2026, 12, 7)),
+            now=now,
+            overdue_hours=24,
+        )
     vehicles = {
         row.group["handover_mode"]: row.measures["vehicles"] for row in figures.by_mode.rows
     }
@@ -246,3 +255,48 @@ def test_the_demo_shows_transshipment_figures(db: Database, settings: Settings) 
     assert figures.trailer_swaps.waits[0].stays == 1
     assert figures.transloads.weight_kg > 0
     assert figures.transloads.holds_opened == 1
+    # The day before, the synthetic history's modes, marked synthetic.
+    assert yesterday.by_mode.sources == ["synthetic"]
+    assert {row.group["handover_mode"] for row in yesterday.by_mode.rows} == {
+        "drive_through",
+        "trailer_swap",
+        "transload",
+    }
+
+
+def test_synthetic_figures_with_a_mode_count_by_mode_and_say_synthetic(
+    client: TestClient, db: Database, people: People
+):
+    """The demo's synthetic history says each figure's mode: grouped or
+    filtered by mode they count, marked synthetic; the customs office's
+    figures say none, and are left out (and counted as left out)."""
+    november = period_of(PeriodKind.month, date(2026, 11, 1))
+    with db.write() as session:
+        gate = two_way_gate(session)
+
+        def figure(hs_code: str, vehicles: int, mode: HandoverMode | None) -> Figure:
+            return Figure(1, november, gate.id, Direction.export, Regime.export, hs_code,
+                          100_000 * vehicles, 1_000 * vehicles, vehicles, mode)  # fmt: skip
+
+        for synthetic, figures in (
+            (True, [figure("0810", 30, HandoverMode.trailer_swap), figure("0714", 5, None)]),
+            (False, [figure("4407", 7, None)]),
+        ):
+            import_figures(
+                session,
+                file_name="made up" if synthetic else "customs",
+                figures=figures,
+                imported_at=NOW,
+                user=None,
+                synthetic=synthetic,
+            )
+    november_query = {"period": "month", "at": "2026-11-01"}
+    report = get(client, people[Role.board], "trade", **november_query, group_by="handover_mode")
+    assert by_mode(report) == {"trailer_swap": 30}
+    assert report["rows"][0]["sources"] == ["synthetic"]
+    assert report["history_left_out"] == 2
+    only = get(client, people[Role.board], "trade", **november_query, handover_mode="trailer_swap")
+    assert only["total"]["measures"]["vehicles"] == 30
+    # Not grouped by mode, every figure counts.
+    whole = get(client, people[Role.board], "trade", **november_query)
+    assert whole["total"]["measures"]["vehicles"] == 42

@@ -84,6 +84,9 @@ def test_the_board_reads_the_transshipment_figures(page: Page, site: Site, clock
 
     page.goto("/board/transshipment?period=month&at=2026-12-10&lang=en")
     expect(page.locator("h1")).to_have_text("Transshipment figures")
+    expect(page.get_by_test_id("transshipment-source")).to_have_text(
+        "Source: measured by cuakhau from the crossings and the fee receipts"
+    )
     expect(modes.locator('tr[data-mode="transload"] th')).to_have_text("Transload")
     with page.expect_download() as caught:
         page.get_by_test_id("download-csv").click()

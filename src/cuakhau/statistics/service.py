@@ -87,14 +87,16 @@ _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.handover_mode: VehicleDay.handover_mode,
 }
 # What an imported figure has: a report grouped by anything else (or filtered
-# by an enterprise, a country, perishables, a vehicle kind, a handover mode)
-# leaves them out.
+# by an enterprise, a country, perishables, a vehicle kind) leaves them out.
+# Only some say their handover mode (the demo's synthetic ones): grouped by
+# mode, the others are left out.
 _HISTORY_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.gate: TradeHistory.gate_id,
     TradeGroup.direction: TradeHistory.direction,
     TradeGroup.regime: TradeHistory.regime,
     TradeGroup.hs_chapter: func.substr(TradeHistory.hs_heading, 1, 2),
     TradeGroup.hs_heading: TradeHistory.hs_heading,
+    TradeGroup.handover_mode: TradeHistory.handover_mode,
 }
 _FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
     FeeGroup.day: FeeDay.day,
@@ -278,14 +280,13 @@ def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: 
 
 def _history_countable(query: TradeQuery, allowed: Scope) -> bool:
     """Whether imported figures can be counted in the report: they have no
-    enterprise, countries, perishable flag, vehicle kind or handover mode."""
+    enterprise, countries, perishable flag or vehicle kind."""
     lacking = (
         query.enterprise_id,
         query.origin_country,
         query.destination_country,
         query.perishable,
         query.vehicle_kind,
-        query.handover_mode,
     )
     return (
         allowed.enterprise_id is None
@@ -300,6 +301,8 @@ def _history_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool
         where.append(TradeHistory.direction == query.direction)
     if query.regime is not None:
         where.append(TradeHistory.regime == query.regime)
+    if query.handover_mode is not None:
+        where.append(TradeHistory.handover_mode == query.handover_mode)
     if query.hs is not None:
         where.append(func.substr(TradeHistory.hs_heading, 1, len(query.hs)) == query.hs)
     gate_id = allowed.gate_id or query.gate_id
@@ -316,6 +319,12 @@ def _add_history(
     where = _history_where(query, allowed)
     inside = counted_history(period, measured_since(session))
     labelled = [_HISTORY_GROUPS[group].label(f"g{i}") for i, group in enumerate(query.group_by)]
+    # Grouped by mode, a figure that says none is left out.
+    moded = (
+        [TradeHistory.handover_mode.is_not(None)]
+        if TradeGroup.handover_mode in query.group_by
+        else []
+    )
     statement = (
         select(
             *labelled,
@@ -326,7 +335,7 @@ def _add_history(
             func.count().label("figures"),
         )
         .join(HistoryImport, HistoryImport.id == TradeHistory.import_id)
-        .where(*where, *inside)
+        .where(*where, *inside, *moded)
         .group_by(*labelled, HistoryImport.synthetic)
     )
     vehicles = _vehicles_countable(query)

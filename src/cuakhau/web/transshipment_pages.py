@@ -177,6 +177,7 @@ def board_transshipment(
             (t("transshipment_col_cold_tonnes"), t("transshipment_ordinary_tonnes")),
         ),
         download_query=urlencode(download),
+        source=exports.source_line(exports.report_sources(figures.by_mode), language),
     )
 
 

@@ -1,5 +1,6 @@
 """the board's rollups count by handover mode: trade_day and vehicle_day gain
-the crossing's mode in their grain; the rows there are are drive-through
+the crossing's mode in their grain (the rows there are are drive-through);
+trade_history's figures may say theirs
 
 Revision ID: 0021
 Revises: 0019
@@ -62,9 +63,13 @@ def upgrade() -> None:
             )
             batch.drop_constraint(f"pk_{table}", type_="primary")
             batch.create_primary_key(f"pk_{table}", [*grain, "handover_mode"])
+    with op.batch_alter_table("trade_history") as batch:
+        batch.add_column(sa.Column("handover_mode", _mode(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("trade_history") as batch:
+        batch.drop_column("handover_mode")
     # The mode's cells of one grain are added together again.
     for table, grain in _GRAINS.items():
         measures = (
