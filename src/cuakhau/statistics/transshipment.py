@@ -25,9 +25,8 @@ from cuakhau.models import TrailerStay, Transload, TransloadBay, User, Yard
 from cuakhau.models.base import UtcDateTime
 from cuakhau.models.enums import BayKind, TrailerWait
 from cuakhau.statistics.names import named
-from cuakhau.statistics.periods import Period, compared, period_of
+from cuakhau.statistics.periods import Period
 from cuakhau.statistics.schemas import (
-    PeriodRead,
     TradeGroup,
     TradeQuery,
     TrailerSwapFigures,
@@ -60,7 +59,6 @@ def transshipment(
     if allowed is None:
         raise PermissionDenied("role_forbidden", role=user.role.value)
     day = local_date(now)
-    period = period_of(query.period, query.at or day, query.until)
     trade = {
         "period": query.period,
         "at": query.at,
@@ -76,14 +74,12 @@ def transshipment(
     by_gate = scoped_trade_report(
         session, by(TradeGroup.handover_mode, TradeGroup.gate), allowed, day
     )
-    start, end = _moments(period)
+    start, end = _moments(Period(by_mode.period.first, by_mode.period.last))
     gate_id = allowed.gate_id or query.gate_id
     yards = _yard_transloads(session, start, end, gate_id, language)
     return Transshipment(
-        period=_period_read(period),
-        comparisons={
-            comparison: _period_read(compared(period, comparison)) for comparison in query.compare
-        },
+        period=by_mode.period,
+        comparisons=by_mode.comparisons,
         by_mode=named(session, by_mode, language),
         by_mode_and_gate=named(session, by_gate, language),
         trailer_swaps=_trailer_swaps(session, start, end, now, gate_id, overdue_hours, language),
@@ -97,10 +93,6 @@ def _moments(period: Period) -> tuple[datetime, datetime]:
     return local_datetime(period.first, time(0)), local_datetime(
         period.last + timedelta(days=1), time(0)
     )
-
-
-def _period_read(period: Period) -> PeriodRead:
-    return PeriodRead(first=period.first, last=period.last, days=period.days)
 
 
 def _at_gate(query: Select[tuple[object, ...]], gate_id: int | None) -> Select[tuple[object, ...]]:
