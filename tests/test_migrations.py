@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
@@ -18,17 +19,28 @@ from cuakhau.core.config import Settings
 from cuakhau.core.database import make_engine, session_scope
 from cuakhau.core.schema_version import (
     SchemaOutdated,
+    alembic_config,
     current_revision,
     downgrade,
     head_revision,
     upgrade,
 )
-from cuakhau.models import Base, Crossing, CrossingMove, WindowChange, YardSpace, YardVisit
-from cuakhau.models.enums import CrossingState
+from cuakhau.models import (
+    Base,
+    Crossing,
+    CrossingMove,
+    TradeDay,
+    VehicleDay,
+    WindowChange,
+    YardSpace,
+    YardVisit,
+)
+from cuakhau.models.enums import CrossingState, HandoverMode
 from cuakhau.sessions import audited_session_factory
 from cuakhau.yards.visits import CheckIn, check_in
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
 from tests.factories import advance, make_booking, make_enterprise, make_open_gate, make_yard
+from tests.statistics.trips import at, crossed, two_way_gate
 
 
 @pytest.fixture(params=BACKENDS)
@@ -218,3 +230,34 @@ def test_visits_of_crossings_that_left_end_when_they_left(empty_database_url: st
         engine.dispose()
     assert ended == {gone_id: crossed_at, waiting_id: None}
     assert occupied == 1
+
+
+def test_the_rollups_cells_count_as_drive_through_across_migration_0021(empty_database_url: str):
+    """Migration 0021 adds the handover mode to the trade and vehicle rollups:
+    undone, a day's cells of two modes are added together; done again, the
+    cells there are are drive-through (a rebuild puts them under their modes)."""
+    before = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_revision("0021")
+    engine = make_engine(empty_database_url)
+    cargo = [{"hs_code": "0810", "description": "x", "packages": 1, "weight_kg": 1000,
+              "value_usd": "10.00"}]  # fmt: skip
+    try:
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            gate = two_way_gate(session)
+            firm = make_enterprise(session)
+            for mode in (HandoverMode.drive_through, HandoverMode.trailer_swap):
+                crossed(session, gate, firm, at("2026-12-02"), cargo=cargo, mode=mode)
+        downgrade(empty_database_url, str(before.down_revision))
+        with engine.connect() as connection:
+            merged = connection.execute(text("SELECT lines, weight_kg FROM trade_day")).all()
+            trucks = connection.execute(text("SELECT vehicles FROM vehicle_day")).all()
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            modes = session.scalars(select(TradeDay.handover_mode)).all()
+            vehicles = session.scalars(select(VehicleDay.vehicles)).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in merged] == [(2, 2000)]
+    assert [tuple(row) for row in trucks] == [(2,)]
+    assert modes == [HandoverMode.drive_through]
+    assert vehicles == [2]

@@ -52,6 +52,7 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/statistics/fees"): READERS,
     ("GET", "/statistics/trade/download"): READERS,
     ("GET", "/statistics/fees/download"): READERS,
+    ("GET", "/statistics/transshipment"): STAFF_ROLES,
     ("GET", "/statistics/reinvestment"): BOARD,
     ("GET", "/statistics/reinvestment/download"): BOARD,
     ("GET", "/statistics/weekly"): BOARD,

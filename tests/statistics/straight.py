@@ -19,7 +19,11 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
     trade: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, set()])
     vehicles: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     crossings = session.scalars(
-        select(Crossing).where(Crossing.state.in_([CrossingState.crossed, CrossingState.returned]))
+        select(Crossing).where(
+            Crossing.state.in_(
+                [CrossingState.crossed, CrossingState.returned, CrossingState.handed_back]
+            )
+        )
     )
     for crossing in crossings:
         day = local_date(crossing.crossed_at)
@@ -33,6 +37,7 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
                 line.destination_country,
                 line.perishable,
                 crossing.vehicle_kind,
+                crossing.handover_mode,
             )
             cell = trade[key]
             cell[0] += int(Decimal(line.value_usd) * 100)
@@ -41,7 +46,15 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
             cell[3] += 1
             cell[4].add(crossing.id)
         perishable = any(line.perishable for line in crossing.cargo)
-        cell = vehicles[(*common, crossing.enterprise_id, crossing.vehicle_kind, perishable)]
+        cell = vehicles[
+            (
+                *common,
+                crossing.enterprise_id,
+                crossing.vehicle_kind,
+                perishable,
+                crossing.handover_mode,
+            )
+        ]
         cell[0] += 1
         cell[1] += 1 if crossing.cargo else 0
     fees: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])

@@ -1,6 +1,7 @@
 """The rollups always equal a straight computation from the raw rows, whatever
-crossings cross, are undone, have their cargo mended or their receipts voided,
-and whenever the rollups are rebuilt (Hypothesis, on SQLite and PostgreSQL)."""
+crossings of any handover mode cross, are undone, change mode, are returned or
+handed back, have their cargo mended or their receipts voided, and whenever the
+rollups are rebuilt (Hypothesis, on SQLite and PostgreSQL)."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from cuakhau.crossings.cargo import mend_line
 from cuakhau.crossings.schemas import CargoLineMend
-from cuakhau.crossings.states import move
+from cuakhau.crossings.states import BEFORE_CROSSING, move
 from cuakhau.fees.service import void_receipt
+from cuakhau.handovers.service import change_mode
 from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff, Vehicle
 from cuakhau.models.enums import CrossingState as S
-from cuakhau.models.enums import Direction, Regime, VehicleKind
+from cuakhau.models.enums import Direction, HandoverMode, Regime, VehicleKind
 from cuakhau.statistics.rollups import rebuild
 from tests.conftest import Database
 from tests.factories import (
@@ -24,7 +26,7 @@ from tests.factories import (
     make_tariff,
 )
 from tests.statistics.straight import rolled_up, straight
-from tests.statistics.trips import BOOKED_AT, called, two_way_gate
+from tests.statistics.trips import BOOKED_AT, TO_CROSS, called, cross, two_way_gate
 
 lines = st.lists(
     st.fixed_dictionaries(
@@ -48,6 +50,7 @@ book_op = st.tuples(
     st.sampled_from(list(VehicleKind)),
     st.integers(0, 1),
     lines,
+    st.sampled_from(list(HandoverMode)),
 )
 # Moments either side of the zone's midnight (17:00 UTC) and across days.
 cross_op = st.tuples(st.just("cross"), st.integers(0, 2), st.integers(0, 40), st.integers(0, 23))
@@ -66,17 +69,22 @@ mend_op = st.tuples(
         },
     ).filter(bool),
 )
-other_op = st.tuples(st.sampled_from(["undo", "return", "void"]), st.integers(0, 2))
+other_op = st.tuples(st.sampled_from(["undo", "return", "hand_back", "void"]), st.integers(0, 2))
+# The yard operator changes the mode of a crossing that has not crossed (or
+# whose crossing was undone, to cross again another way).
+mode_op = st.tuples(st.just("mode"), st.integers(0, 2), st.sampled_from(list(HandoverMode)))
 operations = st.lists(
-    st.one_of(book_op, cross_op, mend_op, other_op, st.tuples(st.just("rebuild"))),
+    st.one_of(book_op, cross_op, mend_op, other_op, mode_op, st.tuples(st.just("rebuild"))),
     min_size=3,
     max_size=12,
 )
 
 
 def _book(session: Session, gate: Gate, firms: list[Enterprise], op: tuple[Any, ...]) -> None:
-    _, direction, regime, kind, firm, cargo = op
-    called(session, gate, firms[firm], cargo, direction=direction, regime=regime, kind=kind)
+    _, direction, regime, kind, firm, cargo, mode = op
+    called(
+        session, gate, firms[firm], cargo, direction=direction, regime=regime, kind=kind, mode=mode
+    )
 
 
 def _apply(session: Session, gate: Gate, firms: list[Enterprise], op: tuple[Any, ...]) -> None:
@@ -93,9 +101,15 @@ def _apply(session: Session, gate: Gate, firms: list[Enterprise], op: tuple[Any,
 
 _crossed = select(Crossing).where(Crossing.state == S.crossed)
 _APPLIES = {
-    "cross": select(Crossing).where(Crossing.state == S.called),
+    # Called, or back at the step before crossing after an undo.
+    "cross": select(Crossing).where(Crossing.state.in_(BEFORE_CROSSING)),
+    "mode": select(Crossing).where(Crossing.state == S.called),
     "undo": _crossed,
-    "return": _crossed,
+    "return": _crossed.where(Crossing.handover_mode != HandoverMode.transload),
+    "hand_back": select(Crossing).where(
+        Crossing.state.in_([S.crossed, S.returned]),
+        Crossing.handover_mode == HandoverMode.trailer_swap,
+    ),
     "mend": select(Crossing).where(Crossing.cargo.any()),
     "void": select(Crossing).where(
         Crossing.id.in_(select(Receipt.crossing_id).where(Receipt.voided_at.is_(None)))
@@ -106,14 +120,23 @@ _APPLIES = {
 def _correct(session: Session, crossing: Crossing, op: tuple[Any, ...]) -> None:
     if op[0] == "cross":
         at = BOOKED_AT + timedelta(days=op[2], hours=op[3])
-        move(session, crossing, S.crossed, at=at, reason="test")
+        cross(session, crossing, at)
         # The truck is rebuilt as another kind: the crossing counts the kind it crossed as.
         vehicle = session.get_one(Vehicle, crossing.vehicle_id)
         vehicle.kind = VehicleKind.van if vehicle.kind is not VehicleKind.van else VehicleKind.truck
     elif op[0] == "undo":
-        move(session, crossing, S.called, at=BOOKED_AT, reason="recorded by mistake")
+        steps = TO_CROSS[crossing.handover_mode]
+        before = steps[-2] if len(steps) > 1 else S.called
+        move(session, crossing, before, at=BOOKED_AT, reason="recorded by mistake")
+    elif op[0] == "mode":
+        change_mode(session, crossing, op[2], reason="đầu kéo hỏng")
     elif op[0] == "return":
         move(session, crossing, S.returned, at=BOOKED_AT, reason="test")
+    elif op[0] == "hand_back":
+        # The swapped trailer back across, then with its owner again.
+        if crossing.state is S.crossed:
+            move(session, crossing, S.returned, at=BOOKED_AT, reason="test")
+        move(session, crossing, S.handed_back, at=BOOKED_AT, reason="test")
     elif op[0] == "mend":
         line_no = op[2] % len(crossing.cargo) + 1
         mend_line(session, crossing, line_no, CargoLineMend(**op[3]))
@@ -170,6 +193,7 @@ def test_a_crossing_counts_once_a_truck_and_on_its_zone_day(db: Database):
                     {**line, "hs_code": "08109010", "value_usd": "0.20"},
                     {**line, "hs_code": "0714"},
                 ],
+                HandoverMode.drive_through,
             ),
         )
         crossing = session.scalars(select(Crossing)).one()

@@ -10,7 +10,7 @@ from cuakhau.crossings.schemas import BookingRequest, CargoLineIn
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, Enterprise, Gate
 from cuakhau.models.enums import CrossingState as S
-from cuakhau.models.enums import Direction, Regime, VehicleKind
+from cuakhau.models.enums import Direction, HandoverMode, Regime, VehicleKind
 from tests.factories import make_open_gate, make_pattern, make_vehicle
 
 BOOKED_AT = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
@@ -23,10 +23,29 @@ def at(day: str, hour: int = 3) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
+# The steps from the one before crossing to crossing, by handover mode.
+TO_CROSS: dict[HandoverMode, tuple[S, ...]] = {
+    HandoverMode.drive_through: (S.crossed,),
+    HandoverMode.trailer_swap: (S.trailer_dropped, S.trailer_taken, S.crossed),
+    HandoverMode.transload: (S.at_bay, S.unloaded, S.loaded, S.released, S.crossed),
+}
+
+
 def two_way_gate(session: Session) -> Gate:
+    """A gate open both ways round the clock, offering every handover mode."""
     gate = make_open_gate(session)
     make_pattern(session, gate, direction=Direction.import_, capacity=50, hours=range(24))
+    gate.offers_trailer_swap = gate.offers_transload = True
     return gate
+
+
+def cross(session: Session, crossing: Crossing, at: datetime) -> None:
+    """The crossing's remaining steps of its mode, from where it is, to crossing at ``at``."""
+    steps = TO_CROSS[crossing.handover_mode]
+    if crossing.state in steps:
+        steps = steps[steps.index(crossing.state) + 1 :]
+    for state in steps:
+        move(session, crossing, state, at=at, reason="test")
 
 
 def called(
@@ -38,6 +57,7 @@ def called(
     direction: Direction = Direction.export,
     regime: Regime = Regime.export,
     kind: VehicleKind = VehicleKind.truck,
+    mode: HandoverMode = HandoverMode.drive_through,
 ) -> Crossing:
     """A booked truck walked to ``called``: its next move is to cross."""
     vehicle = make_vehicle(session, firm, kind=kind.value)
@@ -46,6 +66,7 @@ def called(
         gate_id=gate.id,
         direction=direction,
         regime=regime,
+        handover_mode=mode,
         cargo=[CargoLineIn(**line) for line in cargo],
     )
     crossing = book(session, enterprise_id=firm.id, request=request, now=BOOKED_AT)
@@ -57,5 +78,5 @@ def called(
 
 def crossed(session: Session, gate: Gate, firm: Enterprise, at: datetime, **kw: Any) -> Crossing:
     crossing = called(session, gate, firm, **kw)
-    move(session, crossing, S.crossed, at=at, reason="test")
+    cross(session, crossing, at)
     return crossing

@@ -98,6 +98,7 @@ NOT_HTML = {
     "/investment/export",
     "/investment/reports/{name}/download",
     "/board/statistics/download",
+    "/board/transshipment/download",
     "/planning/today.yaml",
     "/d/sw.js",  # the drivers' pages' service worker
     "/favicon.ico",

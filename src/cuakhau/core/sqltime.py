@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Time
+from sqlalchemy import Date, Float, Time
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -107,3 +107,26 @@ def _offset_minutes(zone: ZoneInfo) -> int:
     offset = zone.utcoffset(datetime.now(UTC))
     assert offset is not None
     return int(offset.total_seconds() // 60)
+
+
+class hours_between(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it is
+    """``end - start`` in hours (fractional), of two UTC times."""
+
+    inherit_cache = True
+    name = "hours_between"
+    type = Float()
+
+    def __init__(self, start: ColumnElement[Any], end: ColumnElement[Any]) -> None:
+        super().__init__(start, end)
+
+
+@compiles(hours_between, "postgresql")
+def _hours_between_postgresql(element: hours_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_between_sqlite(element: hours_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"

@@ -19,6 +19,7 @@ from cuakhau.crossings.rules import offers
 from cuakhau.crossings.states import MODE_CHANGEABLE, move, refuse_illegal
 from cuakhau.models import Crossing, CrossingMove, Gate, TrailerStay, Yard
 from cuakhau.models.enums import CrossingState, HandoverMode
+from cuakhau.statistics.rollups import recounting
 
 # The steps that happen in a yard: the crossing's yard unless one is named.
 _IN_A_YARD = frozenset(
@@ -56,9 +57,11 @@ def change_mode(
     for place, place_id in places:
         if place_id is not None and not offered(session, place, place_id, mode):
             raise InvalidInput("handover_not_offered", field="handover_mode", mode=mode.value)
-    crossing.handover_mode = mode
-    crossing.handover_reason = reason
-    session.flush()
+    # The rollups count by mode: a crossing counted when its mode changes
+    # (none is, today: MODE_CHANGEABLE) would move to the new mode's cells.
+    with recounting(session, crossing.id):
+        crossing.handover_mode = mode
+        crossing.handover_reason = reason
     return crossing
 
 

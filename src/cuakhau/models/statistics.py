@@ -11,12 +11,20 @@ from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Base
-from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
+from cuakhau.models.enums import (
+    Direction,
+    FeeKind,
+    HandoverMode,
+    Regime,
+    VehicleClass,
+    VehicleKind,
+)
 
 
 class TradeDay(Base):
     """Goods that crossed: day (zone time) × gate × direction × regime × HS
-    heading × enterprise × country pair × perishable × vehicle kind."""
+    heading × enterprise × country pair × perishable × vehicle kind × handover
+    mode."""
 
     __tablename__ = "trade_day"
 
@@ -36,6 +44,12 @@ class TradeDay(Base):
     vehicle_kind: Mapped[VehicleKind] = mapped_column(
         Enum(VehicleKind, native_enum=False, length=32), primary_key=True
     )
+    # How the cargo changed hands at the line (the crossing's, when it crossed).
+    handover_mode: Mapped[HandoverMode] = mapped_column(
+        Enum(HandoverMode, native_enum=False, length=16),
+        primary_key=True,
+        server_default=HandoverMode.drive_through.value,
+    )
     value_usd_cents: Mapped[int] = mapped_column(BigInteger)
     weight_kg: Mapped[int] = mapped_column(BigInteger)
     packages: Mapped[int] = mapped_column(BigInteger)
@@ -48,7 +62,8 @@ class TradeDay(Base):
 
 class VehicleDay(Base):
     """Trucks that crossed, each once however many lines it carries: day × gate
-    × direction × regime × enterprise × vehicle kind × carrying perishables."""
+    × direction × regime × enterprise × vehicle kind × carrying perishables ×
+    handover mode."""
 
     __tablename__ = "vehicle_day"
     # The first day cuakhau measured at a gate, from which its imported
@@ -68,6 +83,12 @@ class VehicleDay(Base):
         Enum(VehicleKind, native_enum=False, length=32), primary_key=True
     )
     perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    # How the cargo changed hands at the line (the crossing's, when it crossed).
+    handover_mode: Mapped[HandoverMode] = mapped_column(
+        Enum(HandoverMode, native_enum=False, length=16),
+        primary_key=True,
+        server_default=HandoverMode.drive_through.value,
+    )
     vehicles: Mapped[int] = mapped_column(BigInteger)
     # Vehicles with cargo: the rest crossed empty.
     shipments: Mapped[int] = mapped_column(BigInteger)

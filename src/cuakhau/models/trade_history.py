@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Audited, Base, UtcDateTime
-from cuakhau.models.enums import Direction, Regime
+from cuakhau.models.enums import Direction, HandoverMode, Regime
 
 
 class HistoryImport(Base, Audited):
@@ -50,3 +50,8 @@ class TradeHistory(Base):
     value_usd_cents: Mapped[int] = mapped_column(BigInteger)
     weight_kg: Mapped[int] = mapped_column(BigInteger)
     vehicles: Mapped[int] = mapped_column(BigInteger)
+    # How the cargo changed hands, where the figure says (the demo's synthetic
+    # figures do; the customs office's spreadsheets do not).
+    handover_mode: Mapped[HandoverMode | None] = mapped_column(
+        Enum(HandoverMode, native_enum=False, length=16)
+    )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.models import Gate, HistoryImport
-from cuakhau.models.enums import Direction, Regime
+from cuakhau.models.enums import Direction, HandoverMode, Regime
 from cuakhau.statistics.history import Figure, import_figures
 from cuakhau.statistics.periods import Period
 
@@ -42,24 +42,27 @@ class Goods:
     usd_per_truck: int
     kg_per_truck: int
     fruit: bool = False
+    # How its cargo changes hands at the line (made up, as the rest).
+    mode: HandoverMode = HandoverMode.drive_through
 
 
 _EXPORT, _IMPORT = Direction.export, Direction.import_
+_SWAP, _TRANSLOAD = HandoverMode.trailer_swap, HandoverMode.transload
 # Per gate: trucks a day at the height of the fruit season (fruit) or all year.
 FLOWS: dict[str, tuple[Goods, ...]] = {
     "HUU-NGHI": (
-        Goods("0810", _EXPORT, 105, 18_000, 18_000, fruit=True),
+        Goods("0810", _EXPORT, 105, 18_000, 18_000, fruit=True, mode=_SWAP),
         Goods("0804", _EXPORT, 45, 12_000, 20_000, fruit=True),
         Goods("0714", _EXPORT, 35, 4_500, 30_000),
         Goods("4407", _EXPORT, 25, 9_000, 25_000),
-        Goods("8471", _IMPORT, 165, 45_000, 8_000),
+        Goods("8471", _IMPORT, 165, 45_000, 8_000, mode=_SWAP),
         Goods("8517", _IMPORT, 120, 60_000, 6_000),
         Goods("5407", _IMPORT, 200, 15_000, 15_000),
         Goods("0808", _IMPORT, 120, 14_000, 22_000),
     ),
     "TAN-THANH": (
-        Goods("0810", _EXPORT, 190, 18_000, 18_000, fruit=True),
-        Goods("0804", _EXPORT, 80, 12_000, 20_000, fruit=True),
+        Goods("0810", _EXPORT, 190, 18_000, 18_000, fruit=True, mode=_TRANSLOAD),
+        Goods("0804", _EXPORT, 80, 12_000, 20_000, fruit=True, mode=_SWAP),
         Goods("0714", _EXPORT, 30, 4_500, 30_000),
         Goods("5407", _IMPORT, 60, 15_000, 15_000),
         Goods("0808", _IMPORT, 60, 14_000, 22_000),
@@ -129,6 +132,7 @@ def synthetic_figures(gates: dict[str, int], last: date, seed: int = SEED) -> li
                         value_usd_cents=round(trucks * goods.usd_per_truck * load * 100),
                         weight_kg=round(trucks * goods.kg_per_truck * load),
                         vehicles=trucks,
+                        handover_mode=goods.mode,
                     )
                 )
     return figures

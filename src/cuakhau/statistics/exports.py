@@ -65,6 +65,7 @@ FILTERS = (
     "destination_country",
     "perishable",
     "vehicle_kind",
+    "handover_mode",
     "vehicle_class",
     "kind",
 )

@@ -32,7 +32,7 @@ from cuakhau.core.sheet_import import (
     xlsx_worksheets,
 )
 from cuakhau.models import Gate, HistoryImport, TradeHistory, User, VehicleDay
-from cuakhau.models.enums import Direction, Regime
+from cuakhau.models.enums import Direction, HandoverMode, Regime
 from cuakhau.statistics.periods import Period, PeriodKind, period_of
 
 COLUMNS = (
@@ -70,6 +70,8 @@ class Figure:
     value_usd_cents: int
     weight_kg: int
     vehicles: int
+    # The customs office's figures say nothing of it; the demo's synthetic ones do.
+    handover_mode: HandoverMode | None = None
 
     @property
     def heading(self) -> str:
@@ -389,6 +391,7 @@ def _row(import_id: int, figure: Figure) -> dict[str, Any]:
         "value_usd_cents": figure.value_usd_cents,
         "weight_kg": figure.weight_kg,
         "vehicles": figure.vehicles,
+        "handover_mode": figure.handover_mode,
     }
 
 

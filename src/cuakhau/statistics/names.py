@@ -21,6 +21,7 @@ WORDS = {
     "vehicle_kind": "vehicle_kind_",
     "vehicle_class": "yard_class_",
     "kind": "fee_kind_",
+    "handover_mode": "handover_mode_",
 }
 
 Namer = Callable[[str, Any], str | None]

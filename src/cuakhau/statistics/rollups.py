@@ -42,8 +42,11 @@ from cuakhau.models import CargoLine, Crossing, Fee, FeeDay, Receipt, TradeDay, 
 from cuakhau.models.enums import CrossingState
 
 # A crossing counts from the moment it crossed; a truck that has come back
-# (returned) still crossed. Undoing the crossing (crossed → called) uncounts it.
-COUNTED_STATES = frozenset({CrossingState.crossed, CrossingState.returned})
+# (returned), or a swapped trailer back with its owner (handed_back), still
+# crossed. Undoing the crossing (crossed → the step before) uncounts it.
+COUNTED_STATES = frozenset(
+    {CrossingState.crossed, CrossingState.returned, CrossingState.handed_back}
+)
 
 
 def counted(state: CrossingState | None) -> bool:
@@ -81,6 +84,7 @@ def trade_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[objec
         CargoLine.destination_country,
         CargoLine.perishable,
         Crossing.vehicle_kind,
+        Crossing.handover_mode,
     )
     cents = cast(func.round(CargoLine.value_usd * 100), BigInteger)
     return (
@@ -113,6 +117,7 @@ def vehicle_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[obj
             Crossing.enterprise_id,
             Crossing.vehicle_kind,
             exists(lines.where(CargoLine.perishable.is_(True))).label("perishable"),
+            Crossing.handover_mode,
             case((exists(lines), 1), else_=0).label("laden"),
         )
         .where(_crossed(), *where)

@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response, UploadFile, status
 
-from cuakhau.accounts.deps import BoardOrAdmin, StaffOrEnterprise
+from cuakhau.accounts.deps import BoardOrAdmin, Staff, StaffOrEnterprise
 from cuakhau.core.clock import local_date
-from cuakhau.core.deps import DbSession, Now, api_router
+from cuakhau.core.deps import AppSettings, DbSession, Now, api_router
 from cuakhau.core.messages import pick_language
 from cuakhau.core.schemas import Day, Id, InputSchema
 from cuakhau.core.sheet_import import ImportRejected, refused
@@ -26,7 +26,10 @@ from cuakhau.statistics.schemas import (
     ReinvestmentQuery,
     Report,
     TradeQuery,
+    Transshipment,
+    TransshipmentQuery,
 )
+from cuakhau.statistics.transshipment import transshipment as transshipment_answer
 
 router = api_router(prefix="/statistics", tags=["statistics"])
 public_router = api_router(prefix="/public", tags=["public"])
@@ -88,6 +91,29 @@ def fees(
         user=user,
         query=query,
         today=local_date(now),
+        language=pick_language(request),
+    )
+
+
+@router.get("/transshipment", response_model=Transshipment)
+def transshipment(
+    request: Request,
+    session: DbSession,
+    user: Staff,
+    now: Now,
+    settings: AppSettings,
+    query: Annotated[TransshipmentQuery, Query()],
+) -> Any:
+    """How the cargo changed hands at the line in the period: trucks, weight
+    and value by handover mode (and gate) with the comparisons asked for, the
+    trailer swaps' trailers (handed back, overdue, hours in a yard), and the
+    transloads through the yards' bays (weight, cold bays' share, holds)."""
+    return transshipment_answer(
+        session=session,
+        user=user,
+        query=query,
+        now=now,
+        overdue_hours=settings.hand_back_overdue_hours,
         language=pick_language(request),
     )
 

@@ -6,7 +6,15 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from cuakhau.core.schemas import CountryCode, Day, Id, InputSchema, OutputSchema
-from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass, VehicleKind
+from cuakhau.models.enums import (
+    Direction,
+    FeeKind,
+    HandoverMode,
+    Regime,
+    TrailerWait,
+    VehicleClass,
+    VehicleKind,
+)
 from cuakhau.statistics.periods import Comparison, PeriodKind
 
 # An HS chapter (2 digits) or heading (4).
@@ -28,6 +36,7 @@ class TradeGroup(StrEnum):
     destination_country = "destination_country"
     perishable = "perishable"
     vehicle_kind = "vehicle_kind"
+    handover_mode = "handover_mode"
 
 
 class FeeGroup(StrEnum):
@@ -73,7 +82,7 @@ class ReportQuery(PeriodQuery):
 
 
 class TradeQuery(ReportQuery):
-    group_by: Annotated[list[TradeGroup], Field(max_length=11, default_factory=list)]
+    group_by: Annotated[list[TradeGroup], Field(max_length=12, default_factory=list)]
     direction: Direction | None = None
     regime: Regime | None = None
     hs: HsPrefix | None = None
@@ -82,6 +91,7 @@ class TradeQuery(ReportQuery):
     destination_country: CountryCode | None = None
     perishable: bool | None = None
     vehicle_kind: VehicleKind | None = None
+    handover_mode: HandoverMode | None = None
 
 
 class Step(StrEnum):
@@ -173,6 +183,67 @@ class Reinvestment(OutputSchema):
     projects: int
     rows: list[ReinvestmentRow]
     total: ReinvestmentRow
+
+
+class TransshipmentQuery(PeriodQuery):
+    """The board's transshipment figures: a period, its comparisons, a gate."""
+
+    compare: Annotated[list[Comparison], Field(max_length=3, default_factory=list)]
+    gate_id: Id | None = None
+
+
+class TrailerWaitFigures(OutputSchema):
+    """The trailer stays of one kind of wait that ended in the period."""
+
+    waits_for: TrailerWait
+    name: str
+    stays: int
+    # Hours from the trailer's arrival in the yard to its leaving, on average.
+    mean_hours: Decimal | None
+
+
+class TrailerSwapFigures(OutputSchema):
+    # Swapped trailers handed back to their owners in the period.
+    handed_back: int
+    # Hand-backs that waited more than ``overdue_hours`` at some moment of the
+    # period (up to now): those handed back late and those still waiting.
+    overdue_hand_backs: int
+    overdue_hours: int
+    # Every trailer stay that ended in the period, on average.
+    mean_hours: Decimal | None
+    waits: list[TrailerWaitFigures]
+
+
+class TransloadFigures(OutputSchema):
+    """The transloads finished in the period (the cargo loaded out)."""
+
+    transloads: int
+    # Loaded out (as counted; as declared where nothing was counted).
+    weight_kg: int
+    cold_weight_kg: int
+    # cold / all, to four places; None when nothing went through a bay.
+    cold_share: Decimal | None
+    # Reconciliation holds opened in the period (a count difference).
+    holds_opened: int
+
+
+class YardTransloads(TransloadFigures):
+    yard_id: int
+    name: str
+
+
+class Transshipment(OutputSchema):
+    """How the cargo changed hands at the line over a period: trucks, weight
+    and value by handover mode (and gate), with the comparisons; the trailer
+    swaps' trailers; the transloads through the yards' bays."""
+
+    period: PeriodRead
+    comparisons: dict[Comparison, PeriodRead]
+    by_mode: Report
+    by_mode_and_gate: Report
+    trailer_swaps: TrailerSwapFigures
+    transloads: TransloadFigures
+    yards: list[YardTransloads]
 
 
 class HistoryImportRead(OutputSchema):

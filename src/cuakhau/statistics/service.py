@@ -71,6 +71,7 @@ _TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.destination_country: TradeDay.destination_country,
     TradeGroup.perishable: TradeDay.perishable,
     TradeGroup.vehicle_kind: TradeDay.vehicle_kind,
+    TradeGroup.handover_mode: TradeDay.handover_mode,
 }
 # What the vehicle rollup also has: a report grouped or filtered only by these
 # counts each truck once; by a line's heading or countries, a truck carrying
@@ -83,15 +84,19 @@ _VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.enterprise: VehicleDay.enterprise_id,
     TradeGroup.perishable: VehicleDay.perishable,
     TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
+    TradeGroup.handover_mode: VehicleDay.handover_mode,
 }
 # What an imported figure has: a report grouped by anything else (or filtered
 # by an enterprise, a country, perishables, a vehicle kind) leaves them out.
+# Only some say their handover mode (the demo's synthetic ones): grouped by
+# mode, the others are left out.
 _HISTORY_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.gate: TradeHistory.gate_id,
     TradeGroup.direction: TradeHistory.direction,
     TradeGroup.regime: TradeHistory.regime,
     TradeGroup.hs_chapter: func.substr(TradeHistory.hs_heading, 1, 2),
     TradeGroup.hs_heading: TradeHistory.hs_heading,
+    TradeGroup.handover_mode: TradeHistory.handover_mode,
 }
 _FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
     FeeGroup.day: FeeDay.day,
@@ -109,18 +114,27 @@ class Scope:
     gate_id: int | None = None
 
 
-def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
-    """The board and admins see everything; an enterprise its own figures, or
-    the zone's totals (no breakdown); gate, customs and yard officers their gate."""
+def staff_scope(user: User, gate_id: int | None) -> Scope | None:
+    """The board and admins see everything; gate, customs and yard officers
+    their gate (asking for ``gate_id``); None for anyone else."""
     if user.role in (Role.admin, Role.board):
         return Scope()
     if user.role in GATE_BOUND_ROLES:
         if user.gate_id is None:
             # The role may read its gate's figures; the account lacks the gate.
             raise Conflict("statistics_no_gate")
-        if query.gate_id not in (None, user.gate_id):
+        if gate_id not in (None, user.gate_id):
             raise PermissionDenied("statistics_other_gate")
         return Scope(gate_id=user.gate_id)
+    return None
+
+
+def scope(user: User, query: ReportQuery, *, enterprise_rows: bool) -> Scope:
+    """The board and admins see everything; an enterprise its own figures, or
+    the zone's totals (no breakdown); gate, customs and yard officers their gate."""
+    staff = staff_scope(user, query.gate_id)
+    if staff is not None:
+        return staff
     if user.role is Role.enterprise and user.enterprise_id is not None:
         asked = getattr(query, "enterprise_id", None)
         if query.zone_totals or not enterprise_rows:
@@ -180,12 +194,18 @@ def _sums(
 
 def _trade_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    for name in ("direction", "regime", "origin_country", "destination_country", "perishable"):
+    for name in (
+        "direction",
+        "regime",
+        "origin_country",
+        "destination_country",
+        "perishable",
+        "vehicle_kind",
+        "handover_mode",
+    ):
         value = getattr(query, name)
         if value is not None:
             where.append(TradeDay.__table__.c[name] == value)
-    if query.vehicle_kind is not None:
-        where.append(TradeDay.vehicle_kind == query.vehicle_kind)
     if query.hs is not None:
         where.append(func.substr(TradeDay.hs_heading, 1, len(query.hs)) == query.hs)
     return where + _common_where(TradeDay, query, allowed, query.enterprise_id)
@@ -213,7 +233,7 @@ def _vehicles_countable(query: TradeQuery) -> bool:
 
 def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    for name in ("direction", "regime", "perishable", "vehicle_kind"):
+    for name in ("direction", "regime", "perishable", "vehicle_kind", "handover_mode"):
         value = getattr(query, name)
         if value is not None:
             where.append(VehicleDay.__table__.c[name] == value)
@@ -281,6 +301,8 @@ def _history_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool
         where.append(TradeHistory.direction == query.direction)
     if query.regime is not None:
         where.append(TradeHistory.regime == query.regime)
+    if query.handover_mode is not None:
+        where.append(TradeHistory.handover_mode == query.handover_mode)
     if query.hs is not None:
         where.append(func.substr(TradeHistory.hs_heading, 1, len(query.hs)) == query.hs)
     gate_id = allowed.gate_id or query.gate_id
@@ -297,6 +319,12 @@ def _add_history(
     where = _history_where(query, allowed)
     inside = counted_history(period, measured_since(session))
     labelled = [_HISTORY_GROUPS[group].label(f"g{i}") for i, group in enumerate(query.group_by)]
+    # Grouped by mode, a figure that says none is left out.
+    moded = (
+        [TradeHistory.handover_mode.is_not(None)]
+        if TradeGroup.handover_mode in query.group_by
+        else []
+    )
     statement = (
         select(
             *labelled,
@@ -307,7 +335,7 @@ def _add_history(
             func.count().label("figures"),
         )
         .join(HistoryImport, HistoryImport.id == TradeHistory.import_id)
-        .where(*where, *inside)
+        .where(*where, *inside, *moded)
         .group_by(*labelled, HistoryImport.synthetic)
     )
     vehicles = _vehicles_countable(query)

@@ -19,6 +19,7 @@ from cuakhau.web import (
     statistics_pages,
     trailers,
     transload_pages,
+    transshipment_pages,
     vendor,
     yard,
     zone,
@@ -43,6 +44,7 @@ PAGE_ROUTERS = (
     admin.router,
     board.router,
     statistics_pages.router,
+    transshipment_pages.router,
     planning.router,
     zone.router,
 )
