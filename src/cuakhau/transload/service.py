@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.rows import ensure_active_reference
 from cuakhau.crossings.reasons import Reason
+from cuakhau.fees.service import charge_transload
 from cuakhau.handovers.service import record_step
 from cuakhau.models import Crossing, Enterprise, Transload, TransloadBay, User, Yard
 from cuakhau.models.enums import CrossingState, HandoverMode, Role, TransloadState
@@ -184,7 +185,7 @@ def loaded_out(
 ) -> Transload:
     """Counted onto the outbound vehicle; a difference beyond the tolerance holds
     the cargo for customs, with both counts. Hours of the slot not begun are
-    given back."""
+    given back. A transload with no crossing of ours is charged now."""
     move(transload, S.finished)
     transload.finished_at = transload.ended_at = at
     transload.packages_out = data.packages
@@ -202,6 +203,9 @@ def loaded_out(
         _crossing_step(session, transload, CrossingState.released, at)
     give_back_from(session, transload, at)
     session.flush()
+    if transload.crossing_id is None:
+        # No crossing of ours to carry its fees: its own receipt, now.
+        charge_transload(session, transload, at)
     return transload
 
 
