@@ -24,7 +24,7 @@ from cuakhau.transload import service
 from cuakhau.transload.board import board
 from cuakhau.transload.reconcile import Tolerance
 from cuakhau.transload.schemas import LoadedOut, Unloaded, WithReason
-from cuakhau.transload.setup import transshipment_yard
+from cuakhau.transload.setup import SETUP_ROLES, transshipment_yard
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
 from cuakhau.yards.visits import visible_yards
@@ -89,6 +89,7 @@ def _page(
         counted=COUNTED,
         may_move=user.role in service.OPERATOR_ROLES,
         may_release=user.role in service.RELEASE_ROLES,
+        may_set_up=user.role in SETUP_ROLES,
         form=form or StepForm(),
         notice=notice,
         now=now,
