@@ -87,7 +87,7 @@ def set_shifts(session: Session, yard: Yard, data: Shifts, now: datetime) -> lis
     """Replace the yard's shift pattern; shifts may not overlap (a team is
     counted once an hour). Rows kept where a shift starts at the same time, so
     the audit log shows the change of a count."""
-    _check_no_overlap(data)
+    check_no_overlap(data)
     current = {shift.starts_at: shift for shift in shifts_of(session, yard)}
     wanted = {shift.starts_at: shift for shift in data.shifts}
     for starts_at, shift in current.items():
@@ -111,7 +111,8 @@ def _minutes(shift_start: int, shift_end: int) -> set[int]:
     return {minute % (24 * 60) for minute in range(shift_start, end, 15)}
 
 
-def _check_no_overlap(data: Shifts) -> None:
+def check_no_overlap(data: Shifts) -> None:
+    """Shifts may not overlap: a team is counted once an hour."""
     covered: set[int] = set()
     for index, shift in enumerate(data.shifts):
         start = shift.starts_at.hour * 60 + shift.starts_at.minute
