@@ -12,7 +12,7 @@ from cuakhau.models import StevedoreShift, TransloadBay, User, Yard
 from cuakhau.models.enums import Role
 from cuakhau.transload.hours import reset_bay_hours, reset_stevedore_hours
 from cuakhau.transload.schemas import BayCreate, BayUpdate, Shifts, YardSetup
-from cuakhau.yards.visits import visible_yard
+from cuakhau.yards.visits import visible_yard, visible_yards
 
 # Who sets a yard up: the administrator, or the yard's own operator.
 SETUP_ROLES = (Role.admin, Role.yard_operator)
@@ -26,6 +26,19 @@ def transshipment_yard(session: Session, yard_id: int, user: User | None) -> Yar
     if not yard.is_transshipment:
         raise Conflict("yard_not_transshipment", yard=yard.code)
     return yard
+
+
+def transshipment_yards(session: Session, user: User) -> list[Yard]:
+    """The transshipment yards the user works in."""
+    return [yard for yard in visible_yards(session, user) if yard.is_transshipment]
+
+
+def shown_yard(session: Session, user: User, yard_id: int | None, yards: list[Yard]) -> Yard | None:
+    """The yard a page shows: the one asked for (404 outside the user's, 409
+    not a transshipment yard), else the first of the user's."""
+    if yard_id is not None:
+        return transshipment_yard(session, yard_id, user)
+    return yards[0] if yards else None
 
 
 def set_up_yard(session: Session, yard: Yard, data: YardSetup) -> Yard:

@@ -16,14 +16,20 @@ from starlette.datastructures import FormData
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import DomainError
 from cuakhau.core.schemas import Id
-from cuakhau.models import User, Yard
+from cuakhau.models import User
 from cuakhau.models.enums import BayKind, RateUnit
 from cuakhau.transload import setup
 from cuakhau.transload.schemas import BayCreate, BayUpdate, Shifts
 from cuakhau.web import i18n
-from cuakhau.web.pages import CsrfChecked, FormState, PageRoute, SubmittedForm, page_roles, redirect
-from cuakhau.web.pages import render as render_page
-from cuakhau.yards.visits import visible_yards
+from cuakhau.web.pages import (
+    CsrfChecked,
+    FormState,
+    PageRoute,
+    SubmittedForm,
+    page_roles,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute)
 
@@ -46,10 +52,6 @@ class Forms:
     shifts: FormState | None = None
 
 
-def _yards(session: Session, user: User) -> list[Yard]:
-    return [yard for yard in visible_yards(session, user) if yard.is_transshipment]
-
-
 def _page(
     request: Request,
     session: Session,
@@ -58,11 +60,8 @@ def _page(
     forms: Forms | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    yards = _yards(session, user)
-    if yard_id is not None:
-        yard: Yard | None = setup.transshipment_yard(session, yard_id, user)
-    else:
-        yard = yards[0] if yards else None
+    yards = setup.transshipment_yards(session, user)
+    yard = setup.shown_yard(session, user, yard_id, yards)
     forms = forms or Forms()
     shifts = setup.shifts_of(session, yard) if yard else []
     if forms.shifts is None:
@@ -75,7 +74,7 @@ def _page(
             }
         forms.shifts = FormState(typed)
     rows = max(len(shifts), _typed_rows(forms.shifts.values)) + BLANK_SHIFTS
-    return render_page(
+    return render(
         request,
         "transload_setup.html",
         status_code=status_code,
