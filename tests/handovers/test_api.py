@@ -144,6 +144,36 @@ def test_a_transload_onto_the_other_sides_vehicle(
     assert states[-5:] == ["at_bay", "unloaded", "loaded", "released", "crossed"]
 
 
+def test_a_transload_the_other_side_refuses_at_the_bay_is_turned_back_and_handed_back(
+    client: TestClient, people: People, db: Database, hub: Hub
+) -> None:
+    crossing_id = called(client, people, db, hub.gate_id, "transload")
+    assert step(client, people, crossing_id, "at_bay", yard_id=hub.yard_id).status_code == 200
+    # Heard by phone at the gate: the officer records the refusal.
+    turned = client.post(
+        f"/api/v1/crossings/{crossing_id}/handover",
+        json={"to_state": "turned_back", "reason": "phía bạn từ chối: thiếu C/O"},
+        headers=people[Role.gate_officer],
+    )
+    assert turned.status_code == 200, turned.text
+    assert turned.json()["moves"][-1]["yard_id"] == hub.yard_id
+    # Nothing goes on from there but the hand-back.
+    refused = step(client, people, crossing_id, "unloaded")
+    assert refused.status_code == 409
+    assert refused.json()["allowed"] == ["rejected"]
+    handed = step(client, people, crossing_id, "rejected")
+    assert handed.status_code == 200, handed.text
+    last = handed.json()["moves"][-1]
+    assert (handed.json()["state"], last["reason_code"]) == ("rejected", "handed_back_refused")
+    assert last["reason_params"] == {
+        "refusal": "phía bạn từ chối: thiếu C/O",
+        "note": "ghi nhận tại bãi",
+    }
+    # A truck that crosses itself is refused outright, never turned back.
+    truck = called(client, people, db, hub.gate_id, "drive_through")
+    assert step(client, people, truck, "turned_back", yard_id=hub.yard_id).status_code == 409
+
+
 def test_the_yard_operator_changes_the_mode_with_a_reason(
     client: TestClient, people: People, db: Database, hub: Hub
 ) -> None:
