@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cuakhau.gateops.service import awaiting_by_hand
 from cuakhau.handovers.trailers import trailers
-from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay
+from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay, VehicleDay
 from cuakhau.models.enums import CrossingState, Direction, Role, TrailerWait
 from tests.conftest import Database, People
 from tests.factories import make_enterprise, make_open_gate, make_vehicle, make_yard
@@ -89,6 +89,8 @@ def test_a_trailer_swap_from_drop_to_hand_back(
         (crossing_id, False, False)
     ]
     assert step(client, people, crossing_id, "handed_back").json()["state"] == "handed_back"
+    # Handed back, it still crossed: the statistics keep counting it.
+    assert db.scalar(select(func.sum(VehicleDay.vehicles))) == 1
     assert client.get("/api/v1/trailers", headers=people[Role.board]).json() == []
     stays = db.scalars(select(TrailerStay).order_by(TrailerStay.id))
     assert [(s.waits_for, s.left_at is not None) for s in stays] == [

@@ -19,7 +19,11 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
     trade: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, set()])
     vehicles: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     crossings = session.scalars(
-        select(Crossing).where(Crossing.state.in_([CrossingState.crossed, CrossingState.returned]))
+        select(Crossing).where(
+            Crossing.state.in_(
+                [CrossingState.crossed, CrossingState.returned, CrossingState.handed_back]
+            )
+        )
     )
     for crossing in crossings:
         day = local_date(crossing.crossed_at)

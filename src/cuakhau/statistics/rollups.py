@@ -52,8 +52,11 @@ from cuakhau.models import (
 from cuakhau.models.enums import CrossingState
 
 # A crossing counts from the moment it crossed; a truck that has come back
-# (returned) still crossed. Undoing the crossing (crossed → called) uncounts it.
-COUNTED_STATES = frozenset({CrossingState.crossed, CrossingState.returned})
+# (returned), or a swapped trailer then handed back to its owner, still
+# crossed. Undoing the crossing (crossed → called) uncounts it.
+COUNTED_STATES = frozenset(
+    {CrossingState.crossed, CrossingState.returned, CrossingState.handed_back}
+)
 
 
 def counted(state: CrossingState | None) -> bool:
