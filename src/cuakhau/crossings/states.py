@@ -114,17 +114,6 @@ LEAVING_STATES = frozenset({S.crossed, S.rejected, S.cancelled, S.trailer_droppe
 HANDING_OVER = frozenset(
     {S.trailer_dropped, S.trailer_taken, S.at_bay, S.unloaded, S.loaded, S.released}
 )
-
-
-# Where a refusal by the other side takes a crossing: before its handover, it
-# ends refused; once a step is taken, its trailer or cargo is turned back.
-def refused_to(state: S) -> S:
-    """The state the other side's refusal moves a crossing in ``state`` to."""
-    if state is S.booked:
-        return S.cancelled
-    return S.turned_back if state in HANDING_OVER | {S.turned_back} else S.rejected
-
-
 # The step before crossing, by mode: where undoing a crossing goes back to.
 BEFORE_CROSSING = frozenset({S.called, S.trailer_taken, S.released})
 
@@ -135,6 +124,15 @@ _NOTIFY_ON: Mapping[S, NotificationEvent] = {
     S.crossed: NotificationEvent.crossed,
     S.cancelled: NotificationEvent.cancelled,
 }
+
+
+def refused_to(state: S) -> S:
+    """Where the other side's refusal takes a crossing in ``state``: before
+    its handover, it ends refused (cancelled while only booked); once a step is
+    taken, its trailer or cargo is turned back into our yard."""
+    if state is S.booked:
+        return S.cancelled
+    return S.turned_back if state in HANDING_OVER | {S.turned_back} else S.rejected
 
 
 class IllegalMove(Conflict):
