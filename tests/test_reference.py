@@ -15,6 +15,8 @@ from cuakhau.models import (
     Gate,
     PlateRead,
     Receipt,
+    StevedoreShift,
+    TransloadBay,
     Vehicle,
     Yard,
     YardSpace,
@@ -37,6 +39,11 @@ def test_langson_reference_loads_and_reloads_without_change(db: Database, settin
     assert db.count(Gate, Gate.kind.in_(["secondary", "crossing_point"])) >= 2
     assert db.count(Yard) == first.created["yards"] > 0
     assert db.count(Enterprise, Enterprise.is_illustrative.is_(False)) == 0
+    # The transshipment yard's bays and stevedore shifts, set up as through the API.
+    assert db.count(TransloadBay) == first.created["bays"] == 4
+    assert db.count(StevedoreShift) == 3
+    assert first.created["stevedore_shifts"] == 1
+    assert db.count(Yard, Yard.is_transshipment.is_(True)) == 1
     audit_after_first = db.count(AuditEntry)
 
     with db.write() as session:
@@ -59,6 +66,43 @@ def test_a_changed_file_updates_only_what_changed(db: Database, tmp_path: Path, 
     assert report.updated["gates"] == 1
     assert report.updated["yards"] == 1
     assert report.created.total() == 0
+
+
+def test_a_changed_bay_and_shift_pattern_are_updated(
+    db: Database, tmp_path: Path, settings: Settings
+):
+    with db.write() as session:
+        load_reference(session, LANGSON, settings)
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    yard = next(y for y in data["yards"] if y.get("bays"))
+    yard["bays"][0]["rate"] = 12
+    yard["bays"].append({"code": "L9", "kind": "cold", "rate": 8, "rate_unit": "tonne"})
+    yard["stevedore_shifts"] = [{"starts_at": "00:00", "ends_at": "00:00", "teams": 5}]
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with db.write() as session:
+        report = load_reference(session, changed, settings)
+    assert (report.updated["bays"], report.created["bays"]) == (1, 1)
+    assert report.updated["stevedore_shifts"] == 1
+    assert db.scalar(select(TransloadBay.rate).where(TransloadBay.code == "L1")) == 12
+    assert db.count(StevedoreShift) == 1
+
+
+def test_overlapping_shifts_and_a_bay_given_twice_are_named(
+    db: Database, tmp_path: Path, settings: Settings
+):
+    data = yaml.safe_load(LANGSON.read_text(encoding="utf-8"))
+    index, yard = next((i, y) for i, y in enumerate(data["yards"]) if y.get("bays"))
+    yard["bays"].append(dict(yard["bays"][0]))
+    yard["stevedore_shifts"][1]["starts_at"] = "13:00"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ReferenceFileError) as caught, db.write() as session:
+        load_reference(session, bad, settings)
+    problems = "\n".join(caught.value.problems)
+    assert f"yards.{index}.bays: the code L1 is given twice" in problems
+    assert f"yards.{index}.stevedore_shifts:" in problems
+    assert db.count(TransloadBay) == 0
 
 
 def test_a_bad_file_names_every_problem_and_loads_nothing(

@@ -14,10 +14,22 @@ from cuakhau.core.clock import utcnow
 from cuakhau.core.config import Settings
 from cuakhau.counterpart.client import CounterpartClient
 from cuakhau.counterpart.service import add_counterpart
-from cuakhau.models import Crossing, CrossingMove, Gate, TrailerStay
-from cuakhau.models.enums import CrossingState
+from cuakhau.handovers.service import record_step
+from cuakhau.models import BayHour, Crossing, CrossingMove, Gate, TrailerStay, Transload
+from cuakhau.models.enums import CrossingState, HandoverMode, TrailerWait, TransloadState
+from cuakhau.transload import service as transload_service
+from cuakhau.transload.schemas import TransloadBooking, Unloaded
 from tests.conftest import TEST_SECRET, Database
-from tests.factories import make_enterprise, make_open_gate, make_trailer_swap, make_yard
+from tests.factories import (
+    advance,
+    make_booking,
+    make_enterprise,
+    make_open_gate,
+    make_trailer_swap,
+    make_transload_yard,
+    make_yard,
+    next_hours,
+)
 from tests.live.streams import serve_in_thread
 
 runner = CliRunner()
@@ -163,3 +175,101 @@ def test_a_scenario_with_a_bad_answer_rule_is_refused(tmp_path: Path) -> None:
     )
     assert played.exit_code == 2
     assert "answers.0.answer" in played.output
+
+
+def transload_at_bay(db: Database, gate_id: int, *, unloaded: bool) -> tuple[int, int]:
+    """A transload of ours at the gate, called, its vehicle at a bay's slot
+    (and its cargo unloaded there): the slot's id and the crossing's."""
+    now, first = utcnow(), next_hours()[0]
+    with db.write() as session:
+        gate = session.get_one(Gate, gate_id)
+        operator = make_enterprise(session, roles=["yard_operator"])
+        yard, (bay,) = make_transload_yard(session, gate, operator)
+        firm = make_enterprise(session)
+        crossing = make_booking(session, firm, gate, now=now)
+        crossing.handover_mode = HandoverMode.transload
+        advance(session, crossing, CrossingState.called, at=now)
+        booking = TransloadBooking(
+            bay_id=bay.id,
+            starts_at=first,
+            enterprise_id=firm.id,
+            crossing_id=crossing.id,
+            inbound_plate=crossing.plate,
+            outbound_plate="桂F12345",
+            cargo="Thanh long",
+            perishable=True,
+            weight_kg=18000,
+        )
+        slot = transload_service.book(session, yard, booking, None, now)
+        transload_service.arrive(session, slot, now)
+        if unloaded:
+            transload_service.start(slot, now)
+            transload_service.unloaded(session, slot, Unloaded(packages=10, weight_kg=18000), now)
+        return slot.id, crossing.id
+
+
+def test_a_refusal_once_a_handover_began_turns_the_trailer_or_cargo_back(
+    db: Database, other_side: tuple[CounterpartClient, int]
+) -> None:
+    client, gate_id = other_side
+    dropped = swap_at(db, gate_id, CrossingState.trailer_dropped)
+    taken = swap_at(db, gate_id, CrossingState.trailer_taken)
+    slot, at_bay = transload_at_bay(db, gate_id, unloaded=True)
+    answered = client.send(
+        1,
+        {
+            "kind": "answers",
+            "answers": [
+                {"crossing_id": c, "answer": "refused", "reason": "thiếu giấy kiểm dịch"}
+                for c in (dropped, taken, at_bay)
+            ],
+        },
+    )
+    assert (answered["answers_applied"], answered["answers_refused"]) == (3, [])
+    assert [state_of(db, c) for c in (dropped, taken, at_bay)] == [CrossingState.turned_back] * 3
+    last = {
+        m.crossing_id: m
+        for m in db.scalars(select(CrossingMove).order_by(CrossingMove.id))
+        if m.to_state is CrossingState.turned_back
+    }
+    assert {(m.actor_label, m.reason) for m in last.values()} == {
+        ("counterpart:Youyiguan", "Youyiguan: thiếu giấy kiểm dịch")
+    }
+    assert all(m.yard_id is not None for m in last.values())
+    # Both trailers stand in the yard, loaded, waiting to be handed back; the
+    # dropped one no longer waits for a transfer driver.
+    waiting = db.scalars(select(TrailerStay).where(TrailerStay.left_at.is_(None)))
+    assert sorted((w.crossing_id, w.waits_for, w.is_loaded) for w in waiting) == [
+        (dropped, TrailerWait.hand_back, True),
+        (taken, TrailerWait.hand_back, True),
+    ]
+    # The cargo went back to the yard: its bay slot ended, its hours free.
+    assert db.scalar(select(Transload.state).where(Transload.id == slot)) is (
+        TransloadState.turned_back
+    )
+    assert sum(db.scalars(select(BayHour.booked))) == 0
+
+    # Said again: nothing more moves.
+    again = client.send(
+        2,
+        {
+            "kind": "answers",
+            "answers": [{"crossing_id": taken, "answer": "refused", "reason": "again"}],
+        },
+    )
+    assert (again["answers_applied"], again["answers_refused"]) == (1, [])
+    moves = db.count(CrossingMove, CrossingMove.crossing_id == taken)
+
+    # Handed back to its owner, the crossing ends refused for the other side's reason.
+    with db.write() as session:
+        crossing = session.get_one(Crossing, taken)
+        handed = record_step(
+            session, crossing, CrossingState.rejected, at=utcnow(), reason="chủ xe đã nhận lại"
+        )
+        assert (handed.reason_code, handed.reason_params) == (
+            "handed_back_refused",
+            {"refusal": "Youyiguan: thiếu giấy kiểm dịch", "note": "chủ xe đã nhận lại"},
+        )
+    assert state_of(db, taken) is CrossingState.rejected
+    assert db.count(CrossingMove, CrossingMove.crossing_id == taken) == moves + 1
+    assert db.count(TrailerStay, TrailerStay.left_at.is_(None)) == 1

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cuakhau.gateops.service import awaiting_by_hand
 from cuakhau.handovers.trailers import trailers
-from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay
+from cuakhau.models import AuditEntry, Crossing, CrossingMove, Gate, TrailerStay, VehicleDay
 from cuakhau.models.enums import CrossingState, Direction, Role, TrailerWait
 from tests.conftest import Database, People
 from tests.factories import make_enterprise, make_open_gate, make_vehicle, make_yard
@@ -89,6 +89,8 @@ def test_a_trailer_swap_from_drop_to_hand_back(
         (crossing_id, False, False)
     ]
     assert step(client, people, crossing_id, "handed_back").json()["state"] == "handed_back"
+    # Handed back, it still crossed: the statistics keep counting it.
+    assert db.scalar(select(func.sum(VehicleDay.vehicles))) == 1
     assert client.get("/api/v1/trailers", headers=people[Role.board]).json() == []
     stays = db.scalars(select(TrailerStay).order_by(TrailerStay.id))
     assert [(s.waits_for, s.left_at is not None) for s in stays] == [
@@ -142,6 +144,36 @@ def test_a_transload_onto_the_other_sides_vehicle(
         .order_by(CrossingMove.id)
     )
     assert states[-5:] == ["at_bay", "unloaded", "loaded", "released", "crossed"]
+
+
+def test_a_transload_the_other_side_refuses_at_the_bay_is_turned_back_and_handed_back(
+    client: TestClient, people: People, db: Database, hub: Hub
+) -> None:
+    crossing_id = called(client, people, db, hub.gate_id, "transload")
+    assert step(client, people, crossing_id, "at_bay", yard_id=hub.yard_id).status_code == 200
+    # Heard by phone at the gate: the officer records the refusal.
+    turned = client.post(
+        f"/api/v1/crossings/{crossing_id}/handover",
+        json={"to_state": "turned_back", "reason": "phía bạn từ chối: thiếu C/O"},
+        headers=people[Role.gate_officer],
+    )
+    assert turned.status_code == 200, turned.text
+    assert turned.json()["moves"][-1]["yard_id"] == hub.yard_id
+    # Nothing goes on from there but the hand-back.
+    refused = step(client, people, crossing_id, "unloaded")
+    assert refused.status_code == 409
+    assert refused.json()["allowed"] == ["rejected"]
+    handed = step(client, people, crossing_id, "rejected")
+    assert handed.status_code == 200, handed.text
+    last = handed.json()["moves"][-1]
+    assert (handed.json()["state"], last["reason_code"]) == ("rejected", "handed_back_refused")
+    assert last["reason_params"] == {
+        "refusal": "phía bạn từ chối: thiếu C/O",
+        "note": "ghi nhận tại bãi",
+    }
+    # A truck that crosses itself is refused outright, never turned back.
+    truck = called(client, people, db, hub.gate_id, "drive_through")
+    assert step(client, people, truck, "turned_back", yard_id=hub.yard_id).status_code == 409
 
 
 def test_the_yard_operator_changes_the_mode_with_a_reason(

@@ -1,6 +1,7 @@
 """The demo shows trailer swaps under way at Hữu Nghị: one trailer waiting in
 the demo yard for a transfer driver, one back from across waiting to be
-handed back; the other side's shipped scenario answers the first."""
+handed back; the other side's shipped scenario answers the first. Its
+transshipment yard, set up by the reference data, moves cargo in its bays."""
 
 from datetime import UTC, datetime
 
@@ -11,10 +12,12 @@ from cuakhau.counterpart.client import answers, read_scenario
 from cuakhau.counterpart.demo import SCENARIO
 from cuakhau.counterpart.feed import expected_crossings
 from cuakhau.handovers.trailers import trailers
-from cuakhau.models import Counterpart
+from cuakhau.models import Counterpart, Receipt, Transload, TransloadBay
 from cuakhau.models.enums import TrailerWait
 from cuakhau.reference.demo import load_demo
 from cuakhau.reference.loader import shipped_file
+from cuakhau.transload.demo import create_demo_transloads
+from cuakhau.transload.reconcile import Tolerance
 from tests.conftest import Database
 
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
@@ -31,3 +34,19 @@ def test_the_demo_has_a_trailer_swap_under_way(db: Database, settings: Settings)
     dropped = standing[0].crossing_id
     said = answers(read_scenario(shipped_file(SCENARIO)).answers, feed.model_dump(mode="json"))
     assert said == {"kind": "answers", "answers": [{"crossing_id": dropped, "answer": "accepted"}]}
+
+
+def test_the_demo_moves_cargo_in_the_reference_datas_bays(db: Database, settings: Settings):
+    with db.write() as session:
+        load_demo(session, NOW, settings)
+        again = create_demo_transloads(session, NOW, Tolerance(packages=0, weight_percent=0))
+    # Fruit at a cold bay, litchi next, timber held; made once.
+    assert db.count(Transload) == 3
+    assert again == 0
+    bays = {b.id: b.code for b in db.scalars(select(TransloadBay))}
+    assert sorted(bays[t.bay_id] for t in db.scalars(select(Transload))) == ["L1", "L1", "T1"]
+    # The timber, loaded out onto the other side's truck, has its own receipt.
+    timber = db.scalar(
+        select(Transload).where(Transload.crossing_id.is_(None), Transload.held_at.is_not(None))
+    )
+    assert db.count(Receipt, Receipt.transload_id == timber.id) == 1

@@ -152,6 +152,7 @@ def run_machine(db: Database) -> None:
                     waiting = mode is HandoverMode.trailer_swap and crossing.state in {
                         CrossingState.trailer_dropped,
                         CrossingState.returned,
+                        CrossingState.turned_back,
                     }
                     assert open_stays == (1 if waiting else 0)
 
@@ -178,3 +179,6 @@ def test_each_mode_reaches_only_its_own_steps() -> None:
     assert CrossingState.handed_back not in transload
     assert CrossingState.returned not in transload
     assert not drive & {CrossingState.trailer_taken, CrossingState.loaded}
+    # Only a handover can be turned back: a truck that crosses itself is refused.
+    assert CrossingState.turned_back in swap & transload
+    assert CrossingState.turned_back not in drive

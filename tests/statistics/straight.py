@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_date
-from cuakhau.models import Crossing, Fee, FeeDay, Receipt, TradeDay, VehicleDay
+from cuakhau.models import Crossing, Fee, FeeDay, Receipt, TradeDay, Transload, VehicleDay, Yard
 from cuakhau.models.enums import CrossingState
 
 Cells = dict[tuple[Any, ...], tuple[int, ...]]
@@ -59,11 +59,13 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
         cell[1] += 1 if crossing.cargo else 0
     fees: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     for receipt in session.scalars(select(Receipt).where(Receipt.voided_at.is_(None))):
-        crossing = session.get_one(Crossing, receipt.crossing_id)
+        if receipt.crossing_id is not None:
+            gate_id = session.get_one(Crossing, receipt.crossing_id).gate_id
+        else:
+            transload = session.get_one(Transload, receipt.transload_id)
+            gate_id = session.get_one(Yard, transload.yard_id).gate_id
         for fee in session.scalars(select(Fee).where(Fee.receipt_id == receipt.id)):
-            cell = fees[
-                (local_date(receipt.issued_at), crossing.gate_id, receipt.vehicle_class, fee.kind)
-            ]
+            cell = fees[(local_date(receipt.issued_at), gate_id, receipt.vehicle_class, fee.kind)]
             cell[0] += fee.amount_vnd
             cell[1] += 1
     return (

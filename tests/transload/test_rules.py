@@ -13,7 +13,7 @@ from cuakhau.models import StevedoreShift, Transload, TransloadBay
 from cuakhau.models.enums import BayKind, RateUnit, TransloadState
 from cuakhau.transload.hours import on_shift, slot_hours
 from cuakhau.transload.reconcile import Tolerance, beyond_tolerance, cold_chain_gaps, hours_in_zone
-from cuakhau.transload.service import MOVES, move
+from cuakhau.transload.slot import MOVES, move
 
 T0 = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 10:00 in the zone
 HALF_PERCENT = Tolerance(packages=0, weight_percent=Decimal("0.5"))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.errors import DomainError
 from cuakhau.counterpart.schemas import AnswerRefused, TruckAnswer
+from cuakhau.crossings.states import refused_to
 from cuakhau.handovers.service import record_step
 from cuakhau.models import Counterpart, Crossing
 from cuakhau.models.enums import CrossingState as S
@@ -29,7 +30,7 @@ def target(crossing: Crossing, answer: TruckAnswer) -> S | None:
         # Our trailer is back on our side, to be handed back to its owner.
         return S.returned
     if answer.answer == "refused":
-        return S.cancelled if crossing.state is S.booked else S.rejected
+        return refused_to(crossing.state)
     # Accepted: a dropped trailer is taken by the other side's transfer driver.
     swapping = crossing.handover_mode is HandoverMode.trailer_swap
     return S.trailer_taken if swapping and crossing.state is S.trailer_dropped else None

@@ -22,6 +22,7 @@ from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import HandoverMode, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 from cuakhau.statistics.rollups import count, counted, uncount
+from cuakhau.transload.slot import follow_turned_back
 from cuakhau.yards.stay import end_crossing_stay
 from cuakhau.yards.trailers import follow_trailer
 
@@ -37,12 +38,16 @@ TRANSITIONS: Mapping[S | None, frozenset[S]] = {
     # Called to the gate, the cargo crosses by its handover mode: the truck
     # itself; its trailer behind a transfer driver; or moved in a bay.
     S.called: frozenset({S.crossed, S.trailer_dropped, S.at_bay, S.rejected}),
-    S.trailer_dropped: frozenset({S.trailer_taken}),
-    S.trailer_taken: frozenset({S.crossed}),
-    S.at_bay: frozenset({S.unloaded}),
-    S.unloaded: frozenset({S.loaded}),
-    S.loaded: frozenset({S.released}),
-    S.released: frozenset({S.crossed}),
+    # Refused by the other side once a step is taken, the trailer or the cargo
+    # is turned back into our yard; handed back to its owner, the crossing ends
+    # refused.
+    S.trailer_dropped: frozenset({S.trailer_taken, S.turned_back}),
+    S.trailer_taken: frozenset({S.crossed, S.turned_back}),
+    S.at_bay: frozenset({S.unloaded, S.turned_back}),
+    S.unloaded: frozenset({S.loaded, S.turned_back}),
+    S.loaded: frozenset({S.released, S.turned_back}),
+    S.released: frozenset({S.crossed, S.turned_back}),
+    S.turned_back: frozenset({S.rejected}),
     # Back to the step before crossing: the crossing was recorded by mistake
     # (its receipt is voided, and it no longer counts in the statistics).
     S.crossed: frozenset({S.returned, S.called, S.trailer_taken, S.released}),
@@ -74,6 +79,9 @@ MODES_OF_MOVE: Mapping[tuple[S | None, S], frozenset[HandoverMode]] = {
     (S.loaded, S.released): _TRANSLOAD,
     (S.released, S.crossed): _TRANSLOAD,
     (S.crossed, S.released): _TRANSLOAD,
+    **{(step, S.turned_back): _SWAP for step in (S.trailer_dropped, S.trailer_taken)},
+    **{(step, S.turned_back): _TRANSLOAD for step in (S.at_bay, S.unloaded, S.loaded, S.released)},
+    (S.turned_back, S.rejected): _SWAP | _TRANSLOAD,
     # A transload's own truck does not cross: the outbound vehicle does, and
     # nothing of ours comes back.
     (S.crossed, S.returned): _DRIVE | _SWAP,
@@ -116,6 +124,15 @@ _NOTIFY_ON: Mapping[S, NotificationEvent] = {
     S.crossed: NotificationEvent.crossed,
     S.cancelled: NotificationEvent.cancelled,
 }
+
+
+def refused_to(state: S) -> S:
+    """Where the other side's refusal takes a crossing in ``state``: before
+    its handover, it ends refused (cancelled while only booked); once a step is
+    taken, its trailer or cargo is turned back into our yard."""
+    if state is S.booked:
+        return S.cancelled
+    return S.turned_back if state in HANDING_OVER | {S.turned_back} else S.rejected
 
 
 class IllegalMove(Conflict):
@@ -202,6 +219,7 @@ def move(
         end_crossing_stay(session, crossing.id, at)
     session.flush()
     follow_trailer(session, crossing, to_state, at)
+    follow_turned_back(session, crossing, to_state, at)
     record = CrossingMove(
         **move_values(
             crossing_id=crossing.id,

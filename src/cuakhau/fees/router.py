@@ -70,6 +70,8 @@ def list_receipts(
     stmt = select(Receipt).where(*period_filter(filters, enterprise_scope(user)))
     if filters.crossing_id is not None:
         stmt = stmt.where(Receipt.crossing_id == filters.crossing_id)
+    if filters.transload_id is not None:
+        stmt = stmt.where(Receipt.transload_id == filters.transload_id)
     items, total = paginate(session, stmt.order_by(Receipt.id), filters)
     return Page[ReceiptRead](
         items=receipt_views(session, items),

@@ -92,7 +92,9 @@ class FeeRead(OutputSchema):
 class ReceiptRead(OutputSchema):
     id: int
     number: str
-    crossing_id: int
+    # A crossing's, or a transload's that has no crossing of ours.
+    crossing_id: int | None
+    transload_id: int | None = None
     enterprise_id: int
     total_vnd: int
     issued_at: datetime
@@ -116,6 +118,7 @@ class PeriodQuery(InputSchema):
 
 class ReceiptFilters(ListQuery, PeriodQuery):
     crossing_id: Id | None = None
+    transload_id: Id | None = None
 
 
 class EnterpriseTotal(OutputSchema):

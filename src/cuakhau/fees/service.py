@@ -33,7 +33,7 @@ from cuakhau.models.enums import (
     TransloadState,
     VehicleClass,
 )
-from cuakhau.statistics.rollups import recounting
+from cuakhau.statistics.rollups import recounting, recounting_receipt
 
 RECEIPT_PREFIX = "BL"  # biên lai
 
@@ -46,15 +46,24 @@ def in_force(day: date) -> ColumnElement[bool]:
 
 
 def _matches(
-    line: Tariff, kind: FeeKind, vehicle_class: VehicleClass, regime: Regime, payload_kg: int
+    line: Tariff,
+    kind: FeeKind,
+    vehicle_class: VehicleClass,
+    regime: Regime | None,
+    payload_kg: int | None,
 ) -> bool:
-    # An empty criterion matches any; the payload range is [min, max).
+    # An empty criterion matches any; the payload range is [min, max). Cargo
+    # that is not ours to know the regime or the vehicle of (a transload for
+    # the other side's vehicle) is priced by the lines that ask for neither.
     return (
         line.kind is kind
         and line.vehicle_class in (None, vehicle_class)
         and line.regime in (None, regime)
-        and (line.min_payload_kg is None or payload_kg >= line.min_payload_kg)
-        and (line.max_payload_kg is None or payload_kg < line.max_payload_kg)
+        and (line.min_payload_kg is None or (payload_kg or 0) >= line.min_payload_kg)
+        and (
+            line.max_payload_kg is None
+            or (payload_kg is not None and payload_kg < line.max_payload_kg)
+        )
     )
 
 
@@ -67,8 +76,8 @@ def best_line(
     lines: Iterable[Tariff],
     kind: FeeKind,
     vehicle_class: VehicleClass,
-    regime: Regime,
-    payload_kg: int,
+    regime: Regime | None,
+    payload_kg: int | None,
 ) -> Tariff | None:
     """The most specific matching line; among equals the newest, so a tariff that
     was not closed when its successor came in does not win."""
@@ -117,26 +126,40 @@ def price_crossing(session: Session, crossing: Crossing, at: datetime) -> list[F
 def price_transloads(
     session: Session, crossing_id: int, lines: Sequence[Tariff], regime: Regime, payload_kg: int
 ) -> list[Fee]:
-    """The crossing's cargo moved in a transshipment yard's bays: per container
-    when it came in containers (a ``container`` line), else per started tonne
-    loaded out; and kept in the yard between unloaded and loaded out, per whole
-    unit of ``per_hours`` (a transload done the same day keeps it for none)."""
-    fees = []
+    """The crossing's cargo moved in a transshipment yard's bays."""
     transloads = session.scalars(
         select(Transload)
         .where(Transload.crossing_id == crossing_id, Transload.state == TransloadState.finished)
         .order_by(Transload.id)
     )
-    for transload in transloads:
+    return [
+        fee
+        for transload in transloads
+        for fee in price_transload(transload, lines, regime, payload_kg)
+    ]
+
+
+def transload_class(transload: Transload) -> VehicleClass:
+    """A transload is priced per container when it came in containers, else per tonne."""
+    return VehicleClass.container if transload.containers is not None else VehicleClass.truck
+
+
+def price_transload(
+    transload: Transload, lines: Sequence[Tariff], regime: Regime | None, payload_kg: int | None
+) -> list[Fee]:
+    """A finished transload's fees: per container when it came in containers (a
+    ``container`` line), else per started tonne loaded out; and kept in the yard
+    between unloaded and loaded out, per whole unit of ``per_hours`` (a
+    transload done the same day keeps it for none)."""
+    fees = []
+    kind = transload_class(transload)
+    moved = best_line(lines, FeeKind.transshipment, kind, regime, payload_kg)
+    if moved is not None:
+        tonnes = math.ceil((transload.weight_out_kg or transload.weight_kg) / 1000)
         boxed = transload.containers is not None
-        kind = VehicleClass.container if boxed else VehicleClass.truck
-        moved = best_line(lines, FeeKind.transshipment, kind, regime, payload_kg)
-        if moved is not None:
-            tonnes = math.ceil((transload.weight_out_kg or transload.weight_kg) / 1000)
-            fees.append(_fee(moved, transload.containers if boxed else tonnes))
-        kept = best_line(lines, FeeKind.storage, kind, regime, payload_kg)
-        if kept is None or kept.per_hours is None:
-            continue
+        fees.append(_fee(moved, transload.containers if boxed else tonnes))
+    kept = best_line(lines, FeeKind.storage, kind, regime, payload_kg)
+    if kept is not None and kept.per_hours is not None:
         assert transload.unloaded_at is not None
         assert transload.finished_at is not None
         hours = (transload.finished_at - transload.unloaded_at).total_seconds() / 3600
@@ -197,6 +220,31 @@ def charge_crossing(session: Session, crossing: Crossing, at: datetime) -> Recei
     return receipt
 
 
+def charge_transload(session: Session, transload: Transload, at: datetime) -> Receipt | None:
+    """Price a transload with no crossing of ours, loaded out at ``at``, and
+    issue its receipt to the enterprise that booked the slot: the same tariff,
+    numbering and revenue as a crossing's; no receipt when nothing is owed."""
+    lines = list(session.scalars(select(Tariff).where(in_force(local_date(at)))))
+    fees = price_transload(transload, lines, None, None)
+    if not fees:
+        return None
+    receipt = Receipt(
+        vehicle_class=transload_class(transload),
+        number=next_receipt_number(session, local_date(at).year),
+        transload_id=transload.id,
+        enterprise_id=transload.enterprise_id,
+        total_vnd=sum(fee.amount_vnd for fee in fees),
+        issued_at=at,
+    )
+    with recounting_receipt(session, receipt):
+        session.add(receipt)
+        session.flush()
+        for fee in fees:
+            fee.receipt_id = receipt.id
+        session.add_all(fees)
+    return receipt
+
+
 def void_receipts(session: Session, crossing_id: int, *, at: datetime, reason: str | None) -> None:
     """Void the crossing's receipt in force (its crossing was undone); the
     caller recounts the statistics (``statistics.rollups.recounting``)."""
@@ -221,7 +269,12 @@ def void_receipt(session: Session, receipt_id: int, *, at: datetime, reason: str
         raise NotFound("receipt", receipt_id)
     if receipt.voided_at is not None:
         raise Conflict("receipt_voided", number=receipt.number)
-    with recounting(session, receipt.crossing_id):
+    counting = (
+        recounting(session, receipt.crossing_id)
+        if receipt.crossing_id is not None
+        else recounting_receipt(session, receipt)
+    )
+    with counting:
         _void(receipt, at=at, reason=reason)
     return receipt_views(session, [receipt])[0]
 
@@ -256,6 +309,7 @@ def receipt_views(session: Session, receipts: Sequence[Receipt]) -> list[Receipt
             id=receipt.id,
             number=receipt.number,
             crossing_id=receipt.crossing_id,
+            transload_id=receipt.transload_id,
             enterprise_id=receipt.enterprise_id,
             total_vnd=receipt.total_vnd,
             issued_at=receipt.issued_at,

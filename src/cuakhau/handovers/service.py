@@ -30,6 +30,7 @@ _IN_A_YARD = frozenset(
         CrossingState.at_bay,
         CrossingState.unloaded,
         CrossingState.loaded,
+        CrossingState.turned_back,
     }
 )
 
@@ -87,6 +88,12 @@ def record_step(
     if to_state is CrossingState.loaded and outbound_plate is None:
         raise InvalidInput("outbound_plate_needed", field="outbound_plate")
     refuse_illegal(crossing, to_state)
+    if crossing.state is CrossingState.turned_back and isinstance(reason, str):
+        # Handed back after the other side's refusal: the crossing ends refused
+        # for the other side's reason, with the words of whoever handed it back.
+        reason = Reason(
+            "handed_back_refused", {"refusal": _refusal(session, crossing), "note": reason}
+        )
     if where is not None and handed_over:
         # The trailer (or the cargo) is where the step took it.
         crossing.yard_id = where
@@ -102,3 +109,17 @@ def record_step(
             stay.is_loaded = loaded
     session.flush()
     return record
+
+
+def _refusal(session: Session, crossing: Crossing) -> str:
+    """Why the other side turned the crossing back, as its move recorded it."""
+    said = session.scalar(
+        select(CrossingMove.reason)
+        .where(
+            CrossingMove.crossing_id == crossing.id,
+            CrossingMove.to_state == CrossingState.turned_back,
+        )
+        .order_by(CrossingMove.id.desc())
+        .limit(1)
+    )
+    return said or "—"

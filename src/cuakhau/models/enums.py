@@ -101,6 +101,10 @@ class CrossingState(StrEnum):
     unloaded = "unloaded"
     loaded = "loaded"
     released = "released"
+    # Refused by the other side once a trailer swap's or a transload's step was
+    # taken: its trailer or cargo back in our yard, to be handed back to its
+    # owner (the crossing then ends ``rejected``).
+    turned_back = "turned_back"
 
 
 class HandoverMode(StrEnum):
@@ -188,6 +192,8 @@ class TransloadState(StrEnum):
     finished = "finished"
     cancelled = "cancelled"
     no_show = "no_show"
+    # Its crossing was refused by the other side: the cargo went back to the yard.
+    turned_back = "turned_back"
 
 
 class NotificationEvent(StrEnum):

@@ -60,12 +60,16 @@ class Tariff(Base, Timestamped, Audited):
 
 
 class Receipt(Base, Audited):
-    """Numbered without gaps per year: the number is taken in the same transaction."""
+    """Numbered without gaps per year: the number is taken in the same transaction.
+
+    The receipt of a crossing of ours, or of a transload that has none (its
+    cargo unloaded from or loaded onto the other side's vehicle): one or the
+    other, never both."""
 
     __tablename__ = "receipt"
     __table_args__ = (
-        # One receipt in force per crossing; a voided one stays, numbered, beside
-        # the receipt of the crossing's crossing again.
+        # One receipt in force per crossing (and per transload); a voided one
+        # stays, numbered, beside the receipt of the crossing's crossing again.
         Index(
             "uq_receipt_crossing_in_force",
             "crossing_id",
@@ -73,11 +77,22 @@ class Receipt(Base, Audited):
             sqlite_where=text("voided_at IS NULL"),
             postgresql_where=text("voided_at IS NULL"),
         ),
+        Index(
+            "uq_receipt_transload_in_force",
+            "transload_id",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+        CheckConstraint(
+            "(crossing_id IS NULL) <> (transload_id IS NULL)", name="of_crossing_or_transload"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    crossing_id: Mapped[int] = mapped_column(ForeignKey("crossing.id"))
+    crossing_id: Mapped[int | None] = mapped_column(ForeignKey("crossing.id"))
+    transload_id: Mapped[int | None] = mapped_column(ForeignKey("transload.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     total_vnd: Mapped[int] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

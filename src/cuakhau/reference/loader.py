@@ -41,6 +41,16 @@ from cuakhau.models import (
     Zone,
 )
 from cuakhau.models.enums import Direction
+from cuakhau.transload.schemas import BayCreate, BayUpdate, ShiftIn, Shifts, YardSetup
+from cuakhau.transload.setup import (
+    add_bay,
+    bays_of,
+    change_bay,
+    check_no_overlap,
+    set_shifts,
+    set_up_yard,
+    shifts_of,
+)
 from cuakhau.vehicles.schemas import VehicleBase, VehicleCreate, VehicleUpdate
 from cuakhau.vehicles.service import create_vehicle, update_vehicle
 from cuakhau.yards.schemas import YardBase, YardCreate, YardUpdate
@@ -62,6 +72,10 @@ class ZoneEntry(InputSchema):
 class YardEntry(YardBase):
     gate: str
     operator: TaxCode
+    # A transshipment yard's bays (by code) and stevedore shifts (the whole
+    # pattern): either makes the yard a transshipment yard.
+    bays: list[BayCreate] = Field(default_factory=list)
+    stevedore_shifts: list[ShiftIn] = Field(default_factory=list)
 
 
 class VehicleEntry(VehicleBase):
@@ -131,6 +145,8 @@ SECTIONS = (
     "capacity",
     "enterprises",
     "yards",
+    "bays",
+    "stevedore_shifts",
     "vehicles",
     "drivers",
 )
@@ -186,6 +202,13 @@ def _check_references(
             problems.append(f"yards.{index}.gate: no gate with code {yard.gate}")
         if yard.operator not in tax_codes:
             problems.append(f"yards.{index}.operator: no enterprise with tax code {yard.operator}")
+        codes = [bay.code for bay in yard.bays]
+        for code in sorted({code for code in codes if codes.count(code) > 1}):
+            problems.append(f"yards.{index}.bays: the code {code} is given twice")
+        try:
+            check_no_overlap(Shifts(shifts=yard.stevedore_shifts))
+        except DomainError as refused:
+            problems.append(f"yards.{index}.stevedore_shifts: {refused.detail('en')}")
     for section, entries in (("vehicles", data.vehicles), ("drivers", data.drivers)):
         for index, entry in enumerate(entries):
             if entry.enterprise not in tax_codes:
@@ -267,16 +290,21 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
         mark = _last_audit_id(session)
         yard = session.scalar(select(Yard).where(Yard.code == yard_data.code))
         operator_id = enterprise_ids[yard_data.operator]
+        setup_fields = ("bays", "stevedore_shifts")
         if yard is None:
-            values = _without(yard_data, "gate", "operator")
-            create_yard(
+            values = _without(yard_data, "gate", "operator", *setup_fields)
+            loaded = create_yard(
                 session,
                 YardCreate(**values, gate_id=gate_ids[yard_data.gate], operator_id=operator_id),
             )
         else:
-            values = _without(yard_data, "gate", "operator", "code", "is_illustrative")
-            update_yard(session, yard, YardUpdate(**values, operator_id=operator_id))
+            values = _without(
+                yard_data, "gate", "operator", "code", "is_illustrative", *setup_fields
+            )
+            loaded = update_yard(session, yard, YardUpdate(**values, operator_id=operator_id))
         _tally(session, report, "yards", yard is not None, mark)
+        if yard_data.bays or yard_data.stevedore_shifts:
+            _load_transshipment(session, loaded, yard_data, report)
 
     for vehicle_data in data.vehicles:
         mark = _last_audit_id(session)
@@ -306,6 +334,27 @@ def _load(session: Session, data: ReferenceFile, report: LoadReport) -> None:
             values = {"full_name": driver_data.full_name, "phone": driver_data.phone}
             update_driver(session, driver, DriverUpdate(**values), None)
         _tally(session, report, "drivers", driver is not None, mark)
+
+
+def _load_transshipment(session: Session, yard: Yard, entry: YardEntry, report: LoadReport) -> None:
+    """The yard's bays, each by its code, and its stevedore shifts, through the
+    set-up's own rules, as the yard's operator sets them through the API."""
+    now = utcnow()
+    set_up_yard(session, yard, YardSetup(is_transshipment=True))
+    current = {bay.code: bay for bay in bays_of(session, yard)}
+    for bay_data in entry.bays:
+        mark = _last_audit_id(session)
+        bay = current.get(bay_data.code)
+        if bay is None:
+            add_bay(session, yard, bay_data)
+        else:
+            change_bay(session, bay, BayUpdate(**_without(bay_data, "code")), now)
+        _tally(session, report, "bays", bay is not None, mark)
+    if entry.stevedore_shifts:
+        mark = _last_audit_id(session)
+        existed = bool(shifts_of(session, yard))
+        set_shifts(session, yard, Shifts(shifts=entry.stevedore_shifts), now)
+        _tally(session, report, "stevedore_shifts", existed, mark)
 
 
 def _load_capacity(session: Session, entries: list[CapacityEntry], report: LoadReport) -> None:

@@ -38,7 +38,17 @@ from sqlalchemy.orm import Session
 from cuakhau.core.clock import ZONE_TZ, local_date, local_datetime
 from cuakhau.core.database import dialect_insert
 from cuakhau.core.sqltime import date_in
-from cuakhau.models import CargoLine, Crossing, Fee, FeeDay, Receipt, TradeDay, VehicleDay
+from cuakhau.models import (
+    CargoLine,
+    Crossing,
+    Fee,
+    FeeDay,
+    Receipt,
+    TradeDay,
+    Transload,
+    VehicleDay,
+    Yard,
+)
 from cuakhau.models.enums import CrossingState
 
 # A crossing counts from the moment it crossed; a truck that has come back
@@ -136,10 +146,12 @@ def vehicle_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[obj
 
 
 def fee_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
-    """The fee rollup's cells: the fees of receipts issued and not voided."""
+    """The fee rollup's cells: the fees of receipts issued and not voided, at
+    the gate of their crossing, or of the yard of their transload (one with no
+    crossing of ours)."""
     grain = (
         receipt_day().label("day"),
-        Crossing.gate_id,
+        func.coalesce(Crossing.gate_id, Yard.gate_id).label("gate_id"),
         Receipt.vehicle_class,
         Fee.kind,
     )
@@ -151,7 +163,9 @@ def fee_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object,
         )
         .select_from(Fee)
         .join(Receipt, Receipt.id == Fee.receipt_id)
-        .join(Crossing, Crossing.id == Receipt.crossing_id)
+        .outerjoin(Crossing, Crossing.id == Receipt.crossing_id)
+        .outerjoin(Transload, Transload.id == Receipt.transload_id)
+        .outerjoin(Yard, Yard.id == Transload.yard_id)
         .where(Receipt.voided_at.is_(None), *where)
         .group_by(*grain)
         .order_by(*grain)
@@ -250,6 +264,24 @@ def recounting(session: Session, crossing_id: int) -> Iterator[None]:
     uncounted = uncount(session, crossing_id)
     yield
     count(session, uncounted)
+
+
+@contextmanager
+def recounting_receipt(session: Session, receipt: Receipt) -> Iterator[None]:
+    """Whatever the block changes of a receipt of no crossing (a transload's:
+    issued, voided) is counted in the fee rollup when the block ends; a new
+    receipt is added within the block."""
+    fees = next(rollup for rollup in ROLLUPS if rollup.model is FeeDay)
+    session.flush()
+    if receipt.id is not None:
+        _add(session, fees, fee_rows(Receipt.id == receipt.id, sign=-1))
+    yield
+    session.flush()
+    _add(session, fees, fee_rows(Receipt.id == receipt.id))
+    table = FeeDay.__table__
+    session.execute(
+        delete(table).where(table.c.day == local_date(receipt.issued_at), table.c.fees == 0)
+    )
 
 
 # ---- rebuild -----------------------------------------------------------------

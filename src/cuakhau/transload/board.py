@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from cuakhau.models import Transload, Yard
 from cuakhau.models.enums import TransloadState
 from cuakhau.transload.schemas import BayNow, BayRead, Board
-from cuakhau.transload.service import OPEN_STATES, is_held, transload_views
+from cuakhau.transload.service import is_held, transload_views
 from cuakhau.transload.setup import bays_of
+from cuakhau.transload.slot import OPEN_STATES
 
 AT_BAY = (TransloadState.arrived, TransloadState.started, TransloadState.unloaded)
 # How many of the next slots a bay shows.

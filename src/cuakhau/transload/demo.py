@@ -1,56 +1,38 @@
-"""The demo's transshipment yard: Hữu Nghị's transshipment yard with cold bays,
-stevedore shifts, dragon fruit being moved in a cold bay now, the next slots,
-and timber held for customs after a count difference."""
+"""The demo's transshipment yard: in Hữu Nghị's transshipment yard (its cold
+bays and stevedore shifts from the reference data), dragon fruit being moved in
+a cold bay now, the next slots, and timber held for customs after a count
+difference."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.models import Crossing, Enterprise, Vehicle, Yard
-from cuakhau.models.enums import BayKind, CrossingState, RateUnit, VehicleKind
+from cuakhau.models import Crossing, Enterprise, Transload, Vehicle, Yard
+from cuakhau.models.enums import CrossingState, VehicleKind
 from cuakhau.transload import service
 from cuakhau.transload.hours import HOUR
 from cuakhau.transload.reconcile import Tolerance
-from cuakhau.transload.schemas import (
-    BayCreate,
-    LoadedOut,
-    ShiftIn,
-    Shifts,
-    TransloadBooking,
-    Unloaded,
-    YardSetup,
-)
-from cuakhau.transload.setup import add_bay, set_shifts, set_up_yard
+from cuakhau.transload.schemas import LoadedOut, TransloadBooking, Unloaded
+from cuakhau.transload.setup import bays_of
 
 DEMO_TRANSSHIPMENT_YARD = "HN-TRUNG-CHUYEN"
 DEMO_ENTERPRISE = "4900909966"
-BAYS = (
-    BayCreate(code="L1", kind=BayKind.cold, capacity=2, rate=10, rate_unit=RateUnit.tonne),
-    BayCreate(code="L2", kind=BayKind.cold, capacity=1, rate=10, rate_unit=RateUnit.tonne),
-    BayCreate(code="T1", kind=BayKind.ordinary, capacity=2, rate=15, rate_unit=RateUnit.tonne),
-    BayCreate(code="C1", kind=BayKind.ordinary, capacity=1, rate=2, rate_unit=RateUnit.container),
-)
-SHIFTS = Shifts(
-    shifts=[
-        ShiftIn(starts_at=time(6), ends_at=time(14), teams=4),
-        ShiftIn(starts_at=time(14), ends_at=time(22), teams=3),
-        ShiftIn(starts_at=time(22), ends_at=time(6), teams=1),
-    ]
-)
+# Its bays the demo's cargo is moved in (langson.yaml).
+COLD_BAY, ORDINARY_BAY = "L1", "T1"
 
 
 def create_demo_transloads(session: Session, now: datetime, tolerance: Tolerance) -> int:
-    """Only where the yard has no bays yet; how many transloads were made."""
+    """In the yard the reference data set up (its bays and stevedore shifts),
+    only where it has no transloads yet; how many transloads were made."""
     yard = session.scalar(select(Yard).where(Yard.code == DEMO_TRANSSHIPMENT_YARD))
     firm = session.scalar(select(Enterprise.id).where(Enterprise.tax_code == DEMO_ENTERPRISE))
-    if yard is None or firm is None or yard.is_transshipment:
+    if yard is None or firm is None or not yard.is_transshipment:
         return 0
-    # Set up as it would have been the day before.
-    set_up_yard(session, yard, YardSetup(is_transshipment=True))
-    before = now - timedelta(days=1)
-    cold, _, ordinary, _ = (add_bay(session, yard, bay) for bay in BAYS)
-    set_shifts(session, yard, SHIFTS, before)
+    if session.scalar(select(Transload.id).where(Transload.yard_id == yard.id).limit(1)):
+        return 0
+    bays = {bay.code: bay for bay in bays_of(session, yard)}
+    cold, ordinary = bays[COLD_BAY], bays[ORDINARY_BAY]
     this_hour = now.replace(minute=0, second=0, microsecond=0)
 
     def booking(bay_id: int, starts_at: datetime, **values: object) -> TransloadBooking:

@@ -1,7 +1,7 @@
 """A transload's slot: booked, the vehicle at the bay, the work started, the
 inbound cargo unloaded (counted in), loaded out (counted out), or cancelled or
-a no-show. ``MOVES`` are the only moves; a move it does not allow is refused
-(409) and changes nothing. Each step's moment is given by the caller.
+a no-show, or turned back with its crossing (``slot.MOVES``, the only moves).
+Each step's moment is given by the caller.
 
 The slot's crossing, when it has one handed over by transload, takes the
 matching step of the crossing's own state machine (``crossings/states.py``) in
@@ -10,7 +10,6 @@ onto the outbound vehicle, and released once no hold keeps the cargo. A step
 the crossing's machine refuses refuses the slot's step too. This module keeps
 the bay's side."""
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +19,11 @@ from sqlalchemy.orm import Session
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.core.rows import ensure_active_reference
 from cuakhau.crossings.reasons import Reason
+from cuakhau.fees.service import charge_transload
 from cuakhau.handovers.service import record_step
 from cuakhau.models import Crossing, Enterprise, Transload, TransloadBay, User, Yard
 from cuakhau.models.enums import CrossingState, HandoverMode, Role, TransloadState
-from cuakhau.transload.hours import HOUR, give_back_hours, hour_starts, slot_hours, take_hours
+from cuakhau.transload.hours import HOUR, hour_starts, slot_hours, take_hours
 from cuakhau.transload.reconcile import (
     Tolerance,
     beyond_tolerance,
@@ -39,31 +39,12 @@ from cuakhau.transload.schemas import (
     Unloaded,
 )
 from cuakhau.transload.setup import yard_bay
+from cuakhau.transload.slot import end_slot, give_back_from, move
 
 S = TransloadState
-MOVES: Mapping[TransloadState, frozenset[TransloadState]] = {
-    S.booked: frozenset({S.arrived, S.cancelled, S.no_show}),
-    S.arrived: frozenset({S.started, S.cancelled}),
-    S.started: frozenset({S.unloaded}),
-    S.unloaded: frozenset({S.finished}),
-}
-# Holding a bay hour: booked, or at the bay.
-OPEN_STATES = (S.booked, S.arrived, S.started, S.unloaded)
 BOOKING_ROLES = (Role.enterprise, Role.yard_operator, Role.admin)
 OPERATOR_ROLES = (Role.yard_operator, Role.admin)
 RELEASE_ROLES = (Role.customs, Role.admin)
-
-
-def move(transload: Transload, to: TransloadState) -> None:
-    """The state ``to`` if ``MOVES`` allows it; else 409, and nothing changed."""
-    if to not in MOVES.get(transload.state, frozenset()):
-        raise Conflict(
-            "transload_move_refused",
-            id=transload.id,
-            transload_from=transload.state.value,
-            transload_to=to.value,
-        )
-    transload.state = to
 
 
 def _owner(session: Session, data: TransloadBooking, user: User | None) -> int:
@@ -204,7 +185,7 @@ def loaded_out(
 ) -> Transload:
     """Counted onto the outbound vehicle; a difference beyond the tolerance holds
     the cargo for customs, with both counts. Hours of the slot not begun are
-    given back."""
+    given back. A transload with no crossing of ours is charged now."""
     move(transload, S.finished)
     transload.finished_at = transload.ended_at = at
     transload.packages_out = data.packages
@@ -220,8 +201,11 @@ def loaded_out(
         transload.held_at = at
     else:
         _crossing_step(session, transload, CrossingState.released, at)
-    _give_back_from(session, transload, at)
+    give_back_from(session, transload, at)
     session.flush()
+    if transload.crossing_id is None:
+        # No crossing of ours to carry its fees: its own receipt, now.
+        charge_transload(session, transload, at)
     return transload
 
 
@@ -236,17 +220,8 @@ def no_show(session: Session, transload: Transload, at: datetime) -> Transload:
 
 
 def _end(session: Session, transload: Transload, to: TransloadState, at: datetime) -> Transload:
-    move(transload, to)
-    transload.ended_at = at
-    _give_back_from(session, transload, at)
-    session.flush()
+    end_slot(session, transload, to, at)
     return transload
-
-
-def _give_back_from(session: Session, transload: Transload, at: datetime) -> None:
-    """The hours of the slot that have not begun at ``at``."""
-    later = [start for start in hour_starts(transload.starts_at, transload.ends_at) if start >= at]
-    give_back_hours(session, transload.bay_id, transload.yard_id, later)
 
 
 def release_hold(session: Session, transload: Transload, reason: str, at: datetime) -> Transload:

@@ -12,7 +12,7 @@ from cuakhau.models import StevedoreShift, TransloadBay, User, Yard
 from cuakhau.models.enums import Role
 from cuakhau.transload.hours import reset_bay_hours, reset_stevedore_hours
 from cuakhau.transload.schemas import BayCreate, BayUpdate, Shifts, YardSetup
-from cuakhau.yards.visits import visible_yard
+from cuakhau.yards.visits import visible_yard, visible_yards
 
 # Who sets a yard up: the administrator, or the yard's own operator.
 SETUP_ROLES = (Role.admin, Role.yard_operator)
@@ -26,6 +26,19 @@ def transshipment_yard(session: Session, yard_id: int, user: User | None) -> Yar
     if not yard.is_transshipment:
         raise Conflict("yard_not_transshipment", yard=yard.code)
     return yard
+
+
+def transshipment_yards(session: Session, user: User) -> list[Yard]:
+    """The transshipment yards the user works in."""
+    return [yard for yard in visible_yards(session, user) if yard.is_transshipment]
+
+
+def shown_yard(session: Session, user: User, yard_id: int | None, yards: list[Yard]) -> Yard | None:
+    """The yard a page shows: the one asked for (404 outside the user's, 409
+    not a transshipment yard), else the first of the user's."""
+    if yard_id is not None:
+        return transshipment_yard(session, yard_id, user)
+    return yards[0] if yards else None
 
 
 def set_up_yard(session: Session, yard: Yard, data: YardSetup) -> Yard:
@@ -87,7 +100,7 @@ def set_shifts(session: Session, yard: Yard, data: Shifts, now: datetime) -> lis
     """Replace the yard's shift pattern; shifts may not overlap (a team is
     counted once an hour). Rows kept where a shift starts at the same time, so
     the audit log shows the change of a count."""
-    _check_no_overlap(data)
+    check_no_overlap(data)
     current = {shift.starts_at: shift for shift in shifts_of(session, yard)}
     wanted = {shift.starts_at: shift for shift in data.shifts}
     for starts_at, shift in current.items():
@@ -111,7 +124,8 @@ def _minutes(shift_start: int, shift_end: int) -> set[int]:
     return {minute % (24 * 60) for minute in range(shift_start, end, 15)}
 
 
-def _check_no_overlap(data: Shifts) -> None:
+def check_no_overlap(data: Shifts) -> None:
+    """Shifts may not overlap: a team is counted once an hour."""
     covered: set[int] = set()
     for index, shift in enumerate(data.shifts):
         start = shift.starts_at.hour * 60 + shift.starts_at.minute

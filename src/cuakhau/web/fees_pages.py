@@ -15,7 +15,7 @@ from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.schemas import Id
 from cuakhau.fees.schemas import PeriodQuery
 from cuakhau.fees.service import get_receipt, period_filter, receipt_views, totals
-from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff
+from cuakhau.models import Crossing, Enterprise, Gate, Receipt, Tariff, Transload, Yard
 from cuakhau.web import i18n
 from cuakhau.web.enterprise import EnterpriseUser, enterprise_id_of
 from cuakhau.web.pages import FormState, PageRoute, render
@@ -85,6 +85,8 @@ def fees(
     )
     crossing_ids = [receipt.crossing_id for receipt in receipts]
     crossings = session.scalars(select(Crossing).where(Crossing.id.in_(crossing_ids)))
+    transload_ids = [receipt.transload_id for receipt in receipts]
+    transloads = session.scalars(select(Transload).where(Transload.id.in_(transload_ids)))
     summary = totals(session, period, scope)
     return render(
         request,
@@ -93,6 +95,7 @@ def fees(
         presets=presets,
         receipts=receipt_views(session, receipts),
         plates={crossing.id: crossing.plate for crossing in crossings},
+        transload_plates={transload.id: transload.inbound_plate for transload in transloads},
         total=summary.enterprises[0] if summary.enterprises else None,
         limit=RECEIPT_LIMIT,
     )
@@ -103,7 +106,14 @@ def receipt_page(
     request: Request, receipt_id: Id, session: DbSession, user: EnterpriseUser
 ) -> HTMLResponse:
     receipt = get_receipt(session=session, receipt_id=receipt_id, scope=enterprise_id_of(user))
-    crossing = session.get_one(Crossing, receipt.crossing_id)
+    crossing = transload = None
+    if receipt.crossing_id is not None:
+        crossing = session.get_one(Crossing, receipt.crossing_id)
+        gate_id = crossing.gate_id
+    else:
+        assert receipt.transload_id is not None
+        transload = session.get_one(Transload, receipt.transload_id)
+        gate_id = session.get_one(Yard, transload.yard_id).gate_id
     tariff_ids = [fee.tariff_id for fee in receipt.fees]
     tariffs = {t.id: t for t in session.scalars(select(Tariff).where(Tariff.id.in_(tariff_ids)))}
     return render(
@@ -111,7 +121,8 @@ def receipt_page(
         "fees_receipt.html",
         receipt=receipt,
         crossing=crossing,
-        gate=session.get_one(Gate, crossing.gate_id),
+        transload=transload,
+        gate=session.get_one(Gate, gate_id),
         enterprise=session.get_one(Enterprise, receipt.enterprise_id),
         tariffs=tariffs,
         terms={t.id: tariff_terms(t, i18n.page_language(request)) for t in tariffs.values()},

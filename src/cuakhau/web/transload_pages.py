@@ -18,16 +18,15 @@ from cuakhau.core.config import Settings
 from cuakhau.core.deps import AppSettings, DbSession, Now
 from cuakhau.core.errors import DomainError, PermissionDenied, field_errors
 from cuakhau.core.schemas import Id
-from cuakhau.models import Transload, User, Yard
+from cuakhau.models import Transload, User
 from cuakhau.models.enums import Role, TransloadState
 from cuakhau.transload import service
 from cuakhau.transload.board import board
 from cuakhau.transload.reconcile import Tolerance
 from cuakhau.transload.schemas import LoadedOut, Unloaded, WithReason
-from cuakhau.transload.setup import transshipment_yard
+from cuakhau.transload.setup import SETUP_ROLES, shown_yard, transshipment_yards
 from cuakhau.web import i18n
 from cuakhau.web.pages import CsrfChecked, PageRoute, SubmittedForm, page_roles, redirect, render
-from cuakhau.yards.visits import visible_yards
 
 router = APIRouter(route_class=PageRoute)
 
@@ -59,10 +58,6 @@ class StepForm:
     message: str | None = None
 
 
-def _yards(session: Session, user: User) -> list[Yard]:
-    return [yard for yard in visible_yards(session, user) if yard.is_transshipment]
-
-
 def _page(
     request: Request,
     session: Session,
@@ -73,11 +68,8 @@ def _page(
     status_code: int = 200,
     notice: str | None = None,
 ) -> HTMLResponse:
-    yards = _yards(session, user)
-    if yard_id is not None:
-        yard: Yard | None = transshipment_yard(session, yard_id, user)
-    else:
-        yard = yards[0] if yards else None
+    yards = transshipment_yards(session, user)
+    yard = shown_yard(session, user, yard_id, yards)
     return render(
         request,
         "transload_board.html",
@@ -89,6 +81,7 @@ def _page(
         counted=COUNTED,
         may_move=user.role in service.OPERATOR_ROLES,
         may_release=user.role in service.RELEASE_ROLES,
+        may_set_up=user.role in SETUP_ROLES,
         form=form or StepForm(),
         notice=notice,
         now=now,

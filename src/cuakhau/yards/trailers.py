@@ -17,13 +17,26 @@ from cuakhau.live.changes import yard_changed
 from cuakhau.models import Crossing, TrailerStay
 from cuakhau.models.enums import CrossingState, HandoverMode, TrailerWait
 
-# A swap's trailer stands in a yard from these states, waiting for this.
+# A swap's trailer stands in a yard from these states, waiting for this: a
+# trailer the other side turned back waits, still loaded, for its hand-back.
 _WAITS_FROM: dict[CrossingState, TrailerWait] = {
     CrossingState.trailer_dropped: TrailerWait.transfer_driver,
     CrossingState.returned: TrailerWait.hand_back,
+    CrossingState.turned_back: TrailerWait.hand_back,
 }
-# And leaves it on these.
-_LEAVES_ON = frozenset({CrossingState.trailer_taken, CrossingState.handed_back})
+# And leaves it on these (a dropped trailer turned back stops waiting for a
+# driver; handed back after the refusal, its crossing ends rejected).
+_LEAVES_ON = frozenset(
+    {
+        CrossingState.trailer_taken,
+        CrossingState.handed_back,
+        CrossingState.turned_back,
+        CrossingState.rejected,
+    }
+)
+# Left, or turned back, loaded with the cargo it was booked with; back from
+# across empty until whoever records its return says otherwise.
+_LOADED_ON = frozenset({CrossingState.trailer_dropped, CrossingState.turned_back})
 
 
 def trailer_plate_of(crossing: Crossing) -> str:
@@ -56,9 +69,7 @@ def follow_trailer(
             enterprise_id=crossing.enterprise_id,
             yard_id=crossing.yard_id,
             waits_for=waits_for,
-            # Left loaded with the cargo it was booked with; back empty until
-            # whoever records its return says otherwise.
-            is_loaded=bool(crossing.cargo) and waits_for is TrailerWait.transfer_driver,
+            is_loaded=bool(crossing.cargo) and to_state in _LOADED_ON,
             since=at,
         )
     )
