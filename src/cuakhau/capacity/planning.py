@@ -59,7 +59,12 @@ def read_pattern(*, session: Session, gate_id: int) -> list[CapacityPattern]:
         session.scalars(
             select(CapacityPattern)
             .where(CapacityPattern.gate_id == gate_id)
-            .order_by(CapacityPattern.direction, CapacityPattern.weekday, CapacityPattern.starts_at)
+            .order_by(
+                CapacityPattern.direction,
+                CapacityPattern.lane,
+                CapacityPattern.weekday,
+                CapacityPattern.starts_at,
+            )
         )
     )
 
@@ -79,6 +84,7 @@ def replace_pattern(
             CapacityPattern(
                 gate_id=gate.id,
                 direction=data.direction,
+                lane=window.lane,
                 weekday=weekday,
                 starts_at=window.starts_at,
                 ends_at=window.ends_at,

@@ -3,7 +3,7 @@
 When a window's capacity drops below what is booked, the crossings it keeps are
 the first ``capacity`` in the stated fair order — priority class rank, then the
 time they asked for their place — and the others move, in that same order, to
-the next free windows at or after their own. When a window's capacity rises,
+the next free windows of their lane at or after their own. When a window's capacity rises,
 trucks already waiting in the zone are pulled into the freed room, in the same
 order; a cut never pulls a truck earlier. No move goes into a window that is
 ending (``windows.REPLAN_LEAD``). Nothing is lost or duplicated: every crossing
@@ -84,6 +84,7 @@ def apply_capacity_changes(
             max(old.starts_at, now),
             now,
             ending_from=replan_reachable_from(now),
+            lane=old.lane,
         )
         moves.append(_record(session, crossing, old, new, codes, now, _REDUCED))
     moves.extend(_pull_forward(session, raised, ranks, codes, now))
@@ -151,6 +152,8 @@ def _pull_forward(
                 .where(
                     Crossing.gate_id == window.gate_id,
                     Crossing.direction == window.direction,
+                    # A truck moves only within its lane: the lane's rule let it in.
+                    Crossing.lane == window.lane,
                     Crossing.state.in_(WAITING_STATES - {CrossingState.called}),
                     (Crossing.window_id.is_(None)) | (CrossingWindow.starts_at > window.starts_at),
                 )
