@@ -27,6 +27,7 @@ from cuakhau.core.clock import local_date
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.models import CapacityOverride, CapacityPattern, Gate
+from cuakhau.models.enums import LaneKind
 
 
 @contextmanager
@@ -67,6 +68,14 @@ def read_pattern(*, session: Session, gate_id: int) -> list[CapacityPattern]:
             )
         )
     )
+
+
+def gate_lanes(session: Session, gate_id: int) -> list[LaneKind]:
+    """The lanes a gate's weekly pattern has, in ``LaneKind``'s order."""
+    found = set(
+        session.scalars(select(CapacityPattern.lane).where(CapacityPattern.gate_id == gate_id))
+    )
+    return [lane for lane in LaneKind if lane in found]
 
 
 def replace_pattern(

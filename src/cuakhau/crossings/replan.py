@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.service import CapacityChange, capacity_changes
+from cuakhau.capacity.service import CapacityChange, capacity_changes, ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.reasons import Reason, told
@@ -26,7 +26,7 @@ from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES, recorded_reaso
 from cuakhau.crossings.windows import release_unit, replan_reachable_from, take_unit
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
-from cuakhau.models.enums import CrossingState, NotificationEvent
+from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 
 # Why a re-plan moved a truck.
@@ -178,10 +178,13 @@ class Replan:
 
 def replan_gate(session: Session, gate: Gate, now: datetime) -> Replan:
     """Bring the gate's windows from today to the horizon in line with its pattern
-    and overrides, moving trucks as the fair order says."""
+    and overrides, making those it adds, moving trucks as the fair order says."""
     rules = policy(session)
     today = local_date(now)
-    changes = capacity_changes(
-        session, gate, today, today + timedelta(days=rules.booking_horizon_days)
-    )
+    last_day = today + timedelta(days=rules.booking_horizon_days)
+    # Windows the change adds (a lane, an hour) are made now: a booking's
+    # "earliest" looks only among the windows made up to the horizon.
+    for direction in Direction:
+        ensure_windows(session, gate, direction, today, last_day)
+    changes = capacity_changes(session, gate, today, last_day)
     return Replan(len(changes), apply_capacity_changes(session, changes, now))
