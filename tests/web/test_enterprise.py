@@ -543,3 +543,5 @@ def test_an_enterprise_names_a_lane_and_a_lane_it_may_not_take_is_refused(page: 
     with site.write() as session:
         crossing = session.scalars(select(Crossing)).one()
         assert crossing.lane is LaneKind.perishable
+    page.goto(f"/crossings/{crossing.id}")
+    expect(page.get_by_test_id("lane")).to_have_text("làn ưu tiên hàng tươi sống")

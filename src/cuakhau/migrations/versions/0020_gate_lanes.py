@@ -29,6 +29,14 @@ _UNIQUE = {
 }
 
 
+# The columns that name a window.
+_POINTING_AT_WINDOWS = (
+    ("crossing", "window_id"),
+    ("window_change", "from_window_id"),
+    ("window_change", "to_window_id"),
+)
+
+
 def _lane(*, nullable: bool) -> sa.Column[str]:
     return sa.Column(
         "lane",
@@ -67,8 +75,13 @@ def downgrade() -> None:
         batch.drop_column("lane")
     with op.batch_alter_table("crossing") as batch:
         batch.drop_column("lane")
+    # Only the ordinary lane's rows fit the constraints without the lane: the
+    # other lanes' windows go, and a crossing that held one waits for capacity,
+    # as one does when the horizon is full.
+    other_lanes = "SELECT id FROM crossing_window WHERE lane <> 'ordinary'"
+    for table, column in _POINTING_AT_WINDOWS:
+        op.execute(sa.text(f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({other_lanes})"))
     for table, columns in _UNIQUE.items():
-        # Only the ordinary lane's rows fit the constraint without the lane.
         op.execute(sa.text(f"DELETE FROM {table} WHERE lane <> 'ordinary'"))
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(op.f(f"uq_{table}_gate_id"), type_="unique")
