@@ -530,11 +530,11 @@ def test_an_enterprise_names_a_lane_and_a_lane_it_may_not_take_is_refused(page: 
     page.goto(f"/crossings/book?day={_tomorrow()}")
     expect(page.locator('.window-lane[data-lane="unmanned"]')).to_have_count(1)
     page.get_by_label("Phương tiện").select_option(label=plate)
-    page.get_by_label("Làn", exact=True).select_option(label="xe không người lái")
+    page.get_by_label("Làn", exact=True).select_option(label="khung giờ xe không người lái")
     _fill_cargo(page)
     page.get_by_role("button", name="Đặt lịch", exact=True).click()
     expect(page.locator("#lane-error")).to_contain_text(
-        "Xe này không được đi làn «xe không người lái»"
+        "Xe này không được dùng «khung giờ xe không người lái»"
     )
 
     page.get_by_label("Làn", exact=True).select_option(label="làn bất kỳ (hệ thống chọn)")
