@@ -100,8 +100,9 @@ class GateWaitRead(OutputSchema):
     # Tomorrow (zone time) as the latest hourly forecast expects it; None before
     # the first forecast and for a gate trucks do not cross by road.
     expected_tomorrow: ExpectedTomorrow | None = None
-    # Each lane with capacity today, the ordinary first. The figures above are
-    # the gate's, lanes together; the wait is an ordinary truck's.
+    # Each lane with capacity today, the ordinary first. Above, the capacity and
+    # the bookings today are the lanes' together; the hours, the room now and
+    # the wait are the ordinary lane's, what a truck of no special kind meets.
     lanes: list[LaneWaitRead] = Field(default_factory=list)
 
 
