@@ -31,7 +31,7 @@ from cuakhau.models import (
     Vehicle,
     Yard,
 )
-from cuakhau.models.enums import Direction, EnterpriseRole, Role
+from cuakhau.models.enums import Direction, EnterpriseRole, LaneKind, Role
 from cuakhau.vehicles.schemas import VehicleCreate
 from cuakhau.vehicles.service import create_vehicle
 from cuakhau.yards.schemas import YardCreate
@@ -161,12 +161,14 @@ def make_pattern(
     direction: Direction = Direction.export,
     capacity: int = 10,
     hours: range = range(7, 19),
+    lane: LaneKind = LaneKind.ordinary,
 ) -> None:
-    """Every day, one-hour windows over ``hours`` with ``capacity`` trucks each."""
+    """Every day, one-hour windows of a lane over ``hours`` with ``capacity`` trucks each."""
     session.add_all(
         CapacityPattern(
             gate_id=gate.id,
             direction=direction,
+            lane=lane,
             weekday=weekday,
             starts_at=time(hour),
             ends_at=time(hour + 1) if hour < 23 else time(23, 59),

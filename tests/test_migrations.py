@@ -35,11 +35,18 @@ from cuakhau.models import (
     YardSpace,
     YardVisit,
 )
-from cuakhau.models.enums import CrossingState, HandoverMode
+from cuakhau.models.enums import CrossingState, HandoverMode, LaneKind
 from cuakhau.sessions import audited_session_factory
 from cuakhau.yards.visits import CheckIn, check_in
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_database_url
-from tests.factories import advance, make_booking, make_enterprise, make_open_gate, make_yard
+from tests.factories import (
+    advance,
+    make_booking,
+    make_enterprise,
+    make_open_gate,
+    make_pattern,
+    make_yard,
+)
 from tests.statistics.trips import at, crossed, two_way_gate
 
 
@@ -261,3 +268,34 @@ def test_the_rollups_cells_count_as_drive_through_across_migration_0021(empty_da
     assert [tuple(row) for row in trucks] == [(2,)]
     assert modes == [HandoverMode.drive_through]
     assert vehicles == [2]
+
+
+def test_lanes_downgrade_keeps_the_ordinary_lane_and_frees_the_others_trucks(
+    empty_database_url: str,
+):
+    """Migration 0020's downgrade: the ordinary lane's windows and bookings
+    stay; a crossing booked in another lane waits for capacity; up again, every
+    row is the ordinary lane's."""
+    engine = make_engine(empty_database_url)
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    try:
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            gate = make_open_gate(session)
+            make_pattern(session, gate, capacity=5, hours=range(24), lane=LaneKind.perishable)
+            firm = make_enterprise(session)
+            ordinary = make_booking(session, firm, gate, now=now)
+            fast = make_booking(session, firm, gate, now=now, perishable=True)
+            assert (ordinary.lane, fast.lane) == (LaneKind.ordinary, LaneKind.perishable)
+            ids = ordinary.id, ordinary.window_id, fast.id
+        downgrade(empty_database_url, "0019")
+        with engine.connect() as connection:
+            held = dict(connection.execute(text("SELECT id, window_id FROM crossing")).all())
+        upgrade(empty_database_url)
+        with engine.connect() as connection:
+            lanes = set(connection.scalars(text("SELECT DISTINCT lane FROM crossing_window")))
+    finally:
+        engine.dispose()
+    ordinary_id, ordinary_window, fast_id = ids
+    assert held == {ordinary_id: ordinary_window, fast_id: None}
+    assert lanes == {"ordinary"}

@@ -232,3 +232,58 @@ def test_the_same_override_twice_is_refused_with_a_message(
     lifted = client.post(f"{path}/{first.json()['override']['id']}/deactivate", headers=officer)
     assert lifted.is_success, lifted.text
     assert client.post(path, json=again, headers=officer).status_code == 201
+
+
+def test_a_pattern_has_its_lanes_and_their_windows_are_made_at_once(
+    client: TestClient, db: Database, booked: tuple[int, dict[str, str]]
+):
+    """Lanes may overlap each other, not themselves; the windows a lane adds are
+    made up to the horizon when it is saved, so "earliest" finds them."""
+    gate_id, officer = booked
+    path = f"/api/v1/gates/{gate_id}/capacity-pattern"
+    every_day = list(range(7))
+    ordinary = {"weekdays": every_day, "starts_at": "07:00", "ends_at": "19:00", "capacity": 3}
+    unmanned = {
+        "lane": "unmanned",
+        "weekdays": every_day,
+        "starts_at": "18:30",
+        "ends_at": "20:00",
+        "capacity": 4,
+    }
+    clash = {**unmanned, "starts_at": "19:00", "ends_at": "21:00"}
+
+    overlapping = client.put(
+        path, json={"direction": "export", "windows": [ordinary, unmanned, clash]}, headers=officer
+    )
+    assert overlapping.status_code == 422, overlapping.text
+    saved = client.put(
+        path, json={"direction": "export", "windows": [ordinary, unmanned]}, headers=officer
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["moves"] == []
+
+    pattern = client.get(path, headers=officer).json()
+    assert {(p["lane"], p["starts_at"]) for p in pattern if p["direction"] == "export"} == {
+        ("ordinary", "07:00:00"),
+        ("unmanned", "18:30:00"),
+    }
+    with db.write() as session:
+        made = session.scalars(
+            select(CrossingWindow.starts_at).where(
+                CrossingWindow.gate_id == gate_id, CrossingWindow.lane == "unmanned"
+            )
+        ).all()
+    # Today to the booking horizon (14 days by default), one window a day.
+    assert len(made) == 15
+    assert local_datetime(DAY, time(18, 30)) in made
+
+    lane_cut = {**_cut("1"), "lane": "unmanned", "from_time": "18:00", "to_time": "19:00"}
+    cut = client.post(f"/api/v1/gates/{gate_id}/overrides", json=lane_cut, headers=officer)
+    assert cut.status_code == 201, cut.text
+    assert cut.json()["override"]["lane"] == "unmanned"
+    windows = client.get(
+        f"/api/v1/gates/{gate_id}/windows?direction=export&from={DAY}&to={DAY}"
+    ).json()
+    by_lane = {(w["lane"], w["starts_at"][11:16]): w["capacity"] for w in windows}
+    assert by_lane[("unmanned", "11:30")] == 1  # 18:30 in the zone is 11:30 UTC
+    assert by_lane[("ordinary", "00:00")] == 3

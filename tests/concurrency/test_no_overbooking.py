@@ -32,7 +32,7 @@ from cuakhau.core.schema_version import upgrade
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass, Vehicle
-from cuakhau.models.enums import Direction, Role
+from cuakhau.models.enums import Direction, LaneKind, Role
 from cuakhau.sessions import audited_session_factory
 from tests.concurrency.live_server import live_server
 from tests.conftest import fresh_database_url
@@ -68,6 +68,9 @@ class Fleet:
     enterprise_ids: list[int]
     officer: dict[str, str]
     admin: dict[str, str]
+    # A lane besides the ordinary, of the same capacity; its trucks carry what
+    # it takes (``LANE_CARGO``).
+    lane: LaneKind = LaneKind.ordinary
 
 
 @dataclass
@@ -108,10 +111,11 @@ def arrange(
     capacity: int,
     horizon_days: int,
     vehicles_each: int = VEHICLES_EACH,
+    lane: LaneKind = LaneKind.ordinary,
 ) -> Fleet:
-    """A gate with one-hour windows 07:00–19:00 of ``capacity`` trucks,
-    enterprises with their own accounts and tokens and a vehicle per request,
-    a gate officer and an administrator."""
+    """A gate with one-hour windows 07:00–19:00 of ``capacity`` trucks (in the
+    ordinary lane, and in ``lane`` too), enterprises with their own accounts
+    and tokens and a vehicle per request, a gate officer and an administrator."""
     with session_scope(factory, Actor(label="test")) as session:
         # Made now, not by the first requests: the burst is about windows.
         policy(session).booking_horizon_days = horizon_days
@@ -119,6 +123,8 @@ def arrange(
             make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=capacity)
+        if lane is not LaneKind.ordinary:
+            make_pattern(session, gate, capacity=capacity, lane=lane)
         requests, firms = [], []
         for _ in range(ENTERPRISES):
             firm = make_enterprise(session)
@@ -127,7 +133,7 @@ def arrange(
             requests += [(headers, make_vehicle(session, firm).id) for _ in range(vehicles_each)]
         officer = bearer(session, make_user(session, Role.gate_officer))
         admin = bearer(session, make_user(session, Role.admin))
-        return Fleet(gate.id, requests, firms, officer, admin)
+        return Fleet(gate.id, requests, firms, officer, admin, lane)
 
 
 def tomorrows_windows(factory: sessionmaker[Session], gate_id: int) -> list[int]:
@@ -138,9 +144,11 @@ def tomorrows_windows(factory: sessionmaker[Session], gate_id: int) -> list[int]
         return [w.id for w in ensure_windows(session, gate, Direction.export, tomorrow, tomorrow)]
 
 
-def horizon_windows(factory: sessionmaker[Session], gate_id: int, days: int) -> int:
+def horizon_windows(
+    factory: sessionmaker[Session], gate_id: int, days: int, lane: LaneKind = LaneKind.ordinary
+) -> int:
     """Make the windows from today to the horizon, as a zone in service has them,
-    and give tomorrow's first one: a booking made now can still take it."""
+    and give tomorrow's first one of ``lane``: a booking made now can still take it."""
     with session_scope(factory, Actor(label="test")) as session:
         gate = session.get(Gate, gate_id)
         assert gate is not None
@@ -149,7 +157,7 @@ def horizon_windows(factory: sessionmaker[Session], gate_id: int, days: int) -> 
         tomorrow = ensure_windows(
             session, gate, Direction.export, today + timedelta(days=1), today + timedelta(days=1)
         )
-        return tomorrow[0].id
+        return next(w.id for w in tomorrow if w.lane is lane)
 
 
 def post_json(url: str, headers: dict[str, str], payload: dict[str, Any]) -> Answer:
@@ -176,7 +184,7 @@ def booking(fleet: Fleet, vehicle_id: int, window_id: int | None) -> dict[str, A
         "gate_id": fleet.gate_id,
         "direction": "export",
         "regime": "export",
-        "cargo": cargo(),
+        "cargo": cargo(perishable=fleet.lane is LaneKind.perishable),
         "window_id": window_id,
     }
 
@@ -250,10 +258,18 @@ def describe(answers: list[Answer]) -> str:
 ONE_WINDOW = {"postgresql": 50, "sqlite": VEHICLES_EACH}
 
 
-def test_one_window_takes_exactly_its_capacity(zone: Zone) -> None:
+# A gate with one lane, and a gate with a perishable fast lane beside it whose
+# trucks carry fruit: a lane's window is a capacity row like any other.
+LANES = pytest.mark.parametrize("lane", [LaneKind.ordinary, LaneKind.perishable], ids=str)
+
+
+@LANES
+def test_one_window_takes_exactly_its_capacity(zone: Zone, lane: LaneKind) -> None:
     vehicles_each = ONE_WINDOW[zone.backend]
-    fleet = arrange(zone.sessions, capacity=CAPACITY, horizon_days=14, vehicles_each=vehicles_each)
-    window_id = horizon_windows(zone.sessions, fleet.gate_id, days=14)
+    fleet = arrange(
+        zone.sessions, capacity=CAPACITY, horizon_days=14, vehicles_each=vehicles_each, lane=lane
+    )
+    window_id = horizon_windows(zone.sessions, fleet.gate_id, days=14, lane=lane)
 
     answers = burst(zone.base_url, fleet, window_id)
 
@@ -264,6 +280,7 @@ def test_one_window_takes_exactly_its_capacity(zone: Zone) -> None:
     assert len(created) + len(refused) == len(answers), describe(answers)
     assert all(a.body["code"] == "window_full" for a in refused), describe(answers)
     assert all(a.body["window_id"] == window_id for a in created)
+    assert all(a.body["lane"] == lane.value for a in created)
     assert len({a.body["id"] for a in created}) == CAPACITY
     # A refusal offers later windows that really have room.
     assert all(a.body["next_free_windows"] for a in refused)
@@ -277,10 +294,14 @@ def test_one_window_takes_exactly_its_capacity(zone: Zone) -> None:
         assert session.scalar(made) == CAPACITY
 
 
-def test_earliest_bookings_fill_small_windows_without_overbooking(zone: Zone) -> None:
+@LANES
+def test_earliest_bookings_fill_small_windows_without_overbooking(
+    zone: Zone, lane: LaneKind
+) -> None:
     # Windows of 3 over a one-day horizon: fewer units than requests, so the
-    # burst races for every window down to the last unit.
-    fleet = arrange(zone.sessions, capacity=3, horizon_days=1)
+    # burst races for every window down to the last unit (with a fast lane,
+    # each truck given the lane as it goes: the fast lane's first).
+    fleet = arrange(zone.sessions, capacity=3, horizon_days=1, lane=lane)
 
     answers = burst(zone.base_url, fleet, window_id=None)
     finished = utcnow()

@@ -45,6 +45,7 @@ def test_the_feed_lists_this_gates_expected_crossings_with_cargo_by_heading(othe
     first, second = feed["crossings"]
     assert first["state"] == "booked"
     assert first["state_label"] == "Booked"
+    assert (first["lane"], first["lane_label"]) == ("ordinary", "ordinary lane")
     assert first["cargo"] == [
         {"hs_heading": "9403", "packages": 800, "weight_kg": 16000, "value_usd": "12000.00"}
     ]
@@ -59,6 +60,7 @@ def test_the_feed_looks_only_as_far_ahead_as_asked(other: Other) -> None:
     assert labels["state_label"] == "Đã đặt lịch"
     chinese = other.call("GET", f"{FEED}?hours=5&lang=zh").json()["crossings"][0]
     assert chinese["state_label"] == "已预约"
+    assert chinese["lane_label"] == "普通车道"
 
 
 @pytest.mark.parametrize("query", ["hours=0", "hours=73", "lang=fr", "hours=x"])

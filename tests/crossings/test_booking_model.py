@@ -1,7 +1,8 @@
 """The booking against a plain model of it, through the HTTP API on PostgreSQL.
 
-Hypothesis drives random bookings (named windows and "earliest", by enterprises
-and by an officer), walk-ins, cancellations, deactivations of trucks, drivers
+Hypothesis drives random bookings (named windows and "earliest", in a lane
+named or given, at a gate with a perishable fast lane; by enterprises and by
+an officer), walk-ins, cancellations, deactivations of trucks, drivers
 and enterprises, revoked tokens, capacity cuts and policy changes. The model
 says, in plain Python and independently of ``crossings.rules``, what each
 request must get: the crossing and its window, or the refusal's code. After
@@ -36,7 +37,7 @@ from cuakhau.crossings.booking import horizon_windows
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.states import OPEN_STATES
 from cuakhau.models import AuditEntry, Crossing, CrossingWindow, Notification
-from cuakhau.models.enums import Direction, Role
+from cuakhau.models.enums import Direction, LaneKind, Role
 from tests.conftest import Database, empty_all_tables
 from tests.factories import (
     bearer,
@@ -59,6 +60,11 @@ pytestmark = [
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 HOURS = range(7, 12)
 CAPACITY = 2
+# A perishable fast lane beside the ordinary one, of one truck a window.
+FAST_LANE_CAPACITY = 1
+LANES = ("ordinary", "perishable")
+# Mostly no lane named (one is given), now and then the fast lane.
+LANE = st.sampled_from([None, None, "perishable"])
 TRUCKS_EACH = 4
 CARGO = ("perishable", "ordinary", "empty")
 # The windows a named booking asks for (day from today, hour): few, so that
@@ -76,10 +82,20 @@ DRIVER = st.sampled_from([None, None, "own", "other"])
 @dataclass
 class Window:
     id: int
+    lane: str
     starts_at: datetime
     ends_at: datetime
     capacity: int
     booked: int = 0
+
+    def order(self) -> tuple[datetime, bool, str]:
+        """Earliest first; at the same start, a lane set apart before the ordinary."""
+        return (self.starts_at, self.lane == "ordinary", self.lane)
+
+
+def lane_allows(lane: str, cargo_kind: str) -> bool:
+    """The fast lane takes perishable cargo only (no unmanned lane here)."""
+    return lane != "perishable" or cargo_kind == "perishable"
 
 
 @dataclass
@@ -132,10 +148,11 @@ class Model:
         # Empty returns may hold at most half a window (``make_priority_classes``).
         return cargo != "empty" or self.holding(window, cargo) < window.capacity // 2
 
-    def bookable(self) -> list[Window]:
+    def bookable(self, lane: str | None) -> list[Window]:
         last = NOW + timedelta(days=self.horizon_days + 1)
         return sorted(
-            (w for w in self.windows if NOW < w.starts_at <= last), key=lambda w: w.starts_at
+            (w for w in self.windows if NOW < w.starts_at <= last and lane in (None, w.lane)),
+            key=Window.order,
         )
 
 
@@ -148,6 +165,7 @@ def expected_booking(
     window_id: int | None,
     cargo_kind: str,
     named_owner: int | None,
+    lane: str | None,
 ) -> tuple[int, str | None, int | None]:
     """(status, refusal code, window) the rules must give, in their order."""
     if who != "officer" and named_owner not in (None, owner):
@@ -165,16 +183,25 @@ def expected_booking(
         return 409, "rule_open_bookings", None
     if window_id is not None:
         window = model.window(window_id)
+        if lane not in (None, window.lane):
+            return 422, "window_not_bookable", None
+        if not lane_allows(window.lane, cargo_kind):
+            return 422, "lane_not_allowed", None
         if window.booked >= window.capacity:
             return 409, "window_full", None
         if not model.class_allows(window, cargo_kind):
             return 409, "rule_class_share", None
         return 201, None, window.id
-    with_room = [w for w in model.bookable() if w.booked < w.capacity]
+    with_room = [w for w in model.bookable(lane) if w.booked < w.capacity]
     for window in with_room:
-        if model.class_allows(window, cargo_kind):
+        if lane_allows(window.lane, cargo_kind) and model.class_allows(window, cargo_kind):
             return 201, None, window.id
-    if with_room:
+    # The window that explains: the earliest with room (of the lanes the truck
+    # may take, unless it named one).
+    explaining = [w for w in with_room if lane is not None or lane_allows(w.lane, cargo_kind)]
+    if explaining and not lane_allows(explaining[0].lane, cargo_kind):
+        return 422, "lane_not_allowed", None
+    if explaining:
         return 409, "rule_class_share", None
     return 409, "no_free_window", None
 
@@ -187,8 +214,12 @@ def expected_walk_in(model: Model, truck: Truck) -> tuple[int, str | None, int |
     if model.open_bookings(truck) >= model.open_limit:
         return 409, "rule_open_bookings", None
     with_room = sorted(
-        (w for w in model.windows if w.ends_at > NOW and w.booked < w.capacity),
-        key=lambda w: w.starts_at,
+        (
+            w
+            for w in model.windows
+            if w.ends_at > NOW and w.booked < w.capacity and lane_allows(w.lane, "empty")
+        ),
+        key=Window.order,
     )
     return 201, None, with_room[0].id if with_room else None
 
@@ -212,6 +243,13 @@ def run(db: Database, client: TestClient) -> None:
                 make_priority_classes(session)
                 gate = make_gate(session, holiday_calendars=[])
                 make_pattern(session, gate, capacity=CAPACITY, hours=HOURS)
+                make_pattern(
+                    session,
+                    gate,
+                    capacity=FAST_LANE_CAPACITY,
+                    hours=HOURS,
+                    lane=LaneKind.perishable,
+                )
                 horizon_windows(session, gate, Direction.export, NOW, rules)
                 firms = [make_enterprise(session) for _ in range(2)]
                 users = {
@@ -229,7 +267,7 @@ def run(db: Database, client: TestClient) -> None:
                 ]
                 drivers = {make_driver(session, f).id: (f.id, True) for f in firms}
                 windows = [
-                    Window(w.id, w.starts_at, w.ends_at, w.capacity)
+                    Window(w.id, w.lane.value, w.starts_at, w.ends_at, w.capacity)
                     for w in session.scalars(select(CrossingWindow))
                 ]
                 self.firms = [f.id for f in firms]
@@ -254,9 +292,11 @@ def run(db: Database, client: TestClient) -> None:
             window_id: int | None,
             cargo_kind: str,
             name_other: bool,
+            lane: str | None,
         ) -> int | None:
             """A booking by ``who`` for ``owner`` (an officer names it), of the
-            owner's truck ``chosen`` or, ``foreign``, the other enterprise's."""
+            owner's truck ``chosen`` or, ``foreign``, the other enterprise's,
+            naming ``lane`` or none."""
             model = self.model
             side = int(who) if who != "officer" else owner
             owner_id = self.firms[side]
@@ -278,9 +318,10 @@ def run(db: Database, client: TestClient) -> None:
                 "driver_id": driver_id,
                 "window_id": window_id,
                 "enterprise_id": named,
+                "lane": lane,
             }
             status, code, window = expected_booking(
-                model, who, owner_id, truck, driver_id, window_id, cargo_kind, named
+                model, who, owner_id, truck, driver_id, window_id, cargo_kind, named, lane
             )
             before = self.written()
             answer = self.client.post("/api/v1/crossings", json=body, headers=self.headers[who])
@@ -291,6 +332,7 @@ def run(db: Database, client: TestClient) -> None:
                 return None
             made = answer.json()
             assert made["window_id"] == window
+            assert made["lane"] == model.window(window).lane
             model.window(window).booked += 1
             model.crossings[made["id"]] = Booked(made["id"], body["vehicle_id"], window, cargo_kind)
             return int(made["id"])
@@ -304,6 +346,7 @@ def run(db: Database, client: TestClient) -> None:
             driver=DRIVER,
             cargo_kind=st.sampled_from(CARGO),
             name_other=NOW_AND_THEN,
+            lane=LANE,
         )
         def book_earliest(
             self,
@@ -314,8 +357,10 @@ def run(db: Database, client: TestClient) -> None:
             driver: str | None,
             cargo_kind: str,
             name_other: bool,
+            lane: str | None,
         ) -> int | None:
-            return self.booking(who, owner, (truck, foreign), driver, None, cargo_kind, name_other)
+            chosen = (truck, foreign)
+            return self.booking(who, owner, chosen, driver, None, cargo_kind, name_other, lane)
 
         @rule(
             target=crossing_ids,
@@ -325,8 +370,10 @@ def run(db: Database, client: TestClient) -> None:
             foreign=NOW_AND_THEN,
             driver=DRIVER,
             slot=st.integers(0, len(NAMED) - 1),
+            window_lane=st.sampled_from(LANES),
             cargo_kind=st.sampled_from(CARGO),
             name_other=NOW_AND_THEN,
+            lane=LANE,
         )
         def book_named(
             self,
@@ -336,14 +383,18 @@ def run(db: Database, client: TestClient) -> None:
             foreign: bool,
             driver: str | None,
             slot: int,
+            window_lane: str,
             cargo_kind: str,
             name_other: bool,
+            lane: str | None,
         ) -> int | None:
             day, hour = NAMED[slot]
             starts = local_datetime(local_date(NOW) + timedelta(days=day), time(hour))
-            window_id = next(w.id for w in self.model.windows if w.starts_at == starts)
+            window_id = next(
+                w.id for w in self.model.windows if (w.starts_at, w.lane) == (starts, window_lane)
+            )
             chosen = (truck, foreign)
-            return self.booking(who, owner, chosen, driver, window_id, cargo_kind, name_other)
+            return self.booking(who, owner, chosen, driver, window_id, cargo_kind, name_other, lane)
 
         @rule(target=crossing_ids, truck=TRUCK)
         def walk_in(self, truck: int) -> int | None:

@@ -17,7 +17,7 @@ from cuakhau.crossings.booking import Caller, horizon_windows, inputs_for, proce
 from cuakhau.crossings.rules import Kind, policy
 from cuakhau.crossings.schemas import BookingRequest, WalkInRequest
 from cuakhau.models import Crossing
-from cuakhau.models.enums import Direction
+from cuakhau.models.enums import Direction, LaneKind
 from tests.conftest import Database, empty_all_tables
 from tests.factories import (
     cargo,
@@ -43,11 +43,14 @@ def _arrange(db: Database) -> dict[str, Any]:
         make_priority_classes(session)
         gate = make_gate(session, holiday_calendars=[])
         make_pattern(session, gate, capacity=2, hours=range(7, 19))
+        make_pattern(session, gate, capacity=1, hours=range(7, 19), lane=LaneKind.perishable)
+        make_pattern(session, gate, capacity=1, hours=range(18, 19), lane=LaneKind.unmanned)
         # Made up to the horizon: "earliest" and walk-ins ask for that first.
         horizon_windows(session, gate, Direction.export, NOW, rules)
         windows = ensure_windows(session, gate, Direction.export, DAY, DAY)
         firm = make_enterprise(session)
-        trucks = [make_vehicle(session, firm, plate=f"12C-{n:03d}.45") for n in range(1, 4)]
+        trucks = [make_vehicle(session, firm, plate=f"12C-{n:03d}.45") for n in range(1, 6)]
+        trucks += [make_vehicle(session, firm, plate="12C-006.45", is_unmanned=True)]
         driver = make_driver(session, firm)
         return {
             "gate": gate.id,
@@ -59,8 +62,9 @@ def _arrange(db: Database) -> dict[str, Any]:
 
 
 def _requests(zone: dict[str, Any]) -> list[tuple[Kind, BookingRequest | WalkInRequest]]:
-    (first, _), (second, _), (_, third_plate) = zone["trucks"]
+    (first, _), (second, _), (_, third_plate), (fourth, _), (fifth, _), (sixth, _) = zone["trucks"]
     common = {"gate_id": zone["gate"], "direction": "export"}
+    regime = {**common, "regime": "export"}
     return [
         (
             Kind.booking,
@@ -81,6 +85,33 @@ def _requests(zone: dict[str, Any]) -> list[tuple[Kind, BookingRequest | WalkInR
             ),
         ),
         (Kind.walk_in, WalkInRequest(plate=third_plate, regime="export", cargo=cargo(), **common)),
+        # Given the perishable fast lane; asking for the unmanned windows; refused one.
+        (
+            Kind.booking,
+            BookingRequest(
+                vehicle_id=fourth, enterprise_id=zone["firm"], cargo=cargo(True), **regime
+            ),
+        ),
+        (
+            Kind.booking,
+            BookingRequest(
+                vehicle_id=sixth,
+                enterprise_id=zone["firm"],
+                lane="unmanned",
+                cargo=cargo(),
+                **regime,
+            ),
+        ),
+        (
+            Kind.booking,
+            BookingRequest(
+                vehicle_id=fifth,
+                enterprise_id=zone["firm"],
+                lane="unmanned",
+                cargo=cargo(),
+                **regime,
+            ),
+        ),
     ]
 
 
@@ -119,9 +150,14 @@ def test_the_function_writes_and_answers_what_the_steps_do(db: Database):
     by_steps = _book_all(db, zone, function=False)
     step_rows = _rows(db)
 
-    assert all(answer["crossing_id"] is not None for answer in by_function)
+    assert [a["crossing_id"] is not None for a in by_function] == [True] * 5 + [False], [
+        {k: v for k, v in a.items() if k.startswith("ok_") and not v} for a in by_function
+    ]
+    assert by_function[-1]["crossing_id"] is None
+    assert not by_function[-1]["ok_lane_allowed"]
+    assert [answer["lane_taken"] for answer in by_function[3:5]] == ["perishable", "unmanned"]
     assert by_function == by_steps
-    assert db.count(Crossing) == 3
+    assert db.count(Crossing) == 5
     for table, rows in function_rows.items():
         assert rows == step_rows[table], table
 

@@ -12,9 +12,10 @@ from cuakhau.crossings.booking import walk_in
 from cuakhau.crossings.public import GateWaitRead, WaitReason, wait_times
 from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.models import CrossingWindow, Gate
-from cuakhau.models.enums import Direction
+from cuakhau.models.enums import Direction, LaneKind
 from tests.conftest import Database
 from tests.factories import (
+    cargo,
     make_enterprise,
     make_gate,
     make_pattern,
@@ -127,3 +128,48 @@ def test_the_public_feed_gives_the_same_answer(client: TestClient, db: Database)
     assert by_gate[(road.id, "export")]["estimated_wait_minutes"] == 0
     assert by_gate[(rail.id, "export")]["takes_trucks"] is False
     assert by_gate[(rail.id, "export")]["warning"] is None
+
+
+def test_the_public_feed_gives_each_lanes_capacity_and_free_places(
+    client: TestClient, db: Database
+):
+    """A fruit truck walking in at 15:33 takes the fast lane's only place of the
+    hour under way; the lane's next room is at 16:00, the ordinary lane's now."""
+    with db.write() as session:
+        road, _ = _zone(session)
+        make_pattern(session, road, capacity=1, lane=LaneKind.perishable)
+        truck = make_vehicle(session, make_enterprise(session))
+        request = WalkInRequest(
+            plate=truck.plate,
+            gate_id=road.id,
+            direction=Direction.export,
+            regime="export",
+            cargo=cargo(perishable=True),
+        )
+        assert walk_in(session, request=request, now=NOW).lane is LaneKind.perishable
+    state = client.app.state  # type: ignore[attr-defined]
+    real, state.clock = state.clock, lambda: NOW
+    state.wait_times.forget()
+    try:
+        answer = client.get("/api/v1/public/wait-times").json()
+    finally:
+        state.clock = real
+        state.wait_times.forget()
+    [road_wait] = [g for g in answer if (g["gate_id"], g["direction"]) == (road.id, "export")]
+    lanes = {lane["lane"]: lane for lane in road_wait["lanes"]}
+    assert list(lanes) == ["ordinary", "perishable"]
+    today = local_date(NOW)
+    assert lanes["ordinary"]["capacity_today"] == 4 * 12
+    assert lanes["ordinary"]["free_today"] == 4 * 12
+    assert lanes["ordinary"]["room_now"] == 4
+    assert lanes["perishable"]["capacity_today"] == 12
+    assert lanes["perishable"]["booked_today"] == 1
+    assert lanes["perishable"]["free_today"] == 11
+    assert lanes["perishable"]["room_now"] == 0
+    assert datetime.fromisoformat(lanes["perishable"]["next_free_window_at"]) == local_datetime(
+        today, time(16)
+    )
+    # The gate's figures are its lanes' together; the wait is an ordinary truck's.
+    assert road_wait["capacity_today"] == 4 * 12 + 12
+    assert road_wait["booked_today"] == 1
+    assert road_wait["room_now"] == 4

@@ -13,7 +13,7 @@ from cuakhau.cli.app import app
 from cuakhau.core.clock import ZONE_TZ, utcnow
 from cuakhau.crossings.booking import arrive
 from cuakhau.models import CapacityOverride
-from cuakhau.models.enums import CrossingState, Direction, OverrideKind
+from cuakhau.models.enums import CrossingState, Direction, LaneKind, OverrideKind
 from cuakhau.simulation import load_scenario, parse_scenario, simulate
 from cuakhau.simulation.snapshot import gate_key, snapshot_scenario
 from tests.conftest import Database
@@ -242,3 +242,40 @@ def test_a_snapshot_says_its_assumptions_in_the_askers_language(
     assert "langson-baseline" in raw["assumptions"][0]
     assert description in raw["description"]
     parse_scenario(raw)
+
+
+def test_a_snapshot_lists_each_lanes_windows_as_made(db: Database) -> None:
+    """A freight road beside the ordinary lane: both lanes' windows are in the
+    scenario, each with its own row's capacity (the simulator adds an hour's
+    windows together), a cut in one lane leaving the other whole."""
+    now = MORNING
+    tomorrow = now.astimezone(ZONE_TZ).date() + dt.timedelta(days=1)
+    with db.write() as session:
+        gate = make_open_gate(session)
+        make_pattern(session, gate, capacity=20, hours=range(24), lane=LaneKind.freight_road)
+        session.add(
+            CapacityOverride(
+                gate_id=gate.id,
+                lane=LaneKind.freight_road,
+                kind=OverrideKind.closure,
+                starts_on=tomorrow,
+                ends_on=tomorrow,
+                reason="test: the freight road closed tomorrow",
+            )
+        )
+        key = gate_key(gate)
+        raw = snapshot_scenario(
+            session,
+            now=now + dt.timedelta(seconds=1),
+            days_ahead=3,
+            template=load_scenario("langson-baseline"),
+        )
+    crossing = parse_scenario(raw).gates[key].crossing
+    assert crossing is not None
+    day_after = tomorrow + dt.timedelta(days=1)
+    by_day = {
+        day: sorted(w.trucks for w in crossing["export"].windows if w.date == day)
+        for day in (tomorrow, day_after)
+    }
+    assert by_day[tomorrow] == [0] * 24 + [50] * 24
+    assert by_day[day_after] == [20] * 24 + [50] * 24

@@ -18,13 +18,14 @@ from cuakhau.crossings.replan import replan_gate
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.schemas import BookingRequest
 from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Enterprise, Gate, Vehicle
-from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, OverrideKind
+from cuakhau.models.enums import CrossingState, CustomsChannel, Direction, LaneKind, OverrideKind
 from cuakhau.web import i18n
 from tests.factories import (
     cargo,
     make_booking,
     make_driver,
     make_enterprise,
+    make_pattern,
     make_vehicle,
 )
 from tests.web.conftest import Site, log_in, screenshot, status_of
@@ -514,3 +515,33 @@ def test_passed_and_full_windows_look_unavailable_say_why_and_trucks_show_their_
     )
     expect(page.get_by_test_id("all-booked")).to_be_visible()
     screenshot(page, "book-windows-unavailable")
+
+
+def test_an_enterprise_names_a_lane_and_a_lane_it_may_not_take_is_refused(page: Page, site: Site):
+    """At a gate with an unmanned window the form offers the lanes and marks
+    the lane's windows; an ordinary truck asking for the unmanned lane hears
+    why, and fruit asking for no lane is given the perishable fast lane."""
+    with site.write() as session:
+        gate = session.get_one(Gate, site.gate.id)
+        make_pattern(session, gate, capacity=2, hours=range(24), lane=LaneKind.perishable)
+        make_pattern(session, gate, capacity=2, hours=range(19, 20), lane=LaneKind.unmanned)
+    plate = _vehicle(site)
+    log_in(page, "enterprise")
+    page.goto(f"/crossings/book?day={_tomorrow()}")
+    expect(page.locator('.window-lane[data-lane="unmanned"]')).to_have_count(1)
+    page.get_by_label("Phương tiện").select_option(label=plate)
+    page.get_by_label("Làn", exact=True).select_option(label="khung giờ xe không người lái")
+    _fill_cargo(page)
+    page.get_by_role("button", name="Đặt lịch", exact=True).click()
+    expect(page.locator("#lane-error")).to_contain_text(
+        "Xe này không được dùng «khung giờ xe không người lái»"
+    )
+
+    page.get_by_label("Làn", exact=True).select_option(label="làn bất kỳ (hệ thống chọn)")
+    page.get_by_role("button", name="Đặt lịch", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/crossings\?booked=\d+$"))
+    with site.write() as session:
+        crossing = session.scalars(select(Crossing)).one()
+        assert crossing.lane is LaneKind.perishable
+    page.goto(f"/crossings/{crossing.id}")
+    expect(page.get_by_test_id("lane")).to_have_text("làn ưu tiên hàng tươi sống")

@@ -11,8 +11,8 @@ from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.security import hash_password
 from cuakhau.crossings.booking import arrive
 from cuakhau.crossings.states import move
-from cuakhau.models import CapacityOverride, Crossing, CrossingWindow
-from cuakhau.models.enums import CrossingState, Direction, Role
+from cuakhau.models import CapacityOverride, Crossing, CrossingWindow, Gate
+from cuakhau.models.enums import CrossingState, Direction, LaneKind, Role
 from cuakhau.web import i18n
 from tests.conftest import Database
 from tests.factories import (
@@ -289,3 +289,41 @@ def test_an_id_beyond_the_database_is_a_clear_refusal_on_the_pages(console: Cons
     _log_in(console, Role.enterprise)
     answer = console.client.get("/crossings/2147483648")
     assert answer.status_code == 422
+
+
+def test_an_override_on_one_lane_leaves_the_other_lanes_alone(console: Console):
+    """A closure of the perishable fast lane, chosen on the console, closes that
+    lane's window only; the list of overrides names the lane."""
+    with console.db.write() as session:
+        gate_id = console.gate_id
+        make_pattern(
+            session,
+            session.get_one(Gate, gate_id),
+            capacity=2,
+            hours=range(24),
+            lane=LaneKind.perishable,
+        )
+    _log_in(console, Role.gate_officer)
+    page = console.client.get(f"/gate?gate_id={gate_id}&direction=export")
+    assert '<option value="perishable"' in page.text
+    assert '<option value="unmanned"' not in page.text  # not a lane of this gate
+
+    fields = {"kind": "closure", "value": "", "lane": "perishable"}
+    saved = console.client.post(
+        "/gate/capacity", data=_override(console, "confirm", **fields), follow_redirects=False
+    )
+    assert saved.status_code == 303, saved.text
+    with console.db.write() as session:
+        ordinary = session.get_one(CrossingWindow, console.window_id)
+        [fast] = session.scalars(
+            select(CrossingWindow).where(
+                CrossingWindow.gate_id == gate_id,
+                CrossingWindow.lane == LaneKind.perishable,
+                CrossingWindow.starts_at == ordinary.starts_at,
+            )
+        )
+        assert (ordinary.capacity, fast.capacity) == (4, 0)
+        [override] = session.scalars(select(CapacityOverride))
+        assert override.lane is LaneKind.perishable
+    listed = console.client.get(saved.headers["location"])
+    assert 'data-testid="override-lane">làn ưu tiên hàng tươi sống<' in listed.text

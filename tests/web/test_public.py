@@ -11,8 +11,8 @@ from cuakhau.crossings.booking import arrive, walk_in
 from cuakhau.crossings.schemas import WalkInRequest
 from cuakhau.crossings.states import move
 from cuakhau.models import Crossing, Gate
-from cuakhau.models.enums import CrossingState
-from tests.factories import make_booking, make_gate, make_vehicle
+from cuakhau.models.enums import CrossingState, LaneKind
+from tests.factories import cargo, make_booking, make_gate, make_pattern, make_vehicle
 from tests.web.conftest import Site, screenshot
 from tests.web.test_pages_are_pages import FAKE_SPEECH
 
@@ -201,3 +201,35 @@ def test_the_home_page_shows_each_gates_wait_above_the_gates_as_the_wait_page_do
     railway = page.locator(f'tr[data-gate="{rail.code}"][data-direction="import"]')
     expect(railway).to_contain_text("không nhận xe tải qua đường bộ")
     screenshot(page, "home-waits")
+
+
+def test_a_gate_with_lanes_shows_each_lanes_free_places_in_both_languages(
+    page: Page, site: Site, clock_at: Callable[[datetime], None]
+):
+    with site.write() as session:
+        make_pattern(session, site.gate, capacity=2, hours=range(24), lane=LaneKind.perishable)
+        truck = make_vehicle(session, site.enterprise)
+        request = WalkInRequest(
+            plate=truck.plate,
+            gate_id=site.gate.id,
+            direction="export",
+            regime="export",
+            cargo=cargo(perishable=True),
+        )
+        walk_in(session, request=request, now=AFTERNOON)
+    clock_at(AFTERNOON)
+    page.goto("/wait-times")
+    lanes = _row(page, site).get_by_test_id("lanes")
+    expect(lanes.locator('li[data-lane="ordinary"]')).to_have_text(
+        "làn thường: còn 96/96 chỗ, trống từ 15:00"
+    )
+    expect(lanes.locator('li[data-lane="perishable"]')).to_have_text(
+        "làn ưu tiên hàng tươi sống: còn 47/48 chỗ, trống từ 15:00"
+    )
+    # A gate with one lane lists none.
+    expect(_row(page, site, "import").get_by_test_id("lanes")).to_have_count(0)
+    page.get_by_test_id("lang-toggle").click()
+    expect(lanes.locator('li[data-lane="perishable"]')).to_have_text(
+        "perishable fast lane: 47 of 48 free, next free from 15:00"
+    )
+    screenshot(page, "public-wait-times-lanes")

@@ -211,6 +211,7 @@ DESKS = (
                 "kind": "truck",
                 "axles": "3",
                 "payload_kg": "30000",
+                "is_unmanned": "on",
             },
             required="plate",
             count=_count(Vehicle),

@@ -27,6 +27,7 @@ from cuakhau.core.clock import local_date
 from cuakhau.core.errors import Conflict, InvalidInput, NotFound
 from cuakhau.crossings.replan import replan_gate
 from cuakhau.models import CapacityOverride, CapacityPattern, Gate
+from cuakhau.models.enums import LaneKind
 
 
 @contextmanager
@@ -59,9 +60,22 @@ def read_pattern(*, session: Session, gate_id: int) -> list[CapacityPattern]:
         session.scalars(
             select(CapacityPattern)
             .where(CapacityPattern.gate_id == gate_id)
-            .order_by(CapacityPattern.direction, CapacityPattern.weekday, CapacityPattern.starts_at)
+            .order_by(
+                CapacityPattern.direction,
+                CapacityPattern.lane,
+                CapacityPattern.weekday,
+                CapacityPattern.starts_at,
+            )
         )
     )
+
+
+def gate_lanes(session: Session, gate_id: int) -> list[LaneKind]:
+    """The lanes a gate's weekly pattern has, in ``LaneKind``'s order."""
+    found = set(
+        session.scalars(select(CapacityPattern.lane).where(CapacityPattern.gate_id == gate_id))
+    )
+    return [lane for lane in LaneKind if lane in found]
 
 
 def replace_pattern(
@@ -79,6 +93,7 @@ def replace_pattern(
             CapacityPattern(
                 gate_id=gate.id,
                 direction=data.direction,
+                lane=window.lane,
                 weekday=weekday,
                 starts_at=window.starts_at,
                 ends_at=window.ends_at,

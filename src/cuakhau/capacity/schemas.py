@@ -1,6 +1,6 @@
 from datetime import date, datetime, time
 from decimal import Decimal
-from itertools import pairwise
+from itertools import pairwise, product
 from typing import Annotated, Self
 
 from pydantic import Field, model_validator
@@ -8,13 +8,14 @@ from pydantic_core import PydanticCustomError
 
 from cuakhau.core.schemas import Day, InputSchema, OutputSchema, ReasonText, TimeOfDay
 from cuakhau.crossings.schemas import ReplanMove
-from cuakhau.models.enums import Direction, OverrideKind
+from cuakhau.models.enums import Direction, LaneKind, OverrideKind
 
 Weekday = Annotated[int, Field(ge=0, le=6)]
 Reason = ReasonText
 
 
 class PatternWindow(InputSchema):
+    lane: LaneKind = LaneKind.ordinary
     weekdays: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
     starts_at: TimeOfDay
     ends_at: TimeOfDay
@@ -28,15 +29,20 @@ class PatternWindow(InputSchema):
 
 
 class PatternReplace(InputSchema):
-    """The whole weekly pattern of one direction; windows of a day must not overlap."""
+    """The whole weekly pattern of one direction, every lane's; windows of a day
+    in one lane must not overlap."""
 
     direction: Direction
     windows: Annotated[list[PatternWindow], Field(max_length=24 * 7)]
 
     @model_validator(mode="after")
     def _no_overlap(self) -> Self:
-        for weekday in range(7):
-            spans = sorted((w.starts_at, w.ends_at) for w in self.windows if weekday in w.weekdays)
+        for lane, weekday in product(LaneKind, range(7)):
+            spans = sorted(
+                (w.starts_at, w.ends_at)
+                for w in self.windows
+                if weekday in w.weekdays and w.lane is lane
+            )
             for (_, end), (start, _) in pairwise(spans):
                 if start < end:
                     raise PydanticCustomError(
@@ -49,6 +55,7 @@ class PatternReplace(InputSchema):
 
 class PatternWindowRead(OutputSchema):
     direction: Direction
+    lane: LaneKind
     weekday: int
     starts_at: time
     ends_at: time
@@ -57,6 +64,8 @@ class PatternWindowRead(OutputSchema):
 
 class OverrideCreate(InputSchema):
     direction: Direction | None = None
+    # None: every lane; a ceiling on every lane caps the lanes together, per hour.
+    lane: LaneKind | None = None
     kind: OverrideKind
     starts_on: Day
     ends_on: Day
@@ -80,6 +89,7 @@ class OverrideRead(OutputSchema):
     id: int
     gate_id: int
     direction: Direction | None
+    lane: LaneKind | None
     kind: OverrideKind
     starts_on: date
     ends_on: date
@@ -111,6 +121,7 @@ class WindowsQuery(InputSchema):
 
 class WindowAvailability(OutputSchema):
     id: int
+    lane: LaneKind
     starts_at: datetime
     ends_at: datetime
     capacity: int

@@ -13,7 +13,7 @@ from cuakhau.core.clock import local_date, local_datetime
 from cuakhau.core.database import insert_ignoring_duplicates
 from cuakhau.core.errors import InvalidInput, NotFound
 from cuakhau.models import CapacityOverride, CapacityPattern, CrossingWindow, Gate
-from cuakhau.models.enums import Direction
+from cuakhau.models.enums import Direction, LaneKind
 
 NOT_IN_PATTERN = "not in the weekly pattern"
 # A public question must not make the server build years of windows.
@@ -58,12 +58,14 @@ def capacity_inputs(
 def ensure_windows(
     session: Session, gate: Gate, direction: Direction, first_day: date, last_day: date
 ) -> list[CrossingWindow]:
-    """The windows of these days, made first where they do not exist yet."""
+    """The windows of these days, every lane's, made first where they do not
+    exist yet."""
     patterns, overrides = capacity_inputs(session, gate, first_day, last_day)
     rows = [
         {
             "gate_id": gate.id,
             "direction": direction,
+            "lane": plan.lane,
             "starts_at": plan.starts_at,
             "ends_at": plan.ends_at,
             "capacity": plan.capacity,
@@ -73,13 +75,15 @@ def ensure_windows(
         for day in days(first_day, last_day)
         for plan in plan_day(patterns, overrides, gate.holiday_calendars, direction, day)
     ]
-    insert_ignoring_duplicates(session, CrossingWindow, rows, ["gate_id", "direction", "starts_at"])
+    insert_ignoring_duplicates(
+        session, CrossingWindow, rows, ["gate_id", "direction", "lane", "starts_at"]
+    )
     return windows_between(
         session,
         gate.id,
         direction,
-        rows[0]["starts_at"] if rows else None,
-        rows[-1]["starts_at"] if rows else None,
+        min((row["starts_at"] for row in rows), default=None),
+        max((row["starts_at"] for row in rows), default=None),
     )
 
 
@@ -96,6 +100,7 @@ def window_availability(
     return [
         WindowAvailability(
             id=w.id,
+            lane=w.lane,
             starts_at=w.starts_at,
             ends_at=w.ends_at,
             capacity=w.capacity,
@@ -126,7 +131,7 @@ def windows_between(
                 CrossingWindow.starts_at >= first_start,
                 CrossingWindow.starts_at <= last_start,
             )
-            .order_by(CrossingWindow.starts_at)
+            .order_by(CrossingWindow.starts_at, CrossingWindow.lane)
         )
     )
 
@@ -138,7 +143,7 @@ def capacity_changes(
     no longer in the pattern keeps its row (bookings point at it) with capacity 0."""
     patterns, overrides = capacity_inputs(session, gate, first_day, last_day)
     existing = {
-        (w.direction, w.starts_at): w
+        (w.direction, w.lane, w.starts_at): w
         for w in session.scalars(
             select(CrossingWindow).where(
                 CrossingWindow.gate_id == gate.id,
@@ -147,14 +152,14 @@ def capacity_changes(
             )
         )
     }
-    planned: dict[tuple[Direction, datetime], tuple[int, str | None]] = {
-        (direction, plan.starts_at): (plan.capacity, plan.note)
+    planned: dict[tuple[Direction, LaneKind, datetime], tuple[int, str | None]] = {
+        (direction, plan.lane, plan.starts_at): (plan.capacity, plan.note)
         for direction in Direction
         for day in days(first_day, last_day)
         for plan in plan_day(patterns, overrides, gate.holiday_calendars, direction, day)
     }
     changes = []
-    for key, window in sorted(existing.items(), key=lambda item: item[1].starts_at):
+    for key, window in sorted(existing.items(), key=lambda item: (item[1].starts_at, item[1].lane)):
         capacity, note = planned.get(key, (0, NOT_IN_PATTERN))
         if (window.capacity, window.note) != (capacity, note):
             changes.append(CapacityChange(window, capacity, note))

@@ -71,7 +71,7 @@ def translate(key: str, language: str, **params: Any) -> str:
 
 # Parameters that hold a code a person should read in words, and the prefix of
 # those words in the catalogues: a crossing's state, an account's role, where a
-# camera read a plate, a handover mode, a transload's state.
+# camera read a plate, a handover mode, a transload's state, a gate's lane.
 WORD_PARAMS = {
     "state": "state_",
     "from_state": "state_",
@@ -81,6 +81,7 @@ WORD_PARAMS = {
     "mode": "handover_mode_",
     "transload_from": "transload_state_",
     "transload_to": "transload_state_",
+    "lane": "lane_",
 }
 
 

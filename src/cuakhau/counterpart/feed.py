@@ -49,6 +49,8 @@ def expected_crossings(
                 handover_mode=crossing.handover_mode,
                 state=crossing.state,
                 state_label=translate(f"state_{crossing.state.value}", language),
+                lane=crossing.lane,
+                lane_label=translate(f"lane_{crossing.lane.value}", language),
                 window_starts_at=window.starts_at,
                 window_ends_at=window.ends_at,
                 cargo=_by_heading(crossing.cargo),

@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from cuakhau.core.schemas import Count, Day, Id, InputSchema, OutputSchema
-from cuakhau.models.enums import CrossingState, Direction, HandoverMode
+from cuakhau.models.enums import CrossingState, Direction, HandoverMode, LaneKind
 
 INT32_MAX = 2**31 - 1
 # Two weeks of hours: what the other side plans ahead, and a bound on one message.
@@ -124,6 +124,9 @@ class ExpectedCrossing(OutputSchema):
     handover_mode: HandoverMode
     state: CrossingState
     state_label: str
+    # The lane its window is in (an unmanned truck comes in the unmanned windows).
+    lane: LaneKind
+    lane_label: str
     window_starts_at: datetime
     window_ends_at: datetime
     cargo: list[CargoByHeading]

@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -72,6 +73,7 @@ from cuakhau.crossings.rules import (
     cargo_match,
     first_refusal,
     held,
+    lane_open_to_truck,
     policy,
     reckon_no_show_standings,
     value,
@@ -90,6 +92,8 @@ from cuakhau.crossings.states import OPEN_STATES, move, move_values, recorded_re
 from cuakhau.crossings.windows import (
     at_gate_from,
     has_room,
+    in_lane,
+    lane_preference,
     not_started,
     open_to_arrivals,
     release_unit,
@@ -110,7 +114,7 @@ from cuakhau.models import (
     WindowChange,
     WindowsMade,
 )
-from cuakhau.models.enums import CrossingState, Direction, NotificationEvent, Regime
+from cuakhau.models.enums import CrossingState, Direction, LaneKind, NotificationEvent, Regime
 from cuakhau.notifications.outbox import enqueue, notice_payload, notification_values
 
 # Why a truck changed window without a re-plan; why it entered the queue.
@@ -177,6 +181,7 @@ _FOUND = {
     "trailer_plate": "trailer_plate",
     "priority_class_id": "priority_class_id",
     "window_id": "chosen_window_id",
+    "lane": "lane_taken",
 }
 # The crossing's columns whose values are the request's own, by the name of the
 # value: the audit entry takes them, with those found, from the procedure's
@@ -245,33 +250,40 @@ def window_change_values(
 
 def _choose(kind: Kind) -> Fetch:
     """The window to lock: the one named; the earliest every window rule lets
-    through (else the earliest with room, whose rule then explains); a walk-in's
-    first window with room, the one under way included. ``chosen_passed``:
-    chosen because every rule let it through, so a rule that refuses it once it
-    is locked lost a race."""
+    through, across the lanes the truck may take, a lane set apart before the
+    ordinary at the same start (else the earliest with room, whose rule then
+    explains); a walk-in's first window with room, the one under way included.
+    ``chosen_passed``: chosen because every rule let it through, so a rule that
+    refuses it once it is locked lost a race."""
     candidate = _window.alias("candidate")
     # A walk-in is here already: the window under way takes it while it has room.
     from_now = open_to_arrivals if kind is Kind.walk_in else at_gate_from
-    after = from_now(candidate, value("gate_id"), value("direction"), value("now"))
+    after = and_(
+        from_now(candidate, value("gate_id"), value("direction"), value("now")),
+        in_lane(candidate, value("lane")),
+    )
+    lane_open = lane_open_to_truck(candidate)
+    # A lane asked for that the truck may not take is then the window's refusal.
+    named_lane = or_(value("lane").is_not(None), lane_open)
 
     def first(*conditions: Any) -> Any:
         return (
             select(candidate.c.id)
             .where(after, *conditions)
-            .order_by(candidate.c.starts_at)
+            .order_by(candidate.c.starts_at, *lane_preference(candidate))
             .limit(1)
             .scalar_subquery()
         )
 
     if kind is Kind.walk_in:
-        passing = first(has_room(candidate))
-        chosen = passing
+        passing = first(has_room(candidate), lane_open)
+        chosen = func.coalesce(passing, first(has_room(candidate), named_lane))
     else:
         stage = WindowStage(candidate)
         rules = {rule.name: held(rule.holds(stage)) for rule in window_rules(kind)}
         not_before = candidate.c.starts_at >= func.coalesce(value("not_before"), value("now"))
         passing = first(not_before, *rules.values())
-        with_room = first(not_before, rules["window_bookable"], rules["window_room"])
+        with_room = first(not_before, rules["window_bookable"], rules["window_room"], named_lane)
         chosen = func.coalesce(value("window_id"), passing, with_room)
     return Fetch(
         select(
@@ -521,6 +533,7 @@ def inputs_for(
         "direction": request.direction,
         "regime": request.regime,
         "handover_mode": request.handover_mode,
+        "lane": request.lane,
         "window_id": booking.window_id if booking else None,
         "not_before": booking.not_before if booking else None,
         "yard_id": walk_in.yard_id if walk_in else None,
@@ -645,8 +658,9 @@ def _with_free_windows(
         now,
         limit=SUGGESTIONS,
         make_missing=False,
+        lane=full.lane,
     )
-    return WindowFull(full.starts_at, later)
+    return WindowFull(full.starts_at, full.lane, later)
 
 
 def answer(
@@ -750,18 +764,23 @@ def free_windows(
     *,
     make_missing: bool = True,
     ending_from: datetime | None = None,
+    lane: LaneKind | None = None,
 ) -> list[CrossingWindow]:
     """Windows from ``after`` with room left, earliest first, ending at
-    ``ending_from`` or later when given. ``make_missing`` first makes the
-    windows up to the booking horizon; a refusal does not, as what it made
-    would be rolled back with it."""
+    ``ending_from`` or later when given, of one lane or (None) of every lane.
+    ``make_missing`` first makes the windows up to the booking horizon; a
+    refusal does not, as what it made would be rolled back with it."""
     if make_missing:
         horizon_windows(session, gate, direction, now, policy(session))
     window = CrossingWindow.__table__
     stmt = (
         select(CrossingWindow)
-        .where(at_gate_from(window, gate.id, direction, after), has_room(window))
-        .order_by(CrossingWindow.starts_at)
+        .where(
+            at_gate_from(window, gate.id, direction, after),
+            in_lane(window, lane),
+            has_room(window),
+        )
+        .order_by(window.c.starts_at, *lane_preference(window))
         .execution_options(populate_existing=True)
     )
     if ending_from is not None:
@@ -837,16 +856,20 @@ def open_bookings_by_vehicle(
 
 
 def arrival_window(
-    session: Session, gate: Gate, direction: Direction, now: datetime
+    session: Session, gate: Gate, direction: Direction, now: datetime, lane: LaneKind
 ) -> CrossingWindow | None:
-    """The window a truck arriving at ``now`` without a booking is queued into (a
-    walk-in's choice): the first with room, the one under way included, up to
-    the booking horizon."""
+    """The window of a lane a truck arriving at ``now`` without a booking is
+    queued into (a walk-in's choice): the first with room, the one under way
+    included, up to the booking horizon."""
     horizon_windows(session, gate, direction, now, policy(session))
     window = CrossingWindow.__table__
     return session.scalar(
         select(CrossingWindow)
-        .where(open_to_arrivals(window, gate.id, direction, now), has_room(window))
+        .where(
+            open_to_arrivals(window, gate.id, direction, now),
+            in_lane(window, lane),
+            has_room(window),
+        )
         .order_by(CrossingWindow.starts_at)
         .limit(1)
         .execution_options(populate_existing=True)
@@ -861,11 +884,13 @@ def take_next_free(
     now: datetime,
     *,
     ending_from: datetime | None = None,
+    lane: LaneKind,
 ) -> CrossingWindow | None:
-    """One unit of the first window from ``after`` with room (ending at
-    ``ending_from`` or later when given), or None within the horizon."""
+    """One unit of the first window of a lane from ``after`` with room (ending
+    at ``ending_from`` or later when given), or None within the horizon."""
     gate = session.get_one(Gate, gate_id)
-    for window in free_windows(session, gate, direction, after, now, ending_from=ending_from):
+    free = free_windows(session, gate, direction, after, now, ending_from=ending_from, lane=lane)
+    for window in free:
         taken = take_unit(session, window.id)
         if taken is not None:
             return taken
@@ -896,9 +921,11 @@ def change_window(
 def assign_next_free(
     session: Session, crossing: Crossing, now: datetime, reason: Reason
 ) -> CrossingWindow | None:
-    """Queue the crossing into the next free window from now, or into no window at
-    all (waiting for capacity) when the horizon is full."""
-    window = take_next_free(session, crossing.gate_id, crossing.direction, now, now)
+    """Queue the crossing into the next free window of its lane from now, or into
+    no window at all (waiting for capacity) when the horizon is full."""
+    window = take_next_free(
+        session, crossing.gate_id, crossing.direction, now, now, lane=crossing.lane
+    )
     change_window(session, crossing, window, now, reason)
     return window
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
@@ -31,8 +32,8 @@ from cuakhau.crossings.queue import (
 from cuakhau.crossings.rules import policy
 from cuakhau.crossings.warnings import Warning, warning_level
 from cuakhau.forecast.views import ExpectedTomorrow, expected_tomorrow
-from cuakhau.models import BookingPolicy, Gate
-from cuakhau.models.enums import Direction, GateMode
+from cuakhau.models import BookingPolicy, CrossingWindow, Gate
+from cuakhau.models.enums import Direction, GateMode, LaneKind
 
 
 class WaitReason(StrEnum):
@@ -48,6 +49,19 @@ class WaitReason(StrEnum):
     no_room = "no_room"
     # A railway gate: trucks do not cross it by road.
     no_road_trucks = "no_road_trucks"
+
+
+class LaneWaitRead(OutputSchema):
+    """One lane of a gate and direction today: its capacity and what is left."""
+
+    lane: LaneKind
+    capacity_today: int
+    booked_today: int
+    free_today: int
+    # The lane's window under way and its places not yet booked.
+    room_now: int | None
+    # The lane's first window with room, the one under way included.
+    next_free_window_at: datetime | None
 
 
 class GateWaitRead(OutputSchema):
@@ -86,6 +100,10 @@ class GateWaitRead(OutputSchema):
     # Tomorrow (zone time) as the latest hourly forecast expects it; None before
     # the first forecast and for a gate trucks do not cross by road.
     expected_tomorrow: ExpectedTomorrow | None = None
+    # Each lane with capacity today, the ordinary first. Above, the capacity and
+    # the bookings today are the lanes' together; the hours, the room now and
+    # the wait are the ordinary lane's, what a truck of no special kind meets.
+    lanes: list[LaneWaitRead] = Field(default_factory=list)
 
 
 def wait_times(
@@ -155,8 +173,14 @@ def _gate_wait(
         )
     today = local_date(now)
     windows = [w for w in ensure_windows(session, gate, direction, today, today) if w.capacity > 0]
+    lanes = [
+        _lane_wait(session, gate, direction, lane, [w for w in windows if w.lane is lane], now)
+        for lane in LaneKind
+        if any(w.lane is lane for w in windows)
+    ]
+    windows = [w for w in windows if w.lane is LaneKind.ordinary]
     under_way = next((w for w in windows if w.starts_at <= now < w.ends_at), None)
-    arrival = arrival_window(session, gate, direction, now)
+    arrival = arrival_window(session, gate, direction, now, LaneKind.ordinary)
     ahead = trucks_in_window(session, arrival.id) if arrival is not None else None
     turn = estimated_turn(arrival, ahead or 0, now) if arrival is not None else None
     if arrival is None:
@@ -170,8 +194,8 @@ def _gate_wait(
     return GateWaitRead(
         **named,
         takes_trucks=True,
-        capacity_today=sum(w.capacity for w in windows),
-        booked_today=sum(w.booked for w in windows),
+        capacity_today=sum(lane.capacity_today for lane in lanes),
+        booked_today=sum(lane.booked_today for lane in lanes),
         open_now=under_way is not None,
         opens_today_at=min((w.starts_at for w in windows), default=None),
         closes_today_at=max((w.ends_at for w in windows), default=None),
@@ -187,6 +211,28 @@ def _gate_wait(
         ),
         wait_reason=reason,
         warning=warning_level(rules, waiting),
+        lanes=lanes,
+    )
+
+
+def _lane_wait(
+    session: Session,
+    gate: Gate,
+    direction: Direction,
+    lane: LaneKind,
+    windows: list[CrossingWindow],
+    now: datetime,
+) -> LaneWaitRead:
+    under_way = next((w for w in windows if w.starts_at <= now < w.ends_at), None)
+    arrival = arrival_window(session, gate, direction, now, lane)
+    capacity, booked = sum(w.capacity for w in windows), sum(w.booked for w in windows)
+    return LaneWaitRead(
+        lane=lane,
+        capacity_today=capacity,
+        booked_today=booked,
+        free_today=max(capacity - booked, 0),
+        room_now=max(under_way.capacity - under_way.booked, 0) if under_way else None,
+        next_free_window_at=arrival.starts_at if arrival else None,
     )
 
 

@@ -3,7 +3,7 @@
 When a window's capacity drops below what is booked, the crossings it keeps are
 the first ``capacity`` in the stated fair order — priority class rank, then the
 time they asked for their place — and the others move, in that same order, to
-the next free windows at or after their own. When a window's capacity rises,
+the next free windows of their lane at or after their own. When a window's capacity rises,
 trucks already waiting in the zone are pulled into the freed room, in the same
 order; a cut never pulls a truck earlier. No move goes into a window that is
 ending (``windows.REPLAN_LEAD``). Nothing is lost or duplicated: every crossing
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.capacity.service import CapacityChange, capacity_changes
+from cuakhau.capacity.service import CapacityChange, capacity_changes, ensure_windows
 from cuakhau.core.clock import local_date
 from cuakhau.crossings.booking import change_window, take_next_free
 from cuakhau.crossings.reasons import Reason, told
@@ -26,7 +26,7 @@ from cuakhau.crossings.states import OPEN_STATES, WAITING_STATES, recorded_reaso
 from cuakhau.crossings.windows import release_unit, replan_reachable_from, take_unit
 from cuakhau.live.changes import queue_changed
 from cuakhau.models import Crossing, CrossingWindow, Gate, PriorityClass
-from cuakhau.models.enums import CrossingState, NotificationEvent
+from cuakhau.models.enums import CrossingState, Direction, NotificationEvent
 from cuakhau.notifications.outbox import enqueue
 
 # Why a re-plan moved a truck.
@@ -84,6 +84,7 @@ def apply_capacity_changes(
             max(old.starts_at, now),
             now,
             ending_from=replan_reachable_from(now),
+            lane=old.lane,
         )
         moves.append(_record(session, crossing, old, new, codes, now, _REDUCED))
     moves.extend(_pull_forward(session, raised, ranks, codes, now))
@@ -151,6 +152,8 @@ def _pull_forward(
                 .where(
                     Crossing.gate_id == window.gate_id,
                     Crossing.direction == window.direction,
+                    # A truck moves only within its lane: the lane's rule let it in.
+                    Crossing.lane == window.lane,
                     Crossing.state.in_(WAITING_STATES - {CrossingState.called}),
                     (Crossing.window_id.is_(None)) | (CrossingWindow.starts_at > window.starts_at),
                 )
@@ -175,10 +178,13 @@ class Replan:
 
 def replan_gate(session: Session, gate: Gate, now: datetime) -> Replan:
     """Bring the gate's windows from today to the horizon in line with its pattern
-    and overrides, moving trucks as the fair order says."""
+    and overrides, making those it adds, moving trucks as the fair order says."""
     rules = policy(session)
     today = local_date(now)
-    changes = capacity_changes(
-        session, gate, today, today + timedelta(days=rules.booking_horizon_days)
-    )
+    last_day = today + timedelta(days=rules.booking_horizon_days)
+    # Windows the change adds (a lane, an hour) are made now: a booking's
+    # "earliest" looks only among the windows made up to the horizon.
+    for direction in Direction:
+        ensure_windows(session, gate, direction, today, last_day)
+    changes = capacity_changes(session, gate, today, last_day)
     return Replan(len(changes), apply_capacity_changes(session, changes, now))

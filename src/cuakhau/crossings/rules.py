@@ -43,6 +43,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ from cuakhau.core.errors import (
 from cuakhau.core.procedure import Value
 from cuakhau.core.sqltime import add_days, time_of_day_in
 from cuakhau.crossings.states import OPEN_STATES
-from cuakhau.crossings.windows import has_room, not_started
+from cuakhau.crossings.windows import has_room, in_lane, not_started
 from cuakhau.models import (
     ApiToken,
     BookingPolicy,
@@ -78,7 +79,14 @@ from cuakhau.models import (
     Yard,
 )
 from cuakhau.models.base import UtcDateTime
-from cuakhau.models.enums import CrossingState, Direction, HandoverMode, PriorityMatch, Role
+from cuakhau.models.enums import (
+    CrossingState,
+    Direction,
+    HandoverMode,
+    LaneKind,
+    PriorityMatch,
+    Role,
+)
 
 
 class RuleRefused(Conflict):
@@ -95,15 +103,17 @@ class RuleRefused(Conflict):
 class WindowFull(Conflict):
     """The window named has no room; ``free`` the next windows that have."""
 
-    def __init__(self, starts_at: datetime, free: Sequence[CrossingWindow] = ()):
+    def __init__(self, starts_at: datetime, lane: LaneKind, free: Sequence[CrossingWindow] = ()):
         super().__init__("window_full", starts_at=starts_at.isoformat())
         self.starts_at = starts_at
+        self.lane = lane
         # Copied now: the session is rolled back before the answer is written.
         self.free = [
             {
                 "id": w.id,
                 "starts_at": w.starts_at.isoformat(),
                 "ends_at": w.ends_at.isoformat(),
+                "lane": w.lane.value,
                 "free": w.capacity - w.booked,
             }
             for w in free
@@ -181,6 +191,7 @@ INPUTS: dict[str, Any] = {
     "direction": _c.direction.type,
     "regime": _c.regime.type,
     "handover_mode": _c.handover_mode.type,
+    "lane": _c.lane.type,
     "window_id": Integer(),
     "not_before": UtcDateTime(),
     "yard_id": Integer(),
@@ -303,6 +314,7 @@ CALLER_FACTS = {
     "peak_ends_at": Time(),
     "peak_share_mille": Integer(),
     "horizon_days": Integer(),
+    "truck_unmanned": Boolean(),
     "chosen_window_id": Integer(),
 }
 
@@ -527,12 +539,42 @@ CALLER_RULES: Sequence[CallerRule] = [
 ]
 
 
+def lane_allowed(lane: Any, unmanned: Any, wanted: Any) -> ColumnElement[bool]:
+    """Whether a truck may take a lane: the perishable fast lane only with
+    perishable cargo (its priority match, ``cargo_match``), the unmanned
+    windows only a vehicle registered as unmanned, the ordinary lane and the
+    freight road any truck."""
+    return case(
+        (lane == LaneKind.perishable.name, wanted == PriorityMatch.perishable.name),
+        (lane == LaneKind.unmanned.name, unmanned),
+        else_=true(),
+    )
+
+
+def lane_open_to_truck(window: Any) -> ColumnElement[bool]:
+    """``lane_allowed`` for a window (a table or its alias) and the truck asking."""
+    return lane_allowed(window.c.lane, fact("truck_unmanned"), value("wanted"))
+
+
+def _lane_refused(facts: Facts) -> Exception:
+    return InvalidInput("lane_not_allowed", field="lane", lane=LaneKind(facts["window_lane"]).value)
+
+
+# A walk-in waiting for a window (none chosen) has no lane to refuse.
+LANE_RULE = WindowRule(
+    "lane_allowed",
+    lambda w: or_(w.window.c.id.is_(None), lane_open_to_truck(w.window)),
+    _lane_refused,
+)
+
+
 def _bookable(stage: WindowStage) -> ColumnElement[bool]:
     window = stage.window.c
     return and_(
         window.id.is_not(None),
         window.gate_id == value("gate_id"),
         window.direction == value("direction"),
+        in_lane(stage.window, value("lane")),
         not_started(stage.window, value("now")),
         window.starts_at <= add_days(value("now"), fact("horizon_days") + 1),
     )
@@ -546,10 +588,11 @@ def _unbookable(facts: Facts) -> Exception:
 
 WINDOW_RULES: Sequence[WindowRule] = [
     WindowRule("window_bookable", _bookable, _unbookable),
+    LANE_RULE,
     WindowRule(
         "window_room",
         lambda w: w.window.c.booked < w.window.c.capacity,
-        lambda f: WindowFull(f["window_starts_at"]),
+        lambda f: WindowFull(f["window_starts_at"], LaneKind(f["window_lane"])),
     ),
     WindowRule(
         "class_share",
@@ -583,11 +626,12 @@ def caller_rules(kind: Kind) -> list[CallerRule]:
 # waits for one, whatever the shares. The window it chose must still have room
 # once locked; if another took the last unit meanwhile, it chooses again.
 WALK_IN_WINDOW_RULES: Sequence[WindowRule] = [
+    LANE_RULE,
     WindowRule(
         "window_still_free",
         lambda w: or_(fact("chosen_window_id").is_(None), has_room(w.window)),
         lambda _f: NotReady("window"),
-    )
+    ),
 ]
 
 
@@ -615,6 +659,7 @@ def caller_facts(stage: CallerStage) -> dict[str, ColumnElement[Any]]:
         "peak_ends_at": rules.c.peak_ends_at,
         "peak_share_mille": cast(func.round(rules.c.peak_share_cap * _MILLE), Integer),
         "horizon_days": rules.c.booking_horizon_days,
+        "truck_unmanned": func.coalesce(truck.c.is_unmanned, false()),
         "open_limit": rules.c.max_open_bookings_per_vehicle,
         "caller_id": me.c.id,
         "role": me.c.role,
@@ -634,6 +679,9 @@ def window_facts(stage: WindowStage) -> dict[str, ColumnElement[Any]]:
     return {
         "window_starts_at": window.starts_at,
         "window_ends_at": window.ends_at,
+        "window_lane": window.lane,
+        # The crossing's lane: its window's, or, waiting for one, the lane asked for.
+        "lane_taken": func.coalesce(window.lane, value("lane"), LaneKind.ordinary.name),
         "class_limit": stage.class_limit(),
         "peak_limit": stage.peak_limit(),
     }

@@ -23,6 +23,7 @@ from cuakhau.models.enums import (
     CustomsChannel,
     Direction,
     HandoverMode,
+    LaneKind,
     PriorityMatch,
     Regime,
 )
@@ -123,6 +124,8 @@ class BookingRequest(InputSchema):
     direction: Direction
     regime: Regime
     handover_mode: HandoverMode = HandoverMode.drive_through
+    # The lane asked for; without one, the lane of the window chosen.
+    lane: LaneKind | None = None
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     # A chosen window; without one, the earliest free window after ``not_before``.
     window_id: Id | None = None
@@ -141,6 +144,7 @@ class WalkInRequest(InputSchema):
     direction: Direction
     regime: Regime
     handover_mode: HandoverMode = HandoverMode.drive_through
+    lane: LaneKind | None = None
     cargo: Annotated[list[CargoLineIn], Field(max_length=50, default_factory=list)]
     yard_id: Id | None = None
 
@@ -179,6 +183,7 @@ class CrossingRead(OutputSchema):
     priority_class_id: int
     state: CrossingState
     window_id: int | None
+    lane: LaneKind = LaneKind.ordinary
     queued_at: datetime
     is_walk_in: bool
     yard_id: int | None

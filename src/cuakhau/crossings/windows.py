@@ -5,12 +5,13 @@ UPDATE every capacity row is taken by)."""
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, case, func
 from sqlalchemy.orm import Session
 
 from cuakhau.core import units
 from cuakhau.core.units import has_room as has_room  # the rule, for window queries
 from cuakhau.models import CrossingWindow
+from cuakhau.models.enums import LaneKind
 
 # A re-plan (a capacity change) moves a truck only into a window with at least
 # this long left when the change is made: the enterprise must hear of the move
@@ -31,6 +32,18 @@ def at_gate_from(window: Any, gate_id: Any, direction: Any, after: Any) -> Colum
         window.c.direction == direction,
         window.c.starts_at >= after,
     )
+
+
+def in_lane(window: Any, lane: Any) -> ColumnElement[bool]:
+    """Windows of ``lane``; of every lane when it is null (a booking that names none)."""
+    return window.c.lane == func.coalesce(lane, window.c.lane)  # type: ignore[no-any-return]
+
+
+def lane_preference(window: Any) -> tuple[Any, ...]:
+    """How windows starting together are chosen among: a lane set apart for a
+    kind of truck before the ordinary lane, so the ordinary's room is kept for
+    the trucks that have no other."""
+    return (case((window.c.lane == LaneKind.ordinary.name, 1), else_=0), window.c.lane)
 
 
 def not_started(window: Any, now: Any) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Audited, Base, Timestamped, UtcDateTime
-from cuakhau.models.enums import Direction, OverrideKind
+from cuakhau.models.enums import Direction, LaneKind, OverrideKind
 
 
 class CapacityPattern(Base, Timestamped, Audited):
@@ -23,7 +23,7 @@ class CapacityPattern(Base, Timestamped, Audited):
 
     __tablename__ = "capacity_pattern"
     __table_args__ = (
-        UniqueConstraint("gate_id", "direction", "weekday", "starts_at"),
+        UniqueConstraint("gate_id", "direction", "lane", "weekday", "starts_at"),
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("starts_at < ends_at", name="window_order"),
         CheckConstraint("capacity >= 0", name="capacity_non_negative"),
@@ -32,6 +32,11 @@ class CapacityPattern(Base, Timestamped, Audited):
     id: Mapped[int] = mapped_column(primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), index=True)
     direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=16))
+    lane: Mapped[LaneKind] = mapped_column(
+        Enum(LaneKind, native_enum=False, length=16),
+        default=LaneKind.ordinary,
+        server_default=LaneKind.ordinary.value,
+    )
     # Monday is 0, as in Python.
     weekday: Mapped[int] = mapped_column(Integer)
     # Gate-local times (Asia/Ho_Chi_Minh).
@@ -55,6 +60,8 @@ class CapacityOverride(Base, Timestamped, Audited):
     direction: Mapped[Direction | None] = mapped_column(
         Enum(Direction, native_enum=False, length=16)
     )
+    # None: every lane.
+    lane: Mapped[LaneKind | None] = mapped_column(Enum(LaneKind, native_enum=False, length=16))
     kind: Mapped[OverrideKind] = mapped_column(Enum(OverrideKind, native_enum=False, length=16))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
@@ -79,7 +86,7 @@ class CrossingWindow(Base):
 
     __tablename__ = "crossing_window"
     __table_args__ = (
-        UniqueConstraint("gate_id", "direction", "starts_at"),
+        UniqueConstraint("gate_id", "direction", "lane", "starts_at"),
         CheckConstraint("booked >= 0", name="booked_non_negative"),
         CheckConstraint("booked <= capacity", name="not_overbooked"),
     )
@@ -87,6 +94,11 @@ class CrossingWindow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"))
     direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=16))
+    lane: Mapped[LaneKind] = mapped_column(
+        Enum(LaneKind, native_enum=False, length=16),
+        default=LaneKind.ordinary,
+        server_default=LaneKind.ordinary.value,
+    )
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
     capacity: Mapped[int] = mapped_column(Integer)

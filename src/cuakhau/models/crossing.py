@@ -22,6 +22,7 @@ from cuakhau.models.enums import (
     CustomsChannel,
     Direction,
     HandoverMode,
+    LaneKind,
     Regime,
     VehicleKind,
 )
@@ -65,6 +66,13 @@ class Crossing(Base, Timestamped, Audited):
     priority_class_id: Mapped[int] = mapped_column(ForeignKey("priority_class.id"))
     state: Mapped[CrossingState] = mapped_column(Enum(CrossingState, native_enum=False, length=16))
     window_id: Mapped[int | None] = mapped_column(ForeignKey("crossing_window.id"), index=True)
+    # The lane its window is in (named at booking, or given: ``crossings.rules``,
+    # "lane_allowed"); a re-plan or a late arrival moves it within that lane.
+    lane: Mapped[LaneKind] = mapped_column(
+        Enum(LaneKind, native_enum=False, length=16),
+        default=LaneKind.ordinary,
+        server_default=LaneKind.ordinary.value,
+    )
     # Fair order among equals: when the truck asked for its place.
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     is_walk_in: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -117,6 +117,19 @@ class HandoverMode(StrEnum):
     transload = "transload"
 
 
+class LaneKind(StrEnum):
+    """A kind of lane at a gate, each with its own capacity (docs/gate.md, "Lanes").
+    Which truck may take which is the booking rule ``lane_allowed``."""
+
+    ordinary = "ordinary"
+    # A road for freight only (Hữu Nghị's dedicated route at markers 1119–1120).
+    freight_road = "freight_road"
+    # A fast lane for perishable cargo.
+    perishable = "perishable"
+    # Windows for vehicles registered as unmanned (the autonomous-truck pilot).
+    unmanned = "unmanned"
+
+
 class TrailerWait(StrEnum):
     """What a trailer standing in a yard waits for."""
 

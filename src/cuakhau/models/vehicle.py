@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Audited, Base, Timestamped
@@ -22,4 +22,7 @@ class Vehicle(Base, Timestamped, Audited):
     axles: Mapped[int] = mapped_column(Integer)
     payload_kg: Mapped[int] = mapped_column(Integer)
     trailer_plate: Mapped[str | None] = mapped_column(String(16))
+    # Driven by no one aboard (the autonomous-truck pilot): only such a vehicle
+    # may take a gate's unmanned windows (``crossings.rules``, "lane_allowed").
+    is_unmanned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

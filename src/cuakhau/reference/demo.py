@@ -27,6 +27,7 @@ from cuakhau.models.enums import (
     CustomsChannel,
     Direction,
     HandoverMode,
+    LaneKind,
     ReadPoint,
     Regime,
     Role,
@@ -129,10 +130,11 @@ def create_demo_accounts(session: Session) -> list[IssuedCredential]:
 def create_demo_traffic(session: Session, now: datetime) -> int:
     """Book every demo vehicle at Hữu Nghị but one truck of the demo enterprise
     (``_left_free``), so the queue, the public wait times and the estimates have
-    something to show and the enterprise can book; every other truck has already checked in
-    at the demo yard operator's yard (a cold space for fruit), so the yards are not empty
-    either. Before that, two export trucks make a whole trip and cross. Only on a
-    database with no crossings; the number booked into the queue."""
+    something to show and the enterprise can book; every other truck has already
+    checked in at the demo yard operator's yard (a cold space for fruit), so the
+    yards are not empty either; an unmanned truck is booked into Tân Thanh's
+    unmanned window. Before that, two export trucks make a whole trip and cross.
+    Only on a database with no crossings; the number booked into the queue."""
     if session.scalar(select(Crossing.id).limit(1)) is not None:
         return 0
     gate = session.scalar(select(Gate).where(Gate.code == DEMO_GATE))
@@ -159,9 +161,15 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
         for n, (vehicle, reached) in enumerate(zip(swapping, DEMO_SWAPS, strict=False)):
             _trailer_swap(session, gate, yard, vehicle, DEMO_TRIPS_DONE + n, reached, now)
     free = _left_free(session, vehicles)
-    booked = 0
+    booked = piloted = 0
+    pilot = session.scalar(select(Gate).where(Gate.code == DEMO_UNMANNED_GATE))
     for vehicle in vehicles:
         if vehicle.id in free:
+            continue
+        if vehicle.is_unmanned and pilot is not None:
+            # The autonomous-truck pilot's window tonight (or the next night's).
+            _book(session, pilot, vehicle, now, lane=LaneKind.unmanned)
+            piloted += 1
             continue
         crossing = _book(session, gate, vehicle, now)
         booked += 1
@@ -170,7 +178,7 @@ def create_demo_traffic(session: Session, now: datetime) -> int:
             check_in(session, yard, CheckIn(plate=vehicle.plate, cold=cold), now)
         elif booked % 2 == 0:
             arrive(session, crossing, now)
-    return booked
+    return booked + piloted
 
 
 def _left_free(session: Session, vehicles: list[Vehicle]) -> set[int]:
@@ -194,7 +202,10 @@ def _book(
     vehicle: Vehicle,
     now: datetime,
     mode: HandoverMode = HandoverMode.drive_through,
+    lane: LaneKind | None = None,
 ) -> Crossing:
+    """The earliest window with room; without ``lane``, in the lane the booking
+    rules give (at Hữu Nghị, the freight road's before the ordinary's)."""
     direction = _direction(vehicle)
     request = BookingRequest(
         vehicle_id=vehicle.id,
@@ -203,6 +214,7 @@ def _book(
         regime=Regime.import_ if direction is Direction.import_ else Regime.export,
         cargo=[DEMO_CARGO[vehicle.kind is VehicleKind.refrigerated_truck]],
         handover_mode=mode,
+        lane=lane,
     )
     return book(session, enterprise_id=vehicle.enterprise_id, request=request, now=now)
 
@@ -273,6 +285,8 @@ def _whole_trip(session: Session, gate: Gate, vehicle: Vehicle, n: int, now: dat
 
 
 DEMO_GATE = "HUU-NGHI"
+# The gate of the autonomous-truck pilot's unmanned windows.
+DEMO_UNMANNED_GATE = "TAN-THANH"
 # Trucks that have crossed before the demo opens.
 DEMO_TRIPS_DONE = 2
 # A trailer swap's steps after the call, and where the demo's swaps have got to.

@@ -40,7 +40,7 @@ from cuakhau.models import (
     Yard,
     Zone,
 )
-from cuakhau.models.enums import Direction
+from cuakhau.models.enums import Direction, LaneKind
 from cuakhau.transload.schemas import BayCreate, BayUpdate, ShiftIn, Shifts, YardSetup
 from cuakhau.transload.setup import (
     add_bay,
@@ -87,24 +87,28 @@ class DriverEntry(DriverBase):
 
 
 class CapacityEntry(InputSchema):
-    """Windows of ``window_minutes`` from ``from`` to ``to`` on ``weekdays`` (0 = Monday)."""
+    """Windows of ``window_minutes`` from ``from`` to ``to`` on ``weekdays`` (0 =
+    Monday), in one lane of the gate (the ordinary unless named)."""
 
     gate: str
     direction: Direction
+    lane: LaneKind = LaneKind.ordinary
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1)
     start: time = Field(alias="from")
     end: time = Field(alias="to")
     window_minutes: Annotated[int, Field(ge=15, le=720)] = 60
     trucks_per_window: Annotated[int, Field(ge=0, le=10_000)]
 
-    def pattern_rows(self) -> set[tuple[int, time, time, int]]:
+    def pattern_rows(self) -> set[tuple[LaneKind, int, time, time, int]]:
         rows = set()
         step = timedelta(minutes=self.window_minutes)
         for weekday in self.weekdays:
             at = datetime.combine(date.min, self.start)
             end = datetime.combine(date.min, self.end)
             while at + step <= end:
-                rows.add((weekday, at.time(), (at + step).time(), self.trucks_per_window))
+                rows.add(
+                    (self.lane, weekday, at.time(), (at + step).time(), self.trucks_per_window)
+                )
                 at += step
         return rows
 
@@ -358,9 +362,11 @@ def _load_transshipment(session: Session, yard: Yard, entry: YardEntry, report: 
 
 
 def _load_capacity(session: Session, entries: list[CapacityEntry], report: LoadReport) -> None:
-    """Each gate and direction named in the file gets exactly the file's pattern;
-    an unchanged pattern is left alone, a changed one re-plans the gate's queue."""
-    wanted: dict[tuple[str, Direction], set[tuple[int, time, time, int]]] = defaultdict(set)
+    """Each gate and direction named in the file gets exactly the file's pattern,
+    every lane's; an unchanged pattern is left alone, a changed one re-plans the
+    gate's queue."""
+    wanted: dict[tuple[str, Direction], set[tuple[LaneKind, int, time, time, int]]]
+    wanted = defaultdict(set)
     for entry in entries:
         wanted[(entry.gate, entry.direction)] |= entry.pattern_rows()
     for (code, direction), rows in wanted.items():
@@ -373,7 +379,7 @@ def _load_capacity(session: Session, entries: list[CapacityEntry], report: LoadR
                 )
             )
         )
-        current = {(p.weekday, p.starts_at, p.ends_at, p.capacity) for p in existing}
+        current = {(p.lane, p.weekday, p.starts_at, p.ends_at, p.capacity) for p in existing}
         if current == rows:
             report.unchanged["capacity"] += 1
             continue
@@ -384,12 +390,13 @@ def _load_capacity(session: Session, entries: list[CapacityEntry], report: LoadR
             CapacityPattern(
                 gate_id=gate.id,
                 direction=direction,
+                lane=lane,
                 weekday=weekday,
                 starts_at=start,
                 ends_at=end,
                 capacity=capacity,
             )
-            for weekday, start, end, capacity in sorted(rows)
+            for lane, weekday, start, end, capacity in sorted(rows)
         )
         session.flush()
         replan_gate(session, gate, utcnow())

@@ -217,7 +217,8 @@ def _yards(
 def _crossing(
     session: Session, gate: Gate, direction: Direction, start: dt.date, last_day: dt.date
 ) -> dict[str, Any]:
-    """Every window of the coming days: the rows already made (a re-plan may have
+    """Every window of the coming days, each lane's (the simulator adds the
+    windows of an hour together): the rows already made (a re-plan may have
     changed them), and the calendar's plan for the rest."""
     patterns = list(
         session.scalars(select(CapacityPattern).where(CapacityPattern.gate_id == gate.id))
@@ -230,7 +231,7 @@ def _crossing(
         )
     )
     made = {
-        window.starts_at: window
+        (window.lane, window.starts_at): window
         for window in session.scalars(
             select(CrossingWindow).where(
                 CrossingWindow.gate_id == gate.id,
@@ -244,7 +245,7 @@ def _crossing(
     windows = []
     for day in days(start, last_day):
         for plan in plan_day(patterns, overrides, gate.holiday_calendars, direction, day):
-            row = made.get(plan.starts_at)
+            row = made.get((plan.lane, plan.starts_at))
             capacity, note = (row.capacity, row.note) if row else (plan.capacity, plan.note)
             window: dict[str, Any] = {
                 "date": day.isoformat(),

@@ -30,6 +30,8 @@ class VehicleBase(InputSchema):
     axles: Axles
     payload_kg: PayloadKg
     trailer_plate: PlateText | None = None
+    # Driven by no one aboard: may take a gate's unmanned windows.
+    is_unmanned: bool = False
 
     @model_validator(mode="after")
     def _trailer_differs(self) -> Self:
@@ -51,6 +53,7 @@ class VehicleUpdate(InputSchema):
     axles: Axles | None = None
     payload_kg: PayloadKg | None = None
     trailer_plate: PlateText | None = None
+    is_unmanned: bool | None = None
 
 
 class VehicleFilters(ListQuery):
@@ -69,6 +72,7 @@ class VehicleRead(OutputSchema):
     axles: int
     payload_kg: int
     trailer_plate: str | None
+    is_unmanned: bool = False
     is_active: bool
 
 

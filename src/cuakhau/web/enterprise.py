@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from cuakhau.capacity import planning
 from cuakhau.core.clock import local_date
 from cuakhau.core.deps import AppSettings, DbSession, Now
 from cuakhau.core.errors import DomainError, field_errors
@@ -131,6 +132,7 @@ class BookingForm:
                 "gate_id",
                 "direction",
                 "regime",
+                "lane",
                 "day",
                 "window_id",
             )
@@ -175,6 +177,8 @@ class BookingForm:
             "gate_id": self.values.get("gate_id") or None,
             "direction": self.values.get("direction") or None,
             "regime": self.values.get("regime") or None,
+            # Empty: the lane the booking rules give.
+            "lane": self.values.get("lane") or None,
             "window_id": self.values.get("window_id") or None,
             "cargo": [
                 {**booked, "perishable": booked.get("perishable") == "on"}
@@ -232,6 +236,8 @@ def _form_page(
         gate=gate,
         directions=list(Direction),
         regimes=list(Regime),
+        # The chosen gate's lanes, when it has more than the ordinary.
+        lanes=planning.gate_lanes(session, gate.id) if gate is not None else [],
         windows=windows,
         now=now,
     )

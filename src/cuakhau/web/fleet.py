@@ -33,7 +33,7 @@ from cuakhau.web.pages import (
 
 router = APIRouter(route_class=PageRoute)
 
-VEHICLE_FIELDS = ("plate", "trailer_plate", "kind", "axles", "payload_kg")
+VEHICLE_FIELDS = ("plate", "trailer_plate", "kind", "axles", "payload_kg", "is_unmanned")
 DRIVER_FIELDS = ("full_name", "id_number", "nationality", "phone")
 # Most drivers at Lạng Sơn are Vietnamese or Chinese; any ISO code is accepted.
 NATIONALITIES = ("VN", "CN")

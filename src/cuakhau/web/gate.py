@@ -40,6 +40,7 @@ Officer = Annotated[User, page_roles(Role.gate_officer, Role.admin)]
 CAPACITY_FIELDS = (
     "kind",
     "scope",
+    "lane",
     "starts_on",
     "ends_on",
     "from_time",
@@ -69,6 +70,8 @@ class CapacityForm:
         """The API's body; days typed dd/mm/yyyy are read here, other checks are the API's."""
         data: dict[str, Any] = {
             "direction": direction.value if self.values.get("scope") != "both" else None,
+            # Empty: every lane.
+            "lane": self.values.get("lane") or None,
             "kind": self.values.get("kind") or None,
             "from_time": self.values.get("from_time") or None,
             "to_time": self.values.get("to_time") or None,
@@ -162,6 +165,7 @@ def _console(
         status_code=status_code,
         gates=gates,
         directions=list(Direction),
+        lanes=planning.gate_lanes(session, gate.id),
         kinds=list(OverrideKind),
         form=form or CapacityForm(),
         alerts=open_alerts.items,

@@ -3,7 +3,7 @@ the crossing's mode in their grain (the rows there are are drive-through);
 trade_history's figures may say theirs
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 22:30:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
