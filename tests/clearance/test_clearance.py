@@ -140,6 +140,13 @@ def test_rejection_gives_the_window_back(
     rejected = act(client, people, crossing, "reject", {"reason": "documents forged"})
     assert rejected.json()["state"] == "rejected"
     assert db.scalar(window) == before - 1
+    # The enterprise hears of it, with the officer's reason.
+    told = db.scalars(
+        select(Notification).where(
+            Notification.crossing_id == crossing.id, Notification.event == "rejected"
+        )
+    )
+    assert [n.payload["reason"] for n in told] == ["documents forged"]
 
 
 def test_work_list_puts_perishables_first(

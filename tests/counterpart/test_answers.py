@@ -15,7 +15,15 @@ from cuakhau.core.config import Settings
 from cuakhau.counterpart.client import CounterpartClient
 from cuakhau.counterpart.service import add_counterpart
 from cuakhau.handovers.service import record_step
-from cuakhau.models import BayHour, Crossing, CrossingMove, Gate, TrailerStay, Transload
+from cuakhau.models import (
+    BayHour,
+    Crossing,
+    CrossingMove,
+    Gate,
+    Notification,
+    TrailerStay,
+    Transload,
+)
 from cuakhau.models.enums import CrossingState, HandoverMode, TrailerWait, TransloadState
 from cuakhau.transload import service as transload_service
 from cuakhau.transload.schemas import TransloadBooking, Unloaded
@@ -236,6 +244,9 @@ def test_a_refusal_once_a_handover_began_turns_the_trailer_or_cargo_back(
         ("counterpart:Youyiguan", "Youyiguan: thiếu giấy kiểm dịch")
     }
     assert all(m.yard_id is not None for m in last.values())
+    # Each enterprise hears of it, with the other side's reason.
+    told = db.scalars(select(Notification).where(Notification.event == "turned_back"))
+    assert sorted(n.crossing_id for n in told) == sorted((dropped, taken, at_bay))
     # Both trailers stand in the yard, loaded, waiting to be handed back; the
     # dropped one no longer waits for a transfer driver.
     waiting = db.scalars(select(TrailerStay).where(TrailerStay.left_at.is_(None)))
@@ -272,4 +283,8 @@ def test_a_refusal_once_a_handover_began_turns_the_trailer_or_cargo_back(
         )
     assert state_of(db, taken) is CrossingState.rejected
     assert db.count(CrossingMove, CrossingMove.crossing_id == taken) == moves + 1
+    assert (
+        db.count(Notification, Notification.crossing_id == taken, Notification.event == "rejected")
+        == 1
+    )
     assert db.count(TrailerStay, TrailerStay.left_at.is_(None)) == 1

@@ -123,6 +123,8 @@ _NOTIFY_ON: Mapping[S, NotificationEvent] = {
     S.held: NotificationEvent.held,
     S.crossed: NotificationEvent.crossed,
     S.cancelled: NotificationEvent.cancelled,
+    S.rejected: NotificationEvent.rejected,
+    S.turned_back: NotificationEvent.turned_back,
 }
 
 

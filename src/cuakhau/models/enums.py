@@ -218,5 +218,10 @@ class NotificationEvent(StrEnum):
     crossed = "crossed"
     lost_window = "lost_window"
     cancelled = "cancelled"
+    # Refused at the gate (customs, or the other side before its handover began).
+    rejected = "rejected"
+    # The other side refused a truck whose trailer or cargo had begun its handover:
+    # it is back in our yard, waiting to be handed back.
+    turned_back = "turned_back"
     # To the board, with no enterprise: a gate is forecast to reach orange.
     forecast_orange = "forecast_orange"
