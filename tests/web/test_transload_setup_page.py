@@ -2,13 +2,15 @@
 bay, changes a bay's rate, sets the stevedore shifts, and bad input is refused
 on the page with its reason and nothing changed; customs may not set up."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from cuakhau.models import AuditEntry, Enterprise, StevedoreShift, TransloadBay
+from cuakhau.models import AuditEntry, Enterprise, StevedoreShift, TransloadBay, Yard
 from cuakhau.models.enums import BayKind, Role
-from tests.factories import make_transload_yard
+from tests.factories import make_enterprise, make_transload_yard, make_yard
 from tests.web.conftest import Site, log_in_as, screenshot, status_of
 
 
@@ -120,3 +122,38 @@ def test_customs_may_not_set_up_a_yard(page: Page, site: Site, yard_id: int):
     assert status_of(page, f"/transload/setup?yard_id={yard_id}") == 403
     page.goto("/transload")
     expect(page.get_by_role("link", name="Thiết lập vị trí và ca bốc xếp")).to_have_count(0)
+
+
+def test_the_operator_makes_a_plain_yard_a_transshipment_yard(page: Page, site: Site):
+    with site.write() as session:
+        operator = session.get_one(Enterprise, site.users[Role.yard_operator].enterprise_id)
+        own = make_yard(session, site.gate, operator)
+        other_operator = make_enterprise(session)
+        other_operator.is_yard_operator = True
+        others = make_yard(session, site.gate, other_operator)
+        own_id, own_code, others_name = own.id, own.code, others.name_vi
+    log_in_as(page, "yard_operator")
+    page.goto("/transload/setup")
+    listed = page.get_by_test_id("other-yards")
+    expect(listed).not_to_contain_text(others_name)
+    listed.get_by_role("button", name=re.compile("làm bãi sang tải")).click()
+    expect(page.get_by_test_id("setup-notice")).to_have_text(
+        f"Bãi {own_code} đã là bãi sang tải: thêm vị trí và ca bốc xếp bên dưới."
+    )
+    expect(page.get_by_test_id("add-bay")).to_be_visible()
+    expect(page.get_by_test_id("other-yards")).to_have_count(0)
+    with site.write() as session:
+        assert session.get_one(Yard, own_id).is_transshipment
+        # Audited as the API's change is, by the operator who made it.
+        change = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "yard",
+                AuditEntry.entity_id == str(own_id),
+                AuditEntry.action == "update",
+            )
+        ).one()
+        assert (change.before, change.after) == (
+            {"is_transshipment": False},
+            {"is_transshipment": True},
+        )
+        assert change.actor_user_id == site.users[Role.yard_operator].id

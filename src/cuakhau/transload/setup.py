@@ -33,6 +33,11 @@ def transshipment_yards(session: Session, user: User) -> list[Yard]:
     return [yard for yard in visible_yards(session, user) if yard.is_transshipment]
 
 
+def other_yards(session: Session, user: User) -> list[Yard]:
+    """The yards the user works in that are not transshipment yards (yet)."""
+    return [yard for yard in visible_yards(session, user) if not yard.is_transshipment]
+
+
 def shown_yard(session: Session, user: User, yard_id: int | None, yards: list[Yard]) -> Yard | None:
     """The yard a page shows: the one asked for (404 outside the user's, 409
     not a transshipment yard), else the first of the user's."""

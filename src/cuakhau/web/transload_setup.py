@@ -19,7 +19,7 @@ from cuakhau.core.schemas import Id
 from cuakhau.models import User
 from cuakhau.models.enums import BayKind, RateUnit
 from cuakhau.transload import setup
-from cuakhau.transload.schemas import BayCreate, BayUpdate, Shifts
+from cuakhau.transload.schemas import BayCreate, BayUpdate, Shifts, YardSetup
 from cuakhau.web import i18n
 from cuakhau.web.pages import (
     CsrfChecked,
@@ -30,6 +30,7 @@ from cuakhau.web.pages import (
     redirect,
     render,
 )
+from cuakhau.yards.visits import visible_yard
 
 router = APIRouter(route_class=PageRoute)
 
@@ -38,7 +39,7 @@ BAY_FIELDS = ("code", "kind", "capacity", "rate", "rate_unit")
 SHIFT_FIELDS = ("starts_at", "ends_at", "teams")
 # Empty rows under the yard's shifts, to add one.
 BLANK_SHIFTS = 2
-DONE = ("bay_added", "bay_changed", "shifts_set")
+DONE = ("yard_set_up", "bay_added", "bay_changed", "shifts_set")
 
 
 @dataclass
@@ -80,6 +81,7 @@ def _page(
         status_code=status_code,
         yards=yards,
         yard=yard,
+        other_yards=setup.other_yards(session, user),
         bays=setup.bays_of(session, yard) if yard else [],
         forms=forms,
         shift_rows=range(rows),
@@ -131,6 +133,22 @@ def _refused(
 
 def _done(request: Request, yard_id: int, done: str, code: str = "") -> Response:
     return redirect(request, f"/transload/setup?yard_id={yard_id}&done={done}&code={code}")
+
+
+@router.post(
+    "/transload/setup/{yard_id}/transshipment",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def make_transshipment_yard(
+    request: Request, yard_id: Id, session: DbSession, user: Setter
+) -> Response:
+    """One of the user's yards becomes a transshipment yard, as ``PUT
+    /api/v1/yards/{id}/transshipment``; its bays and shifts are set next."""
+    yard = setup.set_up_yard(
+        session, visible_yard(session, yard_id, user), YardSetup(is_transshipment=True)
+    )
+    return _done(request, yard.id, "yard_set_up", yard.code)
 
 
 @router.post(
