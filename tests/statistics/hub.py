@@ -8,6 +8,17 @@ from cuakhau.models import TrailerStay, Transload, TransloadBay, Yard
 from cuakhau.models.enums import TrailerWait, TransloadState
 
 
+def cold_and_ordinary_bay(session: Any, yard: Yard) -> tuple[TransloadBay, TransloadBay]:
+    """Bay L1 (cold) and T1 (ordinary), each one pair at 10 t an hour."""
+    cold, ordinary = (
+        TransloadBay(yard_id=yard.id, code=code, kind=kind, capacity=1, rate=10, rate_unit="tonne")
+        for code, kind in (("L1", "cold"), ("T1", "ordinary"))
+    )
+    session.add_all([cold, ordinary])
+    session.flush()
+    return cold, ordinary
+
+
 def stay(
     session: Any, yard: Yard, crossing_id: int, wait: TrailerWait, since: str, hours: float | None
 ) -> None:

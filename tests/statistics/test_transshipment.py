@@ -18,7 +18,7 @@ from sqlalchemy import select
 from cuakhau.core.config import Settings
 from cuakhau.crossings.states import move
 from cuakhau.handovers.service import change_mode
-from cuakhau.models import Gate, TransloadBay, User, Yard
+from cuakhau.models import Gate, User, Yard
 from cuakhau.models.enums import CrossingState as S
 from cuakhau.models.enums import Direction, HandoverMode, Regime, Role, TrailerWait
 from cuakhau.reference.demo import load_demo
@@ -28,7 +28,7 @@ from cuakhau.statistics.schemas import TransshipmentQuery
 from cuakhau.statistics.transshipment import transshipment
 from tests.conftest import Database, People
 from tests.factories import bearer, make_enterprise, make_user, make_yard
-from tests.statistics.hub import finished_transload, stay
+from tests.statistics.hub import cold_and_ordinary_bay, finished_transload, stay
 from tests.statistics.trips import DURIAN, WOOD, at, called, cross, crossed, two_way_gate
 
 FRUIT = [{**DURIAN, "weight_kg": 20_000, "value_usd": "30000.00", "perishable": True}]
@@ -139,14 +139,7 @@ def hub(db: Database, people: People) -> Hub:
         stay(session, other_yard, swap.id, TrailerWait.hand_back, "2026-12-05T00:00", 6)
         # Left in November: not December's.
         stay(session, yard, swap.id, TrailerWait.hand_back, "2026-11-20T00:00", 40)
-        cold = TransloadBay(
-            yard_id=yard.id, code="L1", kind="cold", capacity=1, rate=10, rate_unit="tonne"
-        )
-        ordinary = TransloadBay(
-            yard_id=yard.id, code="T1", kind="ordinary", capacity=1, rate=10, rate_unit="tonne"
-        )
-        session.add_all([cold, ordinary])
-        session.flush()
+        cold, ordinary = cold_and_ordinary_bay(session, yard)
         finished_transload(session, cold, "2026-12-02T03:00", 18_000)
         finished_transload(session, ordinary, "2026-12-03T03:00", 14_250, held=True)
         finished_transload(session, cold, "2026-11-02T03:00", 9_000)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from cuakhau.models import TransloadBay
 from cuakhau.models.enums import HandoverMode, TrailerWait
 from tests.factories import make_enterprise, make_yard
-from tests.statistics.hub import finished_transload, stay
+from tests.statistics.hub import cold_and_ordinary_bay, finished_transload, stay
 from tests.statistics.trips import DURIAN, WOOD, at, crossed
 from tests.web.conftest import Site, log_in
 
@@ -42,14 +41,7 @@ def _hub(site: Site) -> int:
         yard = make_yard(session, gate, operator, name_vi="Bãi trung chuyển Tân Thanh")
         stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-05T00:00", 30)
         stay(session, yard, swap.id, TrailerWait.hand_back, "2026-12-08T00:00", 10)
-        cold = TransloadBay(
-            yard_id=yard.id, code="L1", kind="cold", capacity=1, rate=10, rate_unit="tonne"
-        )
-        ordinary = TransloadBay(
-            yard_id=yard.id, code="T1", kind="ordinary", capacity=1, rate=10, rate_unit="tonne"
-        )
-        session.add_all([cold, ordinary])
-        session.flush()
+        cold, ordinary = cold_and_ordinary_bay(session, yard)
         finished_transload(session, cold, "2026-12-02T03:00", 18_000)
         finished_transload(session, ordinary, "2026-12-03T03:00", 6_000, held=True)
         return yard.id

@@ -201,7 +201,6 @@ def weekly(
         language=pick_language(request),
         format=query.format,
     ).response()
-    return service.fee_report(session=session, user=user, query=query, today=local_date(now))
 
 
 @router.post("/history", response_model=HistoryImportRead, status_code=status.HTTP_201_CREATED)
