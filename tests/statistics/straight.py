@@ -9,13 +9,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import local_date
-from cuakhau.models import Crossing, Fee, FeeDay, Receipt, TradeDay, Transload, VehicleDay, Yard
+from cuakhau.models import (
+    Crossing,
+    Fee,
+    FeeDay,
+    Receipt,
+    TradeDay,
+    TradeEnterpriseMonth,
+    TradeMonth,
+    Transload,
+    VehicleDay,
+    VehicleEnterpriseMonth,
+    VehicleMonth,
+    Yard,
+)
 from cuakhau.models.enums import CrossingState
 
 Cells = dict[tuple[Any, ...], tuple[int, ...]]
 
 
-def straight(session: Session) -> tuple[Cells, Cells, Cells]:
+def straight(session: Session) -> tuple[Cells, ...]:
     trade: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, set()])
     vehicles: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     crossings = session.scalars(
@@ -68,14 +81,33 @@ def straight(session: Session) -> tuple[Cells, Cells, Cells]:
             cell = fees[(local_date(receipt.issued_at), gate_id, receipt.vehicle_class, fee.kind)]
             cell[0] += fee.amount_vnd
             cell[1] += 1
+    trade_cells = {key: (*cell[:4], len(cell[4])) for key, cell in trade.items()}
+    vehicle_cells = {key: tuple(cell) for key, cell in vehicles.items()}
     return (
-        {key: (*cell[:4], len(cell[4])) for key, cell in trade.items()},
-        {key: tuple(cell) for key, cell in vehicles.items()},
+        trade_cells,
+        vehicle_cells,
         {key: tuple(cell) for key, cell in fees.items()},
+        # The month rollups: (month, the keys kept in their table's order), and
+        # the trade's measures but its shipments.
+        _by_month(
+            trade_cells, lambda k: (k[1], k[2], k[3], k[4], k[6], k[7], k[8], k[9], k[10]), 4
+        ),
+        _by_month(trade_cells, lambda k: (k[5], k[1], k[2], k[3], k[9], k[10]), 4),
+        _by_month(vehicle_cells, lambda k: (k[1], k[2], k[3], k[5], k[6], k[7]), 2),
+        _by_month(vehicle_cells, lambda k: (k[4], k[1], k[2], k[3], k[5], k[6], k[7]), 2),
     )
 
 
-def rolled_up(session: Session) -> tuple[Cells, Cells, Cells]:
+def _by_month(cells: Cells, kept: Any, measures: int) -> Cells:
+    months: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * measures)
+    for key, cell in cells.items():
+        month = months[(key[0].replace(day=1), *kept(key))]
+        for i in range(measures):
+            month[i] += cell[i]
+    return {key: tuple(cell) for key, cell in months.items()}
+
+
+def rolled_up(session: Session) -> tuple[Cells, ...]:
     def cells(model: Any) -> Cells:
         table = model.__table__
         keys = [column.name for column in table.primary_key.columns]
@@ -85,4 +117,15 @@ def rolled_up(session: Session) -> tuple[Cells, Cells, Cells]:
             for row in session.scalars(select(model))
         }
 
-    return cells(TradeDay), cells(VehicleDay), cells(FeeDay)
+    return tuple(
+        cells(model)
+        for model in (
+            TradeDay,
+            VehicleDay,
+            FeeDay,
+            TradeMonth,
+            TradeEnterpriseMonth,
+            VehicleMonth,
+            VehicleEnterpriseMonth,
+        )
+    )

@@ -38,8 +38,9 @@ def test_rebuild_recomputes_every_rollup_over_months(db: Database, database_url:
     )
 
     assert result.exit_code == 0, result.output
-    # Two rollups of crossings and one of receipts, over Dec 2026 … Dec 2027: 13 months each.
-    assert "in 39 steps" in result.output
-    assert "trade_day 3, vehicle_day 3, fee_day 3 cells" in result.output
+    # Two day rollups of crossings, one of receipts and four month rollups,
+    # over Dec 2026 … Dec 2027: 13 months each.
+    assert "in 91 steps" in result.output
+    assert "trade_day 3, vehicle_day 3, fee_day 3, trade_month 3" in result.output
     with db.write() as session:
         assert rolled_up(session) == straight(session)

@@ -130,3 +130,23 @@ def _hours_between_postgresql(element: hours_between, compiler: Any, **kw: Any) 
 def _hours_between_sqlite(element: hours_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+class month_of(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it is
+    """The first day of the month a ``Date`` falls in."""
+
+    inherit_cache = True
+    name = "month_of"
+    type = Date()
+
+
+@compiles(month_of, "postgresql")
+def _month_of_postgresql(element: month_of, compiler: Any, **kw: Any) -> str:
+    (day,) = element.clauses
+    return f"date_trunc('month', {compiler.process(day, **kw)})::date"
+
+
+@compiles(month_of, "sqlite")
+def _month_of_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
+    (day,) = element.clauses
+    return f"date({compiler.process(day, **kw)}, 'start of month')"

@@ -23,7 +23,15 @@ from cuakhau.models.notification import DeliveryAttempt, Notification
 from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
-from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
+from cuakhau.models.statistics import (
+    FeeDay,
+    TradeDay,
+    TradeEnterpriseMonth,
+    TradeMonth,
+    VehicleDay,
+    VehicleEnterpriseMonth,
+    VehicleMonth,
+)
 from cuakhau.models.trade_history import HistoryImport, TradeHistory
 from cuakhau.models.trailer import TrailerStay, TransferShift
 from cuakhau.models.transload import (
@@ -82,7 +90,9 @@ __all__ = [
     "StevedoreShift",
     "Tariff",
     "TradeDay",
+    "TradeEnterpriseMonth",
     "TradeHistory",
+    "TradeMonth",
     "TrailerStay",
     "TransferShift",
     "Transload",
@@ -90,6 +100,8 @@ __all__ = [
     "User",
     "Vehicle",
     "VehicleDay",
+    "VehicleEnterpriseMonth",
+    "VehicleMonth",
     "WindowChange",
     "WindowsMade",
     "Yard",

@@ -6,6 +6,7 @@ Money is kept in whole units as integers (US cents, đồng) so that sums are
 exact on SQLite too, whose NUMERIC is a binary float."""
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -110,3 +111,96 @@ class FeeDay(Base):
     )
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     fees: Mapped[int] = mapped_column(BigInteger)
+
+
+# ---- month rollups -----------------------------------------------------------
+# The day rollups regrouped by month (first day of the month, zone time), with
+# the enterprise left out or the line's details left out, so that a report over
+# whole months reads a number of cells that stops growing with the shipments
+# (docs/statistics.md, "Month rollups"). Kept with their day rollup, from the
+# same rows (``statistics.rollups``).
+
+
+def _key(kind: type[Direction] | type[Regime] | type[HandoverMode], length: int = 16) -> Any:
+    return mapped_column(Enum(kind, native_enum=False, length=length), primary_key=True)
+
+
+def _vehicle_kind() -> Any:
+    return mapped_column(Enum(VehicleKind, native_enum=False, length=32), primary_key=True)
+
+
+class TradeMonth(Base):
+    """The trade rollup without the enterprise: month × gate × direction ×
+    regime × HS heading × country pair × perishable × vehicle kind × handover
+    mode. Shipments are left out: the report takes trucks from the vehicle rollups."""
+
+    __tablename__ = "trade_month"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = _key(Direction)
+    regime: Mapped[Regime] = _key(Regime)
+    hs_heading: Mapped[str] = mapped_column(String(4), primary_key=True)
+    origin_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    destination_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
+    handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
+    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
+    weight_kg: Mapped[int] = mapped_column(BigInteger)
+    packages: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(BigInteger)
+
+
+class TradeEnterpriseMonth(Base):
+    """The trade rollup of each enterprise without the lines' details: month ×
+    enterprise × gate × direction × regime × vehicle kind × handover mode."""
+
+    __tablename__ = "trade_enterprise_month"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = _key(Direction)
+    regime: Mapped[Regime] = _key(Regime)
+    vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
+    handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
+    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
+    weight_kg: Mapped[int] = mapped_column(BigInteger)
+    packages: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(BigInteger)
+
+
+class VehicleMonth(Base):
+    """The vehicle rollup without the enterprise: month × gate × direction ×
+    regime × vehicle kind × carrying perishables × handover mode."""
+
+    __tablename__ = "vehicle_month"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = _key(Direction)
+    regime: Mapped[Regime] = _key(Regime)
+    vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
+    perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
+    vehicles: Mapped[int] = mapped_column(BigInteger)
+    shipments: Mapped[int] = mapped_column(BigInteger)
+
+
+class VehicleEnterpriseMonth(Base):
+    """The vehicle rollup by month: month × enterprise × gate × direction ×
+    regime × vehicle kind × carrying perishables × handover mode."""
+
+    __tablename__ = "vehicle_enterprise_month"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
+    direction: Mapped[Direction] = _key(Direction)
+    regime: Mapped[Regime] = _key(Regime)
+    vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
+    perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
+    vehicles: Mapped[int] = mapped_column(BigInteger)
+    shipments: Mapped[int] = mapped_column(BigInteger)

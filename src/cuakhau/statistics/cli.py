@@ -14,7 +14,7 @@ from cuakhau.core.clock import local_date, utcnow
 from cuakhau.core.config import Settings
 from cuakhau.core.sheet_import import ImportRejected
 from cuakhau.statistics import history
-from cuakhau.statistics.rollups import ROLLUPS, start_rebuild
+from cuakhau.statistics.rollups import MONTH_ROLLUPS, ROLLUPS, start_rebuild
 
 app = typer.Typer(help="The board's statistics (trade, vehicles, fees).", no_args_is_help=True)
 console = Console()
@@ -32,7 +32,7 @@ def _progress() -> Progress:
 
 @app.command("rebuild")
 def rebuild() -> None:
-    """Empty the daily rollups and fill them again from the crossings, cargo lines
+    """Empty the day and month rollups and fill them again from the crossings, cargo lines
     and receipts, a month at a time, in one transaction: the figures read before
     it commits are the old ones, and crossings that cross meanwhile wait for it."""
     with open_session(Settings()) as session:
@@ -47,7 +47,7 @@ def rebuild() -> None:
             rollup.model.__tablename__: session.scalar(
                 select(func.count()).select_from(rollup.model)
             )
-            for rollup in ROLLUPS
+            for rollup in (*ROLLUPS, *MONTH_ROLLUPS)
         }
     summary = ", ".join(f"{name} {count}" for name, count in cells.items())
     console.print(

@@ -98,3 +98,24 @@ def steps(period: Period, kind: PeriodKind) -> list[Period]:
         pieces.append(Period(max(piece.first, period.first), min(piece.last, period.last)))
         day = piece.last + timedelta(days=1)
     return pieces
+
+
+def whole_months(period: Period) -> tuple[list[Period], Period | None]:
+    """``period`` cut into the days before and after its whole months, and
+    those months (as the span of their first days), if it has any."""
+    first = period.first if period.first.day == 1 else _next_month_start(period.first)
+    after = period.last + timedelta(days=1)
+    end = after if after.day == 1 else after.replace(day=1)  # the first day not in a whole month
+    if first >= end:
+        return [period], None
+    days = []
+    if period.first < first:
+        days.append(Period(period.first, first - timedelta(days=1)))
+    if end <= period.last:
+        days.append(Period(end, period.last))
+    last_month = (end - timedelta(days=1)).replace(day=1)
+    return days, Period(first, last_month)
+
+
+def _next_month_start(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

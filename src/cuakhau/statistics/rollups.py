@@ -12,6 +12,10 @@ The same statements serve both ways of keeping the rollups:
 
 A cell whose counts fall to nothing is deleted, so a rollup holds exactly the
 cells a straight computation from the raw rows gives.
+
+The month rollups are their day rollup's cells regrouped: the same rows that
+change a day rollup, regrouped by month in the same transaction; rebuilt from
+the day rollup just rebuilt.
 """
 
 from collections.abc import Callable, Iterator
@@ -22,6 +26,7 @@ from datetime import date, time
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    FromClause,
     Select,
     and_,
     case,
@@ -37,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import ZONE_TZ, local_date, local_datetime
 from cuakhau.core.database import dialect_insert
-from cuakhau.core.sqltime import date_in
+from cuakhau.core.sqltime import date_in, month_of
 from cuakhau.models import (
     CargoLine,
     Crossing,
@@ -45,8 +50,12 @@ from cuakhau.models import (
     FeeDay,
     Receipt,
     TradeDay,
+    TradeEnterpriseMonth,
+    TradeMonth,
     Transload,
     VehicleDay,
+    VehicleEnterpriseMonth,
+    VehicleMonth,
     Yard,
 )
 from cuakhau.models.enums import CrossingState
@@ -172,14 +181,22 @@ def fee_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object,
     )
 
 
-@dataclass(frozen=True)
-class Rollup:
-    """A rollup table, the select that fills it, and the count that says a cell is empty."""
+Model = (
+    type[TradeDay]
+    | type[VehicleDay]
+    | type[FeeDay]
+    | type[TradeMonth]
+    | type[TradeEnterpriseMonth]
+    | type[VehicleMonth]
+    | type[VehicleEnterpriseMonth]
+)
 
-    model: type[TradeDay] | type[VehicleDay] | type[FeeDay]
-    rows: Callable[..., Select[tuple[object, ...]]]
-    # Restricts ``rows`` to one crossing's contribution.
-    of_crossing: Callable[[int], ColumnElement[bool]]
+
+@dataclass(frozen=True)
+class Cells:
+    """A rollup table and the count that says a cell is empty."""
+
+    model: Model
     empty_when_zero: str
 
     @property
@@ -192,23 +209,72 @@ class Rollup:
         return [column.name for column in self.model.__table__.columns if column.name not in keys]
 
 
+@dataclass(frozen=True)
+class Rollup(Cells):
+    """A day rollup and the select that fills it from the raw rows."""
+
+    rows: Callable[..., Select[tuple[object, ...]]]
+    # Restricts ``rows`` to one crossing's contribution.
+    of_crossing: Callable[[int], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class MonthRollup(Cells):
+    """A month rollup: the cells of the day rollup ``of`` regrouped by month,
+    keeping the keys its table has."""
+
+    of: type[TradeDay] | type[VehicleDay]
+
+    def rows(self, cells: FromClause, *where: ColumnElement[bool]) -> Select[tuple[object, ...]]:
+        """The month cells of ``cells``, which has the day rollup's columns."""
+        grain = [
+            month_of(cells.c.day).label("month"),
+            *(cells.c[key] for key in self.keys if key != "month"),
+        ]
+        return (
+            select(*grain, *(func.sum(cells.c[name]).label(name) for name in self.measures))
+            .where(*where)
+            .group_by(*grain)
+            .order_by(*grain)
+        )
+
+
 ROLLUPS = (
-    Rollup(TradeDay, trade_rows, lambda crossing_id: Crossing.id == crossing_id, "lines"),
-    Rollup(VehicleDay, vehicle_rows, lambda crossing_id: Crossing.id == crossing_id, "vehicles"),
-    Rollup(FeeDay, fee_rows, lambda crossing_id: Receipt.crossing_id == crossing_id, "fees"),
+    Rollup(TradeDay, "lines", trade_rows, lambda crossing_id: Crossing.id == crossing_id),
+    Rollup(VehicleDay, "vehicles", vehicle_rows, lambda crossing_id: Crossing.id == crossing_id),
+    Rollup(FeeDay, "fees", fee_rows, lambda crossing_id: Receipt.crossing_id == crossing_id),
+)
+MONTH_ROLLUPS = (
+    MonthRollup(TradeMonth, "lines", TradeDay),
+    MonthRollup(TradeEnterpriseMonth, "lines", TradeDay),
+    MonthRollup(VehicleMonth, "vehicles", VehicleDay),
+    MonthRollup(VehicleEnterpriseMonth, "vehicles", VehicleDay),
 )
 
 
-def _add(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
-    statement = dialect_insert(session, rollup.model).from_select(
-        [*rollup.keys, *rollup.measures], rows
+def _months_of(model: type) -> list[MonthRollup]:
+    return [month for month in MONTH_ROLLUPS if month.of is model]
+
+
+def _upsert(session: Session, cells: Cells, rows: Select[tuple[object, ...]]) -> int:
+    """Add ``rows`` to the cells they fall in; how many cells changed."""
+    statement = dialect_insert(session, cells.model).from_select(
+        [*cells.keys, *cells.measures], rows
     )
-    table = rollup.model.__table__
+    table = cells.model.__table__
     statement = statement.on_conflict_do_update(
-        index_elements=rollup.keys,
-        set_={name: table.c[name] + statement.excluded[name] for name in rollup.measures},
+        index_elements=cells.keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in cells.measures},
     )
-    session.execute(statement)
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _add(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
+    """Add ``rows`` to the day rollup and to its month rollups."""
+    if _upsert(session, rollup, rows):
+        changed = rows.subquery("changed")
+        for month in _months_of(rollup.model):
+            _upsert(session, month, month.rows(changed))
 
 
 @dataclass
@@ -248,13 +314,23 @@ def count(session: Session, uncounted: Uncounted) -> None:
         _add(session, rollup, rollup.rows(rollup.of_crossing(uncounted.crossing_id)))
         keys = uncounted.touched[rollup.model]
         if keys:
-            table = rollup.model.__table__
-            session.execute(
-                delete(table).where(
-                    tuple_(table.c.day, table.c.gate_id).in_(sorted(keys)),
-                    table.c[rollup.empty_when_zero] == 0,
-                )
-            )
+            _delete_empty(session, rollup, "day", keys)
+            months = {(day.replace(day=1), gate_id) for day, gate_id in keys}
+            for month in _months_of(rollup.model):
+                _delete_empty(session, month, "month", months)
+
+
+def _delete_empty(
+    session: Session, cells: Cells, time_key: str, keys: set[tuple[date, int]]
+) -> None:
+    """Delete the empty cells of the (day or month, gate) pairs ``keys``."""
+    table = cells.model.__table__
+    session.execute(
+        delete(table).where(
+            tuple_(table.c[time_key], table.c.gate_id).in_(sorted(keys)),
+            table.c[cells.empty_when_zero] == 0,
+        )
+    )
 
 
 @contextmanager
@@ -289,9 +365,10 @@ def recounting_receipt(session: Session, receipt: Receipt) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class RebuildStep:
-    """One rollup's cells of one month of days."""
+    """One rollup's cells of one month of days: a day rollup's from the raw
+    rows, a month rollup's from its day rollup (filled by an earlier step)."""
 
-    rollup: Rollup
+    rollup: Rollup | MonthRollup
     month: date
 
     @property
@@ -299,16 +376,20 @@ class RebuildStep:
         return f"{self.rollup.model.__tablename__} {self.month:%Y-%m}"
 
     def run(self, session: Session) -> None:
-        start = local_datetime(self.month, time(0))
-        end = local_datetime(_next_month(self.month), time(0))
-        moment = Receipt.issued_at if self.rollup.model is FeeDay else Crossing.crossed_at
-        _insert_all(session, self.rollup, self.rollup.rows(moment >= start, moment < end))
-
-
-def _insert_all(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
-    session.execute(
-        rollup.model.__table__.insert().from_select([*rollup.keys, *rollup.measures], rows)
-    )
+        rollup = self.rollup
+        if isinstance(rollup, MonthRollup):
+            day = rollup.of.__table__.c.day
+            rows = rollup.rows(
+                rollup.of.__table__, day >= self.month, day < _next_month(self.month)
+            )
+        else:
+            start = local_datetime(self.month, time(0))
+            end = local_datetime(_next_month(self.month), time(0))
+            moment = Receipt.issued_at if rollup.model is FeeDay else Crossing.crossed_at
+            rows = rollup.rows(moment >= start, moment < end)
+        session.execute(
+            rollup.model.__table__.insert().from_select([*rollup.keys, *rollup.measures], rows)
+        )
 
 
 def _next_month(month: date) -> date:
@@ -332,17 +413,19 @@ def start_rebuild(session: Session) -> list[RebuildStep]:
     caller's transaction ends (PostgreSQL: EXCLUSIVE, readers still read the
     old figures; SQLite: its one writer), so nothing counted while the rebuild
     runs is lost or counted twice."""
+    every: list[Rollup | MonthRollup] = [*ROLLUPS, *MONTH_ROLLUPS]
     if session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(rollup.model.__tablename__ for rollup in ROLLUPS)
+        names = ", ".join(rollup.model.__tablename__ for rollup in every)
         session.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
-    for rollup in ROLLUPS:
+    for rollup in every:
         session.execute(delete(rollup.model.__table__))
     crossed = session.execute(
         select(func.min(Crossing.crossed_at), func.max(Crossing.crossed_at)).where(_crossed())
     ).one()
     issued = session.execute(select(func.min(Receipt.issued_at), func.max(Receipt.issued_at))).one()
     steps = []
-    for rollup in ROLLUPS:
+    # Month rollups after the day rollups they are read from.
+    for rollup in every:
         first, last = issued if rollup.model is FeeDay else crossed
         days = (local_date(first), local_date(last)) if first is not None else (None, None)
         steps.extend(RebuildStep(rollup, month) for month in _months(*days))

@@ -10,16 +10,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.orm import Session
 
 from cuakhau.accounts.service import GATE_BOUND_ROLES
 from cuakhau.core.errors import Conflict, PermissionDenied
-from cuakhau.models import FeeDay, HistoryImport, TradeDay, TradeHistory, User, VehicleDay
+from cuakhau.models import (
+    FeeDay,
+    HistoryImport,
+    TradeDay,
+    TradeEnterpriseMonth,
+    TradeHistory,
+    TradeMonth,
+    User,
+    VehicleDay,
+    VehicleEnterpriseMonth,
+    VehicleMonth,
+)
+from cuakhau.models.base import Base
 from cuakhau.models.enums import Role
 from cuakhau.statistics.history import counted_history, measured_since, overlapping_history
 from cuakhau.statistics.names import named
-from cuakhau.statistics.periods import Period, compared, period_of
+from cuakhau.statistics.periods import Period, compared, period_of, whole_months
 from cuakhau.statistics.schemas import (
     Change,
     ComparedRead,
@@ -59,33 +71,64 @@ class Counted:
 CENTS = Decimal("0.01")
 RELATIVE = Decimal("0.0001")
 
-_TRADE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
-    TradeGroup.day: TradeDay.day,
-    TradeGroup.gate: TradeDay.gate_id,
-    TradeGroup.direction: TradeDay.direction,
-    TradeGroup.regime: TradeDay.regime,
-    TradeGroup.hs_chapter: func.substr(TradeDay.hs_heading, 1, 2),
-    TradeGroup.hs_heading: TradeDay.hs_heading,
-    TradeGroup.enterprise: TradeDay.enterprise_id,
-    TradeGroup.origin_country: TradeDay.origin_country,
-    TradeGroup.destination_country: TradeDay.destination_country,
-    TradeGroup.perishable: TradeDay.perishable,
-    TradeGroup.vehicle_kind: TradeDay.vehicle_kind,
-    TradeGroup.handover_mode: TradeDay.handover_mode,
+
+@dataclass(frozen=True)
+class Column:
+    """A group or a filter of a report, read from whichever rollup table has
+    the column ``name``."""
+
+    name: str
+    of: Callable[[Table], ColumnElement[Any]] | None = None
+
+    def on(self, table: Table) -> ColumnElement[Any]:
+        return table.c[self.name] if self.of is None else self.of(table)
+
+
+@dataclass(frozen=True)
+class Filter:
+    column: str
+    holds: Callable[[Table], ColumnElement[bool]]
+
+
+def _equals(name: str, value: Any) -> Filter:
+    return Filter(name, lambda table: table.c[name] == value)
+
+
+def _hs_prefix(hs: str) -> Filter:
+    return Filter("hs_heading", lambda table: func.substr(table.c.hs_heading, 1, len(hs)) == hs)
+
+
+_TRADE_GROUPS: Mapping[TradeGroup, Column] = {
+    TradeGroup.day: Column("day"),
+    TradeGroup.gate: Column("gate_id"),
+    TradeGroup.direction: Column("direction"),
+    TradeGroup.regime: Column("regime"),
+    TradeGroup.hs_chapter: Column(
+        "hs_heading", lambda table: func.substr(table.c.hs_heading, 1, 2)
+    ),
+    TradeGroup.hs_heading: Column("hs_heading"),
+    TradeGroup.enterprise: Column("enterprise_id"),
+    TradeGroup.origin_country: Column("origin_country"),
+    TradeGroup.destination_country: Column("destination_country"),
+    TradeGroup.perishable: Column("perishable"),
+    TradeGroup.vehicle_kind: Column("vehicle_kind"),
+    TradeGroup.handover_mode: Column("handover_mode"),
 }
 # What the vehicle rollup also has: a report grouped or filtered only by these
 # counts each truck once; by a line's heading or countries, a truck carrying
 # two headings would be two, so vehicles and shipments are left out.
-_VEHICLE_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
-    TradeGroup.day: VehicleDay.day,
-    TradeGroup.gate: VehicleDay.gate_id,
-    TradeGroup.direction: VehicleDay.direction,
-    TradeGroup.regime: VehicleDay.regime,
-    TradeGroup.enterprise: VehicleDay.enterprise_id,
-    TradeGroup.perishable: VehicleDay.perishable,
-    TradeGroup.vehicle_kind: VehicleDay.vehicle_kind,
-    TradeGroup.handover_mode: VehicleDay.handover_mode,
-}
+_VEHICLE_GROUPS = frozenset(
+    {
+        TradeGroup.day,
+        TradeGroup.gate,
+        TradeGroup.direction,
+        TradeGroup.regime,
+        TradeGroup.enterprise,
+        TradeGroup.perishable,
+        TradeGroup.vehicle_kind,
+        TradeGroup.handover_mode,
+    }
+)
 # What an imported figure has: a report grouped by anything else (or filtered
 # by an enterprise, a country, perishables, a vehicle kind) leaves them out.
 # Only some say their handover mode (the demo's synthetic ones): grouped by
@@ -98,12 +141,17 @@ _HISTORY_GROUPS: Mapping[TradeGroup, ColumnElement[Any]] = {
     TradeGroup.hs_heading: TradeHistory.hs_heading,
     TradeGroup.handover_mode: TradeHistory.handover_mode,
 }
-_FEE_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
-    FeeGroup.day: FeeDay.day,
-    FeeGroup.gate: FeeDay.gate_id,
-    FeeGroup.vehicle_class: FeeDay.vehicle_class,
-    FeeGroup.kind: FeeDay.kind,
+_FEE_GROUPS: Mapping[FeeGroup, Column] = {
+    FeeGroup.day: Column("day"),
+    FeeGroup.gate: Column("gate_id"),
+    FeeGroup.vehicle_class: Column("vehicle_class"),
+    FeeGroup.kind: Column("kind"),
 }
+# Each day rollup, then the month rollups that regroup it (statistics.rollups),
+# smallest first: a report reads whole months from the first that has every
+# column it groups or filters by, and the days around them from the day rollup.
+_TRADE_ROLLUPS = (TradeDay, TradeMonth, TradeEnterpriseMonth)
+_VEHICLE_ROLLUPS = (VehicleDay, VehicleMonth, VehicleEnterpriseMonth)
 
 
 @dataclass(frozen=True)
@@ -170,57 +218,75 @@ def _period(query: ReportQuery, today: date) -> Period:
 
 def _sums(
     session: Session,
-    model: Any,
-    groups: Sequence[ColumnElement[Any]],
-    measures: Mapping[str, ColumnElement[Any]],
-    where: Sequence[ColumnElement[bool]],
+    rollups: Sequence[type[Base]],
+    groups: Sequence[Column],
+    measures: Mapping[str, str],
+    where: Sequence[Filter],
     period: Period,
 ) -> dict[Key, Figures]:
-    labelled = [group.label(f"g{i}") for i, group in enumerate(groups)]
-    sums = [func.coalesce(func.sum(column), 0).label(name) for name, column in measures.items()]
-    statement = (
-        select(*labelled, *sums)
-        .where(model.day >= period.first, model.day <= period.last, *where)
-        .group_by(*labelled)
+    """The ``measures`` (name: rollup column) of ``period`` summed by ``groups``:
+    whole months from the smallest month rollup that has every column needed,
+    the rest from the day rollup, ``rollups[0]``."""
+    needed = {group.name for group in groups} | {condition.column for condition in where}
+    by_month = next(
+        (model for model in rollups[1:] if needed <= set(model.__table__.c.keys())), None
     )
+    days, months = whole_months(period) if by_month is not None else ([period], None)
+    pieces = [(rollups[0].__table__, "day", piece) for piece in days]
+    if months is not None and by_month is not None:
+        pieces.append((by_month.__table__, "month", months))
     figures: dict[Key, Figures] = {}
-    for row in session.execute(statement).mappings():
-        cell = {name: int(row[name]) for name in measures}
-        # Without a grouping the sum is one row even over nothing: no figures.
-        if any(cell.values()):
-            figures[tuple(row[f"g{i}"] for i in range(len(groups)))] = cell
-    return figures
+    for table, time_key, piece in pieces:
+        labelled = [group.on(table).label(f"g{i}") for i, group in enumerate(groups)]
+        sums = [
+            func.coalesce(func.sum(table.c[column]), 0).label(name)
+            for name, column in measures.items()
+        ]
+        statement = (
+            select(*labelled, *sums)
+            .where(
+                table.c[time_key] >= piece.first,
+                table.c[time_key] <= piece.last,
+                *(condition.holds(table) for condition in where),
+            )
+            .group_by(*labelled)
+        )
+        for row in session.execute(statement).mappings():
+            key = tuple(row[f"g{i}"] for i in range(len(groups)))
+            cell = figures.setdefault(key, dict.fromkeys(measures, 0))
+            for name in measures:
+                cell[name] = int(cell[name] or 0) + int(row[name])
+    # Without a grouping the sum is one row even over nothing: no figures.
+    return {key: cell for key, cell in figures.items() if any(cell.values())}
 
 
-def _trade_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    for name in (
-        "direction",
-        "regime",
-        "origin_country",
-        "destination_country",
-        "perishable",
-        "vehicle_kind",
-        "handover_mode",
-    ):
-        value = getattr(query, name)
-        if value is not None:
-            where.append(TradeDay.__table__.c[name] == value)
+def _trade_where(query: TradeQuery, allowed: Scope) -> list[Filter]:
+    where = [
+        _equals(name, getattr(query, name))
+        for name in (
+            "direction",
+            "regime",
+            "origin_country",
+            "destination_country",
+            "perishable",
+            "vehicle_kind",
+            "handover_mode",
+        )
+        if getattr(query, name) is not None
+    ]
     if query.hs is not None:
-        where.append(func.substr(TradeDay.hs_heading, 1, len(query.hs)) == query.hs)
-    return where + _common_where(TradeDay, query, allowed, query.enterprise_id)
+        where.append(_hs_prefix(query.hs))
+    return where + _common_where(query, allowed, query.enterprise_id)
 
 
-def _common_where(
-    model: Any, query: ReportQuery, allowed: Scope, enterprise_id: int | None
-) -> list[ColumnElement[bool]]:
+def _common_where(query: ReportQuery, allowed: Scope, enterprise_id: int | None) -> list[Filter]:
     where = []
     gate_id = allowed.gate_id or query.gate_id
     if gate_id is not None:
-        where.append(model.gate_id == gate_id)
+        where.append(_equals("gate_id", gate_id))
     enterprise_id = allowed.enterprise_id or enterprise_id
     if enterprise_id is not None:
-        where.append(model.enterprise_id == enterprise_id)
+        where.append(_equals("enterprise_id", enterprise_id))
     return where
 
 
@@ -231,31 +297,31 @@ def _vehicles_countable(query: TradeQuery) -> bool:
     )
 
 
-def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    for name in ("direction", "regime", "perishable", "vehicle_kind", "handover_mode"):
-        value = getattr(query, name)
-        if value is not None:
-            where.append(VehicleDay.__table__.c[name] == value)
-    return where + _common_where(VehicleDay, query, allowed, query.enterprise_id)
+def _vehicle_where(query: TradeQuery, allowed: Scope) -> list[Filter]:
+    where = [
+        _equals(name, getattr(query, name))
+        for name in ("direction", "regime", "perishable", "vehicle_kind", "handover_mode")
+        if getattr(query, name) is not None
+    ]
+    return where + _common_where(query, allowed, query.enterprise_id)
 
 
 def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: Period) -> Counted:
     groups = [_TRADE_GROUPS[group] for group in query.group_by]
     measures = {
-        "value_usd": TradeDay.value_usd_cents,
-        "weight_kg": TradeDay.weight_kg,
-        "packages": TradeDay.packages,
-        "lines": TradeDay.lines,
+        "value_usd": "value_usd_cents",
+        "weight_kg": "weight_kg",
+        "packages": "packages",
+        "lines": "lines",
     }
-    figures = _sums(session, TradeDay, groups, measures, _trade_where(query, allowed), period)
+    figures = _sums(session, _TRADE_ROLLUPS, groups, measures, _trade_where(query, allowed), period)
     trucks: dict[Key, Figures] = {}
     if _vehicles_countable(query):
         trucks = _sums(
             session,
-            VehicleDay,
-            [_VEHICLE_GROUPS[group] for group in query.group_by],
-            {"vehicles": VehicleDay.vehicles, "shipments": VehicleDay.shipments},
+            _VEHICLE_ROLLUPS,
+            groups,
+            {"vehicles": "vehicles", "shipments": "shipments"},
             _vehicle_where(query, allowed),
             period,
         )
@@ -363,14 +429,14 @@ def _history_touching(
 
 
 def _fee_figures(session: Session, query: FeeQuery, allowed: Scope, period: Period) -> Counted:
-    where = _common_where(FeeDay, query, allowed, None)
+    where = _common_where(query, allowed, None)
     if query.vehicle_class is not None:
-        where.append(FeeDay.vehicle_class == query.vehicle_class)
+        where.append(_equals("vehicle_class", query.vehicle_class))
     if query.kind is not None:
-        where.append(FeeDay.kind == query.kind)
+        where.append(_equals("kind", query.kind))
     groups = [_FEE_GROUPS[group] for group in query.group_by]
-    measures = {"amount_vnd": FeeDay.amount_vnd, "fees": FeeDay.fees}
-    figures = _sums(session, FeeDay, groups, measures, where, period)
+    measures = {"amount_vnd": "amount_vnd", "fees": "fees"}
+    figures = _sums(session, (FeeDay,), groups, measures, where, period)
     return Counted(figures, {key: {"measured"} for key in figures})
 
 
@@ -514,5 +580,5 @@ def fee_report(
 
 def fee_revenue_by_day(session: Session, period: Period) -> dict[date, int]:
     """The zone's fee revenue of each day of ``period`` that had any, in đồng."""
-    figures = _sums(session, FeeDay, [FeeDay.day], {"amount_vnd": FeeDay.amount_vnd}, [], period)
+    figures = _sums(session, (FeeDay,), [Column("day")], {"amount_vnd": "amount_vnd"}, [], period)
     return {day: int(cell["amount_vnd"] or 0) for (day,), cell in figures.items()}
