@@ -237,6 +237,10 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
                 "trade_day",
                 "vehicle_day",
                 "fee_day",
+                "trade_month",
+                "trade_enterprise_month",
+                "vehicle_month",
+                "vehicle_enterprise_month",
             )
         }
         size_mb = connection.scalar(sa.text("SELECT pg_database_size(current_database())")) / 2**20
