@@ -4,8 +4,8 @@ A ``Chart`` is plain data (a title, the categories along one axis, one or more
 named series of numbers); ``to_png`` draws it with matplotlib. The series are
 told apart without colour too: each has its own line style and marker, or its
 own hatching, so a chart reads on a black-and-white printer. The text is
-DejaVu Sans, the font the PDF itself embeds, so Vietnamese diacritics show.
-matplotlib is imported when the first chart is drawn, not at start-up.
+matplotlib's own DejaVu Sans, the font the PDF embeds, so Vietnamese diacritics
+show. matplotlib is imported when the first chart is drawn, not at start-up.
 """
 
 import io
@@ -74,41 +74,38 @@ COLOURS = 64
 def to_png(chart: Chart, language: str) -> bytes:
     """``chart`` as a PNG image; numbers on the value axis written as ``language``
     writes them (1.000.000 in Vietnamese)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A Figure on its own Agg canvas, not pyplot: pyplot keeps every open figure
+    # and its settings in one global state, which requests in parallel threads
+    # would share. Nothing to close: the figure goes with its last reference.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
     from PIL import Image
 
     rows = len(chart.categories)
     height = 4.2 if chart.kind is not ChartKind.lying else 1.4 + 0.32 * rows * len(chart.series)
-    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 9}):
-        size = (WIDTH_INCHES, min(height, 9.0))
-        figure, axis = plt.subplots(figsize=size, dpi=DPI, layout="constrained")
-        try:
-            _draw(axis, chart)
-            numbers = FuncFormatter(lambda value, _: format_number(value, language))
-            value_axis = axis.xaxis if chart.kind is ChartKind.lying else axis.yaxis
-            value_axis.set_major_formatter(numbers)
-            # Whole ticks: half a truck is no figure.
-            value_axis.set_major_locator(MaxNLocator(integer=True))
-            axis.set_title(chart.title, fontweight="bold")
-            axis.grid(axis="x" if chart.kind is ChartKind.lying else "y", color="#dddddd")
-            axis.set_axisbelow(True)
-            # Under the plot, where it hides no bar or line.
-            figure.legend(loc="outside lower center", ncols=len(chart.series), fontsize=8)
-            # Drawn once and read as pixels: savefig would draw again and
-            # encode a PNG only to have it read back.
-            figure.canvas.draw()
-            pixels = Image.frombuffer(
-                "RGBA", figure.canvas.get_width_height(), figure.canvas.buffer_rgba()
-            )
-            # Fewer colours and no alpha channel: a fifth of the size, and fpdf2
-            # embeds it as it is instead of splitting out a transparency mask.
-            image = pixels.convert("RGB").quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
-        finally:
-            plt.close(figure)
+    figure = Figure(figsize=(WIDTH_INCHES, min(height, 9.0)), dpi=DPI, layout="constrained")
+    canvas = FigureCanvasAgg(figure)
+    axis = figure.subplots()
+    _draw(axis, chart)
+    numbers = FuncFormatter(lambda value, _: format_number(value, language))
+    value_axis = axis.xaxis if chart.kind is ChartKind.lying else axis.yaxis
+    value_axis.set_major_formatter(numbers)
+    # Whole ticks: half a truck is no figure.
+    value_axis.set_major_locator(MaxNLocator(integer=True))
+    axis.tick_params(labelsize=8)
+    axis.set_title(chart.title, fontsize=11, fontweight="bold")
+    axis.grid(axis="x" if chart.kind is ChartKind.lying else "y", color="#dddddd")
+    axis.set_axisbelow(True)
+    # Under the plot, where it hides no bar or line.
+    figure.legend(loc="outside lower center", ncols=len(chart.series), fontsize=8)
+    # Drawn once and read as pixels: savefig would draw again and encode a PNG
+    # only to have it read back.
+    canvas.draw()
+    pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    # 64 colours and no alpha channel: a quarter of the size, and fpdf2 embeds it
+    # as it is instead of splitting out a transparency mask.
+    image = pixels.convert("RGB").quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

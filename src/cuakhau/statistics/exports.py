@@ -230,7 +230,7 @@ def report_sources(report: Report) -> set[str]:
 
 
 def _by(groups: Iterable[str], language: str) -> str:
-    """ "By gate", "By HS chapter, direction": a breakdown's title."""
+    """A breakdown's title: "By gate", "By HS chapter, direction"."""
     said = ", ".join(translate(f"stats_col_{group}", language).lower() for group in groups)
     return translate("stats_table_by", language, group=said)
 
