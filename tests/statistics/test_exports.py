@@ -4,8 +4,10 @@ the period and filters in the header; the weekly report; the HS names."""
 import csv
 import io
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cuakhau.models import Gate
 from cuakhau.models.enums import Role
@@ -87,20 +89,82 @@ def test_a_fee_xlsx_in_english_keeps_numbers_as_numbers(
     assert by_gate["Total"][1] == 1_200_000
 
 
-def test_pdfs_of_every_report_and_the_weekly_report(
-    client: TestClient, people: People, gates: tuple[Gate, Gate]
+def _pdf(response) -> tuple[str, int]:
+    """A PDF's text, its lines joined, and how many images (charts) it embeds."""
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text, sum(len(page.images) for page in reader.pages)
+
+
+# Each report's PDF and the charts it draws, as the board's page does: value and
+# vehicles by day (trade), revenue by day (fees), each breakdown's bars, fee
+# revenue beside reinvestment.
+PDFS = (
+    ("trade/download", {"at": "2026-12-01", "group_by": "gate", "compare": "year_before"}, 3),
+    ("fees/download", {"at": "2026-12-01", "compare": "month_before"}, 1),
+    ("fees/download", {"at": "2026-12-01", "group_by": "gate"}, 2),
+    ("reinvestment/download", {"at": "2026-12-01"}, 1),
+    # Totals by day (value, vehicles); gate, direction, regime, HS chapters; fees by gate.
+    ("weekly", {"at": "2026-12-02"}, 7),
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_pdf_draws_the_boards_charts_under_its_header(
+    client: TestClient, people: People, gates: tuple[Gate, Gate], language: str
 ):
     board = people[Role.board]
+    for path, params, charts in PDFS:
+        text, images = _pdf(_get(client, path, board, format="pdf", lang=language, **params))
+        assert images == charts, (path, params)
+        assert "no figures" not in text, (path, params)
+        assert "không có số liệu" not in text, (path, params)
+    first, _ = gates
+    trade = {"at": "2026-12-01", "compare": "year_before", "gate_id": first.id}
+    text, _ = _pdf(_get(client, "trade/download", board, format="pdf", lang=language, **trade))
+    if language == "vi":
+        assert "Kim ngạch và phương tiện qua cửa khẩu" in text
+        assert "Kỳ báo cáo: 01/12/2026 – 31/12/2026 (31 ngày)" in text
+        assert "So sánh với cùng kỳ năm trước: 01/12/2025 – 31/12/2025" in text
+        assert f"Lọc: Cửa khẩu = {first.name_vi}" in text
+    else:
+        assert "Period: 2026-12-01 – 2026-12-31 (31 days)" in text
+        assert "Compared with the same period a year before: 2025-12-01 – 2025-12-31" in text
+        assert f"Filters: Gate = {first.name_en}" in text
+    weekly, _ = _pdf(_get(client, "weekly", board, format="pdf", lang=language, at="2026-12-02"))
+    header = {
+        "vi": (
+            "Báo cáo tuần 30/11/2026 – 06/12/2026",
+            "Kỳ báo cáo: 30/11/2026 – 06/12/2026 (7 ngày)",
+        ),
+        "en": ("Weekly report 2026-11-30 – 2026-12-06", "Period: 2026-11-30 – 2026-12-06 (7 days)"),
+    }
+    for line in header[language]:
+        assert line in weekly
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_pdf_of_a_period_without_figures_says_so_instead_of_a_chart(
+    client: TestClient, people: People, gates: tuple[Gate, Gate], language: str
+):
+    note = "không có số liệu trong kỳ này" if language == "vi" else "no figures for this period"
     for path, params in (
-        ("trade/download", {"at": "2026-12-01", "group_by": "gate"}),
-        ("fees/download", {"at": "2026-12-01"}),
-        ("reinvestment/download", {"at": "2026-12-01"}),
-        ("weekly", {"at": "2026-12-02"}),
+        ("trade/download", {"at": "2024-03-01", "group_by": "hs_chapter"}),
+        ("fees/download", {"at": "2024-03-01"}),
+        ("reinvestment/download", {"at": "2024-03-01"}),
+        ("weekly", {"at": "2024-03-06"}),
     ):
-        response = _get(client, path, board, format="pdf", **params)
-        assert response.headers["content-type"] == "application/pdf", path
-        assert response.content.startswith(b"%PDF"), path
-    weekly = _get(client, "weekly", board, at="2026-12-02", format="csv", lang="en")
+        response = _get(client, path, people[Role.board], format="pdf", lang=language, **params)
+        text, images = _pdf(response)
+        assert images == 0, path
+        assert note in text, path
+    said = {"vi": "Trị giá (USD) theo ngày: không có", "en": "Value (USD) by day: no figures"}
+    assert said[language] in text
+
+
+def test_the_weekly_report_as_csv(client: TestClient, people: People, gates: tuple[Gate, Gate]):
+    weekly = _get(client, "weekly", people[Role.board], at="2026-12-02", format="csv", lang="en")
     text = weekly.content.decode("utf-8-sig")
     assert text.startswith("Weekly report 2026-11-30 – 2026-12-06")
     assert "Compared with the previous period: 2026-11-23 – 2026-11-29" in text

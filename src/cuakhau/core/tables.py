@@ -11,7 +11,7 @@ start-up.
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -20,6 +20,8 @@ from typing import Any
 
 from fastapi.responses import Response
 
+from cuakhau.core.charts import Chart, png_size, to_png
+from cuakhau.core.messages import translate
 from cuakhau.core.numbers import format_number, format_percent
 from cuakhau.core.spreadsheet import append_xlsx_row, csv_row
 
@@ -48,6 +50,8 @@ class Table:
     rows: list[dict[str, Any]]
     # The column a chart of this table plots, against the first column.
     chart: str | None = None
+    # What a PDF draws above the rows: the same figures, plotted.
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,8 @@ def shown(value: Any, kind: str, language: str) -> str:
 
 
 def to_pdf(title: str, lead: Sequence[str], tables: Sequence[Table], language: str) -> bytes:
-    """An A4 landscape document: the title, ``lead``'s lines, then each table."""
+    """An A4 landscape document: the title, ``lead``'s lines, then each table,
+    its charts above its rows. A chart with nothing to draw is a line saying so."""
     import matplotlib
     from fpdf import FPDF
     from fpdf.fonts import FontFace
@@ -164,9 +169,15 @@ def to_pdf(title: str, lead: Sequence[str], tables: Sequence[Table], language: s
     for line in lead:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     for table in tables:
+        drawn = [_drawn(chart, language) for chart in table.charts]
         pdf.ln(3)
+        # A title stays on the page of what follows it.
+        if drawn and pdf.will_page_break(7 + drawn[0].height):
+            pdf.add_page()
         pdf.set_font("DejaVu", "B", 11)
         pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
+        for chart in drawn:
+            chart.write(pdf)
         pdf.set_font("DejaVu", "", 8)
         aligns = tuple("LEFT" if c.kind in ("text", "date") else "RIGHT" for c in table.columns)
         with pdf.table(text_align=aligns, headings_style=FontFace(emphasis="BOLD")) as out:
@@ -174,3 +185,35 @@ def to_pdf(title: str, lead: Sequence[str], tables: Sequence[Table], language: s
             for row in table.rows:
                 out.row([shown(_cell(row.get(c.key)), c.kind, language) for c in table.columns])
     return bytes(pdf.output())
+
+
+# A chart's width on the page, in mm, of the landscape A4's 277.
+CHART_WIDTH = 200
+NOTE_HEIGHT = 6
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """A chart as a PNG, or the note that stands in for it when it has nothing to draw."""
+
+    png: bytes | None
+    note: str
+    height: float
+
+    def write(self, pdf: Any) -> None:
+        if self.png is None:
+            pdf.set_font("DejaVu", "", 9)
+            pdf.multi_cell(0, NOTE_HEIGHT, self.note, new_x="LMARGIN", new_y="NEXT")
+            return
+        # fpdf2 starts a new page first when the chart would run past this one.
+        pdf.image(io.BytesIO(self.png), w=CHART_WIDTH, h=self.height)
+        pdf.ln(2)
+
+
+def _drawn(chart: Chart, language: str) -> _Drawn:
+    if chart.empty:
+        note = translate("chart_no_figures", language, title=chart.title)
+        return _Drawn(None, note, NOTE_HEIGHT)
+    png = to_png(chart, language)
+    width, height = png_size(png)
+    return _Drawn(png, "", CHART_WIDTH * height / width)

@@ -12,9 +12,11 @@ from typing import Any, get_args
 
 from sqlalchemy.orm import Session
 
+from cuakhau.core.charts import Chart
 from cuakhau.core.messages import translate
 from cuakhau.core.tables import Column, Download, Table, download, shown, to_csv, to_pdf, to_xlsx
 from cuakhau.models import User
+from cuakhau.statistics import charts
 from cuakhau.statistics.names import label, namer
 from cuakhau.statistics.periods import Comparison, Period, PeriodKind, period_of
 from cuakhau.statistics.reinvestment import reinvestment
@@ -70,6 +72,9 @@ FILTERS = (
     "kind",
 )
 WEEKLY_CHAPTERS = 10
+# What a report's PDF draws by day, as the board's page does; a breakdown's bars
+# draw the first.
+DAILY = {"trade": ("value_usd", "vehicles"), "fees": ("amount_vnd",)}
 
 
 def _day(value: date, language: str) -> str:
@@ -224,6 +229,38 @@ def report_sources(report: Report) -> set[str]:
     return {*report.sources, *(s for c in report.total.compared for s in c.sources)}
 
 
+def _by(groups: Iterable[str], language: str) -> str:
+    """A breakdown's title: "By gate", "By HS chapter, direction"."""
+    said = ", ".join(translate(f"stats_col_{group}", language).lower() for group in groups)
+    return translate("stats_table_by", language, group=said)
+
+
+def _days(
+    query: TradeQuery | FeeQuery, *, session: Session, user: User, today: date, language: str
+) -> charts.DayReport:
+    """The report ``query`` asks for, by day over any dates, nothing compared:
+    what a chart of the report over time draws."""
+
+    def days(first: date, last: date) -> Report:
+        changes = {"period": PeriodKind.range, "at": first, "until": last, "compare": []}
+        changes |= {"group_by": ["day"], "limit": None}
+        asked = type(query).model_validate(query.model_dump() | changes)
+        write = trade_report if isinstance(asked, TradeQuery) else fee_report
+        return write(session=session, user=user, query=asked, today=today, language=language)
+
+    return days
+
+
+def report_charts(key: str, report: Report, days: charts.DayReport, language: str) -> list[Chart]:
+    """The trade (``key`` "trade") or fee report's charts: its measures over time
+    beside the periods compared, and its breakdown's bars when it has one."""
+    drawn = charts.over_time(report, DAILY[key], days, language)
+    if report.group_by and "day" not in report.group_by:
+        title = _by(report.group_by, language)
+        drawn.append(charts.breakdown(title, report, DAILY[key][0], language))
+    return drawn
+
+
 def report_download(
     *,
     session: Session,
@@ -250,6 +287,9 @@ def report_download(
         source_line(report_sources(report), language),
     ]
     table = report_table(key, title, report, language)
+    if format is ExportFormat.pdf:
+        days = _days(query, session=session, user=user, today=today, language=language)
+        table.charts = report_charts(key, report, days, language)
     name = f"{key}-{report.period.first}-{report.period.last}"
     return _written(format, name, title, lead, [table], language)
 
@@ -274,7 +314,9 @@ def reinvestment_download(
         source_line(["measured"], language),
     ]
     name = f"reinvestment-{answer.period.first}-{answer.period.last}"
-    return _written(format, name, title, lead, [reinvestment_table(answer, language)], language)
+    table = reinvestment_table(answer, language)
+    table.charts = [charts.reinvestment_chart(answer, language)]
+    return _written(format, name, title, lead, [table], language)
 
 
 def last_full_week(today: date) -> Period:
@@ -296,47 +338,44 @@ def weekly_report(
     direction and regime; the largest HS chapters; fee revenue by gate."""
     week = period_of(PeriodKind.week, at) if at is not None else last_full_week(today)
     compare = [Comparison.previous, Comparison.year_before]
+    common = {"session": session, "user": user, "today": today, "language": language}
+    week_query = TradeQuery(period=PeriodKind.week, at=week.first, compare=compare)
 
     def trade(*groups: TradeGroup, limit: int | None = None) -> Report:
-        query = TradeQuery(
-            period=PeriodKind.week,
-            at=week.first,
-            compare=compare,
-            group_by=list(groups),
-            limit=limit,
-        )
-        return trade_report(session=session, user=user, query=query, today=today, language=language)
+        query = week_query.model_copy(update={"group_by": list(groups), "limit": limit})
+        return trade_report(**common, query=query)
 
-    def by(group: str) -> str:
-        return translate(
-            "stats_table_by", language, group=translate(f"stats_col_{group}", language).lower()
-        )
+    def broken_down(key: str, title: str, report: Report, measure: str = "value_usd") -> Table:
+        table = report_table(key, title, report, language)
+        table.charts = [charts.breakdown(title, report, measure, language)]
+        return table
 
     totals = trade()
+    trade_title = translate("stats_report_trade", language)
+    totals_table = report_table("totals", trade_title, totals, language)
+    if format is ExportFormat.pdf:
+        days = _days(week_query, **common)
+        totals_table.charts = report_charts("trade", totals, days, language)
     tables = [
-        report_table("totals", translate("stats_report_trade", language), totals, language),
+        totals_table,
         *[
-            report_table(group.value, by(group.value), trade(group), language)
+            broken_down(group.value, _by([group.value], language), trade(group))
             for group in (TradeGroup.gate, TradeGroup.direction, TradeGroup.regime)
         ],
-        report_table(
+        broken_down(
             "chapters",
             translate("stats_table_top_chapters", language, count=WEEKLY_CHAPTERS),
             trade(TradeGroup.hs_chapter, limit=WEEKLY_CHAPTERS),
-            language,
         ),
     ]
     fees = fee_report(
-        session=session,
-        user=user,
+        **common,
         query=FeeQuery(
             period=PeriodKind.week, at=week.first, compare=compare, group_by=[FeeGroup.gate]
         ),
-        today=today,
-        language=language,
     )
     tables.append(
-        report_table("fees", translate("stats_table_fees_by_gate", language), fees, language)
+        broken_down("fees", translate("stats_table_fees_by_gate", language), fees, "amount_vnd")
     )
     title = translate(
         "stats_report_weekly",
