@@ -24,7 +24,7 @@ from cuakhau.models.plate_read import PlateAlert, PlateRead
 from cuakhau.models.policy import BookingPolicy, PriorityClass
 from cuakhau.models.standing import NoShowStanding
 from cuakhau.models.statistics import FeeDay, TradeDay, VehicleDay
-from cuakhau.models.trade_history import HistoryImport, TradeHistory
+from cuakhau.models.trade_history import FeeHistory, HistoryImport, TradeHistory
 from cuakhau.models.trailer import TrailerStay, TransferShift
 from cuakhau.models.transload import (
     BayHour,
@@ -60,6 +60,7 @@ __all__ = [
     "Enterprise",
     "Fee",
     "FeeDay",
+    "FeeHistory",
     "ForecastRun",
     "ForecastWarning",
     "Gate",
