@@ -311,3 +311,23 @@ def test_the_cli_imports_a_fee_workbook(
     assert removed.exit_code == 0, removed.output
     assert db.count(FeeHistory) == 0
     assert db.count(HistoryImport) == 0
+
+
+def test_the_documented_fee_example_imports(db: Database):
+    """docs/statistics.md's example, as the finance office would send it."""
+    from datetime import date
+    from pathlib import Path
+
+    from cuakhau.statistics.history import FeeFigure, check_rows, read_rows
+    from tests.factories import make_gate
+
+    example = Path(__file__).parents[2] / "docs" / "examples" / "finance-fees.csv"
+    with db.write() as session:
+        for code in ("HUU-NGHI", "TAN-THANH", "CHI-MA"):
+            make_gate(session, code=code)
+        figures, problems = check_rows(
+            session, read_rows(example.name, example.read_bytes()), date(2025, 1, 1)
+        )
+    assert problems == []
+    assert all(isinstance(figure, FeeFigure) for figure in figures)
+    assert sum(figure.amount_vnd for figure in figures) == 75_030_000_000
