@@ -15,9 +15,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from cuakhau.cli.app import app
-from cuakhau.models import FeeHistory, Gate, HistoryImport, TradeHistory
+from cuakhau.models import FeeHistory, Gate, HistoryImport, TradeHistory, User
 from cuakhau.models.enums import Role
 from tests.conftest import Database, People
+from tests.factories import bearer, make_user
 
 HEADER = "period,gate,vehicle_class,fee_kind,amount_vnd,fees"
 
@@ -216,15 +217,27 @@ def test_a_fee_import_is_removed_whole(
     assert (report["total"]["measures"]["amount_vnd"], report["sources"]) == (0, [])
 
 
-def test_who_sees_imported_fees(client: TestClient, people: People, gates: tuple[Gate, Gate]):
+def test_who_sees_imported_fees(
+    client: TestClient, db: Database, people: People, gates: tuple[Gate, Gate]
+):
     """Importing: the board and admins only. Reading: as the fee report is read
-    (an enterprise the zone's totals, which include them)."""
-    content = fee_file(gates, "2024-12,{first},truck,infrastructure,5000,1")
+    (an enterprise the zone's totals, which include them; an officer its gate's)."""
+    content = fee_file(
+        gates,
+        "2024-12,{first},truck,infrastructure,5000,1",
+        "2024-12,{second},truck,infrastructure,700,1",
+    )
     for role in (Role.enterprise, Role.customs, Role.gate_officer):
         assert upload(client, people[role], content).status_code == 403
     assert upload(client, people[Role.board], content).status_code == 201
     zone = fees(client, people[Role.enterprise], period="month", at="2024-12-01")
-    assert (zone["total"]["measures"]["amount_vnd"], zone["sources"]) == (5_000, ["imported"])
+    assert (zone["total"]["measures"]["amount_vnd"], zone["sources"]) == (5_700, ["imported"])
+    with db.write() as session:
+        officer = make_user(session, Role.gate_officer)
+        session.get_one(User, officer.id).gate_id = gates[1].id
+        headers = bearer(session, officer)
+    own_gate = fees(client, headers, period="month", at="2024-12-01")
+    assert own_gate["total"]["measures"] == {"amount_vnd": 700, "fees": 1}
 
 
 def test_revenue_beside_reinvestment_counts_imported_fees_and_says_so(
