@@ -8,9 +8,15 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from cuakhau.models import HistoryImport, TradeHistory
-from cuakhau.models.enums import Direction, Role
-from cuakhau.statistics.demo import DAYS, FLOWS, load_synthetic_history, synthetic_figures
+from cuakhau.models import FeeHistory, HistoryImport, TradeHistory
+from cuakhau.models.enums import Direction, FeeKind, HistoryKind, Role
+from cuakhau.statistics.demo import (
+    DAYS,
+    FLOWS,
+    load_synthetic_history,
+    synthetic_fee_figures,
+    synthetic_figures,
+)
 from tests.conftest import Database, People
 from tests.factories import make_gate
 
@@ -73,11 +79,15 @@ def test_loaded_once_and_marked_synthetic(client: TestClient, db: Database, peop
     with db.write() as session:
         make_gate(session, code="HUU-NGHI")
         loaded = load_synthetic_history(session, date(2026, 12, 7))
-        assert loaded is not None
-        assert loaded.synthetic
-        assert load_synthetic_history(session, date(2026, 12, 7)) is None
-    assert db.count(HistoryImport) == 1
+        assert [(item.kind, item.synthetic) for item in loaded] == [
+            (HistoryKind.trade, True),
+            (HistoryKind.fees, True),
+        ]
+        assert load_synthetic_history(session, date(2026, 12, 7)) == []
+    assert db.count(HistoryImport) == 2
     assert db.count(TradeHistory) == len(FLOWS["HUU-NGHI"]) * DAYS
+    # Each day: infrastructure for containers and trucks, yard stays of trucks.
+    assert db.count(FeeHistory) == 3 * DAYS
     report = client.get(
         "/api/v1/statistics/trade",
         params={"period": "month", "at": "2025-12-01", "compare": "year_before"},
@@ -87,3 +97,33 @@ def test_loaded_once_and_marked_synthetic(client: TestClient, db: Database, peop
     assert report["total"]["sources"] == ["synthetic"]
     change = report["total"]["compared"][0]["change"]["vehicles"]
     assert float(change["relative"]) > 0.3  # December 2024 collapsed
+    fees = client.get(
+        "/api/v1/statistics/fees",
+        params={"period": "year", "at": "2026-01-01", "compare": "year_before"},
+        headers=people[Role.board],
+    ).json()
+    assert fees["sources"] == ["synthetic"]
+    assert fees["total"]["compared"][0]["sources"] == ["synthetic"]
+    assert fees["total"]["measures"]["amount_vnd"] > 0
+
+
+def test_fee_revenue_at_the_press_s_magnitude():
+    """Nearly 228 billion đồng of infrastructure fees from 1 January to 20
+    April 2025 zone-wide, and the trucks' Tết dip in the revenue too."""
+    trade = synthetic_figures(GATES, LAST)
+    fees = synthetic_fee_figures(trade)
+    assert fees == synthetic_fee_figures(synthetic_figures(GATES, LAST))
+
+    def infrastructure(first: date, last: date) -> int:
+        return sum(
+            figure.amount_vnd
+            for figure in fees
+            if figure.kind is FeeKind.infrastructure and first <= figure.period.first <= last
+        )
+
+    spring_2025 = infrastructure(date(2025, 1, 1), date(2025, 4, 20))
+    assert 200_000_000_000 <= spring_2025 <= 250_000_000_000
+    assert infrastructure(date(2026, 1, 1), date(2026, 4, 20)) > spring_2025
+    before_tet = infrastructure(date(2026, 2, 2), date(2026, 2, 8))
+    assert infrastructure(date(2026, 2, 15), date(2026, 2, 21)) < before_tet * 0.3
+    assert all(figure.amount_vnd >= 0 and figure.fees >= 0 for figure in fees)

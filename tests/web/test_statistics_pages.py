@@ -8,8 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from cuakhau.models.enums import Direction, Regime
-from cuakhau.statistics.history import Figure, import_figures
+from cuakhau.models.enums import Direction, FeeKind, Regime, VehicleClass
+from cuakhau.statistics.history import FeeFigure, Figure, import_figures
 from cuakhau.statistics.periods import PeriodKind, period_of
 from tests.factories import make_enterprise, make_tariff
 from tests.statistics.trips import DURIAN, WOOD, at, crossed, two_way_gate
@@ -65,6 +65,23 @@ def test_synthetic_figures_say_so_wherever_they_show(page: Page, site: Site, clo
     )
     page.goto("/figures?lang=en")
     expect(page.get_by_test_id("stats-source")).to_contain_text("SYNTHETIC figures")
+
+
+def test_imported_fee_revenue_shows_on_the_board_s_page_and_says_so(
+    page: Page, site: Site, clock_at
+):
+    """The finance office's figures of a month before cuakhau: the page's fee
+    total and the source line say them."""
+    clock_at(NOW)
+    with site.write() as session:
+        november = period_of(PeriodKind.month, date(2026, 11, 1))
+        figure = FeeFigure(2, november, site.gate.id, VehicleClass.truck, FeeKind.infrastructure,
+                           45_000_000, 150)  # fmt: skip
+        import_figures(session, file_name="fees.csv", figures=[figure], imported_at=NOW, user=None)
+    log_in(page, "board")
+    page.goto("/board/statistics?period=month&at=2026-11-01&lang=en")
+    expect(page.get_by_test_id("total-amount_vnd")).to_have_text("45,000,000")
+    expect(page.get_by_test_id("stats-source")).to_contain_text("finance office")
 
 
 def test_the_board_clicks_from_a_total_to_a_gate_to_its_commodities(

@@ -32,7 +32,7 @@ from cuakhau.models.statistics import (
     VehicleEnterpriseMonth,
     VehicleMonth,
 )
-from cuakhau.models.trade_history import HistoryImport, TradeHistory
+from cuakhau.models.trade_history import FeeHistory, HistoryImport, TradeHistory
 from cuakhau.models.trailer import TrailerStay, TransferShift
 from cuakhau.models.transload import (
     BayHour,
@@ -68,6 +68,7 @@ __all__ = [
     "Enterprise",
     "Fee",
     "FeeDay",
+    "FeeHistory",
     "ForecastRun",
     "ForecastWarning",
     "Gate",

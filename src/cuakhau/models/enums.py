@@ -176,6 +176,13 @@ class OverrideKind(StrEnum):
     ceiling = "ceiling"
 
 
+class HistoryKind(StrEnum):
+    """What an imported file of figures from before cuakhau holds."""
+
+    trade = "trade"
+    fees = "fees"
+
+
 class FeeKind(StrEnum):
     infrastructure = "infrastructure"
     yard = "yard"

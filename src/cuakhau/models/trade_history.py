@@ -1,7 +1,8 @@
-"""Figures from before cuakhau: the customs office's periodic spreadsheets,
-imported (docs/statistics.md, "History from before cuakhau"). Each figure is
-one row of one import and covers a period (a day, a month, a quarter, any
-range); an import is removed whole. Kept apart from the rollups, which hold
+"""Figures from before cuakhau: the customs office's periodic spreadsheets
+(trade) and the finance office's (fee revenue), imported (docs/statistics.md,
+"History from before cuakhau"). Each figure is one row of one import and
+covers a period (a day, a month, a quarter, any range); an import is removed
+whole. Kept apart from the rollups, which hold
 only what cuakhau measured, so a rebuild never touches them."""
 
 from datetime import date, datetime
@@ -10,16 +11,22 @@ from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cuakhau.models.base import Audited, Base, UtcDateTime
-from cuakhau.models.enums import Direction, HandoverMode, Regime
+from cuakhau.models.enums import Direction, FeeKind, HandoverMode, HistoryKind, Regime, VehicleClass
 
 
 class HistoryImport(Base, Audited):
-    """One imported file: who imported it, when, and whether it is synthetic
-    (the demo's made-up history, labelled wherever its figures show)."""
+    """One imported file: its kind (trade or fee figures), who imported it,
+    when, and whether it is synthetic (the demo's made-up history, labelled
+    wherever its figures show)."""
 
     __tablename__ = "history_import"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[HistoryKind] = mapped_column(
+        Enum(HistoryKind, native_enum=False, length=16),
+        default=HistoryKind.trade,
+        server_default=HistoryKind.trade.value,
+    )
     file_name: Mapped[str] = mapped_column(String(200))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -55,3 +62,24 @@ class TradeHistory(Base):
     handover_mode: Mapped[HandoverMode | None] = mapped_column(
         Enum(HandoverMode, native_enum=False, length=16)
     )
+
+
+class FeeHistory(Base):
+    """One imported fee figure: a period × gate × vehicle class × fee kind's
+    revenue in đồng and number of fees. No two figures of the same gate,
+    vehicle class and fee kind cover the same day (checked on import)."""
+
+    __tablename__ = "fee_history"
+    __table_args__ = (Index("ix_fee_history_gate_id_first_day", "gate_id", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("history_import.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"))
+    vehicle_class: Mapped[VehicleClass] = mapped_column(
+        Enum(VehicleClass, native_enum=False, length=16)
+    )
+    kind: Mapped[FeeKind] = mapped_column(Enum(FeeKind, native_enum=False, length=16))
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    fees: Mapped[int] = mapped_column(BigInteger)

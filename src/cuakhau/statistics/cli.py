@@ -59,8 +59,9 @@ def rebuild() -> None:
 def import_command(
     file: Annotated[Path, typer.Argument(help="XLSX or CSV (docs/statistics.md).")],
 ) -> None:
-    """Import the customs office's figures from before cuakhau; a file with any
-    problem imports nothing and every problem is listed (exit 2)."""
+    """Import figures from before cuakhau: the customs office's trade figures or
+    the finance office's fee revenue (told apart by the header); a file with
+    any problem imports nothing and every problem is listed (exit 2)."""
     now = utcnow()
     with open_session(Settings()) as session, _progress() as progress:
         task = progress.add_task(f"Checking {file.name}", total=None)
@@ -82,7 +83,7 @@ def import_command(
             progress.stop()
             refuse_file(file, rejected)
         summary = (
-            f"Import {imported.id}: {imported.figures} figures of "
+            f"Import {imported.id} ({imported.kind}): {imported.figures} figures of "
             f"{imported.first_day}..{imported.last_day} from {file.name}."
         )
     console.print(summary)
@@ -104,9 +105,10 @@ def imports_command() -> None:
     """The imports of figures from before cuakhau."""
     with open_session(Settings()) as session:
         for imported in history.list_imports(session):
-            kind = " (synthetic)" if imported.synthetic else ""
+            synthetic = ", synthetic" if imported.synthetic else ""
             console.print(
-                f"{imported.id}: {imported.file_name}{kind}, {imported.figures} figures, "
+                f"{imported.id} ({imported.kind}{synthetic}): {imported.file_name}, "
+                f"{imported.figures} figures, "
                 f"{imported.first_day}..{imported.last_day}, "
                 f"imported {imported.imported_at:%Y-%m-%d %H:%M} UTC"
             )

@@ -8,10 +8,18 @@ The shapes (from the press figures in issue #19): about 1,000–1,500 trucks a
 day zone-wide, 700–800 of them at Hữu Nghị, about 200 of those export; fruit
 about 400 trucks a day in season (summer), fewer in winter; fewer on Sundays;
 a dip of about ten days around Tết; and a collapse like December 2021's (the
-other side's closures) in the history's first December."""
+other side's closures) in the history's first December.
+
+Its fee revenue follows the trucks, day by day and gate by gate, at the press's
+magnitude rather than the demo's illustrative tariff: Lạng Sơn's gates earned
+nearly 228 billion đồng of infrastructure fees from 1 January to 20 April 2025,
+and the fees a truck pays here are set so the synthetic trucks of those days
+earn about as much. It is a second synthetic import, of the fee kind."""
 
 import math
 import random
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,13 +27,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cuakhau.models import Gate, HistoryImport
-from cuakhau.models.enums import Direction, HandoverMode, Regime
-from cuakhau.statistics.history import Figure, import_figures
+from cuakhau.models.enums import (
+    Direction,
+    FeeKind,
+    HandoverMode,
+    HistoryKind,
+    Regime,
+    VehicleClass,
+)
+from cuakhau.statistics.history import AnyFigure, FeeFigure, Figure, import_figures
 from cuakhau.statistics.periods import Period
 
 SEED = 19
 DAYS = 730
 FILE_NAME = "synthetic-history (demo)"
+FEE_FILE_NAME = "synthetic-fees (demo)"
+# Đồng a truck pays to use the gate's infrastructure, by class, and for a yard
+# stay: made up, so that 1 January–20 April 2025 earns about 228 billion.
+INFRASTRUCTURE_VND = {VehicleClass.container: 3_500_000, VehicleClass.truck: 1_950_000}
+YARD_VND = 100_000
 LUNAR_NEW_YEAR = tuple(
     date.fromisoformat(day)
     for day in ("2023-01-22", "2024-02-10", "2025-01-29", "2026-02-17", "2027-02-06", "2028-01-26")
@@ -138,20 +158,62 @@ def synthetic_figures(gates: dict[str, int], last: date, seed: int = SEED) -> li
     return figures
 
 
-def load_synthetic_history(session: Session, today: date) -> HistoryImport | None:
-    """The synthetic history up to yesterday, once: None when a synthetic
-    history is already loaded or the zone has none of the gates."""
-    if session.scalar(select(HistoryImport.id).where(HistoryImport.synthetic.is_(True))):
-        return None
-    gates = {code: gate_id for gate_id, code in session.execute(select(Gate.id, Gate.code))}
-    figures = synthetic_figures(gates, today - timedelta(days=1))
-    if not figures:
-        return None
-    return import_figures(
-        session,
-        file_name=FILE_NAME,
-        figures=figures,
-        imported_at=datetime.combine(today, time(0), UTC),
-        user=None,
-        synthetic=True,
+def synthetic_fee_figures(trade: Sequence[Figure], seed: int = SEED) -> list[FeeFigure]:
+    """Each gate's daily fee revenue from the trucks of ``trade``: one
+    infrastructure fee a truck (trailer-swapped goods come in container
+    trucks, the rest in trucks) and about one yard stay a truck."""
+    randomness = random.Random(seed)
+    trucks: Counter[tuple[date, int, VehicleClass]] = Counter()
+    for figure in trade:
+        container = figure.handover_mode is HandoverMode.trailer_swap
+        vehicle_class = VehicleClass.container if container else VehicleClass.truck
+        trucks[figure.period.first, figure.gate_id, vehicle_class] += figure.vehicles
+    figures: list[FeeFigure] = []
+
+    def add(day: date, gate_id: int, vehicle_class: VehicleClass, kind: FeeKind, n: int) -> None:
+        each = INFRASTRUCTURE_VND[vehicle_class] if kind is FeeKind.infrastructure else YARD_VND
+        figures.append(
+            FeeFigure(
+                row=len(figures) + 2,
+                period=Period(day, day),
+                gate_id=gate_id,
+                vehicle_class=vehicle_class,
+                kind=kind,
+                amount_vnd=n * each,
+                fees=n,
+            )
+        )
+
+    for (day, gate_id, vehicle_class), n in sorted(trucks.items()):
+        add(day, gate_id, vehicle_class, FeeKind.infrastructure, n)
+        if vehicle_class is VehicleClass.truck:
+            stays = round(sum(trucks[day, gate_id, c] for c in INFRASTRUCTURE_VND) * 0.9)
+            stays = round(stays * randomness.uniform(0.9, 1.1))
+            add(day, gate_id, vehicle_class, FeeKind.yard, stays)
+    return figures
+
+
+def load_synthetic_history(session: Session, today: date) -> list[HistoryImport]:
+    """The synthetic history up to yesterday, trade and fees, each once: none
+    of a kind already loaded, nothing when the zone has none of the gates."""
+    loaded = set(
+        session.scalars(select(HistoryImport.kind).where(HistoryImport.synthetic.is_(True)))
     )
+    gates = {code: gate_id for gate_id, code in session.execute(select(Gate.id, Gate.code))}
+    trade = synthetic_figures(gates, today - timedelta(days=1))
+    files: list[tuple[HistoryKind, str, Sequence[AnyFigure]]] = [
+        (HistoryKind.trade, FILE_NAME, trade),
+        (HistoryKind.fees, FEE_FILE_NAME, synthetic_fee_figures(trade)),
+    ]
+    return [
+        import_figures(
+            session,
+            file_name=file_name,
+            figures=figures,
+            imported_at=datetime.combine(today, time(0), UTC),
+            user=None,
+            synthetic=True,
+        )
+        for kind, file_name, figures in files
+        if kind not in loaded and figures
+    ]

@@ -311,7 +311,7 @@ def reinvestment_download(
             "stats_lead_steps", language, step=translate(f"stats_step_{answer.step}", language)
         ),
         translate("stats_lead_projects", language, count=answer.projects),
-        source_line(["measured"], language),
+        source_line(answer.total.sources, language),
     ]
     name = f"reinvestment-{answer.period.first}-{answer.period.last}"
     table = reinvestment_table(answer, language)

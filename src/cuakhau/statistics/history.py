@@ -1,14 +1,19 @@
 """Figures from before cuakhau (docs/statistics.md, "History from before cuakhau").
 
-The customs office's periodic spreadsheets (XLSX or CSV, one sheet) give per
-row a period, a gate, a direction, a regime, an HS code, a value (USD), a
-weight (kg) and vehicles. Every row is checked before anything is kept; a file
-with any problem imports nothing and gets each problem with its row and column.
+Two kinds of sheet (XLSX or CSV, one sheet), told apart by their header: the
+customs office's trade figures (period, gate, direction, regime, HS code,
+value in USD, weight in kg, vehicles) and the finance office's fee revenue
+(period, gate, vehicle class, fee kind, amount in đồng, number of fees). Each
+kind is a ``Layout``; reading, checking, the overlap check, storing and
+removing are the same for both. Every row is checked before anything is kept;
+a file with any problem imports nothing and gets each problem with its row and
+column.
 
 **What wins.** cuakhau's own figures of a gate start on the first day it
-measured a crossing there. Before that day the gate's imported figures count;
-an imported figure whose period reaches that day or later is set aside, so a
-period cuakhau measured is never counted twice and measured always wins.
+measured there: a crossing for trade, a receipt issued for fees. Before that
+day the gate's imported figures count; an imported figure whose period reaches
+that day or later is set aside, so a period cuakhau measured is never counted
+twice and measured always wins.
 """
 
 import re
@@ -31,20 +36,25 @@ from cuakhau.core.sheet_import import (
     is_xlsx,
     xlsx_worksheets,
 )
-from cuakhau.models import Gate, HistoryImport, TradeHistory, User, VehicleDay
-from cuakhau.models.enums import Direction, HandoverMode, Regime
+from cuakhau.models import (
+    FeeDay,
+    FeeHistory,
+    Gate,
+    HistoryImport,
+    TradeHistory,
+    User,
+    VehicleDay,
+)
+from cuakhau.models.enums import (
+    Direction,
+    FeeKind,
+    HandoverMode,
+    HistoryKind,
+    Regime,
+    VehicleClass,
+)
 from cuakhau.statistics.periods import Period, PeriodKind, period_of
 
-COLUMNS = (
-    "period",
-    "gate",
-    "direction",
-    "regime",
-    "hs_code",
-    "value_usd",
-    "weight_kg",
-    "vehicles",
-)
 SHEET = "history"
 # Rows stored per statement: large enough to be quick, small enough to stream.
 CHUNK = 2000
@@ -73,9 +83,23 @@ class Figure:
     # The customs office's figures say nothing of it; the demo's synthetic ones do.
     handover_mode: HandoverMode | None = None
 
-    @property
-    def heading(self) -> str:
-        return self.hs_code[:4]
+
+@dataclass(frozen=True)
+class FeeFigure:
+    """One checked row of a fee sheet: a period's revenue of one gate, vehicle
+    class and fee kind."""
+
+    row: int
+    period: Period
+    gate_id: int
+    vehicle_class: VehicleClass
+    kind: FeeKind
+    amount_vnd: int
+    fees: int
+
+
+AnyFigure = Figure | FeeFigure
+History = type[TradeHistory] | type[FeeHistory]
 
 
 def parse_period(raw: object) -> Period:
@@ -152,26 +176,144 @@ def _choice(options: dict[str, Any]) -> Callable[[object], Any]:
 
 
 _REGIMES = {regime.value: regime for regime in Regime}
+_VEHICLE_CLASSES = {vehicle_class.value: vehicle_class for vehicle_class in VehicleClass}
+_FEE_KINDS = {kind.value: kind for kind in FeeKind}
+# Each column's reading, whichever kind of sheet has it.
+_CELLS: dict[str, Callable[[object], Any]] = {
+    "period": parse_period,
+    "direction": _choice(_DIRECTIONS),
+    "regime": _choice(_REGIMES),
+    "hs_code": parse_hs_code,
+    "value_usd": _cents,
+    "weight_kg": _whole,
+    "vehicles": _whole,
+    "vehicle_class": _choice(_VEHICLE_CLASSES),
+    "fee_kind": _choice(_FEE_KINDS),
+    "amount_vnd": _whole,
+    "fees": _whole,
+}
+
+
+def _trade_figure(row: int, values: dict[str, Any]) -> Figure:
+    return Figure(
+        row=row,
+        period=values["period"],
+        gate_id=values["gate"],
+        direction=values["direction"],
+        regime=values["regime"],
+        hs_code=values["hs_code"],
+        value_usd_cents=values["value_usd"],
+        weight_kg=values["weight_kg"],
+        vehicles=values["vehicles"],
+    )
+
+
+def _fee_figure(row: int, values: dict[str, Any]) -> FeeFigure:
+    return FeeFigure(
+        row=row,
+        period=values["period"],
+        gate_id=values["gate"],
+        vehicle_class=values["vehicle_class"],
+        kind=values["fee_kind"],
+        amount_vnd=values["amount_vnd"],
+        fees=values["fees"],
+    )
+
+
+def _trade_row(figure: Any) -> dict[str, Any]:
+    return {
+        "direction": figure.direction,
+        "regime": figure.regime,
+        "hs_code": figure.hs_code,
+        "hs_heading": figure.hs_code[:4],
+        "value_usd_cents": figure.value_usd_cents,
+        "weight_kg": figure.weight_kg,
+        "vehicles": figure.vehicles,
+        "handover_mode": figure.handover_mode,
+    }
+
+
+def _fee_row(figure: Any) -> dict[str, Any]:
+    return {
+        "vehicle_class": figure.vehicle_class,
+        "kind": figure.kind,
+        "amount_vnd": figure.amount_vnd,
+        "fees": figure.fees,
+    }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A kind of sheet: its columns, the figure a row makes, the table it is
+    kept in, and what two figures must share to cover the same thing
+    (``same``: of a figure or a stored row; ``goods``: a code one figure's may
+    lie within the other's, or "" where there is none)."""
+
+    kind: HistoryKind
+    columns: tuple[str, ...]
+    table: History
+    figure: Callable[[int, dict[str, Any]], AnyFigure]
+    row: Callable[[Any], dict[str, Any]]
+    same: Callable[[Any], tuple[Any, ...]]
+    goods: Callable[[Any], str]
+    # The message for a figure covering days another covers (it says what "the
+    # same" is).
+    duplicate: str
+
+
+TRADE = Layout(
+    kind=HistoryKind.trade,
+    columns=(
+        "period",
+        "gate",
+        "direction",
+        "regime",
+        "hs_code",
+        "value_usd",
+        "weight_kg",
+        "vehicles",
+    ),
+    table=TradeHistory,
+    figure=_trade_figure,
+    row=_trade_row,
+    same=lambda item: (item.gate_id, item.direction, item.regime, item.hs_code[:4]),
+    goods=lambda item: str(item.hs_code),
+    duplicate="history_period_duplicate",
+)
+FEES = Layout(
+    kind=HistoryKind.fees,
+    columns=("period", "gate", "vehicle_class", "fee_kind", "amount_vnd", "fees"),
+    table=FeeHistory,
+    figure=_fee_figure,
+    row=_fee_row,
+    same=lambda item: (item.gate_id, item.vehicle_class, item.kind),
+    goods=lambda item: "",
+    duplicate="history_fee_period_duplicate",
+)
+LAYOUTS = {layout.kind: layout for layout in (TRADE, FEES)}
+
+
+def layout_of(header: Sequence[str]) -> Layout:
+    """A sheet with a ``fee_kind`` or ``amount_vnd`` column is the finance
+    office's fee revenue; any other, the customs office's trade figures."""
+    return FEES if {"fee_kind", "amount_vnd"} & set(header) else TRADE
+
+
+def _layout_of_figures(figures: Sequence[AnyFigure]) -> Layout:
+    return FEES if figures and isinstance(figures[0], FeeFigure) else TRADE
 
 
 @dataclass
 class _Reader:
     """Checks rows against the zone's gates and the day of import."""
 
+    layout: Layout
     gates: dict[str, int]
     today: date
 
     def parsers(self) -> dict[str, Callable[[object], Any]]:
-        return {
-            "period": parse_period,
-            "gate": self.gate,
-            "direction": _choice(_DIRECTIONS),
-            "regime": _choice(_REGIMES),
-            "hs_code": parse_hs_code,
-            "value_usd": _cents,
-            "weight_kg": _whole,
-            "vehicles": _whole,
-        }
+        cells = _CELLS | {"gate": self.gate}
+        return {column: cells[column] for column in self.layout.columns}
 
     def gate(self, raw: object) -> int:
         gate_id = self.gates.get(str(raw).strip().lower())
@@ -179,7 +321,9 @@ class _Reader:
             raise CellError("history_gate_unknown")
         return gate_id
 
-    def figure(self, number: int, cells: dict[str, object]) -> tuple[Figure | None, list[Problem]]:
+    def figure(
+        self, number: int, cells: dict[str, object]
+    ) -> tuple[AnyFigure | None, list[Problem]]:
         values: dict[str, Any] = {}
         problems = []
         for column, parse in self.parsers().items():
@@ -198,20 +342,7 @@ class _Reader:
             )
         if problems:
             return None, problems
-        return (
-            Figure(
-                row=number,
-                period=values["period"],
-                gate_id=values["gate"],
-                direction=values["direction"],
-                regime=values["regime"],
-                hs_code=values["hs_code"],
-                value_usd_cents=values["value_usd"],
-                weight_kg=values["weight_kg"],
-                vehicles=values["vehicles"],
-            ),
-            [],
-        )
+        return self.layout.figure(number, values), []
 
 
 def read_rows(filename: str, content: bytes) -> list[list[object]]:
@@ -225,17 +356,19 @@ def read_rows(filename: str, content: bytes) -> list[list[object]]:
 
 def check_rows(
     session: Session, rows: Sequence[Sequence[object]], today: date
-) -> tuple[list[Figure], list[Problem]]:
-    """Each row as a figure, or the problems of the rows and the header."""
+) -> tuple[list[AnyFigure], list[Problem]]:
+    """Each row as a figure of the sheet's kind (``layout_of`` its header),
+    or the problems of the rows and the header."""
     header = header_of(rows[0]) if rows else []
+    layout = layout_of(header)
     problems = [
         Problem(SHEET, 1, column, column, "column_unknown")
         for column in header
-        if column and column not in COLUMNS
+        if column and column not in layout.columns
     ]
     problems += [
         Problem(SHEET, 1, column, None, "column_missing")
-        for column in COLUMNS
+        for column in layout.columns
         if column not in header
     ]
     if problems:
@@ -243,7 +376,7 @@ def check_rows(
     gates = {}
     for gate_id, code in session.execute(select(Gate.id, Gate.code)):
         gates[code.lower()] = gate_id
-    reader = _Reader(gates, today)
+    reader = _Reader(layout, gates, today)
     figures = []
     for number, values in enumerate(rows[1:], start=2):
         cells = dict(zip(header, values, strict=False))
@@ -256,29 +389,32 @@ def check_rows(
     return figures, problems
 
 
-def overlaps(session: Session, figures: Sequence[Figure]) -> list[Problem]:
-    """A figure covering a day another already covers for the same gate,
-    direction, regime and goods (one HS code the other's or within it), in
-    the file or in an earlier import: it would count those goods twice."""
+def overlaps(session: Session, figures: Sequence[AnyFigure]) -> list[Problem]:
+    """A figure covering a day another already covers for the same thing, in
+    the file or in an earlier import: it would count it twice. The same thing
+    is, for trade, the same gate, direction, regime and goods (one HS code the
+    other's or within it); for fees, the same gate, vehicle class and fee kind."""
     if not figures:
         return []
+    layout = _layout_of_figures(figures)
+    table = layout.table
     first = min(figure.period.first for figure in figures)
     last = max(figure.period.last for figure in figures)
     earlier = session.execute(
-        select(TradeHistory).where(
-            TradeHistory.gate_id.in_({figure.gate_id for figure in figures}),
-            TradeHistory.first_day <= last,
-            TradeHistory.last_day >= first,
+        select(table).where(
+            table.gate_id.in_({figure.gate_id for figure in figures}),
+            table.first_day <= last,
+            table.last_day >= first,
         )
     ).scalars()
     groups: dict[tuple[Any, ...], list[_Covered]] = defaultdict(list)
     for stored in earlier:
-        key = (stored.gate_id, stored.direction, stored.regime, stored.hs_heading)
         period = Period(stored.first_day, stored.last_day)
-        groups[key].append(_Covered(period, stored.hs_code, f"import {stored.import_id}", None))
+        place = f"import {stored.import_id}"
+        groups[layout.same(stored)].append(_Covered(period, layout.goods(stored), place, None))
     for figure in figures:
-        key = (figure.gate_id, figure.direction, figure.regime, figure.heading)
-        groups[key].append(_Covered(figure.period, figure.hs_code, f"row {figure.row}", figure))
+        covered = _Covered(figure.period, layout.goods(figure), f"row {figure.row}", figure)
+        groups[layout.same(figure)].append(covered)
     problems = []
     for covered in groups.values():
         # A sweep in order of first days: only figures still running can overlap.
@@ -290,10 +426,10 @@ def overlaps(session: Session, figures: Sequence[Figure]) -> list[Problem]:
                 if not other.same_goods(item):
                     continue
                 if item.figure is not None:
-                    problems.append(_duplicate(item, other.place))
+                    problems.append(_duplicate(layout, item, other.place))
                     break
                 if other.figure is not None:  # an earlier import's figure within a row's days
-                    problems.append(_duplicate(other, item.place))
+                    problems.append(_duplicate(layout, other, item.place))
             running.append(item)
     return sorted(problems, key=lambda problem: problem.row or 0)
 
@@ -303,9 +439,9 @@ class _Covered:
     """A figure's days and goods, from the file (``figure``) or an earlier import."""
 
     period: Period
-    hs_code: str
+    goods: str
     place: str
-    figure: Figure | None
+    figure: AnyFigure | None
 
     @property
     def row(self) -> int:
@@ -313,10 +449,10 @@ class _Covered:
         return self.figure.row if self.figure is not None else 0
 
     def same_goods(self, other: "_Covered") -> bool:
-        return self.hs_code.startswith(other.hs_code) or other.hs_code.startswith(self.hs_code)
+        return self.goods.startswith(other.goods) or other.goods.startswith(self.goods)
 
 
-def _duplicate(item: _Covered, other: str) -> Problem:
+def _duplicate(layout: Layout, item: _Covered, other: str) -> Problem:
     assert item.figure is not None
     period = item.figure.period
     return Problem(
@@ -324,7 +460,7 @@ def _duplicate(item: _Covered, other: str) -> Problem:
         item.figure.row,
         "period",
         f"{period.first}..{period.last}",
-        "history_period_duplicate",
+        layout.duplicate,
         {"other": other},
     )
 
@@ -333,15 +469,15 @@ def import_figures(
     session: Session,
     *,
     file_name: str,
-    figures: Sequence[Figure],
+    figures: Sequence[AnyFigure],
     imported_at: datetime,
     user: User | None,
     synthetic: bool = False,
     on_stored: Callable[[int, int], None] | None = None,
 ) -> HistoryImport:
-    """Keep checked figures as one import, or nothing (``ImportRejected``) when
-    one of them covers a day another already does. ``on_stored`` hears after
-    each step how many figures of how many are stored."""
+    """Keep checked figures (all of one kind) as one import, or nothing
+    (``ImportRejected``) when one of them covers a day another already does.
+    ``on_stored`` hears after each step how many figures of how many are stored."""
     problems = overlaps(session, figures)
     if problems:
         raise ImportRejected(problems)
@@ -351,7 +487,7 @@ def import_figures(
 def _store(
     session: Session,
     file_name: str,
-    figures: Sequence[Figure],
+    figures: Sequence[AnyFigure],
     imported_at: datetime,
     user: User | None,
     synthetic: bool,
@@ -359,7 +495,9 @@ def _store(
 ) -> HistoryImport:
     if not figures:
         raise ImportRejected([Problem(SHEET, None, None, None, "history_file_empty")])
+    layout = _layout_of_figures(figures)
     history = HistoryImport(
+        kind=layout.kind,
         file_name=file_name[:200],
         synthetic=synthetic,
         imported_at=imported_at,
@@ -372,26 +510,19 @@ def _store(
     session.flush()
     for start in range(0, len(figures), CHUNK):
         chunk = figures[start : start + CHUNK]
-        session.execute(insert(TradeHistory), [_row(history.id, figure) for figure in chunk])
+        session.execute(insert(layout.table), [_row(layout, history.id, f) for f in chunk])
         if on_stored is not None:
             on_stored(start + len(chunk), len(figures))
     return history
 
 
-def _row(import_id: int, figure: Figure) -> dict[str, Any]:
+def _row(layout: Layout, import_id: int, figure: AnyFigure) -> dict[str, Any]:
     return {
         "import_id": import_id,
         "first_day": figure.period.first,
         "last_day": figure.period.last,
         "gate_id": figure.gate_id,
-        "direction": figure.direction,
-        "regime": figure.regime,
-        "hs_code": figure.hs_code,
-        "hs_heading": figure.heading,
-        "value_usd_cents": figure.value_usd_cents,
-        "weight_kg": figure.weight_kg,
-        "vehicles": figure.vehicles,
-        "handover_mode": figure.handover_mode,
+        **layout.row(figure),
     }
 
 
@@ -405,7 +536,8 @@ def import_file(
     user: User | None,
     on_stored: Callable[[int, int], None] | None = None,
 ) -> HistoryImport:
-    """Check a customs spreadsheet and keep all its figures, or nothing."""
+    """Check a customs (trade) or finance office (fee) spreadsheet and keep all
+    its figures, or nothing."""
     figures, problems = check_rows(session, read_rows(file_name, content), today)
     problems += overlaps(session, figures)
     if problems:
@@ -422,7 +554,8 @@ def remove_import(session: Session, import_id: int) -> HistoryImport:
     history = session.get(HistoryImport, import_id)
     if history is None:
         raise NotFound("history_import", import_id)
-    session.execute(delete(TradeHistory).where(TradeHistory.import_id == import_id))
+    table = LAYOUTS[history.kind].table
+    session.execute(delete(table).where(table.import_id == import_id))
     session.delete(history)
     session.flush()
     return history
@@ -431,36 +564,46 @@ def remove_import(session: Session, import_id: int) -> HistoryImport:
 # ---- reading imported figures for a report --------------------------------
 
 
-def measured_since(session: Session, gate_ids: Iterable[int] | None = None) -> dict[int, date]:
-    """The first day cuakhau measured a crossing at each gate it measured at."""
+# Where cuakhau's own figures of each kind start: its first crossing at a gate
+# (the vehicle rollup), its first receipt issued there (the fee rollup).
+MEASURED: dict[HistoryKind, type[VehicleDay] | type[FeeDay]] = {
+    HistoryKind.trade: VehicleDay,
+    HistoryKind.fees: FeeDay,
+}
+
+
+def measured_since(
+    session: Session,
+    gate_ids: Iterable[int] | None = None,
+    kind: HistoryKind = HistoryKind.trade,
+) -> dict[int, date]:
+    """The first day cuakhau measured ``kind`` at each gate it measured at."""
+    rollup = MEASURED[kind]
     if gate_ids is None:
         gate_ids = session.scalars(select(Gate.id))
     firsts = {}
     for gate_id in gate_ids:
-        first = session.scalar(
-            select(func.min(VehicleDay.day)).where(VehicleDay.gate_id == gate_id)
-        )
+        first = session.scalar(select(func.min(rollup.day)).where(rollup.gate_id == gate_id))
         if first is not None:
             firsts[gate_id] = first
     return firsts
 
 
-def counted_history(period: Period, since: dict[int, date]) -> list[ColumnElement[bool]]:
-    """The imported figures a report of ``period`` counts: those wholly inside
-    it, of days before cuakhau measured at their gate (measured wins)."""
+def counted_history(
+    period: Period, since: dict[int, date], table: History = TradeHistory
+) -> list[ColumnElement[bool]]:
+    """The imported figures of ``table`` a report of ``period`` counts: those
+    wholly inside it, of days before cuakhau measured at their gate
+    (``since``, of the same kind: measured wins)."""
     before_measured = or_(
-        TradeHistory.gate_id.not_in(since) if since else TradeHistory.gate_id.is_not(None),
+        table.gate_id.not_in(since) if since else table.gate_id.is_not(None),
         *(
-            and_(TradeHistory.gate_id == gate_id, TradeHistory.last_day < first)
+            and_(table.gate_id == gate_id, table.last_day < first)
             for gate_id, first in since.items()
         ),
     )
-    return [
-        TradeHistory.first_day >= period.first,
-        TradeHistory.last_day <= period.last,
-        before_measured,
-    ]
+    return [table.first_day >= period.first, table.last_day <= period.last, before_measured]
 
 
-def overlapping_history(period: Period) -> list[ColumnElement[bool]]:
-    return [TradeHistory.first_day <= period.last, TradeHistory.last_day >= period.first]
+def overlapping_history(period: Period, table: History = TradeHistory) -> list[ColumnElement[bool]]:
+    return [table.first_day <= period.last, table.last_day >= period.first]

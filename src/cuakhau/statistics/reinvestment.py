@@ -1,7 +1,8 @@
 """Fee revenue beside reinvestment (docs/statistics.md, "Revenue and
-reinvestment"): what the gates earned in each step of a period, from the fee
-rollup, beside what the investment registry's zone-infrastructure projects
-reported disbursing over the same days.
+reinvestment"): what the gates earned in each step of a period, counted as the
+fee report counts it (the fee rollup, and imported fee figures wholly inside
+the step where cuakhau had not yet measured), beside what the investment
+registry's zone-infrastructure projects reported disbursing over the same days.
 
 A project's disbursement is reported cumulatively (lũy kế) on a date; what it
 disbursed in a step is its cumulative figure at the step's last day less the
@@ -27,7 +28,7 @@ from cuakhau.statistics.schemas import (
     ReinvestmentQuery,
     ReinvestmentRow,
 )
-from cuakhau.statistics.service import RELATIVE, fee_revenue_by_day
+from cuakhau.statistics.service import RELATIVE, fee_revenue
 
 
 def _disbursed_by(projects: list[InvestmentProject], day: date) -> int:
@@ -35,13 +36,14 @@ def _disbursed_by(projects: list[InvestmentProject], day: date) -> int:
     return sum(state.disbursed_vnd for p in projects if (state := state_as_of(p, day)))
 
 
-def _row(period: Period, revenue: int, disbursed: int) -> ReinvestmentRow:
+def _row(period: Period, revenue: int, disbursed: int, sources: list[str]) -> ReinvestmentRow:
     share = (Decimal(disbursed) / Decimal(revenue)).quantize(RELATIVE) if revenue else None
     return ReinvestmentRow(
         period=PeriodRead(first=period.first, last=period.last, days=period.days),
         fee_revenue_vnd=revenue,
         disbursed_vnd=disbursed,
         reinvested_share=share,
+        sources=sources,
     )
 
 
@@ -53,7 +55,6 @@ def reinvestment(
     if user.role not in (Role.board, Role.admin):
         raise PermissionDenied("role_forbidden", role=user.role.value)
     period = period_of(query.period, query.at or today, query.until)
-    revenue = fee_revenue_by_day(session, period)
     projects = list(
         session.scalars(
             with_files(
@@ -65,19 +66,22 @@ def reinvestment(
     )
     rows = []
     for step in steps(period, PeriodKind(query.step.value)):
-        earned = sum(amount for day, amount in revenue.items() if step.first <= day <= step.last)
+        earned, sources = fee_revenue(session, step)
         spent = _disbursed_by(projects, step.last) - _disbursed_by(
             projects, step.first - timedelta(days=1)
         )
-        rows.append(_row(step, earned, spent))
+        rows.append(_row(step, earned, spent, sources))
     return Reinvestment(
         period=PeriodRead(first=period.first, last=period.last, days=period.days),
         step=query.step,
         projects=len(projects),
         rows=rows,
+        # The steps added up: an imported figure longer than a step (a
+        # quarter's, in months) is in none of them, so not in the total either.
         total=_row(
             period,
             sum(row.fee_revenue_vnd for row in rows),
             sum(row.disbursed_vnd for row in rows),
+            sorted({source for row in rows for source in row.sources}),
         ),
     )

@@ -10,6 +10,7 @@ from cuakhau.models.enums import (
     Direction,
     FeeKind,
     HandoverMode,
+    HistoryKind,
     Regime,
     TrailerWait,
     VehicleClass,
@@ -168,12 +169,15 @@ class Report(OutputSchema):
 
 class ReinvestmentRow(OutputSchema):
     period: PeriodRead
-    # The receipts issued and not voided, in đồng (the fee rollup).
+    # The receipts issued and not voided (the fee rollup) and the imported fee
+    # figures the fee report counts, in đồng.
     fee_revenue_vnd: int
     # What the zone-infrastructure projects reported disbursing over these days.
     disbursed_vnd: int
     # disbursed / revenue, to four places; None when nothing was earned.
     reinvested_share: Decimal | None
+    # Where the revenue comes from (the disbursement is the registry's own).
+    sources: list[Source]
 
 
 class Reinvestment(OutputSchema):
@@ -250,6 +254,8 @@ class HistoryImportRead(OutputSchema):
     """One imported file of figures from before cuakhau."""
 
     id: int
+    # trade (the customs office's) or fees (the finance office's).
+    kind: HistoryKind
     file_name: str
     synthetic: bool
     imported_at: datetime

@@ -17,6 +17,7 @@ from cuakhau.accounts.service import GATE_BOUND_ROLES
 from cuakhau.core.errors import Conflict, PermissionDenied
 from cuakhau.models import (
     FeeDay,
+    FeeHistory,
     HistoryImport,
     TradeDay,
     TradeEnterpriseMonth,
@@ -28,8 +29,13 @@ from cuakhau.models import (
     VehicleMonth,
 )
 from cuakhau.models.base import Base
-from cuakhau.models.enums import Role
-from cuakhau.statistics.history import counted_history, measured_since, overlapping_history
+from cuakhau.models.enums import HistoryKind, Role
+from cuakhau.statistics.history import (
+    History,
+    counted_history,
+    measured_since,
+    overlapping_history,
+)
 from cuakhau.statistics.names import named
 from cuakhau.statistics.periods import Period, compared, period_of, whole_months
 from cuakhau.statistics.schemas import (
@@ -152,6 +158,12 @@ _FEE_GROUPS: Mapping[FeeGroup, Column] = {
 # column it groups or filters by, and the days around them from the day rollup.
 _TRADE_ROLLUPS = (TradeDay, TradeMonth, TradeEnterpriseMonth)
 _VEHICLE_ROLLUPS = (VehicleDay, VehicleMonth, VehicleEnterpriseMonth)
+# What an imported fee figure has: all but the day (it covers a period).
+_FEE_HISTORY_GROUPS: Mapping[FeeGroup, ColumnElement[Any]] = {
+    FeeGroup.gate: FeeHistory.gate_id,
+    FeeGroup.vehicle_class: FeeHistory.vehicle_class,
+    FeeGroup.kind: FeeHistory.kind,
+}
 
 
 @dataclass(frozen=True)
@@ -337,7 +349,7 @@ def _trade_figures(session: Session, query: TradeQuery, allowed: Scope, period: 
         _add_history(session, query, allowed, period, counted)
     else:
         counted.history_left_out = _history_touching(
-            session, _history_where(query, allowed), period
+            session, TradeHistory, _history_where(query, allowed), period
         )
     for cell in counted.figures.values():
         cell["value_usd"] = (Decimal(cell["value_usd"] or 0) * CENTS).quantize(CENTS)
@@ -380,64 +392,119 @@ def _history_where(query: TradeQuery, allowed: Scope) -> list[ColumnElement[bool
 def _add_history(
     session: Session, query: TradeQuery, allowed: Scope, period: Period, counted: Counted
 ) -> None:
-    """Add the imported figures the period counts (``history.counted_history``:
-    measured wins) to the measured ones, value in cents as the rollup keeps it."""
-    where = _history_where(query, allowed)
-    inside = counted_history(period, measured_since(session))
-    labelled = [_HISTORY_GROUPS[group].label(f"g{i}") for i, group in enumerate(query.group_by)]
-    # Grouped by mode, a figure that says none is left out.
-    moded = (
-        [TradeHistory.handover_mode.is_not(None)]
-        if TradeGroup.handover_mode in query.group_by
-        else []
+    """Add the imported trade figures the period counts to the measured ones,
+    value in cents as the rollup keeps it."""
+    measures = {"value_usd": TradeHistory.value_usd_cents, "weight_kg": TradeHistory.weight_kg}
+    if _vehicles_countable(query):
+        measures["vehicles"] = TradeHistory.vehicles
+    _add_imported(
+        session,
+        counted,
+        Imported(
+            table=TradeHistory,
+            kind=HistoryKind.trade,
+            groups=[_HISTORY_GROUPS[group] for group in query.group_by],
+            measures=measures,
+            where=_history_where(query, allowed),
+            # Grouped by mode, a figure that says none is left out.
+            only=(
+                [TradeHistory.handover_mode.is_not(None)]
+                if TradeGroup.handover_mode in query.group_by
+                else []
+            ),
+        ),
+        period,
+        _empty_trade(query),
     )
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a report asks of an imported table: its groups and measures, the
+    filters its figures must pass, and (``only``) which of them it can count."""
+
+    table: History
+    kind: HistoryKind
+    groups: Sequence[ColumnElement[Any]]
+    measures: Mapping[str, ColumnElement[Any]]
+    where: Sequence[ColumnElement[bool]]
+    only: Sequence[ColumnElement[bool]] = ()
+
+
+def _add_imported(
+    session: Session, counted: Counted, asked: Imported, period: Period, blank: Figures
+) -> None:
+    """Add the imported figures the period counts (``history.counted_history``:
+    measured wins) to the measured ones, each key saying ``imported`` or
+    ``synthetic``, and count those touching the period but left out."""
+    table = asked.table
+    since = measured_since(session, kind=asked.kind)
+    labelled = [group.label(f"g{i}") for i, group in enumerate(asked.groups)]
     statement = (
         select(
             *labelled,
             HistoryImport.synthetic,
-            func.sum(TradeHistory.value_usd_cents).label("value_usd"),
-            func.sum(TradeHistory.weight_kg).label("weight_kg"),
-            func.sum(TradeHistory.vehicles).label("vehicles"),
+            *(func.sum(column).label(name) for name, column in asked.measures.items()),
             func.count().label("figures"),
         )
-        .join(HistoryImport, HistoryImport.id == TradeHistory.import_id)
-        .where(*where, *inside, *moded)
+        .join(HistoryImport, HistoryImport.id == table.import_id)
+        .where(*asked.where, *asked.only, *counted_history(period, since, table))
         .group_by(*labelled, HistoryImport.synthetic)
     )
-    vehicles = _vehicles_countable(query)
     counted_figures = 0
     for row in session.execute(statement).mappings():
-        key = tuple(row[f"g{i}"] for i in range(len(query.group_by)))
-        cell = counted.figures.setdefault(key, _empty_trade(query))
-        cell["value_usd"] = int(cell["value_usd"] or 0) + int(row["value_usd"])
-        cell["weight_kg"] = int(cell["weight_kg"] or 0) + int(row["weight_kg"])
-        if vehicles:
-            cell["vehicles"] = int(cell["vehicles"] or 0) + int(row["vehicles"])
+        key = tuple(row[f"g{i}"] for i in range(len(asked.groups)))
+        cell = counted.figures.setdefault(key, dict(blank))
+        for name in asked.measures:
+            cell[name] = int(cell[name] or 0) + int(row[name])
         counted.sources.setdefault(key, set()).add("synthetic" if row["synthetic"] else "imported")
         counted_figures += int(row["figures"])
-    counted.history_left_out = _history_touching(session, where, period) - counted_figures
+    counted.history_left_out = (
+        _history_touching(session, table, asked.where, period) - counted_figures
+    )
 
 
 def _history_touching(
-    session: Session, where: Sequence[ColumnElement[bool]], period: Period
+    session: Session, table: History, where: Sequence[ColumnElement[bool]], period: Period
 ) -> int:
     """The imported figures of at least one of the period's days."""
     touching = session.scalar(
-        select(func.count()).select_from(TradeHistory).where(*where, *overlapping_history(period))
+        select(func.count()).select_from(table).where(*where, *overlapping_history(period, table))
     )
     return int(touching or 0)
 
 
-def _fee_figures(session: Session, query: FeeQuery, allowed: Scope, period: Period) -> Counted:
+def _fee_filters(query: FeeQuery, allowed: Scope) -> list[Filter]:
+    """The fee rollup's or the fee history's rows the query and scope keep."""
     where = _common_where(query, allowed, None)
     if query.vehicle_class is not None:
         where.append(_equals("vehicle_class", query.vehicle_class))
     if query.kind is not None:
         where.append(_equals("kind", query.kind))
+    return where
+
+
+def _fee_figures(session: Session, query: FeeQuery, allowed: Scope, period: Period) -> Counted:
+    """The receipts' revenue, and the imported fee figures the period counts
+    (they have no day: a report by day leaves them out)."""
     groups = [_FEE_GROUPS[group] for group in query.group_by]
+    filters = _fee_filters(query, allowed)
     measures = {"amount_vnd": "amount_vnd", "fees": "fees"}
-    figures = _sums(session, (FeeDay,), groups, measures, where, period)
-    return Counted(figures, {key: {"measured"} for key in figures})
+    figures = _sums(session, (FeeDay,), groups, measures, filters, period)
+    counted = Counted(figures, {key: {"measured"} for key in figures})
+    history_where = [condition.holds(FeeHistory.__table__) for condition in filters]
+    if all(group in _FEE_HISTORY_GROUPS for group in query.group_by):
+        asked = Imported(
+            table=FeeHistory,
+            kind=HistoryKind.fees,
+            groups=[_FEE_HISTORY_GROUPS[group] for group in query.group_by],
+            measures={"amount_vnd": FeeHistory.amount_vnd, "fees": FeeHistory.fees},
+            where=history_where,
+        )
+        _add_imported(session, counted, asked, period, {"amount_vnd": 0, "fees": 0})
+    else:
+        counted.history_left_out = _history_touching(session, FeeHistory, history_where, period)
+    return counted
 
 
 def change(now: Decimal | int | None, then: Decimal | int | None) -> Change | None:
@@ -578,7 +645,9 @@ def fee_report(
     return named(session, report, language)
 
 
-def fee_revenue_by_day(session: Session, period: Period) -> dict[date, int]:
-    """The zone's fee revenue of each day of ``period`` that had any, in đồng."""
-    figures = _sums(session, (FeeDay,), [Column("day")], {"amount_vnd": "amount_vnd"}, [], period)
-    return {day: int(cell["amount_vnd"] or 0) for (day,), cell in figures.items()}
+def fee_revenue(session: Session, period: Period) -> tuple[int, list[str]]:
+    """The zone's fee revenue of ``period`` in đồng, as the fee report counts
+    it (imported figures wholly inside it, measured wins), and its sources."""
+    counted = _fee_figures(session, FeeQuery(), Scope(), period)
+    total = _total(counted.figures, {"amount_vnd": 0}, counted.figures)
+    return int(total["amount_vnd"] or 0), counted.sources_of(counted.figures)

@@ -283,7 +283,11 @@ def board_statistics(
         fees=fees,
         names=names,
         filters=filters,
-        source=exports.source_line(exports.report_sources(totals), language),
+        # The page's trade, fee and reinvestment figures, each with its sources.
+        source=exports.source_line(
+            exports.report_sources(totals) | exports.report_sources(fees) | set(year.total.sources),
+            language,
+        ),
         said=said,
         breakdown=breakdown,
         by=by,
