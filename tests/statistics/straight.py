@@ -87,21 +87,21 @@ def straight(session: Session) -> tuple[Cells, ...]:
         trade_cells,
         vehicle_cells,
         {key: tuple(cell) for key, cell in fees.items()},
-        # The month rollups: (month, the keys kept in their table's order), and
-        # the trade's measures but its shipments.
+        # The month rollups: their keys in their table's order (m: the month),
+        # and the trade's measures but its shipments.
         _by_month(
-            trade_cells, lambda k: (k[1], k[2], k[3], k[4], k[6], k[7], k[8], k[9], k[10]), 4
+            trade_cells, lambda m, k: (m, k[1], k[2], k[3], k[4], k[6], k[7], k[8], k[9], k[10]), 4
         ),
-        _by_month(trade_cells, lambda k: (k[5], k[1], k[2], k[3], k[9], k[10]), 4),
-        _by_month(vehicle_cells, lambda k: (k[1], k[2], k[3], k[5], k[6], k[7]), 2),
-        _by_month(vehicle_cells, lambda k: (k[4], k[1], k[2], k[3], k[5], k[6], k[7]), 2),
+        _by_month(trade_cells, lambda m, k: (k[5], m, k[1], k[2], k[3], k[9], k[10]), 4),
+        _by_month(vehicle_cells, lambda m, k: (m, k[1], k[2], k[3], k[5], k[6], k[7]), 2),
+        _by_month(vehicle_cells, lambda m, k: (k[4], m, k[1], k[2], k[3], k[5], k[6], k[7]), 2),
     )
 
 
-def _by_month(cells: Cells, kept: Any, measures: int) -> Cells:
+def _by_month(cells: Cells, key_of: Any, measures: int) -> Cells:
     months: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * measures)
     for key, cell in cells.items():
-        month = months[(key[0].replace(day=1), *kept(key))]
+        month = months[key_of(key[0].replace(day=1), key)]
         for i in range(measures):
             month[i] += cell[i]
     return {key: tuple(cell) for key, cell in months.items()}

@@ -153,13 +153,14 @@ class TradeMonth(Base):
 
 
 class TradeEnterpriseMonth(Base):
-    """The trade rollup of each enterprise without the lines' details: month ×
-    enterprise × gate × direction × regime × vehicle kind × handover mode."""
+    """The trade rollup of each enterprise without the lines' details:
+    enterprise × month × gate × direction × regime × vehicle kind × handover mode."""
 
     __tablename__ = "trade_enterprise_month"
 
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    # The enterprise first: one enterprise's months are one range of the key.
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
     direction: Mapped[Direction] = _key(Direction)
     regime: Mapped[Regime] = _key(Regime)
@@ -189,13 +190,14 @@ class VehicleMonth(Base):
 
 
 class VehicleEnterpriseMonth(Base):
-    """The vehicle rollup by month: month × enterprise × gate × direction ×
+    """The vehicle rollup by month: enterprise × month × gate × direction ×
     regime × vehicle kind × carrying perishables × handover mode."""
 
     __tablename__ = "vehicle_enterprise_month"
 
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    # The enterprise first: one enterprise's months are one range of the key.
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gate.id"), primary_key=True)
     direction: Mapped[Direction] = _key(Direction)
     regime: Mapped[Regime] = _key(Regime)

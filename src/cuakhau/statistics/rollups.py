@@ -229,8 +229,8 @@ class MonthRollup(Cells):
     def rows(self, cells: FromClause, *where: ColumnElement[bool]) -> Select[tuple[object, ...]]:
         """The month cells of ``cells``, which has the day rollup's columns."""
         grain = [
-            month_of(cells.c.day).label("month"),
-            *(cells.c[key] for key in self.keys if key != "month"),
+            month_of(cells.c.day).label("month") if key == "month" else cells.c[key]
+            for key in self.keys
         ]
         return (
             select(*grain, *(func.sum(cells.c[name]).label(name) for name in self.measures))

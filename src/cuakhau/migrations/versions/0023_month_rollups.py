@@ -25,6 +25,7 @@ def _enum(name: str, *values: str, length: int = 16) -> sa.Enum:
 
 # The enums as they stand at this revision.
 KEYS = {
+    "month": lambda: sa.Column("month", sa.Date(), nullable=False),
     "enterprise_id": lambda: sa.Column(
         "enterprise_id", sa.Integer(), sa.ForeignKey("enterprise.id"), nullable=False
     ),
@@ -62,11 +63,14 @@ KEYS = {
 }
 TRADE = ("value_usd_cents", "weight_kg", "packages", "lines")
 VEHICLE = ("vehicles", "shipments")
-# table: (the day rollup it regroups, its keys after the month, its measures)
+# table: (the day rollup it regroups, its keys, its measures); an enterprise's
+# rollup has the enterprise first, so that one enterprise's months are one
+# range of the key.
 MONTH_ROLLUPS = {
     "trade_month": (
         "trade_day",
         (
+            "month",
             "gate_id",
             "direction",
             "regime",
@@ -81,18 +85,27 @@ MONTH_ROLLUPS = {
     ),
     "trade_enterprise_month": (
         "trade_day",
-        ("enterprise_id", "gate_id", "direction", "regime", "vehicle_kind", "handover_mode"),
+        (
+            "enterprise_id",
+            "month",
+            "gate_id",
+            "direction",
+            "regime",
+            "vehicle_kind",
+            "handover_mode",
+        ),
         TRADE,
     ),
     "vehicle_month": (
         "vehicle_day",
-        ("gate_id", "direction", "regime", "vehicle_kind", "perishable", "handover_mode"),
+        ("month", "gate_id", "direction", "regime", "vehicle_kind", "perishable", "handover_mode"),
         VEHICLE,
     ),
     "vehicle_enterprise_month": (
         "vehicle_day",
         (
             "enterprise_id",
+            "month",
             "gate_id",
             "direction",
             "regime",
@@ -114,17 +127,15 @@ def upgrade() -> None:
     for table, (day_rollup, keys, measures) in MONTH_ROLLUPS.items():
         op.create_table(
             table,
-            sa.Column("month", sa.Date(), nullable=False),
             *(KEYS[key]() for key in keys),
             *(sa.Column(name, sa.BigInteger(), nullable=False) for name in measures),
-            sa.PrimaryKeyConstraint("month", *keys, name=op.f(f"pk_{table}")),
+            sa.PrimaryKeyConstraint(*keys, name=op.f(f"pk_{table}")),
         )
-        columns = ", ".join(keys)
+        grain = ", ".join(month if key == "month" else key for key in keys)
         sums = ", ".join(f"sum({name})" for name in measures)
         op.execute(
-            f"INSERT INTO {table} (month, {columns}, {', '.join(measures)})"
-            f" SELECT {month}, {columns}, {sums} FROM {day_rollup}"
-            f" GROUP BY {month}, {columns}"
+            f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(measures)})"
+            f" SELECT {grain}, {sums} FROM {day_rollup} GROUP BY {grain}"
         )
 
 
