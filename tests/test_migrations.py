@@ -47,6 +47,7 @@ from tests.factories import (
     make_pattern,
     make_yard,
 )
+from tests.statistics.straight import rolled_up
 from tests.statistics.trips import at, crossed, two_way_gate
 
 
@@ -299,3 +300,36 @@ def test_lanes_downgrade_keeps_the_ordinary_lane_and_frees_the_others_trucks(
     ordinary_id, ordinary_window, fast_id = ids
     assert held == {ordinary_id: ordinary_window, fast_id: None}
     assert lanes == {"ordinary"}
+
+
+def test_the_month_rollups_are_filled_from_the_day_rollups_by_migration_0023(
+    empty_database_url: str,
+):
+    """A database upgraded past 0023 with crossings already counted: the month
+    rollups hold the day rollups' cells regrouped, as counting them would have."""
+    engine = make_engine(empty_database_url)
+    cargo = [{"hs_code": "0810", "description": "x", "packages": 1, "weight_kg": 1000,
+              "value_usd": "10.00"}]  # fmt: skip
+    try:
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            gate = two_way_gate(session)
+            firms = [make_enterprise(session), make_enterprise(session)]
+            for day, firm in (("2026-12-02", 0), ("2026-12-20", 1), ("2027-01-05", 0)):
+                crossed(session, gate, firms[firm], at(day), cargo=cargo)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            counted = rolled_up(session)[3:]
+        downgrade(empty_database_url, "0022")
+        upgrade(empty_database_url)
+        with session_scope(audited_session_factory(engine), Actor(label="test")) as session:
+            migrated = rolled_up(session)[3:]
+    finally:
+        engine.dispose()
+    trade_month, trade_enterprise_month, vehicle_month, _ = migrated
+    assert migrated == counted
+    assert sorted((key[0], cell[3]) for key, cell in trade_month.items()) == [
+        (date(2026, 12, 1), 2),
+        (date(2027, 1, 1), 1),
+    ]
+    assert len(trade_enterprise_month) == 3
+    assert sum(cell[0] for cell in vehicle_month.values()) == 3
