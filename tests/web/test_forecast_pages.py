@@ -108,10 +108,14 @@ def test_the_board_sees_the_forecast_its_warning_and_its_error(
     expect(chart.locator(".scatterlayer .trace").nth(2).locator(".point")).to_have_count(1)
     figure = page.evaluate(
         "document.querySelector('section[aria-labelledby=board-forecast-heading] "
-        ".js-plotly-plot').data.map(t => [t.x.length, t.name])"
+        ".js-plotly-plot').data.map(t => [t.x.length, t.name, t.text])"
     )
     assert figure[1][0] == 72  # an hourly point for each of the 72 hours
-    assert figure[2] == [1, f"{site.gate.code} · Xuất khẩu (VN → TQ): đã thấy"]
+    assert figure[2] == [
+        1,
+        f"{site.gate.code} · Xuất khẩu (VN → TQ): đã thấy",
+        ["dự báo một ngày trước: 5,0 (sai số +4,0)"],
+    ]
     screenshot(page, "board-forecast")
 
     page.goto("/board?lang=en")

@@ -207,11 +207,20 @@ def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 WARNING_COLOURS = {"yellow": "#e0a800", "orange": "#d9822b", "red": "#d64545"}
 
 
+def _signed(value: float | None, language: str) -> str:
+    """``+4,0`` or ``−1,5``: an error's sign is its direction."""
+    if value is None:
+        return "—"
+    return ("+" if value >= 0 else "−") + i18n.format_number(abs(value), language, 1)
+
+
 def _zone_hour(moment: datetime) -> str:
     return moment.astimezone(ZONE_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
-def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) -> dict[str, Any]:
+def forecast_figure(
+    board: Dashboard, thresholds: dict[str, int], t: Translate, language: str
+) -> dict[str, Any]:
     """Each gate and direction's expected queue hour by hour, its 95% interval a
     band around it; the queue observed in the last day's hours beside what was
     forecast for them a day before; the warning thresholds as dashed lines."""
@@ -254,7 +263,11 @@ def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) 
                     "x": [_zone_hour(hour.starts_at) for hour in seen],
                     "y": [hour.observed_queue for hour in seen],
                     "text": [
-                        t("board_forecast_observed_hover", expected=round(hour.queue_mean, 1))
+                        t(
+                            "board_forecast_observed_hover",
+                            expected=i18n.format_number(hour.queue_mean, language, 1),
+                            error=_signed(hour.error, language),
+                        )
                         for hour in seen
                     ],
                     "marker": {"color": colour, "symbol": "x"},
@@ -338,6 +351,7 @@ def board_page(
     chosen = _chosen_gate(gate_id)
     board = dashboard(session, now, chosen)
     t = _translator(request)
+    language = i18n.page_language(request)
     return render(
         request,
         "board.html",
@@ -347,8 +361,8 @@ def board_page(
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),
         accuracy_figure=accuracy_figure(board, t),
-        forecast_figure=forecast_figure(board, _thresholds(session), t),
-        forecast_reached=forecast_reached(board, local_date(now), t, i18n.page_language(request)),
+        forecast_figure=forecast_figure(board, _thresholds(session), t, language),
+        forecast_reached=forecast_reached(board, local_date(now), t, language),
         silent_counterparts=silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, chosen
         ),
