@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import json
 import math
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,11 +88,15 @@ class Band:
 
         The interval is cut at `lowest`, the least value the quantity can take.
         """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            count = np.sum(~np.isnan(samples), axis=0)
-            mean = np.nanmean(samples, axis=0)
-            spread = np.nanstd(samples, axis=0, ddof=1)
+        # Only the columns with numbers go to numpy, which warns of the others: a
+        # filter set to silence it would not be thread-safe (the app's forecast
+        # runs in a thread beside others).
+        count = np.sum(~np.isnan(samples), axis=0)
+        mean = np.full(count.shape, np.nan)
+        spread = np.full(count.shape, np.nan)
+        some, several = count > 0, count > 1
+        mean[some] = np.nanmean(samples[:, some], axis=0)
+        spread[several] = np.nanstd(samples[:, several], axis=0, ddof=1)
         quantile = np.vectorize(t_quantile_975, otypes=[float])(np.maximum(count - 1, 1))
         half = np.where(count > 1, quantile * spread / np.sqrt(np.maximum(count, 1)), np.nan)
         return cls(mean, np.maximum(mean - half, lowest), mean + half)
