@@ -56,6 +56,24 @@ def test_simulate_writes_json_csv_png_and_html(tmp_path: Path) -> None:
     assert "small-zone: 3 replications, 95% bands" in page
 
 
+def test_simulate_hourly_adds_the_hours_to_the_json_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scenario = _scenario_file(tmp_path, days=3)
+    command = ["simulate", str(scenario), "-n", "2", "-w", "1", "--hourly", "--out", str(out)]
+    result = runner.invoke(app, command, env=ENGLISH)
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["hourly"]["hours"][:2] == ["2021-12-01T00:00:00", "2021-12-01T01:00:00"]
+    assert len(data["hourly"]["hours"]) == 3 * 24
+    queue = data["hourly"]["series"]["all"]["trucks_waiting"]
+    assert len(queue["mean"]) == 3 * 24
+    assert all(low >= 0 for low in queue["low"] if low is not None)
+    assert set(data["hourly"]["series"]["north"]) == {"trucks_waiting", "wait_mean_hours"}
+    # The CSV stays daily: one row per day, gate and metric.
+    rows = (out / "results.csv").read_text(encoding="utf-8").splitlines()
+    assert {row.split(",")[0] for row in rows[1:]} == {"2021-12-01", "2021-12-02", "2021-12-03"}
+
+
 @pytest.mark.parametrize(
     ("env", "said"),
     [

@@ -88,3 +88,32 @@ def test_no_interval_reaches_below_zero() -> None:
     assert np.nanmin(lows) == 0.0
     waiting = result.series["all"]["trucks_waiting"]
     assert np.all(waiting.low <= waiting.mean)
+
+
+def test_an_hourly_run_adds_hours_and_leaves_the_days_as_they_were() -> None:
+    """Asking for hours changes no daily number; each day's trucks waiting is the mean
+    of its hours; intervals stay at or above zero, NaN where nobody crossed."""
+    scenario = parse_scenario(zone_scenario(days=6, warmup_days=1))
+    daily = simulate(scenario, replications=3, seed=5, workers=1)
+    hourly = simulate(scenario, replications=3, seed=5, workers=1, hourly=True)
+    assert daily.hourly == {}
+    assert "hourly" not in daily.as_dict("en")
+    for gate, metrics in daily.series.items():
+        for name, band in metrics.items():
+            again = hourly.series[gate][name]
+            np.testing.assert_array_equal(band.mean, again.mean)
+            np.testing.assert_array_equal(band.high, again.high)
+    for gate, metrics in hourly.hourly.items():
+        queue = metrics["trucks_waiting"]
+        assert len(queue.mean) == 5 * 24
+        np.testing.assert_allclose(
+            queue.mean.reshape(5, 24).mean(axis=1), hourly.series[gate]["trucks_waiting"].mean
+        )
+        for band in metrics.values():
+            shown = ~np.isnan(band.low)  # NaN: fewer than two replications had a number
+            assert (band.low[shown] >= 0).all()
+            assert (band.low[shown] <= band.mean[shown]).all()
+            assert (band.mean[shown] <= band.high[shown]).all()
+    assert hourly.hour_of(0).date() == hourly.dates[0]
+    written = hourly.as_dict("en")["hourly"]
+    assert written["hours"][25] == f"{hourly.dates[1].isoformat()}T01:00:00"

@@ -279,3 +279,27 @@ def test_a_snapshot_lists_each_lanes_windows_as_made(db: Database) -> None:
     }
     assert by_day[tomorrow] == [0] * 24 + [50] * 24
     assert by_day[day_after] == [20] * 24 + [50] * 24
+
+
+def test_an_hourly_run_reports_each_hour_from_the_snapshot_on() -> None:
+    """3 trucks waiting at 15:40 on a gate closed all day one: no hour before 15:00 is
+    reported (the run had not started), every hour from then on has the three, and
+    they cross in the next day's first hour (one every six minutes) having waited
+    since the snapshot."""
+    result = simulate(
+        parse_scenario(_closed_gate_with_cleared_trucks("15:40", 3)),
+        replications=2,
+        seed=1,
+        workers=1,
+        hourly=True,
+    )
+    queue = result.hourly["all"]["trucks_waiting"]
+    assert len(queue.mean) == 48
+    assert all(value is None for value in queue.as_dict()["mean"][:15])
+    assert list(queue.mean[15:24]) == [3.0] * 9
+    assert queue.mean[24:].max() == 0.0  # crossed in the first hour of day two
+    wait = result.hourly["all"]["wait_mean_hours"]
+    crossed_at = [index for index, value in enumerate(wait.mean) if value == value]
+    assert crossed_at == [24]
+    assert wait.mean[24] == pytest.approx(24.2 - (15 + 40 / 60))
+    assert result.hour_of(24) == dt.datetime(2024, 1, 2, 0, 0)

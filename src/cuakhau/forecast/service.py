@@ -1,5 +1,5 @@
 """The hourly forecast: a short simulation from the live state, kept per gate,
-direction and day of the horizon, measured against the queue once its time has
+direction and hour of the horizon, measured against the queue once its hour has
 passed, and a notice to the board when a gate is first forecast to reach orange.
 
 A run has three short transactions around the simulation, which holds none:
@@ -43,6 +43,7 @@ from cuakhau.simulation.snapshot import DIRECTIONS, gate_key, snapshot_scenario
 FORECASTER = Actor(label="forecast")
 SEED = 1
 ORANGE_OR_WORSE = (Warning.orange, Warning.red)
+HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,17 @@ def run_hour(now: dt.datetime) -> dt.datetime:
     return now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
+def hours_ahead(now: dt.datetime, hours: int) -> list[Period]:
+    """The horizon's hours: ``hours`` of them from the run's hour on, the first cut
+    to start at ``now`` (a forecast says nothing of the minutes before it)."""
+    first = run_hour(now)
+    found = []
+    for offset in range(hours):
+        starts = first + dt.timedelta(hours=offset)
+        found.append(Period(starts.astimezone(ZONE_TZ).date(), max(now, starts), starts + HOUR))
+    return found
+
+
 def run_forecast(
     factory: sessionmaker[Session],
     *,
@@ -113,7 +125,7 @@ def run_forecast(
                 template=load_scenario(plan.template),
             )  # fmt: skip
             gates = {gate_key(gate): gate.id for gate in _active_gates(session)}
-        expected = simulate_ways(raw, plan, on_replication)
+        expected = simulate_ways(raw, plan, now, on_replication)
         with session_scope(factory, FORECASTER) as session:
             finish_run(session, run_id, gates, expected, now=now)
     except Exception as error:
@@ -180,8 +192,8 @@ def record_observations(session: Session, *, now: dt.datetime) -> None:
 
 
 def measure_forecasts(session: Session, *, now: dt.datetime) -> int:
-    """Each forecast whose period has ended gets the mean of the queues observed
-    in that period (None if none was); the number measured."""
+    """Each forecast whose period (an hour) has ended gets the mean of the queues
+    observed in it (None if none was); the number measured."""
     due = list(
         session.scalars(
             select(QueueForecast).where(
@@ -208,11 +220,12 @@ def measure_forecasts(session: Session, *, now: dt.datetime) -> int:
 
 @dataclass(frozen=True)
 class Expected:
-    """One gate, one direction, one day of the horizon, as the simulation has it."""
+    """One gate, one direction, one hour of the horizon (its index in
+    ``hours_ahead``), as the simulation has it."""
 
     gate: str
     direction: Direction
-    day_index: int
+    hour_index: int
     queue: tuple[float, float, float]
     wait_hours: tuple[float, float, float] | None
 
@@ -248,9 +261,13 @@ def one_way(raw: dict[str, Any], direction: Direction) -> dict[str, Any] | None:
 
 
 def simulate_ways(
-    raw: dict[str, Any], plan: ForecastPlan, on_replication: Callable[[], None] | None = None
+    raw: dict[str, Any],
+    plan: ForecastPlan,
+    now: dt.datetime,
+    on_replication: Callable[[], None] | None = None,
 ) -> list[Expected]:
-    """Run each direction's scenario; every gate's daily queue and wait."""
+    """Run each direction's scenario; every gate's queue and wait, hour by hour
+    from the run's hour on."""
     from cuakhau.simulation.runner import simulate
 
     expected = []
@@ -265,20 +282,24 @@ def simulate_ways(
             seed=SEED,
             workers=plan.workers,
             on_replication=on_replication,
+            hourly=True,
         )
+        # The hourly series starts at the scenario's first midnight (zone time).
+        first = (run_hour(now) - local_datetime(scenario.start, dt.time(0))) // HOUR
         for key in scenario.gates:
             queue, wait = (
-                result.series[key]["trucks_waiting"],
-                result.series[key]["wait_mean_hours"],
+                result.hourly[key]["trucks_waiting"],
+                result.hourly[key]["wait_mean_hours"],
             )
-            for index in range(len(result.dates)):
-                waits = (wait.mean[index], wait.low[index], wait.high[index])
+            for index in range(plan.hours):
+                at = first + index
+                waits = (wait.mean[at], wait.low[at], wait.high[at])
                 expected.append(
                     Expected(
                         gate=key,
                         direction=direction,
-                        day_index=index,
-                        queue=(queue.mean[index], queue.low[index], queue.high[index]),
+                        hour_index=index,
+                        queue=(queue.mean[at], queue.low[at], queue.high[at]),
                         wait_hours=None if any(map(math.isnan, waits)) else waits,
                     )
                 )
@@ -310,11 +331,11 @@ def store_forecasts(
     now: dt.datetime,
     hours: int,
 ) -> None:
-    horizon = periods(now, hours)
+    horizon = hours_ahead(now, hours)
     for item in expected:
-        if item.gate not in gates or item.day_index >= len(horizon):
+        if item.gate not in gates or item.hour_index >= len(horizon):
             continue
-        period = horizon[item.day_index]
+        period = horizon[item.hour_index]
         mean, low, high = (float(value) for value in item.queue)
         wait = item.wait_hours
         session.add(
@@ -337,7 +358,8 @@ def store_forecasts(
 
 def warn_board(session: Session, run_id: int, *, now: dt.datetime) -> None:
     """Raise a warning (and tell the board) for each road gate and direction this
-    run first expects to reach orange; clear those it no longer expects to."""
+    run first expects to reach orange in some hour; clear those it no longer
+    expects to."""
     rules = policy(session)
     forecasts = session.scalars(
         select(QueueForecast)
@@ -381,6 +403,7 @@ def warn_board(session: Session, run_id: int, *, now: dt.datetime) -> None:
                 gate_code=gate.code,
                 direction=direction.value,
                 reaches_on=reaches_on.isoformat(),
+                reaches_at=reached.starts_at.isoformat(),
                 expected_queue=round(reached.queue_mean, 1),
                 threshold=rules.warning_orange,
             )

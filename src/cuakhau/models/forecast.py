@@ -27,10 +27,10 @@ class ForecastRun(Base):
 
 
 class QueueForecast(Base):
-    """What a run expects at one gate, one direction, over one period (a zone-time
-    day of the horizon, from the run's moment on): trucks waiting on average and
-    the mean wait of the trucks that cross, each with its 95% interval; and, once
-    the period has passed, the queue observed then and the error."""
+    """What a run expects at one gate, one direction, over one period (an hour of
+    the horizon, the first from the run's moment on): trucks waiting and the mean
+    wait of the trucks that cross, each with its 95% interval; and, once the
+    period has passed, the queue observed then and the error."""
 
     __tablename__ = "queue_forecast"
     __table_args__ = (

@@ -113,13 +113,16 @@ def simulate_command(
     seed: Seed = 1,
     workers: Workers = 0,
     out: Annotated[Path | None, typer.Option(help="Folder for the results.")] = None,
+    hourly: Annotated[
+        bool, typer.Option(help="Also trucks waiting and the mean wait per hour (JSON).")
+    ] = False,
 ) -> None:
     """Simulate a scenario and write results as JSON, CSV, PNG and HTML."""
     from cuakhau.simulation.outputs import write_run
 
     language = Settings().default_language
     loaded = _load(scenario, language)
-    result = _run(loaded, replications, seed, workers, language)
+    result = _run(loaded, replications, seed, workers, language, hourly)
     folder = out or Path("simulation-results") / loaded.name
     write_run(result, folder, language)
     console = Console(soft_wrap=True)
@@ -201,16 +204,26 @@ def _progress() -> Progress:
 
 
 def _run(
-    scenario: Scenario, replications: int, seed: int, workers: int, language: str
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int,
+    language: str,
+    hourly: bool = False,
 ) -> SimulationResult:
     from cuakhau.simulation.results import summarise
 
-    done = _replicate(scenario, replications, seed, workers, language)
+    done = _replicate(scenario, replications, seed, workers, language, hourly)
     return summarise(scenario, done, seed)
 
 
 def _replicate(
-    scenario: Scenario, replications: int, seed: int, workers: int, language: str
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int,
+    language: str,
+    hourly: bool = False,
 ) -> list[ReplicationResult]:
     from cuakhau.simulation.runner import replicate
 
@@ -224,6 +237,7 @@ def _replicate(
             seed,
             workers=workers or None,
             on_replication=lambda: progress.advance(task),
+            hourly=hourly,
         )
 
 

@@ -177,14 +177,16 @@ def _spaces(yard: Yard | None) -> float:
 
 
 class GateSimulation:
-    def __init__(self, scenario: Scenario, gate_id: str) -> None:
+    def __init__(self, scenario: Scenario, gate_id: str, hourly: bool = False) -> None:
         # Attributes are few on purpose: past 30 an instance's attributes stop sharing
         # their keys (CPython) and every `self.` in the event loop gets slower.
         gate = scenario.gates[gate_id]
         self.days = scenario.days
         self.policy: Policy = scenario.policy
         self.arrivals = GateArrivals(scenario, gate_id)
-        self.tally = GateTally(scenario.days, scenario.warmup_days, self.arrivals.start_hour)
+        self.tally = GateTally(
+            scenario.days, scenario.warmup_days, self.arrivals.start_hour, hourly=hourly
+        )
         # Noting a truck passing a point happens several times a truck: bound once.
         self.note = {name: moments.append for name, moments in self.tally.moments.items()}
         self.spaces = [_spaces(gate.yards.get(direction)) for direction in DIRECTIONS]

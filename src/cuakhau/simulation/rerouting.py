@@ -50,9 +50,11 @@ def travel_hours(scenario: Scenario) -> dict[str, dict[str, float]]:
 class Zone:
     """One replication of every gate, trucks free to go from one to another."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, hourly: bool = False) -> None:
         self.hours = scenario.hours
-        self.gates = {gate_id: GateSimulation(scenario, gate_id) for gate_id in scenario.gates}
+        self.gates = {
+            gate_id: GateSimulation(scenario, gate_id, hourly) for gate_id in scenario.gates
+        }
         self.travel = travel_hours(scenario)
         drives = [hours for ways in self.travel.values() for hours in ways.values()]
         self.step = min([LONGEST_STEP_HOURS, *drives])

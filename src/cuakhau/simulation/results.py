@@ -6,8 +6,7 @@ import csv
 import datetime as dt
 import json
 import math
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -89,11 +88,15 @@ class Band:
 
         The interval is cut at `lowest`, the least value the quantity can take.
         """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            count = np.sum(~np.isnan(samples), axis=0)
-            mean = np.nanmean(samples, axis=0)
-            spread = np.nanstd(samples, axis=0, ddof=1)
+        # Only the columns with numbers go to numpy, which warns of the others: a
+        # filter set to silence it would not be thread-safe (the app's forecast
+        # runs in a thread beside others).
+        count = np.sum(~np.isnan(samples), axis=0)
+        mean = np.full(count.shape, np.nan)
+        spread = np.full(count.shape, np.nan)
+        some, several = count > 0, count > 1
+        mean[some] = np.nanmean(samples[:, some], axis=0)
+        spread[several] = np.nanstd(samples[:, several], axis=0, ddof=1)
         quantile = np.vectorize(t_quantile_975, otypes=[float])(np.maximum(count - 1, 1))
         half = np.where(count > 1, quantile * spread / np.sqrt(np.maximum(count, 1)), np.nan)
         return cls(mean, np.maximum(mean - half, lowest), mean + half)
@@ -106,6 +109,8 @@ class Band:
 class ReplicationResult:
     series: dict[str, dict[str, np.ndarray]]  # gate -> metric -> per day
     summary: dict[str, dict[str, float]]  # gate -> metric -> number
+    # gate -> trucks_waiting / wait_mean_hours -> per hour, when the run asked for it
+    hourly: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,12 @@ class SimulationResult:
     dates: list[dt.date]
     series: dict[str, dict[str, Band]]
     summary: dict[str, dict[str, Band]]
+    # Per hour from the first day's midnight (zone time), when the run asked for it.
+    hourly: dict[str, dict[str, Band]] = field(default_factory=dict)
+
+    def hour_of(self, index: int) -> dt.datetime:
+        """The start of the hourly series' `index`-th hour, local to the scenario."""
+        return dt.datetime.combine(self.dates[0], dt.time(0)) + dt.timedelta(hours=index)
 
     def as_dict(self, language: str) -> dict[str, object]:
         """Everything as JSON holds it; what each metric means in `language`."""
@@ -140,6 +151,17 @@ class SimulationResult:
             "series": {
                 gate: {name: band.as_dict() for name, band in metrics.items()}
                 for gate, metrics in self.series.items()
+            },
+            **({"hourly": self._hourly_dict()} if self.hourly else {}),
+        }
+
+    def _hourly_dict(self) -> dict[str, object]:
+        first = self.hourly["all"]["trucks_waiting"]
+        return {
+            "hours": [self.hour_of(index).isoformat() for index in range(len(first.mean))],
+            "series": {
+                gate: {name: band.as_dict() for name, band in metrics.items()}
+                for gate, metrics in self.hourly.items()
             },
         }
 
@@ -166,15 +188,7 @@ def summarise(
     first = replications[0]
     # Every number a run reports is a count, a stock, a duration or a ratio of them:
     # an interval reaching below zero would show what cannot happen.
-    series = {
-        gate: {
-            name: Band.across(
-                np.array([result.series[gate][name] for result in replications]), lowest=0.0
-            )
-            for name in metrics
-        }
-        for gate, metrics in first.series.items()
-    }
+    series = _bands(replications, "series")
     summary = {
         gate: {
             name: Band.across(
@@ -185,7 +199,22 @@ def summarise(
         for gate, metrics in first.summary.items()
     }
     dates = [scenario.date_of(day) for day in range(scenario.warmup_days, scenario.days)]
-    return SimulationResult(scenario, len(replications), seed, dates, series, summary)
+    hourly = _bands(replications, "hourly")
+    return SimulationResult(scenario, len(replications), seed, dates, series, summary, hourly)
+
+
+def _bands(replications: list[ReplicationResult], kind: str) -> dict[str, dict[str, Band]]:
+    """Every gate's series of `kind` (daily or hourly) across the replications."""
+    return {
+        gate: {
+            name: Band.across(
+                np.array([getattr(result, kind)[gate][name] for result in replications]),
+                lowest=0.0,
+            )
+            for name in metrics
+        }
+        for gate, metrics in getattr(replications[0], kind).items()
+    }
 
 
 def _cell(value: float) -> str:

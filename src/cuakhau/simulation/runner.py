@@ -22,23 +22,30 @@ from cuakhau.simulation.scenario import Scenario
 ZONE = "all"
 
 
-def run_replication(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationResult:
+def run_replication(
+    scenario: Scenario, seed: np.random.SeedSequence, hourly: bool = False
+) -> ReplicationResult:
+    """One replication; with `hourly`, also the hour-by-hour queue and wait."""
     gate_seeds = seed.spawn(len(scenario.gates))
     rngs = {
         gate_id: np.random.default_rng(gate_seed)
         for gate_id, gate_seed in zip(scenario.gates, gate_seeds, strict=True)
     }
     if reroutes(scenario):
-        days = Zone(scenario).run(rngs)
+        days = Zone(scenario, hourly).run(rngs)
     else:
         days = {
-            gate_id: GateSimulation(scenario, gate_id).run(rng) for gate_id, rng in rngs.items()
+            gate_id: GateSimulation(scenario, gate_id, hourly).run(rng)
+            for gate_id, rng in rngs.items()
         }
     days[ZONE] = reduce(add, days.values())
     first = scenario.warmup_days
     return ReplicationResult(
         series={gate: result.series(first) for gate, result in days.items()},
         summary={gate: result.summary(first) for gate, result in days.items()},
+        hourly={gate: result.hourly_series(first) for gate, result in days.items()}
+        if hourly
+        else {},
     )
 
 
@@ -54,9 +61,11 @@ def simulate(
     seed: int = 1,
     workers: int | None = None,
     on_replication: Callable[[], None] | None = None,
+    hourly: bool = False,
 ) -> SimulationResult:
-    """Run `replications` independent replications; `workers` None means every core."""
-    done = replicate(scenario, replications, seed, workers, on_replication)
+    """Run `replications` independent replications; `workers` None means every core.
+    With `hourly`, the result also has trucks waiting and the mean wait per hour."""
+    done = replicate(scenario, replications, seed, workers, on_replication, hourly)
     return summarise(scenario, done, seed)
 
 
@@ -66,6 +75,7 @@ def replicate(
     seed: int,
     workers: int | None = None,
     on_replication: Callable[[], None] | None = None,
+    hourly: bool = False,
 ) -> list[ReplicationResult]:
     """Each replication's own results, in replication order (for sums across gates)."""
     seeds = replication_seeds(seed, replications)
@@ -73,13 +83,13 @@ def replicate(
     done: list[ReplicationResult | None] = [None] * replications
     if workers == 1:
         for index, child in enumerate(seeds):
-            done[index] = run_replication(scenario, child)
+            done[index] = run_replication(scenario, child, hourly)
             if on_replication:
                 on_replication()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(run_replication, scenario, child): index
+                pool.submit(run_replication, scenario, child, hourly): index
                 for index, child in enumerate(seeds)
             }
             for future in as_completed(futures):

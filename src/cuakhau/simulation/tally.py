@@ -48,6 +48,9 @@ class GateDays:
     little: dict[str, float] = field(default_factory=dict)
     # The hub's per-day sums (hub.py), when the scenario declares hub stations.
     hub: dict[str, np.ndarray] = field(default_factory=dict)
+    # Per hour, when the run asked for it: trucks waiting (NaN before the run
+    # starts), trucks crossed and the hours they waited.
+    hourly: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __add__(self, other: GateDays) -> GateDays:
         return GateDays(
@@ -60,6 +63,7 @@ class GateDays:
                 for name, value in self.little.items()
             },
             hub={name: self.hub[name] + other.hub[name] for name in self.hub},
+            hourly={name: self.hourly[name] + other.hourly[name] for name in self.hourly},
         )
 
     def series(self, first_day: int) -> dict[str, np.ndarray]:
@@ -76,6 +80,14 @@ class GateDays:
             result[name] = quantiles(self.wait_histogram[days], level)
         result.update(hub_figures({name: values[days] for name, values in self.hub.items()}))
         return result
+
+    def hourly_series(self, first_day: int) -> dict[str, np.ndarray]:
+        """Trucks waiting and the mean wait of the trucks crossing, hour by hour from
+        `first_day` on; the day's `trucks_waiting` is the mean of its hours'."""
+        hours = slice(first_day * 24, None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wait = self.hourly["wait_total_hours"][hours] / self.hourly["crossed"][hours]
+        return {"trucks_waiting": self.hourly["trucks_waiting"][hours], "wait_mean_hours": wait}
 
     def summary(self, first_day: int) -> dict[str, float]:
         """One number per metric over all days after warm-up."""
@@ -175,7 +187,9 @@ def _add_up(totals: np.ndarray, index: np.ndarray, weights: np.ndarray | None = 
 
 
 class GateTally:
-    def __init__(self, days: int, warmup_days: int, start_hour: float = 0.0) -> None:
+    def __init__(
+        self, days: int, warmup_days: int, start_hour: float = 0.0, hourly: bool = False
+    ) -> None:
         self.days = days
         self.hours = days * 24
         self.warmup_hours = warmup_days * 24
@@ -210,6 +224,8 @@ class GateTally:
         self.crossed_past_shelf_life = np.zeros(days)
         self.sojourn_hours = 0.0
         self.sojourns = 0
+        # Only a run asking for hours pays for their waits (the daily runs do not).
+        self.wait_by_hour = np.zeros(self.hours) if hourly else None
         self.hub: HubTally | None = None  # set by a gate with hub stations
 
     def crossed(self, truck: Truck, time: float) -> None:
@@ -297,6 +313,8 @@ class GateTally:
         np.add.at(self.wait_histogram, (day, bins), 1)
         _add_up(self.wait_total_hours, day, wait)
         _add_up(self.crossed_past_shelf_life, day, late)
+        if self.wait_by_hour is not None:
+            _add_up(self.wait_by_hour, time.astype(np.int64), wait)
         counted = arrival >= self.warmup_hours
         self.sojourn_hours += float((time[counted] - arrival[counted]).sum())
         self.sojourns += int(counted.sum())
@@ -321,6 +339,14 @@ class GateTally:
             "overdue_perishable": totals["overdue_from"] - totals["overdue_to"],
         }
         in_system = sum(hourly_stocks[name] for name in (*IN_ZONE, "travelling"))
+        hourly = {}
+        if self.wait_by_hour is not None:
+            waiting = sum(hourly_stocks[name] for name in IN_ZONE)
+            hourly = {
+                "trucks_waiting": np.where(self.covered, waiting, np.nan),
+                "crossed": self.hourly["crossed"][: self.hours].astype(float),
+                "wait_total_hours": self.wait_by_hour,
+            }
         window = self.covered.copy()
         window[: self.warmup_hours] = False
         hours_per_day = self.covered.reshape(self.days, 24).sum(axis=1)
@@ -354,4 +380,5 @@ class GateTally:
                 "sojourns": float(self.sojourns),
             },
             hub={} if self.hub is None else self.hub.result(self.covered),
+            hourly=hourly,
         )

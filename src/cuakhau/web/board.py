@@ -6,7 +6,7 @@ drawn by ``static/board.js``; the table beside it holds the same numbers, so the
 page reads without JavaScript and on paper."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cuakhau.core.clock import ZONE_TZ
+from cuakhau.core.clock import ZONE_TZ, local_date
 from cuakhau.core.deps import DbSession, Now
 from cuakhau.core.errors import InvalidInput
 from cuakhau.counterpart.service import silent
@@ -207,22 +207,35 @@ def accuracy_figure(board: Dashboard, t: Translate) -> dict[str, Any]:
 WARNING_COLOURS = {"yellow": "#e0a800", "orange": "#d9822b", "red": "#d64545"}
 
 
-def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) -> dict[str, Any]:
-    """Each gate and direction's expected queue per day, its 95% interval a band
-    around it, and the warning thresholds as dashed lines."""
+def _signed(value: float | None, language: str) -> str:
+    """``+4,0`` or ``−1,5``: an error's sign is its direction."""
+    if value is None:
+        return "—"
+    return ("+" if value >= 0 else "−") + i18n.format_number(abs(value), language, 1)
+
+
+def _zone_hour(moment: datetime) -> str:
+    return moment.astimezone(ZONE_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def forecast_figure(
+    board: Dashboard, thresholds: dict[str, int], t: Translate, language: str
+) -> dict[str, Any]:
+    """Each gate and direction's expected queue hour by hour, its 95% interval a
+    band around it; the queue observed in the last day's hours beside what was
+    forecast for them a day before; the warning thresholds as dashed lines."""
     data: list[dict[str, Any]] = []
-    days: list[str] = []
+    shown: list[str] = []  # every hour drawn, for the thresholds' span
     for index, gate in enumerate(board.forecast.gates):
         name = f"{gate.gate_code} · {t(f'direction_{gate.direction.value}')}"
-        x = [day.day.isoformat() for day in gate.days]
-        days = days or x
+        x = [_zone_hour(hour.starts_at) for hour in gate.hours]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         data += [
             {
                 "type": "scatter",
                 "mode": "lines",
                 "x": x + x[::-1],
-                "y": [d.queue_high for d in gate.days] + [d.queue_low for d in gate.days][::-1],
+                "y": [h.queue_high for h in gate.hours] + [h.queue_low for h in gate.hours][::-1],
                 "fill": "toself",
                 "fillcolor": colour,
                 "opacity": 0.2,
@@ -233,29 +246,71 @@ def forecast_figure(board: Dashboard, thresholds: dict[str, int], t: Translate) 
             },
             {
                 "type": "scatter",
-                "mode": "lines+markers",
+                "mode": "lines",
                 "name": name,
                 "x": x,
-                "y": [d.queue_mean for d in gate.days],
+                "y": [h.queue_mean for h in gate.hours],
                 "line": {"color": colour},
             },
         ]
+        seen = [hour for hour in gate.measured if hour.observed_queue is not None]
+        if seen:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": t("board_forecast_observed", series=name),
+                    "x": [_zone_hour(hour.starts_at) for hour in seen],
+                    "y": [hour.observed_queue for hour in seen],
+                    "text": [
+                        t(
+                            "board_forecast_observed_hover",
+                            expected=i18n.format_number(hour.queue_mean, language, 1),
+                            error=_signed(hour.error, language),
+                        )
+                        for hour in seen
+                    ],
+                    "marker": {"color": colour, "symbol": "x"},
+                }
+            )
+        shown += x + [_zone_hour(hour.starts_at) for hour in seen]
+    span = [min(shown), max(shown)] if shown else []
     for level, trucks in thresholds.items():
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": t(f"warning_{level}"),
-                "x": [days[0], days[-1]] if days else [],
+                "x": span,
                 "y": [trucks, trucks],
                 "line": {"color": WARNING_COLOURS[level], "dash": "dash", "width": 1},
             }
         )
     return figure(
         data,
-        xaxis={"type": "date", "tickformat": "%d/%m", "dtick": 86_400_000},
+        xaxis={"type": "date", "tickformat": "%H:%M\n%d/%m", "dtick": 6 * 3_600_000},
         yaxis={"title": {"text": t("board_trucks")}, "rangemode": "tozero"},
     )
+
+
+def day_in_words(day: date, today: date, t: Translate) -> str:
+    """``hôm nay (08/12)``, ``ngày mai (09/12)``, ``ngày kia (10/12)``, else ``ngày 11/12``."""
+    words = {0: "forecast_day_today", 1: "forecast_day_tomorrow", 2: "forecast_day_after"}
+    return t(words.get((day - today).days, "forecast_day_on"), date=i18n.format_date(day))
+
+
+def forecast_reached(board: Dashboard, today: date, t: Translate, language: str) -> dict[str, str]:
+    """Each gate and direction's worst colour with the first hour and day it is expected."""
+    return {
+        f"{gate.gate_id}-{gate.direction.value}": t(
+            "board_forecast_reached",
+            colour=t(f"warning_{gate.warning.value}"),
+            time=i18n.format_time(gate.warning_at, language),
+            day=day_in_words(gate.warning_on, today, t),
+        )
+        for gate in board.forecast.gates
+        if gate.warning is not None and gate.warning_at and gate.warning_on
+    }
 
 
 def _translator(request: Request) -> Translate:
@@ -296,6 +351,7 @@ def board_page(
     chosen = _chosen_gate(gate_id)
     board = dashboard(session, now, chosen)
     t = _translator(request)
+    language = i18n.page_language(request)
     return render(
         request,
         "board.html",
@@ -305,7 +361,8 @@ def board_page(
         throughput_figure=throughput_figure(board, t),
         yards_figure=yards_figure(board, t),
         accuracy_figure=accuracy_figure(board, t),
-        forecast_figure=forecast_figure(board, _thresholds(session), t),
+        forecast_figure=forecast_figure(board, _thresholds(session), t, language),
+        forecast_reached=forecast_reached(board, local_date(now), t, language),
         silent_counterparts=silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, chosen
         ),
