@@ -180,8 +180,14 @@ def error_summary(errors: list[float]) -> ErrorSummary:
     if not errors:
         return ErrorSummary(None, None, None)
     absolute = sorted(abs(e) for e in errors)
-    p90 = absolute[min(len(absolute) - 1, math.ceil(0.9 * len(absolute)) - 1)]
+    p90 = absolute[nine_in_ten(len(absolute))]
     return ErrorSummary(sum(errors) / len(errors), sum(absolute) / len(absolute), p90)
+
+
+def nine_in_ten(count: int) -> int:
+    """Where, in ``count`` absolute errors sorted, the one nine in ten stay
+    within is (the nearest rank)."""
+    return min(count - 1, math.ceil(0.9 * count) - 1)
 
 
 def trucks_waiting(session: Session, gate_id: int, direction: Direction) -> int:
