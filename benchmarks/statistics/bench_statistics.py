@@ -14,6 +14,7 @@ JSON under ``benchmarks/results/`` (ignored by git).
 
     python benchmarks/statistics/bench_statistics.py                      # 100,000 and 10,000,000
     python benchmarks/statistics/bench_statistics.py --sizes 100000 1000000
+    python benchmarks/statistics/bench_statistics.py --keep    # then, after a change: --reuse
 """
 
 import argparse
@@ -262,18 +263,24 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the reports on the databases an earlier --keep run left (upgraded to the"
+        " latest schema), without generating or rebuilding them again",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {}
     for size in args.sizes:
-        url = recreate(size)
-        upgrade(url)
-        generated = generate(url, size)
-        rebuilt = rebuild(url)
-        results[str(size)] = {
-            "generate_seconds": generated,
-            "rebuild": rebuilt,
-            **measure(url, args.repeat),
-        }
+        if args.reuse:
+            url = database_url(size)
+            upgrade(url)
+            results[str(size)] = {"generate_seconds": None, "rebuild": None}
+        else:
+            url = recreate(size)
+            upgrade(url)
+            results[str(size)] = {"generate_seconds": generate(url, size), "rebuild": rebuild(url)}
+        results[str(size)].update(measure(url, args.repeat))
         print(json.dumps({size: results[str(size)]}, indent=1, ensure_ascii=False), flush=True)
     small, large = (results[str(size)] for size in args.sizes)
     print(f"\n{'report':48} {args.sizes[0]:>12,} {args.sizes[1]:>12,}  ratio")
@@ -289,7 +296,7 @@ def main() -> None:
         f"standard set at {args.sizes[1]:,} ÷ raw month aggregate: "
         f"{set_large / large['raw_month']:.2f}"
     )
-    for size in args.sizes:
+    for size in args.sizes if not args.reuse else ():
         r = results[str(size)]
         print(
             f"{size:>12,}: database {r['database_mb']} MB,"
@@ -298,9 +305,10 @@ def main() -> None:
             f" (peak RSS {r['rebuild']['peak_rss_mb']:.0f} MB)"
         )
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"statistics-{args.sizes[0]}-{args.sizes[1]}.json"
+    reused = "-reused" if args.reuse else ""
+    out = RESULTS / f"statistics-{args.sizes[0]}-{args.sizes[1]}{reused}.json"
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    if not args.keep:
+    if not (args.keep or args.reuse):
         admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             for size in args.sizes:
