@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from cuakhau.core.actor import Actor
@@ -111,7 +111,12 @@ def session_scope(factory: sessionmaker[Session], actor: Actor) -> Iterator[Sess
 
 def dialect_insert(session: Session, model: type[Any]) -> Any:
     """INSERT with its dialect's ON CONFLICT clauses."""
-    if session.get_bind().dialect.name == "postgresql":
+    return insert_for(session.get_bind().dialect.name, model)
+
+
+def insert_for(dialect: str, model: type[Any] | Table) -> Any:
+    """INSERT with the ON CONFLICT clauses of the dialect named ``dialect``."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

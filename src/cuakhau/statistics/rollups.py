@@ -22,14 +22,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     FromClause,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -42,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from cuakhau.core.clock import ZONE_TZ, local_date, local_datetime
-from cuakhau.core.database import dialect_insert
+from cuakhau.core.database import insert_for
 from cuakhau.core.sqltime import date_in, month_of
 from cuakhau.models import (
     CargoLine,
@@ -69,6 +72,10 @@ COUNTED_STATES = frozenset(
 )
 
 
+# Added (1) or taken away (-1): a number, or the statement's parameter.
+Sign = int | ColumnElement[int]
+
+
 def counted(state: CrossingState | None) -> bool:
     return state in COUNTED_STATES
 
@@ -91,7 +98,7 @@ def hs_heading(hs_code: ColumnElement[str]) -> ColumnElement[str]:
     return func.substr(hs_code, 1, 4)
 
 
-def trade_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+def trade_rows(*where: ColumnElement[bool], sign: Sign = 1) -> Select[tuple[object, ...]]:
     """The trade rollup's cells of the crossed crossings ``where`` holds, times ``sign``."""
     grain = (
         crossing_day().label("day"),
@@ -125,7 +132,7 @@ def trade_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[objec
     )
 
 
-def vehicle_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+def vehicle_rows(*where: ColumnElement[bool], sign: Sign = 1) -> Select[tuple[object, ...]]:
     """The vehicle rollup's cells: each crossed crossing once, whatever its lines."""
     lines = select(CargoLine.id).where(CargoLine.crossing_id == Crossing.id)
     trucks = (
@@ -155,7 +162,7 @@ def vehicle_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[obj
     )
 
 
-def fee_rows(*where: ColumnElement[bool], sign: int = 1) -> Select[tuple[object, ...]]:
+def fee_rows(*where: ColumnElement[bool], sign: Sign = 1) -> Select[tuple[object, ...]]:
     """The fee rollup's cells: the fees of receipts issued and not voided, at
     the gate of their crossing, or of the yard of their transload (one with no
     crossing of ours)."""
@@ -257,39 +264,61 @@ def _months_of(model: type) -> list[MonthRollup]:
     return [month for month in MONTH_ROLLUPS if month.of is model]
 
 
-def _upsert(session: Session, cells: Cells, rows: Select[tuple[object, ...]]) -> Any:
+def _upsert(dialect: str, cells: Cells, rows: Select[tuple[object, ...]]) -> Any:
     """The statement adding ``rows`` to the cells they fall in."""
-    statement = dialect_insert(session, cells.model).from_select(
-        [*cells.keys, *cells.measures], rows
-    )
+    # The table, not the mapped class: executed with parameters, an ORM insert
+    # would take them for rows to insert.
     table = cells.model.__table__
+    statement = insert_for(dialect, table).from_select([*cells.keys, *cells.measures], rows)
     return statement.on_conflict_do_update(
         index_elements=cells.keys,
         set_={name: table.c[name] + statement.excluded[name] for name in cells.measures},
     )
 
 
-def _add(session: Session, rollup: Rollup, rows: Select[tuple[object, ...]]) -> None:
-    """Add ``rows`` to the day rollup and, regrouped, to its month rollups."""
+# What ``_add`` adds: one crossing's contribution, or one receipt's (of no crossing).
+OF_CROSSING, OF_RECEIPT = "crossing", "receipt"
+
+
+@cache
+def _adding(dialect: str, rollup: Rollup, of: str) -> tuple[Any, tuple[Any, ...]]:
+    """The statements adding one crossing's or receipt's rows (``:key``), times
+    ``:sign``, to ``rollup``, then to its month rollups: built once, since
+    building them costs more than running them. On PostgreSQL one statement
+    does it all (the rows selected once, no more round trips than without the
+    month rollups); elsewhere the month rollups' follow if the day rollup's
+    changed a cell."""
+    key = bindparam("key", type_=Integer)
+    where = rollup.of_crossing(key) if of == OF_CROSSING else Receipt.id == key
+    rows = rollup.rows(where, sign=bindparam("sign", type_=Integer))
     months = _months_of(rollup.model)
     if not months:
-        session.execute(_upsert(session, rollup, rows))
-    elif session.get_bind().dialect.name == "postgresql":
-        # One statement for the day rollup and its month rollups: the crossing's
-        # rows are selected once, and a crossing costs no more round trips
-        # than before the month rollups (docs/statistics.md, "Month rollups").
+        return _upsert(dialect, rollup, rows), ()
+    if dialect == "postgresql":
         changed = rows.cte("changed")
-        day = _upsert(session, rollup, select(changed)).cte(f"{rollup.model.__tablename__}_cells")
+        written = [_upsert(dialect, rollup, select(changed)).cte("day_cells")]
         *firsts, last = months
-        written = [
-            _upsert(session, month, month.rows(changed)).cte(f"{month.model.__tablename__}_cells")
+        written += [
+            _upsert(dialect, month, month.rows(changed)).cte(f"{month.model.__tablename__}_cells")
             for month in firsts
         ]
-        session.execute(_upsert(session, last, last.rows(changed)).add_cte(day, *written))
-    elif session.execute(_upsert(session, rollup, rows)).rowcount:  # type: ignore[attr-defined]
-        changed_rows = rows.subquery("changed")
-        for month in months:
-            session.execute(_upsert(session, month, month.rows(changed_rows)))
+        return _upsert(dialect, last, last.rows(changed)).add_cte(*written), ()
+    changed_rows = rows.subquery("changed")
+    return _upsert(dialect, rollup, rows), tuple(
+        _upsert(dialect, month, month.rows(changed_rows)) for month in months
+    )
+
+
+def _add(
+    session: Session, rollup: Rollup, key: int, *, of: str = OF_CROSSING, sign: int = 1
+) -> None:
+    """Add the crossing's (or receipt's) rows, times ``sign``, to the day rollup
+    and, regrouped, to its month rollups."""
+    first, then = _adding(session.get_bind().dialect.name, rollup, of)
+    values = {"key": key, "sign": sign}
+    if session.execute(first, values).rowcount:  # type: ignore[attr-defined]
+        for statement in then:
+            session.execute(statement, values)
 
 
 @dataclass
@@ -317,7 +346,7 @@ def uncount(session: Session, crossing_id: int) -> Uncounted:
     touched[FeeDay] = {(local_date(moment), crossing.gate_id) for moment in issued}
     for rollup in ROLLUPS:
         if touched[rollup.model]:
-            _add(session, rollup, rollup.rows(rollup.of_crossing(crossing_id), sign=-1))
+            _add(session, rollup, crossing_id, sign=-1)
     return Uncounted(crossing_id, touched)
 
 
@@ -326,7 +355,7 @@ def count(session: Session, uncounted: Uncounted) -> None:
     the cells the change emptied."""
     session.flush()
     for rollup in ROLLUPS:
-        _add(session, rollup, rollup.rows(rollup.of_crossing(uncounted.crossing_id)))
+        _add(session, rollup, uncounted.crossing_id)
         keys = uncounted.touched[rollup.model]
         if keys:
             _delete_empty(session, rollup, "day", keys)
@@ -365,10 +394,10 @@ def recounting_receipt(session: Session, receipt: Receipt) -> Iterator[None]:
     fees = next(rollup for rollup in ROLLUPS if rollup.model is FeeDay)
     session.flush()
     if receipt.id is not None:
-        _add(session, fees, fee_rows(Receipt.id == receipt.id, sign=-1))
+        _add(session, fees, receipt.id, of=OF_RECEIPT, sign=-1)
     yield
     session.flush()
-    _add(session, fees, fee_rows(Receipt.id == receipt.id))
+    _add(session, fees, receipt.id, of=OF_RECEIPT)
     table = FeeDay.__table__
     session.execute(
         delete(table).where(table.c.day == local_date(receipt.issued_at), table.c.fees == 0)
