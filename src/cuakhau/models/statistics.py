@@ -129,7 +129,23 @@ def _vehicle_kind() -> Any:
     return mapped_column(Enum(VehicleKind, native_enum=False, length=32), primary_key=True)
 
 
-class TradeMonth(Base):
+class TradeMeasures:
+    """A trade month rollup's measures (its day rollup's, but the shipments)."""
+
+    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
+    weight_kg: Mapped[int] = mapped_column(BigInteger)
+    packages: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(BigInteger)
+
+
+class VehicleMeasures:
+    """A vehicle month rollup's measures."""
+
+    vehicles: Mapped[int] = mapped_column(BigInteger)
+    shipments: Mapped[int] = mapped_column(BigInteger)
+
+
+class TradeMonth(TradeMeasures, Base):
     """The trade rollup without the enterprise: month × gate × direction ×
     regime × HS heading × country pair × perishable × vehicle kind × handover
     mode. Shipments are left out: the report takes trucks from the vehicle rollups."""
@@ -146,13 +162,9 @@ class TradeMonth(Base):
     perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
     handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
-    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
-    weight_kg: Mapped[int] = mapped_column(BigInteger)
-    packages: Mapped[int] = mapped_column(BigInteger)
-    lines: Mapped[int] = mapped_column(BigInteger)
 
 
-class TradeEnterpriseMonth(Base):
+class TradeEnterpriseMonth(TradeMeasures, Base):
     """The trade rollup of each enterprise without the lines' details:
     enterprise × month × gate × direction × regime × vehicle kind × handover mode."""
 
@@ -166,13 +178,9 @@ class TradeEnterpriseMonth(Base):
     regime: Mapped[Regime] = _key(Regime)
     vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
     handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
-    value_usd_cents: Mapped[int] = mapped_column(BigInteger)
-    weight_kg: Mapped[int] = mapped_column(BigInteger)
-    packages: Mapped[int] = mapped_column(BigInteger)
-    lines: Mapped[int] = mapped_column(BigInteger)
 
 
-class VehicleMonth(Base):
+class VehicleMonth(VehicleMeasures, Base):
     """The vehicle rollup without the enterprise: month × gate × direction ×
     regime × vehicle kind × carrying perishables × handover mode."""
 
@@ -185,11 +193,9 @@ class VehicleMonth(Base):
     vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
     perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
-    vehicles: Mapped[int] = mapped_column(BigInteger)
-    shipments: Mapped[int] = mapped_column(BigInteger)
 
 
-class VehicleEnterpriseMonth(Base):
+class VehicleEnterpriseMonth(VehicleMeasures, Base):
     """The vehicle rollup by month: enterprise × month × gate × direction ×
     regime × vehicle kind × carrying perishables × handover mode."""
 
@@ -204,5 +210,3 @@ class VehicleEnterpriseMonth(Base):
     vehicle_kind: Mapped[VehicleKind] = _vehicle_kind()
     perishable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     handover_mode: Mapped[HandoverMode] = _key(HandoverMode)
-    vehicles: Mapped[int] = mapped_column(BigInteger)
-    shipments: Mapped[int] = mapped_column(BigInteger)
