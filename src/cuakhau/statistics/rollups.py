@@ -223,7 +223,7 @@ class Rollup(Cells):
 
     rows: Callable[..., Select[tuple[object, ...]]]
     # Restricts ``rows`` to one crossing's contribution.
-    of_crossing: Callable[[int], ColumnElement[bool]]
+    of_crossing: Callable[[ColumnElement[int]], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
