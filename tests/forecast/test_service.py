@@ -178,6 +178,8 @@ def test_the_board_is_told_once_per_crossing_of_orange(db: Database) -> None:
     assert [(w.gate_code, w.reaches_on.isoformat()) for w in shown.warnings] == [
         (gate.code, "2026-12-08")
     ]
+    # Kept with the warning: the hour orange is first expected, the run's own.
+    assert [w.reaches_at for w in shown.warnings] == [MORNING + dt.timedelta(hours=3)]
 
 
 def test_a_past_hour_is_measured_against_the_queue_observed(db: Database) -> None:

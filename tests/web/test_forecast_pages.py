@@ -86,7 +86,7 @@ def test_the_board_sees_the_forecast_its_warning_and_its_error(
     page.goto("/board")
     alert = page.get_by_test_id("forecast-alert")
     expect(alert).to_contain_text(site.gate.name_vi)
-    expect(alert).to_contain_text(f"đạt mức cam ngày {i18n.format_date(days[2])}")
+    expect(alert).to_contain_text(f"đạt mức cam từ 00:00 ngày kia ({i18n.format_date(days[2])})")
     row = page.get_by_test_id("board-forecast").locator(
         f'tr[data-gate="{site.gate.code}"][data-direction="export"]'
     )
@@ -119,7 +119,9 @@ def test_the_board_sees_the_forecast_its_warning_and_its_error(
     screenshot(page, "board-forecast")
 
     page.goto("/board?lang=en")
-    expect(page.get_by_test_id("forecast-alert")).to_contain_text("forecast to reach orange")
+    expect(page.get_by_test_id("forecast-alert")).to_contain_text(
+        f"forecast to reach orange from 00:00 the day after tomorrow ({i18n.format_date(days[2])})"
+    )
     expect(row.get_by_test_id("forecast-warning")).to_have_text(
         f"Orange from 00:00 the day after tomorrow ({i18n.format_date(days[2])})"
     )

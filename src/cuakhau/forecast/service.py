@@ -392,6 +392,7 @@ def warn_board(session: Session, run_id: int, *, now: dt.datetime) -> None:
                     direction=direction,
                     raised_at=now,
                     reaches_on=reaches_on,
+                    reaches_at=reached.starts_at,
                     expected_queue=reached.queue_mean,
                 )
             )

@@ -101,6 +101,8 @@ class OpenWarning(OutputSchema):
     direction: Direction
     raised_at: dt.datetime
     reaches_on: dt.date
+    # None: raised before the forecasts were hourly.
+    reaches_at: dt.datetime | None
     expected_queue: float
 
 
@@ -205,6 +207,7 @@ def forecasts(session: Session, gates: Sequence[Gate], now: dt.datetime) -> Fore
             direction=warning.direction,
             raised_at=warning.raised_at,
             reaches_on=warning.reaches_on,
+            reaches_at=warning.reaches_at,
             expected_queue=warning.expected_queue,
         )
         for warning in session.scalars(

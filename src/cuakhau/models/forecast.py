@@ -84,5 +84,8 @@ class ForecastWarning(Base):
     raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The zone-time day orange is first expected, as the raising run said.
     reaches_on: Mapped[date] = mapped_column(Date)
+    # The hour it is first expected; None for a warning raised before the
+    # forecasts were hourly.
+    reaches_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     expected_queue: Mapped[float] = mapped_column(Float)
     cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

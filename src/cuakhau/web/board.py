@@ -313,6 +313,25 @@ def forecast_reached(board: Dashboard, today: date, t: Translate, language: str)
     }
 
 
+def forecast_alert_when(
+    board: Dashboard, today: date, t: Translate, language: str
+) -> dict[str, str]:
+    """When each open warning expects orange: its first hour and day in words,
+    or only the day for a warning raised before the forecasts were hourly."""
+    return {
+        f"{warning.gate_id}-{warning.direction.value}": (
+            t(
+                "forecast_from_hour",
+                time=i18n.format_time(warning.reaches_at, language),
+                day=day_in_words(warning.reaches_on, today, t),
+            )
+            if warning.reaches_at is not None
+            else day_in_words(warning.reaches_on, today, t)
+        )
+        for warning in board.forecast.warnings
+    }
+
+
 def _translator(request: Request) -> Translate:
     language = i18n.page_language(request)
     return lambda key, **params: i18n.translate(key, language, **params)
@@ -363,6 +382,7 @@ def board_page(
         accuracy_figure=accuracy_figure(board, t),
         forecast_figure=forecast_figure(board, _thresholds(session), t, language),
         forecast_reached=forecast_reached(board, local_date(now), t, language),
+        forecast_alert_when=forecast_alert_when(board, local_date(now), t, language),
         silent_counterparts=silent(
             session, now, request.app.state.settings.counterpart_silence_seconds, chosen
         ),
