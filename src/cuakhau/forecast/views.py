@@ -27,41 +27,37 @@ ERROR_PERIOD = dt.timedelta(days=30)
 MEASURED_LEAD = dt.timedelta(hours=24)
 
 
-class HourForecast(OutputSchema):
-    """One hour of the horizon: trucks waiting (at the hour's end, as the
-    simulation counts them) and the mean wait of the trucks crossing in it, each
-    with its 95% interval; once the hour has passed, the queue observed in it and
-    the error (observed minus expected)."""
+class ExpectedQueue(OutputSchema):
+    """A span of the horizon: trucks waiting and the mean wait of the trucks
+    crossing in it, each with its 95% interval, and its warning colour."""
 
     starts_at: dt.datetime
     ends_at: dt.datetime
     queue_mean: float
     queue_low: float
     queue_high: float
-    # None: no truck is expected to cross in that hour.
+    # None: no truck is expected to cross in that span.
     wait_mean_hours: float | None
     wait_low_hours: float | None
     wait_high_hours: float | None
     warning: Warning
+
+
+class HourForecast(ExpectedQueue):
+    """One hour of the horizon: trucks waiting at the hour's end, as the
+    simulation counts them; once the hour has passed, the queue observed in it
+    and the error (observed minus expected)."""
+
     observed_queue: float | None
     error: float | None
 
 
-class DayForecast(OutputSchema):
+class DayForecast(ExpectedQueue):
     """A zone-time day made of the horizon's hours in it: the mean of their
     expected queues and of their mean waits, the lowest and highest of their
     interval bounds, and the worst colour of any of its hours."""
 
     day: dt.date
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    queue_mean: float
-    queue_low: float
-    queue_high: float
-    wait_mean_hours: float | None
-    wait_low_hours: float | None
-    wait_high_hours: float | None
-    warning: Warning
 
 
 class GateForecast(OutputSchema):
